@@ -1,0 +1,172 @@
+// An entente database: open it, read it through a snapshot, write it in transactions.
+//
+//   auto db = entente::Database::open("geo.db");
+//   {
+//     auto txn = db->begin();
+//     txn->put_node({.type = "State", .key = "PRK", .name = "North Korea"});
+//     txn->commit();                       // atomic: all of it or nothing
+//   }
+//   auto snap = db->snapshot();            // a consistent view, unchanged by later commits
+//   auto prk = snap->node(entente::NodeRef{"State", "PRK"});
+//
+// Thread safety: a Database may be shared by threads. One transaction writes at a time
+// (begin() waits for the previous one to finish); snapshots may be read from any thread.
+// Another process that opens the database for writing is refused (kConflict).
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "entente/date.h"
+#include "entente/record.h"
+#include "entente/schema.h"
+
+namespace entente {
+
+namespace detail {
+struct ReadContext;
+struct DatabaseState;
+struct WriteState;
+}  // namespace detail
+
+struct Options {
+  // Create the database when the directory holds none. Default: true.
+  bool create_if_missing = true;
+  // Fail when a database already exists there. Default: false.
+  bool error_if_exists = false;
+  // Open without taking the write lock; writes are refused. Default: false.
+  bool read_only = false;
+  // fsync the write-ahead log on every commit, so that a committed transaction survives
+  // a crash of the machine. Off, a commit survives a crash of the process only. Default: true.
+  bool sync = true;
+};
+
+// Which neighbours to read.
+struct NeighborQuery {
+  std::vector<std::string> edge_types;  // empty: every edge type
+  Direction direction = Direction::kBoth;
+  std::optional<Date> at;               // only edges and nodes valid on this date
+};
+
+// Counts of nodes and edges by type.
+struct Stats {
+  std::map<std::string, std::uint64_t> nodes;
+  std::map<std::string, std::uint64_t> edges;
+};
+
+// The reads shared by a Snapshot and a Transaction (which also sees its own writes).
+class Reader {
+ public:
+  virtual ~Reader();
+
+  std::optional<Node> node(NodeId id) const;
+  std::optional<Node> node(const NodeRef& ref) const;
+  std::optional<Edge> edge(EdgeId id) const;
+
+  // Nodes whose name or one of whose aliases equals `name`, ignoring case (ASCII and
+  // Latin letters) and surrounding spaces; ordered by type, then key.
+  std::vector<Node> find(std::string_view name) const;
+  // Resolves "Type:key", or else a unique name or alias. Throws Error(kNotFound) when
+  // nothing matches (suggesting the nearest key) and Error(kInvalid) when a name is ambiguous.
+  Node resolve(std::string_view ref_or_name) const;
+
+  // Calls visit for each node of the type in key order, until it returns false.
+  // Throws Error(kInvalid) for an unknown type.
+  void scan(std::string_view type, const std::function<bool(const Node&)>& visit) const;
+  // Calls visit for each edge leaving the node, ordered by edge type tag, valid-from,
+  // other end, id; until it returns false.
+  void out_edges(NodeId id, const std::function<bool(const Edge&)>& visit) const;
+  // The edges at a node and the nodes at their other ends, as the query asks.
+  std::vector<Neighbor> neighbors(NodeId id, const NeighborQuery& query = {}) const;
+
+  Stats stats() const;
+  // The database's types (node and edge), in catalog order.
+  std::vector<TypeInfo> types() const;
+  std::optional<TypeInfo> type(std::string_view name) const;
+
+ protected:
+  explicit Reader(std::unique_ptr<detail::ReadContext> context);
+  std::unique_ptr<detail::ReadContext> context_;
+};
+
+// A consistent, read-only view of the database as of its creation.
+class Snapshot : public Reader {
+ public:
+  ~Snapshot() override;
+
+ private:
+  friend class Database;
+  using Reader::Reader;
+};
+
+// A write transaction. Its writes are invisible to others until commit(), which applies
+// them all or none (one RocksDB WriteBatch). Destroying it uncommitted discards them.
+// Every write is checked against the schema; a write that fails throws Error(kInvalid or
+// kNotFound) and changes nothing, and the transaction stays usable.
+class Transaction : public Reader {
+ public:
+  ~Transaction() override;
+
+  // Adds the node, or replaces the node with the same type and key (keeping its id
+  // and its edges). Returns its id.
+  NodeId put_node(const NodeInput& node);
+  // Adds the edge, or replaces the edge with the same type, ends, valid-from and key.
+  // Both ends must exist (in the database or earlier in this transaction).
+  EdgeId put_edge(const EdgeInput& edge);
+  // Removes a node and every edge at it. Returns false when there was no such node.
+  bool remove_node(const NodeRef& ref);
+  // Removes an edge. Returns false when there was no such edge.
+  bool remove_edge(EdgeId id);
+
+  // Number of writes so far (puts and removes).
+  std::uint64_t writes() const;
+
+  // Applies every write atomically. Throws Error on failure, in which case nothing was
+  // applied. REQUIRES: neither commit() nor rollback() was called.
+  void commit();
+  // Discards every write.
+  void rollback();
+
+ private:
+  friend class Database;
+  Transaction(std::unique_ptr<detail::ReadContext> context, std::unique_ptr<detail::WriteState> state);
+  std::unique_ptr<detail::WriteState> state_;
+};
+
+class Database {
+ public:
+  // Opens the database in directory `path`, creating it (with the built-in types) if
+  // options allow. Throws Error: kNotFound (no database and not creating), kConflict
+  // (another process writes it), kInvalid (written by a newer format), kIO, kCorruption.
+  static std::unique_ptr<Database> open(const std::filesystem::path& path, const Options& options = {});
+  ~Database();
+  Database(const Database&) = delete;
+  Database& operator=(const Database&) = delete;
+
+  std::unique_ptr<Snapshot> snapshot() const;
+  // Starts a write transaction, waiting while another is open in this process.
+  // Throws Error(kConflict) when the database is open read-only.
+  std::unique_ptr<Transaction> begin();
+
+  // Adds the node and edge types of a Cap'n Proto schema (the text of a .capnp file that
+  // imports "/entente/meta.capnp"; see examples/custom_type). Stored in the database at
+  // once. Adding the same types again does nothing. Returns the names of the types added.
+  std::vector<std::string> add_types(std::string_view capnp_text, std::string_view file_name = "schema.capnp");
+
+  const std::filesystem::path& path() const;
+  // The on-disk format version this database was written with.
+  std::uint32_t format_version() const;
+
+ private:
+  Database();
+  std::unique_ptr<detail::DatabaseState> state_;
+};
+
+}  // namespace entente

@@ -1,0 +1,317 @@
+#include "catalog/catalog.h"
+
+#include <algorithm>
+
+#include <capnp/message.h>
+#include <capnp/schema-parser.h>
+#include <kj/filesystem.h>
+
+#include "catalog/embedded.h"
+#include "common/error.h"
+#include "common/text.h"
+#include "envelope.capnp.h"
+#include "meta.capnp.h"
+#include "storage/store.h"
+
+namespace entente::catalog {
+namespace {
+
+// Annotation ids of schema/meta.capnp. DO NOT CHANGE: user schemas refer to them.
+constexpr std::uint64_t kNodeAnnotation = 0x8c6342a6bc56a09aull;
+constexpr std::uint64_t kEdgeAnnotation = 0xf65524722f7054fdull;
+constexpr std::uint64_t kRequiredAnnotation = 0xbd7c0911264df286ull;
+constexpr std::uint64_t kDocAnnotation = 0xeeb77c54bdee47cbull;
+
+template <typename List>
+kj::Maybe<capnp::schema::Value::Reader> annotation(List annotations, std::uint64_t id) {
+  for (auto a : annotations) {
+    if (a.getId() == id) return a.getValue();
+  }
+  return nullptr;
+}
+
+std::string doc_of(capnp::List<capnp::schema::Annotation>::Reader annotations) {
+  KJ_IF_MAYBE(v, annotation(annotations, kDocAnnotation)) { return v->getText(); }
+  return {};
+}
+
+std::string type_name(capnp::Type t) {
+  using W = capnp::schema::Type::Which;
+  switch (t.which()) {
+    case W::VOID: return "Void";
+    case W::BOOL: return "Bool";
+    case W::INT8: return "Int8";
+    case W::INT16: return "Int16";
+    case W::INT32: return "Int32";
+    case W::INT64: return "Int64";
+    case W::UINT8: return "UInt8";
+    case W::UINT16: return "UInt16";
+    case W::UINT32: return "UInt32";
+    case W::UINT64: return "UInt64";
+    case W::FLOAT32: return "Float32";
+    case W::FLOAT64: return "Float64";
+    case W::TEXT: return "Text";
+    case W::DATA: return "Data";
+    case W::LIST: return "List(" + type_name(t.asList().getElementType()) + ")";
+    case W::ENUM: return t.asEnum().getShortDisplayName().cStr();
+    case W::STRUCT: return t.asStruct().getShortDisplayName().cStr();
+    case W::INTERFACE: return "Interface";
+    case W::ANY_POINTER: return "AnyPointer";
+  }
+  return "?";
+}
+
+// Why a property type is not supported, or empty when it is.
+std::string unsupported(capnp::Type t) {
+  using W = capnp::schema::Type::Which;
+  switch (t.which()) {
+    case W::VOID:
+    case W::DATA:
+    case W::INTERFACE:
+    case W::ANY_POINTER: return type_name(t);
+    case W::LIST: return unsupported(t.asList().getElementType());
+    case W::STRUCT:
+      for (auto f : t.asStruct().getFields()) {
+        if (f.getProto().isGroup() || f.getProto().getDiscriminantValue() != capnp::schema::Field::NO_DISCRIMINANT) {
+          return "a struct with a union or group";
+        }
+        auto why = unsupported(f.getType());
+        if (!why.empty()) return why;
+      }
+      return {};
+    default: return {};
+  }
+}
+
+std::string serialize_node(capnp::schema::Node::Reader proto) {
+  capnp::MallocMessageBuilder message;
+  message.setRoot(proto);
+  return storage::encode(message);
+}
+
+kj::ArrayPtr<const kj::byte> bytes_of(std::string_view s) {
+  return {reinterpret_cast<const kj::byte*>(s.data()), s.size()};
+}
+
+// An in-memory directory holding the embedded schema texts, for imports.
+kj::Own<kj::Directory> embedded_dir() {
+  auto dir = kj::newInMemoryDirectory(kj::nullClock());
+  for (const auto& f : detail::embedded_schema_files()) {
+    auto file = dir->openFile(kj::Path::parse(kj::StringPtr(std::string(f.path).c_str())),
+                              kj::WriteMode::CREATE | kj::WriteMode::CREATE_PARENT);
+    file->writeAll(bytes_of(f.text));
+  }
+  return dir;
+}
+
+bool is_type_struct(capnp::Schema s) {
+  auto proto = s.getProto();
+  if (!proto.isStruct()) return false;
+  return annotation(proto.getAnnotations(), kNodeAnnotation) != nullptr ||
+         annotation(proto.getAnnotations(), kEdgeAnnotation) != nullptr;
+}
+
+}  // namespace
+
+const PropDef* TypeDef::prop(std::string_view n) const {
+  for (const auto& p : props) {
+    if (p.name == n) return &p;
+  }
+  return nullptr;
+}
+
+std::vector<std::string> TypeDef::prop_names() const {
+  std::vector<std::string> out;
+  for (const auto& p : props) out.push_back(p.name);
+  return out;
+}
+
+bool Catalog::is_date(capnp::StructSchema s) { return s.getProto().getId() == capnp::typeId<schema::Date>(); }
+
+void Catalog::load_node(std::string bytes) {
+  storage::RecordReader reader(bytes, "catalog schema node");
+  auto proto = reader.root<capnp::schema::Node>();
+  if (std::find(loaded_ids_.begin(), loaded_ids_.end(), proto.getId()) != loaded_ids_.end()) return;
+  loaded_ids_.push_back(proto.getId());
+  loader_.load(proto);
+  schema_nodes_.push_back(std::move(bytes));
+}
+
+void Catalog::add_type(capnp::StructSchema schema, std::uint32_t tag) {
+  auto proto = schema.getProto();
+  TypeDef t;
+  t.tag = tag;
+  t.schema = schema;
+  t.doc = doc_of(proto.getAnnotations());
+  KJ_IF_MAYBE(v, annotation(proto.getAnnotations(), kNodeAnnotation)) {
+    t.name = v->getText();
+  } else KJ_IF_MAYBE(v, annotation(proto.getAnnotations(), kEdgeAnnotation)) {
+    auto spec = v->getStruct().getAs<schema::EdgeSpec>();
+    t.is_edge = true;
+    t.name = spec.getName();
+    for (auto n : spec.getFrom()) t.from.emplace_back(n);
+    for (auto n : spec.getTo()) t.to.emplace_back(n);
+  } else {
+    throw invalid("struct {} is not annotated $node or $edge", schema.getShortDisplayName().cStr());
+  }
+  if (t.name.empty() || text::has_control(t.name) || t.name.find(':') != std::string::npos) {
+    throw invalid("struct {}: '{}' is not a valid type name (non-empty, no ':' or control characters)",
+                  schema.getShortDisplayName().cStr(), t.name);
+  }
+  for (auto field : schema.getFields()) {
+    auto fp = field.getProto();
+    if (fp.isGroup() || fp.getDiscriminantValue() != capnp::schema::Field::NO_DISCRIMINANT) {
+      throw invalid("type {}: field {}: unions and groups are not supported as properties", t.name,
+                    fp.getName().cStr());
+    }
+    auto why = unsupported(field.getType());
+    if (!why.empty()) {
+      throw invalid("type {}: field {}: {} is not supported as a property type", t.name, fp.getName().cStr(), why);
+    }
+    PropDef p{text::camel_to_snake(fp.getName().cStr()), field,
+              annotation(fp.getAnnotations(), kRequiredAnnotation) != nullptr, doc_of(fp.getAnnotations()),
+              type_name(field.getType())};
+    t.props.push_back(std::move(p));
+  }
+  if (find(t.name)) throw invalid("type {} is defined twice", t.name);
+  types_.push_back(std::move(t));
+}
+
+const TypeDef* Catalog::find(std::string_view name) const {
+  for (const auto& t : types_) {
+    if (t.name == name) return &t;
+  }
+  return nullptr;
+}
+
+const TypeDef& Catalog::by_tag(std::uint32_t tag) const {
+  for (const auto& t : types_) {
+    if (t.tag == tag) return t;
+  }
+  throw corruption("a record names type tag {}, which the catalog does not hold", tag);
+}
+
+std::vector<std::string> Catalog::names(bool edges) const {
+  std::vector<std::string> out;
+  for (const auto& t : types_) {
+    if (t.is_edge == edges) out.push_back(t.name);
+  }
+  return out;
+}
+
+std::string Catalog::serialize() const {
+  capnp::MallocMessageBuilder message;
+  auto root = message.initRoot<schema::Catalog>();
+  auto types = root.initTypes(static_cast<unsigned>(types_.size()));
+  for (unsigned i = 0; i < types_.size(); ++i) {
+    types[i].setName(types_[i].name);
+    types[i].setTag(types_[i].tag);
+    types[i].setIsEdge(types_[i].is_edge);
+    types[i].setStructId(types_[i].schema.getProto().getId());
+  }
+  auto nodes = root.initSchemaNodes(static_cast<unsigned>(schema_nodes_.size()));
+  for (unsigned i = 0; i < schema_nodes_.size(); ++i) {
+    nodes.set(i, capnp::Data::Reader(reinterpret_cast<const kj::byte*>(schema_nodes_[i].data()),
+                                     schema_nodes_[i].size()));
+  }
+  return storage::encode(message);
+}
+
+std::shared_ptr<const Catalog> Catalog::deserialize(std::string_view bytes) {
+  auto out = std::make_shared<Catalog>();
+  try {
+    storage::RecordReader reader(bytes, "catalog");
+    auto root = reader.root<schema::Catalog>();
+    for (auto n : root.getSchemaNodes()) {
+      out->load_node(std::string(reinterpret_cast<const char*>(n.begin()), n.size()));
+    }
+    for (auto t : root.getTypes()) {
+      out->add_type(out->loader_.get(t.getStructId()).asStruct(), t.getTag());
+      if (out->types_.back().name != t.getName().cStr() || out->types_.back().is_edge != t.getIsEdge()) {
+        throw corruption("catalog type {} does not match its schema", t.getName().cStr());
+      }
+    }
+  } catch (const kj::Exception& e) {
+    throw corruption("the catalog is damaged: {}", e.getDescription().cStr());
+  }
+  return out;
+}
+
+std::shared_ptr<const Catalog> Catalog::with_file(std::string_view display_name, std::string_view text) const {
+  // Copy this catalog, then add the file's types with fresh tags.
+  auto out = std::make_shared<Catalog>();
+  for (const auto& n : schema_nodes_) out->load_node(n);
+  std::uint32_t next_tag = 1;
+  for (const auto& t : types_) {
+    out->add_type(out->loader_.get(t.schema.getProto().getId()).asStruct(), t.tag);
+    next_tag = std::max(next_tag, t.tag + 1);
+  }
+
+  // The file sits beside the embedded schemas (so that geo.capnp's relative import of
+  // meta.capnp resolves), which are also the import path for "/entente/..." imports.
+  auto imports = embedded_dir();
+  std::string file_name(display_name);
+  if (!file_name.starts_with("entente/")) {
+    auto slash = file_name.rfind('/');
+    if (slash != std::string::npos) file_name = file_name.substr(slash + 1);
+    if (file_name.empty() || text::has_control(file_name)) file_name = "schema.capnp";
+    file_name = "user/" + file_name;
+  }
+  auto path = kj::Path::parse(kj::StringPtr(file_name.c_str()));
+  imports->openFile(path, kj::WriteMode::CREATE | kj::WriteMode::MODIFY | kj::WriteMode::CREATE_PARENT)
+      ->writeAll(bytes_of(text));
+  const kj::ReadableDirectory* import_path[] = {imports.get()};
+
+  capnp::SchemaParser parser;
+  try {
+    auto file = parser.parseFromDirectory(*imports, path.clone(), import_path);
+    // Load each type and everything it refers to, then add the annotated structs.
+    std::vector<capnp::StructSchema> found;
+    auto collect = [&](auto& self, capnp::Type t) -> void {
+      if (t.isStruct()) {
+        auto s = t.asStruct();
+        if (std::find(out->loaded_ids_.begin(), out->loaded_ids_.end(), s.getProto().getId()) != out->loaded_ids_.end()) return;
+        out->load_node(serialize_node(s.getProto()));
+        for (auto f : s.getFields()) self(self, f.getType());
+      } else if (t.isEnum()) {
+        out->load_node(serialize_node(t.asEnum().getProto()));
+      } else if (t.isList()) {
+        self(self, t.asList().getElementType());
+      }
+    };
+    for (auto nested : file.getAllNested()) {
+      if (!is_type_struct(nested)) continue;
+      auto s = nested.asStruct();
+      collect(collect, capnp::Type(s));
+      found.push_back(s);
+    }
+    if (found.empty()) {
+      throw invalid("{}: no struct annotated $node or $edge (import \"/entente/meta.capnp\")", display_name);
+    }
+    for (auto s : found) {
+      auto loaded = out->loader_.get(s.getProto().getId()).asStruct();
+      // Adding the same file again is a no-op for the types it already added.
+      bool already = std::any_of(types_.begin(), types_.end(), [&](const TypeDef& t) {
+        return t.schema.getProto().getId() == s.getProto().getId();
+      });
+      if (already) continue;
+      out->add_type(loaded, next_tag++);
+    }
+  } catch (const kj::Exception& e) {
+    throw invalid("{}: {}", display_name, e.getDescription().cStr());
+  }
+  return out;
+}
+
+std::shared_ptr<const Catalog> Catalog::builtin() {
+  static const std::shared_ptr<const Catalog> geo = [] {
+    Catalog empty;
+    for (const auto& f : detail::embedded_schema_files()) {
+      if (f.path == "entente/geo.capnp") return empty.with_file("entente/geo.capnp", f.text);
+    }
+    throw corruption("the built-in schema is missing from the library");
+  }();
+  return geo;
+}
+
+}  // namespace entente::catalog

@@ -1,0 +1,79 @@
+// The catalog: the typed schema of a database. Each node or edge type is a Cap'n Proto
+// struct annotated $node or $edge (schema/meta.capnp); its fields are the properties.
+// The catalog is stored in the database (meta "catalog") with every schema node it
+// needs, so that a database describes itself and opens without the .capnp files.
+// A Catalog is immutable once built; adding types makes a new one.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <capnp/schema-loader.h>
+#include <capnp/schema.h>
+
+namespace entente::catalog {
+
+struct PropDef {
+  std::string name;  // snake_case, as in JSON
+  capnp::StructSchema::Field field;
+  bool required = false;
+  std::string doc;
+  std::string type_name;  // "Text", "Int32", "Date", "List(Obligation)", ...
+};
+
+struct TypeDef {
+  std::string name;
+  std::uint32_t tag = 0;
+  bool is_edge = false;
+  capnp::StructSchema schema;
+  std::string doc;
+  std::vector<std::string> from;  // edge types: allowed end node types; empty = any
+  std::vector<std::string> to;
+  std::vector<PropDef> props;
+
+  const PropDef* prop(std::string_view name) const;
+  std::vector<std::string> prop_names() const;
+};
+
+class Catalog {
+ public:
+  // The built-in geopolitical types (schema/geo.capnp).
+  static std::shared_ptr<const Catalog> builtin();
+  // A catalog as stored. Throws Error(kCorruption) when the bytes do not decode.
+  static std::shared_ptr<const Catalog> deserialize(std::string_view bytes);
+  std::string serialize() const;
+
+  // A new catalog holding these types and those of a .capnp file's text. The file may
+  // import "/entente/meta.capnp" and "/capnp/c++.capnp". Throws Error(kInvalid) on a
+  // parse error, a name already taken, or a property of an unsupported type.
+  std::shared_ptr<const Catalog> with_file(std::string_view display_name, std::string_view text) const;
+
+  const TypeDef* find(std::string_view name) const;
+  // Throws Error(kCorruption) for an unknown tag (a record naming a type not in the catalog).
+  const TypeDef& by_tag(std::uint32_t tag) const;
+  const std::vector<TypeDef>& types() const { return types_; }
+  std::vector<std::string> names(bool edges) const;
+
+  // Whether s is entente's Date struct (schema/meta.capnp), stored as a date string in JSON.
+  static bool is_date(capnp::StructSchema s);
+
+  Catalog() = default;
+  Catalog(const Catalog&) = delete;
+  Catalog& operator=(const Catalog&) = delete;
+
+ private:
+  // Loads a schema node (a serialized schema::Node) and remembers its bytes for storing.
+  void load_node(std::string bytes);
+  // Adds the struct as a type, taking its name, ends and docs from its annotations.
+  void add_type(capnp::StructSchema schema, std::uint32_t tag);
+
+  capnp::SchemaLoader loader_;
+  std::vector<std::string> schema_nodes_;
+  std::vector<std::uint64_t> loaded_ids_;
+  std::vector<TypeDef> types_;
+};
+
+}  // namespace entente::catalog

@@ -1,0 +1,226 @@
+#include "catalog/props.h"
+
+#include <cmath>
+#include <limits>
+
+#include "common/error.h"
+#include "common/text.h"
+#include "entente/date.h"
+
+namespace entente::catalog {
+namespace {
+
+using W = capnp::schema::Type::Which;
+
+const char* json_kind(const Props& v) {
+  switch (v.type()) {
+    case Props::value_t::null: return "null";
+    case Props::value_t::boolean: return "a boolean";
+    case Props::value_t::string: return "a string";
+    case Props::value_t::array: return "an array";
+    case Props::value_t::object: return "an object";
+    case Props::value_t::number_float: return "a decimal number";
+    default: return "an integer";
+  }
+}
+
+template <typename T>
+T integer(const Props& v, const std::string& where) {
+  if (!v.is_number_integer()) throw invalid("{}: expected an integer, got {}", where, json_kind(v));
+  bool fits = v.is_number_unsigned() ? v.get<std::uint64_t>() <= static_cast<std::uint64_t>(std::numeric_limits<T>::max())
+                                     : v.get<std::int64_t>() >= static_cast<std::int64_t>(std::numeric_limits<T>::min()) &&
+                                           (v.get<std::int64_t>() < 0 ||
+                                            static_cast<std::uint64_t>(v.get<std::int64_t>()) <=
+                                                static_cast<std::uint64_t>(std::numeric_limits<T>::max()));
+  if (!fits) {
+    throw invalid("{}: {} is out of range ({}..{})", where, v.dump(), +std::numeric_limits<T>::min(),
+                  +std::numeric_limits<T>::max());
+  }
+  return v.is_number_unsigned() ? static_cast<T>(v.get<std::uint64_t>()) : static_cast<T>(v.get<std::int64_t>());
+}
+
+const std::string& string_of(const Props& v, const std::string& where) {
+  if (!v.is_string()) throw invalid("{}: expected a string, got {}", where, json_kind(v));
+  return v.get_ref<const std::string&>();
+}
+
+capnp::DynamicEnum enum_of(capnp::EnumSchema schema, const Props& v, const std::string& where) {
+  const auto& s = string_of(v, where);
+  KJ_IF_MAYBE(e, schema.findEnumerantByName(kj::StringPtr(text::snake_to_camel(s).c_str()))) {
+    return capnp::DynamicEnum(*e);
+  }
+  std::vector<std::string> names;
+  for (auto e : schema.getEnumerants()) names.push_back(text::camel_to_snake(e.getProto().getName().cStr()));
+  throw invalid("{}: '{}' is not one of {}{}", where, s, fmt::join(names, ", "), text::did_you_mean(s, names));
+}
+
+std::uint32_t date_of(const Props& v, const std::string& where) {
+  const auto& s = string_of(v, where);
+  try {
+    return Date::parse(s).ymd();
+  } catch (const Error& e) {
+    throw with_context(e, where);
+  }
+}
+
+void fill_struct(capnp::StructSchema schema, const Props& json, capnp::DynamicStruct::Builder out,
+                 const std::string& where, const TypeDef* type);
+
+// Sets a scalar (non-list, non-struct) value into a struct field or a list element.
+capnp::DynamicValue::Reader scalar(capnp::Type t, const Props& v, const std::string& where, std::string& keep) {
+  switch (t.which()) {
+    case W::BOOL:
+      if (!v.is_boolean()) throw invalid("{}: expected true or false, got {}", where, json_kind(v));
+      return v.get<bool>();
+    case W::INT8: return integer<std::int8_t>(v, where);
+    case W::INT16: return integer<std::int16_t>(v, where);
+    case W::INT32: return integer<std::int32_t>(v, where);
+    case W::INT64: return integer<std::int64_t>(v, where);
+    case W::UINT8: return integer<std::uint8_t>(v, where);
+    case W::UINT16: return integer<std::uint16_t>(v, where);
+    case W::UINT32: return integer<std::uint32_t>(v, where);
+    case W::UINT64: return integer<std::uint64_t>(v, where);
+    case W::FLOAT32:
+    case W::FLOAT64: {
+      if (!v.is_number()) throw invalid("{}: expected a number, got {}", where, json_kind(v));
+      double d = v.get<double>();
+      if (!std::isfinite(d)) throw invalid("{}: the number must be finite", where);
+      return d;
+    }
+    case W::TEXT: {
+      keep = string_of(v, where);
+      if (keep.find('\0') != std::string::npos) throw invalid("{}: text must not hold NUL characters", where);
+      return capnp::Text::Reader(keep.c_str(), keep.size());
+    }
+    case W::ENUM: return enum_of(t.asEnum(), v, where);
+    default: throw invalid("{}: unsupported property type", where);
+  }
+}
+
+void fill_list(capnp::ListSchema schema, const Props& json, capnp::DynamicList::Builder out, const std::string& where) {
+  auto elem = schema.getElementType();
+  for (unsigned i = 0; i < json.size(); ++i) {
+    std::string at = fmt::format("{}[{}]", where, i);
+    const Props& v = json[i];
+    if (elem.isStruct()) {
+      auto s = elem.asStruct();
+      if (Catalog::is_date(s)) {
+        out[i].as<capnp::DynamicStruct>().set("ymd", date_of(v, at));
+      } else {
+        fill_struct(s, v, out[i].as<capnp::DynamicStruct>(), at, nullptr);
+      }
+    } else if (elem.isList()) {
+      if (!v.is_array()) throw invalid("{}: expected an array, got {}", at, json_kind(v));
+      fill_list(elem.asList(), v, out.init(i, static_cast<unsigned>(v.size())).as<capnp::DynamicList>(), at);
+    } else {
+      std::string keep;
+      out.set(i, scalar(elem, v, at, keep));
+    }
+  }
+}
+
+void fill_struct(capnp::StructSchema schema, const Props& json, capnp::DynamicStruct::Builder out,
+                 const std::string& where, const TypeDef* type) {
+  if (!json.is_object()) throw invalid("{}: expected an object, got {}", where, json_kind(json));
+  std::vector<std::string> names;
+  for (auto f : schema.getFields()) names.push_back(text::camel_to_snake(f.getProto().getName().cStr()));
+  for (auto it = json.begin(); it != json.end(); ++it) {
+    const std::string& name = it.key();
+    std::string at = where.empty() ? fmt::format("property '{}'", name) : fmt::format("{}.{}", where, name);
+    // Only snake_case names are accepted, so that each property has one spelling.
+    auto maybe = schema.findFieldByName(kj::StringPtr(text::snake_to_camel(name).c_str()));
+    capnp::StructSchema::Field field;
+    KJ_IF_MAYBE(f, maybe) { field = *f; }
+    if (maybe == nullptr || text::camel_to_snake(field.getProto().getName().cStr()) != name) {
+      throw invalid("unknown property '{}' of {}{}", name,
+                    type ? type->name : std::string(schema.getShortDisplayName().cStr()),
+                    text::did_you_mean(name, names));
+    }
+    const Props& v = it.value();
+    if (v.is_null()) continue;
+    auto t = field.getType();
+    if (t.isStruct()) {
+      auto s = t.asStruct();
+      if (Catalog::is_date(s)) {
+        out.init(field).as<capnp::DynamicStruct>().set("ymd", date_of(v, at));
+      } else {
+        fill_struct(s, v, out.init(field).as<capnp::DynamicStruct>(), at, nullptr);
+      }
+    } else if (t.isList()) {
+      if (!v.is_array()) throw invalid("{}: expected an array, got {}", at, json_kind(v));
+      fill_list(t.asList(), v, out.init(field, static_cast<unsigned>(v.size())).as<capnp::DynamicList>(), at);
+    } else {
+      std::string keep;
+      out.set(field, scalar(t, v, at, keep));
+    }
+  }
+}
+
+Props value_to_json(capnp::DynamicValue::Reader v, capnp::Type t);
+
+Props struct_to_json(capnp::DynamicStruct::Reader in) {
+  Props out = Props::object();
+  for (auto field : in.getSchema().getFields()) {
+    if (!in.has(field, capnp::HasMode::NON_DEFAULT)) continue;
+    out[text::camel_to_snake(field.getProto().getName().cStr())] = value_to_json(in.get(field), field.getType());
+  }
+  return out;
+}
+
+Props value_to_json(capnp::DynamicValue::Reader v, capnp::Type t) {
+  switch (t.which()) {
+    case W::BOOL: return v.as<bool>();
+    case W::INT8:
+    case W::INT16:
+    case W::INT32:
+    case W::INT64: return v.as<std::int64_t>();
+    case W::UINT8:
+    case W::UINT16:
+    case W::UINT32:
+    case W::UINT64: return v.as<std::uint64_t>();
+    case W::FLOAT32:
+    case W::FLOAT64: return v.as<double>();
+    case W::TEXT: return std::string(v.as<capnp::Text>().cStr());
+    case W::ENUM: {
+      KJ_IF_MAYBE(e, v.as<capnp::DynamicEnum>().getEnumerant()) {
+        return text::camel_to_snake(e->getProto().getName().cStr());
+      }
+      return v.as<capnp::DynamicEnum>().getRaw();  // a value newer than this schema
+    }
+    case W::STRUCT: {
+      auto s = v.as<capnp::DynamicStruct>();
+      if (Catalog::is_date(s.getSchema())) {
+        auto ymd = s.get("ymd").as<std::uint32_t>();
+        try {
+          return Date::from_ymd(ymd).str();
+        } catch (const Error&) {
+          throw corruption("a stored date ({}) is not a date", ymd);
+        }
+      }
+      return struct_to_json(s);
+    }
+    case W::LIST: {
+      Props out = Props::array();
+      auto elem = t.asList().getElementType();
+      for (auto e : v.as<capnp::DynamicList>()) out.push_back(value_to_json(e, elem));
+      return out;
+    }
+    default: return nullptr;
+  }
+}
+
+}  // namespace
+
+void props_from_json(const TypeDef& t, const Props& props, capnp::DynamicStruct::Builder out) {
+  if (!props.is_object()) throw invalid("props of {}: expected an object, got {}", t.name, json_kind(props));
+  fill_struct(t.schema, props, out, "", &t);
+  for (const auto& p : t.props) {
+    if (p.required && (!props.contains(p.name) || props[p.name].is_null())) {
+      throw invalid("{} requires property '{}' ({})", t.name, p.name, p.type_name);
+    }
+  }
+}
+
+Props props_to_json(capnp::DynamicStruct::Reader in) { return struct_to_json(in); }
+
+}  // namespace entente::catalog

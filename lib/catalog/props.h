@@ -1,0 +1,21 @@
+// Conversion between a type's properties as JSON (entente::Props) and the Cap'n Proto
+// struct stored in a record, with validation against the type's schema.
+#pragma once
+
+#include <capnp/dynamic.h>
+
+#include "catalog/catalog.h"
+#include "entente/record.h"
+
+namespace entente::catalog {
+
+// Fills `out` (a struct of t.schema) from `props`. Throws Error(kInvalid) naming the
+// property and the reason: an unknown property (with the nearest name), a value of the
+// wrong type or out of range, a missing required property. A JSON null is "not given".
+void props_from_json(const TypeDef& t, const Props& props, capnp::DynamicStruct::Builder out);
+
+// The properties of a stored struct as JSON, in field order. A property equal to its
+// default (0, false, empty) is left out, as it is on the way in.
+Props props_to_json(capnp::DynamicStruct::Reader in);
+
+}  // namespace entente::catalog

@@ -1,0 +1,150 @@
+#include "entente/date.h"
+
+#include <charconv>
+
+#include <fmt/format.h>
+
+#include "common/error.h"
+
+namespace entente {
+namespace {
+
+bool leap(int y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
+
+int days_in_month(int y, int m) {
+  static const int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  return m == 2 && leap(y) ? 29 : kDays[m - 1];
+}
+
+// Why (y, m, d) is not a date, or nullptr when it is one.
+const char* check(int y, int m, int d) {
+  if (y < 1 || y > 9999) return "year must be 1..9999";
+  if (m < 0 || m > 12) return "month must be 01..12";
+  if (d != 0 && m == 0) return "a day needs a month";
+  if (d < 0 || (d > 0 && d > days_in_month(y, m))) return "no such day in that month";
+  return nullptr;
+}
+
+// Days from 1970-01-01 to y-m-d (proleptic Gregorian; Howard Hinnant's algorithm).
+std::int64_t days_from_civil(int y, int m, int d) {
+  y -= m <= 2;
+  const std::int64_t era = (y >= 0 ? y : y - 399) / 400;
+  const unsigned yoe = static_cast<unsigned>(y - era * 400);
+  const unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  return era * 146097 + static_cast<std::int64_t>(doe) - 719468;
+}
+
+bool parse_number(std::string_view s, int& out) {
+  if (s.empty()) return false;
+  for (char c : s) {
+    if (c < '0' || c > '9') return false;
+  }
+  auto r = std::from_chars(s.data(), s.data() + s.size(), out);
+  return r.ec == std::errc() && r.ptr == s.data() + s.size();
+}
+
+// Parses text into (y, m, d); returns the reason it is not a date, or nullptr.
+const char* parse_parts(std::string_view text, int& y, int& m, int& d) {
+  y = m = d = 0;
+  if (text.size() != 4 && text.size() != 7 && text.size() != 10) {
+    return "expected YYYY, YYYY-MM or YYYY-MM-DD";
+  }
+  if (!parse_number(text.substr(0, 4), y)) return "expected YYYY, YYYY-MM or YYYY-MM-DD";
+  if (text.size() >= 7 && (text[4] != '-' || !parse_number(text.substr(5, 2), m) || m == 0)) {
+    return text[4] != '-' ? "expected YYYY, YYYY-MM or YYYY-MM-DD" : "month must be 01..12";
+  }
+  if (text.size() == 10 && (text[7] != '-' || !parse_number(text.substr(8, 2), d) || d == 0)) {
+    return text[7] != '-' ? "expected YYYY, YYYY-MM or YYYY-MM-DD" : "no such day in that month";
+  }
+  return check(y, m, d);
+}
+
+}  // namespace
+
+Date::Date(int year, int month, int day) {
+  if (const char* why = check(year, month, day)) {
+    throw invalid("invalid date {:04}-{:02}-{:02}: {}", year, month, day, why);
+  }
+  ymd_ = static_cast<std::uint32_t>(year * 10000 + month * 100 + day);
+}
+
+Date Date::parse(std::string_view text) {
+  int y, m, d;
+  if (const char* why = parse_parts(text, y, m, d)) {
+    throw invalid("invalid date '{}': {}", text, why);
+  }
+  return Date(y, m, d);
+}
+
+std::optional<Date> Date::try_parse(std::string_view text) noexcept {
+  int y, m, d;
+  if (parse_parts(text, y, m, d) != nullptr) return std::nullopt;
+  Date out;
+  out.ymd_ = static_cast<std::uint32_t>(y * 10000 + m * 100 + d);
+  return out;
+}
+
+Date Date::from_ymd(std::uint32_t ymd) {
+  return Date(static_cast<int>(ymd / 10000), static_cast<int>(ymd / 100 % 100),
+              static_cast<int>(ymd % 100));
+}
+
+Precision Date::precision() const {
+  return month() == 0 ? Precision::kYear : day() == 0 ? Precision::kMonth : Precision::kDay;
+}
+
+std::uint32_t Date::first_day() const {
+  std::uint32_t out = ymd_;
+  if (month() == 0) out += 100;
+  if (day() == 0) out += 1;
+  return out;
+}
+
+std::int64_t Date::days() const {
+  std::uint32_t f = first_day();
+  return days_from_civil(static_cast<int>(f / 10000), static_cast<int>(f / 100 % 100),
+                         static_cast<int>(f % 100));
+}
+
+Date Date::next_day() const {
+  std::uint32_t f = first_day();
+  int y = static_cast<int>(f / 10000), m = static_cast<int>(f / 100 % 100),
+      d = static_cast<int>(f % 100) + 1;
+  if (d > days_in_month(y, m)) {
+    d = 1;
+    if (++m > 12) {
+      m = 1;
+      ++y;
+    }
+  }
+  return Date(y, m, d);
+}
+
+std::string Date::str() const {
+  switch (precision()) {
+    case Precision::kYear: return fmt::format("{:04}", year());
+    case Precision::kMonth: return fmt::format("{:04}-{:02}", year(), month());
+    case Precision::kDay: break;
+  }
+  return fmt::format("{:04}-{:02}-{:02}", year(), month(), day());
+}
+
+std::strong_ordering Date::operator<=>(const Date& other) const {
+  if (auto c = first_day() <=> other.first_day(); c != 0) return c;
+  return precision() <=> other.precision();
+}
+
+bool Interval::contains(const Date& d) const {
+  if (from && d.first_day() < from->first_day()) return false;
+  if (to && d.first_day() >= to->first_day()) return false;
+  return true;
+}
+
+bool Interval::empty() const { return from && to && from->first_day() >= to->first_day(); }
+
+std::string Interval::str() const {
+  return fmt::format("[{}, {})", from ? from->str() : "always", to ? to->str() : "open");
+}
+
+}  // namespace entente

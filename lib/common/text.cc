@@ -1,0 +1,157 @@
+#include "common/text.h"
+
+#include <algorithm>
+#include <cctype>
+
+#include <fmt/format.h>
+
+namespace entente::text {
+namespace {
+
+// Decodes one UTF-8 code point at s[i], advancing i; returns -1 on a malformed sequence.
+long decode(std::string_view s, std::size_t& i) {
+  unsigned char c = static_cast<unsigned char>(s[i]);
+  int len = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xe ? 3 : (c >> 3) == 0x1e ? 4 : 0;
+  if (len == 0 || i + len > s.size()) return -1;
+  long cp = len == 1 ? c : len == 2 ? (c & 0x1f) : len == 3 ? (c & 0x0f) : (c & 0x07);
+  for (int k = 1; k < len; ++k) {
+    unsigned char cc = static_cast<unsigned char>(s[i + k]);
+    if ((cc >> 6) != 0x2) return -1;
+    cp = (cp << 6) | (cc & 0x3f);
+  }
+  static const long kMin[] = {0, 0, 0x80, 0x800, 0x10000};
+  if (cp < kMin[len] || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) return -1;
+  i += len;
+  return cp;
+}
+
+void encode(std::string& out, long cp) {
+  if (cp < 0x80) {
+    out.push_back(static_cast<char>(cp));
+  } else if (cp < 0x800) {
+    out.push_back(static_cast<char>(0xc0 | (cp >> 6)));
+    out.push_back(static_cast<char>(0x80 | (cp & 0x3f)));
+  } else if (cp < 0x10000) {
+    out.push_back(static_cast<char>(0xe0 | (cp >> 12)));
+    out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3f)));
+    out.push_back(static_cast<char>(0x80 | (cp & 0x3f)));
+  } else {
+    out.push_back(static_cast<char>(0xf0 | (cp >> 18)));
+    out.push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3f)));
+    out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3f)));
+    out.push_back(static_cast<char>(0x80 | (cp & 0x3f)));
+  }
+}
+
+long lower(long cp) {
+  if (cp >= 'A' && cp <= 'Z') return cp + 32;
+  if ((cp >= 0xc0 && cp <= 0xde && cp != 0xd7)) return cp + 32;            // Latin-1
+  if (cp >= 0x100 && cp <= 0x17f && cp != 0x130 && cp != 0x131 && cp != 0x138 && cp != 0x149 &&
+      cp != 0x17f) {                                                        // Latin Extended-A
+    bool odd_is_lower = (cp >= 0x139 && cp <= 0x148) || (cp >= 0x179 && cp <= 0x17e);
+    if (odd_is_lower) return (cp % 2 == 1) ? cp + 1 : cp;
+    return (cp % 2 == 0) ? cp + 1 : cp;
+  }
+  return cp;
+}
+
+}  // namespace
+
+std::string fold(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  bool pending_space = false;
+  for (std::size_t i = 0; i < s.size();) {
+    long cp = decode(s, i);
+    if (cp < 0) {  // not UTF-8: keep the byte as it is
+      out.push_back(s[i++]);
+      continue;
+    }
+    if (cp == ' ' || cp == '\t') {
+      pending_space = !out.empty();
+      continue;
+    }
+    if (pending_space) out.push_back(' ');
+    pending_space = false;
+    encode(out, lower(cp));
+  }
+  return out;
+}
+
+std::string snake_to_camel(std::string_view s) {
+  std::string out;
+  bool up = false;
+  for (char c : s) {
+    if (c == '_') {
+      up = true;
+    } else {
+      out.push_back(up ? static_cast<char>(std::toupper(static_cast<unsigned char>(c))) : c);
+      up = false;
+    }
+  }
+  return out;
+}
+
+std::string camel_to_snake(std::string_view s) {
+  std::string out;
+  for (char c : s) {
+    if (std::isupper(static_cast<unsigned char>(c))) {
+      out.push_back('_');
+      out.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+    } else {
+      out.push_back(c);
+    }
+  }
+  return out;
+}
+
+bool valid_utf8(std::string_view s) {
+  for (std::size_t i = 0; i < s.size();) {
+    if (decode(s, i) < 0) return false;
+  }
+  return true;
+}
+
+bool has_control(std::string_view s) {
+  return std::any_of(s.begin(), s.end(), [](char c) {
+    auto u = static_cast<unsigned char>(c);
+    return u < 0x20 || u == 0x7f;
+  });
+}
+
+std::size_t edit_distance(std::string_view a, std::string_view b) {
+  std::vector<std::size_t> prev(b.size() + 1), cur(b.size() + 1);
+  for (std::size_t j = 0; j <= b.size(); ++j) prev[j] = j;
+  for (std::size_t i = 1; i <= a.size(); ++i) {
+    cur[0] = i;
+    for (std::size_t j = 1; j <= b.size(); ++j) {
+      bool same = std::tolower(static_cast<unsigned char>(a[i - 1])) ==
+                  std::tolower(static_cast<unsigned char>(b[j - 1]));
+      cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (same ? 0 : 1)});
+    }
+    std::swap(prev, cur);
+  }
+  return prev[b.size()];
+}
+
+std::optional<std::string> nearest(std::string_view s, const std::vector<std::string>& candidates) {
+  std::optional<std::string> best;
+  std::size_t best_d = 0;
+  for (const auto& c : candidates) {
+    std::size_t d = edit_distance(s, c);
+    if (!best || d < best_d) {
+      best = c;
+      best_d = d;
+    }
+  }
+  // A likely typo: at most a third of the word wrong (at least one edit allowed).
+  if (best && best_d <= std::max<std::size_t>(1, s.size() / 3)) return best;
+  return std::nullopt;
+}
+
+std::string did_you_mean(std::string_view s, const std::vector<std::string>& candidates) {
+  auto n = nearest(s, candidates);
+  return n ? fmt::format(" (did you mean '{}'?)", *n) : std::string();
+}
+
+}  // namespace entente::text

@@ -1,0 +1,32 @@
+// Text helpers: name folding for case-insensitive lookup, property-name spelling, and
+// "did you mean" suggestions.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace entente::text {
+
+// Folds a name for case-insensitive lookup: ASCII and Latin-1/Latin Extended-A letters
+// are lower-cased (UTF-8 aware); leading, trailing and repeated spaces are dropped.
+std::string fold(std::string_view s);
+
+// "termination_notice_months" <-> "terminationNoticeMonths"
+std::string snake_to_camel(std::string_view s);
+std::string camel_to_snake(std::string_view s);
+
+// True when s is well-formed UTF-8.
+bool valid_utf8(std::string_view s);
+// True when s holds a control character (below 0x20, or 0x7f).
+bool has_control(std::string_view s);
+
+// Levenshtein distance, case-insensitive.
+std::size_t edit_distance(std::string_view a, std::string_view b);
+// The candidate nearest to s, if one is near enough to be a likely typo.
+std::optional<std::string> nearest(std::string_view s, const std::vector<std::string>& candidates);
+// " (did you mean 'x'?)" or "".
+std::string did_you_mean(std::string_view s, const std::vector<std::string>& candidates);
+
+}  // namespace entente::text

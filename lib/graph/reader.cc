@@ -1,0 +1,230 @@
+// The reads of a Snapshot or a Transaction, over a storage::View.
+#include <algorithm>
+
+#include <capnp/schema.h>
+
+#include "common/error.h"
+#include "common/text.h"
+#include "entente/database.h"
+#include "graph/records.h"
+#include "graph/state.h"
+#include "storage/keys.h"
+
+namespace entente {
+
+using storage::Cf;
+
+bool Node::valid_at(const Date& d) const {
+  if (valid) return valid->contains(d);
+  // A treaty's or agreement's validity is its period in force: none given, not in force.
+  return type != "Treaty" && type != "Agreement";
+}
+
+Reader::Reader(std::unique_ptr<detail::ReadContext> context) : context_(std::move(context)) {}
+Reader::~Reader() = default;
+
+std::optional<Node> Reader::node(NodeId id) const {
+  auto bytes = context_->view->get(Cf::kNodes, keys::id(id));
+  if (!bytes) return std::nullopt;
+  return graph::decode_node(*context_->catalog, id, *bytes);
+}
+
+std::optional<Node> Reader::node(const NodeRef& ref) const {
+  const auto* type = context_->catalog->find(ref.type);
+  if (!type || type->is_edge) return std::nullopt;
+  auto id = context_->view->get(Cf::kKeys, keys::node_key(type->tag, ref.key));
+  if (!id) return std::nullopt;
+  auto n = node(keys::decode_id(*id));
+  if (!n) throw corruption("the key index names node {} for {}, which does not exist", keys::decode_id(*id), ref.str());
+  return n;
+}
+
+std::optional<Edge> Reader::edge(EdgeId id) const {
+  auto bytes = context_->view->get(Cf::kEdges, keys::id(id));
+  if (!bytes) return std::nullopt;
+  Edge e = graph::decode_edge(*context_->catalog, id, *bytes);
+  auto from = node(e.from), to = node(e.to);
+  if (!from || !to) throw corruption("edge {} ({}) has a dangling end", id, e.type);
+  e.from_ref = from->ref();
+  e.to_ref = to->ref();
+  return e;
+}
+
+std::vector<Node> Reader::find(std::string_view name) const {
+  std::string folded = text::fold(name);
+  std::vector<Node> out;
+  if (folded.empty()) return out;
+  context_->view->scan(Cf::kNames, keys::name_prefix(folded), [&](std::string_view k, std::string_view) {
+    auto id = keys::decode_id(k.substr(k.size() - 8));
+    if (auto n = node(id)) out.push_back(std::move(*n));
+    return true;
+  });
+  std::sort(out.begin(), out.end(), [](const Node& a, const Node& b) {
+    return std::tie(a.type, a.key) < std::tie(b.type, b.key);
+  });
+  return out;
+}
+
+Node Reader::resolve(std::string_view text) const {
+  auto colon = text.find(':');
+  if (colon != std::string_view::npos && colon > 0) {
+    auto ref = NodeRef::parse(text);
+    const auto* type = context_->catalog->find(ref.type);
+    if (type && !type->is_edge) {
+      if (auto n = node(ref)) return *n;
+      std::vector<std::string> keys;
+      scan(ref.type, [&](const Node& n) {
+        keys.push_back(n.key);
+        return keys.size() < 100000;
+      });
+      throw not_found("no node {}{}", ref.str(), text::did_you_mean(ref.key, keys));
+    }
+  }
+  auto found = find(text);
+  if (found.size() == 1) return found.front();
+  if (found.size() > 1) {
+    std::vector<std::string> refs;
+    for (const auto& n : found) refs.push_back(n.ref().str());
+    throw invalid("'{}' names {} nodes: {}; use Type:key", text, found.size(), fmt::join(refs, ", "));
+  }
+  // A bare key of any node type, if unique.
+  std::vector<Node> by_key;
+  for (const auto& t : context_->catalog->types()) {
+    if (t.is_edge) continue;
+    if (auto n = node(NodeRef{t.name, std::string(text)})) by_key.push_back(std::move(*n));
+  }
+  if (by_key.size() == 1) return by_key.front();
+  if (by_key.size() > 1) {
+    std::vector<std::string> refs;
+    for (const auto& n : by_key) refs.push_back(n.ref().str());
+    throw invalid("'{}' is the key of {} nodes: {}; use Type:key", text, by_key.size(), fmt::join(refs, ", "));
+  }
+  throw not_found("no node named '{}' (give Type:key, a name or an alias)", text);
+}
+
+void Reader::scan(std::string_view type_name, const std::function<bool(const Node&)>& visit) const {
+  const auto* type = context_->catalog->find(type_name);
+  if (!type || type->is_edge) {
+    throw invalid("unknown node type '{}'{}", type_name, text::did_you_mean(type_name, context_->catalog->names(false)));
+  }
+  context_->view->scan(Cf::kKeys, keys::type_prefix(type->tag), [&](std::string_view, std::string_view v) {
+    auto id = keys::decode_id(v);
+    auto n = node(id);
+    if (!n) throw corruption("the key index names node {}, which does not exist", id);
+    return visit(*n);
+  });
+}
+
+void Reader::out_edges(NodeId id, const std::function<bool(const Edge&)>& visit) const {
+  context_->view->scan(Cf::kAdj, keys::adj_prefix(id, keys::kOut), [&](std::string_view k, std::string_view) {
+    auto a = keys::decode_adj(k);
+    auto e = edge(a.edge);
+    if (!e) throw corruption("adjacency entry of node {} names edge {}, which does not exist", id, a.edge);
+    return visit(*e);
+  });
+}
+
+std::vector<Neighbor> Reader::neighbors(NodeId id, const NeighborQuery& query) const {
+  const auto& catalog = *context_->catalog;
+  std::vector<std::uint32_t> tags;
+  for (const auto& name : query.edge_types) {
+    const auto* t = catalog.find(name);
+    if (!t || !t->is_edge) {
+      throw invalid("unknown edge type '{}'{}", name, text::did_you_mean(name, catalog.names(true)));
+    }
+    tags.push_back(t->tag);
+  }
+  std::vector<std::string> prefixes;
+  for (std::uint8_t dir : {keys::kOut, keys::kIn}) {
+    if ((dir == keys::kOut && query.direction == Direction::kIn) ||
+        (dir == keys::kIn && query.direction == Direction::kOut)) {
+      continue;
+    }
+    if (tags.empty()) {
+      prefixes.push_back(keys::adj_prefix(id, dir));
+    } else {
+      for (auto tag : tags) prefixes.push_back(keys::adj_prefix(id, dir, tag));
+    }
+  }
+  std::vector<Neighbor> out;
+  for (const auto& prefix : prefixes) {
+    context_->view->scan(Cf::kAdj, prefix, [&](std::string_view k, std::string_view v) {
+      auto a = keys::decode_adj(k);
+      if (query.at) {
+        // The as-of test reads the adjacency entry alone: valid-from in the key, valid-to in the value.
+        auto to = keys::decode_adj_value(v).to;
+        std::uint32_t day = query.at->first_day();
+        if (a.from != 0 && day < Date::from_ymd(a.from).first_day()) return true;
+        if (to != 0 && day >= Date::from_ymd(to).first_day()) return true;
+      }
+      auto other = node(a.other);
+      if (!other) throw corruption("adjacency entry of node {} names node {}, which does not exist", id, a.other);
+      if (query.at && !other->valid_at(*query.at)) return true;
+      auto e = edge(a.edge);
+      if (!e) throw corruption("adjacency entry of node {} names edge {}, which does not exist", id, a.edge);
+      out.push_back({std::move(*e), std::move(*other), a.dir == keys::kOut ? Direction::kOut : Direction::kIn});
+      return true;
+    });
+  }
+  return out;
+}
+
+Stats Reader::stats() const {
+  Stats s;
+  const auto& catalog = *context_->catalog;
+  for (const auto& t : catalog.types()) {
+    std::uint64_t n = 0;
+    if (!t.is_edge) {
+      context_->view->scan(Cf::kKeys, keys::type_prefix(t.tag), [&](std::string_view, std::string_view) {
+        ++n;
+        return true;
+      });
+      s.nodes[t.name] = n;
+    } else {
+      s.edges[t.name] = 0;
+    }
+  }
+  // Each edge has one outgoing adjacency entry; its key carries the type tag.
+  context_->view->scan(Cf::kAdj, "", [&](std::string_view k, std::string_view) {
+    auto a = keys::decode_adj(k);
+    if (a.dir == keys::kOut) ++s.edges[catalog.by_tag(a.tag).name];
+    return true;
+  });
+  return s;
+}
+
+namespace {
+
+PropertyInfo property_info(const catalog::PropDef& p) {
+  PropertyInfo info{p.name, p.type_name, p.required, p.doc, {}};
+  auto t = p.field.getType();
+  if (t.isList()) t = t.asList().getElementType();
+  if (t.isEnum()) {
+    for (auto e : t.asEnum().getEnumerants()) info.values.push_back(text::camel_to_snake(e.getProto().getName().cStr()));
+  }
+  return info;
+}
+
+TypeInfo type_info(const catalog::TypeDef& t) {
+  TypeInfo info{t.name, t.is_edge, t.doc, t.from, t.to, {}};
+  for (const auto& p : t.props) info.properties.push_back(property_info(p));
+  return info;
+}
+
+}  // namespace
+
+std::vector<TypeInfo> Reader::types() const {
+  std::vector<TypeInfo> out;
+  for (const auto& t : context_->catalog->types()) out.push_back(type_info(t));
+  return out;
+}
+
+std::optional<TypeInfo> Reader::type(std::string_view name) const {
+  const auto* t = context_->catalog->find(name);
+  if (!t) return std::nullopt;
+  return type_info(*t);
+}
+
+Snapshot::~Snapshot() = default;
+
+}  // namespace entente

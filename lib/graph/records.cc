@@ -1,0 +1,131 @@
+#include "graph/records.h"
+
+#include <capnp/dynamic.h>
+#include <capnp/message.h>
+#include <kj/exception.h>
+
+#include "catalog/props.h"
+#include "common/error.h"
+#include "envelope.capnp.h"
+#include "storage/store.h"
+
+namespace entente::graph {
+namespace {
+
+template <typename B>
+void set_common(B record, const std::optional<Interval>& valid, const std::vector<Citation>& sources) {
+  if (valid) {
+    auto v = record.initValid();
+    v.setFrom(valid->from ? valid->from->ymd() : 0);
+    v.setTo(valid->to ? valid->to->ymd() : 0);
+  }
+  if (!sources.empty()) {
+    auto list = record.initSources(static_cast<unsigned>(sources.size()));
+    for (unsigned i = 0; i < sources.size(); ++i) {
+      list[i].setDoc(sources[i].doc);
+      if (!sources[i].locator.empty()) list[i].setLocator(sources[i].locator);
+      if (!sources[i].quote.empty()) list[i].setQuote(sources[i].quote);
+    }
+  }
+}
+
+template <typename R>
+void get_common(R record, std::optional<Interval>& valid, std::vector<Citation>& sources) {
+  if (record.hasValid()) {
+    auto v = record.getValid();
+    Interval iv;
+    if (v.getFrom() != 0) iv.from = Date::from_ymd(v.getFrom());
+    if (v.getTo() != 0) iv.to = Date::from_ymd(v.getTo());
+    valid = iv;
+  }
+  for (auto c : record.getSources()) {
+    sources.push_back({c.getDoc().cStr(), c.getLocator().cStr(), c.getQuote().cStr()});
+  }
+}
+
+}  // namespace
+
+std::string encode_node(const catalog::TypeDef& type, const NodeInput& node) {
+  capnp::MallocMessageBuilder message;
+  auto r = message.initRoot<schema::NodeRecord>();
+  r.setTypeTag(type.tag);
+  r.setKey(node.key);
+  if (!node.name.empty()) r.setName(node.name);
+  if (!node.aliases.empty()) {
+    auto list = r.initAliases(static_cast<unsigned>(node.aliases.size()));
+    for (unsigned i = 0; i < node.aliases.size(); ++i) list.set(i, node.aliases[i]);
+  }
+  set_common(r, node.valid, node.sources);
+  catalog::props_from_json(type, node.props, r.getProps().initAs<capnp::DynamicStruct>(type.schema));
+  return storage::encode(message);
+}
+
+std::string encode_edge(const catalog::TypeDef& type, NodeId from, NodeId to, const EdgeInput& edge) {
+  capnp::MallocMessageBuilder message;
+  auto r = message.initRoot<schema::EdgeRecord>();
+  r.setTypeTag(type.tag);
+  r.setFrom(from);
+  r.setTo(to);
+  if (!edge.key.empty()) r.setKey(edge.key);
+  set_common(r, edge.valid, edge.sources);
+  catalog::props_from_json(type, edge.props, r.getProps().initAs<capnp::DynamicStruct>(type.schema));
+  return storage::encode(message);
+}
+
+Node decode_node(const catalog::Catalog& catalog, NodeId id, std::string_view bytes) {
+  std::string what = fmt::format("node record {}", id);
+  storage::RecordReader reader(bytes, what);
+  try {
+    auto r = reader.root<schema::NodeRecord>();
+    const auto& type = catalog.by_tag(r.getTypeTag());
+    Node n;
+    n.id = id;
+    n.type = type.name;
+    n.key = r.getKey().cStr();
+    n.name = r.getName().cStr();
+    for (auto a : r.getAliases()) n.aliases.emplace_back(a.cStr());
+    get_common(r, n.valid, n.sources);
+    n.props = catalog::props_to_json(r.getProps().getAs<capnp::DynamicStruct>(type.schema));
+    return n;
+  } catch (const kj::Exception& e) {
+    throw corruption("{}: the record is damaged: {}", what, e.getDescription().cStr());
+  } catch (const Error& e) {
+    if (e.kind() == ErrorKind::kCorruption) throw with_context(e, what);
+    throw corruption("{}: {}", what, e.what());
+  }
+}
+
+Edge decode_edge(const catalog::Catalog& catalog, EdgeId id, std::string_view bytes) {
+  std::string what = fmt::format("edge record {}", id);
+  storage::RecordReader reader(bytes, what);
+  try {
+    auto r = reader.root<schema::EdgeRecord>();
+    const auto& type = catalog.by_tag(r.getTypeTag());
+    Edge e;
+    e.id = id;
+    e.type = type.name;
+    e.from = r.getFrom();
+    e.to = r.getTo();
+    e.key = r.getKey().cStr();
+    get_common(r, e.valid, e.sources);
+    e.props = catalog::props_to_json(r.getProps().getAs<capnp::DynamicStruct>(type.schema));
+    return e;
+  } catch (const kj::Exception& e) {
+    throw corruption("{}: the record is damaged: {}", what, e.getDescription().cStr());
+  } catch (const Error& e) {
+    if (e.kind() == ErrorKind::kCorruption) throw with_context(e, what);
+    throw corruption("{}: {}", what, e.what());
+  }
+}
+
+std::uint32_t node_tag(NodeId id, std::string_view bytes) {
+  std::string what = fmt::format("node record {}", id);
+  storage::RecordReader reader(bytes, what);
+  try {
+    return reader.root<schema::NodeRecord>().getTypeTag();
+  } catch (const kj::Exception& e) {
+    throw corruption("{}: the record is damaged: {}", what, e.getDescription().cStr());
+  }
+}
+
+}  // namespace entente::graph

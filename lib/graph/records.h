@@ -1,0 +1,24 @@
+// Encoding and decoding of node and edge records (schema/envelope.capnp).
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "catalog/catalog.h"
+#include "entente/record.h"
+
+namespace entente::graph {
+
+// The record bytes of a node. Validates the properties against the type (throws
+// Error(kInvalid)); everything else is checked by the caller.
+std::string encode_node(const catalog::TypeDef& type, const NodeInput& node);
+std::string encode_edge(const catalog::TypeDef& type, NodeId from, NodeId to, const EdgeInput& edge);
+
+// Throws Error(kCorruption) naming the record when the bytes do not decode.
+Node decode_node(const catalog::Catalog& catalog, NodeId id, std::string_view bytes);
+// The edge, without from_ref/to_ref (the caller fills them).
+Edge decode_edge(const catalog::Catalog& catalog, EdgeId id, std::string_view bytes);
+// The type tag of a stored node record, without decoding the rest.
+std::uint32_t node_tag(NodeId id, std::string_view bytes);
+
+}  // namespace entente::graph

@@ -1,0 +1,96 @@
+#include "storage/keys.h"
+
+#include "common/coding.h"
+#include "common/error.h"
+
+namespace entente::keys {
+
+std::string id(std::uint64_t v) {
+  std::string out;
+  coding::put_u64(out, v);
+  return out;
+}
+
+std::uint64_t decode_id(std::string_view key) {
+  if (key.size() != 8) throw corruption("id key of {} bytes, expected 8", key.size());
+  return coding::get_u64(key.data());
+}
+
+std::string adj(const Adj& a) {
+  std::string out = adj_prefix(a.node, a.dir, a.tag, a.from, a.other);
+  coding::put_u64(out, a.edge);
+  return out;
+}
+
+Adj decode_adj(std::string_view key) {
+  if (key.size() != kAdjKeySize) throw corruption("adjacency key of {} bytes, expected {}", key.size(), kAdjKeySize);
+  const char* p = key.data();
+  Adj a;
+  a.node = coding::get_u64(p);
+  a.dir = static_cast<std::uint8_t>(p[8]);
+  a.tag = coding::get_u32(p + 9);
+  a.from = coding::get_u32(p + 13);
+  a.other = coding::get_u64(p + 17);
+  a.edge = coding::get_u64(p + 25);
+  return a;
+}
+
+std::string adj_prefix(std::uint64_t node) { return id(node); }
+
+std::string adj_prefix(std::uint64_t node, std::uint8_t dir) {
+  std::string out = id(node);
+  out.push_back(static_cast<char>(dir));
+  return out;
+}
+
+std::string adj_prefix(std::uint64_t node, std::uint8_t dir, std::uint32_t tag) {
+  std::string out = adj_prefix(node, dir);
+  coding::put_u32(out, tag);
+  return out;
+}
+
+std::string adj_prefix(std::uint64_t node, std::uint8_t dir, std::uint32_t tag, std::uint32_t from,
+                       std::uint64_t other) {
+  std::string out = adj_prefix(node, dir, tag);
+  coding::put_u32(out, from);
+  coding::put_u64(out, other);
+  return out;
+}
+
+std::string adj_value(std::uint32_t to, std::uint8_t flags) {
+  std::string out;
+  coding::put_u32(out, to);
+  out.push_back(static_cast<char>(flags));
+  return out;
+}
+
+AdjValue decode_adj_value(std::string_view value) {
+  if (value.size() != 5) throw corruption("adjacency value of {} bytes, expected 5", value.size());
+  return {coding::get_u32(value.data()), static_cast<std::uint8_t>(value[4])};
+}
+
+std::string node_key(std::uint32_t tag, std::string_view key) {
+  std::string out = type_prefix(tag);
+  out.append(key);
+  return out;
+}
+
+std::string type_prefix(std::uint32_t tag) {
+  std::string out;
+  coding::put_u32(out, tag);
+  return out;
+}
+
+std::string name(std::string_view folded, std::uint64_t node) {
+  std::string out = name_prefix(folded);
+  coding::put_u64(out, node);
+  return out;
+}
+
+std::string name_prefix(std::string_view folded) {
+  std::string out(folded);
+  out.push_back('\0');
+  return out;
+}
+
+}  // namespace entente::keys

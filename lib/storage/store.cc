@@ -1,0 +1,189 @@
+#include "storage/store.h"
+
+#include <cstring>
+
+#include <kj/exception.h>
+#include <rocksdb/utilities/write_batch_with_index.h>
+
+#include "common/error.h"
+
+namespace entente::storage {
+namespace {
+
+const char* const kCfNames[kCfCount] = {"nodes", "edges", "adj", "keys", "names", "meta"};
+
+rocksdb::Slice slice(std::string_view s) { return {s.data(), s.size()}; }
+
+Error from_status(const rocksdb::Status& s, std::string_view doing) {
+  if (s.IsCorruption()) return corruption("{}: the database is damaged: {}", doing, s.ToString());
+  return io_error("{}: {}", doing, s.ToString());
+}
+
+void scan_iterator(rocksdb::Iterator& it, std::string_view prefix, const Visitor& visit) {
+  for (it.Seek(slice(prefix)); it.Valid(); it.Next()) {
+    auto k = it.key();
+    if (k.size() < prefix.size() || std::memcmp(k.data(), prefix.data(), prefix.size()) != 0) break;
+    if (!visit({k.data(), k.size()}, {it.value().data(), it.value().size()})) return;
+  }
+  if (!it.status().ok()) throw from_status(it.status(), "reading");
+}
+
+class SnapshotView : public View {
+ public:
+  SnapshotView(rocksdb::DB* db, const std::vector<rocksdb::ColumnFamilyHandle*>& cfs)
+      : db_(db), cfs_(cfs), snapshot_(db->GetSnapshot()) {
+    options_.snapshot = snapshot_;
+  }
+  ~SnapshotView() override { db_->ReleaseSnapshot(snapshot_); }
+
+  std::optional<std::string> get(Cf cf, std::string_view key) const override {
+    std::string value;
+    auto s = db_->Get(options_, cfs_[static_cast<int>(cf)], slice(key), &value);
+    if (s.IsNotFound()) return std::nullopt;
+    if (!s.ok()) throw from_status(s, "reading");
+    return value;
+  }
+  void scan(Cf cf, std::string_view prefix, const Visitor& visit) const override {
+    std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(options_, cfs_[static_cast<int>(cf)]));
+    scan_iterator(*it, prefix, visit);
+  }
+
+ private:
+  rocksdb::DB* db_;
+  const std::vector<rocksdb::ColumnFamilyHandle*>& cfs_;
+  const rocksdb::Snapshot* snapshot_;
+  rocksdb::ReadOptions options_;
+};
+
+class BatchImpl : public Store::Batch {
+ public:
+  BatchImpl(rocksdb::DB* db, const std::vector<rocksdb::ColumnFamilyHandle*>& cfs)
+      : db_(db), cfs_(cfs), snapshot_(db->GetSnapshot()),
+        batch_(rocksdb::BytewiseComparator(), 0, /*overwrite_key=*/true) {
+    options_.snapshot = snapshot_;
+  }
+  ~BatchImpl() override { db_->ReleaseSnapshot(snapshot_); }
+
+  std::optional<std::string> get(Cf cf, std::string_view key) const override {
+    std::string value;
+    auto s = const_cast<rocksdb::WriteBatchWithIndex&>(batch_).GetFromBatchAndDB(
+        db_, options_, cfs_[static_cast<int>(cf)], slice(key), &value);
+    if (s.IsNotFound()) return std::nullopt;
+    if (!s.ok()) throw from_status(s, "reading");
+    return value;
+  }
+  void scan(Cf cf, std::string_view prefix, const Visitor& visit) const override {
+    auto* handle = cfs_[static_cast<int>(cf)];
+    std::unique_ptr<rocksdb::Iterator> it(const_cast<rocksdb::WriteBatchWithIndex&>(batch_).NewIteratorWithBase(
+        handle, db_->NewIterator(options_, handle)));
+    scan_iterator(*it, prefix, visit);
+  }
+  void put(Cf cf, std::string_view key, std::string_view value) override {
+    auto s = batch_.Put(cfs_[static_cast<int>(cf)], slice(key), slice(value));
+    if (!s.ok()) throw from_status(s, "writing");
+  }
+  void del(Cf cf, std::string_view key) override {
+    auto s = batch_.Delete(cfs_[static_cast<int>(cf)], slice(key));
+    if (!s.ok()) throw from_status(s, "writing");
+  }
+  rocksdb::WriteBatch* write_batch() { return batch_.GetWriteBatch(); }
+
+ private:
+  rocksdb::DB* db_;
+  const std::vector<rocksdb::ColumnFamilyHandle*>& cfs_;
+  const rocksdb::Snapshot* snapshot_;
+  rocksdb::ReadOptions options_;
+  rocksdb::WriteBatchWithIndex batch_;
+};
+
+}  // namespace
+
+const char* cf_name(Cf cf) { return kCfNames[static_cast<int>(cf)]; }
+
+std::unique_ptr<Store> Store::open(const std::filesystem::path& path, const StoreOptions& options) {
+  std::unique_ptr<Store> store(new Store());
+  store->path_ = path;
+  store->options_ = options;
+
+  rocksdb::DBOptions db_options;
+  db_options.create_if_missing = options.create_if_missing && !options.read_only;
+  db_options.create_missing_column_families = !options.read_only;
+  db_options.error_if_exists = options.error_if_exists;
+  db_options.info_log_level = rocksdb::InfoLogLevel::WARN_LEVEL;
+  db_options.keep_log_file_num = 2;
+  db_options.paranoid_checks = true;
+
+  std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
+  rocksdb::ColumnFamilyOptions cf_options;
+  descriptors.emplace_back(rocksdb::kDefaultColumnFamilyName, cf_options);
+  for (const char* name : kCfNames) descriptors.emplace_back(name, cf_options);
+
+  if (!options.create_if_missing || options.read_only) {
+    if (!std::filesystem::exists(path / "CURRENT")) {
+      throw not_found("no entente database at {}", path.string());
+    }
+  }
+  std::vector<rocksdb::ColumnFamilyHandle*> handles;
+  rocksdb::DB* raw = nullptr;
+  rocksdb::Status s;
+  if (options.read_only) {
+    s = rocksdb::DB::OpenForReadOnly(db_options, path.string(), descriptors, &handles, &raw);
+  } else {
+    s = rocksdb::DB::Open(db_options, path.string(), descriptors, &handles, &raw);
+  }
+  if (!s.ok()) {
+    std::string msg = s.ToString();
+    if (s.IsIOError() && (msg.find("lock") != std::string::npos || msg.find("LOCK") != std::string::npos)) {
+      throw conflict("{} is open for writing by another process (lock file {}); open it read-only "
+                     "or wait for the writer to finish",
+                     path.string(), (path / "LOCK").string());
+    }
+    throw from_status(s, fmt::format("opening {}", path.string()));
+  }
+  store->db_.reset(raw);
+  // handles[0] is the default column family, unused; keep the others in Cf order.
+  store->db_->DestroyColumnFamilyHandle(handles[0]);
+  store->cfs_.assign(handles.begin() + 1, handles.end());
+  return store;
+}
+
+Store::~Store() {
+  for (auto* h : cfs_) db_->DestroyColumnFamilyHandle(h);
+  if (db_) db_->Close();
+}
+
+std::unique_ptr<View> Store::snapshot() const { return std::make_unique<SnapshotView>(db_.get(), cfs_); }
+
+std::unique_ptr<Store::Batch> Store::batch() const { return std::make_unique<BatchImpl>(db_.get(), cfs_); }
+
+void Store::commit(Batch& batch) {
+  if (options_.read_only) throw conflict("{} is open read-only", path_.string());
+  rocksdb::WriteOptions wo;
+  wo.sync = options_.sync;
+  auto s = db_->Write(wo, static_cast<BatchImpl&>(batch).write_batch());
+  if (!s.ok()) throw from_status(s, "committing");
+}
+
+RecordReader::RecordReader(std::string_view bytes, std::string_view what) {
+  if (bytes.size() % sizeof(capnp::word) != 0 || bytes.empty()) {
+    throw corruption("{}: the record is damaged ({} bytes, not a whole number of words)", what, bytes.size());
+  }
+  words_ = kj::heapArray<capnp::word>(bytes.size() / sizeof(capnp::word));
+  std::memcpy(words_.begin(), bytes.data(), bytes.size());
+  capnp::ReaderOptions limits;
+  limits.traversalLimitInWords = 64 * 1024 * 1024;  // 512 MiB: far above any record
+  limits.nestingLimit = 32;
+  try {
+    reader_ = kj::heap<capnp::FlatArrayMessageReader>(words_.asPtr(), limits);
+  } catch (const kj::Exception& e) {
+    throw corruption("{}: the record is damaged: {}", what, e.getDescription().cStr());
+  }
+}
+
+std::string encode(capnp::MessageBuilder& message) {
+  auto words = capnp::messageToFlatArray(message);
+  auto bytes = words.asBytes();
+  return std::string(reinterpret_cast<const char*>(bytes.begin()), bytes.size());
+}
+
+}  // namespace entente::storage

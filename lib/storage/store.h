@@ -1,0 +1,95 @@
+// The storage layer: a RocksDB database with entente's column families, consistent
+// read views (a snapshot, or a write batch over a snapshot), and the Cap'n Proto record
+// codec. Knows nothing of types or the graph.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include <capnp/message.h>
+#include <capnp/serialize.h>
+#include <kj/array.h>
+#include <rocksdb/db.h>
+#include <rocksdb/utilities/write_batch_with_index.h>
+
+namespace entente::storage {
+
+// Column families. DO NOT CHANGE the names: they are on disk.
+enum class Cf { kNodes, kEdges, kAdj, kKeys, kNames, kMeta };
+inline constexpr int kCfCount = 6;
+const char* cf_name(Cf cf);
+
+struct StoreOptions {
+  bool create_if_missing = true;
+  bool error_if_exists = false;
+  bool read_only = false;
+  bool sync = true;  // fsync the write-ahead log on every commit
+};
+
+// Calls visit(key, value) for each entry whose key starts with prefix, in key order,
+// until visit returns false.
+using Visitor = std::function<bool(std::string_view key, std::string_view value)>;
+
+// A consistent read view of the store.
+class View {
+ public:
+  virtual ~View() = default;
+  virtual std::optional<std::string> get(Cf cf, std::string_view key) const = 0;
+  virtual void scan(Cf cf, std::string_view prefix, const Visitor& visit) const = 0;
+};
+
+class Store {
+ public:
+  // Opens (or creates) the database at path. Throws Error: kConflict when another process
+  // holds the write lock, kNotFound when it does not exist and may not be created.
+  static std::unique_ptr<Store> open(const std::filesystem::path& path, const StoreOptions& options);
+  ~Store();
+
+  // A view of the database as it is now, unchanged by later writes.
+  std::unique_ptr<View> snapshot() const;
+
+  // A batch of writes read through over a snapshot: reads see the batch's own writes.
+  class Batch : public View {
+   public:
+    virtual void put(Cf cf, std::string_view key, std::string_view value) = 0;
+    virtual void del(Cf cf, std::string_view key) = 0;
+  };
+  std::unique_ptr<Batch> batch() const;
+  // Writes the batch atomically (one RocksDB WriteBatch) with the WAL synced per options.
+  void commit(Batch& batch);
+
+  bool read_only() const { return options_.read_only; }
+  const std::filesystem::path& path() const { return path_; }
+
+ private:
+  Store() = default;
+  std::filesystem::path path_;
+  StoreOptions options_;
+  std::unique_ptr<rocksdb::DB> db_;
+  std::vector<rocksdb::ColumnFamilyHandle*> cfs_;
+};
+
+// A Cap'n Proto message read from stored bytes. RocksDB values are not word-aligned,
+// so the bytes are copied into an aligned buffer first. Reader limits are set on purpose:
+// a record is small; a damaged one must fail cleanly, never read out of bounds.
+class RecordReader {
+ public:
+  // Throws Error(kCorruption) naming `what` when the bytes are not a message.
+  RecordReader(std::string_view bytes, std::string_view what);
+  template <typename T>
+  typename T::Reader root() { return reader_->getRoot<T>(); }
+
+ private:
+  kj::Array<capnp::word> words_;
+  kj::Own<capnp::FlatArrayMessageReader> reader_;
+};
+
+// The bytes of a message, as stored.
+std::string encode(capnp::MessageBuilder& message);
+
+}  // namespace entente::storage
