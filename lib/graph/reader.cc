@@ -77,7 +77,8 @@ Node Reader::resolve(std::string_view text) const {
         keys.push_back(n.key);
         return keys.size() < 100000;
       });
-      throw not_found("no node {}{}", ref.str(), text::did_you_mean(ref.key, keys));
+      auto near = text::nearest(ref.key, keys);
+      throw not_found("no node {}{}", ref.str(), near ? fmt::format(" (did you mean {}:{}?)", ref.type, *near) : "");
     }
   }
   auto found = find(text);

@@ -1,0 +1,267 @@
+// The JSON Lines interchange format: parsing lines, writing them, importing, dumping.
+#include <algorithm>
+#include <cstring>
+#include <fstream>
+#include <iostream>
+
+#include "common/error.h"
+#include "common/text.h"
+#include "entente/interchange.h"
+
+namespace entente {
+namespace {
+
+using Json = nlohmann::ordered_json;
+
+const std::string& string_field(const Json& obj, const char* name, bool required) {
+  static const std::string empty;
+  auto it = obj.find(name);
+  if (it == obj.end() || it->is_null()) {
+    if (required) throw invalid("missing field '{}'", name);
+    return empty;
+  }
+  if (!it->is_string()) throw invalid("field '{}': expected a string", name);
+  return it->get_ref<const std::string&>();
+}
+
+std::optional<Interval> parse_valid(const Json& obj) {
+  auto it = obj.find("valid");
+  if (it == obj.end() || it->is_null()) return std::nullopt;
+  if (!it->is_object()) throw invalid("field 'valid': expected an object like {{\"from\":\"1961-09-10\"}}");
+  Interval iv;
+  for (auto f = it->begin(); f != it->end(); ++f) {
+    if (f.key() != "from" && f.key() != "to") {
+      throw invalid("field 'valid': unknown field '{}' (expected 'from' and 'to')", f.key());
+    }
+    if (f->is_null()) continue;
+    if (!f->is_string()) throw invalid("field 'valid.{}': expected a date string", f.key());
+    try {
+      (f.key() == "from" ? iv.from : iv.to) = Date::parse(f->get_ref<const std::string&>());
+    } catch (const Error& e) {
+      throw with_context(e, fmt::format("field 'valid.{}'", f.key()));
+    }
+  }
+  return iv;
+}
+
+std::vector<Citation> parse_sources(const Json& obj) {
+  std::vector<Citation> out;
+  auto it = obj.find("sources");
+  if (it == obj.end() || it->is_null()) return out;
+  if (!it->is_array()) throw invalid("field 'sources': expected an array of {{\"doc\":...}}");
+  for (std::size_t i = 0; i < it->size(); ++i) {
+    const Json& c = (*it)[i];
+    std::string where = fmt::format("field 'sources[{}]'", i);
+    if (!c.is_object()) throw invalid("{}: expected an object like {{\"doc\":\"key\"}}", where);
+    for (auto f = c.begin(); f != c.end(); ++f) {
+      if (f.key() != "doc" && f.key() != "locator" && f.key() != "quote") {
+        throw invalid("{}: unknown field '{}' (expected doc, locator, quote)", where, f.key());
+      }
+    }
+    try {
+      out.push_back({string_field(c, "doc", true), string_field(c, "locator", false), string_field(c, "quote", false)});
+    } catch (const Error& e) {
+      throw with_context(e, where);
+    }
+  }
+  return out;
+}
+
+void check_fields(const Json& obj, std::initializer_list<const char*> allowed) {
+  std::vector<std::string> names(allowed.begin(), allowed.end());
+  for (auto f = obj.begin(); f != obj.end(); ++f) {
+    if (std::find(names.begin(), names.end(), f.key()) == names.end()) {
+      throw invalid("unknown field '{}'{}", f.key(), text::did_you_mean(f.key(), names));
+    }
+  }
+}
+
+Props parse_props(const Json& obj) {
+  auto it = obj.find("props");
+  if (it == obj.end() || it->is_null()) return Props::object();
+  if (!it->is_object()) throw invalid("field 'props': expected an object");
+  return *it;
+}
+
+Json valid_json(const Interval& iv) {
+  Json v = Json::object();
+  if (iv.from) v["from"] = iv.from->str();
+  if (iv.to) v["to"] = iv.to->str();
+  return v;
+}
+
+Json sources_json(const std::vector<Citation>& sources) {
+  Json out = Json::array();
+  for (const auto& c : sources) {
+    Json j = {{"doc", c.doc}};
+    if (!c.locator.empty()) j["locator"] = c.locator;
+    if (!c.quote.empty()) j["quote"] = c.quote;
+    out.push_back(std::move(j));
+  }
+  return out;
+}
+
+std::string dump(const Json& j) { return j.dump(-1, ' ', false, Json::error_handler_t::strict); }
+
+}  // namespace
+
+std::variant<NodeInput, EdgeInput> parse_line(std::string_view line) {
+  Json obj;
+  try {
+    obj = Json::parse(line.begin(), line.end());
+  } catch (const Json::parse_error& e) {
+    // e.byte is 1-based; nlohmann's message holds the detail after "; ".
+    std::string what = e.what();
+    auto detail = what.find("syntax error");
+    throw invalid("malformed JSON at column {}: {}", e.byte,
+                  detail == std::string::npos ? what : what.substr(detail));
+  }
+  if (!obj.is_object()) throw invalid("expected a JSON object with \"node\" or \"edge\"");
+  bool is_node = obj.contains("node"), is_edge = obj.contains("edge");
+  if (is_node == is_edge) throw invalid("expected exactly one of the fields \"node\" and \"edge\"");
+  if (is_node) {
+    check_fields(obj, {"node", "key", "name", "aliases", "valid", "props", "sources"});
+    NodeInput n;
+    n.type = string_field(obj, "node", true);
+    n.key = string_field(obj, "key", true);
+    n.name = string_field(obj, "name", false);
+    if (auto it = obj.find("aliases"); it != obj.end() && !it->is_null()) {
+      if (!it->is_array()) throw invalid("field 'aliases': expected an array of strings");
+      for (const auto& a : *it) {
+        if (!a.is_string()) throw invalid("field 'aliases': expected an array of strings");
+        n.aliases.push_back(a.get<std::string>());
+      }
+    }
+    n.valid = parse_valid(obj);
+    n.props = parse_props(obj);
+    n.sources = parse_sources(obj);
+    return n;
+  }
+  check_fields(obj, {"edge", "from", "to", "key", "valid", "props", "sources"});
+  EdgeInput e;
+  e.type = string_field(obj, "edge", true);
+  try {
+    e.from = NodeRef::parse(string_field(obj, "from", true));
+  } catch (const Error& err) {
+    throw with_context(err, "field 'from'");
+  }
+  try {
+    e.to = NodeRef::parse(string_field(obj, "to", true));
+  } catch (const Error& err) {
+    throw with_context(err, "field 'to'");
+  }
+  e.key = string_field(obj, "key", false);
+  e.valid = parse_valid(obj);
+  e.props = parse_props(obj);
+  e.sources = parse_sources(obj);
+  return e;
+}
+
+std::string to_line(const Node& n) {
+  Json j = {{"node", n.type}, {"key", n.key}};
+  if (!n.name.empty()) j["name"] = n.name;
+  if (!n.aliases.empty()) j["aliases"] = n.aliases;
+  if (n.valid) j["valid"] = valid_json(*n.valid);
+  if (!n.props.empty()) j["props"] = n.props;
+  if (!n.sources.empty()) j["sources"] = sources_json(n.sources);
+  return dump(j);
+}
+
+std::string to_line(const Edge& e) {
+  Json j = {{"edge", e.type}, {"from", e.from_ref.str()}, {"to", e.to_ref.str()}};
+  if (!e.key.empty()) j["key"] = e.key;
+  if (e.valid) j["valid"] = valid_json(*e.valid);
+  if (!e.props.empty()) j["props"] = e.props;
+  if (!e.sources.empty()) j["sources"] = sources_json(e.sources);
+  return dump(j);
+}
+
+ImportStats import_jsonl(Transaction& txn, std::istream& in, std::string_view source,
+                         const std::function<void(std::uint64_t)>& progress) {
+  ImportStats stats;
+  std::string line;
+  while (std::getline(in, line)) {
+    ++stats.lines;
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    if (line.find_first_not_of(" \t") == std::string::npos) continue;
+    try {
+      auto parsed = parse_line(line);
+      if (auto* n = std::get_if<NodeInput>(&parsed)) {
+        txn.put_node(*n);
+        ++stats.nodes;
+      } else {
+        txn.put_edge(std::get<EdgeInput>(parsed));
+        ++stats.edges;
+      }
+    } catch (const Error& e) {
+      throw with_context(e, fmt::format("{}:{}", source, stats.lines));
+    }
+    if (progress && stats.lines % 100000 == 0) progress(stats.lines);
+  }
+  if (in.bad()) throw io_error("{}: read error after line {}", source, stats.lines);
+  return stats;
+}
+
+ImportStats import_files(Database& db, const std::vector<std::filesystem::path>& files, const ImportOptions& options) {
+  ImportStats total;
+  std::unique_ptr<Transaction> txn;
+  for (const auto& file : files) {
+    if (!txn) txn = db.begin();
+    std::ifstream stream;
+    std::istream* in = &std::cin;
+    if (file != "-") {
+      if (std::filesystem::is_directory(file)) throw invalid("{}: is a directory, not a file", file.string());
+      stream.open(file, std::ios::binary);
+      if (!stream) throw not_found("{}: cannot open: {}", file.string(), std::strerror(errno));
+      in = &stream;
+    }
+    std::function<void(std::uint64_t)> progress;
+    if (options.progress) progress = [&](std::uint64_t lines) { options.progress(file, lines); };
+    auto s = import_jsonl(*txn, *in, file == "-" ? "<stdin>" : file.string(), progress);
+    total.lines += s.lines;
+    total.nodes += s.nodes;
+    total.edges += s.edges;
+    if (!options.single_transaction) {
+      txn->commit();
+      txn.reset();
+    }
+  }
+  if (txn) txn->commit();
+  return total;
+}
+
+void dump_jsonl(const Reader& reader, std::ostream& out) {
+  std::vector<std::string> node_types;
+  for (const auto& t : reader.types()) {
+    if (!t.is_edge) node_types.push_back(t.name);
+  }
+  std::sort(node_types.begin(), node_types.end(), [](const std::string& a, const std::string& b) {
+    return std::make_pair(a != "Document", a) < std::make_pair(b != "Document", b);
+  });
+  for (const auto& type : node_types) {
+    reader.scan(type, [&](const Node& n) {
+      out << to_line(n) << '\n';
+      return true;
+    });
+  }
+  for (const auto& type : node_types) {
+    reader.scan(type, [&](const Node& n) {
+      std::vector<Edge> edges;
+      reader.out_edges(n.id, [&](const Edge& e) {
+        edges.push_back(e);
+        return true;
+      });
+      auto order = [](const Edge& e) {
+        std::optional<Date> from = e.valid ? e.valid->from : std::nullopt;
+        return std::make_tuple(e.type, e.to_ref.str(), from.has_value(), from ? from->first_day() : 0u,
+                               from ? static_cast<int>(from->precision()) : 0, e.key);
+      };
+      std::sort(edges.begin(), edges.end(), [&](const Edge& a, const Edge& b) { return order(a) < order(b); });
+      for (const auto& e : edges) out << to_line(e) << '\n';
+      return true;
+    });
+  }
+  out.flush();
+}
+
+}  // namespace entente
