@@ -80,6 +80,7 @@ struct Event $M.node("Event") $M.doc("Something that happened: a summit, a war, 
   goldstein @2 :Float64;
   place @3 :Text;
   summary @4 :Text;
+  end @5 :Date $M.doc("last day of a multi-day event, inclusive");
 }
 
 struct Document $M.node("Document") $M.doc("A source: a brief, an article, a data set") {
@@ -156,7 +157,7 @@ struct Trade $M.edge((name = "TRADE", from = ["State", "Organization"], to = ["S
   qualifier @4 :Text $M.doc("exact, about, more than");
 }
 
-struct ArmsTransfer $M.edge((name = "ARMS_TRANSFER", from = ["State"], to = ["State"]))
+struct ArmsTransfer $M.edge((name = "ARMS_TRANSFER", from = ["State", "Organization"], to = ["State", "Organization"]))
     $M.doc("Arms or military technology supplied by one state to another") {
   item @0 :Text $M.required;
   status @1 :Text $M.doc("confirmed, reported, possible, denied");

@@ -6,6 +6,8 @@
 #include <capnp/schema-parser.h>
 #include <kj/filesystem.h>
 
+#include <fmt/format.h>
+
 #include "catalog/embedded.h"
 #include "common/error.h"
 #include "common/text.h"
@@ -103,6 +105,25 @@ kj::Own<kj::Directory> embedded_dir() {
   }
   return dir;
 }
+
+// Collects the parser's errors (each reported as a recoverable exception naming the file,
+// line and column) instead of letting the first one end the parse with "Parse error.".
+class ErrorCollector : public kj::ExceptionCallback {
+ public:
+  void onRecoverableException(kj::Exception&& e) override {
+    if (errors_.size() < 20) {
+      // The parser numbers lines from 0; people number them from 1.
+      std::string file = e.getFile();
+      if (file.starts_with("user/")) file = file.substr(5);
+      errors_.push_back(fmt::format("{}:{}: {}", file, e.getLine() + 1, e.getDescription().cStr()));
+    }
+  }
+  std::string message() const { return fmt::format("{}", fmt::join(errors_, "; ")); }
+  bool empty() const { return errors_.empty(); }
+
+ private:
+  std::vector<std::string> errors_;
+};
 
 bool is_type_struct(capnp::Schema s) {
   auto proto = s.getProto();
@@ -263,6 +284,7 @@ std::shared_ptr<const Catalog> Catalog::with_file(std::string_view display_name,
   const kj::ReadableDirectory* import_path[] = {imports.get()};
 
   capnp::SchemaParser parser;
+  ErrorCollector errors;
   try {
     auto file = parser.parseFromDirectory(*imports, path.clone(), import_path);
     // Load each type and everything it refers to, then add the annotated structs.
@@ -285,6 +307,7 @@ std::shared_ptr<const Catalog> Catalog::with_file(std::string_view display_name,
       collect(collect, capnp::Type(s));
       found.push_back(s);
     }
+    if (!errors.empty()) throw invalid("{}", errors.message());
     if (found.empty()) {
       throw invalid("{}: no struct annotated $node or $edge (import \"/entente/meta.capnp\")", display_name);
     }
@@ -298,8 +321,10 @@ std::shared_ptr<const Catalog> Catalog::with_file(std::string_view display_name,
       out->add_type(loaded, next_tag++);
     }
   } catch (const kj::Exception& e) {
+    if (!errors.empty()) throw invalid("{}", errors.message());
     throw invalid("{}: {}", display_name, e.getDescription().cStr());
   }
+  if (!errors.empty()) throw invalid("{}", errors.message());
   return out;
 }
 

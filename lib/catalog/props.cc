@@ -158,10 +158,20 @@ void fill_struct(capnp::StructSchema schema, const Props& json, capnp::DynamicSt
 
 Props value_to_json(capnp::DynamicValue::Reader v, capnp::Type t);
 
+constexpr std::uint64_t kRequiredAnnotation = 0xbd7c0911264df286ull;  // schema/meta.capnp
+
+bool required(capnp::StructSchema::Field field) {
+  for (auto a : field.getProto().getAnnotations()) {
+    if (a.getId() == kRequiredAnnotation) return true;
+  }
+  return false;
+}
+
 Props struct_to_json(capnp::DynamicStruct::Reader in) {
   Props out = Props::object();
   for (auto field : in.getSchema().getFields()) {
-    if (!in.has(field, capnp::HasMode::NON_DEFAULT)) continue;
+    // A required property is always written, even at its default (an enum's first value).
+    if (!in.has(field, capnp::HasMode::NON_DEFAULT) && !(required(field) && in.has(field))) continue;
     out[text::camel_to_snake(field.getProto().getName().cStr())] = value_to_json(in.get(field), field.getType());
   }
   return out;

@@ -15,7 +15,8 @@ namespace entente::catalog {
 void props_from_json(const TypeDef& t, const Props& props, capnp::DynamicStruct::Builder out);
 
 // The properties of a stored struct as JSON, in field order. A property equal to its
-// default (0, false, empty) is left out, as it is on the way in.
+// default (0, false, an enum's first value) is left out unless it is required; reading it
+// back gives the same default.
 Props props_to_json(capnp::DynamicStruct::Reader in);
 
 }  // namespace entente::catalog

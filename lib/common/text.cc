@@ -153,6 +153,12 @@ std::optional<std::string> nearest(std::string_view s, const std::vector<std::st
   }
   // A likely typo: at most a third of the word wrong (at least one edit allowed).
   if (best && best_d <= std::max<std::size_t>(1, s.size() / 3)) return best;
+  // Or a name cut short: "PARTY" for "PARTY_TO".
+  if (s.size() >= 3) {
+    for (const auto& c : candidates) {
+      if (c.size() > s.size() && edit_distance(s, std::string_view(c).substr(0, s.size())) == 0) return c;
+    }
+  }
   return std::nullopt;
 }
 

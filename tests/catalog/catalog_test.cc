@@ -1,0 +1,96 @@
+#include <catch2/catch.hpp>
+
+#include "catalog/catalog.h"
+#include "entente/error.h"
+
+using namespace entente;
+using catalog::Catalog;
+
+TEST_CASE("the built-in catalog holds the geopolitical types of DESIGN.md", "[catalog]") {
+  auto c = Catalog::builtin();
+  for (const char* n : {"State", "Person", "Organization", "Treaty", "Agreement", "Visit", "Event", "Document"}) {
+    INFO(n);
+    REQUIRE(c->find(n));
+    CHECK_FALSE(c->find(n)->is_edge);
+  }
+  for (const char* n : {"HOLDS_OFFICE", "PARTY_TO", "MEMBER_OF", "VISITOR", "HOST", "MET", "PRODUCED", "REPLACES",
+                        "SUCCEEDS", "PARTNERSHIP", "TRADE", "ARMS_TRANSFER", "STANCE"}) {
+    INFO(n);
+    REQUIRE(c->find(n));
+    CHECK(c->find(n)->is_edge);
+  }
+  const auto* party = c->find("PARTY_TO");
+  CHECK(party->from == std::vector<std::string>{"State", "Organization"});
+  CHECK(party->to == std::vector<std::string>{"Treaty", "Agreement"});
+  CHECK(c->find("STANCE")->to.empty());  // any node type
+  const auto* treaty = c->find("Treaty");
+  REQUIRE(treaty->prop("termination_notice_months"));
+  CHECK(treaty->prop("termination_notice_months")->type_name == "UInt16");
+  CHECK(treaty->prop("signed")->type_name == "Date");
+  CHECK(treaty->prop("obligations")->type_name == "List(Obligation)");
+  CHECK(c->find("Visit")->prop("start")->required);
+  CHECK_FALSE(c->find("Visit")->prop("city")->required);
+}
+
+TEST_CASE("type tags are distinct and resolve back", "[catalog]") {
+  auto c = Catalog::builtin();
+  for (const auto& t : c->types()) CHECK(&c->by_tag(t.tag) == &t);
+  CHECK_THROWS_AS(c->by_tag(9999), Error);
+}
+
+TEST_CASE("a catalog survives serialization", "[catalog]") {
+  auto c = Catalog::builtin();
+  auto d = Catalog::deserialize(c->serialize());
+  REQUIRE(d->types().size() == c->types().size());
+  for (std::size_t i = 0; i < c->types().size(); ++i) {
+    CHECK(d->types()[i].name == c->types()[i].name);
+    CHECK(d->types()[i].tag == c->types()[i].tag);
+    CHECK(d->types()[i].props.size() == c->types()[i].props.size());
+  }
+  CHECK(d->serialize() == c->serialize());
+  CHECK_THROWS_AS(Catalog::deserialize("garbage!"), Error);
+}
+
+static const char* kSummit = R"(
+@0xd1f1a8e4c2b3a596;
+using M = import "/entente/meta.capnp";
+struct Summit $M.node("Summit") $M.doc("A summit meeting") {
+  venue @0 :Text $M.required;
+  day @1 :M.Date;
+}
+struct Attended $M.edge((name = "ATTENDED", from = ["Person"], to = ["Summit"])) {
+  role @0 :Text;
+}
+)";
+
+TEST_CASE("user types are added from Cap'n Proto text", "[catalog]") {
+  auto c = Catalog::builtin()->with_file("summit.capnp", kSummit);
+  REQUIRE(c->find("Summit"));
+  CHECK(c->find("Summit")->prop("venue")->required);
+  CHECK(c->find("Summit")->prop("day")->type_name == "Date");
+  CHECK(c->find("ATTENDED")->from == std::vector<std::string>{"Person"});
+  CHECK(c->find("State"));  // the built-in types stay
+  auto again = c->with_file("summit.capnp", kSummit);  // adding the same file is a no-op
+  CHECK(again->types().size() == c->types().size());
+  auto stored = Catalog::deserialize(c->serialize());
+  CHECK(stored->find("Summit")->tag == c->find("Summit")->tag);
+}
+
+TEST_CASE("a bad schema file is refused with the reason", "[catalog]") {
+  auto base = Catalog::builtin();
+  CHECK_THROWS_WITH(base->with_file("x.capnp", "@0xd1f1a8e4c2b3a597;\nstruct X { a @0 :Text; }"),
+                    Catch::Contains("no struct annotated"));
+  // A syntax error names the file and the line.
+  CHECK_THROWS_WITH(base->with_file("x.capnp", "@0xd1f1a8e4c2b3a598;\nstruct X { a @0 :Text }"),
+                    Catch::Contains("x.capnp:2"));
+  CHECK_THROWS_WITH(base->with_file("x.capnp", "@0xd1f1a8e4c2b3a598;\nstruct X { a @0 :Nope; }"),
+                    Catch::Contains("Nope"));
+  CHECK_THROWS_WITH(base->with_file("x.capnp", R"(@0xd1f1a8e4c2b3a599;
+using M = import "/entente/meta.capnp";
+struct X $M.node("State") { a @0 :Text; })"),
+                    Catch::Contains("defined twice"));
+  CHECK_THROWS_WITH(base->with_file("x.capnp", R"(@0xd1f1a8e4c2b3a59a;
+using M = import "/entente/meta.capnp";
+struct X $M.node("X") { a @0 :Data; })"),
+                    Catch::Contains("not supported"));
+}

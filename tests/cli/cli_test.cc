@@ -1,0 +1,170 @@
+// End-to-end tests of the entente command: every subcommand, its output and its errors.
+#include <catch2/catch.hpp>
+
+#include <nlohmann/json.hpp>
+
+#include "cli/run.h"
+
+using namespace entente;
+using test::entente_cmd;
+
+namespace {
+
+struct Cli {
+  test::TempDir dir;
+  std::string db;
+  Cli() : db((dir / "db").string()) {
+    test::write_file(dir / "small.jsonl", test::kSmallData);
+    auto r = entente_cmd(dir, "import --db '" + db + "' '" + (dir / "small.jsonl").string() + "'");
+    REQUIRE(r.status == 0);
+  }
+  test::Run run(const std::string& args) { return entente_cmd(dir, args); }
+  test::Run on_db(const std::string& sub, const std::string& rest = "") {
+    return entente_cmd(dir, sub + " --db '" + db + "' " + rest);
+  }
+};
+
+}  // namespace
+
+TEST_CASE("cli: every subcommand has --help, exit 0", "[cli]") {
+  test::TempDir dir;
+  for (const char* sub : {"import", "dump", "stats", "get", "neighbors", "schema"}) {
+    INFO(sub);
+    auto r = entente_cmd(dir, std::string(sub) + " --help");
+    CHECK(r.status == 0);
+    CHECK_THAT(r.out, Catch::Contains("--db"));
+  }
+  CHECK(entente_cmd(dir, "--help").status == 0);
+}
+
+TEST_CASE("cli: usage errors exit 2", "[cli]") {
+  test::TempDir dir;
+  CHECK(entente_cmd(dir, "").status == 2);
+  CHECK(entente_cmd(dir, "frobnicate").status == 2);
+  auto r = entente_cmd(dir, "stats");
+  CHECK(r.status == 2);
+  CHECK_THAT(r.err, Catch::Contains("--db"));
+  Cli c;
+  CHECK(c.on_db("neighbors", "State:PRK --dir sideways").status == 2);
+  r = c.on_db("neighbors", "State:PRK --at 2024-13-01");
+  CHECK(r.status == 2);
+  CHECK_THAT(r.err, Catch::Contains("not a date"));
+}
+
+TEST_CASE("cli: import reports what it loaded", "[cli]") {
+  Cli c;
+  auto r = c.on_db("import", "--json '" + (c.dir / "small.jsonl").string() + "'");
+  CHECK(r.status == 0);
+  auto j = nlohmann::json::parse(r.out);
+  CHECK(j["nodes"] == 8);
+  CHECK(j["edges"] == 9);
+  r = c.on_db("import", "'" + (c.dir / "small.jsonl").string() + "'");
+  CHECK_THAT(r.out, Catch::Contains("imported 1 file: 17 lines, 8 nodes, 9 edges"));
+  r = entente_cmd(c.dir, "import --db '" + c.db + "' -", (c.dir / "small.jsonl").string());
+  CHECK(r.status == 0);
+}
+
+TEST_CASE("cli: a bad import exits 1, names file and line, and changes nothing", "[cli]") {
+  Cli c;
+  auto before = c.on_db("dump").out;
+  struct Case {
+    const char* line;
+    const char* message;
+  };
+  for (auto [line, message] : {
+           Case{R"({"node":"State","key":"X")", "malformed JSON"},
+           Case{R"({"node":"Stat","key":"X"})", "unknown node type 'Stat' (did you mean 'State'?)"},
+           Case{R"({"node":"State","key":"X","props":{"population":5}})", "unknown property 'population'"},
+           Case{R"({"node":"State","key":"X","props":{"cow":"x"}})", "expected an integer"},
+           Case{R"({"edge":"PARTY_TO","from":"State:PRK","to":"Treaty:nope"})", "no node Treaty:nope"},
+       }) {
+    INFO(line);
+    test::write_file(c.dir / "bad.jsonl", std::string(R"({"node":"State","key":"NEW"})") + "\n" + line + "\n");
+    auto r = c.on_db("import", "'" + (c.dir / "bad.jsonl").string() + "'");
+    CHECK(r.status == 1);
+    CHECK_THAT(r.err, Catch::Contains("bad.jsonl:2: ") && Catch::Contains(message));
+    CHECK(c.on_db("dump").out == before);
+  }
+  auto r = c.on_db("import", "'" + (c.dir / "missing.jsonl").string() + "'");
+  CHECK(r.status == 1);
+  CHECK_THAT(r.err, Catch::Contains("missing.jsonl: cannot open"));
+}
+
+TEST_CASE("cli: dump output re-imports to the same dump", "[cli]") {
+  Cli c;
+  auto first = c.on_db("dump");
+  REQUIRE(first.status == 0);
+  test::write_file(c.dir / "dump.jsonl", first.out);
+  auto r = c.run("import --db '" + (c.dir / "db2").string() + "' '" + (c.dir / "dump.jsonl").string() + "'");
+  REQUIRE(r.status == 0);
+  CHECK(c.run("dump --db '" + (c.dir / "db2").string() + "'").out == first.out);
+  CHECK_THAT(first.out, Catch::StartsWith(R"({"node":"Document","key":"brief")"));
+}
+
+TEST_CASE("cli: stats counts by type", "[cli]") {
+  Cli c;
+  auto r = c.on_db("stats");
+  CHECK(r.status == 0);
+  CHECK_THAT(r.out, Catch::Contains("State") && Catch::Contains("PARTY_TO"));
+  auto j = nlohmann::json::parse(c.on_db("stats", "--json").out);
+  CHECK(j["nodes"]["State"] == 3);
+  CHECK(j["edges"]["PARTY_TO"] == 7);
+  CHECK(c.run("stats --db '" + (c.dir / "none").string() + "'").status == 1);
+}
+
+TEST_CASE("cli: get shows a node, its properties, sources and edges", "[cli]") {
+  Cli c;
+  auto r = c.on_db("get", "Treaty:rus-prk-2024");
+  CHECK(r.status == 0);
+  CHECK_THAT(r.out, Catch::Contains("Treaty on Comprehensive Strategic Partnership"));
+  CHECK_THAT(r.out, Catch::Contains("termination_notice_months: 12"));
+  CHECK_THAT(r.out, Catch::Contains("source: brief (para 5)"));
+  CHECK_THAT(r.out, Catch::Contains("-> REPLACES Treaty:rus-prk-2000"));
+  CHECK_THAT(r.out, Catch::Contains("<- PARTY_TO State:PRK"));
+  r = c.on_db("get", "'north korea' --json");
+  auto j = nlohmann::json::parse(r.out);
+  CHECK(j["node"]["key"] == "PRK");
+  CHECK(j["edges"].size() == 5);
+  r = c.on_db("get", "State:PKR");
+  CHECK(r.status == 1);
+  CHECK_THAT(r.err, Catch::Contains("no node State:PKR (did you mean State:PRK?)"));
+}
+
+TEST_CASE("cli: neighbors by edge type, direction and date", "[cli]") {
+  Cli c;
+  auto r = c.on_db("neighbors", "PRK --edge PARTY_TO --dir out --at 2010-01-01 --json");
+  REQUIRE(r.status == 0);
+  auto j = nlohmann::json::parse(r.out);
+  std::vector<std::string> keys;
+  for (const auto& n : j) keys.push_back(n["node"]["key"]);
+  std::sort(keys.begin(), keys.end());
+  CHECK(keys == std::vector<std::string>{"prk-chn-1961", "rus-prk-2000"});
+  r = c.on_db("neighbors", "PRK --edge PARTY_TO --at 2024-12-31");
+  CHECK_THAT(r.out, Catch::Contains("rus-prk-2024") && !Catch::Contains("rus-prk-2000"));
+  CHECK_THAT(r.out, Catch::Contains("2 neighbours"));
+  r = c.on_db("neighbors", "PRK --edge PARTY");
+  CHECK(r.status == 1);
+  CHECK_THAT(r.err, Catch::Contains("did you mean 'PARTY_TO'"));
+}
+
+TEST_CASE("cli: schema lists types and adds user types", "[cli]") {
+  Cli c;
+  auto r = c.on_db("schema");
+  CHECK(r.status == 0);
+  CHECK_THAT(r.out, Catch::Contains("node Treaty") && Catch::Contains("edge PARTY_TO (State|Organization -> Treaty|Agreement)"));
+  auto j = nlohmann::json::parse(c.on_db("schema", "Visit --json").out);
+  CHECK(j[0]["properties"][0]["name"] == "start");
+  CHECK(j[0]["properties"][0]["required"] == true);
+  test::write_file(c.dir / "summit.capnp", R"(@0xd1f1a8e4c2b3a5b0;
+using M = import "/entente/meta.capnp";
+struct Summit $M.node("Summit") { venue @0 :Text; }
+)");
+  r = c.on_db("schema", "--add '" + (c.dir / "summit.capnp").string() + "'");
+  CHECK(r.status == 0);
+  CHECK_THAT(r.out, Catch::Contains("added 1 type: Summit"));
+  test::write_file(c.dir / "broken.capnp", "struct {");
+  r = c.on_db("schema", "--add '" + (c.dir / "broken.capnp").string() + "'");
+  CHECK(r.status == 1);
+  CHECK_THAT(r.err, Catch::Contains("broken.capnp"));
+  CHECK(c.on_db("schema", "Nope").status == 1);
+}

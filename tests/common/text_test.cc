@@ -1,0 +1,40 @@
+#include <catch2/catch.hpp>
+
+#include "common/text.h"
+
+using namespace entente;
+
+TEST_CASE("fold ignores case, Latin accents' case and extra spaces", "[text]") {
+  CHECK(text::fold("North Korea") == "north korea");
+  CHECK(text::fold("  NORTH   korea ") == "north korea");
+  CHECK(text::fold("ÉTAT") == "état");
+  CHECK(text::fold("Łódź") == "łódź");
+  CHECK(text::fold("Nguyễn Phú Trọng") == text::fold("nguyễn phú trọng"));
+}
+
+TEST_CASE("property names convert between snake_case and camelCase", "[text]") {
+  CHECK(text::snake_to_camel("termination_notice_months") == "terminationNoticeMonths");
+  CHECK(text::camel_to_snake("terminationNoticeMonths") == "termination_notice_months");
+  CHECK(text::camel_to_snake("iso3") == "iso3");
+  CHECK(text::snake_to_camel("iso3") == "iso3");
+}
+
+TEST_CASE("UTF-8 validation rejects malformed sequences", "[text]") {
+  CHECK(text::valid_utf8("Pyongyang – Hanoi"));
+  CHECK_FALSE(text::valid_utf8("\xff"));
+  CHECK_FALSE(text::valid_utf8("\xc3"));
+  CHECK_FALSE(text::valid_utf8("\xc0\xaf"));      // overlong
+  CHECK_FALSE(text::valid_utf8("\xed\xa0\x80"));  // surrogate
+  CHECK(text::has_control(std::string("a\0b", 3)));
+  CHECK(text::has_control("a\nb"));
+  CHECK_FALSE(text::has_control("a b"));
+}
+
+TEST_CASE("suggestions find likely typos only", "[text]") {
+  std::vector<std::string> keys{"PRK", "CHN", "RUS"};
+  CHECK(text::nearest("PKR", keys) == "PRK");  // a transposition is one edit
+  CHECK(text::nearest("prk", keys) == "PRK");
+  CHECK_FALSE(text::nearest("XYZ", keys));
+  CHECK(text::did_you_mean("Stat", {"State", "Treaty"}) == " (did you mean 'State'?)");
+  CHECK(text::did_you_mean("Planet", {"State", "Treaty"}).empty());
+}

@@ -1,0 +1,186 @@
+#include <catch2/catch.hpp>
+
+#include "entente/entente.h"
+#include "test_util.h"
+
+using namespace entente;
+
+namespace {
+
+NodeInput state(const char* key, const char* name) {
+  NodeInput n;
+  n.type = "State";
+  n.key = key;
+  n.name = name;
+  return n;
+}
+
+}  // namespace
+
+TEST_CASE("a committed transaction is visible to later snapshots, all of it", "[database]") {
+  test::TempDir dir;
+  auto db = Database::open(dir / "db");
+  auto before = db->snapshot();
+  auto txn = db->begin();
+  txn->put_node(state("PRK", "North Korea"));
+  txn->put_node(state("CHN", "China"));
+  CHECK(txn->node(NodeRef{"State", "PRK"}));  // a transaction reads its own writes
+  CHECK_FALSE(db->snapshot()->node(NodeRef{"State", "PRK"}));
+  txn->commit();
+  CHECK_FALSE(before->node(NodeRef{"State", "PRK"}));  // the old snapshot is unchanged
+  auto after = db->snapshot();
+  CHECK(after->node(NodeRef{"State", "PRK"})->name == "North Korea");
+  CHECK(after->node(NodeRef{"State", "CHN"}));
+}
+
+TEST_CASE("an uncommitted or rolled-back transaction leaves nothing", "[database]") {
+  test::TempDir dir;
+  auto db = Database::open(dir / "db");
+  {
+    auto txn = db->begin();
+    txn->put_node(state("PRK", "North Korea"));
+  }  // destroyed uncommitted
+  CHECK_FALSE(db->snapshot()->node(NodeRef{"State", "PRK"}));
+  auto txn = db->begin();
+  txn->put_node(state("PRK", "North Korea"));
+  txn->rollback();
+  CHECK_FALSE(db->snapshot()->node(NodeRef{"State", "PRK"}));
+  CHECK_THROWS_AS(txn->put_node(state("CHN", "China")), Error);  // finished
+}
+
+TEST_CASE("reopening a database keeps everything", "[database]") {
+  test::TempDir dir;
+  std::string dump;
+  {
+    auto db = Database::open(dir / "db");
+    std::istringstream in(test::kSmallData);
+    auto txn = db->begin();
+    import_jsonl(*txn, in, "small");
+    txn->commit();
+    dump = test::dump_of(*db);
+  }
+  auto db = Database::open(dir / "db");
+  CHECK(test::dump_of(*db) == dump);
+  CHECK(db->format_version() == 1);
+  // Ids continue after the stored ones.
+  auto txn = db->begin();
+  NodeId id = txn->put_node(state("USA", "United States"));
+  CHECK(id > db->snapshot()->node(NodeRef{"Treaty", "signed-only"})->id);
+}
+
+TEST_CASE("putting a node again replaces it and keeps its id and edges", "[database]") {
+  test::TempDir dir;
+  auto db = Database::open(dir / "db");
+  std::istringstream in(test::kSmallData);
+  auto txn = db->begin();
+  import_jsonl(*txn, in, "small");
+  auto old_id = txn->node(NodeRef{"State", "PRK"})->id;
+  auto n = state("PRK", "DPRK renamed");
+  n.aliases = {"Choson"};
+  CHECK(txn->put_node(n) == old_id);
+  txn->commit();
+  auto snap = db->snapshot();
+  CHECK(snap->node(old_id)->name == "DPRK renamed");
+  CHECK(snap->find("North Korea").empty());  // the old aliases are no longer indexed
+  CHECK(snap->find("choson").size() == 1);
+  CHECK(snap->neighbors(old_id, {{"PARTY_TO"}, Direction::kOut, {}}).size() == 4);
+}
+
+TEST_CASE("removing a node removes its edges; removing an edge removes both adjacency entries", "[database]") {
+  test::TempDir dir;
+  auto db = Database::open(dir / "db");
+  std::istringstream in(test::kSmallData);
+  auto txn = db->begin();
+  import_jsonl(*txn, in, "small");
+  txn->commit();
+  auto snap = db->snapshot();
+  auto chn = snap->node(NodeRef{"State", "CHN"})->id;
+  auto treaty = snap->node(NodeRef{"Treaty", "prk-chn-1961"})->id;
+  auto edge = snap->neighbors(chn).at(0).edge.id;
+
+  txn = db->begin();
+  CHECK(txn->remove_edge(edge));
+  CHECK_FALSE(txn->remove_edge(edge));
+  txn->commit();
+  CHECK(db->snapshot()->neighbors(treaty).size() == 1);
+  CHECK(db->snapshot()->neighbors(chn).empty());
+
+  txn = db->begin();
+  CHECK(txn->remove_node(NodeRef{"State", "PRK"}));
+  CHECK_FALSE(txn->remove_node(NodeRef{"State", "PRK"}));
+  txn->commit();
+  snap = db->snapshot();
+  CHECK_FALSE(snap->node(NodeRef{"State", "PRK"}));
+  CHECK(snap->find("north korea").empty());
+  CHECK(snap->neighbors(treaty).empty());
+  CHECK(snap->stats().edges.at("PARTY_TO") == 3);  // RUS's two and the REPLACES-free rest
+}
+
+TEST_CASE("an edge is identified by type, ends, valid-from and key", "[database]") {
+  test::TempDir dir;
+  auto db = Database::open(dir / "db");
+  auto txn = db->begin();
+  txn->put_node(state("RUS", "Russia"));
+  txn->put_node(state("PRK", "North Korea"));
+  EdgeInput e;
+  e.type = "TRADE";
+  e.from = {"State", "RUS"};
+  e.to = {"State", "PRK"};
+  e.valid = Interval{Date::parse("2023"), std::nullopt};
+  e.props = Props::parse(R"({"year":2023,"value":1.0})");
+  auto first = txn->put_edge(e);
+  e.props["value"] = 2.0;
+  CHECK(txn->put_edge(e) == first);  // same identity: replaced
+  e.key = "exports";
+  auto second = txn->put_edge(e);
+  CHECK(second != first);  // another key: another edge
+  e.key = "";
+  e.valid = Interval{Date::parse("2022"), std::nullopt};
+  CHECK(txn->put_edge(e) != first);  // another start: another edge
+  txn->commit();
+  auto snap = db->snapshot();
+  CHECK(snap->edge(first)->props["value"] == 2.0);
+  CHECK(snap->stats().edges.at("TRADE") == 3);
+}
+
+TEST_CASE("one writer at a time; a read-only database refuses writes", "[database]") {
+  test::TempDir dir;
+  { Database::open(dir / "db"); }
+  Options ro;
+  ro.read_only = true;
+  auto db = Database::open(dir / "db", ro);
+  CHECK_THROWS_AS(db->begin(), Error);
+  Options missing;
+  missing.create_if_missing = false;
+  try {
+    Database::open(dir / "nothing", missing);
+    FAIL("opened a database that does not exist");
+  } catch (const Error& e) {
+    CHECK(e.kind() == ErrorKind::kNotFound);
+  }
+}
+
+TEST_CASE("user types are stored in the database and usable at once", "[database]") {
+  test::TempDir dir;
+  const char* schema = R"(@0xd1f1a8e4c2b3a5a0;
+using M = import "/entente/meta.capnp";
+struct Summit $M.node("Summit") { venue @0 :Text $M.required; }
+struct Attended $M.edge((name = "ATTENDED", from = ["Person"], to = ["Summit"])) {}
+)";
+  {
+    auto db = Database::open(dir / "db");
+    CHECK(db->add_types(schema, "summit.capnp") == std::vector<std::string>{"Summit", "ATTENDED"});
+    CHECK(db->add_types(schema, "summit.capnp").empty());
+    auto txn = db->begin();
+    NodeInput s{"Summit", "g7-2024", "G7 summit", {}, std::nullopt, Props::parse(R"({"venue":"Apulia"})"), {}};
+    txn->put_node(s);
+    txn->put_node({"Person", "biden", "Joe Biden", {}, std::nullopt, Props::object(), {}});
+    txn->put_edge({"ATTENDED", {"Person", "biden"}, {"Summit", "g7-2024"}, "", std::nullopt, Props::object(), {}});
+    txn->commit();
+  }
+  auto db = Database::open(dir / "db");  // reopened: the catalog came from the database
+  auto snap = db->snapshot();
+  CHECK(snap->node(NodeRef{"Summit", "g7-2024"})->props["venue"] == "Apulia");
+  CHECK(snap->type("ATTENDED")->from == std::vector<std::string>{"Person"});
+  CHECK(snap->stats().edges.at("ATTENDED") == 1);
+}

@@ -1,0 +1,131 @@
+#include <catch2/catch.hpp>
+
+#include "entente/entente.h"
+#include "test_util.h"
+
+using namespace entente;
+
+namespace {
+
+struct Loaded {
+  test::TempDir dir;
+  std::unique_ptr<Database> db = Database::open(dir / "db");
+  Loaded() {
+    std::istringstream in(test::kSmallData);
+    auto txn = db->begin();
+    import_jsonl(*txn, in, "small");
+    txn->commit();
+  }
+  std::vector<std::string> neighbours(const char* of, NeighborQuery q) {
+    auto snap = db->snapshot();
+    std::vector<std::string> out;
+    for (const auto& n : snap->neighbors(snap->resolve(of).id, q)) out.push_back(n.edge.type + " " + n.node.ref().str());
+    std::sort(out.begin(), out.end());
+    return out;
+  }
+};
+
+}  // namespace
+
+TEST_CASE("a node is found by Type:key, by name or alias ignoring case, or by a unique key", "[reader]") {
+  Loaded l;
+  auto snap = l.db->snapshot();
+  CHECK(snap->node(NodeRef{"State", "PRK"})->name == "Democratic People's Republic of Korea");
+  CHECK_FALSE(snap->node(NodeRef{"State", "XXX"}));
+  CHECK_FALSE(snap->node(NodeRef{"Planet", "PRK"}));
+  CHECK(snap->find("north korea").size() == 1);
+  CHECK(snap->find("  DPRK ").size() == 1);
+  CHECK(snap->find("democratic people's republic of korea").at(0).key == "PRK");
+  CHECK(snap->find("Korea").empty());  // a name matches whole, not in part
+  CHECK(snap->resolve("State:PRK").key == "PRK");
+  CHECK(snap->resolve("North Korea").key == "PRK");
+  CHECK(snap->resolve("PRK").type == "State");
+  CHECK_THROWS_WITH(snap->resolve("State:PKR"), Catch::Contains("did you mean State:PRK?"));
+  CHECK_THROWS_WITH(snap->resolve("Atlantis"), Catch::Contains("no node named 'Atlantis'"));
+}
+
+TEST_CASE("a type scan visits its nodes in key order and stops when asked", "[reader]") {
+  Loaded l;
+  auto snap = l.db->snapshot();
+  std::vector<std::string> keys;
+  snap->scan("State", [&](const Node& n) {
+    keys.push_back(n.key);
+    return true;
+  });
+  CHECK(keys == std::vector<std::string>{"CHN", "PRK", "RUS"});
+  int seen = 0;
+  snap->scan("State", [&](const Node&) { return ++seen < 2; });
+  CHECK(seen == 2);
+  CHECK_THROWS_WITH(snap->scan("Stat", [](const Node&) { return true; }), Catch::Contains("did you mean 'State'"));
+}
+
+TEST_CASE("neighbours follow edge type and direction", "[reader]") {
+  Loaded l;
+  CHECK(l.neighbours("State:RUS", {{"PARTNERSHIP"}, Direction::kOut, {}}) ==
+        std::vector<std::string>{"PARTNERSHIP State:PRK"});
+  CHECK(l.neighbours("State:RUS", {{"PARTNERSHIP"}, Direction::kIn, {}}).empty());
+  CHECK(l.neighbours("State:PRK", {{"PARTNERSHIP"}, Direction::kIn, {}}) ==
+        std::vector<std::string>{"PARTNERSHIP State:RUS"});
+  CHECK(l.neighbours("Treaty:rus-prk-2024", {{}, Direction::kBoth, {}}) ==
+        std::vector<std::string>{"PARTY_TO State:PRK", "PARTY_TO State:RUS", "REPLACES Treaty:rus-prk-2000"});
+  CHECK_THROWS_WITH(l.neighbours("State:PRK", {{"PARTY"}, Direction::kOut, {}}), Catch::Contains("PARTY_TO"));
+}
+
+TEST_CASE("neighbours as of a date honour edge and node validity", "[reader][time]") {
+  Loaded l;
+  NeighborQuery q{{"PARTY_TO"}, Direction::kOut, Date::parse("2010-01-01")};
+  CHECK(l.neighbours("State:PRK", q) ==
+        std::vector<std::string>{"PARTY_TO Treaty:prk-chn-1961", "PARTY_TO Treaty:rus-prk-2000"});
+  q.at = Date::parse("2024-12-31");
+  CHECK(l.neighbours("State:PRK", q) ==
+        std::vector<std::string>{"PARTY_TO Treaty:prk-chn-1961", "PARTY_TO Treaty:rus-prk-2024"});
+  // The boundary: the 2000 treaty ends and the 2024 one begins on 2024-12-04.
+  q.at = Date::parse("2024-12-03");
+  CHECK(l.neighbours("State:PRK", q) ==
+        std::vector<std::string>{"PARTY_TO Treaty:prk-chn-1961", "PARTY_TO Treaty:rus-prk-2000"});
+  q.at = Date::parse("2024-12-04");
+  CHECK(l.neighbours("State:PRK", q) ==
+        std::vector<std::string>{"PARTY_TO Treaty:prk-chn-1961", "PARTY_TO Treaty:rus-prk-2024"});
+  // A partial date stands for its first day: "2000" is in force from 2000-01-01.
+  q.at = Date::parse("2000");
+  CHECK(l.neighbours("State:PRK", q) == std::vector<std::string>{"PARTY_TO Treaty:prk-chn-1961", "PARTY_TO Treaty:rus-prk-2000"});
+  // Edge validity: the partnership begins 2024-06-19.
+  CHECK(l.neighbours("State:RUS", {{"PARTNERSHIP"}, Direction::kOut, Date::parse("2024-06-18")}).empty());
+  CHECK(l.neighbours("State:RUS", {{"PARTNERSHIP"}, Direction::kOut, Date::parse("2024-06-19")}).size() == 1);
+  // Node validity of the other end: PRK did not exist in 1940.
+  CHECK(l.neighbours("State:RUS", {{"PARTNERSHIP"}, Direction::kOut, Date::parse("1940")}).empty());
+}
+
+TEST_CASE("a treaty with no validity has not entered into force", "[reader][time]") {
+  Loaded l;
+  auto snap = l.db->snapshot();
+  auto t = snap->node(NodeRef{"Treaty", "signed-only"});
+  CHECK_FALSE(t->valid_at(Date::parse("2000")));
+  auto prk = snap->node(NodeRef{"State", "PRK"});
+  CHECK(prk->valid_at(Date::parse("2000")));
+  CHECK_FALSE(prk->valid_at(Date::parse("1948-09-08")));
+  auto chn = snap->node(NodeRef{"State", "CHN"});
+  CHECK(chn->valid_at(Date::parse("0001")));  // no validity: always
+}
+
+TEST_CASE("stats count nodes and edges by type", "[reader]") {
+  Loaded l;
+  auto s = l.db->snapshot()->stats();
+  CHECK(s.nodes.at("State") == 3);
+  CHECK(s.nodes.at("Treaty") == 4);
+  CHECK(s.nodes.at("Visit") == 0);
+  CHECK(s.edges.at("PARTY_TO") == 7);
+  CHECK(s.edges.at("REPLACES") == 1);
+}
+
+TEST_CASE("citations are kept on nodes and edges", "[reader]") {
+  Loaded l;
+  auto snap = l.db->snapshot();
+  auto t = snap->node(NodeRef{"Treaty", "rus-prk-2024"});
+  REQUIRE(t->sources.size() == 1);
+  CHECK(t->sources[0] == Citation{"brief", "para 5", "Article 4 states"});
+  auto replaces = snap->neighbors(t->id, {{"REPLACES"}, Direction::kOut, {}});
+  REQUIRE(replaces.size() == 1);
+  CHECK(replaces[0].edge.sources.at(0).doc == "brief");
+  CHECK(replaces[0].edge.from_ref == NodeRef{"Treaty", "rus-prk-2024"});
+}

@@ -1,0 +1,71 @@
+// Helpers shared by the tests.
+#pragma once
+
+#include <filesystem>
+#include <fstream>
+#include <random>
+#include <sstream>
+#include <string>
+
+#include "entente/entente.h"
+
+namespace entente::test {
+
+// A fresh directory under the system temp dir, removed at the end of the test.
+class TempDir {
+ public:
+  TempDir() {
+    std::random_device rd;
+    path_ = std::filesystem::temp_directory_path() / ("entente-test-" + std::to_string(rd()) + std::to_string(rd()));
+    std::filesystem::create_directories(path_);
+  }
+  ~TempDir() {
+    std::error_code ec;
+    std::filesystem::remove_all(path_, ec);
+  }
+  const std::filesystem::path& path() const { return path_; }
+  std::filesystem::path operator/(const std::string& name) const { return path_ / name; }
+
+ private:
+  std::filesystem::path path_;
+};
+
+inline void write_file(const std::filesystem::path& p, const std::string& text) {
+  std::ofstream out(p, std::ios::binary);
+  out << text;
+}
+
+inline std::string read_file(const std::filesystem::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+inline std::string dump_of(const Database& db) {
+  std::ostringstream out;
+  dump_jsonl(*db.snapshot(), out);
+  return out.str();
+}
+
+// A small dataset in the interchange format, used by several tests.
+inline const char* kSmallData = R"({"node":"Document","key":"brief","name":"A brief","props":{"published":"2024-06-21"}}
+{"node":"State","key":"PRK","name":"Democratic People's Republic of Korea","aliases":["North Korea","DPRK"],"valid":{"from":"1948-09-09"},"props":{"iso3":"PRK","cow":731}}
+{"node":"State","key":"CHN","name":"People's Republic of China","aliases":["China"],"props":{"iso3":"CHN","cow":710}}
+{"node":"State","key":"RUS","name":"Russian Federation","aliases":["Russia"],"valid":{"from":"1991-12-26"},"props":{"cow":365}}
+{"node":"Treaty","key":"prk-chn-1961","name":"Treaty of Friendship, Cooperation and Mutual Assistance","valid":{"from":"1961-09-10"},"props":{"signed":"1961-07-11","obligations":["defense"]}}
+{"node":"Treaty","key":"rus-prk-2000","name":"Treaty of Friendship, Good-Neighbourliness and Cooperation","valid":{"from":"2000","to":"2024-12-04"},"props":{"signed":"2000-02-09","obligations":["consultation"]}}
+{"node":"Treaty","key":"rus-prk-2024","name":"Treaty on Comprehensive Strategic Partnership","valid":{"from":"2024-12-04"},"props":{"signed":"2024-06-19","obligations":["defense"],"articles":[{"number":"4","obligations":["defense"],"summary":"immediate military assistance"}],"termination_notice_months":12},"sources":[{"doc":"brief","locator":"para 5","quote":"Article 4 states"}]}
+{"node":"Treaty","key":"signed-only","name":"A treaty never in force","props":{"signed":"1990"}}
+{"edge":"PARTY_TO","from":"State:PRK","to":"Treaty:prk-chn-1961"}
+{"edge":"PARTY_TO","from":"State:CHN","to":"Treaty:prk-chn-1961"}
+{"edge":"PARTY_TO","from":"State:PRK","to":"Treaty:rus-prk-2000"}
+{"edge":"PARTY_TO","from":"State:RUS","to":"Treaty:rus-prk-2000"}
+{"edge":"PARTY_TO","from":"State:PRK","to":"Treaty:rus-prk-2024","props":{"signed":"2024-06-19"}}
+{"edge":"PARTY_TO","from":"State:RUS","to":"Treaty:rus-prk-2024"}
+{"edge":"PARTY_TO","from":"State:PRK","to":"Treaty:signed-only"}
+{"edge":"REPLACES","from":"Treaty:rus-prk-2024","to":"Treaty:rus-prk-2000","sources":[{"doc":"brief"}]}
+{"edge":"PARTNERSHIP","from":"State:RUS","to":"State:PRK","valid":{"from":"2024-06-19"},"props":{"level":"comprehensive strategic partnership"}}
+)";
+
+}  // namespace entente::test
