@@ -33,6 +33,26 @@ std::string describe_props(const Props& props) {
 
 std::string describe_valid(const std::optional<Interval>& valid) { return valid ? valid->str() : "always"; }
 
+std::string describe_step(const Neighbor& n) {
+  if (n.edge.valid) return n.edge.valid->str();
+  if (n.node.type == "Treaty" || n.node.type == "Agreement") {
+    return n.node.valid ? "in force " + n.node.valid->str() : "not in force";
+  }
+  return n.node.valid ? n.node.valid->str() : "always";
+}
+
+void print_props(const Props& props, const char* indent) {
+  for (auto it = props.begin(); it != props.end(); ++it) {
+    bool objects = it->is_array() && !it->empty() && it->front().is_object();
+    if (!objects) {
+      fmt::print("{}{}: {}\n", indent, it.key(), it->is_string() ? it->get<std::string>() : it->dump());
+      continue;
+    }
+    fmt::print("{}{}:\n", indent, it.key());
+    for (const auto& element : *it) fmt::print("{}  - {}\n", indent, describe_props(element));
+  }
+}
+
 std::string describe_citation(const Citation& c) {
   std::string out = c.doc;
   if (!c.locator.empty()) out += " (" + c.locator + ")";

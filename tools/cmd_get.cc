@@ -28,14 +28,12 @@ Runner add_get(CLI::App& app) {
     fmt::print("{}\n", describe(n));
     if (!n.aliases.empty()) fmt::print("  aliases: {}\n", fmt::join(n.aliases, "; "));
     fmt::print("  valid:   {}\n", describe_valid(n.valid));
-    for (auto it = n.props.begin(); it != n.props.end(); ++it) {
-      fmt::print("  {}: {}\n", it.key(), it->is_string() ? it->get<std::string>() : it->dump());
-    }
+    print_props(n.props, "  ");
     for (const auto& c : n.sources) fmt::print("  source: {}\n", describe_citation(c));
     if (!edges.empty()) fmt::print("edges ({}):\n", edges.size());
     for (const auto& nb : edges) {
       const char* arrow = nb.direction == Direction::kOut ? "->" : "<-";
-      fmt::print("  {} {} {}  {}", arrow, nb.edge.type, describe(nb.node), describe_valid(nb.edge.valid));
+      fmt::print("  {} {} {}  {}", arrow, nb.edge.type, describe(nb.node), describe_step(nb));
       if (!nb.edge.props.empty()) fmt::print("  {}", describe_props(nb.edge.props));
       fmt::print("\n");
       for (const auto& c : nb.edge.sources) fmt::print("       source: {}\n", describe_citation(c));

@@ -50,9 +50,9 @@ struct Options {
 
 // Which neighbours to read.
 struct NeighborQuery {
-  std::vector<std::string> edge_types;  // empty: every edge type
+  std::vector<std::string> edge_types{};  // empty: every edge type
   Direction direction = Direction::kBoth;
-  std::optional<Date> at;               // only edges and nodes valid on this date
+  std::optional<Date> at{};               // only edges and nodes valid on this date
 };
 
 // Counts of nodes and edges by type.

@@ -22,8 +22,8 @@ using Props = nlohmann::ordered_json;
 
 // A node named by type and key, written "Type:key" (e.g. "State:PRK").
 struct NodeRef {
-  std::string type;
-  std::string key;
+  std::string type{};
+  std::string key{};
 
   // Splits at the first ':'. Throws Error(kInvalid) when there is none or a side is empty.
   static NodeRef parse(std::string_view text);
@@ -33,9 +33,9 @@ struct NodeRef {
 
 // Where a fact comes from: a Document node's key, a place in it, its words.
 struct Citation {
-  std::string doc;
-  std::string locator;
-  std::string quote;
+  std::string doc{};
+  std::string locator{};
+  std::string quote{};
   bool operator==(const Citation&) const = default;
 };
 
@@ -73,24 +73,24 @@ struct Edge {
 
 // What to write: a node is identified by type and key; writing one that exists replaces it.
 struct NodeInput {
-  std::string type;
-  std::string key;
-  std::string name;
-  std::vector<std::string> aliases;
-  std::optional<Interval> valid;
+  std::string type{};
+  std::string key{};
+  std::string name{};
+  std::vector<std::string> aliases{};
+  std::optional<Interval> valid{};
   Props props = Props::object();
-  std::vector<Citation> sources;
+  std::vector<Citation> sources{};
 };
 
 // An edge is identified by type, ends, valid-from and key; writing one that exists replaces it.
 struct EdgeInput {
-  std::string type;
-  NodeRef from;
-  NodeRef to;
-  std::string key;
-  std::optional<Interval> valid;
+  std::string type{};
+  NodeRef from{};
+  NodeRef to{};
+  std::string key{};
+  std::optional<Interval> valid{};
   Props props = Props::object();
-  std::vector<Citation> sources;
+  std::vector<Citation> sources{};
 };
 
 enum class Direction { kOut, kIn, kBoth };

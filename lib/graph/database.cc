@@ -16,11 +16,6 @@ std::string u32(std::uint32_t v) {
   coding::put_u32(out, v);
   return out;
 }
-std::string u64(std::uint64_t v) {
-  std::string out;
-  coding::put_u64(out, v);
-  return out;
-}
 
 std::uint64_t counter(const storage::View& view, std::string_view key) {
   auto v = view.get(Cf::kMeta, key);
