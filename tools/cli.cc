@@ -33,12 +33,14 @@ std::string describe_props(const Props& props) {
 
 std::string describe_valid(const std::optional<Interval>& valid) { return valid ? valid->str() : "always"; }
 
-std::string describe_step(const Neighbor& n) {
+std::string describe_step(const Node& start, const Neighbor& n) {
   if (n.edge.valid) return n.edge.valid->str();
-  if (n.node.type == "Treaty" || n.node.type == "Agreement") {
-    return n.node.valid ? "in force " + n.node.valid->str() : "not in force";
+  for (const Node* end : {&n.node, &start}) {
+    if (end->type == "Treaty" || end->type == "Agreement") {
+      return end->valid ? "in force " + end->valid->str() : "not in force";
+    }
   }
-  return n.node.valid ? n.node.valid->str() : "always";
+  return "always";
 }
 
 void print_props(const Props& props, const char* indent) {

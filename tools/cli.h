@@ -38,7 +38,7 @@ std::string describe_props(const Props& props);
 std::string describe_valid(const std::optional<Interval>& valid);
 // The validity that holds for a neighbour: the edge's own, else (a PARTY_TO edge following
 // its treaty) the node's: "[1961-09-10, open)", "in force [2024-12-04, open)", "always".
-std::string describe_step(const Neighbor& n);
+std::string describe_step(const Node& start, const Neighbor& n);
 // Prints a node's properties, one a line, lists of objects one element a line.
 void print_props(const Props& props, const char* indent);
 // "pism-89-2024 (para 2): “quote”"

@@ -33,7 +33,7 @@ Runner add_get(CLI::App& app) {
     if (!edges.empty()) fmt::print("edges ({}):\n", edges.size());
     for (const auto& nb : edges) {
       const char* arrow = nb.direction == Direction::kOut ? "->" : "<-";
-      fmt::print("  {} {} {}  {}", arrow, nb.edge.type, describe(nb.node), describe_step(nb));
+      fmt::print("  {} {} {}  {}", arrow, nb.edge.type, describe(nb.node), describe_step(n, nb));
       if (!nb.edge.props.empty()) fmt::print("  {}", describe_props(nb.edge.props));
       fmt::print("\n");
       for (const auto& c : nb.edge.sources) fmt::print("       source: {}\n", describe_citation(c));

@@ -44,7 +44,7 @@ Runner add_neighbors(CLI::App& app) {
                result.size() == 1 ? "" : "s");
     for (const auto& nb : result) {
       const char* arrow = nb.direction == Direction::kOut ? "->" : "<-";
-      fmt::print("  {} {:<14} {}  {}\n", arrow, nb.edge.type, describe(nb.node), describe_step(nb));
+      fmt::print("  {} {:<14} {}  {}\n", arrow, nb.edge.type, describe(nb.node), describe_step(n, nb));
     }
     return kOk;
   };

@@ -320,6 +320,18 @@ std::shared_ptr<const Catalog> Catalog::with_file(std::string_view display_name,
       if (already) continue;
       out->add_type(loaded, next_tag++);
     }
+    // An edge type's ends must name node types.
+    for (const auto& t : out->types_) {
+      for (const auto* ends : {&t.from, &t.to}) {
+        for (const auto& end : *ends) {
+          const TypeDef* n = out->find(end);
+          if (!n || n->is_edge) {
+            throw invalid("{}: edge type {}: '{}' is not a node type{}", display_name, t.name, end,
+                          text::did_you_mean(end, out->names(false)));
+          }
+        }
+      }
+    }
   } catch (const kj::Exception& e) {
     if (!errors.empty()) throw invalid("{}", errors.message());
     throw invalid("{}: {}", display_name, e.getDescription().cStr());

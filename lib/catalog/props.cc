@@ -12,6 +12,15 @@ namespace {
 
 using W = capnp::schema::Type::Which;
 
+constexpr std::uint64_t kRequiredAnnotation = 0xbd7c0911264df286ull;  // schema/meta.capnp
+
+bool required(capnp::StructSchema::Field field) {
+  for (auto a : field.getProto().getAnnotations()) {
+    if (a.getId() == kRequiredAnnotation) return true;
+  }
+  return false;
+}
+
 const char* json_kind(const Props& v) {
   switch (v.type()) {
     case Props::value_t::null: return "null";
@@ -47,7 +56,8 @@ const std::string& string_of(const Props& v, const std::string& where) {
 capnp::DynamicEnum enum_of(capnp::EnumSchema schema, const Props& v, const std::string& where) {
   const auto& s = string_of(v, where);
   KJ_IF_MAYBE(e, schema.findEnumerantByName(kj::StringPtr(text::snake_to_camel(s).c_str()))) {
-    return capnp::DynamicEnum(*e);
+    // One spelling only: "non_aggression", not "nonAggression".
+    if (text::camel_to_snake(e->getProto().getName().cStr()) == s) return capnp::DynamicEnum(*e);
   }
   std::vector<std::string> names;
   for (auto e : schema.getEnumerants()) names.push_back(text::camel_to_snake(e.getProto().getName().cStr()));
@@ -132,7 +142,7 @@ void fill_struct(capnp::StructSchema schema, const Props& json, capnp::DynamicSt
     capnp::StructSchema::Field field;
     KJ_IF_MAYBE(f, maybe) { field = *f; }
     if (maybe == nullptr || text::camel_to_snake(field.getProto().getName().cStr()) != name) {
-      throw invalid("unknown property '{}' of {}{}", name,
+      throw invalid("{}unknown property '{}' of {}{}", where.empty() ? "" : where + ": ", name,
                     type ? type->name : std::string(schema.getShortDisplayName().cStr()),
                     text::did_you_mean(name, names));
     }
@@ -154,24 +164,29 @@ void fill_struct(capnp::StructSchema schema, const Props& json, capnp::DynamicSt
       out.set(field, scalar(t, v, at, keep));
     }
   }
+  for (auto field : schema.getFields()) {
+    if (!required(field)) continue;
+    std::string name = text::camel_to_snake(field.getProto().getName().cStr());
+    if (!json.contains(name) || json[name].is_null()) {
+      throw invalid("{}{} requires property '{}' ({})", where.empty() ? "" : where + ": ",
+                    type ? type->name : std::string(schema.getShortDisplayName().cStr()), name,
+                    type && type->prop(name) ? type->prop(name)->type_name : std::string("a value"));
+    }
+  }
 }
 
 Props value_to_json(capnp::DynamicValue::Reader v, capnp::Type t);
-
-constexpr std::uint64_t kRequiredAnnotation = 0xbd7c0911264df286ull;  // schema/meta.capnp
-
-bool required(capnp::StructSchema::Field field) {
-  for (auto a : field.getProto().getAnnotations()) {
-    if (a.getId() == kRequiredAnnotation) return true;
-  }
-  return false;
-}
 
 Props struct_to_json(capnp::DynamicStruct::Reader in) {
   Props out = Props::object();
   for (auto field : in.getSchema().getFields()) {
     // A required property is always written, even at its default (an enum's first value).
     if (!in.has(field, capnp::HasMode::NON_DEFAULT) && !(required(field) && in.has(field))) continue;
+    // A Date of 0 is "no date" (schema/meta.capnp).
+    if (field.getType().isStruct() && Catalog::is_date(field.getType().asStruct()) &&
+        in.get(field).as<capnp::DynamicStruct>().get("ymd").as<std::uint32_t>() == 0) {
+      continue;
+    }
     out[text::camel_to_snake(field.getProto().getName().cStr())] = value_to_json(in.get(field), field.getType());
   }
   return out;
@@ -224,11 +239,6 @@ Props value_to_json(capnp::DynamicValue::Reader v, capnp::Type t) {
 void props_from_json(const TypeDef& t, const Props& props, capnp::DynamicStruct::Builder out) {
   if (!props.is_object()) throw invalid("props of {}: expected an object, got {}", t.name, json_kind(props));
   fill_struct(t.schema, props, out, "", &t);
-  for (const auto& p : t.props) {
-    if (p.required && (!props.contains(p.name) || props[p.name].is_null())) {
-      throw invalid("{} requires property '{}' ({})", t.name, p.name, p.type_name);
-    }
-  }
 }
 
 Props props_to_json(capnp::DynamicStruct::Reader in) { return struct_to_json(in); }

@@ -57,6 +57,26 @@ std::uint64_t Transaction::writes() const { return state_->writes; }
 
 namespace {
 
+// Throws unless every citation names a Document node (or `self`, a Document citing itself).
+void check_sources(const Reader& reader, const std::vector<Citation>& sources, const std::string& self) {
+  for (const auto& c : sources) {
+    check_text("sources: doc", c.doc, false);
+    check_text("sources: locator", c.locator, true);
+    if (c.doc == self || reader.node(NodeRef{"Document", c.doc})) continue;
+    std::vector<std::string> docs;
+    reader.scan("Document", [&](const Node& d) {
+      docs.push_back(d.key);
+      return docs.size() < 100000;
+    });
+    throw not_found("sources: no Document node '{}'{} (a cited document must be imported first)", c.doc,
+                    text::did_you_mean(c.doc, docs));
+  }
+}
+
+}  // namespace
+
+namespace {
+
 void require_open(const detail::WriteState& s) {
   if (s.done) throw conflict("the transaction is already committed or rolled back");
 }
@@ -74,16 +94,7 @@ NodeId Transaction::put_node(const NodeInput& in) {
   check_text("name", in.name, true);
   for (const auto& a : in.aliases) check_text("alias", a, false);
   check_interval(in.valid);
-  for (const auto& c : in.sources) {
-    check_text("sources: doc", c.doc, false);
-    bool self = in.type == "Document" && in.key == c.doc;
-    if (!self && !node(NodeRef{"Document", c.doc})) {
-      std::vector<std::string> docs;
-      scan("Document", [&](const Node& d) { docs.push_back(d.key); return docs.size() < 100000; });
-      throw not_found("sources: no Document node '{}'{} (a cited document must be imported first)", c.doc,
-                      text::did_you_mean(c.doc, docs));
-    }
-  }
+  check_sources(*this, in.sources, in.type == "Document" ? in.key : std::string());
   std::string record = graph::encode_node(*type, in);  // validates the properties
 
   auto& batch = *state_->batch;
@@ -137,12 +148,7 @@ EdgeId Transaction::put_edge(const EdgeInput& in) {
   };
   NodeId from = end(in.from, type->from, "from");
   NodeId to = end(in.to, type->to, "to");
-  for (const auto& c : in.sources) {
-    check_text("sources: doc", c.doc, false);
-    if (!node(NodeRef{"Document", c.doc})) {
-      throw not_found("sources: no Document node '{}' (a cited document must be imported first)", c.doc);
-    }
-  }
+  check_sources(*this, in.sources, "");
   std::string record = graph::encode_edge(*type, from, to, in);  // validates the properties
 
   auto& batch = *state_->batch;

@@ -3,6 +3,8 @@
 #include <cstring>
 #include <fstream>
 #include <iostream>
+#include <map>
+#include <set>
 
 #include "common/error.h"
 #include "common/text.h"
@@ -107,14 +109,31 @@ std::string dump(const Json& j) { return j.dump(-1, ' ', false, Json::error_hand
 
 std::variant<NodeInput, EdgeInput> parse_line(std::string_view line) {
   Json obj;
+  // Refuses a key repeated in one object (nlohmann would keep the last silently).
+  std::vector<std::set<std::string>> open_objects;
+  auto no_duplicates = [&](int, Json::parse_event_t event, Json& parsed) {
+    if (event == Json::parse_event_t::object_start) {
+      open_objects.emplace_back();
+    } else if (event == Json::parse_event_t::object_end) {
+      if (!open_objects.empty()) open_objects.pop_back();
+    } else if (event == Json::parse_event_t::key && !open_objects.empty()) {
+      const auto& key = parsed.get_ref<const std::string&>();
+      if (!open_objects.back().insert(key).second) throw invalid("duplicate field '{}'", key);
+    }
+    return true;
+  };
   try {
-    obj = Json::parse(line.begin(), line.end());
+    obj = Json::parse(line.begin(), line.end(), no_duplicates);
   } catch (const Json::parse_error& e) {
     // e.byte is 1-based; nlohmann's message holds the detail after "; ".
     std::string what = e.what();
     auto detail = what.find("syntax error");
     throw invalid("malformed JSON at column {}: {}", e.byte,
                   detail == std::string::npos ? what : what.substr(detail));
+  } catch (const Json::exception& e) {  // e.g. a number too large for a double
+    std::string what = e.what();
+    auto detail = what.find("] ");
+    throw invalid("malformed JSON: {}", detail == std::string::npos ? what : what.substr(detail + 2));
   }
   if (!obj.is_object()) throw invalid("expected a JSON object with \"node\" or \"edge\"");
   bool is_node = obj.contains("node"), is_edge = obj.contains("edge");
@@ -230,6 +249,30 @@ ImportStats import_files(Database& db, const std::vector<std::filesystem::path>&
   return total;
 }
 
+namespace {
+
+// Documents in key order, except that a Document citing another comes after it, so that
+// the dump imports in one pass.
+void dump_documents(const Reader& reader, std::ostream& out) {
+  std::map<std::string, Node> docs;
+  reader.scan("Document", [&](const Node& n) {
+    docs.emplace(n.key, n);
+    return true;
+  });
+  std::set<std::string> written, visiting;
+  std::function<void(const Node&)> visit = [&](const Node& n) {
+    if (written.count(n.key) || !visiting.insert(n.key).second) return;  // done, or a cycle
+    for (const auto& c : n.sources) {
+      if (auto it = docs.find(c.doc); it != docs.end() && c.doc != n.key) visit(it->second);
+    }
+    written.insert(n.key);
+    out << to_line(n) << '\n';
+  };
+  for (const auto& [key, n] : docs) visit(n);
+}
+
+}  // namespace
+
 void dump_jsonl(const Reader& reader, std::ostream& out) {
   std::vector<std::string> node_types;
   for (const auto& t : reader.types()) {
@@ -239,6 +282,10 @@ void dump_jsonl(const Reader& reader, std::ostream& out) {
     return std::make_pair(a != "Document", a) < std::make_pair(b != "Document", b);
   });
   for (const auto& type : node_types) {
+    if (type == "Document") {
+      dump_documents(reader, out);
+      continue;
+    }
     reader.scan(type, [&](const Node& n) {
       out << to_line(n) << '\n';
       return true;

@@ -94,3 +94,11 @@ using M = import "/entente/meta.capnp";
 struct X $M.node("X") { a @0 :Data; })"),
                     Catch::Contains("not supported"));
 }
+
+TEST_CASE("an edge type whose ends name no node type is refused", "[catalog]") {
+  CHECK_THROWS_WITH(Catalog::builtin()->with_file("x.capnp", R"(@0xd1f1a8e4c2b3a59b;
+using M = import "/entente/meta.capnp";
+struct X $M.edge((name = "X", from = ["Stat"], to = ["State"])) {}
+)"),
+                    Catch::Contains("'Stat' is not a node type") && Catch::Contains("did you mean 'State'"));
+}

@@ -74,3 +74,32 @@ TEST_CASE("property errors name the property and the reason", "[props]") {
   CHECK_THAT(error_of("Treaty", Props::parse(R"({"terminationNoticeMonths":12})")),
              Catch::Contains("unknown property"));
 }
+
+TEST_CASE("an enum value has one spelling, snake_case", "[props]") {
+  CHECK_THAT(error_of("Treaty", Props::parse(R"({"obligations":["nonAggression"]})")), Catch::Contains("is not one of"));
+  CHECK(round_trip("Treaty", Props::parse(R"({"obligations":["non_aggression"]})"))["obligations"][0] == "non_aggression");
+}
+
+TEST_CASE("required properties of nested structs are enforced", "[props]") {
+  auto c = Catalog::builtin()->with_file("n.capnp", R"(@0xd1f1a8e4c2b3a5c1;
+using M = import "/entente/meta.capnp";
+struct Part { x @0 :Int32 $M.required; y @1 :Text; }
+struct Whole $M.node("Whole") { part @0 :Part; }
+)");
+  const auto* t = c->find("Whole");
+  capnp::MallocMessageBuilder message;
+  auto root = message.initRoot<capnp::DynamicStruct>(t->schema);
+  CHECK_THROWS_WITH(catalog::props_from_json(*t, Props::parse(R"({"part":{"y":"a"}})"), root),
+                    Catch::Contains("property 'part': Part requires property 'x'"));
+  CHECK_THROWS_WITH(catalog::props_from_json(*t, Props::parse(R"({"part":{"z":1}})"), root),
+                    Catch::Contains("property 'part': unknown property 'z' of Part"));
+}
+
+TEST_CASE("a stored date of 0 reads as no date", "[props]") {
+  auto c = Catalog::builtin();
+  const auto* t = c->find("Treaty");
+  capnp::MallocMessageBuilder message;
+  auto root = message.initRoot<capnp::DynamicStruct>(t->schema);
+  root.init("signed").as<capnp::DynamicStruct>().set("ymd", 0u);
+  CHECK(catalog::props_to_json(root.asReader()).empty());
+}

@@ -121,6 +121,8 @@ TEST_CASE("cli: get shows a node, its properties, sources and edges", "[cli]") {
   CHECK_THAT(r.out, Catch::Contains("source: brief (para 5)"));
   CHECK_THAT(r.out, Catch::Contains("-> REPLACES Treaty:rus-prk-2000"));
   CHECK_THAT(r.out, Catch::Contains("<- PARTY_TO State:PRK"));
+  // A PARTY_TO edge with no validity follows the treaty, from either side.
+  CHECK_THAT(r.out, Catch::Contains("(Democratic People's Republic of Korea)  in force [2024-12-04, open)"));
   r = c.on_db("get", "'north korea' --json");
   auto j = nlohmann::json::parse(r.out);
   CHECK(j["node"]["key"] == "PRK");

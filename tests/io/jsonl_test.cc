@@ -58,6 +58,9 @@ TEST_CASE("malformed lines are refused with the field and the reason", "[jsonl]"
   CHECK_THAT(parse_error(R"({"edge":"PARTY_TO","from":"PRK","to":"Treaty:x"})"),
              Catch::Contains("field 'from'") && Catch::Contains("Type:key"));
   CHECK_THAT(parse_error("{\"node\":\"State\",\"key\":\"\xff\"}"), Catch::Contains("malformed JSON"));
+  CHECK_THAT(parse_error(R"({"node":"State","key":"A","key":"B"})"), Catch::Contains("duplicate field 'key'"));
+  CHECK_THAT(parse_error(R"({"node":"State","key":"A","props":{"cow":1,"cow":2}})"),
+             Catch::Contains("duplicate field 'cow'"));
 }
 
 TEST_CASE("import, dump, import into an empty database, dump: identical bytes", "[jsonl]") {
@@ -143,4 +146,22 @@ TEST_CASE("blank lines and CRLF line ends are accepted; line numbers count them"
   std::istringstream in("{\"node\":\"State\",\"key\":\"A\"}\r\n\n   \n{\"node\":\"State\",\"key\":\"B\",\"x\":1}\n");
   auto txn = db->begin();
   CHECK_THROWS_WITH(import_jsonl(*txn, in, "mem"), Catch::StartsWith("mem:4: unknown field 'x'"));
+}
+
+TEST_CASE("a number too large for a double is a malformed line, not a crash", "[jsonl]") {
+  CHECK_THAT(parse_error(R"({"node":"State","key":"X","props":{"cow":1e400}})"), Catch::Contains("malformed JSON"));
+}
+
+TEST_CASE("a Document citing a Document whose key sorts later still dumps in an importable order", "[jsonl]") {
+  test::TempDir dir;
+  test::write_file(dir / "d.jsonl", R"({"node":"Document","key":"z-original","name":"Original"})" "\n"
+                                    R"({"node":"Document","key":"a-review","name":"Review","sources":[{"doc":"z-original"}]})" "\n");
+  auto db1 = Database::open(dir / "db1");
+  import_files(*db1, {dir / "d.jsonl"});
+  std::string dump = test::dump_of(*db1);
+  CHECK_THAT(dump, Catch::StartsWith(R"({"node":"Document","key":"z-original")"));
+  test::write_file(dir / "dump.jsonl", dump);
+  auto db2 = Database::open(dir / "db2");
+  CHECK_NOTHROW(import_files(*db2, {dir / "dump.jsonl"}));
+  CHECK(test::dump_of(*db2) == dump);
 }
