@@ -48,6 +48,14 @@ inline std::string dump_of(const Database& db) {
   return out.str();
 }
 
+// Imports interchange-format text into the database in one transaction.
+inline void load(Database& db, const std::string& data) {
+  std::istringstream in(data);
+  auto txn = db.begin();
+  import_jsonl(*txn, in, "test data");
+  txn->commit();
+}
+
 // A small dataset in the interchange format, used by several tests.
 inline const char* kSmallData = R"({"node":"Document","key":"brief","name":"A brief","props":{"published":"2024-06-21"}}
 {"node":"State","key":"PRK","name":"Democratic People's Republic of Korea","aliases":["North Korea","DPRK"],"valid":{"from":"1948-09-09"},"props":{"iso3":"PRK","cow":731}}

@@ -1,8 +1,11 @@
 // Shared pieces of the entente command's subcommands.
 #pragma once
 
+#include <cstddef>
 #include <memory>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <CLI/CLI.hpp>
@@ -51,6 +54,52 @@ nlohmann::ordered_json edge_json(const Edge& e);
 // Parses a DATE argument; throws CLI::ValidationError when it is not a date.
 Date parse_date_arg(const std::string& text, const char* option);
 
+// ---- shared by the query subcommands (allies, path, blocs, visits, treaties, ...)
+
+// Adds a repeatable --obligation option, checked against the ATOP obligations.
+CLI::Option* add_obligation_option(CLI::App& cmd, std::vector<std::string>& obligations);
+// The obligations asked for, or {"defense"} when none was given.
+std::vector<std::string> obligations_or_default(const std::vector<std::string>& given);
+
+// A node named in a result: {"key": "State:PRK", "name": "..."}.
+nlohmann::ordered_json ref_json(const Node& n);
+// An array of ref_json.
+nlohmann::ordered_json refs_json(const std::vector<Node>& nodes);
+// Citations as in the interchange format: [{"doc": ..., "locator": ..., "quote": ...}],
+// empty locator and quote left out.
+nlohmann::ordered_json citations_json(const std::vector<Citation>& sources);
+// {"from": ..., "to": ...} with a missing bound left out, or null when no validity is given.
+nlohmann::ordered_json valid_json(const std::optional<Interval>& valid);
+// A treaty or agreement: ref_json plus "signed" (null when unknown), "valid" (its period in
+// force, valid_json) and "sources".
+nlohmann::ordered_json treaty_json(const Node& t);
+// One step of a path: {"from": ref_json, "edge": edge_json, "reversed": bool, "to": ref_json}.
+nlohmann::ordered_json step_json(const PathStep& s);
+// A term of office: {"person": ref_json, "office": "...", "of": ref_json, "valid": valid_json,
+// "sources": citations_json} (validity and sources of the HOLDS_OFFICE edge).
+nlohmann::ordered_json office_term_json(const OfficeTerm& t);
+
+// "State:KOR (Republic of Korea) -MEMBER_OF-> Organization:un (United Nations)", with
+// "<-MEMBER_OF-" when the step runs against the edge; with_names false: refs only.
+std::string describe_path_step(const PathStep& s, bool with_names = true);
+// A property as text (a string as it is, anything else as JSON); empty when absent or null.
+std::string prop_text(const Props& props, const char* key);
+// "pism-89-2024 (para 2)": a citation without its quote.
+std::string describe_source(const Citation& c);
+// Each document and place once ("doc (locator)"), in first-cited order.
+std::vector<std::string> distinct_sources(const std::vector<Citation>& sources);
+// The text cut to at most max_chars characters (UTF-8), ending in "..." when cut.
+std::string shorten(std::string_view text, std::size_t max_chars = 100);
+// A short name for display: the first alias when shorter than the name ("North Korea"),
+// else the name, else the key.
+std::string short_name(const Node& n);
+// "in force [1961-09-10, open)", or "not in force" for a treaty without validity.
+std::string describe_in_force(const Node& treaty);
+// "1st", "2nd", "3rd", "4th", "11th", "21st".
+std::string numeral_ordinal(int n);
+// "s" unless n == 1.
+inline const char* plural(std::size_t n) { return n == 1 ? "" : "s"; }
+
 // A subcommand registers its options on `app` and returns the function that runs it.
 using Runner = std::function<int()>;
 Runner add_import(CLI::App& app);
@@ -59,5 +108,14 @@ Runner add_stats(CLI::App& app);
 Runner add_get(CLI::App& app);
 Runner add_neighbors(CLI::App& app);
 Runner add_schema(CLI::App& app);
+Runner add_allies(CLI::App& app);
+Runner add_path(CLI::App& app);
+Runner add_blocs(CLI::App& app);
+Runner add_centrality(CLI::App& app);
+Runner add_neighborhood(CLI::App& app);
+Runner add_visits(CLI::App& app);
+Runner add_officeholders(CLI::App& app);
+Runner add_offices(CLI::App& app);
+Runner add_treaties(CLI::App& app);
 
 }  // namespace entente::cli

@@ -24,6 +24,15 @@ int main(int argc, char** argv) {
   add(add_get);
   add(add_neighbors);
   add(add_schema);
+  add(add_allies);
+  add(add_path);
+  add(add_blocs);
+  add(add_centrality);
+  add(add_neighborhood);
+  add(add_visits);
+  add(add_officeholders);
+  add(add_offices);
+  add(add_treaties);
 
   try {
     app.parse(argc, argv);

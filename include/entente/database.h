@@ -30,10 +30,13 @@
 
 namespace entente {
 
+class Reader;
 namespace detail {
 struct ReadContext;
 struct DatabaseState;
 struct WriteState;
+// For the library's own layers above the graph (algorithms): the reader's storage view.
+const ReadContext& context_of(const Reader& reader);
 }  // namespace detail
 
 struct Options {
@@ -94,6 +97,9 @@ class Reader {
  protected:
   explicit Reader(std::unique_ptr<detail::ReadContext> context);
   std::unique_ptr<detail::ReadContext> context_;
+
+ private:
+  friend const detail::ReadContext& detail::context_of(const Reader& reader);
 };
 
 // A consistent, read-only view of the database as of its creation.

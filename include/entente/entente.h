@@ -10,6 +10,8 @@
 #include "entente/date.h"
 #include "entente/error.h"
 #include "entente/interchange.h"
+#include "entente/projection.h"
+#include "entente/queries.h"
 #include "entente/record.h"
 #include "entente/schema.h"
 #include "entente/version.h"

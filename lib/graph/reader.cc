@@ -20,6 +20,8 @@ bool Node::valid_at(const Date& d) const {
   return type != "Treaty" && type != "Agreement";
 }
 
+const detail::ReadContext& detail::context_of(const Reader& reader) { return *reader.context_; }
+
 Reader::Reader(std::unique_ptr<detail::ReadContext> context) : context_(std::move(context)) {}
 Reader::~Reader() = default;
 

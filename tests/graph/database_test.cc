@@ -53,10 +53,7 @@ TEST_CASE("reopening a database keeps everything", "[database]") {
   std::string dump;
   {
     auto db = Database::open(dir / "db");
-    std::istringstream in(test::kSmallData);
-    auto txn = db->begin();
-    import_jsonl(*txn, in, "small");
-    txn->commit();
+    test::load(*db, test::kSmallData);
     dump = test::dump_of(*db);
   }
   auto db = Database::open(dir / "db");
@@ -89,16 +86,13 @@ TEST_CASE("putting a node again replaces it and keeps its id and edges", "[datab
 TEST_CASE("removing a node removes its edges; removing an edge removes both adjacency entries", "[database]") {
   test::TempDir dir;
   auto db = Database::open(dir / "db");
-  std::istringstream in(test::kSmallData);
-  auto txn = db->begin();
-  import_jsonl(*txn, in, "small");
-  txn->commit();
+  test::load(*db, test::kSmallData);
   auto snap = db->snapshot();
   auto chn = snap->node(NodeRef{"State", "CHN"})->id;
   auto treaty = snap->node(NodeRef{"Treaty", "prk-chn-1961"})->id;
   auto edge = snap->neighbors(chn).at(0).edge.id;
 
-  txn = db->begin();
+  auto txn = db->begin();
   CHECK(txn->remove_edge(edge));
   CHECK_FALSE(txn->remove_edge(edge));
   txn->commit();

@@ -11,10 +11,7 @@ struct Loaded {
   test::TempDir dir;
   std::unique_ptr<Database> db = Database::open(dir / "db");
   Loaded() {
-    std::istringstream in(test::kSmallData);
-    auto txn = db->begin();
-    import_jsonl(*txn, in, "small");
-    txn->commit();
+    test::load(*db, test::kSmallData);
   }
   std::vector<std::string> neighbours(const char* of, NeighborQuery q) {
     auto snap = db->snapshot();

@@ -13,10 +13,7 @@ struct Fixture {
   std::unique_ptr<Database> db = Database::open(dir / "db");
   std::string before;
   Fixture() {
-    std::istringstream in(test::kSmallData);
-    auto txn = db->begin();
-    import_jsonl(*txn, in, "small");
-    txn->commit();
+    test::load(*db, test::kSmallData);
     before = test::dump_of(*db);
   }
   // Runs a write that must fail; checks its kind and message, and that the transaction

@@ -1,0 +1,180 @@
+// The questions analysts ask, each answered with its evidence (the treaty, the article,
+// the dates, the citations), and correct on every date at every hop.
+//
+//   auto snap = db->snapshot();
+//   for (const auto& a : entente::allies(*snap, "North Korea", {.at = Date::parse("2024-12-31")}))
+//     std::printf("%s via %s\n", a.state.name.c_str(), a.chain.front().treaty.name.c_str());
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <tuple>
+#include <vector>
+
+#include "entente/database.h"
+
+namespace entente {
+
+// ------------------------------------------------------------------ treaty allies
+
+struct AllyQuery {
+  std::optional<Date> at{};  // required: the date the alliances must hold on
+  // ATOP obligations that make an alliance: defense, offense, neutrality, non_aggression,
+  // consultation. Default: defense.
+  std::vector<std::string> obligations{"defense"};
+  // Count treaties signed but not (yet) in force on `at`. Default: false.
+  bool include_signed = false;
+  // Allies of allies, up to this many treaty hops. Default: 1.
+  int hops = 1;
+};
+
+// Why two states are allies: one treaty between them.
+struct AllianceLink {
+  Node from;     // the state the hop starts from
+  Node to;       // the ally it reaches
+  Node treaty;
+  std::string status;                     // "in force" or "signed, not in force"
+  std::vector<std::string> obligations;   // those asked for that the link carries
+  std::vector<std::string> from_obligations;  // each member's own (its PARTY_TO edge) or the treaty's
+  std::vector<std::string> to_obligations;
+  std::vector<Props> articles;            // the treaty's articles creating those obligations
+  std::vector<Citation> sources;          // the treaty's and both PARTY_TO edges'
+};
+
+struct Ally {
+  Node state;
+  int hops = 1;
+  std::vector<AllianceLink> chain;  // from the asked state to this ally; the first is the
+                                    // direct link (for hops = 1, every treaty linking them)
+};
+
+// The allies of `state` (Type:key, key, name or alias) on q.at: states that are party with
+// it to a treaty in force on that date carrying one of the obligations asked for. A
+// member's obligations on its PARTY_TO edge override the treaty's; a pair is allied when
+// either member carries one. Ordered by hops, then name. Throws Error for an unknown state
+// or obligation.
+std::vector<Ally> allies(const Reader& reader, std::string_view state, const AllyQuery& q);
+
+// ------------------------------------------------------------------ networks (Boost.Graph)
+
+// One step of a path: the edge taken, and whether against its stored direction.
+struct PathStep {
+  Node from;
+  Edge edge;
+  bool reversed = false;
+  Node to;
+};
+
+// A shortest connection between two nodes over the given edge types (empty: all), every
+// edge and node valid on `at` when given. Empty when there is none. Throws Error for an
+// unknown node or type.
+std::vector<PathStep> shortest_path(const Reader& reader, std::string_view a, std::string_view b,
+                                    const std::vector<std::string>& via = {}, std::optional<Date> at = {});
+
+struct Bloc {
+  std::vector<Node> states;    // by name
+  std::vector<Node> treaties;  // the treaties that hold it together
+};
+
+// The connected components of the alliance network on `at` (states joined by treaties in
+// force carrying one of the obligations), largest first; states with no ally are left out.
+std::vector<Bloc> blocs(const Reader& reader, Date at, const std::vector<std::string>& obligations = {"defense"});
+
+enum class Network { kAlliances, kVisits, kTrade };
+enum class Measure { kDegree, kBetweenness };
+
+struct Ranked {
+  Node state;
+  double score = 0;
+  std::size_t partners = 0;
+};
+
+// States ranked by centrality in a state-to-state network: alliances (sharing a treaty in
+// force with a defense obligation), visits (a leader of one visiting the other; the
+// visitor's state is the one whose office the visitor held), or trade (TRADE edges). The
+// network is taken on one date, or over [from, to) for visits and trade.
+struct NetworkQuery {
+  Network network = Network::kAlliances;
+  Measure measure = Measure::kDegree;
+  std::optional<Date> at{};
+  std::optional<Date> from{};
+  std::optional<Date> to{};
+};
+std::vector<Ranked> centrality(const Reader& reader, const NetworkQuery& q);
+
+struct Reached {
+  Node node;
+  int hops = 0;
+  std::optional<PathStep> via;  // the step that first reached it (none for the start)
+};
+
+// Every node within `hops` steps of `start` over any edge, in either direction, valid on
+// `at` when given; ordered by hops, then type and key.
+std::vector<Reached> neighborhood(const Reader& reader, std::string_view start, int hops, std::optional<Date> at = {});
+
+// ------------------------------------------------------------------ visits
+
+struct VisitQuery {
+  std::string visitor{};  // a Person (Type:key, key, name); empty: anyone
+  std::string host{};     // a State; empty: any
+  std::optional<Date> from{};  // visits starting on or after
+  std::optional<Date> to{};    // visits starting before
+  std::string met{};      // only visits where the visitor met this person
+};
+
+struct VisitInfo {
+  Node visit;
+  Node visitor;
+  Node host;
+  std::string office;     // the visitor's office on the trip (VISITOR edge), if known
+  std::vector<Node> met;
+  std::vector<Node> produced;  // treaties and agreements signed
+  int number = 0;              // this visitor's nth visit to this host, counting all visits
+  int number_in_office = 0;    // nth while holding `office` (0 when unknown)
+  std::optional<Date> previous;  // start of this visitor's previous visit to this host
+  std::optional<std::int64_t> gap_days;
+};
+
+// Visits in time order, each numbered among all the visitor's visits to that host.
+std::vector<VisitInfo> visits(const Reader& reader, const VisitQuery& q);
+// Visits between two leaders: a's visits where a met b, and b's where b met a, in time order.
+std::vector<VisitInfo> reciprocal_visits(const Reader& reader, std::string_view a, std::string_view b);
+// A gap in words, rounded to the nearest whole year (365.2425 days) from a year up, else
+// to the nearest month, else in days: 8736 -> "24 years", 45 -> "1 month", 12 -> "12 days".
+std::string describe_gap(std::int64_t days);
+// "first", "second", ... "tenth", then "11th".
+std::string ordinal(int n);
+
+// ------------------------------------------------------------------ offices
+
+struct OfficeTerm {
+  Node person;
+  Node of;              // the State or Organization
+  std::string office;
+  Edge edge;            // the HOLDS_OFFICE edge: its validity and sources
+};
+
+// Who held which office of a state or organization on a date (office: a case-insensitive
+// part of the title; empty: all).
+std::vector<OfficeTerm> officeholders(const Reader& reader, std::string_view of, Date at, std::string_view office = {});
+// A person's offices over time, by start.
+std::vector<OfficeTerm> offices(const Reader& reader, std::string_view person);
+
+// ------------------------------------------------------------------ treaties
+
+struct TreatyStatus {
+  Node treaty;
+  std::vector<Node> parties;
+  std::string status;  // on the date: "not yet signed", "signed", "in force", "terminated";
+                       // without a date: "in force" or "terminated" or "signed" as of now
+  std::vector<Node> replaces;     // the chain of earlier treaties it replaced, nearest first
+  std::vector<Node> replaced_by;  // the chain of later treaties that replaced it, nearest first
+};
+
+// The treaties of a state (or between two), by signature date.
+std::vector<TreatyStatus> treaties(const Reader& reader, std::string_view a, std::string_view b = {},
+                                   std::optional<Date> at = {});
+
+}  // namespace entente

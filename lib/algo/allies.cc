@@ -1,0 +1,141 @@
+// Treaty allies on a date, with evidence, and allies of allies up to K hops.
+#include <algorithm>
+#include <map>
+#include <set>
+
+#include "algo/links.h"
+#include "common/error.h"
+#include "common/text.h"
+
+namespace entente {
+namespace algo {
+
+const std::vector<std::string>& obligation_names() {
+  static const std::vector<std::string> names{"defense", "offense", "neutrality", "non_aggression", "consultation"};
+  return names;
+}
+
+void check_obligations(const std::vector<std::string>& obligations) {
+  for (const auto& o : obligations) {
+    const auto& names = obligation_names();
+    if (std::find(names.begin(), names.end(), o) == names.end()) {
+      throw invalid("'{}' is not an obligation (one of {}){}", o, fmt::join(names, ", "), text::did_you_mean(o, names));
+    }
+  }
+}
+
+std::vector<std::string> member_obligations(const Edge& party_to, const Node& treaty) {
+  const Props* source = nullptr;
+  if (auto it = party_to.props.find("obligations"); it != party_to.props.end() && !it->empty()) {
+    source = &*it;
+  } else if (auto t = treaty.props.find("obligations"); t != treaty.props.end()) {
+    source = &*t;
+  }
+  std::vector<std::string> out;
+  if (source) {
+    for (const auto& o : *source) out.push_back(o.get<std::string>());
+  }
+  return out;
+}
+
+std::string alliance_status(const Node& treaty, const Date& d, bool include_signed) {
+  if (treaty.valid_at(d)) return "in force";
+  if (!include_signed) return {};
+  auto signed_at = treaty.props.find("signed");
+  if (signed_at == treaty.props.end()) return {};
+  if (before(d, Date::parse(signed_at->get<std::string>()))) return {};  // not yet signed
+  if (treaty.valid && treaty.valid->to && !before(d, *treaty.valid->to)) return {};  // terminated
+  return "signed, not in force";
+}
+
+std::vector<AllianceLink> direct_links(const Reader& reader, const Node& state, const AllyQuery& q) {
+  const Date d = *q.at;
+  std::vector<AllianceLink> out;
+  for (const auto& mine : reader.neighbors(state.id, {{"PARTY_TO"}, Direction::kOut, std::nullopt})) {
+    const Node& treaty = mine.node;
+    if (treaty.type != "Treaty" || !mine.edge.valid_at(d)) continue;
+    std::string status = alliance_status(treaty, d, q.include_signed);
+    if (status.empty()) continue;
+    auto my_obligations = member_obligations(mine.edge, treaty);
+    for (const auto& theirs : reader.neighbors(treaty.id, {{"PARTY_TO"}, Direction::kIn, std::nullopt})) {
+      const Node& other = theirs.node;
+      if (other.id == state.id || other.type != "State") continue;
+      if (!theirs.edge.valid_at(d) || !other.valid_at(d)) continue;
+      auto their_obligations = member_obligations(theirs.edge, treaty);
+      std::vector<std::string> matched;
+      for (const auto& o : q.obligations) {
+        bool carried = std::count(my_obligations.begin(), my_obligations.end(), o) ||
+                       std::count(their_obligations.begin(), their_obligations.end(), o);
+        if (carried) matched.push_back(o);
+      }
+      if (matched.empty()) continue;
+      AllianceLink link{state, other, treaty, status, matched, my_obligations, their_obligations, {}, {}};
+      if (auto arts = treaty.props.find("articles"); arts != treaty.props.end()) {
+        for (const auto& a : *arts) {
+          auto obl = a.find("obligations");
+          if (obl == a.end()) continue;
+          bool creates = std::any_of(obl->begin(), obl->end(), [&](const Props& o) {
+            return std::count(matched.begin(), matched.end(), o.get<std::string>()) > 0;
+          });
+          if (creates) link.articles.push_back(a);
+        }
+      }
+      for (const auto* list : {&treaty.sources, &mine.edge.sources, &theirs.edge.sources}) {
+        for (const auto& c : *list) {
+          if (std::find(link.sources.begin(), link.sources.end(), c) == link.sources.end()) link.sources.push_back(c);
+        }
+      }
+      out.push_back(std::move(link));
+    }
+  }
+  return out;
+}
+
+}  // namespace algo
+
+std::vector<Ally> allies(const Reader& reader, std::string_view state, const AllyQuery& q) {
+  if (!q.at) throw invalid("allies: a date is required (the date the alliances must hold on)");
+  if (q.hops < 1) throw invalid("allies: hops must be at least 1, not {}", q.hops);
+  algo::check_obligations(q.obligations);
+  Node start = reader.resolve(state);
+  if (start.type != "State") throw invalid("allies: {} is a {}, not a State", start.ref().str(), start.type);
+
+  // Breadth-first over states, one treaty hop at a time; every hop is checked on q.at.
+  std::map<NodeId, Ally> found;
+  std::set<NodeId> seen{start.id};
+  std::vector<NodeId> frontier{start.id};
+  std::map<NodeId, Node> nodes{{start.id, start}};
+  for (int hop = 1; hop <= q.hops && !frontier.empty(); ++hop) {
+    std::vector<NodeId> next;
+    for (NodeId u : frontier) {
+      std::vector<AllianceLink> path;
+      if (hop > 1) {
+        const Ally& parent = found.at(u);
+        path = parent.hops == 1 ? std::vector<AllianceLink>{parent.chain.front()} : parent.chain;
+      }
+      for (auto& link : algo::direct_links(reader, nodes.at(u), q)) {
+        NodeId v = link.to.id;
+        if (hop == 1 && found.count(v)) {  // another treaty with the same ally
+          found.at(v).chain.push_back(std::move(link));
+          continue;
+        }
+        if (seen.count(v)) continue;
+        seen.insert(v);
+        next.push_back(v);
+        nodes.emplace(v, link.to);
+        Ally a{link.to, hop, path};
+        a.chain.push_back(std::move(link));
+        found.emplace(v, std::move(a));
+      }
+    }
+    frontier = std::move(next);
+  }
+  std::vector<Ally> out;
+  for (auto& [id, a] : found) out.push_back(std::move(a));
+  std::sort(out.begin(), out.end(), [](const Ally& a, const Ally& b) {
+    return std::tie(a.hops, a.state.name, a.state.key) < std::tie(b.hops, b.state.name, b.state.key);
+  });
+  return out;
+}
+
+}  // namespace entente

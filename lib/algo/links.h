@@ -1,0 +1,27 @@
+// Shared pieces of the alliance questions: which obligations a member carries, and the
+// direct alliance links of a state on a date.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "entente/queries.h"
+
+namespace entente::algo {
+
+// The ATOP obligation names.
+const std::vector<std::string>& obligation_names();
+// Throws Error(kInvalid) for a name that is not an obligation.
+void check_obligations(const std::vector<std::string>& obligations);
+
+// A member's obligations: those on its PARTY_TO edge where given, else the treaty's.
+std::vector<std::string> member_obligations(const Edge& party_to, const Node& treaty);
+
+// "in force" when the treaty holds on d; "signed, not in force" when include_signed and it
+// was signed by d but is not (yet) in force; empty otherwise.
+std::string alliance_status(const Node& treaty, const Date& d, bool include_signed);
+
+// Every direct alliance link from `state` on q.at (one per treaty and ally).
+std::vector<AllianceLink> direct_links(const Reader& reader, const Node& state, const AllyQuery& q);
+
+}  // namespace entente::algo

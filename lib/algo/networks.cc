@@ -1,0 +1,258 @@
+// Whole-graph questions answered by stock Boost.Graph algorithms on projections: paths,
+// blocs (components), centrality, neighbourhoods.
+#include <algorithm>
+#include <limits>
+#include <map>
+#include <set>
+
+#include <boost/graph/betweenness_centrality.hpp>
+#include <boost/graph/breadth_first_search.hpp>
+#include <boost/graph/strong_components.hpp>
+#include <boost/range/iterator_range.hpp>
+
+#include "algo/links.h"
+#include "common/error.h"
+#include "entente/projection.h"
+
+namespace entente {
+namespace {
+
+using Graph = Projection::Graph;
+using Vertex = Projection::Vertex;
+using EdgeDesc = boost::graph_traits<Graph>::edge_descriptor;
+
+PathStep step_of(const Reader& reader, const Projection& p, const Graph& g, EdgeDesc e) {
+  const auto& arc = g[e];
+  auto edge = reader.edge(arc.edge);
+  if (!edge) throw corruption("the projection names edge {}, which does not exist", arc.edge);
+  auto from = reader.node(p.node(boost::source(e, g)));
+  auto to = reader.node(p.node(boost::target(e, g)));
+  return {*from, *edge, arc.reversed, *to};
+}
+
+// The state-to-state alliance network on a date: an arc each way per pair of allies,
+// and the treaties behind each pair.
+struct AllianceNetwork {
+  Projection projection;
+  std::map<std::pair<NodeId, NodeId>, std::vector<Node>> treaties;
+};
+
+AllianceNetwork alliance_network(const Reader& reader, Date at, const std::vector<std::string>& obligations) {
+  algo::check_obligations(obligations);
+  AllyQuery q{at, obligations, false, 1};
+  std::vector<NodeId> states;
+  std::vector<std::tuple<NodeId, NodeId, Projection::Arc>> arcs;
+  AllianceNetwork net;
+  reader.scan("State", [&](const Node& s) {
+    if (!s.valid_at(at)) return true;
+    states.push_back(s.id);
+    std::set<NodeId> allies;
+    for (const auto& link : algo::direct_links(reader, s, q)) {
+      auto& list = net.treaties[{s.id, link.to.id}];
+      if (std::none_of(list.begin(), list.end(), [&](const Node& t) { return t.id == link.treaty.id; })) {
+        list.push_back(link.treaty);
+      }
+      if (allies.insert(link.to.id).second) arcs.emplace_back(s.id, link.to.id, Projection::Arc{0, 0, false});
+    }
+    return true;
+  });
+  net.projection = Projection::from_edges(std::move(states), arcs);
+  return net;
+}
+
+// A state-to-state network from pairs (deduplicated, both directions).
+Projection pair_network(const Reader& reader, const std::set<std::pair<NodeId, NodeId>>& pairs) {
+  std::set<NodeId> ids;
+  std::set<std::pair<NodeId, NodeId>> both;
+  for (auto [a, b] : pairs) {
+    if (a == b) continue;
+    ids.insert(a);
+    ids.insert(b);
+    both.insert({a, b});
+    both.insert({b, a});
+  }
+  std::vector<std::tuple<NodeId, NodeId, Projection::Arc>> arcs;
+  for (auto [a, b] : both) arcs.emplace_back(a, b, Projection::Arc{0, 0, false});
+  return Projection::from_edges(std::vector<NodeId>(ids.begin(), ids.end()), arcs);
+}
+
+// The State whose office a person held on a date (the first found), if any.
+std::optional<Node> state_of(const Reader& reader, const Node& person, Date at) {
+  for (const auto& n : reader.neighbors(person.id, {{"HOLDS_OFFICE"}, Direction::kOut, at})) {
+    if (n.node.type == "State") return n.node;
+  }
+  return std::nullopt;
+}
+
+bool in_range(const Date& d, const std::optional<Date>& from, const std::optional<Date>& to) {
+  return (!from || !before(d, *from)) && (!to || before(d, *to));
+}
+
+}  // namespace
+
+std::vector<PathStep> shortest_path(const Reader& reader, std::string_view a, std::string_view b,
+                                    const std::vector<std::string>& via, std::optional<Date> at) {
+  Node start = reader.resolve(a), goal = reader.resolve(b);
+  if (at && !start.valid_at(*at)) return {};
+  auto p = Projection::build(reader, {{}, via, at, true, {}, {}});
+  auto s = p.vertex(start.id), t = p.vertex(goal.id);
+  if (!s || !t || *s == *t) return {};
+  const Graph& g = p.graph();
+  std::vector<EdgeDesc> pred(p.size());
+  std::vector<bool> reached(p.size(), false);
+  reached[*s] = true;
+  struct Visitor : boost::default_bfs_visitor {
+    std::vector<EdgeDesc>* pred;
+    std::vector<bool>* reached;
+    void tree_edge(EdgeDesc e, const Graph& g) const {
+      (*pred)[boost::target(e, g)] = e;
+      (*reached)[boost::target(e, g)] = true;
+    }
+  } visitor;
+  visitor.pred = &pred;
+  visitor.reached = &reached;
+  boost::breadth_first_search(g, *s, boost::visitor(visitor));
+  if (!reached[*t]) return {};
+  std::vector<PathStep> steps;
+  for (Vertex v = *t; v != *s; v = boost::source(pred[v], g)) steps.push_back(step_of(reader, p, g, pred[v]));
+  std::reverse(steps.begin(), steps.end());
+  return steps;
+}
+
+std::vector<Bloc> blocs(const Reader& reader, Date at, const std::vector<std::string>& obligations) {
+  auto net = alliance_network(reader, at, obligations);
+  const auto& p = net.projection;
+  // The network is symmetric, so its strongly connected components are its blocs.
+  std::vector<std::size_t> component(p.size());
+  std::size_t count = boost::strong_components(
+      p.graph(), boost::make_iterator_property_map(component.begin(), boost::get(boost::vertex_index, p.graph())));
+  std::vector<Bloc> out(count);
+  std::vector<std::set<NodeId>> treaty_ids(count);
+  for (std::size_t v = 0; v < p.size(); ++v) {
+    if (boost::out_degree(static_cast<Vertex>(v), p.graph()) == 0) continue;  // no ally
+    out[component[v]].states.push_back(*reader.node(p.node(static_cast<Vertex>(v))));
+  }
+  for (const auto& [pair, treaties] : net.treaties) {
+    auto c = component[*p.vertex(pair.first)];
+    for (const auto& t : treaties) {
+      if (treaty_ids[c].insert(t.id).second) out[c].treaties.push_back(t);
+    }
+  }
+  std::erase_if(out, [](const Bloc& b) { return b.states.empty(); });
+  auto by_name = [](const Node& x, const Node& y) { return std::tie(x.name, x.key) < std::tie(y.name, y.key); };
+  for (auto& b : out) {
+    std::sort(b.states.begin(), b.states.end(), by_name);
+    std::sort(b.treaties.begin(), b.treaties.end(), by_name);
+  }
+  std::sort(out.begin(), out.end(), [](const Bloc& x, const Bloc& y) {
+    if (x.states.size() != y.states.size()) return x.states.size() > y.states.size();
+    return x.states.front().name < y.states.front().name;
+  });
+  return out;
+}
+
+std::vector<Ranked> centrality(const Reader& reader, const NetworkQuery& q) {
+  bool ranged = q.from || q.to;
+  if (q.at && ranged) throw invalid("centrality: give either a date or a range, not both");
+  std::optional<Projection> net;
+  switch (q.network) {
+    case Network::kAlliances:
+      if (!q.at) throw invalid("centrality: the alliance network needs a date (--at)");
+      net = alliance_network(reader, *q.at, {"defense"}).projection;
+      break;
+    case Network::kVisits: {
+      std::set<std::pair<NodeId, NodeId>> pairs;
+      reader.scan("Visit", [&](const Node& v) {
+        auto start = v.props.find("start");
+        if (start == v.props.end()) return true;
+        Date s = Date::parse(start->get<std::string>());
+        Date e = v.props.contains("end") ? Date::parse(v.props["end"].get<std::string>()) : s;
+        if (q.at ? (before(*q.at, s) || before(e, *q.at)) : !in_range(s, q.from, q.to)) return true;
+        auto hosts = reader.neighbors(v.id, {{"HOST"}, Direction::kOut, std::nullopt});
+        for (const auto& visitor : reader.neighbors(v.id, {{"VISITOR"}, Direction::kOut, std::nullopt})) {
+          auto home = state_of(reader, visitor.node, s);
+          if (!home) continue;
+          for (const auto& h : hosts) pairs.insert({home->id, h.node.id});
+        }
+        return true;
+      });
+      net = pair_network(reader, pairs);
+      break;
+    }
+    case Network::kTrade: {
+      std::set<std::pair<NodeId, NodeId>> pairs;
+      reader.scan("State", [&](const Node& s) {
+        for (const auto& t : reader.neighbors(s.id, {{"TRADE"}, Direction::kOut, std::nullopt})) {
+          if (t.node.type != "State") continue;
+          int year = t.edge.props.value("year", 0);
+          bool keep = q.at ? (t.edge.valid ? t.edge.valid_at(*q.at) : year == q.at->year())
+                           : (!ranged || in_range(Date(year), q.from, q.to));
+          if (keep) pairs.insert({s.id, t.node.id});
+        }
+        return true;
+      });
+      net = pair_network(reader, pairs);
+      break;
+    }
+  }
+  const auto& g = net->graph();
+  std::vector<double> score(net->size(), 0.0);
+  if (q.measure == Measure::kBetweenness) {
+    boost::brandes_betweenness_centrality(
+        g, boost::centrality_map(boost::make_iterator_property_map(score.begin(), boost::get(boost::vertex_index, g))));
+    for (auto& s : score) s /= 2;  // each pair is counted in both directions
+  }
+  std::vector<Ranked> out;
+  for (std::size_t v = 0; v < net->size(); ++v) {
+    std::set<Vertex> partners;
+    for (auto e : boost::make_iterator_range(boost::out_edges(static_cast<Vertex>(v), g))) partners.insert(boost::target(e, g));
+    if (partners.empty()) continue;
+    double s = q.measure == Measure::kDegree ? static_cast<double>(partners.size()) : score[v];
+    out.push_back({*reader.node(net->node(static_cast<Vertex>(v))), s, partners.size()});
+  }
+  std::sort(out.begin(), out.end(), [](const Ranked& a, const Ranked& b) {
+    if (a.score != b.score) return a.score > b.score;
+    return a.state.name < b.state.name;
+  });
+  return out;
+}
+
+std::vector<Reached> neighborhood(const Reader& reader, std::string_view start, int hops, std::optional<Date> at) {
+  if (hops < 0) throw invalid("neighborhood: hops must not be negative");
+  Node origin = reader.resolve(start);
+  if (at && !origin.valid_at(*at)) return {};
+  auto p = Projection::build(reader, {{}, {}, at, true, {}, {}});
+  const Graph& g = p.graph();
+  auto s = *p.vertex(origin.id);
+  std::vector<int> depth(p.size(), -1);
+  std::vector<std::optional<EdgeDesc>> via(p.size());
+  depth[s] = 0;
+  std::vector<Vertex> frontier{s};
+  // A breadth-first walk cut at `hops`, over the projection's own out_edges.
+  for (int d = 1; d <= hops && !frontier.empty(); ++d) {
+    std::vector<Vertex> next;
+    for (Vertex u : frontier) {
+      for (auto e : boost::make_iterator_range(boost::out_edges(u, g))) {
+        Vertex v = boost::target(e, g);
+        if (depth[v] >= 0) continue;
+        depth[v] = d;
+        via[v] = e;
+        next.push_back(v);
+      }
+    }
+    frontier = std::move(next);
+  }
+  std::vector<Reached> out;
+  for (std::size_t v = 0; v < p.size(); ++v) {
+    if (depth[v] < 0) continue;
+    Reached r{*reader.node(p.node(static_cast<Vertex>(v))), depth[v], std::nullopt};
+    if (via[v]) r.via = step_of(reader, p, g, *via[v]);
+    out.push_back(std::move(r));
+  }
+  std::sort(out.begin(), out.end(), [](const Reached& a, const Reached& b) {
+    return std::tie(a.hops, a.node.type, a.node.key) < std::tie(b.hops, b.node.type, b.node.key);
+  });
+  return out;
+}
+
+}  // namespace entente

@@ -1,0 +1,142 @@
+// Visits in time order, numbered per visitor and host, with the gap since the previous one.
+#include <algorithm>
+#include <cmath>
+#include <map>
+
+#include "common/error.h"
+#include "common/text.h"
+#include "entente/queries.h"
+
+namespace entente {
+namespace {
+
+std::optional<Date> date_prop(const Node& n, const char* name) {
+  auto it = n.props.find(name);
+  if (it == n.props.end() || !it->is_string()) return std::nullopt;
+  return Date::parse(it->get<std::string>());
+}
+
+std::vector<Node> ends(const Reader& reader, const Node& visit, const char* edge_type) {
+  std::vector<Node> out;
+  for (auto& n : reader.neighbors(visit.id, {{edge_type}, Direction::kOut, std::nullopt})) out.push_back(std::move(n.node));
+  return out;
+}
+
+// Everything about one visit except its number.
+VisitInfo describe_visit(const Reader& reader, const Node& visit) {
+  VisitInfo info;
+  info.visit = visit;
+  for (const auto& v : reader.neighbors(visit.id, {{"VISITOR"}, Direction::kOut, std::nullopt})) {
+    info.visitor = v.node;
+    info.office = v.edge.props.value("office", "");
+    break;
+  }
+  auto hosts = ends(reader, visit, "HOST");
+  if (!hosts.empty()) info.host = hosts.front();
+  info.met = ends(reader, visit, "MET");
+  info.produced = ends(reader, visit, "PRODUCED");
+  return info;
+}
+
+Date start_of(const VisitInfo& v) {
+  auto d = date_prop(v.visit, "start");
+  if (!d) throw invalid("{} has no start date", v.visit.ref().str());
+  return *d;
+}
+
+bool by_start(const VisitInfo& a, const VisitInfo& b) {
+  auto da = start_of(a), db = start_of(b);
+  if (da != db) return da < db;
+  return a.visit.key < b.visit.key;
+}
+
+// Numbers a visit among all the visitor's visits to the same host.
+void number(const Reader& reader, VisitInfo& info) {
+  if (info.visitor.id == 0 || info.host.id == 0) return;
+  std::vector<VisitInfo> same;
+  for (const auto& v : reader.neighbors(info.visitor.id, {{"VISITOR"}, Direction::kIn, std::nullopt})) {
+    auto other = describe_visit(reader, v.node);
+    if (other.host.id == info.host.id) same.push_back(std::move(other));
+  }
+  std::sort(same.begin(), same.end(), by_start);
+  int in_office = 0;
+  for (std::size_t i = 0; i < same.size(); ++i) {
+    if (!info.office.empty() && same[i].office == info.office) ++in_office;
+    if (same[i].visit.id != info.visit.id) continue;
+    info.number = static_cast<int>(i) + 1;
+    info.number_in_office = info.office.empty() ? 0 : in_office;
+    if (i > 0) {
+      info.previous = start_of(same[i - 1]);
+      info.gap_days = start_of(info).days() - info.previous->days();
+    }
+    return;
+  }
+}
+
+}  // namespace
+
+std::string ordinal(int n) {
+  static const char* const kWords[] = {"zeroth", "first", "second", "third", "fourth", "fifth",
+                                       "sixth",  "seventh", "eighth", "ninth", "tenth"};
+  if (n >= 0 && n <= 10) return kWords[n];
+  const char* suffix = (n % 100 >= 11 && n % 100 <= 13) ? "th"
+                       : n % 10 == 1                    ? "st"
+                       : n % 10 == 2                    ? "nd"
+                       : n % 10 == 3                    ? "rd"
+                                                        : "th";
+  return fmt::format("{}{}", n, suffix);
+}
+
+std::string describe_gap(std::int64_t days) {
+  auto plural = [](std::int64_t n, const char* unit) { return fmt::format("{} {}{}", n, unit, n == 1 ? "" : "s"); };
+  // Rounded to the nearest whole year or month, as people say it: 23 years 11 months is
+  // "24 years" ("the first visit in 24 years").
+  if (days >= 365) return plural(std::llround(static_cast<double>(days) / 365.2425), "year");
+  if (days >= 31) return plural(std::llround(static_cast<double>(days) / 30.436875), "month");
+  return plural(days, "day");
+}
+
+std::vector<VisitInfo> visits(const Reader& reader, const VisitQuery& q) {
+  std::optional<Node> visitor, host, met;
+  if (!q.visitor.empty()) visitor = reader.resolve(q.visitor);
+  if (!q.host.empty()) host = reader.resolve(q.host);
+  if (!q.met.empty()) met = reader.resolve(q.met);
+
+  // Start from the most selective end: the visitor's visits, the host's, or all.
+  std::vector<Node> candidates;
+  if (visitor) {
+    for (auto& v : reader.neighbors(visitor->id, {{"VISITOR"}, Direction::kIn, std::nullopt})) candidates.push_back(v.node);
+  } else if (host) {
+    for (auto& v : reader.neighbors(host->id, {{"HOST"}, Direction::kIn, std::nullopt})) candidates.push_back(v.node);
+  } else {
+    reader.scan("Visit", [&](const Node& v) {
+      candidates.push_back(v);
+      return true;
+    });
+  }
+  std::vector<VisitInfo> out;
+  for (const auto& c : candidates) {
+    if (c.type != "Visit") continue;
+    auto info = describe_visit(reader, c);
+    Date s = start_of(info);
+    if ((q.from && before(s, *q.from)) || (q.to && !before(s, *q.to))) continue;
+    if (visitor && info.visitor.id != visitor->id) continue;
+    if (host && info.host.id != host->id) continue;
+    if (met && std::none_of(info.met.begin(), info.met.end(), [&](const Node& m) { return m.id == met->id; })) continue;
+    number(reader, info);
+    out.push_back(std::move(info));
+  }
+  std::sort(out.begin(), out.end(), by_start);
+  return out;
+}
+
+std::vector<VisitInfo> reciprocal_visits(const Reader& reader, std::string_view a, std::string_view b) {
+  Node pa = reader.resolve(a), pb = reader.resolve(b);
+  auto out = visits(reader, {pa.ref().str(), "", std::nullopt, std::nullopt, pb.ref().str()});
+  auto back = visits(reader, {pb.ref().str(), "", std::nullopt, std::nullopt, pa.ref().str()});
+  out.insert(out.end(), back.begin(), back.end());
+  std::sort(out.begin(), out.end(), by_start);
+  return out;
+}
+
+}  // namespace entente
