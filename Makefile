@@ -6,8 +6,9 @@ JOBS ?= 2
 CMAKE_FLAGS ?=
 DEMO_DB ?= $(BUILD)/demo.db
 ENTENTE = $(BUILD)/tools/entente
+CRASH_KILLS ?= 1000
 
-.PHONY: all deps configure build test demo test-asan install clean
+.PHONY: all deps configure build test demo test-asan install clean crash-test
 all: build
 
 deps:
@@ -27,6 +28,27 @@ demo: build
 
 test-asan:
 	@$(MAKE) --no-print-directory test BUILD=build-asan CMAKE_FLAGS="-DENTENTE_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug"
+
+# The crash test, long: a writer process killed with SIGKILL $(CRASH_KILLS) times (tests/reliability/crash_test.cc).
+crash-test: build
+	@ENTENTE_CRASH_KILLS=$(CRASH_KILLS) $(BUILD)/tests/entente_tests "[crash]"
+
+# libFuzzer targets (fuzz/README.md), built with clang, ASan and UBSan into $(FUZZ_BUILD)/:
+# each runs FUZZ_SECONDS on its seed corpus; fuzz-smoke runs each for 10 s.
+FUZZ_BUILD ?= build-fuzz
+FUZZ_SECONDS ?= 60
+FUZZ_TARGETS ?= fuzz_jsonl fuzz_date fuzz_record fuzz_props
+.PHONY: fuzz fuzz-smoke fuzz-build
+fuzz-build:
+	@scripts/install-deps clang libclang-rt-14-dev
+	@CC=clang CXX=clang++ cmake -S . -B $(FUZZ_BUILD) -DENTENTE_FUZZ=ON -DENTENTE_BUILD_TESTS=OFF -DENTENTE_BUILD_EXAMPLES=OFF >/dev/null
+	@cmake --build $(FUZZ_BUILD) -j$(JOBS) --target $(FUZZ_TARGETS)
+
+fuzz: fuzz-build
+	@status=0; for t in $(FUZZ_TARGETS); do fuzz/run $(FUZZ_BUILD) $$t $(FUZZ_SECONDS) || status=1; done; exit $$status
+
+fuzz-smoke:
+	@$(MAKE) --no-print-directory fuzz FUZZ_SECONDS=10
 
 install: build
 	@cmake --install $(BUILD) $(if $(PREFIX),--prefix $(PREFIX))

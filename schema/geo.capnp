@@ -33,6 +33,7 @@ struct State $M.node("State") $M.doc("A sovereign state; key: ISO 3166 alpha-3 (
   cow @1 :Int32 $M.doc("Correlates of War country code");
   cowAbbrev @2 :Text $M.doc("Correlates of War state abbreviation");
   capital @3 :Text;
+  gwCode @4 :Int32 $M.doc("Gleditsch-Ward state code");
 }
 
 struct Person $M.node("Person") $M.doc("A leader or other person") {

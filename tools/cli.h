@@ -117,5 +117,8 @@ Runner add_visits(CLI::App& app);
 Runner add_officeholders(CLI::App& app);
 Runner add_offices(CLI::App& app);
 Runner add_treaties(CLI::App& app);
+Runner add_check(CLI::App& app);
+Runner add_backup(CLI::App& app);
+Runner add_restore(CLI::App& app);
 
 }  // namespace entente::cli

@@ -33,6 +33,9 @@ int main(int argc, char** argv) {
   add(add_officeholders);
   add(add_offices);
   add(add_treaties);
+  add(add_check);
+  add(add_backup);
+  add(add_restore);
 
   try {
     app.parse(argc, argv);

@@ -24,6 +24,7 @@
 #include <string_view>
 #include <vector>
 
+#include "entente/check.h"
 #include "entente/date.h"
 #include "entente/record.h"
 #include "entente/schema.h"
@@ -166,13 +167,32 @@ class Database {
   // once. Adding the same types again does nothing. Returns the names of the types added.
   std::vector<std::string> add_types(std::string_view capnp_text, std::string_view file_name = "schema.capnp");
 
+  // Verifies every invariant of the stored data (docs/format.md, "Invariants"): every
+  // record decodes and fits its type; every edge has both adjacency entries and every
+  // adjacency entry an edge; the key and name indexes match the nodes; no dangling edge
+  // end or citation; the id counters are ahead of every id. Reads a snapshot.
+  CheckReport check() const;
+  // Rebuilds the derived data (key, name and adjacency indexes, id counters) from the
+  // node and edge records in one transaction, then checks again. Damaged records are not
+  // touched: they stay in the report. Throws Error(kConflict) when read-only.
+  CheckReport repair();
+
+  // Writes a consistent copy of the database, as of now, into the new directory `to`,
+  // while readers and a writer go on. The copy is itself a database: open it, or restore().
+  void backup(const std::filesystem::path& to) const;
+  // Copies a backup into the new directory `to` after checking that it opens as an entente
+  // database. Throws Error(kInvalid) when `to` exists.
+  static void restore(const std::filesystem::path& backup, const std::filesystem::path& to);
+
   const std::filesystem::path& path() const;
   // The on-disk format version this database was written with.
   std::uint32_t format_version() const;
 
  private:
   Database();
-  std::unique_ptr<detail::DatabaseState> state_;
+  // Shared with every Snapshot and Transaction, which may outlive the Database object:
+  // the store closes when the last of them is gone.
+  std::shared_ptr<detail::DatabaseState> state_;
 };
 
 }  // namespace entente

@@ -7,6 +7,7 @@
 // valid-from and key), and dump output imported into an empty database dumps the same.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <filesystem>
 #include <functional>
@@ -21,7 +22,27 @@
 
 namespace entente {
 
-// Parses one line. Throws Error(kInvalid) naming the field and the reason.
+// Limits on hostile input (docs/interchange.md, "Limits"). Each keeps the memory and time
+// spent on one line bounded; a line over a limit is refused with an Error naming it.
+//
+// The default longest line, in bytes, without its newline: 64 MiB. import_jsonl reads no
+// more than this (plus a small buffer) before refusing a line.
+inline constexpr std::size_t kMaxLineBytes = std::size_t{64} << 20;
+// The deepest nesting of JSON arrays and objects in a line: 64 (a node line with a
+// Treaty's articles needs 5). Deeper lines are refused before they are parsed.
+inline constexpr int kMaxJsonDepth = 64;
+// The most JSON values in a line, counted as array elements and object members (each ','
+// and each '[' or '{' counts one): 1,000,000. A parsed value takes some 50 bytes or more, so
+// this keeps a line's parse to tens of MiB where a 64 MiB line of "[[],[],..." would take
+// over 1 GiB. (10,000 aliases and 10,000 citations need about 50,000.)
+inline constexpr std::size_t kMaxJsonValues = 1000000;
+// The longest field name (object key) anywhere in a line: 1 KiB.
+inline constexpr std::size_t kMaxFieldNameBytes = 1024;
+
+// Parses one line. Throws Error(kInvalid) naming the field and the reason: malformed JSON,
+// ill-formed UTF-8, nesting deeper than kMaxJsonDepth, more than kMaxJsonValues values, a
+// field name longer than kMaxFieldNameBytes, an unknown or repeated field, a value of the
+// wrong type.
 std::variant<NodeInput, EdgeInput> parse_line(std::string_view line);
 
 // The line for a node or an edge (edges need from_ref and to_ref), without a newline.
@@ -37,14 +58,19 @@ struct ImportStats {
 // Reads every line of `in` into the transaction. On the first bad line, throws Error
 // whose message begins "<source>:<line>: " and leaves the transaction as it was before
 // that line (the caller decides whether to commit the rest; import_files does not).
+// A line longer than max_line_bytes (without its newline) is refused after reading at most
+// max_line_bytes plus 64 KiB of it: "<source>:N: line N is longer than the limit of 64 MiB".
 ImportStats import_jsonl(Transaction& txn, std::istream& in, std::string_view source,
-                         const std::function<void(std::uint64_t lines)>& progress = {});
+                         const std::function<void(std::uint64_t lines)>& progress = {},
+                         std::size_t max_line_bytes = kMaxLineBytes);
 
 struct ImportOptions {
   // All files in one transaction (true), or one transaction per file (false). Default: false.
   bool single_transaction = false;
   // Called now and then with the file and the lines read so far. Default: none.
   std::function<void(const std::filesystem::path& file, std::uint64_t lines)> progress;
+  // The longest line accepted, in bytes, without its newline. Default: kMaxLineBytes (64 MiB).
+  std::size_t max_line_bytes = kMaxLineBytes;
 };
 
 // Imports files ("-" is standard input). A file with a bad line is not applied at all;

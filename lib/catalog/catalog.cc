@@ -340,6 +340,41 @@ std::shared_ptr<const Catalog> Catalog::with_file(std::string_view display_name,
   return out;
 }
 
+std::shared_ptr<const Catalog> Catalog::upgraded(const Catalog& newer) const {
+  auto out = std::make_shared<Catalog>();
+  for (const auto& n : schema_nodes_) out->load_node(n);
+  bool changed = false;
+  try {
+    for (const auto& n : newer.schema_nodes_) {
+      if (std::find(schema_nodes_.begin(), schema_nodes_.end(), n) != schema_nodes_.end()) continue;  // the same
+      changed = true;
+      storage::RecordReader reader(n, "built-in schema node");
+      auto proto = reader.root<capnp::schema::Node>();
+      if (std::find(out->loaded_ids_.begin(), out->loaded_ids_.end(), proto.getId()) == out->loaded_ids_.end()) {
+        out->load_node(n);
+      } else {
+        out->loader_.load(proto);  // the loader keeps whichever version is newer
+      }
+    }
+  } catch (const kj::Exception& e) {
+    throw invalid("the database's types are incompatible with this build's: {}", e.getDescription().cStr());
+  }
+  if (changed) {
+    // Store the versions the loader kept.
+    out->schema_nodes_.clear();
+    for (auto id : out->loaded_ids_) out->schema_nodes_.push_back(serialize_node(out->loader_.get(id).getProto()));
+  }
+  std::uint32_t next_tag = 1;
+  for (const auto& t : types_) {
+    out->add_type(out->loader_.get(t.schema.getProto().getId()).asStruct(), t.tag);
+    next_tag = std::max(next_tag, t.tag + 1);
+  }
+  for (const auto& t : newer.types_) {
+    if (!out->find(t.name)) out->add_type(out->loader_.get(t.schema.getProto().getId()).asStruct(), next_tag++);
+  }
+  return out;
+}
+
 std::shared_ptr<const Catalog> Catalog::builtin() {
   static const std::shared_ptr<const Catalog> geo = [] {
     Catalog empty;

@@ -51,6 +51,12 @@ class Catalog {
   // parse error, a name already taken, or a property of an unsupported type.
   std::shared_ptr<const Catalog> with_file(std::string_view display_name, std::string_view text) const;
 
+  // This catalog brought up to date with a newer one (the build's built-in types): each
+  // schema node of both is kept in its newer version (Cap'n Proto's rules: a compatible
+  // superset is newer), and the newer catalog's types this one lacks are added with fresh
+  // tags. Throws Error(kInvalid) when a stored schema is incompatible with the newer one.
+  std::shared_ptr<const Catalog> upgraded(const Catalog& newer) const;
+
   const TypeDef* find(std::string_view name) const;
   // Throws Error(kCorruption) for an unknown tag (a record naming a type not in the catalog).
   const TypeDef& by_tag(std::uint32_t tag) const;

@@ -26,7 +26,7 @@ std::uint64_t counter(const storage::View& view, std::string_view key) {
 
 }  // namespace
 
-Database::Database() : state_(std::make_unique<detail::DatabaseState>()) {}
+Database::Database() : state_(std::make_shared<detail::DatabaseState>()) {}
 Database::~Database() = default;
 
 std::unique_ptr<Database> Database::open(const std::filesystem::path& path, const Options& options) {
@@ -57,12 +57,22 @@ std::unique_ptr<Database> Database::open(const std::filesystem::path& path, cons
   }
   auto bytes = view->get(Cf::kMeta, keys::kCatalog);
   if (!bytes) throw corruption("{}: the catalog is missing", path.string());
-  st.catalog = catalog::Catalog::deserialize(*bytes);
+  auto stored = catalog::Catalog::deserialize(*bytes);
+  // Types written by an older build read under this build's newer versions (fields
+  // added with new ordinals read as their defaults); the upgrade is stored when writable.
+  st.catalog = stored->upgraded(*catalog::Catalog::builtin());
+  std::string upgraded = st.catalog->serialize();
+  if (!options.read_only && upgraded != *bytes) {
+    auto batch = st.store->batch();
+    batch->put(Cf::kMeta, keys::kCatalog, upgraded);
+    st.store->commit(*batch);
+  }
   return db;
 }
 
 std::unique_ptr<Snapshot> Database::snapshot() const {
   auto ctx = std::make_unique<detail::ReadContext>();
+  ctx->db = state_;
   ctx->catalog = state_->current_catalog();
   ctx->view = state_->store->snapshot();
   return std::unique_ptr<Snapshot>(new Snapshot(std::move(ctx)));
@@ -78,6 +88,7 @@ std::unique_ptr<Transaction> Database::begin() {
   ws->next_node = counter(*batch, keys::kNextNodeId);
   ws->next_edge = counter(*batch, keys::kNextEdgeId);
   auto ctx = std::make_unique<detail::ReadContext>();
+  ctx->db = state_;
   ctx->catalog = state_->current_catalog();
   ctx->view = std::move(batch);
   return std::unique_ptr<Transaction>(new Transaction(std::move(ctx), std::move(ws)));
@@ -99,6 +110,25 @@ std::vector<std::string> Database::add_types(std::string_view capnp_text, std::s
   std::lock_guard<std::mutex> guard(state_->catalog_mu);
   state_->catalog = std::move(next);
   return added;
+}
+
+void Database::backup(const std::filesystem::path& to) const { state_->store->checkpoint(to); }
+
+void Database::restore(const std::filesystem::path& backup, const std::filesystem::path& to) {
+  if (std::filesystem::exists(to)) throw invalid("{} already exists; restore into a new directory", to.string());
+  {
+    Options ro;
+    ro.read_only = true;
+    ro.create_if_missing = false;
+    open(backup, ro);  // throws unless the backup is an entente database this build reads
+  }
+  std::error_code ec;
+  std::filesystem::create_directories(to, ec);
+  if (!ec) std::filesystem::copy(backup, to, std::filesystem::copy_options::recursive, ec);
+  if (ec) {
+    std::filesystem::remove_all(to);
+    throw io_error("restoring {} to {}: {}", backup.string(), to.string(), ec.message());
+  }
 }
 
 const std::filesystem::path& Database::path() const { return state_->store->path(); }

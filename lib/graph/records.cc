@@ -82,6 +82,7 @@ Node decode_node(const catalog::Catalog& catalog, NodeId id, std::string_view by
     n.id = id;
     n.type = type.name;
     n.key = r.getKey().cStr();
+    if (n.key.empty()) throw corruption("the record is damaged: it has no key");
     n.name = r.getName().cStr();
     for (auto a : r.getAliases()) n.aliases.emplace_back(a.cStr());
     get_common(r, n.valid, n.sources);
@@ -90,6 +91,7 @@ Node decode_node(const catalog::Catalog& catalog, NodeId id, std::string_view by
   } catch (const kj::Exception& e) {
     throw corruption("{}: the record is damaged: {}", what, e.getDescription().cStr());
   } catch (const Error& e) {
+    if (std::string_view(e.what()).starts_with(what)) throw;  // already names the record
     if (e.kind() == ErrorKind::kCorruption) throw with_context(e, what);
     throw corruption("{}: {}", what, e.what());
   }
@@ -106,6 +108,7 @@ Edge decode_edge(const catalog::Catalog& catalog, EdgeId id, std::string_view by
     e.type = type.name;
     e.from = r.getFrom();
     e.to = r.getTo();
+    if (e.from == 0 || e.to == 0) throw corruption("the record is damaged: an end is node 0");
     e.key = r.getKey().cStr();
     get_common(r, e.valid, e.sources);
     e.props = catalog::props_to_json(r.getProps().getAs<capnp::DynamicStruct>(type.schema));
@@ -113,6 +116,7 @@ Edge decode_edge(const catalog::Catalog& catalog, EdgeId id, std::string_view by
   } catch (const kj::Exception& e) {
     throw corruption("{}: the record is damaged: {}", what, e.getDescription().cStr());
   } catch (const Error& e) {
+    if (std::string_view(e.what()).starts_with(what)) throw;  // already names the record
     if (e.kind() == ErrorKind::kCorruption) throw with_context(e, what);
     throw corruption("{}: {}", what, e.what());
   }

@@ -29,6 +29,7 @@ struct DatabaseState {
 };
 
 struct ReadContext {
+  std::shared_ptr<DatabaseState> db;  // first, so that it is released last: the view needs it
   std::unique_ptr<storage::View> view;
   std::shared_ptr<const catalog::Catalog> catalog;
 };

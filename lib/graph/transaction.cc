@@ -1,6 +1,7 @@
 // Writes: validation against the catalog, then the records and their indexes, all into
 // the transaction's one WriteBatch.
 #include <algorithm>
+#include <set>
 
 #include "common/coding.h"
 #include "common/error.h"
@@ -16,7 +17,27 @@ using storage::Cf;
 
 namespace {
 
-void check_text(std::string_view what, std::string_view s, bool allow_empty) {
+// Limits on the size of what one node or edge holds (docs/interchange.md, "Limits"). They
+// keep records, index entries, error messages and "did you mean" suggestions small.
+constexpr std::size_t kMaxKeyBytes = 1024;        // keys, types, cited documents' keys
+constexpr std::size_t kMaxNameBytes = 4096;       // a name, an alias, a locator
+constexpr std::size_t kMaxAliases = 10000;
+constexpr std::size_t kMaxCitations = 10000;
+
+std::string human_size(std::size_t bytes) {
+  return bytes % 1024 == 0 ? fmt::format("{} KiB", bytes / 1024) : fmt::format("{} bytes", bytes);
+}
+
+void check_size(std::string_view what, std::string_view s, std::size_t limit) {
+  if (s.size() > limit) throw invalid("{} is longer than the limit of {} ({} bytes)", what, human_size(limit), s.size());
+}
+
+void check_count(std::string_view what, std::size_t n, std::size_t limit) {
+  if (n > limit) throw invalid("too many {}: {} (the limit is {})", what, n, limit);
+}
+
+void check_text(std::string_view what, std::string_view s, bool allow_empty, std::size_t limit) {
+  check_size(what, s, limit);
   if (!allow_empty && s.empty()) throw invalid("{} must not be empty", what);
   if (!text::valid_utf8(s)) throw invalid("{} is not valid UTF-8", what);
   if (text::has_control(s)) throw invalid("{} must not hold control characters", what);
@@ -34,12 +55,14 @@ std::string u64(std::uint64_t v) {
   return out;
 }
 
-// The folded names under which a node is indexed (name and aliases, without repeats).
+// The folded names under which a node is indexed (name and aliases, without repeats; a
+// set, not a linear search, so that 10,000 aliases take milliseconds, not seconds).
 std::vector<std::string> folded_names(const std::string& name, const std::vector<std::string>& aliases) {
   std::vector<std::string> out;
+  std::set<std::string> seen;
   auto add = [&](const std::string& s) {
     auto f = text::fold(s);
-    if (!f.empty() && std::find(out.begin(), out.end(), f) == out.end()) out.push_back(std::move(f));
+    if (!f.empty() && seen.insert(f).second) out.push_back(std::move(f));
   };
   add(name);
   for (const auto& a : aliases) add(a);
@@ -59,9 +82,14 @@ namespace {
 
 // Throws unless every citation names a Document node (or `self`, a Document citing itself).
 void check_sources(const Reader& reader, const std::vector<Citation>& sources, const std::string& self) {
+  check_count("sources", sources.size(), kMaxCitations);
   for (const auto& c : sources) {
-    check_text("sources: doc", c.doc, false);
-    check_text("sources: locator", c.locator, true);
+    check_text("sources: doc", c.doc, false, kMaxKeyBytes);
+    check_text("sources: locator", c.locator, true, kMaxNameBytes);
+    // A quote may hold newlines, but not NUL: it is stored as Cap'n Proto Text, which
+    // reads back only up to the first NUL.
+    if (!text::valid_utf8(c.quote)) throw invalid("sources: quote is not valid UTF-8");
+    if (c.quote.find('\0') != std::string::npos) throw invalid("sources: quote must not hold NUL characters");
     if (c.doc == self || reader.node(NodeRef{"Document", c.doc})) continue;
     std::vector<std::string> docs;
     reader.scan("Document", [&](const Node& d) {
@@ -86,13 +114,15 @@ void require_open(const detail::WriteState& s) {
 NodeId Transaction::put_node(const NodeInput& in) {
   require_open(*state_);
   const auto& catalog = *context_->catalog;
+  check_size("node type", in.type, kMaxKeyBytes);
   const auto* type = catalog.find(in.type);
   if (!type || type->is_edge) {
     throw invalid("unknown node type '{}'{}", in.type, text::did_you_mean(in.type, catalog.names(false)));
   }
-  check_text("key", in.key, false);
-  check_text("name", in.name, true);
-  for (const auto& a : in.aliases) check_text("alias", a, false);
+  check_text("key", in.key, false, kMaxKeyBytes);
+  check_text("name", in.name, true, kMaxNameBytes);
+  check_count("aliases", in.aliases.size(), kMaxAliases);
+  for (const auto& a : in.aliases) check_text("alias", a, false, kMaxNameBytes);
   check_interval(in.valid);
   check_sources(*this, in.sources, in.type == "Document" ? in.key : std::string());
   std::string record = graph::encode_node(*type, in);  // validates the properties
@@ -121,13 +151,16 @@ NodeId Transaction::put_node(const NodeInput& in) {
 EdgeId Transaction::put_edge(const EdgeInput& in) {
   require_open(*state_);
   const auto& catalog = *context_->catalog;
+  check_size("edge type", in.type, kMaxKeyBytes);
   const auto* type = catalog.find(in.type);
   if (!type || !type->is_edge) {
     throw invalid("unknown edge type '{}'{}", in.type, text::did_you_mean(in.type, catalog.names(true)));
   }
-  check_text("key", in.key, true);
+  check_text("key", in.key, true, kMaxKeyBytes);
   check_interval(in.valid);
   auto end = [&](const NodeRef& ref, const std::vector<std::string>& allowed, const char* side) -> NodeId {
+    check_size(fmt::format("{}: node type", side), ref.type, kMaxKeyBytes);
+    check_size(fmt::format("{}: key", side), ref.key, kMaxKeyBytes);
     const auto* t = catalog.find(ref.type);
     if (!t || t->is_edge) {
       throw invalid("{}: unknown node type '{}'{}", side, ref.type, text::did_you_mean(ref.type, catalog.names(false)));

@@ -3,6 +3,7 @@
 #include <cstring>
 
 #include <kj/exception.h>
+#include <rocksdb/utilities/checkpoint.h>
 #include <rocksdb/utilities/write_batch_with_index.h>
 
 #include "common/error.h"
@@ -162,6 +163,16 @@ void Store::commit(Batch& batch) {
   wo.sync = options_.sync;
   auto s = db_->Write(wo, static_cast<BatchImpl&>(batch).write_batch());
   if (!s.ok()) throw from_status(s, "committing");
+}
+
+void Store::checkpoint(const std::filesystem::path& to) const {
+  if (std::filesystem::exists(to)) throw invalid("{} already exists; a backup goes into a new directory", to.string());
+  rocksdb::Checkpoint* raw = nullptr;
+  auto s = rocksdb::Checkpoint::Create(db_.get(), &raw);
+  if (!s.ok()) throw from_status(s, "starting a backup");
+  std::unique_ptr<rocksdb::Checkpoint> cp(raw);
+  s = cp->CreateCheckpoint(to.string());
+  if (!s.ok()) throw from_status(s, fmt::format("backing up to {}", to.string()));
 }
 
 RecordReader::RecordReader(std::string_view bytes, std::string_view what) {

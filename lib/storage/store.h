@@ -63,6 +63,10 @@ class Store {
   // Writes the batch atomically (one RocksDB WriteBatch) with the WAL synced per options.
   void commit(Batch& batch);
 
+  // A consistent copy of the database as it is now, in a new directory `to` (hard links
+  // where the file system allows, else copies), taken while readers and a writer go on.
+  void checkpoint(const std::filesystem::path& to) const;
+
   bool read_only() const { return options_.read_only; }
   const std::filesystem::path& path() const { return path_; }
 

@@ -290,7 +290,7 @@ TEST_CASE("allies: hops = 2 finds an ally of an ally, with the two-link chain", 
   CHECK(ddd->chain.size() == 3);
 }
 
-TEST_CASE("allies: every hop must hold on the date; a chain through an ended treaty is not followed", "[allies][hops][time]") {
+TEST_CASE("allies: every hop must hold on the date, a chain through an ended treaty is not followed", "[allies][hops][time]") {
   Loaded l(kChain);
   // bc ended on 2000-01-01: CCC is no longer an ally of an ally of AAA, nor is DDD at 3 hops,
   // although cd, the last link, is still in force.

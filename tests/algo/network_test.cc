@@ -93,7 +93,7 @@ TEST_CASE("projection: one vertex per node that passes the filter, one arc per e
   CHECK(all.arcs() == 10);
 }
 
-TEST_CASE("projection: node() and vertex() are inverse; a node left out has no vertex", "[projection]") {
+TEST_CASE("projection: node() and vertex() are inverse, a node left out has no vertex", "[projection]") {
   Loaded l(kChain);
   auto p = Projection::build(*l.snap, partnerships(Date::parse("2005-01-01")));
   REQUIRE(p.size() == 4);  // EEE does not exist yet

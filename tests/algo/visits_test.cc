@@ -169,7 +169,7 @@ TEST_CASE("visits: from is inclusive, to exclusive, and numbering still counts e
         Keys{"ana-bbb-2001"});
 }
 
-TEST_CASE("visits: who was met and what was signed come with each visit; met filters", "[visits]") {
+TEST_CASE("visits: who was met and what was signed come with each visit, met filters", "[visits]") {
   Loaded l(kLeaders);
   auto v = visits(*l.snap, {.visitor = "Person:ana", .host = "State:BBB"});
   const auto& v2013 = find_visit(v, "ana-bbb-2013");

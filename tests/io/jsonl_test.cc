@@ -140,7 +140,7 @@ TEST_CASE("files import one transaction each, or all in one", "[jsonl]") {
   }
 }
 
-TEST_CASE("blank lines and CRLF line ends are accepted; line numbers count them", "[jsonl]") {
+TEST_CASE("blank lines and CRLF line ends are accepted, and line numbers count them", "[jsonl]") {
   test::TempDir dir;
   auto db = Database::open(dir / "db");
   std::istringstream in("{\"node\":\"State\",\"key\":\"A\"}\r\n\n   \n{\"node\":\"State\",\"key\":\"B\",\"x\":1}\n");

@@ -1,0 +1,379 @@
+// The integrity checker and the index rebuild: every invariant of docs/format.md §9,
+// checked from a snapshot with point lookups (memory does not grow with the database).
+#include <algorithm>
+#include <functional>
+#include <set>
+
+#include "common/coding.h"
+#include "common/error.h"
+#include "common/text.h"
+#include "entente/database.h"
+#include "graph/records.h"
+#include "graph/state.h"
+#include "storage/keys.h"
+
+namespace entente {
+
+using storage::Cf;
+
+namespace {
+
+constexpr std::size_t kMaxProblems = 1000;
+
+// The folded names a node is indexed under: its name and aliases, without repeats.
+std::vector<std::string> folded(const Node& n) {
+  std::vector<std::string> out;
+  auto add = [&](const std::string& s) {
+    auto f = text::fold(s);
+    if (!f.empty() && std::find(out.begin(), out.end(), f) == out.end()) out.push_back(std::move(f));
+  };
+  add(n.name);
+  for (const auto& a : n.aliases) add(a);
+  return out;
+}
+
+class Checker {
+ public:
+  Checker(const storage::View& view, const catalog::Catalog& catalog) : view_(view), catalog_(catalog) {}
+
+  CheckReport run() {
+    check_nodes();
+    check_keys();
+    check_names();
+    check_edges();
+    check_adjacency();
+    check_counters();
+    return std::move(report_);
+  }
+
+ private:
+  void problem(std::string where, std::string reason) {
+    if (report_.problems.size() >= kMaxProblems) {
+      ++report_.more_problems;
+      return;
+    }
+    report_.problems.push_back({std::move(where), std::move(reason)});
+  }
+
+  // The node, or nullopt when its record is missing or damaged (a damaged record is
+  // reported once, by check_nodes, not again by everything that points at it).
+  std::optional<Node> load_node(NodeId id) {
+    auto bytes = view_.get(Cf::kNodes, keys::id(id));
+    if (!bytes) return std::nullopt;
+    try {
+      return graph::decode_node(catalog_, id, *bytes);
+    } catch (const Error&) {
+      return std::nullopt;
+    }
+  }
+  bool exists(NodeId id) { return view_.get(Cf::kNodes, keys::id(id)).has_value(); }
+  // Why a stored node record does not decode (empty when it does, or is missing).
+  std::string damage(NodeId id) {
+    auto bytes = view_.get(Cf::kNodes, keys::id(id));
+    if (!bytes) return {};
+    try {
+      graph::decode_node(catalog_, id, *bytes);
+      return {};
+    } catch (const Error& e) {
+      return e.what();
+    }
+  }
+
+  void check_nodes() {
+    view_.scan(Cf::kNodes, "", [&](std::string_view k, std::string_view v) {
+      ++report_.nodes;
+      if (k.size() != 8) {
+        problem("nodes entry", fmt::format("a key of {} bytes, expected 8", k.size()));
+        return true;
+      }
+      NodeId id = coding::get_u64(k.data());
+      max_node_ = std::max(max_node_, id);
+      std::string where = fmt::format("node record {}", id);
+      Node n;
+      try {
+        n = graph::decode_node(catalog_, id, v);
+        where = fmt::format("node record {} ({})", id, n.ref().str());
+        // It must fit its type's schema as a write would: re-encoding validates it.
+        NodeInput in{n.type, n.key, n.name, n.aliases, n.valid, n.props, n.sources};
+        graph::encode_node(*catalog_.find(n.type), in);
+        if (n.valid && n.valid->empty()) problem(where, "its validity interval is empty");
+      } catch (const Error& e) {
+        problem(where, e.what());
+        return true;
+      }
+      const auto* type = catalog_.find(n.type);
+      auto indexed = view_.get(Cf::kKeys, keys::node_key(type->tag, n.key));
+      if (!indexed) {
+        problem(where, "the key index has no entry for it");
+      } else if (indexed->size() != 8 || coding::get_u64(indexed->data()) != id) {
+        problem(where, "the key index names another node for its key");
+      }
+      for (const auto& f : folded(n)) {
+        if (!view_.get(Cf::kNames, keys::name(f, id))) problem(where, fmt::format("the name index lacks '{}'", f));
+      }
+      for (const auto& c : n.sources) check_citation(where, c, n.type == "Document" ? n.key : "");
+      return true;
+    });
+  }
+
+  void check_citation(const std::string& where, const Citation& c, const std::string& self) {
+    if (c.doc == self) return;
+    const auto* doc = catalog_.find("Document");
+    if (!doc || !view_.get(Cf::kKeys, keys::node_key(doc->tag, c.doc))) {
+      problem(where, fmt::format("cites Document '{}', which does not exist", c.doc));
+    }
+  }
+
+  void check_keys() {
+    view_.scan(Cf::kKeys, "", [&](std::string_view k, std::string_view v) {
+      ++report_.keys;
+      std::string where = "key index entry";
+      if (k.size() < 4 || v.size() != 8) {
+        problem(where, "malformed entry");
+        return true;
+      }
+      std::uint32_t tag = coding::get_u32(k.data());
+      std::string key(k.substr(4));
+      NodeId id = coding::get_u64(v.data());
+      where = fmt::format("key index entry for tag {} key '{}'", tag, key);
+      auto n = load_node(id);
+      if (!n) {
+        if (!exists(id)) problem(where, fmt::format("names node {}, which does not exist", id));
+        return true;
+      }
+      const auto* type = catalog_.find(n->type);
+      if (type->tag != tag || n->key != key) problem(where, fmt::format("names node {} ({}), whose type or key differs", id, n->ref().str()));
+      return true;
+    });
+  }
+
+  void check_names() {
+    view_.scan(Cf::kNames, "", [&](std::string_view k, std::string_view) {
+      ++report_.names;
+      if (k.size() < 9 || k[k.size() - 9] != '\0') {
+        problem("name index entry", "malformed entry");
+        return true;
+      }
+      std::string name(k.substr(0, k.size() - 9));
+      NodeId id = coding::get_u64(k.data() + k.size() - 8);
+      std::string where = fmt::format("name index entry '{}'", name);
+      auto n = load_node(id);
+      if (!n) {
+        if (!exists(id)) problem(where, fmt::format("names node {}, which does not exist", id));
+        return true;
+      }
+      auto names = folded(*n);
+      if (std::find(names.begin(), names.end(), name) == names.end()) {
+        problem(where, fmt::format("names node {} ({}), which has no such name or alias", id, n->ref().str()));
+      }
+      return true;
+    });
+  }
+
+  void check_edges() {
+    view_.scan(Cf::kEdges, "", [&](std::string_view k, std::string_view v) {
+      ++report_.edges;
+      if (k.size() != 8) {
+        problem("edges entry", fmt::format("a key of {} bytes, expected 8", k.size()));
+        return true;
+      }
+      EdgeId id = coding::get_u64(k.data());
+      max_edge_ = std::max(max_edge_, id);
+      std::string where = fmt::format("edge record {}", id);
+      Edge e;
+      try {
+        e = graph::decode_edge(catalog_, id, v);
+      } catch (const Error& err) {
+        problem(where, err.what());
+        return true;
+      }
+      where = fmt::format("edge record {} ({})", id, e.type);
+      const auto* type = catalog_.find(e.type);
+      auto from = load_node(e.from), to = load_node(e.to);
+      for (auto [end, node, side] : {std::tuple{&from, e.from, "from"}, std::tuple{&to, e.to, "to"}}) {
+        if (*end) continue;
+        if (!exists(node)) {
+          problem(where, fmt::format("its {} end, node {}, does not exist", side, node));
+        } else {
+          problem(where, fmt::format("its {} end is damaged: {}", side, damage(node)));
+        }
+      }
+      if (from && to) {
+        where = fmt::format("edge record {} ({} {} -> {})", id, e.type, from->ref().str(), to->ref().str());
+        auto allowed = [](const std::vector<std::string>& types, const std::string& t) {
+          return types.empty() || std::find(types.begin(), types.end(), t) != types.end();
+        };
+        if (!allowed(type->from, from->type)) problem(where, fmt::format("a {} cannot be its from end", from->type));
+        if (!allowed(type->to, to->type)) problem(where, fmt::format("a {} cannot be its to end", to->type));
+        try {
+          EdgeInput in{e.type, from->ref(), to->ref(), e.key, e.valid, e.props, e.sources};
+          graph::encode_edge(*type, e.from, e.to, in);
+        } catch (const Error& err) {
+          problem(where, err.what());
+        }
+      }
+      std::uint32_t valid_from = e.valid && e.valid->from ? e.valid->from->ymd() : 0;
+      std::string value = keys::adj_value(e.valid && e.valid->to ? e.valid->to->ymd() : 0, e.valid ? keys::kHasValid : 0);
+      for (auto [node, dir, other] : {std::tuple{e.from, keys::kOut, e.to}, std::tuple{e.to, keys::kIn, e.from}}) {
+        auto entry = view_.get(Cf::kAdj, keys::adj({node, dir, type->tag, valid_from, other, id}));
+        const char* side = dir == keys::kOut ? "outgoing" : "incoming";
+        if (!entry) {
+          problem(where, fmt::format("its {} adjacency entry is missing", side));
+        } else if (*entry != value) {
+          problem(where, fmt::format("its {} adjacency entry holds another validity", side));
+        }
+      }
+      for (const auto& c : e.sources) check_citation(where, c, "");
+      return true;
+    });
+  }
+
+  void check_adjacency() {
+    view_.scan(Cf::kAdj, "", [&](std::string_view k, std::string_view v) {
+      ++report_.adjacency;
+      if (k.size() != keys::kAdjKeySize || v.size() != 5) {
+        problem("adjacency entry", "malformed entry");
+        return true;
+      }
+      auto a = keys::decode_adj(k);
+      std::string where = fmt::format("adjacency entry of node {} for edge {}", a.node, a.edge);
+      auto bytes = view_.get(Cf::kEdges, keys::id(a.edge));
+      if (!bytes) {
+        problem(where, "the edge does not exist");
+        return true;
+      }
+      try {
+        Edge e = graph::decode_edge(catalog_, a.edge, *bytes);
+        bool out = a.dir == keys::kOut;
+        bool matches = (out ? e.from : e.to) == a.node && (out ? e.to : e.from) == a.other &&
+                       catalog_.find(e.type)->tag == a.tag && a.dir <= keys::kIn;
+        if (!matches) problem(where, "it does not match the edge's type and ends");
+      } catch (const Error&) {
+        // The edge record's damage is reported by check_edges.
+      }
+      return true;
+    });
+  }
+
+  void check_counters() {
+    auto counter = [&](std::string_view key, std::uint64_t max_id, const char* what) {
+      auto v = view_.get(Cf::kMeta, key);
+      std::uint64_t next = 1;
+      if (v) {
+        if (v->size() != 8) {
+          problem(fmt::format("meta {}", key), "malformed counter");
+          return;
+        }
+        next = coding::get_u64(v->data());
+      }
+      if (max_id > 0 && next <= max_id) {
+        problem(fmt::format("meta {}", key), fmt::format("is {}, not ahead of the largest {} id {}", next, what, max_id));
+      }
+    };
+    counter(keys::kNextNodeId, max_node_, "node");
+    counter(keys::kNextEdgeId, max_edge_, "edge");
+  }
+
+  const storage::View& view_;
+  const catalog::Catalog& catalog_;
+  CheckReport report_;
+  NodeId max_node_ = 0;
+  EdgeId max_edge_ = 0;
+};
+
+}  // namespace
+
+CheckReport Database::check() const {
+  auto view = state_->store->snapshot();
+  auto catalog = state_->current_catalog();
+  return Checker(*view, *catalog).run();
+}
+
+CheckReport Database::repair() {
+  if (state_->store->read_only()) throw conflict("{} is open read-only", path().string());
+  std::unique_lock<std::mutex> lock(state_->writer);
+  auto catalog = state_->current_catalog();
+  auto batch = state_->store->batch();
+
+  // The records: which decode, which are damaged. A damaged record keeps its index entries,
+  // so that a read reaching it still fails as damaged instead of silently missing it.
+  NodeId max_node = 0;
+  EdgeId max_edge = 0;
+  std::vector<Node> nodes;
+  std::vector<Edge> edges;
+  std::set<NodeId> damaged_nodes;
+  std::set<EdgeId> damaged_edges;
+  batch->scan(Cf::kNodes, "", [&](std::string_view k, std::string_view v) {
+    if (k.size() != 8) return true;
+    NodeId id = coding::get_u64(k.data());
+    max_node = std::max(max_node, id);
+    try {
+      nodes.push_back(graph::decode_node(*catalog, id, v));
+    } catch (const Error&) {
+      damaged_nodes.insert(id);
+    }
+    return true;
+  });
+  batch->scan(Cf::kEdges, "", [&](std::string_view k, std::string_view v) {
+    if (k.size() != 8) return true;
+    EdgeId id = coding::get_u64(k.data());
+    max_edge = std::max(max_edge, id);
+    try {
+      edges.push_back(graph::decode_edge(*catalog, id, v));
+    } catch (const Error&) {
+      damaged_edges.insert(id);
+    }
+    return true;
+  });
+
+  // Drop the derived entries, except those of damaged records.
+  auto drop = [&](Cf cf, const std::function<bool(std::string_view)>& keep) {
+    std::vector<std::string> doomed;
+    batch->scan(cf, "", [&](std::string_view k, std::string_view v) {
+      if (!keep(cf == Cf::kKeys ? v : k)) doomed.emplace_back(k);
+      return true;
+    });
+    for (const auto& k : doomed) batch->del(cf, k);
+  };
+  drop(Cf::kKeys, [&](std::string_view v) { return v.size() == 8 && damaged_nodes.count(coding::get_u64(v.data())); });
+  drop(Cf::kNames, [&](std::string_view k) {
+    return k.size() >= 9 && damaged_nodes.count(coding::get_u64(k.data() + k.size() - 8));
+  });
+  drop(Cf::kAdj, [&](std::string_view k) {
+    if (k.size() != keys::kAdjKeySize) return false;
+    auto a = keys::decode_adj(k);
+    return damaged_edges.count(a.edge) || damaged_nodes.count(a.node) || damaged_nodes.count(a.other);
+  });
+
+  // Rebuild from the records that decode.
+  std::set<NodeId> present(damaged_nodes);
+  for (const auto& n : nodes) {
+    present.insert(n.id);
+    batch->put(Cf::kKeys, keys::node_key(catalog->find(n.type)->tag, n.key), keys::id(n.id));
+    for (const auto& f : folded(n)) batch->put(Cf::kNames, keys::name(f, n.id), "");
+  }
+  for (const auto& e : edges) {
+    if (!present.count(e.from) || !present.count(e.to)) continue;  // dangling: left to report
+    std::uint32_t tag = catalog->find(e.type)->tag;
+    std::uint32_t from = e.valid && e.valid->from ? e.valid->from->ymd() : 0;
+    std::string value = keys::adj_value(e.valid && e.valid->to ? e.valid->to->ymd() : 0, e.valid ? keys::kHasValid : 0);
+    batch->put(Cf::kAdj, keys::adj({e.from, keys::kOut, tag, from, e.to, e.id}), value);
+    batch->put(Cf::kAdj, keys::adj({e.to, keys::kIn, tag, from, e.from, e.id}), value);
+  }
+  // Counters ahead of every id, never moved back.
+  auto ahead = [&](std::string_view key, std::uint64_t max_id) {
+    std::uint64_t next = 1;
+    if (auto v = batch->get(Cf::kMeta, key); v && v->size() == 8) next = coding::get_u64(v->data());
+    if (next <= max_id) next = max_id + 1;
+    std::string out;
+    coding::put_u64(out, next);
+    batch->put(Cf::kMeta, key, out);
+  };
+  ahead(keys::kNextNodeId, max_node);
+  ahead(keys::kNextEdgeId, max_edge);
+  state_->store->commit(*batch);
+  lock.unlock();
+  return check();
+}
+
+}  // namespace entente
