@@ -1,5 +1,6 @@
 #include "storage/store.h"
 
+#include <algorithm>
 #include <cstring>
 
 #include <kj/exception.h>
@@ -182,7 +183,9 @@ RecordReader::RecordReader(std::string_view bytes, std::string_view what) {
   words_ = kj::heapArray<capnp::word>(bytes.size() / sizeof(capnp::word));
   std::memcpy(words_.begin(), bytes.data(), bytes.size());
   capnp::ReaderOptions limits;
-  limits.traversalLimitInWords = 64 * 1024 * 1024;  // 512 MiB: far above any record
+  // A valid record is read in about as many words as it holds; a damaged one claiming a
+  // list of millions of empty elements must not make its reader do (or allocate) more.
+  limits.traversalLimitInWords = std::max<std::uint64_t>(4096, 4 * words_.size());
   limits.nestingLimit = 32;
   try {
     reader_ = kj::heap<capnp::FlatArrayMessageReader>(words_.asPtr(), limits);

@@ -1,6 +1,8 @@
 #include <catch2/catch.hpp>
 
 #include "entente/error.h"
+#include "catalog/catalog.h"
+#include "graph/records.h"
 #include "storage/store.h"
 #include "test_util.h"
 
@@ -70,6 +72,21 @@ TEST_CASE("a damaged record is reported, not read", "[store]") {
   try {
     storage::RecordReader r(garbage, "node record 2");
     FAIL("garbage decoded");
+  } catch (const Error& e) {
+    CHECK(e.kind() == ErrorKind::kCorruption);
+  }
+}
+
+// Found by fuzz_record: 136 bytes whose pointers claim lists of millions of empty elements
+// made decoding allocate gigabytes. The reader's traversal budget now grows with the record's
+// size, so decoding it fails as damaged (or yields small lists), quickly.
+TEST_CASE("a small record claiming a huge list is refused, not expanded", "[store][corruption]") {
+  const std::string record("\x00\x00\x00\x00\x10\x00\x00\x00\x00\x00\x00\x00\x03\x00\x04\x00\x17\x00\x00\x00\x00\x00\x00\x00\x77\x00\x00\x00\x00\x00\x00\x00\x33\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x1c\x00\x00\x00\x00\x00\x01\x00\x01\x00\x00\x00\x1f\x00\x00\x00\x00\x03\x00\x04\x00\x00\x00\x00\x09\x00\x00\x00\x7a\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x67\x37\x2d\x61\x70\x75\x6c\x69\x61\x2d\x32\x30\x32\x34\x00\x00\x01\x00\x00\x00\x3a\x00\x00\x00\x6d\x65\x6d\x62\x65\x72\x00\x00", 136);
+  auto catalog = catalog::Catalog::builtin();
+  try {
+    Node n = graph::decode_node(*catalog, 1, record);
+    CHECK(n.aliases.size() < 1000);
+    CHECK(n.sources.size() < 1000);
   } catch (const Error& e) {
     CHECK(e.kind() == ErrorKind::kCorruption);
   }
