@@ -19,8 +19,8 @@ namespace {
 
 // Limits on the size of what one node or edge holds (docs/interchange.md, "Limits"). They
 // keep records, index entries, error messages and "did you mean" suggestions small.
-constexpr std::size_t kMaxKeyBytes = 1024;        // keys, types, cited documents' keys
-constexpr std::size_t kMaxNameBytes = 4096;       // a name, an alias, a locator
+constexpr std::size_t kMaxKeyBytes = 1024;   // keys, types, cited documents' keys
+constexpr std::size_t kMaxNameBytes = 4096;  // a name, an alias, a locator
 constexpr std::size_t kMaxAliases = 10000;
 constexpr std::size_t kMaxCitations = 10000;
 
@@ -29,7 +29,9 @@ std::string human_size(std::size_t bytes) {
 }
 
 void check_size(std::string_view what, std::string_view s, std::size_t limit) {
-  if (s.size() > limit) throw invalid("{} is longer than the limit of {} ({} bytes)", what, human_size(limit), s.size());
+  if (s.size() > limit) {
+    throw invalid("{} is longer than the limit of {} ({} bytes)", what, human_size(limit), s.size());
+  }
 }
 
 void check_count(std::string_view what, std::size_t n, std::size_t limit) {
