@@ -56,6 +56,17 @@ inline void load(Database& db, const std::string& data) {
   txn->commit();
 }
 
+// A fresh database holding `data` (interchange-format text), and a snapshot of it.
+struct Loaded {
+  TempDir dir;
+  std::unique_ptr<Database> db = Database::open(dir / "db");
+  std::unique_ptr<Snapshot> snap;
+  explicit Loaded(const std::string& data) {
+    load(*db, data);
+    snap = db->snapshot();
+  }
+};
+
 // A small dataset in the interchange format, used by several tests.
 inline const char* kSmallData = R"({"node":"Document","key":"brief","name":"A brief","props":{"published":"2024-06-21"}}
 {"node":"State","key":"PRK","name":"Democratic People's Republic of Korea","aliases":["North Korea","DPRK"],"valid":{"from":"1948-09-09"},"props":{"iso3":"PRK","cow":731}}

@@ -89,12 +89,7 @@ Projection Projection::build(const Reader& reader, const ProjectionSpec& spec) {
     auto visit = [&](std::string_view k, std::string_view v) {
       auto a = keys::decode_adj(k);
       if (!edge_tags.empty() && !edge_tags.count(a.tag)) return true;
-      if (spec.at) {
-        std::uint32_t day = spec.at->first_day();
-        auto to = keys::decode_adj_value(v).to;
-        if (a.from != 0 && day < Date::from_ymd(a.from).first_day()) return true;
-        if (to != 0 && day >= Date::from_ymd(to).first_day()) return true;
-      }
+      if (spec.at && !keys::adj_holds(a, v, spec.at->first_day())) return true;
       auto other = p.index_.find(a.other);
       if (other == p.index_.end()) return true;
       if (spec.edge_filter) {

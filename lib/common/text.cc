@@ -142,9 +142,14 @@ std::size_t edit_distance(std::string_view a, std::string_view b) {
 }
 
 std::optional<std::string> nearest(std::string_view s, const std::vector<std::string>& candidates) {
+  // Suggestions are for names people type. A longer string (a pasted value, hostile input)
+  // gets none: the edit distance costs |s|·|c| for every candidate.
+  if (s.size() > kMaxSuggestible) return std::nullopt;
+  const std::size_t allowed = std::max<std::size_t>(1, s.size() / 3);
   std::optional<std::string> best;
   std::size_t best_d = 0;
   for (const auto& c : candidates) {
+    if (c.size() > s.size() + allowed || c.size() + allowed < s.size()) continue;  // too far by length alone
     std::size_t d = edit_distance(s, c);
     if (!best || d < best_d) {
       best = c;
@@ -152,11 +157,14 @@ std::optional<std::string> nearest(std::string_view s, const std::vector<std::st
     }
   }
   // A likely typo: at most a third of the word wrong (at least one edit allowed).
-  if (best && best_d <= std::max<std::size_t>(1, s.size() / 3)) return best;
+  if (best && best_d <= allowed) return best;
   // Or a name cut short: "PARTY" for "PARTY_TO".
   if (s.size() >= 3) {
+    auto same = [](char x, char y) {
+      return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
+    };
     for (const auto& c : candidates) {
-      if (c.size() > s.size() && edit_distance(s, std::string_view(c).substr(0, s.size())) == 0) return c;
+      if (c.size() > s.size() && std::equal(s.begin(), s.end(), c.begin(), same)) return c;
     }
   }
   return std::nullopt;

@@ -24,7 +24,10 @@ bool has_control(std::string_view s);
 
 // Levenshtein distance, case-insensitive.
 std::size_t edit_distance(std::string_view a, std::string_view b);
-// The candidate nearest to s, if one is near enough to be a likely typo.
+// Strings longer than this get no suggestion.
+inline constexpr std::size_t kMaxSuggestible = 64;
+// The candidate nearest to s, if one is near enough to be a likely typo (at most a third of
+// its letters wrong), or one that s is a beginning of ("PARTY" for "PARTY_TO").
 std::optional<std::string> nearest(std::string_view s, const std::vector<std::string>& candidates);
 // " (did you mean 'x'?)" or "".
 std::string did_you_mean(std::string_view s, const std::vector<std::string>& candidates);

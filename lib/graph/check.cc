@@ -20,17 +20,6 @@ namespace {
 
 constexpr std::size_t kMaxProblems = 1000;
 
-// The folded names a node is indexed under: its name and aliases, without repeats.
-std::vector<std::string> folded(const Node& n) {
-  std::vector<std::string> out;
-  auto add = [&](const std::string& s) {
-    auto f = text::fold(s);
-    if (!f.empty() && std::find(out.begin(), out.end(), f) == out.end()) out.push_back(std::move(f));
-  };
-  add(n.name);
-  for (const auto& a : n.aliases) add(a);
-  return out;
-}
 
 class Checker {
  public:
@@ -108,7 +97,7 @@ class Checker {
       } else if (indexed->size() != 8 || coding::get_u64(indexed->data()) != id) {
         problem(where, "the key index names another node for its key");
       }
-      for (const auto& f : folded(n)) {
+      for (const auto& f : graph::folded_names(n.name, n.aliases)) {
         if (!view_.get(Cf::kNames, keys::name(f, id))) problem(where, fmt::format("the name index lacks '{}'", f));
       }
       for (const auto& c : n.sources) check_citation(where, c, n.type == "Document" ? n.key : "");
@@ -162,7 +151,7 @@ class Checker {
         if (!exists(id)) problem(where, fmt::format("names node {}, which does not exist", id));
         return true;
       }
-      auto names = folded(*n);
+      auto names = graph::folded_names(n->name, n->aliases);
       if (std::find(names.begin(), names.end(), name) == names.end()) {
         problem(where, fmt::format("names node {} ({}), which has no such name or alias", id, n->ref().str()));
       }
@@ -212,8 +201,8 @@ class Checker {
           problem(where, err.what());
         }
       }
-      std::uint32_t valid_from = e.valid && e.valid->from ? e.valid->from->ymd() : 0;
-      std::string value = keys::adj_value(e.valid && e.valid->to ? e.valid->to->ymd() : 0, e.valid ? keys::kHasValid : 0);
+      std::uint32_t valid_from = keys::adj_from(e.valid);
+      std::string value = keys::adj_value(e.valid);
       for (auto [node, dir, other] : {std::tuple{e.from, keys::kOut, e.to}, std::tuple{e.to, keys::kIn, e.from}}) {
         auto entry = view_.get(Cf::kAdj, keys::adj({node, dir, type->tag, valid_from, other, id}));
         const char* side = dir == keys::kOut ? "outgoing" : "incoming";
@@ -350,13 +339,13 @@ CheckReport Database::repair() {
   for (const auto& n : nodes) {
     present.insert(n.id);
     batch->put(Cf::kKeys, keys::node_key(catalog->find(n.type)->tag, n.key), keys::id(n.id));
-    for (const auto& f : folded(n)) batch->put(Cf::kNames, keys::name(f, n.id), "");
+    for (const auto& f : graph::folded_names(n.name, n.aliases)) batch->put(Cf::kNames, keys::name(f, n.id), "");
   }
   for (const auto& e : edges) {
     if (!present.count(e.from) || !present.count(e.to)) continue;  // dangling: left to report
     std::uint32_t tag = catalog->find(e.type)->tag;
-    std::uint32_t from = e.valid && e.valid->from ? e.valid->from->ymd() : 0;
-    std::string value = keys::adj_value(e.valid && e.valid->to ? e.valid->to->ymd() : 0, e.valid ? keys::kHasValid : 0);
+    std::uint32_t from = keys::adj_from(e.valid);
+    std::string value = keys::adj_value(e.valid);
     batch->put(Cf::kAdj, keys::adj({e.from, keys::kOut, tag, from, e.to, e.id}), value);
     batch->put(Cf::kAdj, keys::adj({e.to, keys::kIn, tag, from, e.from, e.id}), value);
   }

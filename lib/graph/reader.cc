@@ -153,13 +153,7 @@ std::vector<Neighbor> Reader::neighbors(NodeId id, const NeighborQuery& query) c
   for (const auto& prefix : prefixes) {
     context_->view->scan(Cf::kAdj, prefix, [&](std::string_view k, std::string_view v) {
       auto a = keys::decode_adj(k);
-      if (query.at) {
-        // The as-of test reads the adjacency entry alone: valid-from in the key, valid-to in the value.
-        auto to = keys::decode_adj_value(v).to;
-        std::uint32_t day = query.at->first_day();
-        if (a.from != 0 && day < Date::from_ymd(a.from).first_day()) return true;
-        if (to != 0 && day >= Date::from_ymd(to).first_day()) return true;
-      }
+      if (query.at && !keys::adj_holds(a, v, query.at->first_day())) return true;
       auto other = node(a.other);
       if (!other) throw corruption("adjacency entry of node {} names node {}, which does not exist", id, a.other);
       if (query.at && !other->valid_at(*query.at)) return true;

@@ -4,7 +4,10 @@
 #include <capnp/message.h>
 #include <kj/exception.h>
 
+#include <set>
+
 #include "catalog/props.h"
+#include "common/text.h"
 #include "common/error.h"
 #include "envelope.capnp.h"
 #include "storage/store.h"
@@ -78,6 +81,7 @@ Node decode_node(const catalog::Catalog& catalog, NodeId id, std::string_view by
   try {
     auto r = reader.root<schema::NodeRecord>();
     const auto& type = catalog.by_tag(r.getTypeTag());
+    if (type.is_edge) throw corruption("the record is damaged: it names edge type {}", type.name);
     Node n;
     n.id = id;
     n.type = type.name;
@@ -103,6 +107,7 @@ Edge decode_edge(const catalog::Catalog& catalog, EdgeId id, std::string_view by
   try {
     auto r = reader.root<schema::EdgeRecord>();
     const auto& type = catalog.by_tag(r.getTypeTag());
+    if (!type.is_edge) throw corruption("the record is damaged: it names node type {}", type.name);
     Edge e;
     e.id = id;
     e.type = type.name;
@@ -120,6 +125,18 @@ Edge decode_edge(const catalog::Catalog& catalog, EdgeId id, std::string_view by
     if (e.kind() == ErrorKind::kCorruption) throw with_context(e, what);
     throw corruption("{}: {}", what, e.what());
   }
+}
+
+std::vector<std::string> folded_names(const std::string& name, const std::vector<std::string>& aliases) {
+  std::vector<std::string> out;
+  std::set<std::string> seen;  // a set, so that 10,000 aliases take milliseconds
+  auto add = [&](const std::string& s) {
+    auto f = text::fold(s);
+    if (!f.empty() && seen.insert(f).second) out.push_back(std::move(f));
+  };
+  add(name);
+  for (const auto& a : aliases) add(a);
+  return out;
 }
 
 std::uint32_t node_tag(NodeId id, std::string_view bytes) {

@@ -3,6 +3,7 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "catalog/catalog.h"
 #include "entente/record.h"
@@ -18,6 +19,10 @@ std::string encode_edge(const catalog::TypeDef& type, NodeId from, NodeId to, co
 Node decode_node(const catalog::Catalog& catalog, NodeId id, std::string_view bytes);
 // The edge, without from_ref/to_ref (the caller fills them).
 Edge decode_edge(const catalog::Catalog& catalog, EdgeId id, std::string_view bytes);
+// The folded names a node is indexed under in the `names` column family: its name and
+// aliases (text::fold), without repeats or empties. Writes, the checker and repair all use it.
+std::vector<std::string> folded_names(const std::string& name, const std::vector<std::string>& aliases);
+
 // The type tag of a stored node record, without decoding the rest.
 std::uint32_t node_tag(NodeId id, std::string_view bytes);
 

@@ -57,19 +57,6 @@ std::string u64(std::uint64_t v) {
   return out;
 }
 
-// The folded names under which a node is indexed (name and aliases, without repeats; a
-// set, not a linear search, so that 10,000 aliases take milliseconds, not seconds).
-std::vector<std::string> folded_names(const std::string& name, const std::vector<std::string>& aliases) {
-  std::vector<std::string> out;
-  std::set<std::string> seen;
-  auto add = [&](const std::string& s) {
-    auto f = text::fold(s);
-    if (!f.empty() && seen.insert(f).second) out.push_back(std::move(f));
-  };
-  add(name);
-  for (const auto& a : aliases) add(a);
-  return out;
-}
 
 }  // namespace
 
@@ -138,14 +125,14 @@ NodeId Transaction::put_node(const NodeInput& in) {
     if (old_bytes && *old_bytes == record) return id;  // unchanged
     if (old_bytes) {
       Node old = graph::decode_node(catalog, id, *old_bytes);
-      for (const auto& f : folded_names(old.name, old.aliases)) batch.del(Cf::kNames, keys::name(f, id));
+      for (const auto& f : graph::folded_names(old.name, old.aliases)) batch.del(Cf::kNames, keys::name(f, id));
     }
   } else {
     id = state_->next_node++;
     batch.put(Cf::kKeys, key_key, u64(id));
   }
   batch.put(Cf::kNodes, keys::id(id), record);
-  for (const auto& f : folded_names(in.name, in.aliases)) batch.put(Cf::kNames, keys::name(f, id), "");
+  for (const auto& f : graph::folded_names(in.name, in.aliases)) batch.put(Cf::kNames, keys::name(f, id), "");
   ++state_->writes;
   return id;
 }
@@ -187,9 +174,7 @@ EdgeId Transaction::put_edge(const EdgeInput& in) {
   std::string record = graph::encode_edge(*type, from, to, in);  // validates the properties
 
   auto& batch = *state_->batch;
-  std::uint32_t valid_from = in.valid && in.valid->from ? in.valid->from->ymd() : 0;
-  std::uint32_t valid_to = in.valid && in.valid->to ? in.valid->to->ymd() : 0;
-  std::uint8_t flags = in.valid ? keys::kHasValid : 0;
+  std::uint32_t valid_from = keys::adj_from(in.valid);
 
   // Identity: type, ends, valid-from (all in the adjacency key) and the edge's key.
   std::optional<EdgeId> existing;
@@ -211,7 +196,7 @@ EdgeId Transaction::put_edge(const EdgeInput& in) {
     id = state_->next_edge++;
   }
   batch.put(Cf::kEdges, keys::id(id), record);
-  std::string value = keys::adj_value(valid_to, flags);
+  std::string value = keys::adj_value(in.valid);
   batch.put(Cf::kAdj, keys::adj({from, keys::kOut, type->tag, valid_from, to, id}), value);
   batch.put(Cf::kAdj, keys::adj({to, keys::kIn, type->tag, valid_from, from, id}), value);
   ++state_->writes;
@@ -225,7 +210,7 @@ bool Transaction::remove_edge(EdgeId id) {
   if (!bytes) return false;
   Edge e = graph::decode_edge(*context_->catalog, id, *bytes);
   std::uint32_t tag = context_->catalog->find(e.type)->tag;
-  std::uint32_t valid_from = e.valid && e.valid->from ? e.valid->from->ymd() : 0;
+  std::uint32_t valid_from = keys::adj_from(e.valid);
   batch.del(Cf::kAdj, keys::adj({e.from, keys::kOut, tag, valid_from, e.to, id}));
   batch.del(Cf::kAdj, keys::adj({e.to, keys::kIn, tag, valid_from, e.from, id}));
   batch.del(Cf::kEdges, keys::id(id));
@@ -246,7 +231,7 @@ bool Transaction::remove_node(const NodeRef& ref) {
   std::sort(edges.begin(), edges.end());
   edges.erase(std::unique(edges.begin(), edges.end()), edges.end());  // a self-loop is listed twice
   for (EdgeId e : edges) remove_edge(e);
-  for (const auto& f : folded_names(n->name, n->aliases)) batch.del(Cf::kNames, keys::name(f, n->id));
+  for (const auto& f : graph::folded_names(n->name, n->aliases)) batch.del(Cf::kNames, keys::name(f, n->id));
   batch.del(Cf::kKeys, keys::node_key(context_->catalog->find(ref.type)->tag, ref.key));
   batch.del(Cf::kNodes, keys::id(n->id));
   ++state_->writes;

@@ -69,6 +69,29 @@ AdjValue decode_adj_value(std::string_view value) {
   return {coding::get_u32(value.data()), static_cast<std::uint8_t>(value[4])};
 }
 
+std::uint32_t adj_from(const std::optional<Interval>& valid) {
+  return valid && valid->from ? valid->from->ymd() : 0;
+}
+
+std::string adj_value(const std::optional<Interval>& valid) {
+  return adj_value(valid && valid->to ? valid->to->ymd() : 0, valid ? kHasValid : 0);
+}
+
+namespace {
+// The first day a stored ymd stands for (1961 -> 19610101), without building a Date.
+std::uint32_t first_day(std::uint32_t ymd) {
+  if (ymd / 100 % 100 == 0) ymd += 100;
+  if (ymd % 100 == 0) ymd += 1;
+  return ymd;
+}
+}  // namespace
+
+bool adj_holds(const Adj& a, std::string_view value, std::uint32_t day) {
+  if (a.from != 0 && day < first_day(a.from)) return false;
+  auto to = decode_adj_value(value).to;
+  return to == 0 || day < first_day(to);
+}
+
 std::string node_key(std::uint32_t tag, std::string_view key) {
   std::string out = type_prefix(tag);
   out.append(key);

@@ -3,8 +3,11 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
+
+#include "entente/date.h"
 
 namespace entente::keys {
 
@@ -51,6 +54,14 @@ struct AdjValue {
   std::uint8_t flags = 0;
 };
 AdjValue decode_adj_value(std::string_view value);
+
+// How an edge's validity is stored in its adjacency entries: valid-from (ymd, 0: unbounded)
+// in the key, and the value (valid-to and the has-validity flag).
+std::uint32_t adj_from(const std::optional<Interval>& valid);
+std::string adj_value(const std::optional<Interval>& valid);
+// Whether the edge of an adjacency entry holds on `day` (a Date's first_day()), read from
+// the entry alone: the as-of test of every traversal.
+bool adj_holds(const Adj& a, std::string_view value, std::uint32_t day);
 
 // keys: type tag u32 | key bytes -> node id u64
 std::string node_key(std::uint32_t tag, std::string_view key);

@@ -18,14 +18,8 @@ namespace {
 
 using Keys = std::vector<std::string>;
 
-struct Loaded {
-  test::TempDir dir;
-  std::unique_ptr<Database> db = Database::open(dir / "db");
-  std::unique_ptr<Snapshot> snap;
-  explicit Loaded(const char* data) {
-    test::load(*db, data);
-    snap = db->snapshot();
-  }
+struct Loaded : test::Loaded {
+  using test::Loaded::Loaded;
   std::vector<Ally> allies(const char* state, AllyQuery q) const { return entente::allies(*snap, state, q); }
   // The allies' keys, sorted.
   Keys keys(const char* state, AllyQuery q) const {

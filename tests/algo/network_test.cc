@@ -24,14 +24,8 @@ namespace {
 
 using Keys = std::vector<std::string>;
 
-struct Loaded {
-  test::TempDir dir;
-  std::unique_ptr<Database> db = Database::open(dir / "db");
-  std::unique_ptr<Snapshot> snap;
-  explicit Loaded(const char* data) {
-    test::load(*db, data);
-    snap = db->snapshot();
-  }
+struct Loaded : test::Loaded {
+  using test::Loaded::Loaded;
   NodeId id(const char* ref) const { return snap->resolve(ref).id; }
   std::string key(NodeId id) const { return snap->node(id)->key; }
 };

@@ -18,15 +18,7 @@ namespace {
 
 using Keys = std::vector<std::string>;
 
-struct Loaded {
-  test::TempDir dir;
-  std::unique_ptr<Database> db = Database::open(dir / "db");
-  std::unique_ptr<Snapshot> snap;
-  explicit Loaded(const char* data) {
-    test::load(*db, data);
-    snap = db->snapshot();
-  }
-};
+using Loaded = test::Loaded;
 
 Keys visit_keys(const std::vector<VisitInfo>& visits) {
   Keys out;

@@ -37,4 +37,12 @@ TEST_CASE("suggestions find likely typos only", "[text]") {
   CHECK_FALSE(text::nearest("XYZ", keys));
   CHECK(text::did_you_mean("Stat", {"State", "Treaty"}) == " (did you mean 'State'?)");
   CHECK(text::did_you_mean("Planet", {"State", "Treaty"}).empty());
+  CHECK(text::nearest("PARTY", {"PARTY_TO"}) == "PARTY_TO");
+}
+
+TEST_CASE("a long string gets no suggestion, whatever the candidates", "[text]") {
+  std::string long_key(text::kMaxSuggestible + 1, 'd');
+  CHECK_FALSE(text::nearest(long_key, {long_key + "x"}));  // one edit away, but not typed by hand
+  std::string at_limit(text::kMaxSuggestible, 'd');
+  CHECK(text::nearest(at_limit, {at_limit + "x"}) == at_limit + "x");
 }

@@ -504,8 +504,7 @@ TEST_CASE("a key holding ':' round-trips, a reference splits at the first ':'", 
   CHECK(test::dump_of(*db2) == dump);
 }
 
-// ---- Findings outside the interchange code. Those whose fix is not in yet are hidden
-// ("[.]"): run them with "[hostile-pending]".
+// ---- Findings outside the interchange code.
 
 namespace {
 
@@ -549,7 +548,7 @@ TEST_CASE("a damaged record cannot decode into millions of citations", "[hostile
 // a "node" of type PARTY_TO (decode_edge likewise a node type). Fix: lib/graph/records.cc,
 // check type.is_edge against what is decoded, throwing kCorruption.
 TEST_CASE("a node record naming an edge type, or an edge record naming a node type, is damaged",
-          "[.][hostile-pending]") {
+          "[hostile]") {
   auto cat = catalog::Catalog::builtin();
   std::string as_node = graph::encode_node(*cat->find("PARTY_TO"), {.type = "PARTY_TO", .key = "x"});
   CHECK_THROWS_MATCHES(graph::decode_node(*cat, 1, as_node), Error,
@@ -567,7 +566,7 @@ TEST_CASE("a node record naming an edge type, or an edge record naming a node ty
 // nearest(): no suggestion for a string longer than some 64 bytes, and skip candidates
 // whose length alone puts them too far. (No timing assertion: without the fix this case
 // takes minutes, with it well under a second.)
-TEST_CASE("a missing citation among many long Document keys is reported at once", "[.][hostile-pending]") {
+TEST_CASE("a missing citation among many long Document keys is reported at once", "[hostile]") {
   test::TempDir dir;
   auto db = Database::open(dir / "db");
   auto txn = db->begin();
@@ -584,7 +583,7 @@ TEST_CASE("a missing citation among many long Document keys is reported at once"
 // The same search on the import path: an enum value of 8 MiB (as in "obligations") was
 // compared with each enumerant by a full edit distance, an |s| x |c| table of size_t: 1 GB
 // and 50 s in a Debug build; a 60 MiB value would take some 7 GB. Same fix as above.
-TEST_CASE("a huge enum value is refused without a table in proportion to it", "[.][hostile-pending]") {
+TEST_CASE("a huge enum value is refused without a table in proportion to it", "[hostile]") {
   test::TempDir dir;
   auto db = Database::open(dir / "db");
   std::string line = R"({"node":"Treaty","key":"t","props":{"obligations":[")" + std::string(4 << 20, 'x') + "\"]}}";
