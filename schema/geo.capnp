@@ -39,7 +39,8 @@ struct State $M.node("State") $M.doc("A sovereign state; key: ISO 3166 alpha-3 (
 struct Person $M.node("Person") $M.doc("A leader or other person") {
   born @0 :Date;
   died @1 :Date;
-  archigosId @2 :Text $M.doc("Archigos leader id (obsid)");
+  archigosId @2 :Text $M.doc("Archigos leader id (leadid)");
+  gender @3 :Text $M.doc("as the source codes it (Archigos: M, F)");
 }
 
 struct Organization $M.node("Organization") $M.doc("An international organization, party, company or forum") {
@@ -57,6 +58,7 @@ struct Treaty $M.node("Treaty") $M.doc("A treaty; its validity is its period in 
   summary @6 :Text;
   cowId @7 :Int32 $M.doc("COW alliance id");
   atopId @8 :Int32 $M.doc("ATOP alliance id");
+  cowSsType @9 :Text $M.doc("COW alliance type (ss_type), e.g. Type I: Defense Pact");
 }
 
 struct Agreement $M.node("Agreement") $M.doc("An agreement short of a treaty (memorandum, accord, contract)") {
@@ -98,6 +100,10 @@ struct Document $M.node("Document") $M.doc("A source: a brief, an article, a dat
 struct HoldsOffice $M.edge((name = "HOLDS_OFFICE", from = ["Person"], to = ["State", "Organization"]))
     $M.doc("A person holds an office of a state or organization") {
   office @0 :Text $M.required;
+  entry @1 :Text $M.doc("how the term began (Archigos: Regular, Irregular, Foreign Imposition)");
+  exit @2 :Text $M.doc("how the term ended (Archigos: Regular, Irregular, Natural Death, ...)");
+  exitCode @3 :Text $M.doc("the detail of an irregular exit (Archigos exitcode)");
+  sourceId @4 :Text $M.doc("the spell's id in its source (Archigos obsid)");
 }
 
 struct PartyTo $M.edge((name = "PARTY_TO", from = ["State", "Organization"], to = ["Treaty", "Agreement"]))

@@ -1,47 +1,146 @@
-// entente import --db DIR FILE...: load JSON Lines files, one transaction per file.
+// entente import --db DIR [--format FORMAT] FILE...: load JSON Lines files, or data sets in
+// their own formats (COW, ATOP, ...; docs/import.md).
 #include <unistd.h>
+
+#include <chrono>
 
 #include <fmt/format.h>
 
 #include "cli.h"
 
 namespace entente::cli {
+namespace {
+
+std::string formats_help() {
+  std::string s = "Formats:\n";
+  for (const auto& f : import_formats()) s += fmt::format("  {:<14} {}\n", f.name, f.description);
+  return s;
+}
+
+std::string duration(double seconds) {
+  auto s = static_cast<long long>(seconds + 0.5);
+  return s >= 3600 ? fmt::format("{}:{:02}:{:02}", s / 3600, s / 60 % 60, s % 60) : fmt::format("{}:{:02}", s / 60, s % 60);
+}
+
+std::string counts(const WriteCounts& c) {
+  return fmt::format("{} created, {} updated, {} unchanged", c.created, c.updated, c.unchanged);
+}
+
+nlohmann::ordered_json counts_json(const WriteCounts& c) {
+  return {{"created", c.created}, {"updated", c.updated}, {"unchanged", c.unchanged}};
+}
+
+}  // namespace
 
 Runner add_import(CLI::App& app) {
-  auto* cmd = app.add_subcommand("import", "Import JSON Lines files (docs/interchange.md) into a database");
+  auto* cmd = app.add_subcommand("import", "Import JSON Lines files (docs/interchange.md) or data sets (docs/import.md)");
   struct Args {
     Common common;
     std::vector<std::string> files;
+    std::string format = "jsonl";
     bool single = false;
+    bool skip_bad = false;
     bool quiet = false;
   };
   auto args = std::make_shared<Args>();
   add_common(*cmd, args->common);
   cmd->add_option("FILE", args->files, "files to import ('-' for standard input)")->required();
+  cmd->add_option("-f,--format", args->format, "the files' format (default: jsonl; see below)");
   cmd->add_flag("--single-transaction", args->single,
-                "import all files in one transaction (default: one transaction per file)");
-  cmd->add_flag("-q,--quiet", args->quiet, "no progress on stderr");
-  cmd->footer("A file with a bad line is not applied at all; the error names the file and line.\n"
-              "Exit status: 0 imported, 1 a data error, 2 a usage error.");
+                "jsonl: import all files in one transaction (default: one transaction per file; the other "
+                "formats always import all files in one)");
+  cmd->add_flag("--skip-bad-rows", args->skip_bad,
+                "data set formats: leave bad rows out, import the rest and list what was skipped "
+                "(default: a bad row fails the import and nothing is written)");
+  cmd->add_flag("-q,--quiet", args->quiet, "no progress and no summary");
+  cmd->footer(formats_help() +
+              "\nA bad row fails the import with its file, line and reason, and the database is unchanged\n"
+              "(jsonl without --single-transaction: files before the bad one stay imported).\n"
+              "Importing the same file twice changes nothing. Exit status: 0 imported, 1 a data error,\n"
+              "2 a usage error.");
   return [args] {
+    std::vector<std::filesystem::path> files(args->files.begin(), args->files.end());
+    bool known = false;
+    for (const auto& f : import_formats()) known = known || f.name == args->format;
+    if (!known) {
+      std::vector<std::string> names;
+      for (const auto& f : import_formats()) names.push_back(f.name);
+      throw CLI::ValidationError("--format", fmt::format("unknown format '{}' (formats: {})", args->format,
+                                                         fmt::join(names, ", ")));
+    }
+    if (args->format == "jsonl" && args->skip_bad) {
+      throw CLI::ValidationError("--skip-bad-rows", "is for the data set formats; a jsonl file is imported whole");
+    }
+    const bool tty = !args->quiet && isatty(STDERR_FILENO);
     auto db = open_for_write(args->common.db);
-    ImportOptions options;
-    options.single_transaction = args->single;
-    if (!args->quiet && isatty(STDERR_FILENO)) {
-      options.progress = [](const std::filesystem::path& f, std::uint64_t lines) {
-        fmt::print(stderr, "\r{}: {} lines", f.string(), lines);
+
+    if (args->format == "jsonl" && !args->single) {
+      ImportOptions options;
+      if (tty) {
+        options.progress = [](const std::filesystem::path& f, std::uint64_t lines) {
+          fmt::print(stderr, "\r{}: {} lines", f.string(), lines);
+        };
+      }
+      auto stats = import_files(*db, files, options);
+      if (tty) fmt::print(stderr, "\r\033[K");
+      if (args->common.json) {
+        nlohmann::ordered_json j = {{"format", "jsonl"}, {"files", files.size()}, {"lines", stats.lines},
+                                    {"nodes", stats.nodes}, {"edges", stats.edges}};
+        fmt::print("{}\n", j.dump());
+      } else if (!args->quiet) {
+        fmt::print("imported {} file{}: {} lines, {} nodes, {} edges\n", files.size(), files.size() == 1 ? "" : "s",
+                   stats.lines, stats.nodes, stats.edges);
+      }
+      return kOk;
+    }
+
+    FormatImportOptions options;
+    options.skip_bad_rows = args->skip_bad;
+    const auto started = std::chrono::steady_clock::now();
+    if (tty) {
+      options.progress = [started, last = std::chrono::steady_clock::time_point()](const FormatProgress& p) mutable {
+        auto now = std::chrono::steady_clock::now();
+        if (now - last < std::chrono::milliseconds(200)) return;
+        last = now;
+        double secs = std::chrono::duration<double>(now - started).count();
+        double rate = secs > 0 ? static_cast<double>(p.rows) / secs : 0;
+        std::string where = p.file.filename().string();
+        if (p.total_bytes > 0 && p.bytes > 0) {
+          double done = static_cast<double>(p.bytes) / static_cast<double>(p.total_bytes);
+          double eta = done > 0 ? secs * (1 - done) / done : 0;
+          fmt::print(stderr, "\r\033[K{}: {:3.0f}% {} rows, {:.0f} rows/s, ETA {}", where, done * 100, p.rows, rate,
+                     duration(eta));
+        } else {
+          fmt::print(stderr, "\r\033[K{}: {} rows, {:.0f} rows/s", where, p.rows, rate);
+        }
       };
     }
-    std::vector<std::filesystem::path> files(args->files.begin(), args->files.end());
-    auto stats = import_files(*db, files, options);
-    if (options.progress) fmt::print(stderr, "\r");
+    auto stats = import_format(*db, args->format, files, options);
+    if (tty) fmt::print(stderr, "\r\033[K");
+    double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     if (args->common.json) {
-      nlohmann::ordered_json j = {{"files", files.size()}, {"lines", stats.lines}, {"nodes", stats.nodes},
-                                  {"edges", stats.edges}};
+      nlohmann::ordered_json skipped = nlohmann::ordered_json::array();
+      for (const auto& s : stats.skipped_rows) skipped.push_back({{"where", s.where}, {"reason", s.reason}});
+      nlohmann::ordered_json j = {{"format", args->format}, {"files", stats.files},     {"rows", stats.rows},
+                                  {"nodes", counts_json(stats.nodes)}, {"edges", counts_json(stats.edges)},
+                                  {"skipped", stats.skipped}, {"skipped_rows", skipped}};
+      nlohmann::ordered_json warnings = nlohmann::ordered_json::array();
+      for (const auto& w : stats.warnings) warnings.push_back({{"where", w.where}, {"warning", w.reason}});
+      j["warned"] = stats.warned;
+      j["warnings"] = warnings;
       fmt::print("{}\n", j.dump());
     } else if (!args->quiet) {
-      fmt::print("imported {} file{}: {} lines, {} nodes, {} edges\n", files.size(), files.size() == 1 ? "" : "s",
-                 stats.lines, stats.nodes, stats.edges);
+      fmt::print("imported {} file{} ({}) in {:.1f} s: {} rows read, {} skipped\n", stats.files,
+                 stats.files == 1 ? "" : "s", args->format, secs, stats.rows, stats.skipped);
+      fmt::print("  nodes: {}\n  edges: {}\n", counts(stats.nodes), counts(stats.edges));
+      for (const auto& s : stats.skipped_rows) fmt::print("  skipped {}: {}\n", s.where, s.reason);
+      if (stats.skipped > stats.skipped_rows.size()) {
+        fmt::print("  ... and {} more skipped\n", stats.skipped - stats.skipped_rows.size());
+      }
+      for (const auto& w : stats.warnings) fmt::print("  warning {}: {}\n", w.where, w.reason);
+      if (stats.warned > stats.warnings.size()) {
+        fmt::print("  ... and {} more warnings\n", stats.warned - stats.warnings.size());
+      }
     }
     return kOk;
   };

@@ -59,6 +59,14 @@ struct NeighborQuery {
   std::optional<Date> at{};               // only edges and nodes valid on this date
 };
 
+// What a transaction's puts did: added a record, replaced one with different content, or
+// found the same content already there (and wrote nothing).
+struct WriteCounts {
+  std::uint64_t created = 0;
+  std::uint64_t updated = 0;
+  std::uint64_t unchanged = 0;
+};
+
 // Counts of nodes and edges by type.
 struct Stats {
   std::map<std::string, std::uint64_t> nodes;
@@ -73,6 +81,10 @@ class Reader {
   std::optional<Node> node(NodeId id) const;
   std::optional<Node> node(const NodeRef& ref) const;
   std::optional<Edge> edge(EdgeId id) const;
+  // The edge with the identity of `e`: its type, ends, valid-from and key (what put_edge
+  // replaces). Reads the adjacency index, not the from node's other edges. nullopt when
+  // there is none, or an end or the type does not exist.
+  std::optional<Edge> edge(const EdgeInput& e) const;
 
   // Nodes whose name or one of whose aliases equals `name`, ignoring case (ASCII and
   // Latin letters) and surrounding spaces; ordered by type, then key.
@@ -134,6 +146,18 @@ class Transaction : public Reader {
 
   // Number of writes so far (puts and removes).
   std::uint64_t writes() const;
+  // What the puts of nodes and of edges did so far.
+  const WriteCounts& node_counts() const;
+  const WriteCounts& edge_counts() const;
+
+  // Savepoints, as in SQL: savepoint() marks the transaction as it is now;
+  // rollback_to_savepoint() undoes every write since the newest mark (and its counts) and
+  // drops the mark; release_savepoint() drops the newest mark, keeping the writes. Marks
+  // nest. Importers use them to drop a bad row whole. Throws Error(kConflict) when there
+  // is no mark to roll back to or release.
+  void savepoint();
+  void rollback_to_savepoint();
+  void release_savepoint();
 
   // Applies every write atomically. Throws Error on failure, in which case nothing was
   // applied. REQUIRES: neither commit() nor rollback() was called.

@@ -11,5 +11,8 @@ struct EmbeddedFile {
   std::string_view text;
 };
 const std::vector<EmbeddedFile>& embedded_schema_files();
+// The data files compiled into the library: "countries.csv" (data/countries.csv, the
+// country crosswalk the importers share).
+const std::vector<EmbeddedFile>& embedded_data_files();
 
 }  // namespace entente::detail

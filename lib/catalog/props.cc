@@ -134,10 +134,9 @@ void fill_struct(capnp::StructSchema schema, const Props& json, capnp::DynamicSt
   if (!json.is_object()) throw invalid("{}: expected an object, got {}", where, json_kind(json));
   std::vector<std::string> names;
   for (auto f : schema.getFields()) names.push_back(text::camel_to_snake(f.getProto().getName().cStr()));
+  // Names first: an unknown property is refused before anything is set.
   for (auto it = json.begin(); it != json.end(); ++it) {
     const std::string& name = it.key();
-    std::string at = where.empty() ? fmt::format("property '{}'", name) : fmt::format("{}.{}", where, name);
-    // Only snake_case names are accepted, so that each property has one spelling.
     auto maybe = schema.findFieldByName(kj::StringPtr(text::snake_to_camel(name).c_str()));
     capnp::StructSchema::Field field;
     KJ_IF_MAYBE(f, maybe) { field = *f; }
@@ -146,7 +145,16 @@ void fill_struct(capnp::StructSchema schema, const Props& json, capnp::DynamicSt
                     type ? type->name : std::string(schema.getShortDisplayName().cStr()),
                     text::did_you_mean(name, names));
     }
-    const Props& v = it.value();
+  }
+  // Then the values, in the schema's field order, not the object's: the same properties
+  // given in another order encode to the same bytes (so a put that changes nothing is
+  // seen as unchanged).
+  for (auto field : schema.getFields()) {
+    std::string name = text::camel_to_snake(field.getProto().getName().cStr());
+    auto found = json.find(name);
+    if (found == json.end()) continue;
+    std::string at = where.empty() ? fmt::format("property '{}'", name) : fmt::format("{}.{}", where, name);
+    const Props& v = *found;
     if (v.is_null()) continue;
     auto t = field.getType();
     if (t.isStruct()) {

@@ -52,6 +52,36 @@ std::optional<Edge> Reader::edge(EdgeId id) const {
   return e;
 }
 
+std::optional<Edge> Reader::edge(const EdgeInput& in) const {
+  const auto& catalog = *context_->catalog;
+  const auto* type = catalog.find(in.type);
+  if (!type || !type->is_edge) return std::nullopt;
+  auto end_id = [&](const NodeRef& ref) -> std::optional<NodeId> {
+    const auto* t = catalog.find(ref.type);
+    if (!t || t->is_edge) return std::nullopt;
+    auto id = context_->view->get(Cf::kKeys, keys::node_key(t->tag, ref.key));
+    if (!id) return std::nullopt;
+    return keys::decode_id(*id);
+  };
+  auto from = end_id(in.from);
+  auto to = from ? end_id(in.to) : std::nullopt;
+  if (!from || !to) return std::nullopt;
+  std::optional<Edge> found;
+  context_->view->scan(Cf::kAdj, keys::adj_prefix(*from, keys::kOut, type->tag, keys::adj_from(in.valid), *to),
+                       [&](std::string_view k, std::string_view) {
+                         auto a = keys::decode_adj(k);
+                         auto bytes = context_->view->get(Cf::kEdges, keys::id(a.edge));
+                         if (!bytes) return true;
+                         Edge e = graph::decode_edge(catalog, a.edge, *bytes);
+                         if (e.key != in.key) return true;
+                         e.from_ref = in.from;
+                         e.to_ref = in.to;
+                         found = std::move(e);
+                         return false;
+                       });
+  return found;
+}
+
 std::vector<Node> Reader::find(std::string_view name) const {
   std::string folded = text::fold(name);
   std::vector<Node> out;

@@ -5,6 +5,9 @@
 #include <cstdint>
 #include <memory>
 #include <mutex>
+#include <vector>
+
+#include "entente/database.h"
 
 #include "catalog/catalog.h"
 #include "storage/store.h"
@@ -41,7 +44,15 @@ struct WriteState {
   std::uint64_t next_node = 1;
   std::uint64_t next_edge = 1;
   std::uint64_t writes = 0;
+  WriteCounts nodes;
+  WriteCounts edges;
   bool done = false;
+  // What savepoint() saved, newest last: the counters to restore on rollback_to_savepoint().
+  struct Saved {
+    std::uint64_t next_node, next_edge, writes;
+    WriteCounts nodes, edges;
+  };
+  std::vector<Saved> savepoints;
 };
 
 }  // namespace entente::detail

@@ -66,6 +66,8 @@ Transaction::Transaction(std::unique_ptr<detail::ReadContext> context, std::uniq
 Transaction::~Transaction() = default;
 
 std::uint64_t Transaction::writes() const { return state_->writes; }
+const WriteCounts& Transaction::node_counts() const { return state_->nodes; }
+const WriteCounts& Transaction::edge_counts() const { return state_->edges; }
 
 namespace {
 
@@ -122,13 +124,18 @@ NodeId Transaction::put_node(const NodeInput& in) {
   if (auto existing = batch.get(Cf::kKeys, key_key)) {
     id = keys::decode_id(*existing);
     auto old_bytes = batch.get(Cf::kNodes, keys::id(id));
-    if (old_bytes && *old_bytes == record) return id;  // unchanged
+    if (old_bytes && *old_bytes == record) {
+      ++state_->nodes.unchanged;
+      return id;
+    }
+    ++state_->nodes.updated;
     if (old_bytes) {
       Node old = graph::decode_node(catalog, id, *old_bytes);
       for (const auto& f : graph::folded_names(old.name, old.aliases)) batch.del(Cf::kNames, keys::name(f, id));
     }
   } else {
     id = state_->next_node++;
+    ++state_->nodes.created;
     batch.put(Cf::kKeys, key_key, u64(id));
   }
   batch.put(Cf::kNodes, keys::id(id), record);
@@ -191,9 +198,14 @@ EdgeId Transaction::put_edge(const EdgeInput& in) {
   EdgeId id;
   if (existing) {
     id = *existing;
-    if (auto old = batch.get(Cf::kEdges, keys::id(id)); old && *old == record) return id;  // unchanged
+    if (auto old = batch.get(Cf::kEdges, keys::id(id)); old && *old == record) {
+      ++state_->edges.unchanged;
+      return id;
+    }
+    ++state_->edges.updated;
   } else {
     id = state_->next_edge++;
+    ++state_->edges.created;
   }
   batch.put(Cf::kEdges, keys::id(id), record);
   std::string value = keys::adj_value(in.valid);
@@ -236,6 +248,32 @@ bool Transaction::remove_node(const NodeRef& ref) {
   batch.del(Cf::kNodes, keys::id(n->id));
   ++state_->writes;
   return true;
+}
+
+void Transaction::savepoint() {
+  require_open(*state_);
+  state_->batch->set_savepoint();
+  state_->savepoints.push_back({state_->next_node, state_->next_edge, state_->writes, state_->nodes, state_->edges});
+}
+
+void Transaction::rollback_to_savepoint() {
+  require_open(*state_);
+  if (state_->savepoints.empty()) throw conflict("no savepoint to roll back to");
+  state_->batch->rollback_to_savepoint();
+  const auto& s = state_->savepoints.back();
+  state_->next_node = s.next_node;
+  state_->next_edge = s.next_edge;
+  state_->writes = s.writes;
+  state_->nodes = s.nodes;
+  state_->edges = s.edges;
+  state_->savepoints.pop_back();
+}
+
+void Transaction::release_savepoint() {
+  require_open(*state_);
+  if (state_->savepoints.empty()) throw conflict("no savepoint to release");
+  state_->batch->pop_savepoint();
+  state_->savepoints.pop_back();
 }
 
 void Transaction::commit() {

@@ -88,6 +88,15 @@ class BatchImpl : public Store::Batch {
     auto s = batch_.Delete(cfs_[static_cast<int>(cf)], slice(key));
     if (!s.ok()) throw from_status(s, "writing");
   }
+  void set_savepoint() override { batch_.SetSavePoint(); }
+  void rollback_to_savepoint() override {
+    auto s = batch_.RollbackToSavePoint();
+    if (!s.ok()) throw from_status(s, "rolling back to a savepoint");
+  }
+  void pop_savepoint() override {
+    auto s = batch_.PopSavePoint();
+    if (!s.ok()) throw from_status(s, "releasing a savepoint");
+  }
   rocksdb::WriteBatch* write_batch() { return batch_.GetWriteBatch(); }
 
  private:

@@ -58,6 +58,11 @@ class Store {
    public:
     virtual void put(Cf cf, std::string_view key, std::string_view value) = 0;
     virtual void del(Cf cf, std::string_view key) = 0;
+    // Marks the batch as it is now; rollback_to_savepoint() undoes every write since the
+    // newest mark and drops it; pop_savepoint() drops it keeping the writes.
+    virtual void set_savepoint() = 0;
+    virtual void rollback_to_savepoint() = 0;
+    virtual void pop_savepoint() = 0;
   };
   std::unique_ptr<Batch> batch() const;
   // Writes the batch atomically (one RocksDB WriteBatch) with the WAL synced per options.

@@ -126,3 +126,31 @@ TEST_CASE("citations are kept on nodes and edges", "[reader]") {
   CHECK(replaces[0].edge.sources.at(0).doc == "brief");
   CHECK(replaces[0].edge.from_ref == NodeRef{"Treaty", "rus-prk-2024"});
 }
+
+TEST_CASE("an edge is found by its identity: type, ends, valid-from and key", "[reader]") {
+  test::TempDir dir;
+  auto db = Database::open(dir / "db");
+  test::load(*db, R"({"node":"State","key":"A"}
+{"node":"State","key":"B"}
+{"edge":"TRADE","from":"State:A","to":"State:B","valid":{"from":"2020"},"props":{"year":2020,"value":1}}
+{"edge":"TRADE","from":"State:A","to":"State:B","key":"x","valid":{"from":"2020"},"props":{"year":2020,"value":2}}
+{"edge":"TRADE","from":"State:A","to":"State:B","valid":{"from":"2021"},"props":{"year":2021,"value":3}}
+)");
+  auto snap = db->snapshot();
+  auto find = [&](const char* from, const char* key) {
+    EdgeInput e{.type = "TRADE", .from = {"State", "A"}, .to = {"State", "B"}, .key = key};
+    e.valid = Interval{Date::parse(from), {}};
+    return snap->edge(e);
+  };
+  REQUIRE(find("2020", ""));
+  CHECK(find("2020", "")->props["value"] == 1);
+  CHECK(find("2020", "x")->props["value"] == 2);
+  CHECK(find("2021", "")->props["value"] == 3);
+  CHECK(find("2021", "")->to_ref.key == "B");
+  // valid-from is exact: 2020-01-01 is not 2020.
+  CHECK_FALSE(find("2020-01-01", ""));
+  CHECK_FALSE(find("2022", ""));
+  CHECK_FALSE(snap->edge(EdgeInput{.type = "TRADE", .from = {"State", "B"}, .to = {"State", "A"}}));
+  CHECK_FALSE(snap->edge(EdgeInput{.type = "NOPE", .from = {"State", "A"}, .to = {"State", "B"}}));
+  CHECK_FALSE(snap->edge(EdgeInput{.type = "TRADE", .from = {"State", "A"}, .to = {"State", "Z"}}));
+}

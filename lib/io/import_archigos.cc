@@ -1,0 +1,144 @@
+// Archigos 4.1 (archigos): leaders as Person nodes, their spells in office as HOLDS_OFFICE
+// edges. docs/import.md describes the mapping.
+#include <unordered_map>
+
+#include "common/error.h"
+#include "io/importer.h"
+#include "io/table.h"
+
+namespace entente::io {
+namespace {
+
+// Archigos's missing-value codes.
+const std::vector<std::string_view> kMissing = {"NA", "-777", "-888", "-999", "."};
+
+bool missing(std::string_view v) {
+  v = trim(v);
+  if (v.empty()) return true;
+  for (auto m : kMissing) {
+    if (v == m) return true;
+  }
+  return false;
+}
+
+std::optional<Date> date_field(std::string_view v, std::string_view column) {
+  v = trim(v);
+  if (missing(v)) return std::nullopt;
+  auto d = Date::try_parse(v);
+  if (!d) throw invalid("column '{}': '{}' is not a date (YYYY-MM-DD)", column, v.substr(0, 40));
+  return d;
+}
+
+// The last day of the data: a spell ending then is still going on.
+const Date kCensored = Date::parse("2015-12-31");
+
+}  // namespace
+
+void read_archigos(ImportContext& ctx, std::istream& in) {
+  TableReader reader(in, ctx.source());
+  TableRow row;
+  if (!reader.next(row)) throw invalid("{}: empty file (expected a header)", ctx.source());
+  TableHeader h(row, ctx.source());
+  const auto c_obs = h.require("obsid"), c_lead = h.require("leadid"), c_code = h.require("ccode"),
+             c_leader = h.require("leader"), c_start = h.require("startdate"), c_end = h.require("enddate"),
+             c_entry = h.require("entry"), c_exit = h.require("exit"), c_exitcode = h.require("exitcode");
+  const auto c_gender = h.find("gender"), c_yrborn = h.find("yrborn"), c_yrdied = h.find("yrdied"),
+             c_born = h.find("borndate"), c_died = h.find("deathdate");
+
+  NodeInput doc;
+  doc.type = "Document";
+  doc.key = "archigos-4.1";
+  doc.name = "Archigos: A Data Set on Leaders 1875-2015, version 4.1";
+  doc.props["author"] = "Goemans, H. E., Gleditsch, K. S., and Chiozza, G.";
+  doc.props["series"] = "Journal of Peace Research 46(2), 2009";
+  ctx.ensure_document(doc);
+
+  // Persons already tied to an Archigos leader id keep their keys (a curated Person:putin
+  // with archigos_id set receives Archigos's spells).
+  std::unordered_map<std::string, std::string> known;
+  ctx.txn().scan("Person", [&](const Node& p) {
+    if (p.props.contains("archigos_id") && p.props["archigos_id"].is_string()) {
+      known.emplace(p.props["archigos_id"].get<std::string>(), p.key);
+    }
+    return true;
+  });
+
+  std::uint64_t n = 0;
+  while (reader.next(row)) {
+    ctx.row(row.line, [&] {
+      if (row.fields.size() != h.size()) throw invalid("{} fields where the header has {}", row.fields.size(), h.size());
+      auto f = [&](std::size_t i) { return std::string(trim(row.fields[i])); };
+      auto opt = [&](std::optional<std::size_t> i) { return i && !missing(row.fields[*i]) ? f(*i) : std::string(); };
+      std::string lead = f(c_lead);
+      if (missing(lead)) throw invalid("column 'leadid' is blank");
+      auto code = int_field(row.fields[c_code], "ccode", kMissing);
+      if (!code) throw invalid("column 'ccode' is missing");
+      auto start = date_field(row.fields[c_start], "startdate");
+      if (!start) throw invalid("column 'startdate' is missing");
+      auto end = date_field(row.fields[c_end], "enddate");
+      std::optional<Date> to;
+      if (end && *end != kCensored) to = end;
+      if (to && before(*to, *start)) throw invalid("enddate {} is before startdate {}", to->str(), start->str());
+      Citation cite{"archigos-4.1", fmt::format("obsid {}", f(c_obs)), ""};
+
+      NodeInput person;
+      person.type = "Person";
+      auto it = known.find(lead);
+      person.key = it != known.end() ? it->second : "archigos-" + lead;
+      person.name = f(c_leader);
+      person.props["archigos_id"] = lead;
+      if (auto g = opt(c_gender); !g.empty()) person.props["gender"] = g;
+      // A birth or death date: the full date, else the year. A malformed full date where
+      // the year is given falls back to the year, with a warning; without a year it is an error.
+      auto life_date = [&](std::optional<std::size_t> date_col, std::optional<std::size_t> year_col,
+                           const char* date_name, const char* year_name) -> std::optional<Date> {
+        std::optional<std::int64_t> year;
+        if (year_col) year = int_field(row.fields[*year_col], year_name, kMissing);
+        if (date_col) {
+          try {
+            if (auto d = date_field(row.fields[*date_col], date_name)) return d;
+          } catch (const Error& e) {
+            if (!year) throw;
+            ctx.warn(row.line, fmt::format("{}; used {} {} instead", e.what(), year_name, *year));
+          }
+        }
+        return year ? ymd_date(year, {}, {}, year_name) : std::nullopt;
+      };
+      std::optional<Date> born = life_date(c_born, c_yrborn, "borndate", "yrborn");
+      std::optional<Date> died = life_date(c_died, c_yrdied, "deathdate", "yrdied");
+      if (born) person.props["born"] = born->str();
+      if (died) person.props["died"] = died->str();
+      person.sources = {cite};
+      ctx.merge_node(person, ImportContext::Validity::kKeepExisting);
+
+      std::optional<Date> spell_to = to;
+      if (spell_to && !before(*start, *spell_to)) spell_to = start->next_day();  // a one-day leader
+      // Archigos's ccode is a Gleditsch-Ward code (260: Germany, also after 1990).
+      auto pieces = ctx.countries().split_gw(*code, *start, spell_to);
+      if (pieces.empty()) {
+        throw not_found("ccode {} (a Gleditsch-Ward code) on {} is not in the country crosswalk (data/countries.csv)",
+                        *code, start->str());
+      }
+      for (const auto& p : pieces) {
+        EdgeInput office;
+        office.type = "HOLDS_OFFICE";
+        // Keyed apart from curated offices of the same person, state and start.
+        office.key = "archigos";
+        office.from = NodeRef{"Person", person.key};
+        office.to = ctx.ensure_state(*p.country);
+        office.valid = Interval{p.from, p.to};
+        office.props["office"] = "leader";
+        if (auto v = opt(c_entry); !v.empty()) office.props["entry"] = v;
+        if (auto v = opt(c_exit); !v.empty() && to) office.props["exit"] = v;
+        if (auto v = opt(c_exitcode); !v.empty() && to) office.props["exit_code"] = v;
+        office.props["source_id"] = f(c_obs);
+        office.sources = {cite};
+        ctx.merge_edge(office);
+      }
+    });
+    if (++n % 1024 == 0) ctx.progress(reader.bytes());
+  }
+  ctx.progress(reader.bytes());
+}
+
+}  // namespace entente::io

@@ -1,0 +1,245 @@
+// Correlates of War: State System Membership (cow-states) and Formal Alliances v4.1 by
+// member (cow-alliances). docs/import.md describes the mapping.
+#include <algorithm>
+
+#include "common/error.h"
+#include "io/importer.h"
+#include "io/table.h"
+
+namespace entente::io {
+namespace {
+
+constexpr std::string_view kSystemKey = "cow-interstate-system";
+
+NodeInput states_document() {
+  NodeInput d;
+  d.type = "Document";
+  d.key = "cow-states-2016";
+  d.name = "Correlates of War Project: State System Membership List, v2016";
+  d.props["published"] = "2017";
+  d.props["publisher"] = "Correlates of War Project";
+  return d;
+}
+
+NodeInput alliances_document() {
+  NodeInput d;
+  d.type = "Document";
+  d.key = "cow-alliances-4.1";
+  d.name = "Correlates of War Project: Formal Alliances (v4.1)";
+  d.props["author"] = "Gibler, Douglas M.";
+  d.props["publisher"] = "Correlates of War Project";
+  d.props["series"] = "International Military Alliances, 1648-2008 (CQ Press, 2009)";
+  return d;
+}
+
+std::string field(const TableRow& row, std::size_t i) {
+  return i < row.fields.size() ? std::string(trim(row.fields[i])) : std::string();
+}
+
+void require_width(const TableRow& row, const TableHeader& header) {
+  if (row.fields.size() != header.size()) {
+    throw invalid("{} fields where the header has {}", row.fields.size(), header.size());
+  }
+}
+
+std::optional<std::int64_t> col_int(const TableRow& row, const TableHeader& h, std::size_t i) {
+  return int_field(row.fields[i], h.names()[i]);
+}
+
+// A date from three columns (blank day or month: a partial date).
+std::optional<Date> col_date(const TableRow& row, const TableHeader& h, std::size_t y, std::size_t m, std::size_t d) {
+  auto what = h.names()[y];
+  return ymd_date(int_field(row.fields[y], h.names()[y], {"-9", "-99", "-999"}),
+                  int_field(row.fields[m], h.names()[m], {"-9", "-99", "-999"}),
+                  int_field(row.fields[d], h.names()[d], {"-9", "-99", "-999"}), what);
+}
+
+}  // namespace
+
+void read_cow_states(ImportContext& ctx, std::istream& in) {
+  TableReader reader(in, ctx.source());
+  TableRow row;
+  if (!reader.next(row)) throw invalid("{}: empty file (expected a header)", ctx.source());
+  TableHeader h(row, ctx.source());
+  const auto c_abb = h.require("stateabb"), c_code = h.require("ccode"), c_name = h.require("statenme"),
+             c_sy = h.require("styear"), c_sm = h.require("stmonth"), c_sd = h.require("stday"),
+             c_ey = h.require("endyear"), c_em = h.require("endmonth"), c_ed = h.require("endday");
+  const auto c_version = h.find("version");
+
+  ctx.ensure_document(states_document());
+  NodeInput system;
+  system.type = "Organization";
+  system.key = std::string(kSystemKey);
+  system.name = "Interstate system (Correlates of War)";
+  system.props["kind"] = "state system";
+  system.sources = {{"cow-states-2016", "", ""}};
+  ctx.merge_node(system);
+
+  std::uint64_t n = 0;
+  while (reader.next(row)) {
+    ctx.row(row.line, [&] {
+      require_width(row, h);
+      auto code = col_int(row, h, c_code);
+      if (!code) throw invalid("column 'ccode' is blank");
+      auto start = col_date(row, h, c_sy, c_sm, c_sd);
+      if (!start) throw invalid("column 'styear' is blank");
+      auto end = col_date(row, h, c_ey, c_em, c_ed);
+      std::optional<Date> to;
+      // The data end on the last day of their version's year: a spell ending there is open.
+      bool censored = false;
+      if (end && c_version) {
+        auto version = int_field(row.fields[*c_version], "version");
+        censored = version && end->year() == *version && end->month() == 12 && end->day() == 31;
+      }
+      if (end && !censored) to = day_after(*end);
+      if (to && !before(*start, *to)) throw invalid("the spell ends ({}) before it starts ({})", end->str(), start->str());
+      auto pieces = ctx.countries().split_cow(*code, *start, to);
+      if (pieces.empty()) {
+        throw not_found("ccode {} ({}) is not in the country crosswalk (data/countries.csv)", *code, field(row, c_name));
+      }
+      Citation cite{"cow-states-2016", fmt::format("ccode {}", *code), ""};
+      const Country* previous = nullptr;
+      for (const auto& p : pieces) {
+        NodeInput state = ctx.state_node(*p.country);
+        NodeRef ref{"State", state.key};
+        state.valid = Interval{p.from, p.to};
+        state.props["cow"] = *code;
+        auto abbrev = field(row, c_abb);
+        if (!abbrev.empty()) state.props["cow_abbrev"] = abbrev;
+        state.sources = {cite};
+        ctx.merge_node(state, ImportContext::Validity::kHull);
+        EdgeInput member;
+        member.type = "MEMBER_OF";
+        member.from = ref;
+        member.to = NodeRef{"Organization", std::string(kSystemKey)};
+        member.valid = Interval{p.from, p.to};
+        member.sources = {cite};
+        ctx.merge_edge(member);
+        // One code, two states (365: Russia, the USSR): the later continues the earlier.
+        if (previous && previous->key != p.country->key) {
+          EdgeInput succeeds;
+          succeeds.type = "SUCCEEDS";
+          succeeds.from = ref;
+          succeeds.to = NodeRef{"State", previous->key};
+          succeeds.sources = {cite};
+          ctx.merge_edge(succeeds);
+        }
+        previous = p.country;
+      }
+    });
+    if (++n % 256 == 0) ctx.progress(reader.bytes());
+  }
+  ctx.progress(reader.bytes());
+}
+
+namespace {
+
+// The obligations of a COW member row, in schema order.
+std::vector<std::string> cow_obligations(const TableRow& row, const TableHeader& h, std::size_t defense,
+                                         std::size_t neutrality, std::size_t nonaggression, std::size_t entente) {
+  std::vector<std::string> out;
+  auto flag = [&](std::size_t i) {
+    auto v = int_field(row.fields[i], h.names()[i]);
+    if (v && *v != 0 && *v != 1) throw invalid("column '{}': {} is not 0 or 1", h.names()[i], *v);
+    return v && *v == 1;
+  };
+  if (flag(defense)) out.push_back("defense");
+  if (flag(neutrality)) out.push_back("neutrality");
+  if (flag(nonaggression)) out.push_back("non_aggression");
+  if (flag(entente)) out.push_back("consultation");
+  return out;
+}
+
+}  // namespace
+
+// The union of a treaty's stored obligations and more, in schema order.
+std::vector<std::string> unite_obligations(const Transaction& txn, const NodeRef& treaty,
+                                           const std::vector<std::string>& more) {
+  static const std::vector<std::string> order = {"defense", "offense", "neutrality", "non_aggression", "consultation"};
+  std::vector<std::string> have;
+  if (auto t = txn.node(treaty); t && t->props.contains("obligations")) {
+    for (const auto& o : t->props["obligations"]) have.push_back(o.get<std::string>());
+  }
+  std::vector<std::string> out;
+  for (const auto& o : order) {
+    if (std::find(have.begin(), have.end(), o) != have.end() || std::find(more.begin(), more.end(), o) != more.end()) {
+      out.push_back(o);
+    }
+  }
+  return out;
+}
+
+void read_cow_alliances(ImportContext& ctx, std::istream& in) {
+  TableReader reader(in, ctx.source());
+  TableRow row;
+  if (!reader.next(row)) throw invalid("{}: empty file (expected a header)", ctx.source());
+  TableHeader h(row, ctx.source());
+  const auto c_id = h.require("version4id"), c_code = h.require("ccode"), c_name = h.require("state_name"),
+             c_asd = h.require("all_st_day"), c_asm = h.require("all_st_month"), c_asy = h.require("all_st_year"),
+             c_aed = h.require("all_end_day"), c_aem = h.require("all_end_month"), c_aey = h.require("all_end_year"),
+             c_type = h.require("ss_type"), c_msd = h.require("mem_st_day"), c_msm = h.require("mem_st_month"),
+             c_msy = h.require("mem_st_year"), c_med = h.require("mem_end_day"), c_mem = h.require("mem_end_month"),
+             c_mey = h.require("mem_end_year"), c_def = h.require("defense"), c_neu = h.require("neutrality"),
+             c_non = h.require("nonaggression"), c_ent = h.require("entente");
+
+  ctx.ensure_document(alliances_document());
+  std::uint64_t n = 0;
+  while (reader.next(row)) {
+    ctx.row(row.line, [&] {
+      require_width(row, h);
+      auto id = col_int(row, h, c_id);
+      if (!id) throw invalid("column 'version4id' is blank");
+      auto code = col_int(row, h, c_code);
+      if (!code) throw invalid("column 'ccode' is blank");
+      auto all_start = col_date(row, h, c_asy, c_asm, c_asd);
+      if (!all_start) throw invalid("column 'all_st_year' is blank");
+      auto all_end = col_date(row, h, c_aey, c_aem, c_aed);
+      auto mem_start = col_date(row, h, c_msy, c_msm, c_msd);
+      if (!mem_start) throw invalid("column 'mem_st_year' is blank");
+      auto mem_end = col_date(row, h, c_mey, c_mem, c_med);
+      auto obligations = cow_obligations(row, h, c_def, c_neu, c_non, c_ent);
+      std::optional<Date> all_to, mem_to;
+      if (all_end) all_to = day_after(*all_end);
+      if (mem_end) mem_to = day_after(*mem_end);
+      if (all_to && !before(*all_start, *all_to)) {
+        throw invalid("the alliance ends ({}) before it starts ({})", all_end->str(), all_start->str());
+      }
+      if (mem_to && !before(*mem_start, *mem_to)) {
+        throw invalid("the membership ends ({}) before it starts ({})", mem_end->str(), mem_start->str());
+      }
+      Citation cite{"cow-alliances-4.1", fmt::format("version4id {}", *id), ""};
+
+      NodeInput treaty;
+      treaty.type = "Treaty";
+      treaty.key = fmt::format("cow-{}", *id);
+      auto type = field(row, c_type);
+      treaty.name = type.empty() ? fmt::format("COW alliance {}", *id) : fmt::format("COW alliance {} ({})", *id, type);
+      treaty.valid = Interval{all_start, all_to};
+      treaty.props["cow_id"] = *id;
+      if (!type.empty()) treaty.props["cow_ss_type"] = type;
+      treaty.props["obligations"] = unite_obligations(ctx.txn(), {"Treaty", treaty.key}, obligations);
+      treaty.sources = {cite};
+      ctx.merge_node(treaty);
+
+      auto pieces = ctx.countries().split_cow(*code, *mem_start, mem_to);
+      if (pieces.empty()) {
+        throw not_found("ccode {} ({}) on {} is not in the country crosswalk (data/countries.csv)", *code,
+                        field(row, c_name), mem_start->str());
+      }
+      for (const auto& p : pieces) {
+        EdgeInput party;
+        party.type = "PARTY_TO";
+        party.from = ctx.ensure_state(*p.country);
+        party.to = NodeRef{"Treaty", treaty.key};
+        party.valid = Interval{p.from, p.to};
+        party.props["obligations"] = obligations;
+        party.sources = {cite};
+        ctx.merge_edge(party);
+      }
+    });
+    if (++n % 256 == 0) ctx.progress(reader.bytes());
+  }
+  ctx.progress(reader.bytes());
+}
+
+}  // namespace entente::io

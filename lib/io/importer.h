@@ -1,0 +1,95 @@
+// The machinery shared by the format importers (include/entente/formats.h): the row loop
+// with savepoints, merging into existing records, the datasets' Document nodes and the
+// resolution of states through the crosswalk.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <istream>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "entente/database.h"
+#include "entente/formats.h"
+#include "io/crosswalk.h"
+
+namespace entente::io {
+
+class ImportContext {
+ public:
+  ImportContext(Transaction& txn, const FormatImportOptions& options, FormatImportStats& stats);
+
+  Transaction& txn() { return txn_; }
+  const Crosswalk& countries() const { return *countries_; }
+
+  // The file being read (as named in errors) and its size (0: unknown).
+  void begin_file(std::filesystem::path file, std::string source, std::uint64_t size);
+  const std::string& source() const { return source_; }
+
+  // Runs one row's writes as a unit: on Error they are all undone, and the row is skipped
+  // (skip_bad_rows) or the error rethrown as "<source>:<line>: <reason>".
+  void row(std::uint64_t line, const std::function<void()>& body);
+  // A row the format deliberately leaves out (not an error), counted as skipped.
+  void ignore(std::uint64_t line, std::string_view reason);
+  // Notes that the current row was imported with a value left out or replaced.
+  void warn(std::uint64_t line, std::string_view what);
+  // Reports progress (rate-limited by the caller: call it every few thousand rows).
+  void progress(std::uint64_t bytes);
+
+  // How a merge treats the validity of an existing node.
+  enum class Validity { kReplace, kKeepExisting, kHull };
+  // Writes the node, merged into an existing one with the same type and key: its name
+  // stays (the new name becomes an alias), aliases and sources are united, the new
+  // properties are laid over the old, validity as asked.
+  NodeId merge_node(NodeInput in, Validity validity = Validity::kReplace);
+  // Writes the edge, merged into an existing one of the same identity (type, ends,
+  // valid-from, key): properties laid over, sources united.
+  EdgeId merge_edge(EdgeInput in);
+  // Writes the Document node when there is none with its key (an existing one is kept).
+  void ensure_document(const NodeInput& doc);
+  // The State node for a crosswalk row, created from the row (name, aliases, codes) when
+  // missing. Returns its reference.
+  NodeRef ensure_state(const Country& c, const std::vector<Citation>& sources = {});
+  // The node ensure_state() would write for a crosswalk row (to lay a row's own facts
+  // over before merge_node(), so that a new state is written once).
+  NodeInput state_node(const Country& c) const;
+
+ private:
+  Transaction& txn_;
+  const FormatImportOptions& options_;
+  FormatImportStats& stats_;
+  const Crosswalk* countries_;
+  std::filesystem::path file_;
+  std::string source_;
+  std::uint64_t size_ = 0;
+};
+
+// One format: reads a stream, calling ctx.row() for each row.
+struct Format {
+  std::string_view name;
+  std::string_view description;
+  void (*read)(ImportContext& ctx, std::istream& in);
+};
+
+// The formats, by file (import_cow.cc, ...).
+void read_cow_states(ImportContext& ctx, std::istream& in);
+void read_cow_alliances(ImportContext& ctx, std::istream& in);
+void read_atop(ImportContext& ctx, std::istream& in);
+void read_archigos(ImportContext& ctx, std::istream& in);
+
+// The union of a treaty's stored obligations and `more`, in schema order.
+std::vector<std::string> unite_obligations(const Transaction& txn, const NodeRef& treaty,
+                                           const std::vector<std::string>& more);
+
+// Date helpers shared by the formats.
+// A date from year, month and day columns, any of which may be blank or a missing-value
+// code (then the date is partial: 1961-07 or 1961); nullopt when the year is missing.
+std::optional<Date> ymd_date(std::optional<std::int64_t> y, std::optional<std::int64_t> m,
+                             std::optional<std::int64_t> d, std::string_view what);
+// The day after a date given as its last day (an inclusive end made exclusive); partial
+// dates end after their month or year.
+Date day_after(const Date& last);
+
+}  // namespace entente::io

@@ -1,0 +1,376 @@
+// The data set importers (include/entente/formats.h): COW states and alliances, ATOP; the
+// table reader and the country crosswalk they share.
+#include <algorithm>
+#include <set>
+#include <sstream>
+
+#include <catch2/catch.hpp>
+
+#include "entente/entente.h"
+#include "io/crosswalk.h"
+#include "io/table.h"
+#include "test_util.h"
+
+using namespace entente;
+using entente::test::TempDir;
+
+namespace {
+
+std::filesystem::path fixture(const std::string& name) {
+  return std::filesystem::path(ENTENTE_TESTS_DIR) / "fixtures" / "import" / name;
+}
+
+std::set<std::string> ally_keys(const Reader& r, const std::string& state, const std::string& date) {
+  AllyQuery q;
+  q.at = Date::parse(date);
+  std::set<std::string> out;
+  for (const auto& a : allies(r, state, q)) out.insert(a.state.key);
+  return out;
+}
+
+std::vector<io::TableRow> rows_of(const std::string& text, io::TableFormat format = {}) {
+  std::istringstream in(text);
+  io::TableReader reader(in, "t.csv", format);
+  std::vector<io::TableRow> rows;
+  io::TableRow row;
+  while (reader.next(row)) rows.push_back(row);
+  return rows;
+}
+
+std::unique_ptr<Snapshot> snap_of(const Database& db) { return db.snapshot(); }
+
+std::vector<Edge> out_of(const Reader& r, const std::string& ref, const std::string& type) {
+  auto n = r.node(NodeRef::parse(ref));
+  REQUIRE(n);
+  std::vector<Edge> out;
+  r.out_edges(n->id, [&](const Edge& e) {
+    if (e.type == type) out.push_back(e);
+    return true;
+  });
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("table reader: quoted fields, doubled quotes, line breaks in quotes, and every line ending", "[import]") {
+  auto rows = rows_of("a,b,c\r\n1,\"x, y\",\"say \"\"hi\"\"\"\r2,\"two\nlines\",3\n\n4,,\n");
+  REQUIRE(rows.size() == 4);
+  CHECK(rows[0].fields == std::vector<std::string>{"a", "b", "c"});
+  CHECK(rows[1].fields == std::vector<std::string>{"1", "x, y", "say \"hi\""});
+  CHECK(rows[1].line == 2);
+  CHECK(rows[2].fields == std::vector<std::string>{"2", "two\nlines", "3"});
+  CHECK(rows[2].line == 3);
+  // The blank line 5 is skipped; the record after it starts on line 6.
+  CHECK(rows[3].line == 6);
+  CHECK(rows[3].fields == std::vector<std::string>{"4", "", ""});
+}
+
+TEST_CASE("table reader: tab-separated without quoting keeps quotes as text", "[import]") {
+  io::TableFormat tsv{'\t', false};
+  auto rows = rows_of("x\t\"quoted\" word\ty\n", tsv);
+  REQUIRE(rows.size() == 1);
+  CHECK(rows[0].fields == std::vector<std::string>{"x", "\"quoted\" word", "y"});
+}
+
+TEST_CASE("table reader: an unclosed quote or text after a closing quote is an error naming the line", "[import]") {
+  CHECK_THROWS_WITH(rows_of("a,b\n1,\"open\n2,3\n"), Catch::Contains("t.csv:2:") && Catch::Contains("not closed"));
+  CHECK_THROWS_WITH(rows_of("a,b\n1,\"x\"y\n"), Catch::Contains("t.csv:2:") && Catch::Contains("after a closing quote"));
+  io::TableFormat small;
+  small.max_record_bytes = 16;
+  CHECK_THROWS_WITH(rows_of("a,b\n" + std::string(100, 'x') + "\n", small), Catch::Contains("t.csv:2:") &&
+                                                                               Catch::Contains("longer than the limit"));
+}
+
+TEST_CASE("crosswalk: COW, ISO, CAMEO codes and names name one state, and code 365 is Russia or the USSR by date",
+          "[import]") {
+  const auto& cw = io::Crosswalk::builtin();
+  REQUIRE(cw.by_cow_abbrev("UKG"));
+  CHECK(cw.by_cow_abbrev("UKG")->key == "GBR");
+  CHECK(cw.by_iso3("gbr")->key == "GBR");
+  CHECK(cw.by_name("united-kingdom")->key == "GBR");
+  CHECK(cw.by_name("  North   Korea ")->key == "PRK");
+  CHECK(cw.by_cow(731)->key == "PRK");
+  CHECK(cw.by_cow(365, Date::parse("1970-01-01"))->key == "SUN");
+  CHECK(cw.by_cow(365, Date::parse("1991-12-26"))->key == "RUS");
+  CHECK(cw.by_cow(365, Date::parse("1991-12-25"))->key == "SUN");
+  CHECK(cw.by_cow(99999) == nullptr);
+  auto pieces = cw.split_cow(365, Date::parse("1961-07-06"), Date::parse("1996-09-11"));
+  REQUIRE(pieces.size() == 2);
+  CHECK(pieces[0].country->key == "SUN");
+  CHECK(pieces[0].to == Date::parse("1991-12-26"));
+  CHECK(pieces[1].country->key == "RUS");
+  CHECK(pieces[1].from == Date::parse("1991-12-26"));
+  CHECK(pieces[1].to == Date::parse("1996-09-11"));
+}
+
+TEST_CASE("crosswalk: every key is one state, and no code or name leads to two keys at once", "[import]") {
+  const auto& cw = io::Crosswalk::builtin();
+  REQUIRE(cw.countries().size() > 190);
+  for (const auto& c : cw.countries()) {
+    INFO("data/countries.csv line " << c.line << ": " << c.key);
+    // On a day in the row's window (or with no date for a row without one), each of its
+    // identifiers finds a row of the same key.
+    std::optional<Date> on = c.from;
+    if (!on && c.to) on = Date(c.to->year() - 1);
+    if (c.cow) CHECK(cw.by_cow(*c.cow, on)->key == c.key);
+    if (!c.iso3.empty()) CHECK(cw.by_iso3(c.iso3, on)->key == c.key);
+    CHECK(cw.by_name(c.name, on)->key == c.key);
+    for (const auto& a : c.aliases) {
+      INFO("alias " << a);
+      CHECK(cw.by_name(a, on)->key == c.key);
+    }
+  }
+}
+
+TEST_CASE("cow-states: spells, several per state, become MEMBER_OF edges, and 365 becomes Russia and the USSR",
+          "[import]") {
+  TempDir dir;
+  auto db = Database::open(dir / "db");
+  auto stats = import_format(*db, "cow-states", {fixture("cow-states.csv")});
+  CHECK(stats.rows == 8);
+  CHECK(stats.skipped == 0);
+  auto snap = db->snapshot();
+
+  // Poland: two spells, one node.
+  auto spells = out_of(*snap, "State:POL", "MEMBER_OF");
+  REQUIRE(spells.size() == 2);
+  CHECK(spells[0].valid->str() == "[1918-11-11, 1939-09-29)");
+  CHECK(spells[1].valid->str() == "[1945-06-28, open)");
+  auto pol = snap->node(NodeRef{"State", "POL"});
+  CHECK(pol->valid->str() == "[1918-11-11, open)");
+  CHECK(pol->props["cow"] == 290);
+
+  // COW's UKG is ISO's GBR.
+  auto gbr = snap->node(NodeRef{"State", "GBR"});
+  REQUIRE(gbr);
+  CHECK(gbr->props["cow_abbrev"] == "UKG");
+
+  // Code 365 over 1816-2016: Russia, the USSR, Russia again, each succeeding the one before.
+  auto sun = out_of(*snap, "State:SUN", "MEMBER_OF");
+  REQUIRE(sun.size() == 1);
+  CHECK(sun[0].valid->str() == "[1922-12-30, 1991-12-26)");
+  CHECK(out_of(*snap, "State:RUS", "MEMBER_OF").size() == 2);
+  auto succ = out_of(*snap, "State:RUS", "SUCCEEDS");
+  REQUIRE(succ.size() == 1);
+  CHECK(succ[0].to_ref.key == "SUN");
+  CHECK(out_of(*snap, "State:SUN", "SUCCEEDS").size() == 1);
+
+  // Every record cites the data set.
+  REQUIRE(!pol->sources.empty());
+  CHECK(pol->sources[0].doc == "cow-states-2016");
+  CHECK(pol->sources[0].locator == "ccode 290");
+}
+
+TEST_CASE("cow-states: the same file with CR line endings, or imported again, changes nothing", "[import]") {
+  TempDir dir;
+  auto db = Database::open(dir / "db");
+  auto first = import_format(*db, "cow-states", {fixture("cow-states.csv")});
+  CHECK(first.nodes.created > 0);
+  std::string dump = test::dump_of(*db);
+
+  auto again = import_format(*db, "cow-states", {fixture("cow-states.csv")});
+  CHECK(again.nodes.created == 0);
+  CHECK(again.nodes.updated == 0);
+  CHECK(again.edges.created == 0);
+  CHECK(again.edges.updated == 0);
+  CHECK(again.nodes.unchanged > 0);
+  CHECK(test::dump_of(*db) == dump);
+
+  std::string text = test::read_file(fixture("cow-states.csv"));
+  std::replace(text.begin(), text.end(), '\n', '\r');
+  test::write_file(dir / "cr.csv", text);
+  auto cr = import_format(*db, "cow-states", {dir / "cr.csv"});
+  CHECK(cr.rows == 8);
+  CHECK(cr.nodes.created + cr.nodes.updated + cr.edges.created + cr.edges.updated == 0);
+  CHECK(test::dump_of(*db) == dump);
+}
+
+TEST_CASE("cow-alliances: treaties with obligations, member spells split at 1991, partial and open dates", "[import]") {
+  TempDir dir;
+  auto db = Database::open(dir / "db");
+  import_format(*db, "cow-states", {fixture("cow-states.csv")});
+  auto stats = import_format(*db, "cow-alliances", {fixture("cow-alliances.csv")});
+  CHECK(stats.rows == 10);
+  auto snap = db->snapshot();
+
+  auto t = snap->node(NodeRef{"Treaty", "cow-901"});
+  REQUIRE(t);
+  CHECK(t->props["cow_id"] == 901);
+  CHECK(t->props["cow_ss_type"] == "Type I: Defense Pact");
+  CHECK(t->props["obligations"] == nlohmann::json::parse(R"(["defense","non_aggression","consultation"])"));
+  CHECK(t->valid->str() == "[1961-07-06, open)");
+
+  // The North Korean alliances under COW's coding: China and the USSR, then China and Russia.
+  CHECK(ally_keys(*snap, "State:PRK", "1970-01-01") == std::set<std::string>{"CHN", "SUN"});
+  CHECK(ally_keys(*snap, "State:PRK", "2000-01-01") == std::set<std::string>{"CHN", "RUS"});
+  CHECK(ally_keys(*snap, "State:PRK", "1960-01-01").empty());
+
+  // Blank day: a partial date that stands for its month's first day.
+  auto us = snap->node(NodeRef{"Treaty", "cow-903"});
+  CHECK(us->valid->str() == "[1953-10, open)");
+  CHECK(ally_keys(*snap, "USA", "1953-10-01") == std::set<std::string>{"KOR"});
+  CHECK(ally_keys(*snap, "USA", "1953-09-30").empty());
+
+  // An inclusive end (28 September 1939) becomes an exclusive one; a year-only end ends
+  // with its year.
+  CHECK(snap->node(NodeRef{"Treaty", "cow-904"})->valid->str() == "[1939-08-25, 1939-09-29)");
+  CHECK(ally_keys(*snap, "POL", "1939-09-28") == std::set<std::string>{"GBR"});
+  CHECK(ally_keys(*snap, "POL", "1939-09-29").empty());
+  CHECK(snap->node(NodeRef{"Treaty", "cow-905"})->valid->str() == "[1932-01-01, 1940)");
+  AllyQuery q;
+  q.at = Date::parse("1939-12-31");
+  q.obligations = {"consultation"};
+  auto pol = allies(*snap, "POL", q);
+  REQUIRE(pol.size() == 1);
+  CHECK(pol[0].state.key == "SUN");
+}
+
+TEST_CASE("cow-alliances: states missing from the database are created from the crosswalk", "[import]") {
+  TempDir dir;
+  auto db = Database::open(dir / "db");
+  import_format(*db, "cow-alliances", {fixture("cow-alliances.csv")});
+  auto snap = db->snapshot();
+  auto prk = snap->node(NodeRef{"State", "PRK"});
+  REQUIRE(prk);
+  CHECK(prk->props["cow"] == 731);
+  CHECK(ally_keys(*snap, "North Korea", "1970-01-01") == std::set<std::string>{"CHN", "SUN"});
+}
+
+TEST_CASE("atop: member obligations on PARTY_TO edges, yrexit 0 open, unknown months partial", "[import]") {
+  TempDir dir;
+  auto db = Database::open(dir / "db");
+  auto stats = import_format(*db, "atop", {fixture("atop-member.csv")});
+  CHECK(stats.rows == 7);
+  // ATOP's own code 8152, Annam, which COW does not list.
+  auto annam = out_of(*snap_of(*db), "State:ANN", "PARTY_TO");
+  REQUIRE(annam.size() == 1);
+  CHECK(annam[0].valid->str() == "[1874-03-15, 1885-06-10)");
+  auto snap = db->snapshot();
+  auto t = snap->node(NodeRef{"Treaty", "atop-3707"});
+  REQUIRE(t);
+  CHECK(t->props["atop_id"] == 3707);
+  CHECK(t->valid->str() == "[1953-10, open)");
+  // Asymmetric: only South Korea carries consultation.
+  auto kor = out_of(*snap, "State:KOR", "PARTY_TO");
+  REQUIRE(kor.size() == 1);
+  CHECK(kor[0].props["obligations"] == nlohmann::json::parse(R"(["defense","consultation"])"));
+  auto usa = out_of(*snap, "State:USA", "PARTY_TO");
+  REQUIRE(usa.size() == 1);
+  CHECK(usa[0].props["obligations"] == nlohmann::json::parse(R"(["defense"])"));
+  CHECK(t->props["obligations"] == nlohmann::json::parse(R"(["defense","consultation"])"));
+  // The 1961 Soviet treaty, ended 10 September 1996: the USSR, then Russia.
+  CHECK(ally_keys(*snap, "PRK", "1970-01-01") == std::set<std::string>{"CHN", "SUN"});
+  CHECK(ally_keys(*snap, "PRK", "1995-01-01") == std::set<std::string>{"CHN", "RUS"});
+  CHECK(ally_keys(*snap, "PRK", "1996-09-10") == std::set<std::string>{"CHN", "RUS"});
+  CHECK(ally_keys(*snap, "PRK", "1996-09-11") == std::set<std::string>{"CHN"});
+}
+
+TEST_CASE("import: a bad row fails the import with file, line and reason, and nothing is written", "[import]") {
+  TempDir dir;
+  auto db = Database::open(dir / "db");
+  test::load(*db, R"({"node":"State","key":"PRK","name":"North Korea"})"
+                  "\n");
+  std::string before = test::dump_of(*db);
+  std::string text = test::read_file(fixture("cow-states.csv"));
+  text += "XXX,290,Bad,1950,13,1,1960,1,1,2016\n";  // line 10: month 13
+  test::write_file(dir / "bad.csv", text);
+  auto bad = (dir / "bad.csv").string();
+  CHECK_THROWS_WITH(import_format(*db, "cow-states", {dir / "bad.csv"}),
+                    Catch::Contains(bad + ":10:") && Catch::Contains("month 13"));
+  CHECK(test::dump_of(*db) == before);
+
+  // A code the crosswalk lacks, and a missing column.
+  test::write_file(dir / "unknown.csv", "stateabb,ccode,statenme,styear,stmonth,stday,endyear,endmonth,endday,version\n"
+                                        "ZZZ,999,Nowhere,1950,1,1,1960,1,1,2016\n");
+  CHECK_THROWS_WITH(import_format(*db, "cow-states", {dir / "unknown.csv"}),
+                    Catch::Contains(":2:") && Catch::Contains("ccode 999 (Nowhere) is not in the country crosswalk"));
+  test::write_file(dir / "header.csv", "stateabb,code,statenme,styear,stmonth,stday,endyear,endmonth,endday\n");
+  CHECK_THROWS_WITH(import_format(*db, "cow-states", {dir / "header.csv"}),
+                    Catch::Contains(":1: no column 'ccode'"));
+  CHECK_THROWS_WITH(import_format(*db, "cow-stats", {dir / "header.csv"}),
+                    Catch::Contains("unknown import format 'cow-stats'") && Catch::Contains("did you mean 'cow-states'?"));
+  CHECK(test::dump_of(*db) == before);
+}
+
+TEST_CASE("import: with skip_bad_rows a bad row is left out whole and listed, and the rest is imported", "[import]") {
+  TempDir dir;
+  auto db = Database::open(dir / "db");
+  std::string text = test::read_file(fixture("cow-alliances.csv"));
+  // Line 12: a member the crosswalk lacks. The row's treaty node is written before the
+  // member is looked up, and must be undone with the row.
+  text += "999,99999,\"Nowhere\",1,1,1990,,,,\"Type I: Defense Pact\",1,1,1990,,,,0,1,1,0,0,0,4.1\n";
+  // Line 13: a flag that is not 0 or 1.
+  text += "998,731,\"North Korea\",1,1,1990,,,,\"Type I: Defense Pact\",1,1,1990,,,,0,1,7,0,0,0,4.1\n";
+  test::write_file(dir / "alliances.csv", text);
+  FormatImportOptions options;
+  options.skip_bad_rows = true;
+  auto stats = import_format(*db, "cow-alliances", {dir / "alliances.csv"}, options);
+  CHECK(stats.rows == 12);
+  CHECK(stats.skipped == 2);
+  REQUIRE(stats.skipped_rows.size() == 2);
+  CHECK(stats.skipped_rows[0].where == (dir / "alliances.csv").string() + ":12");
+  CHECK_THAT(stats.skipped_rows[0].reason, Catch::Contains("ccode 99999 (Nowhere) on 1990-01-01 is not in the country crosswalk"));
+  CHECK(stats.skipped_rows[1].where == (dir / "alliances.csv").string() + ":13");
+  CHECK_THAT(stats.skipped_rows[1].reason, Catch::Contains("column 'defense': 7 is not 0 or 1"));
+  auto snap = db->snapshot();
+  CHECK_FALSE(snap->node(NodeRef{"Treaty", "cow-999"}));
+  CHECK_FALSE(snap->node(NodeRef{"Treaty", "cow-998"}));
+  CHECK(snap->node(NodeRef{"Treaty", "cow-901"}));
+}
+
+TEST_CASE("archigos: leaders and spells, missing-value codes, the end of the data as open, 365 split", "[import]") {
+  TempDir dir;
+  auto db = Database::open(dir / "db");
+  // A curated person tied to an Archigos id receives its spells.
+  test::load(*db, R"({"node":"Person","key":"putin","name":"Vladimir Putin","props":{"archigos_id":"t-0003"}})"
+                  "\n");
+  auto stats = import_format(*db, "archigos", {fixture("archigos.csv")});
+  CHECK(stats.rows == 7);
+  // Archigos codes states by Gleditsch-Ward: 260 is Germany after 1990 too.
+  auto schroeder = out_of(*snap_of(*db), "Person:archigos-t-0006", "HOLDS_OFFICE");
+  REQUIRE(schroeder.size() == 1);
+  CHECK(schroeder[0].to_ref.key == "DEU");
+  // A malformed birth date (as in the real file) falls back to the birth year, with a warning.
+  REQUIRE(stats.warned == 1);
+  CHECK(stats.warnings[0].where == fixture("archigos.csv").string() + ":7");
+  CHECK_THAT(stats.warnings[0].reason, Catch::Contains("'1949-01-1949' is not a date") && Catch::Contains("used yrborn 1949"));
+  auto snap = db->snapshot();
+
+  CHECK_FALSE(snap->node(NodeRef{"Person", "archigos-t-0003"}));
+  auto putin = out_of(*snap, "Person:putin", "HOLDS_OFFICE");
+  REQUIRE(putin.size() == 2);
+  CHECK(putin[0].valid->str() == "[1999-12-31, 2008-05-07)");
+  CHECK(putin[0].props["exit"] == "Regular");
+  // In office at the end of the data (2015-12-31): open, with no exit.
+  CHECK(putin[1].valid->str() == "[2012-05-07, open)");
+  CHECK_FALSE(putin[1].props.contains("exit"));
+  CHECK(putin[1].props["source_id"] == "RUS-2012");
+  CHECK(putin[1].key == "archigos");
+
+  auto kim = snap->node(NodeRef{"Person", "archigos-t-0004"});
+  REQUIRE(kim);
+  CHECK(kim->name == "Kim Jong Un");
+  CHECK_FALSE(kim->props.contains("born"));  // yrborn -999, borndate NA
+  auto gorbachev = snap->node(NodeRef{"Person", "archigos-t-0001"});
+  CHECK(gorbachev->props["born"] == "1931-03-02");
+  CHECK(snap->node(NodeRef{"Person", "archigos-t-0005"})->props["born"] == "1949");
+  CHECK_FALSE(gorbachev->props.contains("died"));  // -999 and NA
+  auto g = out_of(*snap, "Person:archigos-t-0001", "HOLDS_OFFICE");
+  REQUIRE(g.size() == 1);
+  CHECK(g[0].to_ref.key == "SUN");
+  CHECK(g[0].props["exit_code"] == "Domestic Popular Protest");
+
+  // Yeltsin took over on 25 December 1991, a day before code 365 turns from the USSR to Russia.
+  auto y = out_of(*snap, "Person:archigos-t-0002", "HOLDS_OFFICE");
+  REQUIRE(y.size() == 2);
+  CHECK(y[0].to_ref.key == "SUN");
+  CHECK(y[1].to_ref.key == "RUS");
+  CHECK(y[1].valid->str() == "[1991-12-26, 1999-12-31)");
+
+  auto officeholders_2014 = officeholders(*snap, "RUS", Date::parse("2014-01-01"));
+  REQUIRE(officeholders_2014.size() == 1);
+  CHECK(officeholders_2014[0].person.key == "putin");
+
+  auto again = import_format(*db, "archigos", {fixture("archigos.csv")});
+  CHECK(again.nodes.created + again.nodes.updated + again.edges.created + again.edges.updated == 0);
+}
