@@ -26,23 +26,36 @@ test: build
 demo: build
 	@scripts/demo $(ENTENTE) $(DEMO_DB)
 
-test-asan:
+# The whole suite under AddressSanitizer and UndefinedBehaviorSanitizer (clang). The build
+# directory is the fuzzers' too ($(SAN_BUILD)): one sanitizer build serves both, so CI
+# compiles the library twice (plain and sanitized), not three times.
+test-asan: san-configure
+	@cmake --build $(SAN_BUILD) -j$(JOBS) --target entente_tests entente_cli entente_crash_child
+	@cd $(SAN_BUILD) && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
+	  ctest --output-on-failure -j$(JOBS)
+
+# A gcc build with -fsanitize=address,undefined instead (ENTENTE_SANITIZE), for when clang
+# is not wanted.
+test-asan-gcc:
 	@$(MAKE) --no-print-directory test BUILD=build-asan CMAKE_FLAGS="-DENTENTE_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug"
 
 # The crash test, long: a writer process killed with SIGKILL $(CRASH_KILLS) times (tests/reliability/crash_test.cc).
 crash-test: build
 	@ENTENTE_CRASH_KILLS=$(CRASH_KILLS) $(BUILD)/tests/entente_tests "[crash]"
 
-# libFuzzer targets (fuzz/README.md), built with clang, ASan and UBSan into $(FUZZ_BUILD)/:
+# libFuzzer targets (fuzz/README.md), built with clang, ASan and UBSan into $(SAN_BUILD)/:
 # each runs FUZZ_SECONDS on its seed corpus; fuzz-smoke runs each for 10 s.
-FUZZ_BUILD ?= build-fuzz
+SAN_BUILD ?= build-san
+FUZZ_BUILD = $(SAN_BUILD)
 FUZZ_SECONDS ?= 60
 FUZZ_TARGETS ?= fuzz_jsonl fuzz_date fuzz_record fuzz_props
-.PHONY: fuzz fuzz-smoke fuzz-build
-fuzz-build:
+.PHONY: fuzz fuzz-smoke fuzz-build san-configure test-asan-gcc
+san-configure:
 	@scripts/install-deps clang libclang-rt-14-dev
-	@CC=clang CXX=clang++ cmake -S . -B $(FUZZ_BUILD) -DENTENTE_FUZZ=ON -DENTENTE_BUILD_TESTS=OFF -DENTENTE_BUILD_EXAMPLES=OFF >/dev/null
-	@cmake --build $(FUZZ_BUILD) -j$(JOBS) --target $(FUZZ_TARGETS)
+	@CC=clang CXX=clang++ cmake -S . -B $(SAN_BUILD) -DENTENTE_FUZZ=ON -DENTENTE_BUILD_EXAMPLES=OFF >/dev/null
+
+fuzz-build: san-configure
+	@cmake --build $(SAN_BUILD) -j$(JOBS) --target $(FUZZ_TARGETS)
 
 fuzz: fuzz-build
 	@status=0; for t in $(FUZZ_TARGETS); do fuzz/run $(FUZZ_BUILD) $$t $(FUZZ_SECONDS) || status=1; done; exit $$status
@@ -54,4 +67,4 @@ install: build
 	@cmake --install $(BUILD) $(if $(PREFIX),--prefix $(PREFIX))
 
 clean:
-	@rm -rf $(BUILD) build-asan
+	@rm -rf $(BUILD) build-asan $(SAN_BUILD)

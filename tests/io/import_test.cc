@@ -197,7 +197,7 @@ TEST_CASE("cow-alliances: treaties with obligations, member spells split at 1991
   REQUIRE(t);
   CHECK(t->props["cow_id"] == 901);
   CHECK(t->props["cow_ss_type"] == "Type I: Defense Pact");
-  CHECK(t->props["obligations"] == nlohmann::json::parse(R"(["defense","non_aggression","consultation"])"));
+  CHECK(t->props["obligations"] == Props::parse(R"(["defense","non_aggression","consultation"])"));
   CHECK(t->valid->str() == "[1961-07-06, open)");
 
   // The North Korean alliances under COW's coding: China and the USSR, then China and Russia.
@@ -253,11 +253,11 @@ TEST_CASE("atop: member obligations on PARTY_TO edges, yrexit 0 open, unknown mo
   // Asymmetric: only South Korea carries consultation.
   auto kor = out_of(*snap, "State:KOR", "PARTY_TO");
   REQUIRE(kor.size() == 1);
-  CHECK(kor[0].props["obligations"] == nlohmann::json::parse(R"(["defense","consultation"])"));
+  CHECK(kor[0].props["obligations"] == Props::parse(R"(["defense","consultation"])"));
   auto usa = out_of(*snap, "State:USA", "PARTY_TO");
   REQUIRE(usa.size() == 1);
-  CHECK(usa[0].props["obligations"] == nlohmann::json::parse(R"(["defense"])"));
-  CHECK(t->props["obligations"] == nlohmann::json::parse(R"(["defense","consultation"])"));
+  CHECK(usa[0].props["obligations"] == Props::parse(R"(["defense"])"));
+  CHECK(t->props["obligations"] == Props::parse(R"(["defense","consultation"])"));
   // The 1961 Soviet treaty, ended 10 September 1996: the USSR, then Russia.
   CHECK(ally_keys(*snap, "PRK", "1970-01-01") == std::set<std::string>{"CHN", "SUN"});
   CHECK(ally_keys(*snap, "PRK", "1995-01-01") == std::set<std::string>{"CHN", "RUS"});
