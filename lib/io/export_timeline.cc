@@ -88,6 +88,7 @@ std::string dot_timeline(const Reader& reader, std::string_view visitor) {
     if (365.2425 * s * scale >= 45) break;
   }
   for (int y = first_year - first_year % step; y <= last_year + 1; y += step) {
+    if (y < 1 || y > 9999) continue;  // beyond the dates entente knows
     double x = x_of(Date(y, 1, 1).days(), days, xs, scale);
     if (x < left || x > right) continue;
     out << fmt::format("  tick_{0} [shape=point, width=0.04, color=\"#333333\", pos=\"{1:.1f},0!\"];\n", y, x)
