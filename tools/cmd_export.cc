@@ -107,7 +107,11 @@ Runner add_export(CLI::App& app) {
     }
     ExportOptions options;
     if (!args->at.empty()) options.at = parse_date_arg(args->at, "--at");
-    options.types = args->types;
+    for (auto t : args->types) {  // "State, Treaty" as well as "State,Treaty"
+      t.erase(0, t.find_first_not_of(' '));
+      t.erase(t.find_last_not_of(' ') + 1);
+      if (!t.empty()) options.types.push_back(t);
+    }
     PanelOptions panel_options;
     if (panel) {
       const std::string& d = args->day;
