@@ -48,8 +48,9 @@ bool is_dir_format(const std::string& f) { return f == "neo4j" || f == "graphfra
 
 Runner add_export(CLI::App& app) {
   auto* cmd = app.add_subcommand(
-      "export", "Export the graph for other tools (GraphML, DOT, Neo4j, Spark GraphFrames) or as a state-year and "
-                "dyad-year panel (CSV)");
+      "export",
+      "Export the graph for other tools (GraphML, DOT, Neo4j, Spark GraphFrames) or as a state-year and "
+      "dyad-year panel (CSV)");
   struct Args {
     Common common;
     std::string format, at, output, day = "12-31";
@@ -63,8 +64,8 @@ Runner add_export(CLI::App& app) {
       ->required()
       ->type_name("FORMAT")
       ->check(CLI::IsMember({"graphml", "dot", "neo4j", "graphframes", "panel"}));
-  auto* at = cmd->add_option("--at", args->at, "only nodes and edges valid on this date (YYYY[-MM[-DD]])")
-                 ->type_name("DATE");
+  auto* at =
+      cmd->add_option("--at", args->at, "only nodes and edges valid on this date (YYYY[-MM[-DD]])")->type_name("DATE");
   auto* types = cmd->add_option("--types", args->types,
                                 "only these node types, and edges between kept nodes; edge type names keep only "
                                 "those edges (comma-separated, e.g. State,Treaty,PARTY_TO)")
@@ -76,8 +77,8 @@ Runner add_export(CLI::App& app) {
       ->type_name("FILE|DIR");
   auto* from = cmd->add_option("--from-year", args->from_year, "panel: the first year")->type_name("YEAR");
   auto* to = cmd->add_option("--to-year", args->to_year, "panel: the last year (inclusive)")->type_name("YEAR");
-  auto* day = cmd->add_option("--day", args->day, "panel: the day each year is read on (default: 12-31)")
-                  ->type_name("MM-DD");
+  auto* day =
+      cmd->add_option("--day", args->day, "panel: the day each year is read on (default: 12-31)")->type_name("MM-DD");
   auto* directed = cmd->add_flag("--directed", args->directed,
                                  "panel: directed dyads, both (a,b) and (b,a), obligations those of state1 "
                                  "(default: undirected, state1 < state2 by key, either member's obligations)");
@@ -95,7 +96,8 @@ Runner add_export(CLI::App& app) {
         throw CLI::ValidationError("--from-year/--to-year", "--format panel needs --from-year and --to-year");
       }
       if (args->from_year > args->to_year) {
-        throw CLI::ValidationError("--from-year", fmt::format("{} is after --to-year {}", args->from_year, args->to_year));
+        throw CLI::ValidationError("--from-year",
+                                   fmt::format("{} is after --to-year {}", args->from_year, args->to_year));
       }
     } else {
       for (auto* o : {from, to, day, directed, all}) {
@@ -151,7 +153,8 @@ Runner add_export(CLI::App& app) {
                  args->from_year, args->to_year, args->day);
       return kOk;
     }
-    auto files = f == "neo4j" ? export_neo4j(*snap, args->output, options) : export_graphframes(*snap, args->output, options);
+    auto files =
+        f == "neo4j" ? export_neo4j(*snap, args->output, options) : export_graphframes(*snap, args->output, options);
     fmt::print("wrote {} file{} into {}:\n", files.size(), plural(files.size()), args->output);
     for (const auto& file : files) fmt::print("  {}\n", file.filename().string());
     if (f == "neo4j") fmt::print("load them with: {}/import.sh (Neo4j stopped; see the script)\n", args->output);

@@ -11,8 +11,9 @@ namespace entente::cli {
 
 Runner add_render(CLI::App& app) {
   auto* cmd = app.add_subcommand(
-      "render", "Draw a picture with Graphviz: an ego network (--around), the alliance blocs (--blocs) or a visits "
-                "timeline (--timeline)");
+      "render",
+      "Draw a picture with Graphviz: an ego network (--around), the alliance blocs (--blocs) or a visits "
+      "timeline (--timeline)");
   struct Args {
     Common common;
     std::string output, around, at, visitor;

@@ -16,13 +16,25 @@ namespace {
 std::string neo4j_type(const io::PropKind& k) {
   std::string t;
   switch (k.scalar) {
-    case io::Scalar::kBool: t = "boolean"; break;
-    case io::Scalar::kInt: t = "int"; break;
-    case io::Scalar::kLong: t = "long"; break;
-    case io::Scalar::kDouble: t = "double"; break;
-    case io::Scalar::kDate: t = "date"; break;
+    case io::Scalar::kBool:
+      t = "boolean";
+      break;
+    case io::Scalar::kInt:
+      t = "int";
+      break;
+    case io::Scalar::kLong:
+      t = "long";
+      break;
+    case io::Scalar::kDouble:
+      t = "double";
+      break;
+    case io::Scalar::kDate:
+      t = "date";
+      break;
     case io::Scalar::kString:
-    case io::Scalar::kJson: t = "string"; break;
+    case io::Scalar::kJson:
+      t = "string";
+      break;
   }
   return k.list ? t + "[]" : t;
 }
@@ -110,8 +122,9 @@ std::vector<std::filesystem::path> export_neo4j(const Reader& reader, const std:
     auto columns = property_columns(type, node_reserved);
     auto file = dir / ("nodes_" + name + ".csv");
     auto out = io::open_out(file);
-    out << header({"id:ID", ":LABEL", "key:string", "name:string", "aliases:string[]", "valid_from:date", "valid_to:date"},
-                  columns);
+    out << header(
+        {"id:ID", ":LABEL", "key:string", "name:string", "aliases:string[]", "valid_from:date", "valid_to:date"},
+        columns);
     for (const auto& n : g.nodes) {
       if (n.type != name) continue;
       Neo4jRow row(multiline);

@@ -20,14 +20,14 @@ struct Cluster {
 };
 
 struct DotGraph {
-  std::string title;                     // shown on top; none when empty
-  std::vector<std::string> attributes;   // graph attributes, e.g. "rankdir=LR"
+  std::string title;                    // shown on top; none when empty
+  std::vector<std::string> attributes;  // graph attributes, e.g. "rankdir=LR"
   std::vector<Node> nodes;
   std::vector<Edge> edges;
-  std::vector<Cluster> clusters;         // nodes not in one are drawn outside
-  std::optional<NodeId> focus;           // drawn bold, with a double border
-  bool legend = false;                   // under the title, the colour of each node type drawn
-  bool merge_parallel = false;           // draw edges of one type between two nodes once, "TYPE x3"
+  std::vector<Cluster> clusters;  // nodes not in one are drawn outside
+  std::optional<NodeId> focus;    // drawn bold, with a double border
+  bool legend = false;            // under the title, the colour of each node type drawn
+  bool merge_parallel = false;    // draw edges of one type between two nodes once, "TYPE x3"
 };
 
 // Text for a Graphviz HTML-like label.
@@ -52,9 +52,10 @@ std::string title_with_legend(const std::string& title, const std::set<std::stri
                     "</font></td></tr><tr><td><table border=\"0\" cellspacing=\"4\"><tr>";
   for (const auto& t : types) {
     // A fixed size: Graphviz would otherwise stretch the legend to the title's width.
-    out += fmt::format("<td border=\"1\" bgcolor=\"{}\" fixedsize=\"true\" width=\"{}\" height=\"16\">"
-                       "<font point-size=\"9\">{}</font></td>",
-                       fill_of(t), 14 + 6 * t.size(), html(t));
+    out += fmt::format(
+        "<td border=\"1\" bgcolor=\"{}\" fixedsize=\"true\" width=\"{}\" height=\"16\">"
+        "<font point-size=\"9\">{}</font></td>",
+        fill_of(t), 14 + 6 * t.size(), html(t));
   }
   return out + "</tr></table></td></tr></table>>";
 }
@@ -64,8 +65,7 @@ std::string dq(std::string_view text) { return "\"" + io::dot_quote(text) + "\""
 std::string node_statement(const Node& n, bool focus) {
   std::string label = io::wrap(io::display_name(n), 28);
   std::string out = fmt::format("{} [label={}, tooltip={}, {}", dq(n.ref().str()), dq(label),
-                                dq(n.ref().str() + (n.valid ? " " + n.valid->str() : "")),
-                                io::dot_node_style(n.type));
+                                dq(n.ref().str() + (n.valid ? " " + n.valid->str() : "")), io::dot_node_style(n.type));
   if (focus) out += ", penwidth=2.5, peripheries=2, fontname=\"Helvetica-Bold\"";
   return out + "];";
 }

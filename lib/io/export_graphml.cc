@@ -18,11 +18,16 @@ struct Key {
 std::string graphml_type(const io::PropKind& k) {
   if (k.list) return "string";
   switch (k.scalar) {
-    case io::Scalar::kBool: return "boolean";
-    case io::Scalar::kInt: return "int";
-    case io::Scalar::kLong: return "long";
-    case io::Scalar::kDouble: return "double";
-    default: return "string";
+    case io::Scalar::kBool:
+      return "boolean";
+    case io::Scalar::kInt:
+      return "int";
+    case io::Scalar::kLong:
+      return "long";
+    case io::Scalar::kDouble:
+      return "double";
+    default:
+      return "string";
   }
 }
 
@@ -37,7 +42,8 @@ std::string merge(const std::string& a, const std::string& b) {
 // The attributes of one domain (node or edge): fixed ones first, then properties by name.
 class Keys {
  public:
-  Keys(const char* domain, const char* prefix, const std::vector<std::string>& fixed) : domain_(domain), prefix_(prefix) {
+  Keys(const char* domain, const char* prefix, const std::vector<std::string>& fixed)
+      : domain_(domain), prefix_(prefix) {
     for (const auto& f : fixed) {
       reserved_.insert(f);
       add(f, "string");
@@ -58,8 +64,8 @@ class Keys {
   void declare(std::ostream& out) const {
     for (const auto& name : order_) {
       const Key& k = by_name_.at(name);
-      out << "  <key id=\"" << k.id << "\" for=\"" << domain_ << "\" attr.name=\"" << io::xml(name)
-          << "\" attr.type=\"" << k.type << "\"/>\n";
+      out << "  <key id=\"" << k.id << "\" for=\"" << domain_ << "\" attr.name=\"" << io::xml(name) << "\" attr.type=\""
+          << k.type << "\"/>\n";
     }
   }
 

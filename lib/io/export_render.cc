@@ -44,8 +44,9 @@ std::string find_on_path(const std::string& name) {
 class TempFile {
  public:
   explicit TempFile(const std::filesystem::path& pattern) : path_(pattern.string()) {
-    fd_ = ::mkstemp(path_.data());
-    if (fd_ < 0) throw io_error("{}: cannot create a temporary file: {}", pattern.parent_path().string(), std::strerror(errno));
+    fd_ = ::mkostemp(path_.data(), O_CLOEXEC);  // not inherited by dot (stderr is dup2-ed in)
+    if (fd_ < 0)
+      throw io_error("{}: cannot create a temporary file: {}", pattern.parent_path().string(), std::strerror(errno));
   }
   ~TempFile() {
     if (fd_ >= 0) ::close(fd_);
@@ -83,7 +84,8 @@ std::string read_all(const std::string& path) {
 
 void render_graphviz(std::string_view dot, const std::filesystem::path& out) {
   std::string ext = out.extension().string();
-  std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  std::transform(ext.begin(), ext.end(), ext.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
   if (ext != ".svg" && ext != ".png" && ext != ".pdf") {
     throw invalid("{}: cannot tell the picture format from the extension '{}' (use .svg, .png or .pdf)", out.string(),
                   ext);
@@ -102,7 +104,8 @@ void render_graphviz(std::string_view dot, const std::filesystem::path& out) {
 
   std::string format = "-T" + ext.substr(1);
   std::string output = "-o" + result.path();
-  std::vector<char*> argv{program.data(), format.data(), output.data(), const_cast<char*>(input.path().c_str()), nullptr};
+  std::vector<char*> argv{program.data(), format.data(), output.data(), const_cast<char*>(input.path().c_str()),
+                          nullptr};
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
   posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);

@@ -12,9 +12,9 @@
 namespace entente {
 namespace {
 
-constexpr double kMinGap = 120;     // points between two marks, at least
-constexpr double kMinWidth = 900;   // points the span of the visits takes, at least
-constexpr double kMargin = 70;      // axis beyond the first and last marks
+constexpr double kMinGap = 120;    // points between two marks, at least
+constexpr double kMinWidth = 900;  // points the span of the visits takes, at least
+constexpr double kMargin = 70;     // axis beyond the first and last marks
 
 std::string dq(std::string_view text) { return "\"" + io::dot_quote(text) + "\""; }
 
@@ -92,12 +92,15 @@ std::string dot_timeline(const Reader& reader, std::string_view visitor) {
     double x = x_of(Date(y, 1, 1).days(), days, xs, scale);
     if (x < left || x > right) continue;
     out << fmt::format("  tick_{0} [shape=point, width=0.04, color=\"#333333\", pos=\"{1:.1f},0!\"];\n", y, x)
-        << fmt::format("  year_{0} [shape=plaintext, fontsize=9, fontcolor=\"#555555\", label=\"{0}\", pos=\"{1:.1f},-16!\"];\n",
-                       y, x);
+        << fmt::format(
+               "  year_{0} [shape=plaintext, fontsize=9, fontcolor=\"#555555\", label=\"{0}\", "
+               "pos=\"{1:.1f},-16!\"];\n",
+               y, x);
   }
 
   // A numbered mark for each visit, coloured by host, and its label above (two rows, alternating).
-  static const char* const kColours[] = {"#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#e377c2", "#17becf"};
+  static const char* const kColours[] = {"#1f77b4", "#d62728", "#2ca02c", "#9467bd",
+                                         "#ff7f0e", "#8c564b", "#e377c2", "#17becf"};
   std::map<NodeId, std::size_t> host_colour;
   for (std::size_t i = 0; i < found.size(); ++i) {
     const auto& v = found[i];
@@ -105,9 +108,10 @@ std::string dot_timeline(const Reader& reader, std::string_view visitor) {
     std::string host = v.host.id ? io::short_name(v.host) : "unknown host";
     std::string nth = v.number > 0 ? ordinal(v.number) + " visit there" : "";
     double y = i % 2 == 0 ? 48 : 100;
-    out << fmt::format("  mark_{0} [shape=circle, fixedsize=true, width=0.32, style=filled, fillcolor=\"{1}\", "
-                       "fontcolor=white, fontsize=9, label=\"{0}\", tooltip={2}, pos=\"{3:.1f},0!\"];\n",
-                       i + 1, kColours[c], dq(v.visit.ref().str() + ": " + io::display_name(v.visit)), xs[i])
+    out << fmt::format(
+               "  mark_{0} [shape=circle, fixedsize=true, width=0.32, style=filled, fillcolor=\"{1}\", "
+               "fontcolor=white, fontsize=9, label=\"{0}\", tooltip={2}, pos=\"{3:.1f},0!\"];\n",
+               i + 1, kColours[c], dq(v.visit.ref().str() + ": " + io::display_name(v.visit)), xs[i])
         << fmt::format("  label_{0} [shape=plaintext, label={1}, pos=\"{2:.1f},{3:.0f}!\"];\n", i + 1,
                        dq(when(v) + "\n" + host + (nth.empty() ? "" : "\n" + nth)), xs[i], y)
         << fmt::format("  mark_{0} -> label_{0} [style=dashed];\n", i + 1);

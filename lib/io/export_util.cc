@@ -105,7 +105,9 @@ std::string from_text(const std::optional<Interval>& valid) {
   return valid && valid->from ? valid->from->str() : std::string();
 }
 
-std::string to_text(const std::optional<Interval>& valid) { return valid && valid->to ? valid->to->str() : std::string(); }
+std::string to_text(const std::optional<Interval>& valid) {
+  return valid && valid->to ? valid->to->str() : std::string();
+}
 
 std::string csv(std::string_view field) {
   bool quote = field.find_first_of(",\"\r\n") != std::string_view::npos ||
@@ -124,14 +126,28 @@ std::string xml(std::string_view text) {
   out.reserve(text.size());
   for (char c : text) {
     switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&apos;"; break;
-      case '\r': out += "&#13;"; break;
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&apos;";
+        break;
+      case '\r':
+        out += "&#13;";
+        break;
       case '\t':
-      case '\n': out += c; break;
+      case '\n':
+        out += c;
+        break;
       default:
         if (static_cast<unsigned char>(c) < 0x20) {
           out += "\xEF\xBF\xBD";  // U+FFFD: XML 1.0 cannot hold this control character
@@ -148,10 +164,17 @@ std::string dot_quote(std::string_view text) {
   out.reserve(text.size());
   for (char c : text) {
     switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': break;
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        break;
       default:
         if (static_cast<unsigned char>(c) < 0x20) {
           out += ' ';
@@ -166,7 +189,8 @@ std::string dot_quote(std::string_view text) {
 std::string display_name(const Node& n) { return n.name.empty() ? n.ref().str() : n.name; }
 
 std::string short_name(const Node& n) {
-  if (!n.aliases.empty() && !n.aliases.front().empty() && (n.name.empty() || n.aliases.front().size() < n.name.size())) {
+  if (!n.aliases.empty() && !n.aliases.front().empty() &&
+      (n.name.empty() || n.aliases.front().size() < n.name.size())) {
     return n.aliases.front();
   }
   return n.name.empty() ? n.key : n.name;
@@ -174,9 +198,8 @@ std::string short_name(const Node& n) {
 
 std::string wrap(std::string_view text, std::size_t width) {
   auto chars = [](std::string_view s) {
-    return static_cast<std::size_t>(std::count_if(s.begin(), s.end(), [](char c) {
-      return (static_cast<unsigned char>(c) & 0xC0) != 0x80;
-    }));
+    return static_cast<std::size_t>(
+        std::count_if(s.begin(), s.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
   };
   std::string out, line;
   std::size_t start = 0;
@@ -224,9 +247,9 @@ std::string dot_node_style(const std::string& type) {
     const char* fill;
   };
   static const Style kStyles[] = {
-      {"State", "box", "#9ecae1"},      {"Person", "ellipse", "#fdd0a2"},  {"Organization", "hexagon", "#c7e9c0"},
-      {"Treaty", "note", "#fcbba1"},    {"Agreement", "note", "#fee391"}, {"Visit", "cds", "#dadaeb"},
-      {"Event", "octagon", "#fde0ef"},  {"Document", "folder", "#f0f0f0"},
+      {"State", "box", "#9ecae1"},     {"Person", "ellipse", "#fdd0a2"},  {"Organization", "hexagon", "#c7e9c0"},
+      {"Treaty", "note", "#fcbba1"},   {"Agreement", "note", "#fee391"},  {"Visit", "cds", "#dadaeb"},
+      {"Event", "octagon", "#fde0ef"}, {"Document", "folder", "#f0f0f0"},
   };
   for (const auto& s : kStyles) {
     if (type == s.type) return fmt::format("shape={}, style=\"filled\", fillcolor=\"{}\"", s.shape, s.fill);

@@ -21,7 +21,9 @@ struct Bundled {
     INFO(r.err);
     REQUIRE(r.status == 0);
   }
-  test::Run run(const std::string& sub, const std::string& rest) { return entente_cmd(dir, sub + " --db '" + db + "' " + rest); }
+  test::Run run(const std::string& sub, const std::string& rest) {
+    return entente_cmd(dir, sub + " --db '" + db + "' " + rest);
+  }
   std::string path(const std::string& name) const { return (dir / name).string(); }
 };
 
@@ -37,15 +39,17 @@ TEST_CASE("export cli: export and render have --help naming every option and pan
   test::TempDir dir;
   auto e = entente_cmd(dir, "export --help");
   CHECK(e.status == 0);
-  for (const char* word : {"--format", "--at", "--types", "--output", "--from-year", "--to-year", "--day", "--directed",
-                           "--all-dyads", "graphml", "graphframes", "neo4j", "panel", "ccode1", "visits_1to2",
-                           "trade_value", "allies_defense", "visits_received", "non_aggression", "treaties"}) {
+  for (const char* word :
+       {"--format",    "--at",        "--types",        "--output",        "--from-year",    "--to-year", "--day",
+        "--directed",  "--all-dyads", "graphml",        "graphframes",     "neo4j",          "panel",     "ccode1",
+        "visits_1to2", "trade_value", "allies_defense", "visits_received", "non_aggression", "treaties"}) {
     INFO(word);
     CHECK_THAT(e.out, Catch::Contains(word));
   }
   auto r = entente_cmd(dir, "render --help");
   CHECK(r.status == 0);
-  for (const char* word : {"--around", "--hops", "--at", "--blocs", "--timeline", "--visitor", "--obligation", ".svg"}) {
+  for (const char* word :
+       {"--around", "--hops", "--at", "--blocs", "--timeline", "--visitor", "--obligation", ".svg"}) {
     INFO(word);
     CHECK_THAT(r.out, Catch::Contains(word));
   }
@@ -108,7 +112,7 @@ TEST_CASE("export cli: graphml to stdout and dot to a file", "[export][cli]") {
   CHECK(count(g.out, "<edge id=") == 231);
   auto at = b.run("export", "--format graphml --at 2024-12-31 --types State");
   REQUIRE(at.status == 0);
-  CHECK(count(at.out, "<node id=") == 11);  // the states existing that day; the USSR is not
+  CHECK(count(at.out, "<node id=") == 11);             // the states existing that day; the USSR is not
   CHECK_THAT(at.out, !Catch::Contains(">SUCCEEDS<"));  // an edge to the USSR, gone with it
   auto d = b.run("export", "--format dot -o '" + b.path("g.dot") + "' --types State,Treaty,PARTY_TO");
   REQUIRE(d.status == 0);
@@ -165,8 +169,8 @@ TEST_CASE("export cli: panel writes state_year.csv and dyad_year.csv", "[export]
     }
   }
   CHECK(found);
-  auto directed = b.run("export", "--format panel --from-year 2024 --to-year 2024 --day 06-30 --directed -o '" +
-                                      b.path("panel2") + "'");
+  auto directed = b.run(
+      "export", "--format panel --from-year 2024 --to-year 2024 --day 06-30 --directed -o '" + b.path("panel2") + "'");
   REQUIRE(directed.status == 0);
   auto dy2 = test::read_table(b.path("panel2/dyad_year.csv"));
   bool both = false;

@@ -38,8 +38,8 @@ edge_types = sorted({d.get("type") for _, _, d in g.edges(data=True)})
 print(json.dumps({"nodes": g.number_of_nodes(), "edges": g.number_of_edges(), "attrs": attrs,
                   "py_types": {k: type(v).__name__ for k, v in attrs.items()}, "edge_types": edge_types}))
 )");
-  auto r = test::run_shell(dir, std::string(test::kPython) + " '" + script.string() + "' '" + graphml.string() + "' '" +
-                                    node + "'");
+  auto r = test::run_shell(
+      dir, std::string(test::kPython) + " '" + script.string() + "' '" + graphml.string() + "' '" + node + "'");
   INFO(r.err);
   REQUIRE(r.status == 0);
   return nlohmann::json::parse(r.out);
@@ -131,7 +131,8 @@ TEST_CASE("export: GraphML of the bundled data reads in NetworkX with every node
 
   // A list property as JSON text, an edge type list with every type.
   auto t = networkx_read(dir, file, "Treaty:rus-prk-2024");
-  CHECK(nlohmann::json::parse(t["attrs"]["obligations"].get<std::string>()) == nlohmann::json{"defense", "consultation"});
+  CHECK(nlohmann::json::parse(t["attrs"]["obligations"].get<std::string>()) ==
+        nlohmann::json{"defense", "consultation"});
   CHECK(t["attrs"]["termination_notice_months"] == 12);
   CHECK(t["attrs"]["valid_from"] == "2024-12-04");
   std::vector<std::string> types;
@@ -200,7 +201,8 @@ TEST_CASE("export: an unknown type name is refused with a suggestion", "[export]
 }
 
 TEST_CASE("export: GraphML escapes markup and drops what XML cannot hold", "[export][graphml]") {
-  test::Loaded l(R"({"node":"State","key":"A&B","name":"<Tom & \"Jerry's\">","props":{"capital":"tab\there, bell\u0007"}}
+  test::Loaded l(
+      R"({"node":"State","key":"A&B","name":"<Tom & \"Jerry's\">","props":{"capital":"tab\there, bell\u0007"}}
 {"node":"State","key":"C","name":"C"}
 {"edge":"PARTNERSHIP","from":"State:A&B","to":"State:C","props":{"level":"a < b"}}
 )");
@@ -375,11 +377,11 @@ TEST_CASE("export: neo4j CSV files follow neo4j-admin's header syntax, ends reso
   auto stats = b.snap->stats();
   REQUIRE(files.back().filename() == "import.sh");
   std::string script = test::read_file(files.back());
-  CHECK_THAT(script, Catch::Contains("neo4j-admin database import full") &&
-                         Catch::Contains("--array-delimiter=\";\""));
+  CHECK_THAT(script, Catch::Contains("neo4j-admin database import full") && Catch::Contains("--array-delimiter=\";\""));
 
   // Each column header: name[:type], where the type is one neo4j-admin knows.
-  std::regex column(R"(^([A-Za-z_][A-Za-z0-9_]*)?(:(ID|LABEL|START_ID|END_ID|TYPE|int|long|double|boolean|string|date)(\[\])?)?$)");
+  std::regex column(
+      R"(^([A-Za-z_][A-Za-z0-9_]*)?(:(ID|LABEL|START_ID|END_ID|TYPE|int|long|double|boolean|string|date)(\[\])?)?$)");
   std::regex date(R"(^\d{4}(-\d{2}(-\d{2})?)?$)"), integer(R"(^-?\d+$)"), number(R"(^-?\d+(\.\d+)?([eE][-+]?\d+)?$)");
   std::set<std::string> ids;
   std::vector<std::pair<std::string, std::string>> ends;
@@ -388,7 +390,8 @@ TEST_CASE("export: neo4j CSV files follow neo4j-admin's header syntax, ends reso
     if (file.extension() != ".csv") continue;
     INFO(file.filename().string());
     bool node_file = file.filename().string().starts_with("nodes_");
-    CHECK_THAT(script, Catch::Contains(std::string(node_file ? "--nodes=" : "--relationships=") + file.filename().string()));
+    CHECK_THAT(script,
+               Catch::Contains(std::string(node_file ? "--nodes=" : "--relationships=") + file.filename().string()));
     bool widths = false;
     Table t = test::read_table(file, &widths);
     CHECK(widths);  // every row has the header's number of columns
@@ -489,14 +492,13 @@ TEST_CASE("export: GraphFrames vertices have unique ids and every edge's src and
 
 // ------------------------------------------------------------------ panel
 
-TEST_CASE("export: panel dyad-years carry the treaties in force on the day with their obligations",
-          "[export][panel]") {
+TEST_CASE("export: panel dyad-years carry the treaties in force on the day with their obligations", "[export][panel]") {
   Bundled b;
   auto p = panel_of(*b.snap, {1960, 2024});
-  CHECK(p.dyad_year.header ==
-        test::CsvRow{"year", "ccode1", "ccode2", "state1", "state2", "defense", "offense", "neutrality",
-                     "non_aggression", "consultation", "treaties", "visits_1to2", "visits_2to1", "trade_value",
-                     "trade_unit", "trade_currency", "trade_qualifier"});
+  CHECK(p.dyad_year.header == test::CsvRow{"year", "ccode1", "ccode2", "state1", "state2", "defense", "offense",
+                                           "neutrality", "non_aggression", "consultation", "treaties", "visits_1to2",
+                                           "visits_2to1", "trade_value", "trade_unit", "trade_currency",
+                                           "trade_qualifier"});
   CHECK(p.summary.dyad_years == p.dyad_year.rows.size());
 
   // China and North Korea: allied by the 1961 treaty from 1961 on.
@@ -532,7 +534,7 @@ TEST_CASE("export: panel dyad-years carry the treaties in force on the day with 
   CHECK(y2024["ccode1"] == "731");
   CHECK(y2024["ccode2"] == "365");
   CHECK(y2024["visits_1to2"] == "0");
-  CHECK(y2024["visits_2to1"] == "1");  // Putin in Pyongyang, 19 June 2024
+  CHECK(y2024["visits_2to1"] == "1");             // Putin in Pyongyang, 19 June 2024
   CHECK(prk_rus.at(2023)["visits_1to2"] == "1");  // Kim at Vostochny, September 2023
   CHECK(prk_rus.at(2000)["visits_2to1"] == "1");  // Putin in Pyongyang, July 2000
 
@@ -568,8 +570,8 @@ TEST_CASE("export: panel state-years count allies by obligation and visits made 
   Bundled b;
   auto p = panel_of(*b.snap, {1970, 2024});
   CHECK(p.state_year.header == test::CsvRow{"year", "ccode", "state", "name", "allies_defense", "allies_offense",
-                                             "allies_neutrality", "allies_non_aggression", "allies_consultation",
-                                             "allies_any", "visits_made", "visits_received"});
+                                            "allies_neutrality", "allies_non_aggression", "allies_consultation",
+                                            "allies_any", "visits_made", "visits_received"});
   auto prk = state_row(p.state_year, 2024, "PRK");
   CHECK(prk["ccode"] == "731");
   CHECK(prk["allies_defense"] == "2");  // China and Russia
@@ -583,7 +585,7 @@ TEST_CASE("export: panel state-years count allies by obligation and visits made 
   CHECK(rus["allies_defense"] == "1");
   CHECK(state_row(p.state_year, 2023, "VNM")["visits_received"] == "2");  // Biden, Xi
   CHECK(state_row(p.state_year, 1970, "PRK")["allies_defense"] == "2");   // China and the USSR
-  CHECK(state_row(p.state_year, 1970, "RUS").empty());                   // not yet a state
+  CHECK(state_row(p.state_year, 1970, "RUS").empty());                    // not yet a state
   CHECK(state_row(p.state_year, 1970, "UKR").empty());
   // Every state existing on the day, every year.
   std::size_t expected = 0;
