@@ -40,7 +40,7 @@ std::string find_on_path(const std::string& name) {
   return {};
 }
 
-// A file made with mkstemp, removed when this goes out of scope (unless released).
+// A file made with mkostemp, removed when this goes out of scope (unless released).
 class TempFile {
  public:
   explicit TempFile(const std::filesystem::path& pattern) : path_(pattern.string()) {
