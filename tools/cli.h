@@ -120,5 +120,7 @@ Runner add_treaties(CLI::App& app);
 Runner add_check(CLI::App& app);
 Runner add_backup(CLI::App& app);
 Runner add_restore(CLI::App& app);
+Runner add_export(CLI::App& app);
+Runner add_render(CLI::App& app);
 
 }  // namespace entente::cli

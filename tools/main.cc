@@ -36,6 +36,8 @@ int main(int argc, char** argv) {
   add(add_check);
   add(add_backup);
   add(add_restore);
+  add(add_export);
+  add(add_render);
 
   try {
     app.parse(argc, argv);

@@ -9,6 +9,7 @@
 #include "entente/database.h"
 #include "entente/date.h"
 #include "entente/error.h"
+#include "entente/export.h"
 #include "entente/formats.h"
 #include "entente/interchange.h"
 #include "entente/projection.h"

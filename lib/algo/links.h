@@ -1,7 +1,8 @@
 // Shared pieces of the alliance questions: which obligations a member carries, and the
-// direct alliance links of a state on a date.
+// direct alliance links of a state on a date; the state a visitor travelled for.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -23,5 +24,9 @@ std::string alliance_status(const Node& treaty, const Date& d, bool include_sign
 
 // Every direct alliance link from `state` on q.at (one per treaty and ally).
 std::vector<AllianceLink> direct_links(const Reader& reader, const Node& state, const AllyQuery& q);
+
+// The State a visitor travelled for: the State whose office the person held on `at` (the
+// visit's first day; a HOLDS_OFFICE edge and a State both valid then), the first found.
+std::optional<Node> visitor_state(const Reader& reader, const Node& person, Date at);
 
 }  // namespace entente::algo

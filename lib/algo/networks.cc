@@ -76,14 +76,6 @@ Projection pair_network(const Reader& reader, const std::set<std::pair<NodeId, N
   return Projection::from_edges(std::vector<NodeId>(ids.begin(), ids.end()), arcs);
 }
 
-// The State whose office a person held on a date (the first found), if any.
-std::optional<Node> state_of(const Reader& reader, const Node& person, Date at) {
-  for (const auto& n : reader.neighbors(person.id, {{"HOLDS_OFFICE"}, Direction::kOut, at})) {
-    if (n.node.type == "State") return n.node;
-  }
-  return std::nullopt;
-}
-
 bool in_range(const Date& d, const std::optional<Date>& from, const std::optional<Date>& to) {
   return (!from || !before(d, *from)) && (!to || before(d, *to));
 }
@@ -170,7 +162,7 @@ std::vector<Ranked> centrality(const Reader& reader, const NetworkQuery& q) {
         if (q.at ? (before(*q.at, s) || before(e, *q.at)) : !in_range(s, q.from, q.to)) return true;
         auto hosts = reader.neighbors(v.id, {{"HOST"}, Direction::kOut, std::nullopt});
         for (const auto& visitor : reader.neighbors(v.id, {{"VISITOR"}, Direction::kOut, std::nullopt})) {
-          auto home = state_of(reader, visitor.node, s);
+          auto home = algo::visitor_state(reader, visitor.node, s);
           if (!home) continue;
           for (const auto& h : hosts) pairs.insert({home->id, h.node.id});
         }

@@ -3,11 +3,23 @@
 #include <cmath>
 #include <map>
 
+#include "algo/links.h"
 #include "common/error.h"
 #include "common/text.h"
 #include "entente/queries.h"
 
 namespace entente {
+namespace algo {
+
+std::optional<Node> visitor_state(const Reader& reader, const Node& person, Date at) {
+  for (const auto& n : reader.neighbors(person.id, {{"HOLDS_OFFICE"}, Direction::kOut, at})) {
+    if (n.node.type == "State") return n.node;
+  }
+  return std::nullopt;
+}
+
+}  // namespace algo
+
 namespace {
 
 std::optional<Date> date_prop(const Node& n, const char* name) {

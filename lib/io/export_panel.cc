@@ -1,0 +1,234 @@
+// State-year and dyad-year panels (CSV), in the shape of the R package peacesciencer
+// (create_dyadyears, add_atop_alliance): alliances from the treaties in force on one day of
+// each year, visits of leaders that year, trade of that year.
+#include <algorithm>
+#include <array>
+#include <map>
+#include <ostream>
+#include <set>
+
+#include "algo/links.h"
+#include "common/error.h"
+#include "io/export_util.h"
+
+namespace entente {
+namespace {
+
+constexpr std::size_t kObligations = 5;  // defense, offense, neutrality, non_aggression, consultation
+
+std::size_t obligation_index(const std::string& o) {
+  const auto& names = algo::obligation_names();
+  return static_cast<std::size_t>(std::find(names.begin(), names.end(), o) - names.begin());
+}
+
+// What a directed pair (a, b) of states shares on the day: from a's alliance links to b.
+struct Alliance {
+  std::array<bool, kObligations> either{};  // a or b carries it
+  std::array<bool, kObligations> own{};     // a carries it (its PARTY_TO edge's, else the treaty's)
+  std::set<std::string> treaties;           // keys
+};
+
+// A visit, once: its year, the visitors' states and the hosts.
+struct VisitRecord {
+  int year = 0;
+  std::set<NodeId> homes;  // the State whose office each visitor held on the first day
+  std::set<NodeId> hosts;  // HOST ends that are States
+};
+
+std::vector<VisitRecord> read_visits(const Reader& reader) {
+  std::vector<VisitRecord> out;
+  reader.scan("Visit", [&](const Node& v) {
+    auto start = v.props.find("start");
+    if (start == v.props.end() || !start->is_string()) return true;
+    Date s = Date::parse(start->get<std::string>());
+    VisitRecord r;
+    r.year = s.year();
+    for (const auto& n : reader.neighbors(v.id, {{"VISITOR"}, Direction::kOut, std::nullopt})) {
+      if (auto home = algo::visitor_state(reader, n.node, s)) r.homes.insert(home->id);
+    }
+    for (const auto& n : reader.neighbors(v.id, {{"HOST"}, Direction::kOut, std::nullopt})) {
+      if (n.node.type == "State") r.hosts.insert(n.node.id);
+    }
+    out.push_back(std::move(r));
+    return true;
+  });
+  return out;
+}
+
+// TRADE edges between two States, by year.
+std::map<int, std::vector<Edge>> read_trade(const Reader& reader) {
+  std::map<int, std::vector<Edge>> out;
+  reader.scan("State", [&](const Node& s) {
+    for (const auto& n : reader.neighbors(s.id, {{"TRADE"}, Direction::kOut, std::nullopt})) {
+      if (n.node.type != "State") continue;
+      auto year = n.edge.props.find("year");
+      if (year == n.edge.props.end() || !year->is_number_integer()) continue;
+      out[year->get<int>()].push_back(n.edge);
+    }
+    return true;
+  });
+  return out;
+}
+
+std::string ccode(const Node& state) {
+  auto it = state.props.find("cow");
+  return it != state.props.end() && it->is_number() ? it->dump() : std::string();
+}
+
+std::string csv_row(const std::vector<std::string>& fields) {
+  std::string line;
+  for (std::size_t i = 0; i < fields.size(); ++i) line += (i ? "," : "") + io::csv(fields[i]);
+  return line + "\n";
+}
+
+// The day of `year` the panel reads: month-day, February 29 as February 28 in other years.
+Date day_of(int year, int month, int day) {
+  auto leap = [](int y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; };
+  if (month == 2 && day == 29 && !leap(year)) day = 28;
+  return Date(year, month, day);
+}
+
+}  // namespace
+
+PanelSummary export_panel(const Reader& reader, std::ostream& state_year, std::ostream& dyad_year,
+                          const PanelOptions& o) {
+  if (o.from_year < 1 || o.to_year > 9999 || o.from_year > o.to_year) {
+    throw invalid("panel: the years must run forward within 1..9999, not {}..{}", o.from_year, o.to_year);
+  }
+  if (!Date::try_parse(fmt::format("2000-{:02}-{:02}", o.month, o.day))) {
+    throw invalid("panel: {:02}-{:02} is not a day of the year (MM-DD)", o.month, o.day);
+  }
+  const auto visits = read_visits(reader);
+  const auto trade = read_trade(reader);
+  const auto& names = algo::obligation_names();
+  PanelSummary summary;
+
+  state_year << "year,ccode,state,name";
+  for (const auto& n : names) state_year << ",allies_" << n;
+  state_year << ",allies_any,visits_made,visits_received\n";
+  dyad_year << "year,ccode1,ccode2,state1,state2";
+  for (const auto& n : names) dyad_year << "," << n;
+  dyad_year << ",treaties,visits_1to2,visits_2to1,trade_value,trade_unit,trade_currency,trade_qualifier\n";
+
+  for (int year = o.from_year; year <= o.to_year; ++year) {
+    const Date day = day_of(year, o.month, o.day);
+    std::vector<Node> states;  // existing on the day, by key
+    reader.scan("State", [&](const Node& s) {
+      if (s.valid_at(day)) states.push_back(s);
+      return true;
+    });
+    std::map<NodeId, const Node*> by_id;
+    for (const auto& s : states) by_id.emplace(s.id, &s);
+
+    // Alliances: each state's direct links on the day, for every obligation.
+    AllyQuery q{day, names, false, 1};
+    std::map<std::pair<NodeId, NodeId>, Alliance> alliances;
+    for (const auto& s : states) {
+      for (const auto& link : algo::direct_links(reader, s, q)) {
+        if (!by_id.count(link.to.id)) continue;
+        Alliance& a = alliances[{s.id, link.to.id}];
+        for (const auto& ob : link.obligations) a.either[obligation_index(ob)] = true;
+        for (const auto& ob : link.from_obligations) {
+          if (auto i = obligation_index(ob); i < kObligations) a.own[i] = true;
+        }
+        a.treaties.insert(link.treaty.key);
+      }
+    }
+    // Visits of the year, by (visitor's state, host); and each state's made and received.
+    std::map<std::pair<NodeId, NodeId>, int> visit_count;
+    std::map<NodeId, int> made, received;
+    for (const auto& v : visits) {
+      if (v.year != year) continue;
+      for (NodeId home : v.homes) {
+        if (std::any_of(v.hosts.begin(), v.hosts.end(), [&](NodeId h) { return h != home; })) ++made[home];
+        for (NodeId host : v.hosts) {
+          if (host != home) ++visit_count[{home, host}];
+        }
+      }
+      for (NodeId host : v.hosts) {
+        if (!v.homes.count(host)) ++received[host];
+      }
+    }
+    const std::vector<Edge>* trade_edges = nullptr;
+    if (auto it = trade.find(year); it != trade.end()) trade_edges = &it->second;
+
+    // State-year rows.
+    for (const auto& s : states) {
+      std::array<int, kObligations> allies{};
+      int any = 0;
+      for (const auto& other : states) {
+        auto it = alliances.find({s.id, other.id});
+        if (it == alliances.end()) continue;
+        ++any;
+        for (std::size_t i = 0; i < kObligations; ++i) allies[i] += it->second.either[i] ? 1 : 0;
+      }
+      std::vector<std::string> row{std::to_string(year), ccode(s), s.key, s.name};
+      for (int a : allies) row.push_back(std::to_string(a));
+      row.push_back(std::to_string(any));
+      row.push_back(std::to_string(made.count(s.id) ? made.at(s.id) : 0));
+      row.push_back(std::to_string(received.count(s.id) ? received.at(s.id) : 0));
+      state_year << csv_row(row);
+      ++summary.state_years;
+    }
+
+    // Dyad-year rows: undirected (state1 < state2 by key) or directed (both orders).
+    for (std::size_t i = 0; i < states.size(); ++i) {
+      for (std::size_t j = 0; j < states.size(); ++j) {
+        if (i == j || (!o.directed && j < i)) continue;
+        const Node &a = states[i], &b = states[j];
+        const Alliance* alliance = nullptr;
+        if (auto it = alliances.find({a.id, b.id}); it != alliances.end()) alliance = &it->second;
+        auto count = [&](NodeId x, NodeId y) {
+          auto it = visit_count.find({x, y});
+          return it == visit_count.end() ? 0 : it->second;
+        };
+        int ab = count(a.id, b.id), ba = count(b.id, a.id);
+        const Edge* traded = nullptr;
+        if (trade_edges) {
+          for (bool forward : {true, false}) {
+            for (const auto& e : *trade_edges) {
+              if (!traded && e.from == (forward ? a.id : b.id) && e.to == (forward ? b.id : a.id)) traded = &e;
+            }
+          }
+        }
+        std::array<bool, kObligations> flags{};
+        if (alliance) flags = o.directed ? alliance->own : alliance->either;
+        bool nonzero = alliance || ab || ba || traded;
+        if (!nonzero && !o.all_dyads) continue;
+        std::vector<std::string> row{std::to_string(year), ccode(a), ccode(b), a.key, b.key};
+        for (bool f : flags) row.push_back(f ? "1" : "0");
+        std::string keys;
+        if (alliance) {
+          for (const auto& k : alliance->treaties) keys += (keys.empty() ? "" : ";") + k;
+        }
+        row.push_back(keys);
+        row.push_back(std::to_string(ab));
+        row.push_back(std::to_string(ba));
+        for (const char* field : {"value", "unit", "currency", "qualifier"}) {
+          std::string value;
+          if (traded) {
+            if (auto it = traded->props.find(field); it != traded->props.end()) value = io::value_text(*it);
+          }
+          row.push_back(value);
+        }
+        dyad_year << csv_row(row);
+        ++summary.dyad_years;
+      }
+    }
+  }
+  if (!state_year || !dyad_year) throw Error(ErrorKind::kIO, "panel: write failed");
+  return summary;
+}
+
+PanelSummary export_panel(const Reader& reader, const std::filesystem::path& dir, const PanelOptions& options) {
+  io::make_dir(dir);
+  auto sy = dir / "state_year.csv", dy = dir / "dyad_year.csv";
+  auto state_year = io::open_out(sy);
+  auto dyad_year = io::open_out(dy);
+  auto summary = export_panel(reader, state_year, dyad_year, options);
+  io::close_out(state_year, sy);
+  io::close_out(dyad_year, dy);
+  return summary;
+}
+
+}  // namespace entente
