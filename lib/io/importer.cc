@@ -22,6 +22,12 @@ const std::vector<Format>& formats() {
        read_cow_alliances},
       {"atop", "ATOP member-level file: alliances, member spells and each member's obligations", read_atop},
       {"archigos", "Archigos leaders: Person nodes and their spells in office (HOLDS_OFFICE)", read_archigos},
+      {"gdelt", "GDELT 1.0 or 2.0 event export (tab-separated, no header): events, visits (042, 043), agreements (057)",
+       read_gdelt},
+      {"icews", "ICEWS coded event data (.tab): events, visits (042, 043), agreements (057)", read_icews},
+      {"us-trips", "U.S. Office of the Historian, presidents' foreign trips (XML): visits", read_us_trips},
+      {"us-visits", "U.S. Office of the Historian, visits of foreign leaders to the U.S. (XML): visits", read_us_visits},
+      {"csv", "generic node or edge CSV with a header (type,key,... or type,from,to,...): docs/import.md", read_csv},
   };
   return all;
 }

@@ -78,6 +78,11 @@ void read_cow_states(ImportContext& ctx, std::istream& in);
 void read_cow_alliances(ImportContext& ctx, std::istream& in);
 void read_atop(ImportContext& ctx, std::istream& in);
 void read_archigos(ImportContext& ctx, std::istream& in);
+void read_gdelt(ImportContext& ctx, std::istream& in);         // import_gdelt.cc
+void read_icews(ImportContext& ctx, std::istream& in);         // import_icews.cc
+void read_us_trips(ImportContext& ctx, std::istream& in);      // import_us_history.cc
+void read_us_visits(ImportContext& ctx, std::istream& in);     // import_us_history.cc
+void read_csv(ImportContext& ctx, std::istream& in);           // import_csv.cc
 
 // The union of a treaty's stored obligations and `more`, in schema order.
 std::vector<std::string> unite_obligations(const Transaction& txn, const NodeRef& treaty,

@@ -150,6 +150,17 @@ std::size_t TableHeader::require(std::string_view name) const {
   throw invalid("{}:{}: no column '{}' in the header{}", source_, line_, name, text::did_you_mean(name, names_));
 }
 
+void check_utf8(const TableRow& row) {
+  for (std::size_t i = 0; i < row.fields.size(); ++i) {
+    if (!text::valid_utf8(row.fields[i])) throw invalid("field {} is not valid UTF-8", i + 1);
+  }
+}
+
+void check_row(const TableRow& row, std::size_t columns) {
+  if (row.fields.size() != columns) throw invalid("{} fields where the header has {}", row.fields.size(), columns);
+  check_utf8(row);
+}
+
 std::string_view trim(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
   while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);

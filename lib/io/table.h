@@ -76,6 +76,12 @@ class TableHeader {
   std::uint64_t line_ = 1;
 };
 
+// Row checks for row-level parsing, each throwing Error(kInvalid): check_utf8 names the first
+// field (1-based) that is not well-formed UTF-8 (the graph stores text as UTF-8); check_row
+// also requires `columns` fields ("12 fields where the header has 20").
+void check_utf8(const TableRow& row);
+void check_row(const TableRow& row, std::size_t columns);
+
 // Field helpers for row-level parsing: each throws Error(kInvalid) "column 'x': reason".
 // Surrounding spaces are ignored.
 std::string_view trim(std::string_view s);

@@ -1,0 +1,260 @@
+// Generic node and edge CSV files (csv), in the spirit of neo4j-admin import: a header
+// names the columns; a file is a nodes file or an edges file by its header; every other
+// column is a property, its values parsed by the property's type in the database's catalog.
+// docs/import.md, "csv", describes the format.
+#include <map>
+#include <set>
+
+#include "common/error.h"
+#include "common/text.h"
+#include "io/importer.h"
+#include "io/table.h"
+
+namespace entente::io {
+namespace {
+
+const std::set<std::string> kNodeColumns = {"type", "key", "name", "aliases", "valid_from", "valid_to", "sources"};
+const std::set<std::string> kEdgeColumns = {"type", "from", "to", "key", "valid_from", "valid_to", "sources"};
+
+bool is_int_type(std::string_view t) {
+  return t == "Int8" || t == "Int16" || t == "Int32" || t == "Int64" || t == "UInt8" || t == "UInt16" ||
+         t == "UInt32" || t == "UInt64";
+}
+
+nlohmann::ordered_json parse_json(std::string_view text, std::string_view column) {
+  try {
+    return nlohmann::ordered_json::parse(text);
+  } catch (const nlohmann::json::exception& e) {
+    throw invalid("column '{}': not valid JSON: {}", column, e.what());
+  }
+}
+
+// Splits "a;b; c" into its non-empty, trimmed parts.
+std::vector<std::string> split_list(std::string_view text) {
+  std::vector<std::string> out;
+  std::size_t i = 0;
+  while (i <= text.size()) {
+    std::size_t j = text.find(';', i);
+    if (j == std::string_view::npos) j = text.size();
+    auto part = trim(text.substr(i, j - i));
+    if (!part.empty()) out.emplace_back(part);
+    i = j + 1;
+  }
+  return out;
+}
+
+bool is_scalar(std::string_view t) {
+  return t == "Text" || t == "Bool" || t == "Date" || t == "Float32" || t == "Float64" || is_int_type(t);
+}
+
+// A cell's value as the JSON the catalog takes for a property of type `type`.
+nlohmann::ordered_json value_of(std::string_view type, const PropertyInfo& prop, std::string_view text,
+                                std::string_view column) {
+  if (type.size() > 6 && type.substr(0, 5) == "List(" && type.back() == ')') {
+    std::string_view inner = type.substr(5, type.size() - 6);
+    std::string_view t = trim(text);
+    if (!t.empty() && t.front() == '[') return parse_json(t, column);
+    if (!is_scalar(inner) && prop.values.empty()) {
+      throw invalid("column '{}': a list of {} is written as a JSON array", column, inner);
+    }
+    auto array = nlohmann::ordered_json::array();
+    for (const auto& part : split_list(text)) array.push_back(value_of(inner, prop, part, column));
+    return array;
+  }
+  if (type == "Text") return std::string(text);
+  std::string_view t = trim(text);
+  if (type == "Bool") {
+    std::string lower;
+    for (char c : t) lower.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+    if (lower == "true" || lower == "1" || lower == "yes") return true;
+    if (lower == "false" || lower == "0" || lower == "no") return false;
+    throw invalid("column '{}': '{}' is not a Bool (true, false, 1, 0, yes, no)", column, t.substr(0, 40));
+  }
+  if (is_int_type(type)) return *int_field(t, column);
+  if (type == "Float32" || type == "Float64") return *float_field(t, column);
+  if (type == "Date") {
+    if (!Date::try_parse(t)) throw invalid("column '{}': '{}' is not a date (YYYY, YYYY-MM or YYYY-MM-DD)", column, t.substr(0, 40));
+    return std::string(t);
+  }
+  if (!prop.values.empty()) return std::string(t);  // an enum: the catalog checks the name
+  // A struct: a JSON object.
+  auto j = parse_json(t, column);
+  if (!j.is_object()) throw invalid("column '{}': a {} is written as a JSON object", column, type);
+  return j;
+}
+
+std::optional<Date> date_cell(std::string_view text, std::string_view column) {
+  text = trim(text);
+  if (text.empty()) return std::nullopt;
+  auto d = Date::try_parse(text);
+  if (!d) throw invalid("column '{}': '{}' is not a date (YYYY, YYYY-MM or YYYY-MM-DD)", column, text.substr(0, 40));
+  return d;
+}
+
+std::vector<std::string> aliases_of(std::string_view text) {
+  std::string_view t = trim(text);
+  if (!t.empty() && t.front() == '[') {
+    auto j = parse_json(t, "aliases");
+    if (!j.is_array()) throw invalid("column 'aliases': expected a JSON array of strings");
+    std::vector<std::string> out;
+    for (const auto& a : j) {
+      if (!a.is_string()) throw invalid("column 'aliases': expected a JSON array of strings");
+      out.push_back(a.get<std::string>());
+    }
+    return out;
+  }
+  return split_list(text);
+}
+
+std::vector<Citation> sources_of(std::string_view text) {
+  std::string_view t = trim(text);
+  std::vector<Citation> out;
+  if (!t.empty() && t.front() == '[') {
+    auto j = parse_json(t, "sources");
+    if (!j.is_array()) throw invalid("column 'sources': expected a JSON array");
+    for (const auto& s : j) {
+      if (s.is_string()) {
+        out.push_back({s.get<std::string>(), "", ""});
+      } else if (s.is_object() && s.contains("doc") && s["doc"].is_string()) {
+        Citation c{s["doc"].get<std::string>(), "", ""};
+        for (auto it = s.begin(); it != s.end(); ++it) {
+          if (it.key() == "doc") continue;
+          if ((it.key() != "locator" && it.key() != "quote") || !it.value().is_string()) {
+            throw invalid("column 'sources': a citation has 'doc', 'locator' and 'quote' strings, not '{}'", it.key());
+          }
+          (it.key() == "locator" ? c.locator : c.quote) = it.value().get<std::string>();
+        }
+        out.push_back(std::move(c));
+      } else {
+        throw invalid("column 'sources': each citation is a document key or an object with 'doc'");
+      }
+    }
+    return out;
+  }
+  for (auto& key : split_list(text)) out.push_back({std::move(key), "", ""});
+  return out;
+}
+
+struct Column {
+  std::size_t index;
+  std::string name;
+};
+
+}  // namespace
+
+void read_csv(ImportContext& ctx, std::istream& in) {
+  TableReader reader(in, ctx.source());
+  TableRow row;
+  if (!reader.next(row)) throw invalid("{}: empty file (expected a header)", ctx.source());
+  TableHeader h(row, ctx.source());
+  const std::uint64_t header_line = row.line;
+  std::set<std::string> seen;
+  for (const auto& name : h.names()) {
+    if (!seen.insert(name).second) throw invalid("{}:{}: column '{}' appears twice", ctx.source(), header_line, name);
+  }
+  const bool edges = seen.count("from") || seen.count("to");
+  if (edges && !(seen.count("from") && seen.count("to"))) {
+    throw invalid("{}:{}: an edges file has both 'from' and 'to' columns", ctx.source(), header_line);
+  }
+  if (!seen.count("type") || (!edges && !seen.count("key"))) {
+    throw invalid("{}:{}: the header is neither a nodes file's (type,key,...) nor an edges file's (type,from,to,...)",
+                  ctx.source(), header_line);
+  }
+  const auto& reserved = edges ? kEdgeColumns : kNodeColumns;
+
+  // Every other column must be a property of some type of the file's kind.
+  std::map<std::string, TypeInfo> types;
+  std::vector<std::string> type_names;
+  std::set<std::string> all_props;
+  for (auto& t : ctx.txn().types()) {
+    if (t.is_edge != edges) continue;
+    type_names.push_back(t.name);
+    for (const auto& p : t.properties) all_props.insert(p.name);
+    types.emplace(t.name, std::move(t));
+  }
+  std::vector<Column> props;
+  for (std::size_t i = 0; i < h.size(); ++i) {
+    const auto& name = h.names()[i];
+    if (reserved.count(name)) continue;
+    if (!all_props.count(name)) {
+      std::vector<std::string> candidates(all_props.begin(), all_props.end());
+      candidates.insert(candidates.end(), reserved.begin(), reserved.end());
+      throw invalid("{}:{}: column '{}' is not a property of any {} type{}", ctx.source(), header_line, name,
+                    edges ? "edge" : "node", text::did_you_mean(name, candidates));
+    }
+    props.push_back({i, name});
+  }
+  auto col = [&](const char* name) { return h.find(name); };
+  const auto c_type = col("type"), c_key = col("key"), c_name = col("name"), c_aliases = col("aliases"),
+             c_from_date = col("valid_from"), c_to_date = col("valid_to"), c_sources = col("sources"),
+             c_from = col("from"), c_to = col("to");
+
+  std::uint64_t n = 0;
+  while (reader.next(row)) {
+    ctx.row(row.line, [&] {
+      check_row(row, h.size());
+      auto cell = [&](std::optional<std::size_t> i) { return i ? std::string_view(row.fields[*i]) : std::string_view(); };
+      std::string type(trim(cell(c_type)));
+      if (type.empty()) throw invalid("column 'type' is blank");
+      auto it = types.find(type);
+      if (it == types.end()) {
+        auto other = ctx.txn().type(type);
+        if (other) {
+          throw invalid("'{}' is {} type; this is {} file", type, other->is_edge ? "an edge" : "a node",
+                        edges ? "an edges" : "a nodes");
+        }
+        throw invalid("unknown {} type '{}'{}", edges ? "edge" : "node", type, text::did_you_mean(type, type_names));
+      }
+      const TypeInfo& info = it->second;
+      Props values = Props::object();
+      for (const auto& c : props) {
+        std::string_view v = row.fields[c.index];
+        if (trim(v).empty()) continue;
+        const PropertyInfo* prop = nullptr;
+        for (const auto& p : info.properties) {
+          if (p.name == c.name) prop = &p;
+        }
+        if (!prop) {
+          std::vector<std::string> names;
+          for (const auto& p : info.properties) names.push_back(p.name);
+          throw invalid("column '{}': {} has no property '{}'{}", c.name, type, c.name, text::did_you_mean(c.name, names));
+        }
+        values[c.name] = value_of(prop->type, *prop, v, c.name);
+      }
+      std::optional<Interval> valid;
+      auto from_date = date_cell(cell(c_from_date), "valid_from");
+      auto to_date = date_cell(cell(c_to_date), "valid_to");
+      if (from_date || to_date) valid = Interval{from_date, to_date};
+      std::vector<Citation> sources;
+      if (!trim(cell(c_sources)).empty()) sources = sources_of(cell(c_sources));
+      std::string key(trim(cell(c_key)));
+
+      if (edges) {
+        EdgeInput e;
+        e.type = type;
+        e.from = NodeRef::parse(trim(cell(c_from)));
+        e.to = NodeRef::parse(trim(cell(c_to)));
+        e.key = key;
+        e.valid = valid;
+        e.props = std::move(values);
+        e.sources = std::move(sources);
+        ctx.merge_edge(std::move(e));
+      } else {
+        if (key.empty()) throw invalid("column 'key' is blank");
+        NodeInput node;
+        node.type = type;
+        node.key = key;
+        node.name = std::string(trim(cell(c_name)));
+        if (!trim(cell(c_aliases)).empty()) node.aliases = aliases_of(cell(c_aliases));
+        node.valid = valid;
+        node.props = std::move(values);
+        node.sources = std::move(sources);
+        ctx.merge_node(std::move(node));
+      }
+    });
+    if (++n % 1000 == 0) ctx.progress(reader.bytes());
+  }
+  ctx.progress(reader.bytes());
+}
+
+}  // namespace entente::io

@@ -1,0 +1,217 @@
+// The U.S. Office of the Historian's XML: presidents' foreign trips (us-trips) and visits of
+// foreign leaders to the United States (us-visits). docs/import.md describes the mapping.
+#include <cctype>
+
+#include "common/error.h"
+#include "io/coded_events.h"
+#include "io/importer.h"
+#include "io/names.h"
+#include "io/xml_records.h"
+
+namespace entente::io {
+namespace {
+
+NodeInput us_oh_document() {
+  NodeInput doc;
+  doc.type = "Document";
+  doc.key = "us-oh";
+  doc.name = "U.S. Department of State, Office of the Historian";
+  doc.props["publisher"] = "U.S. Department of State, Office of the Historian";
+  doc.props["url"] = "https://history.state.gov/";
+  return doc;
+}
+
+std::string text_of(const XmlRecord& r, const std::string& name) {
+  const XmlField* f = r.field(name);
+  return f ? squeeze(f->text) : std::string();
+}
+
+std::string attr_of(const XmlField* f, const std::string& name) {
+  if (!f) return {};
+  auto it = f->attrs.find(name);
+  return it == f->attrs.end() ? std::string() : squeeze(it->second);
+}
+
+// A record's <start-date> and <end-date>: the start is required; the end, when given, is
+// the last day (inclusive) and may not be before the start.
+struct Dates {
+  Date start;
+  std::optional<Date> end;
+};
+
+std::optional<Date> date_of(const XmlRecord& r, const std::string& element) {
+  std::string v = text_of(r, element);
+  if (v.empty()) return std::nullopt;
+  auto d = Date::try_parse(v);
+  if (!d) throw invalid("<{}> '{}' is not a date (YYYY-MM-DD)", element, v.substr(0, 40));
+  return d;
+}
+
+Dates dates_of(const XmlRecord& r, const char* what) {
+  auto start = date_of(r, "start-date");
+  if (!start) throw invalid("the {} has no <start-date>", what);
+  auto end = date_of(r, "end-date");
+  if (end && before(*end, *start)) throw invalid("<end-date> {} is before <start-date> {}", end->str(), start->str());
+  return {*start, end};
+}
+
+std::string required_id(const XmlRecord& r, const char* what) {
+  std::string id = text_of(r, "id");
+  if (id.empty()) throw invalid("the {} has no <id>", what);
+  return id;
+}
+
+// "president" -> "President", "vice-president" -> "Vice President"
+std::string office_of(std::string role) {
+  bool word_start = true;
+  for (auto& c : role) {
+    if (c == '-' || c == '_') c = ' ';
+    if (word_start && c >= 'a' && c <= 'z') c = static_cast<char>(c - 32);
+    word_start = c == ' ';
+  }
+  return role;
+}
+
+constexpr std::uint64_t kProgressEvery = 1000;
+
+}  // namespace
+
+void read_us_trips(ImportContext& ctx, std::istream& in) {
+  XmlRecordReader reader(in, ctx.source(), "trips", "trip",
+                         {"id", "role", "name", "start-date", "end-date", "country", "locale", "remarks"});
+  XmlRecord r;
+  std::uint64_t n = 0;
+  while (reader.next(r)) {
+    if (++n % kProgressEvery == 0) ctx.progress(reader.bytes());
+    // A country the crosswalk leaves out on purpose (Niue, the Cook Islands, French
+    // territories: not states) leaves the trip out, listed, rather than failing it.
+    const XmlField* country = r.field("country");
+    std::string country_id = attr_of(country, "id"), country_name = country ? squeeze(country->text) : "";
+    auto start = Date::try_parse(text_of(r, "start-date"));
+    const Country* host = nullptr;
+    if (start) {
+      if (!country_id.empty()) host = ctx.countries().by_name(country_id, *start);
+      if (!host && !country_name.empty()) host = ctx.countries().by_name(country_name, *start);
+      if (!host && (!country_id.empty() || !country_name.empty())) {
+        ctx.ignore(r.line, fmt::format("country '{}' ({}) on {} is not a state in the country crosswalk "
+                                       "(data/countries.md); the trip is left out",
+                                       country_id, country_name, start->str()));
+        continue;
+      }
+    }
+    ctx.row(r.line, [&] {
+      std::string id = required_id(r, "trip");
+      Dates d = dates_of(r, "trip");
+      if (!host) throw invalid("trip {} has no <country>", id);
+      std::string name = text_of(r, "name");
+      std::string who = r.attrs.count("who") ? squeeze(r.attrs.at("who")) : std::string();
+      if (who.empty()) who = slug(name);
+      if (who.empty()) throw invalid("trip {} names no traveller (no who= and no <name>)", id);
+      std::string role = r.attrs.count("role") ? squeeze(r.attrs.at("role")) : text_of(r, "role");
+      if (role.empty()) role = "president";
+      Citation cite{"us-oh", fmt::format("trip {}", id), ""};
+      ctx.ensure_document(us_oh_document());
+
+      NodeRef person{"Person", who};
+      if (!ctx.txn().node(person)) {
+        NodeInput p;
+        p.type = "Person";
+        p.key = who;
+        p.name = name;
+        p.sources = {cite};
+        ctx.txn().put_node(p);
+      }
+
+      NodeInput visit;
+      visit.type = "Visit";
+      visit.key = "us-trip-" + id;
+      visit.props["start"] = d.start.str();
+      if (d.end) visit.props["end"] = d.end->str();
+      std::string locale = text_of(r, "locale");
+      if (!locale.empty()) visit.props["city"] = locale;
+      visit.props["kind"] = role == "president" ? std::string("presidential trip") : office_of(role) + " trip";
+      if (auto remarks = text_of(r, "remarks"); !remarks.empty()) visit.props["summary"] = remarks;
+      visit.sources = {cite};
+      ctx.merge_node(visit);
+
+      EdgeInput v;
+      v.type = "VISITOR";
+      v.from = NodeRef{"Visit", visit.key};
+      v.to = person;
+      v.props["office"] = office_of(role);
+      v.sources = {cite};
+      ctx.merge_edge(v);
+
+      EdgeInput h;
+      h.type = "HOST";
+      h.from = NodeRef{"Visit", visit.key};
+      h.to = ctx.ensure_state(*host);
+      if (!locale.empty()) h.props["city"] = locale;
+      h.sources = {cite};
+      ctx.merge_edge(h);
+    });
+  }
+  ctx.progress(reader.bytes());
+}
+
+void read_us_visits(ImportContext& ctx, std::istream& in) {
+  XmlRecordReader reader(in, ctx.source(), "visits", "visit",
+                         {"id", "start-date", "end-date", "visitor", "from", "description"});
+  XmlRecord r;
+  std::uint64_t n = 0;
+  const Country* usa = ctx.countries().by_key("USA");
+  if (!usa) throw not_found("the country crosswalk has no USA");
+  while (reader.next(r)) {
+    if (++n % kProgressEvery == 0) ctx.progress(reader.bytes());
+    ctx.row(r.line, [&] {
+      std::string id = required_id(r, "visit");
+      Dates d = dates_of(r, "visit");
+      std::string text = text_of(r, "visitor");
+      if (text.empty()) throw invalid("visit {} has no <visitor>", id);
+      auto visitors = split_visitors(text);
+      for (const auto& v : visitors) {
+        if (v.name.empty()) throw invalid("visitor '{}' has a title ({}) but no name", text.substr(0, 80), v.title);
+      }
+      const XmlField* from = r.field("from");
+      std::string from_id = attr_of(from, "id"), from_name = from ? squeeze(from->text) : "";
+      const Country* state = nullptr;
+      if (!from_id.empty()) state = ctx.countries().by_name(from_id, d.start);
+      if (!state && !from_name.empty()) state = ctx.countries().by_name(from_name, d.start);
+      std::string from_label = state ? ctx.state_node(*state).name : from_name.empty() ? from_id : from_name;
+      Citation cite{"us-oh", fmt::format("visit {}", id), ""};
+      ctx.ensure_document(us_oh_document());
+
+      NodeInput visit;
+      visit.type = "Visit";
+      visit.key = "us-visit-" + id;
+      visit.props["start"] = d.start.str();
+      if (d.end) visit.props["end"] = d.end->str();
+      visit.props["kind"] = "visit to the United States";
+      std::string summary = from_label.empty() ? text : fmt::format("{} ({})", text, from_label);
+      if (auto desc = text_of(r, "description"); !desc.empty()) summary += ": " + desc;
+      visit.props["summary"] = summary;
+      visit.sources = {cite};
+      ctx.merge_node(visit);
+
+      EdgeInput h;
+      h.type = "HOST";
+      h.from = NodeRef{"Visit", visit.key};
+      h.to = ctx.ensure_state(*usa);
+      h.sources = {cite};
+      ctx.merge_edge(h);
+
+      for (const auto& v : visitors) {
+        EdgeInput e;
+        e.type = "VISITOR";
+        e.from = NodeRef{"Visit", visit.key};
+        e.to = ensure_person(ctx, "us", v.name, cite);
+        if (!v.title.empty()) e.props["office"] = v.title;
+        e.sources = {cite};
+        ctx.merge_edge(e);
+      }
+    });
+  }
+  ctx.progress(reader.bytes());
+}
+
+}  // namespace entente::io
