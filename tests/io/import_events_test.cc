@@ -286,7 +286,7 @@ TEST_CASE("gdelt: with skip_bad_rows the bad rows are listed and the rest import
 
 // ---------------------------------------------------------------- icews
 
-TEST_CASE("icews: events, NA values, and person visitors with VISITOR edges; reports of one visit merge",
+TEST_CASE("icews: events, NA values, and person visitors with VISITOR edges, and reports of one visit merge",
           "[import]") {
   TempDir dir;
   auto db = Database::open(dir / "db");
@@ -366,7 +366,7 @@ TEST_CASE("icews: a person already in the database by that name is the visitor",
   CHECK(snap->node(NodeRef{"Person", "abe"})->sources.empty());
 }
 
-TEST_CASE("icews: bad rows name file and line; skip_bad_rows leaves them out", "[import]") {
+TEST_CASE("icews: bad rows name file and line, and skip_bad_rows leaves them out", "[import]") {
   TempDir dir;
   auto db = Database::open(dir / "db");
   std::string text = test::read_file(fixture("icews.tab"));
@@ -576,7 +576,7 @@ TEST_CASE("csv: nodes and edges files, typed property columns, lists, JSON cells
   check_idempotent(*db, "csv", {fixture("csv-nodes.csv"), fixture("csv-edges.csv")});
 }
 
-TEST_CASE("csv: unknown columns and types name the nearest; bad values are bad rows", "[import]") {
+TEST_CASE("csv: unknown columns and types name the nearest, and bad values are bad rows", "[import]") {
   TempDir dir;
   auto db = Database::open(dir / "db");
   test::write_file(dir / "typo.csv", "type,key,name,captial\nState,FRA,France,Paris\n");
