@@ -43,7 +43,8 @@ nlohmann::ordered_json visit_json(const VisitInfo& v) {
   j["end"] = date_or_null("end");
   j["city"] = prop_text(v.visit.props, "city");
   j["kind"] = prop_text(v.visit.props, "kind");
-  j["visitor"] = ref_json(v.visitor);
+  // A visit may have no VISITOR (GDELT's, and ICEWS's by a body rather than a person).
+  j["visitor"] = v.visitor.id ? ref_json(v.visitor) : nlohmann::ordered_json(nullptr);
   j["office"] = v.office;
   j["host"] = ref_json(v.host);
   j["number"] = v.number;
@@ -70,9 +71,15 @@ nlohmann::ordered_json visit_json(const VisitInfo& v) {
 void print_visit(const VisitInfo& v) {
   std::string city = prop_text(v.visit.props, "city");
   std::string kind = prop_text(v.visit.props, "kind");
-  fmt::print("{}  {} to {}{}{}  [{}]\n", visit_dates(v.visit), v.visitor.name.empty() ? v.visitor.key : v.visitor.name,
-             short_name(v.host), city.empty() ? "" : ", " + city, kind.empty() ? "" : " (" + kind + ")",
-             v.visit.ref().str());
+  std::string visitor = v.visitor.id == 0             ? "(no visitor recorded)"
+                        : v.visitor.name.empty() ? v.visitor.key
+                                                 : v.visitor.name;
+  fmt::print("{}  {} to {}{}{}  [{}]\n", visit_dates(v.visit), visitor, short_name(v.host),
+             city.empty() ? "" : ", " + city, kind.empty() ? "" : " (" + kind + ")", v.visit.ref().str());
+  // Without a visitor, the summary says who made the visit.
+  if (std::string summary = prop_text(v.visit.props, "summary"); v.visitor.id == 0 && !summary.empty()) {
+    fmt::print("  {}\n", summary);
+  }
   std::string n = numbering(v);
   if (!n.empty()) fmt::print("  {}\n", n);
   if (!v.met.empty()) {

@@ -43,7 +43,16 @@ void write_visit(ImportContext& ctx, const CodedEvent& e, const CodedActor& visi
   visit.props["start"] = e.date.str();
   if (!e.city.empty()) visit.props["city"] = e.city;
   visit.props["kind"] = "visit";
-  std::string from = visitor.country ? fmt::format(" ({})", state_name(ctx, *visitor.country)) : "";
+  // "Shinzo Abe (Japan) visits Canada"; not when the name says it already ("Foreign Affairs
+  // (Russia)", "CHINA").
+  std::string from;
+  if (visitor.country) {
+    std::string state = state_name(ctx, *visitor.country);
+    const Country* named = ctx.countries().by_name(visitor.name);
+    bool says = visitor.name.find('(') != std::string::npos || text::fold(visitor.name) == text::fold(state) ||
+                (named && named->key == visitor.country->key);
+    if (!says) from = fmt::format(" ({})", state);
+  }
   visit.props["summary"] = fmt::format("{}{} visits {} (CAMEO {})", actor_label(visitor), from, state_name(ctx, host), e.cameo);
   visit.sources = {e.cite};
   merge_keeping(ctx, visit);

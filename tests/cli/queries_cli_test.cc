@@ -318,6 +318,25 @@ TEST_CASE("queries cli: visits errors", "[cli][queries]") {
   CHECK(b.on_db("visits", "--between putin Person:nobody").status == 1);
 }
 
+TEST_CASE("queries cli: visits imported from ICEWS, with and without a person as visitor", "[cli][queries][import]") {
+  Bundled b;
+  auto r = b.on_db("import", "-q -f icews '" ENTENTE_TESTS_DIR "/fixtures/import/icews.tab'");
+  INFO(r.err);
+  REQUIRE(r.status == 0);
+  // Kim Yong-chol, a person: listed by name, numbered.
+  r = b.on_db("visits", "--host USA --from 2018 --to 2019");
+  CHECK(r.status == 0);
+  CHECK_THAT(r.out, Catch::Contains("Kim Yong-chol to United States, Washington (visit)") &&
+                        Catch::Contains("1st visit to United States"));
+  // A ministry is no person: no visitor, and the summary says who came.
+  r = b.on_db("visits", "--host PRK --from 2018 --to 2019");
+  CHECK_THAT(r.out, Catch::Contains("(no visitor recorded) to") &&
+                        Catch::Contains("Foreign Affairs (Russia) visits North Korea (CAMEO 042)"));
+  auto j = b.json("visits", "--host PRK --from 2018 --to 2019");
+  REQUIRE(j.size() == 1);
+  CHECK(j[0]["visitor"].is_null());
+}
+
 TEST_CASE("queries cli: officeholders and offices", "[cli][queries]") {
   Bundled b;
   auto j = b.json("officeholders", "VNM --at 2024-06-20");

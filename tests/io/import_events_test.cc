@@ -171,7 +171,7 @@ TEST_CASE("gdelt: 1.0 daily rows become events with INVOLVES, visits with a host
   REQUIRE(visit);
   CHECK(visit->props["start"] == "2013-04-01");
   CHECK(visit->props["city"] == "Beijing");
-  CHECK_THAT(visit->props["summary"].get<std::string>(), Catch::Contains("WHITE HOUSE"));
+  CHECK(visit->props["summary"] == "WHITE HOUSE (United States) visits China (CAMEO 042)");
   CHECK(ends_of(out_of(*snap, "Visit:gdelt-255000001", "HOST")) == std::set<std::string>{"State:CHN"});
   CHECK(out_of(*snap, "Visit:gdelt-255000001", "VISITOR").empty());
   // 043: China hosts Russia.
@@ -316,6 +316,7 @@ TEST_CASE("icews: events, NA values, and person visitors with VISITOR edges, and
   auto v = snap->node(NodeRef{"Visit", "icews-2018-06-08-CAN-shinzo-abe"});
   REQUIRE(v);
   CHECK(v->props["city"] == "La Malbaie");
+  CHECK(v->props["summary"] == "Shinzo Abe (Japan) visits Canada (CAMEO 042)");
   CHECK(v->sources.size() == 2);
   auto visitor = out_of(*snap, "Visit:icews-2018-06-08-CAN-shinzo-abe", "VISITOR");
   REQUIRE(visitor.size() == 1);
