@@ -40,6 +40,7 @@ Runner add_import(CLI::App& app) {
     std::string format = "jsonl";
     bool single = false;
     bool skip_bad = false;
+    std::uint64_t commit_every = 0;
     bool quiet = false;
   };
   auto args = std::make_shared<Args>();
@@ -52,6 +53,10 @@ Runner add_import(CLI::App& app) {
   cmd->add_flag("--skip-bad-rows", args->skip_bad,
                 "data set formats: leave bad rows out, import the rest and list what was skipped "
                 "(default: a bad row fails the import and nothing is written)");
+  cmd->add_option("--commit-every", args->commit_every,
+                  "data set formats: commit after every N rows, so that memory stays bounded for a file "
+                  "larger than memory; a bad row then stops the import with earlier batches kept "
+                  "(default: 0, the whole import in one transaction)");
   cmd->add_flag("-q,--quiet", args->quiet, "no progress and no summary");
   cmd->footer(formats_help() +
               "\nA bad row fails the import with its file, line and reason, and the database is unchanged\n"
@@ -67,6 +72,9 @@ Runner add_import(CLI::App& app) {
       for (const auto& f : import_formats()) names.push_back(f.name);
       throw CLI::ValidationError("--format", fmt::format("unknown format '{}' (formats: {})", args->format,
                                                          fmt::join(names, ", ")));
+    }
+    if (args->format == "jsonl" && args->commit_every > 0) {
+      throw CLI::ValidationError("--commit-every", "is for the data set formats; a jsonl file is imported whole");
     }
     if (args->format == "jsonl" && args->skip_bad) {
       throw CLI::ValidationError("--skip-bad-rows", "is for the data set formats; a jsonl file is imported whole");
@@ -96,6 +104,7 @@ Runner add_import(CLI::App& app) {
 
     FormatImportOptions options;
     options.skip_bad_rows = args->skip_bad;
+    options.commit_every = args->commit_every;
     const auto started = std::chrono::steady_clock::now();
     if (tty) {
       options.progress = [started, last = std::chrono::steady_clock::time_point()](const FormatProgress& p) mutable {

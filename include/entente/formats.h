@@ -5,8 +5,8 @@
 //
 //   auto stats = entente::import_format(*db, "cow-alliances", {"alliance_v4.1_by_member.csv"});
 //
-// An import is one transaction: by default the first bad row fails it and the database is
-// unchanged; with skip_bad_rows, bad rows are left out whole and listed. Importing the same
+// An import is one transaction (unless commit_every asks for batches): by default the first
+// bad row fails it and the database is unchanged; with skip_bad_rows, bad rows are left out whole and listed. Importing the same
 // file again changes nothing (the stats count the rows' records as unchanged).
 #pragma once
 
@@ -47,6 +47,11 @@ struct FormatImportOptions {
   bool skip_bad_rows = false;
   // Called now and then while reading. Default: none.
   std::function<void(const FormatProgress&)> progress;
+  // Commit after every this many rows and begin a new transaction, so that memory stays
+  // bounded however large the input (a GDELT file larger than memory). 0: the whole import
+  // is one transaction. Default: 0. With it, a bad row stops the import with the rows
+  // before its batch committed; fix the row and import again (an import is idempotent).
+  std::uint64_t commit_every = 0;
   // How many skipped rows to list in the stats (all are counted). Default: 1,000.
   std::size_t max_skipped_listed = 1000;
 };
@@ -55,6 +60,7 @@ struct FormatImportStats {
   std::uint64_t files = 0;
   std::uint64_t rows = 0;     // data rows read (headers and blank lines not counted)
   std::uint64_t skipped = 0;  // bad rows left out (skip_bad_rows) or rows the format ignores
+  std::uint64_t commits = 0;  // transactions committed (1 unless commit_every)
   WriteCounts nodes;          // what the import did to nodes ...
   WriteCounts edges;          // ... and to edges
   std::vector<SkippedRow> skipped_rows;  // the first max_skipped_listed of them

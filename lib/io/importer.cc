@@ -34,8 +34,35 @@ const std::vector<Format>& formats() {
 
 }  // namespace
 
-ImportContext::ImportContext(Transaction& txn, const FormatImportOptions& options, FormatImportStats& stats)
-    : txn_(txn), options_(options), stats_(stats), countries_(&Crosswalk::builtin()) {}
+ImportContext::ImportContext(Database& db, const FormatImportOptions& options, FormatImportStats& stats)
+    : db_(db), txn_(db.begin()), options_(options), stats_(stats), countries_(&Crosswalk::builtin()) {}
+
+namespace {
+
+void add_counts(WriteCounts& into, const WriteCounts& c) {
+  into.created += c.created;
+  into.updated += c.updated;
+  into.unchanged += c.unchanged;
+}
+
+}  // namespace
+
+void ImportContext::flush() {
+  add_counts(stats_.nodes, txn_->node_counts());
+  add_counts(stats_.edges, txn_->edge_counts());
+  txn_->commit();
+  ++stats_.commits;
+  txn_ = db_.begin();
+  rows_in_txn_ = 0;
+}
+
+void ImportContext::finish() {
+  add_counts(stats_.nodes, txn_->node_counts());
+  add_counts(stats_.edges, txn_->edge_counts());
+  txn_->commit();
+  ++stats_.commits;
+  txn_.reset();
+}
 
 void ImportContext::begin_file(std::filesystem::path file, std::string source, std::uint64_t size) {
   file_ = std::move(file);
@@ -45,14 +72,14 @@ void ImportContext::begin_file(std::filesystem::path file, std::string source, s
 
 void ImportContext::row(std::uint64_t line, const std::function<void()>& body) {
   ++stats_.rows;
-  txn_.savepoint();
+  txn_->savepoint();
   const auto warned = stats_.warned;
   const auto warnings = stats_.warnings.size();
   try {
     body();
-    txn_.release_savepoint();
+    txn_->release_savepoint();
   } catch (const Error& e) {
-    txn_.rollback_to_savepoint();
+    txn_->rollback_to_savepoint();
     // A row left out leaves no warnings either.
     stats_.warned = warned;
     stats_.warnings.resize(warnings);
@@ -61,7 +88,9 @@ void ImportContext::row(std::uint64_t line, const std::function<void()>& body) {
     if (stats_.skipped_rows.size() < options_.max_skipped_listed) {
       stats_.skipped_rows.push_back({fmt::format("{}:{}", source_, line), e.what()});
     }
+    return;
   }
+  if (options_.commit_every > 0 && ++rows_in_txn_ >= options_.commit_every) flush();
 }
 
 void ImportContext::ignore(std::uint64_t line, std::string_view reason) {
@@ -109,8 +138,8 @@ void overlay(Props& into, const Props& more) {
 }  // namespace
 
 NodeId ImportContext::merge_node(NodeInput in, Validity validity) {
-  auto existing = txn_.node(NodeRef{in.type, in.key});
-  if (!existing) return txn_.put_node(in);
+  auto existing = txn_->node(NodeRef{in.type, in.key});
+  if (!existing) return txn_->put_node(in);
   NodeInput out;
   out.type = in.type;
   out.key = in.key;
@@ -144,11 +173,11 @@ NodeId ImportContext::merge_node(NodeInput in, Validity validity) {
   overlay(out.props, in.props);
   out.sources = existing->sources;
   unite_sources(out.sources, in.sources);
-  return txn_.put_node(out);
+  return txn_->put_node(out);
 }
 
 EdgeId ImportContext::merge_edge(EdgeInput in) {
-  if (auto existing = txn_.edge(in)) {
+  if (auto existing = txn_->edge(in)) {
     Props props = existing->props;
     overlay(props, in.props);
     in.props = std::move(props);
@@ -156,11 +185,11 @@ EdgeId ImportContext::merge_edge(EdgeInput in) {
     unite_sources(sources, in.sources);
     in.sources = std::move(sources);
   }
-  return txn_.put_edge(in);
+  return txn_->put_edge(in);
 }
 
 void ImportContext::ensure_document(const NodeInput& doc) {
-  if (!txn_.node(NodeRef{"Document", doc.key})) txn_.put_node(doc);
+  if (!txn_->node(NodeRef{"Document", doc.key})) txn_->put_node(doc);
 }
 
 NodeInput ImportContext::state_node(const Country& c) const {
@@ -187,10 +216,10 @@ NodeInput ImportContext::state_node(const Country& c) const {
 
 NodeRef ImportContext::ensure_state(const Country& c, const std::vector<Citation>& sources) {
   NodeRef ref{"State", c.key};
-  if (txn_.node(ref)) return ref;
+  if (txn_->node(ref)) return ref;
   NodeInput n = state_node(c);
   n.sources = sources;
-  txn_.put_node(n);
+  txn_->put_node(n);
   return ref;
 }
 
@@ -248,8 +277,10 @@ FormatImportStats import_format(Database& db, std::string_view format, const std
     throw invalid("unknown import format '{}'{} (formats: {})", format, text::did_you_mean(format, names),
                   fmt::join(names, ", "));
   }
-  auto txn = db.begin();
-  io::ImportContext ctx(*txn, options, stats);
+  if (jsonl && options.commit_every > 0) {
+    throw invalid("committing every N rows is for the data set formats; a jsonl file is imported whole");
+  }
+  io::ImportContext ctx(db, options, stats);
   for (const auto& file : files) {
     std::ifstream stream;
     io::StdinBuffer stdin_buffer;
@@ -271,7 +302,7 @@ FormatImportStats import_format(Database& db, std::string_view format, const std
       if (jsonl) {
         std::function<void(std::uint64_t)> progress;
         if (options.progress) progress = [&](std::uint64_t lines) { options.progress({file, 0, size, stats.rows + lines}); };
-        stats.rows += import_jsonl(*txn, *in, source, progress).lines;
+        stats.rows += import_jsonl(ctx.txn(), *in, source, progress).lines;
       } else {
         fmt->read(ctx, *in);
       }
@@ -280,9 +311,7 @@ FormatImportStats import_format(Database& db, std::string_view format, const std
     }
     ++stats.files;
   }
-  stats.nodes = txn->node_counts();
-  stats.edges = txn->edge_counts();
-  txn->commit();
+  ctx.finish();
   return stats;
 }
 

@@ -19,9 +19,12 @@ namespace entente::io {
 
 class ImportContext {
  public:
-  ImportContext(Transaction& txn, const FormatImportOptions& options, FormatImportStats& stats);
+  // Begins the import's (first) transaction.
+  ImportContext(Database& db, const FormatImportOptions& options, FormatImportStats& stats);
 
-  Transaction& txn() { return txn_; }
+  Transaction& txn() { return *txn_; }
+  // Commits the last transaction and adds the write counts to the stats.
+  void finish();
   const Crosswalk& countries() const { return *countries_; }
 
   // The file being read (as named in errors) and its size (0: unknown).
@@ -57,7 +60,12 @@ class ImportContext {
   NodeInput state_node(const Country& c) const;
 
  private:
-  Transaction& txn_;
+  // Commits the transaction and begins the next (options.commit_every).
+  void flush();
+
+  Database& db_;
+  std::unique_ptr<Transaction> txn_;
+  std::uint64_t rows_in_txn_ = 0;
   const FormatImportOptions& options_;
   FormatImportStats& stats_;
   const Crosswalk* countries_;

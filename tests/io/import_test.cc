@@ -374,3 +374,32 @@ TEST_CASE("archigos: leaders and spells, missing-value codes, the end of the dat
   auto again = import_format(*db, "archigos", {fixture("archigos.csv")});
   CHECK(again.nodes.created + again.nodes.updated + again.edges.created + again.edges.updated == 0);
 }
+
+TEST_CASE("import: commit_every commits in batches with the same result, and a bad row keeps earlier batches",
+          "[import]") {
+  TempDir dir;
+  auto whole = Database::open(dir / "whole");
+  import_format(*whole, "cow-alliances", {fixture("cow-alliances.csv")});
+
+  auto batched = Database::open(dir / "batched");
+  FormatImportOptions options;
+  options.commit_every = 3;
+  auto stats = import_format(*batched, "cow-alliances", {fixture("cow-alliances.csv")}, options);
+  CHECK(stats.rows == 10);
+  CHECK(stats.commits == 4);  // after rows 3, 6 and 9, and at the end
+  CHECK(test::dump_of(*batched) == test::dump_of(*whole));
+  auto again = import_format(*batched, "cow-alliances", {fixture("cow-alliances.csv")}, options);
+  CHECK(again.nodes.created + again.nodes.updated + again.edges.created + again.edges.updated == 0);
+
+  std::string text = test::read_file(fixture("cow-alliances.csv"));
+  text += "999,99999,\"Nowhere\",1,1,1990,,,,\"Type I: Defense Pact\",1,1,1990,,,,0,1,1,0,0,0,4.1\n";
+  test::write_file(dir / "bad.csv", text);
+  auto fresh = Database::open(dir / "fresh");
+  options.commit_every = 4;
+  CHECK_THROWS_WITH(import_format(*fresh, "cow-alliances", {dir / "bad.csv"}, options), Catch::Contains("bad.csv:12:"));
+  auto snap = fresh->snapshot();
+  // Rows 1-8 were committed in two batches; rows 9-10 were in the batch the bad row stopped.
+  CHECK(snap->node(NodeRef{"Treaty", "cow-904"}));
+  CHECK_FALSE(snap->node(NodeRef{"Treaty", "cow-905"}));
+  CHECK_FALSE(snap->node(NodeRef{"Treaty", "cow-999"}));
+}
