@@ -75,6 +75,32 @@ std::string encode_edge(const catalog::TypeDef& type, NodeId from, NodeId to, co
   return storage::encode(message);
 }
 
+void set_edge_ends(std::string& record, NodeId from, NodeId to) {
+  // The flat-array message (docs/format.md, section 2): a segment table of 4 bytes per
+  // segment plus 4, padded to 8; then the first segment, which opens with the root
+  // pointer: a struct pointer whose bits 2..31 are the offset in words from the end of
+  // the pointer to the struct's data section. EdgeRecord's from and to are data words 1
+  // and 2 (bits [64, 192)), little-endian.
+  auto u32 = [&](std::size_t at) {
+    std::uint32_t v = 0;
+    for (int i = 3; i >= 0; --i) v = (v << 8) | static_cast<unsigned char>(record[at + i]);
+    return v;
+  };
+  if (record.size() < 16) throw corruption("edge record of {} bytes", record.size());
+  std::size_t segments = std::size_t{u32(0)} + 1;
+  std::size_t table = (4 + 4 * segments + 7) / 8 * 8;
+  std::uint32_t pointer = u32(table);
+  if ((pointer & 3) != 0) throw corruption("edge record: the root is not a struct");
+  auto offset = static_cast<std::int32_t>(pointer) >> 2;
+  std::size_t data = table + 8 + static_cast<std::size_t>(offset) * 8;
+  std::uint32_t data_words = u32(table + 4) & 0xffff;
+  if (offset < 0 || data_words < 3 || data + 24 > record.size()) throw corruption("edge record: unexpected layout");
+  for (int i = 0; i < 8; ++i) {
+    record[data + 8 + i] = static_cast<char>(from >> (8 * i));
+    record[data + 16 + i] = static_cast<char>(to >> (8 * i));
+  }
+}
+
 Node decode_node(const catalog::Catalog& catalog, NodeId id, std::string_view bytes) {
   std::string what = fmt::format("node record {}", id);
   storage::RecordReader reader(bytes, what);
@@ -137,6 +163,26 @@ std::vector<std::string> folded_names(const std::string& name, const std::vector
   add(name);
   for (const auto& a : aliases) add(a);
   return out;
+}
+
+NodeHead node_head(NodeId id, std::string_view bytes) {
+  std::string what = fmt::format("node record {}", id);
+  storage::RecordReader reader(bytes, what);
+  try {
+    auto r = reader.root<schema::NodeRecord>();
+    NodeHead h;
+    h.tag = r.getTypeTag();
+    if (r.hasValid()) {
+      auto v = r.getValid();
+      Interval iv;
+      if (v.getFrom() != 0) iv.from = Date::from_ymd(v.getFrom());
+      if (v.getTo() != 0) iv.to = Date::from_ymd(v.getTo());
+      h.valid = iv;
+    }
+    return h;
+  } catch (const kj::Exception& e) {
+    throw corruption("{}: the record is damaged: {}", what, e.getDescription().cStr());
+  }
 }
 
 std::uint32_t node_tag(NodeId id, std::string_view bytes) {

@@ -175,6 +175,65 @@ void Store::commit(Batch& batch) {
   if (!s.ok()) throw from_status(s, "committing");
 }
 
+bool Store::has_data() const {
+  rocksdb::ReadOptions ro;
+  for (Cf cf : {Cf::kNodes, Cf::kEdges, Cf::kAdj, Cf::kKeys, Cf::kNames}) {
+    std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(ro, cfs_[static_cast<int>(cf)]));
+    it->SeekToFirst();
+    if (it->Valid()) return true;
+    if (!it->status().ok()) throw from_status(it->status(), "reading");
+  }
+  return false;
+}
+
+void Store::ingest(const std::vector<std::pair<Cf, std::filesystem::path>>& files) {
+  if (options_.read_only) throw conflict("{} is open read-only", path_.string());
+  std::vector<rocksdb::IngestExternalFileArg> args;
+  for (const auto& [cf, file] : files) {
+    rocksdb::IngestExternalFileArg* arg = nullptr;
+    for (auto& a : args) {
+      if (a.column_family == cfs_[static_cast<int>(cf)]) arg = &a;
+    }
+    if (!arg) {
+      args.emplace_back();
+      arg = &args.back();
+      arg->column_family = cfs_[static_cast<int>(cf)];
+      arg->options.move_files = true;  // a hard link where it can, else a copy
+      arg->options.snapshot_consistency = true;
+      arg->options.allow_global_seqno = true;
+      arg->options.allow_blocking_flush = true;
+    }
+    arg->external_files.push_back(file.string());
+  }
+  if (args.empty()) return;
+  auto s = db_->IngestExternalFiles(args);
+  if (!s.ok()) throw from_status(s, "adding the sorted tables");
+}
+
+SstWriter::SstWriter(const std::filesystem::path& path) : path_(path) {
+  static const rocksdb::Options options;  // the column families' options (store.cc: defaults)
+  writer_ = std::make_unique<rocksdb::SstFileWriter>(rocksdb::EnvOptions(), options);
+  auto s = writer_->Open(path.string());
+  if (!s.ok()) throw from_status(s, fmt::format("writing {}", path.string()));
+}
+
+SstWriter::~SstWriter() = default;
+
+void SstWriter::put(std::string_view key, std::string_view value) {
+  auto s = writer_->Put(slice(key), slice(value));
+  if (!s.ok()) throw from_status(s, fmt::format("writing {}", path_.string()));
+  ++entries_;
+}
+
+bool SstWriter::finish() {
+  if (finished_) return entries_ > 0;
+  finished_ = true;
+  if (entries_ == 0) return false;
+  auto s = writer_->Finish();
+  if (!s.ok()) throw from_status(s, fmt::format("writing {}", path_.string()));
+  return true;
+}
+
 void Store::checkpoint(const std::filesystem::path& to) const {
   if (std::filesystem::exists(to)) throw invalid("{} already exists; a backup goes into a new directory", to.string());
   rocksdb::Checkpoint* raw = nullptr;
