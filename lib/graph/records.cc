@@ -48,31 +48,53 @@ void get_common(R record, std::optional<Interval>& valid, std::vector<Citation>&
 
 }  // namespace
 
-std::string encode_node(const catalog::TypeDef& type, const NodeInput& node) {
-  capnp::MallocMessageBuilder message;
-  auto r = message.initRoot<schema::NodeRecord>();
-  r.setTypeTag(type.tag);
-  r.setKey(node.key);
-  if (!node.name.empty()) r.setName(node.name);
-  if (!node.aliases.empty()) {
-    auto list = r.initAliases(static_cast<unsigned>(node.aliases.size()));
-    for (unsigned i = 0; i < node.aliases.size(); ++i) list.set(i, node.aliases[i]);
+namespace {
+
+// Records are encoded into a first segment of kSmallRecordWords (most records fit; the
+// builder zeroes the segment, so a smaller one costs less). One that does not fit is
+// encoded again with MallocMessageBuilder's default first segment, so that the bytes are
+// what they always were: a record spilling into a second segment is laid out differently.
+constexpr unsigned kSmallRecordWords = 128;
+
+template <typename Fill>
+std::string encode_record(Fill fill) {
+  {
+    capnp::MallocMessageBuilder message(kSmallRecordWords);
+    fill(message);
+    if (message.getSegmentsForOutput().size() == 1) return storage::encode(message);
   }
-  set_common(r, node.valid, node.sources);
-  catalog::props_from_json(type, node.props, r.getProps().initAs<capnp::DynamicStruct>(type.schema));
+  capnp::MallocMessageBuilder message;
+  fill(message);
   return storage::encode(message);
 }
 
+}  // namespace
+
+std::string encode_node(const catalog::TypeDef& type, const NodeInput& node) {
+  return encode_record([&](capnp::MallocMessageBuilder& message) {
+    auto r = message.initRoot<schema::NodeRecord>();
+    r.setTypeTag(type.tag);
+    r.setKey(node.key);
+    if (!node.name.empty()) r.setName(node.name);
+    if (!node.aliases.empty()) {
+      auto list = r.initAliases(static_cast<unsigned>(node.aliases.size()));
+      for (unsigned i = 0; i < node.aliases.size(); ++i) list.set(i, node.aliases[i]);
+    }
+    set_common(r, node.valid, node.sources);
+    catalog::props_from_json(type, node.props, r.getProps().initAs<capnp::DynamicStruct>(type.schema));
+  });
+}
+
 std::string encode_edge(const catalog::TypeDef& type, NodeId from, NodeId to, const EdgeInput& edge) {
-  capnp::MallocMessageBuilder message;
-  auto r = message.initRoot<schema::EdgeRecord>();
-  r.setTypeTag(type.tag);
-  r.setFrom(from);
-  r.setTo(to);
-  if (!edge.key.empty()) r.setKey(edge.key);
-  set_common(r, edge.valid, edge.sources);
-  catalog::props_from_json(type, edge.props, r.getProps().initAs<capnp::DynamicStruct>(type.schema));
-  return storage::encode(message);
+  return encode_record([&](capnp::MallocMessageBuilder& message) {
+    auto r = message.initRoot<schema::EdgeRecord>();
+    r.setTypeTag(type.tag);
+    r.setFrom(from);
+    r.setTo(to);
+    if (!edge.key.empty()) r.setKey(edge.key);
+    set_common(r, edge.valid, edge.sources);
+    catalog::props_from_json(type, edge.props, r.getProps().initAs<capnp::DynamicStruct>(type.schema));
+  });
 }
 
 void set_edge_ends(std::string& record, NodeId from, NodeId to) {

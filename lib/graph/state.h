@@ -60,6 +60,10 @@ struct WriteState {
   // batch's index and then in the database):
   // keys-index key (tag | key) -> node id, for nodes this transaction wrote or found.
   std::unordered_map<std::string, NodeId> node_ids;
+  // Whether node_ids holds every key this transaction wrote (no removal, no rollback to a
+  // savepoint since it began): a key missing from it is then looked up in the database
+  // alone, not through the batch.
+  bool node_ids_complete = true;
   // Edge identity (the out adjacency prefix tag | from | to | valid-from, then the key) ->
   // edge id, for every edge this transaction wrote, while edge_cache holds.
   std::unordered_map<std::string, EdgeId> edge_ids;
@@ -68,6 +72,10 @@ struct WriteState {
   // False once the transaction removed something or rolled back to a savepoint: edge
   // identities are then looked up in the batch again.
   bool edge_cache = true;
+  void drop_caches() {
+    node_ids_complete = false;
+    drop_edge_cache();
+  }
   void drop_edge_cache() {
     edge_cache = false;
     edge_ids.clear();

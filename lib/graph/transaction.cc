@@ -69,7 +69,12 @@ void require_open(const detail::WriteState& s) {
 std::optional<NodeId> Transaction::lookup_key(const std::string& key_key) {
   auto& st = *state_;
   if (auto it = st.node_ids.find(key_key); it != st.node_ids.end()) return it->second;
-  auto found = st.batch->get(Cf::kKeys, key_key);
+  std::optional<std::string> found;
+  if (!st.node_ids_complete) {
+    found = st.batch->get(Cf::kKeys, key_key);
+  } else if (st.first_new_node > 1) {  // else no node was ever stored: the key cannot be there
+    found = st.batch->get_base(Cf::kKeys, key_key);
+  }
   if (!found) return std::nullopt;
   NodeId id = keys::decode_id(*found);
   st.node_ids.emplace(key_key, id);
@@ -216,7 +221,7 @@ bool Transaction::remove_node(const NodeRef& ref) {
   for (const auto& f : graph::folded_names(n->name, n->aliases)) batch.del(Cf::kNames, keys::name(f, n->id));
   std::string key_key = keys::node_key(context_->catalog->find(ref.type)->tag, ref.key);
   state_->node_ids.erase(key_key);
-  state_->drop_edge_cache();
+  state_->drop_caches();
   batch.del(Cf::kKeys, key_key);
   batch.del(Cf::kNodes, keys::id(n->id));
   ++state_->writes;
@@ -235,7 +240,7 @@ void Transaction::rollback_to_savepoint() {
   state_->batch->rollback_to_savepoint();
   // The caches may hold what was undone: forget them (the node cache refills from the batch).
   state_->node_ids.clear();
-  state_->drop_edge_cache();
+  state_->drop_caches();
   const auto& s = state_->savepoints.back();
   state_->next_node = s.next_node;
   state_->next_edge = s.next_edge;

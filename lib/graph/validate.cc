@@ -80,8 +80,8 @@ const catalog::TypeDef& check_edge(const catalog::Catalog& catalog, const EdgeIn
   check_text("key", in.key, true, kMaxKeyBytes);
   check_interval(in.valid);
   auto end = [&](const NodeRef& ref, const std::vector<std::string>& allowed, const char* side) {
-    check_size(fmt::format("{}: node type", side), ref.type, kMaxKeyBytes);
-    check_size(fmt::format("{}: key", side), ref.key, kMaxKeyBytes);
+    if (ref.type.size() > kMaxKeyBytes) check_size(fmt::format("{}: node type", side), ref.type, kMaxKeyBytes);
+    if (ref.key.size() > kMaxKeyBytes) check_size(fmt::format("{}: key", side), ref.key, kMaxKeyBytes);
     const auto* t = catalog.find(ref.type);
     if (!t || t->is_edge) {
       throw invalid("{}: unknown node type '{}'{}", side, ref.type, text::did_you_mean(ref.type, catalog.names(false)));

@@ -16,6 +16,8 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <chrono>
+#include <cstdlib>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -271,11 +273,16 @@ class BulkLoad {
 
     for (std::uint32_t f = 0; f < files_.size() && !error_; ++f) read_file(f);
     nodes_sst_->finish();
+    phase("parse");
     write_keys();
+    phase("keys");
     write_names();
+    phase("names");
     resolve_ends();
+    phase("ends");
     if (error_) fail();
     write_edges();
+    phase("edges and adjacency");
     if (error_) fail();
     write_meta();
 
@@ -290,6 +297,7 @@ class BulkLoad {
     add(Cf::kAdj, "adj.sst", adj_written_);
     add(Cf::kMeta, "meta.sst", true);
     store.ingest(tables);
+    phase("ingest");
     return stats_;
   }
 
@@ -299,6 +307,14 @@ class BulkLoad {
     if (!v) return 1;
     if (v->size() != 8) throw corruption("meta {} is damaged", key);
     return coding::get_u64(v->data());
+  }
+
+  // ENTENTE_BULK_TRACE=1 prints each phase's time to stderr (docs/performance.md).
+  void phase(const char* name) {
+    static const bool trace = std::getenv("ENTENTE_BULK_TRACE") != nullptr;
+    auto now = std::chrono::steady_clock::now();
+    if (trace) fmt::print(stderr, "bulk: {}: {:.3f} s\n", name, std::chrono::duration<double>(now - last_).count());
+    last_ = now;
   }
 
   std::string source(std::uint32_t f) const { return files_[f] == "-" ? "<stdin>" : files_[f].string(); }
@@ -542,6 +558,7 @@ class BulkLoad {
   std::unique_ptr<storage::SstWriter> nodes_sst_;
   bool keys_written_ = false, names_written_ = false, edges_written_ = false, adj_written_ = false;
   std::optional<std::pair<Where, Error>> error_;
+  std::chrono::steady_clock::time_point last_ = std::chrono::steady_clock::now();
 };
 
 }  // namespace

@@ -59,6 +59,8 @@ class Store {
   // A batch of writes read through over a snapshot: reads see the batch's own writes.
   class Batch : public View {
    public:
+    // What the database held when the batch began, without the batch's own writes.
+    virtual std::optional<std::string> get_base(Cf cf, std::string_view key) const = 0;
     virtual void put(Cf cf, std::string_view key, std::string_view value) = 0;
     virtual void del(Cf cf, std::string_view key) = 0;
     // Marks the batch as it is now; rollback_to_savepoint() undoes every write since the
