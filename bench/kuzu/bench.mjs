@@ -36,9 +36,9 @@ function dirBytes(p) {
 }
 
 async function all(conn, q, params) {
-  if (params === undefined) return (await conn.query(q)).getAll();
+  if (params === undefined) return await (await conn.query(q)).getAll();
   const ps = await conn.prepare(q);
-  return (await conn.execute(ps, params)).getAll();
+  return await (await conn.execute(ps, params)).getAll();
 }
 
 async function load() {
@@ -113,19 +113,20 @@ async function queries() {
       const n = name === "shortest_path" ? Math.max(3, Math.floor(samples / 100)) : samples;
       const warm = [], cold = [];
       const ps = await conn.prepare(q);
-      for (let i = 0; i < Math.min(n, 50); ++i) (await conn.execute(ps, params(1000003n * BigInt(i)))).getAll();
+      for (let i = 0; i < Math.min(n, 50); ++i) await (await conn.execute(ps, params(1000003n * BigInt(i)))).getAll();
       for (let i = 0; i < n; ++i) {
         const t = process.hrtime.bigint();
-        (await conn.execute(ps, params(7919n * BigInt(i) + 11n))).getAll();
+        await (await conn.execute(ps, params(7919n * BigInt(i) + 11n))).getAll();
         warm.push(Number(process.hrtime.bigint() - t) / 1e3);
       }
       for (let i = 0; i < (name === "shortest_path" ? Math.min(coldSamples, 3) : coldSamples); ++i) {
+        await conn.close();
         await db.close();
         db = new kuzu.Database(dbPath, 0, true, true);
         conn = new kuzu.Connection(db);
         const p2 = await conn.prepare(q);
         const t = process.hrtime.bigint();
-        (await conn.execute(p2, params(104729n * BigInt(i) + 5n))).getAll();
+        await (await conn.execute(p2, params(104729n * BigInt(i) + 5n))).getAll();
         cold.push(Number(process.hrtime.bigint() - t) / 1e3);
       }
       out[name] = { warm: stats(warm), cold: stats(cold) };
@@ -134,6 +135,7 @@ async function queries() {
     }
   }
   out.blocs = { error: "not run: connected components need Kuzu's algo extension, downloaded at run time" };
+  await conn.close();
   await db.close();
   console.log(JSON.stringify(out));
 }
