@@ -36,6 +36,8 @@ int main(int argc, char** argv) {
   add(add_check);
   add(add_backup);
   add(add_restore);
+  add(add_query);
+  add(add_shell);
 
   try {
     app.parse(argc, argv);
