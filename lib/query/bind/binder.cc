@@ -188,6 +188,9 @@ class Binder {
       case ExprKind::kVar: {
         const Var* v = lookup(e.name);
         if (!v) {
+          for (const auto& [name, why] : gone_) {
+            if (name == e.name) fail(e.pos, fmt::format("variable '{}' is not in scope here: {}", e.name, why));
+          }
           fail(e.pos, fmt::format("unknown variable '{}'{}", e.name, text::did_you_mean(e.name, visible_names())));
         }
         e.slot = v->slot;
@@ -199,11 +202,11 @@ class Binder {
         const Expr& o = *e.args[0];
         std::string var = o.kind == ExprKind::kVar ? o.name : "";
         switch (obj) {
-          case SType::kNode: return property_type(false, o.labels, e.name, e.pos, var);
-          case SType::kEdge: return property_type(true, o.labels, e.name, e.pos, var);
+          case SType::kNode: return property_type(false, o.labels, e.name, e.name_pos, var);
+          case SType::kEdge: return property_type(true, o.labels, e.name, e.name_pos, var);
           case SType::kDate:
             if (e.name == "year" || e.name == "month" || e.name == "day") return SType::kInt;
-            fail(e.pos, fmt::format("a Date has no field '{}' (it has year, month and day)", e.name));
+            fail(e.name_pos, fmt::format("a Date has no field '{}' (it has year, month and day)", e.name));
           case SType::kAny:
           case SType::kMap:
           case SType::kNull: return SType::kAny;
@@ -342,6 +345,7 @@ class Binder {
       fail(e.pos, fmt::format("unknown function '{}'{}", e.name, hint));
     }
     e.name = f->name;
+    if (e.star && e.name != "count") fail(e.pos, fmt::format("'*' is an argument of count(*) only, not of {}()", e.name));
     int n = static_cast<int>(e.args.size());
     if (e.star) n = 1;
     if (n < f->min_args || (f->max_args >= 0 && n > f->max_args)) {
@@ -409,15 +413,25 @@ class Binder {
       // Property maps are matched where the pattern starts: they may use constants,
       // parameters and the variables of earlier clauses only.
       std::vector<Var> saved = scope_;
+      auto gone_before = gone_;
+      for (const auto& v : scope_) {
+        bool earlier = std::any_of(outer.begin(), outer.end(), [&](const Var& o) { return o.slot == v.slot; });
+        if (!earlier) {
+          gone_.emplace_back(v.name, "a property map may use only constants, parameters and the variables of earlier "
+                                     "clauses (compare with it in WHERE instead)");
+        }
+      }
       scope_ = outer;
       SType got;
       try {
         got = expr(*p.value, Agg::kNo, "a property map");
       } catch (...) {
         scope_ = std::move(saved);
+        gone_ = std::move(gone_before);
         throw;
       }
       scope_ = std::move(saved);
+      gone_ = std::move(gone_before);
       if (!comparable(want, got)) {
         fail(p.value->pos, fmt::format("type mismatch: property '{}' is {}, the pattern gives {}{}", p.key, a_type(want),
                                        a_type(got),
@@ -578,6 +592,14 @@ class Binder {
     // ORDER BY sees the projected columns, and also the variables before the projection
     // unless it aggregates or is DISTINCT.
     std::vector<Var> order_scope = (p.aggregating || p.distinct) ? std::vector<Var>{} : scope_;
+    auto gone_before = gone_;
+    if (p.aggregating || p.distinct) {
+      for (const auto& v : scope_) {
+        gone_.emplace_back(v.name, fmt::format("ORDER BY after an aggregating or DISTINCT {} sees only its columns "
+                                               "(return '{}', or sort on a returned column)",
+                                               what, v.name));
+      }
+    }
     order_scope.insert(order_scope.end(), next.begin(), next.end());
     std::swap(scope_, order_scope);
     for (auto& s : p.order) {
@@ -594,6 +616,7 @@ class Binder {
       expr(*s.expr, Agg::kNo, p.aggregating ? "ORDER BY (return the aggregate and sort on its column)" : "ORDER BY");
     }
     std::swap(scope_, order_scope);
+    gone_ = std::move(gone_before);
     aggregates_ = nullptr;
     std::vector<Var> none;
     std::swap(scope_, none);
@@ -603,6 +626,10 @@ class Binder {
       if (!unknown(t) && t != SType::kInt) {
         fail((*e)->pos, fmt::format("type mismatch: {} needs an Integer, got {}", e == &p.skip ? "SKIP" : "LIMIT", a_type(t)));
       }
+    }
+    for (const auto& v : none) {
+      bool kept = std::any_of(next.begin(), next.end(), [&](const Var& n) { return n.name == v.name; });
+      if (!kept) gone_.emplace_back(v.name, fmt::format("WITH passes on only the variables it names (add '{}' to it)", v.name));
     }
     scope_ = std::move(next);
     if (p.where) where(*p.where, "WHERE");
@@ -615,6 +642,8 @@ class Binder {
   std::vector<Var> scope_;
   std::vector<const Expr*>* aggregates_ = nullptr;
   bool implicit_return_ = false;
+  // Variables out of scope, and why: for messages.
+  std::vector<std::pair<std::string, std::string>> gone_;
 };
 
 }  // namespace

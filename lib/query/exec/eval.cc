@@ -411,10 +411,10 @@ Value property(const Expr& e, const Value& obj, Context& ctx) {
     case T::kDate: {
       const Date& d = obj.as_date();
       int x = e.name == "year" ? d.year() : e.name == "month" ? d.month() : e.name == "day" ? d.day() : -1;
-      if (x < 0) type_error(e.pos, fmt::format("a Date has no field '{}' (it has year, month and day)", e.name));
+      if (x < 0) type_error(e.name_pos, fmt::format("a Date has no field '{}' (it has year, month and day)", e.name));
       return x == 0 ? Value() : Value(x);
     }
-    default: type_error(e.pos, fmt::format("cannot read property '{}' of {}", e.name, a_type(obj)));
+    default: type_error(e.name_pos, fmt::format("cannot read property '{}' of {}", e.name, a_type(obj)));
   }
 }
 
@@ -443,6 +443,7 @@ Value eval(const Expr& e, const Row& row, Context& ctx) {
         if (idx.type() != T::kString) type_error(e.args[1]->pos, fmt::format("a key must be a String, got {}", a_type(idx)));
         Expr prop;
         prop.pos = e.pos;
+        prop.name_pos = e.args[1]->pos;
         prop.name = idx.as_string();
         return property(prop, obj, ctx);
       }

@@ -39,6 +39,7 @@ struct Expr {
   std::string text;               // the source text of the expression (column names, EXPLAIN)
   Value value;                    // kLiteral; kParam once bound
   std::string name;               // kVar, kParam, kProp (the property), kFunc (as written)
+  Pos name_pos;                   // kProp: where the property's name is
   BinOp op = BinOp::kAnd;         // kBinary
   bool negated = false;           // kIsNull: IS NOT NULL
   bool distinct = false;          // kFunc: count(DISTINCT x)

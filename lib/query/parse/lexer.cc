@@ -21,13 +21,16 @@ class Lexer {
       t.pos = pos_;
       t.begin = i_;
       if (i_ >= s_.size()) {
+        // The end is reported where the last token ends, not after trailing space.
         t.kind = Tok::kEnd;
+        if (!out.empty()) t.pos = last_end_;
         t.end = i_;
         out.push_back(std::move(t));
         return out;
       }
       scan(t);
       t.end = i_;
+      last_end_ = pos_;
       out.push_back(std::move(t));
     }
   }
@@ -253,6 +256,7 @@ class Lexer {
   std::string_view s_;
   std::size_t i_ = 0;
   Pos pos_;
+  Pos last_end_;
 };
 
 }  // namespace

@@ -699,11 +699,11 @@ class Parser {
     auto e = atom();
     for (;;) {
       if (at(Tok::kDot)) {
-        Pos p = cur().pos;
         next();
         auto prop = std::make_unique<Expr>();
         prop->kind = ExprKind::kProp;
-        prop->pos = p;
+        prop->pos = e->pos;
+        prop->name_pos = cur().pos;
         prop->name = symbolic("a property name after '.'");
         prop->args.push_back(std::move(e));
         finish(*prop, begin);
@@ -851,7 +851,6 @@ class Parser {
     if (at(Tok::kStar)) {
       next();
       e->star = true;
-      if (upper(e->name) != "COUNT") fail(e->pos, fmt::format("'*' is an argument of count(*) only, not of {}()", e->name));
     } else {
       if (is_kw("DISTINCT")) {
         next();
