@@ -37,7 +37,7 @@ crash-test: build
 # each runs FUZZ_SECONDS on its seed corpus; fuzz-smoke runs each for 10 s.
 FUZZ_BUILD ?= build-fuzz
 FUZZ_SECONDS ?= 60
-FUZZ_TARGETS ?= fuzz_jsonl fuzz_date fuzz_record fuzz_props
+FUZZ_TARGETS ?= fuzz_jsonl fuzz_date fuzz_record fuzz_props fuzz_query
 .PHONY: fuzz fuzz-smoke fuzz-build
 fuzz-build:
 	@scripts/install-deps clang libclang-rt-14-dev

@@ -1,5 +1,7 @@
 // Runs every declarative query case in tests/query/cases/ (format: tests/query/README.md),
 // one DYNAMIC_SECTION per file; adding a case is adding a file.
+// Listeners (CloseLoaded, below) need the external interfaces.
+#define CATCH_CONFIG_EXTERNAL_INTERFACES
 #include <catch2/catch.hpp>
 
 #include <algorithm>
@@ -166,8 +168,19 @@ std::vector<std::filesystem::path> case_files() {
 }
 
 // Loaded databases, one per dataset, shared by the cases (and the runs of the test case).
-const Reader& database_for(const QueryCase& c) {
+// Closed when the test run ends (not at static destruction, after RocksDB's own statics).
+std::map<std::string, std::unique_ptr<Loaded>>& loaded_cache() {
   static std::map<std::string, std::unique_ptr<Loaded>> cache;
+  return cache;
+}
+
+struct CloseLoaded : Catch::TestEventListenerBase {
+  using TestEventListenerBase::TestEventListenerBase;
+  void testRunEnded(const Catch::TestRunStats&) override { loaded_cache().clear(); }
+};
+
+const Reader& database_for(const QueryCase& c) {
+  auto& cache = loaded_cache();
   std::string text;
   if (c.data == "bundled") {
     text = read_file(std::filesystem::path(ENTENTE_DATA_DIR) / "putin-visits-2024.jsonl");
@@ -184,6 +197,8 @@ const Reader& database_for(const QueryCase& c) {
 }
 
 }  // namespace
+
+CATCH_REGISTER_LISTENER(CloseLoaded)
 
 TEST_CASE("query cases: each case file gives its expected rows or error", "[query]") {
   auto files = case_files();

@@ -14,10 +14,10 @@ using ast::ExprKind;
 using T = Value::Type;
 
 void Context::step() {
-  if (++steps > kMaxSteps) {
-    throw invalid("the query looked at more than {} relationships and was stopped: narrow its patterns (labels, "
-                  "keys, relationship types) or lower the upper bound of variable-length relationships",
-                  kMaxSteps);
+  if (++steps > max_steps) {
+    throw invalid("the query looked at more than {} relationships or rows and was stopped: narrow its patterns "
+                  "(labels, keys, relationship types) or lower the upper bound of variable-length relationships",
+                  max_steps);
   }
 }
 

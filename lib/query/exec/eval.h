@@ -14,8 +14,9 @@ namespace entente::ql::exec {
 
 using Row = std::vector<Value>;
 
-// The limit on relationships looked at by one query (expansions, paths): a query that would
-// walk more (a long variable-length pattern on a dense graph) stops with an error.
+// The limit on relationships looked at by one query (expansions, paths), and rows made by
+// UNWIND and CALL: a query that would walk more (a long variable-length pattern on a dense
+// graph) stops with an error.
 inline constexpr std::uint64_t kMaxSteps = 20'000'000;
 
 struct Context {
@@ -24,6 +25,7 @@ struct Context {
   std::optional<Date> at;                     // AT DATE
   const std::vector<Value>* aggregates = nullptr;  // the current group's aggregate results
   std::uint64_t steps = 0;
+  std::uint64_t max_steps = kMaxSteps;
 
   // Counts one relationship looked at; throws past kMaxSteps.
   void step();

@@ -389,6 +389,7 @@ class CallStage : public Stage {
     std::vector<Value> args;
     for (const auto& a : call_.args) args.push_back(eval(*a, row, ctx_));
     for (auto& result : run_procedure(call_, args, ctx_)) {
+      ctx_.step();
       for (const auto& y : call_.yields) {
         row[static_cast<std::size_t>(y.slot)] = std::move(result[static_cast<std::size_t>(y.column)]);
       }
@@ -414,6 +415,7 @@ class UnwindStage : public Stage {
       return next->push(row);
     }
     for (const auto& e : v.as_list()) {
+      ctx_.step();
       row[slot] = e;
       if (!next->push(row)) return false;
     }
@@ -661,8 +663,9 @@ std::vector<std::unique_ptr<Stage>> build(const std::vector<Op>& ops, const Quer
 }  // namespace
 
 void run(const Reader& reader, const Schema& schema, const Query& q, const plan::Plan& plan,
-         const std::function<bool(const std::vector<Value>& row)>& on_row) {
+         const std::function<bool(const std::vector<Value>& row)>& on_row, std::uint64_t max_steps) {
   Context ctx{reader, schema, std::nullopt};
+  ctx.max_steps = max_steps;
   if (q.at_date) {
     Row none;
     Value at = eval(*q.at_date, none, ctx);
