@@ -855,6 +855,7 @@ class Parser {
       if (is_kw("DISTINCT")) {
         next();
         e->distinct = true;
+        if (at(Tok::kRParen)) fail(cur(), fmt::format("expected an expression after DISTINCT in {}()", e->name));
       }
       if (!at(Tok::kRParen)) {
         e->args.push_back(expression());
