@@ -179,9 +179,9 @@ bool Value::operator==(const Value& o) const {
       const Map& a = as_map();
       const Map& b = o.as_map();
       if (a.size() != b.size()) return false;
-      for (const auto& [k, v] : a) {
-        auto it = std::find_if(b.begin(), b.end(), [&](const auto& kv) { return kv.first == k; });
-        if (it == b.end() || !(it->second == v)) return false;
+      for (const auto& entry : a) {
+        auto it = std::find_if(b.begin(), b.end(), [&](const auto& kv) { return kv.first == entry.first; });
+        if (it == b.end() || !(it->second == entry.second)) return false;
       }
       return true;
     }
