@@ -2,7 +2,10 @@
 // may span lines and end with ';'. Commands start with ':' (:help, :schema, :quit, ...).
 // An error is reported and the session goes on; the exit status is 1 when a statement
 // failed, else 0. History: in memory (:history) and appended to ~/.entente_history
-// ($ENTENTE_HISTORY names another file; empty: none).
+// ($ENTENTE_HISTORY names another file; empty: none). On a terminal, lines are read with
+// libedit: arrow keys recall earlier statements (this session's and the history file's),
+// and the usual Emacs keys edit the line.
+#include <editline/readline.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -104,6 +107,10 @@ Runner add_shell(CLI::App& app) {
         if (!line.empty()) history.push_back(line);
       }
     }
+    if (tty) {
+      stifle_history(1000);
+      for (const auto& h : history) add_history(h.c_str());
+    }
     bool failed = false;
     auto report = [&](const std::string& message) {
       fmt::print(stderr, "error: {}\n", message);
@@ -114,6 +121,7 @@ Runner add_shell(CLI::App& app) {
       std::string one_line;
       for (char c : trim(text)) one_line += c == '\n' || c == '\r' ? ' ' : c;
       history.push_back(one_line);
+      if (tty) add_history(one_line.c_str());
       if (!hist_file.empty()) {
         std::ofstream out(hist_file, std::ios::app);
         out << one_line << '\n';
@@ -168,13 +176,18 @@ Runner add_shell(CLI::App& app) {
 
     if (tty) fmt::print("entente shell on {}: statements end with ';', :help for help, :quit to leave\n", args->common.db);
     std::string buffer;
+    // One line: with line editing on a terminal, else from standard input as it comes.
+    auto read_line = [&](std::string& line) -> bool {
+      if (!tty) return static_cast<bool>(std::getline(std::cin, line));
+      char* got = readline(buffer.empty() ? "entente> " : "      -> ");
+      if (got == nullptr) return false;
+      line = got;
+      std::free(got);
+      return true;
+    };
     for (;;) {
-      if (tty) {
-        fmt::print("{}", buffer.empty() ? "entente> " : "      -> ");
-        std::fflush(stdout);
-      }
       std::string line;
-      if (!std::getline(std::cin, line)) break;
+      if (!read_line(line)) break;
       if (buffer.empty()) {
         std::string t = trim(line);
         if (t.empty()) continue;

@@ -2,7 +2,11 @@
 // as JSON, and hostile input (deep nesting, long patterns).
 #include <catch2/catch.hpp>
 
+#include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <string>
+#include <vector>
 
 #include "test_util.h"
 
@@ -120,4 +124,58 @@ TEST_CASE("query api: parameters of every JSON type", "[query]") {
   REQUIRE(r.rows.size() == 1);
   CHECK(r.rows[0][0].as_string() == "CHN");
   CHECK_THAT(error_of(*db.snap, "RETURN $missing", p), Catch::Contains("missing parameter $missing"));
+}
+
+namespace {
+
+// The statements of docs/query.md's ```cypher blocks: separated by blank lines, comment
+// lines dropped.
+std::vector<std::string> documented_queries() {
+  std::ifstream in(std::filesystem::path(ENTENTE_DATA_DIR) / ".." / "docs" / "query.md");
+  REQUIRE(in);
+  std::vector<std::string> out;
+  std::string line, current;
+  bool in_block = false;
+  auto flush = [&] {
+    if (current.find_first_not_of(" \n") != std::string::npos) out.push_back(current);
+    current.clear();
+  };
+  while (std::getline(in, line)) {
+    if (line.rfind("```", 0) == 0) {
+      flush();
+      in_block = line == "```cypher";
+      continue;
+    }
+    if (!in_block) continue;
+    if (line.find_first_not_of(' ') == std::string::npos) {
+      flush();
+    } else if (line.rfind("//", 0) != 0) {
+      current += line + "\n";
+    }
+  }
+  return out;
+}
+
+std::string bundled_data() {
+  std::string all;
+  for (const auto& e : std::filesystem::directory_iterator(ENTENTE_DATA_DIR)) {
+    if (e.path().extension() != ".jsonl") continue;
+    std::ifstream f(e.path());
+    all += std::string(std::istreambuf_iterator<char>(f), {});
+  }
+  return all;
+}
+
+}  // namespace
+
+TEST_CASE("query docs: every query shown in docs/query.md runs on the bundled data and returns rows", "[query]") {
+  auto queries = documented_queries();
+  REQUIRE(queries.size() >= 8);
+  Loaded db(bundled_data());
+  for (const auto& q : queries) {
+    INFO(q);
+    QueryResult result;
+    REQUIRE_NOTHROW(result = query(*db.snap, q));
+    CHECK_FALSE(result.rows.empty());
+  }
 }
