@@ -63,7 +63,7 @@ crash-test: build
 SAN_BUILD ?= build-san
 FUZZ_BUILD = $(SAN_BUILD)
 FUZZ_SECONDS ?= 60
-FUZZ_TARGETS ?= fuzz_jsonl fuzz_date fuzz_record fuzz_props fuzz_table fuzz_xml
+FUZZ_TARGETS ?= fuzz_jsonl fuzz_date fuzz_record fuzz_props fuzz_table fuzz_xml fuzz_query
 .PHONY: fuzz fuzz-smoke fuzz-build san-configure test-asan-gcc
 san-configure:
 	@scripts/install-deps clang libclang-rt-14-dev

@@ -222,14 +222,13 @@ def print_table(results):
     row("Kuzu COPY, records/s", lambda r: fmt_rate(get(r, "kuzu", "records_per_s")))
     row("  Kuzu peak RSS", lambda r: fmt_bytes(get(r, "kuzu", "peak_rss_bytes")))
     row("  Kuzu DB size", lambda r: fmt_bytes(get(r, "kuzu", "db_bytes")))
-    for q in ["lookup_key", "lookup_name", "neighbors_at", "allies", "hop2", "hop3", "shortest_path", "blocs"]:
+    for q in ["lookup_key", "lookup_name", "neighbors_at", "allies", "hop2", "query_2hop", "hop3", "shortest_path", "blocs"]:
         row(f"{q} warm median / p99", lambda r, q=q: f"{fmt_us(get(r, 'queries', q, 'warm', 'median_us'))} / {fmt_us(get(r, 'queries', q, 'warm', 'p99_us'))}")
         row(f"  cold median", lambda r, q=q: fmt_us(get(r, "queries", q, "cold", "median_us")))
         row(f"  Kuzu warm median (ratio)", lambda r, q=q: "-" if get(r, "kuzu", "queries", q, "warm", "median_us") is None else
             f"{fmt_us(get(r, 'kuzu', 'queries', q, 'warm', 'median_us'))} ({get(r, 'kuzu', 'queries', q, 'warm', 'median_us') / get(r, 'queries', q, 'warm', 'median_us'):.1f}x)")
     row("projection build, edges/s", lambda r: fmt_rate(get(r, "queries", "projection", "edges_per_s")))
     row("BFS projection / plain CSR", lambda r: "-" if get(r, "queries", "bfs") is None else f"{r['queries']['bfs']['ratio']:.2f}")
-    row("query language 2-hop", lambda r: "hook (not on this branch)" if get(r, "queries", "query_2hop") is None else fmt_us(get(r, "queries", "query_2hop", "warm", "median_us")))
     widths = [max(len(str(x[i])) for x in rows) for i in range(len(rows[0]))]
     for x in rows:
         print("  ".join(str(c).ljust(w) for c, w in zip(x, widths)))

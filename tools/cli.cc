@@ -1,6 +1,7 @@
 #include "cli.h"
 
 #include <algorithm>
+#include <cctype>
 
 #include <fmt/format.h>
 
@@ -228,6 +229,132 @@ std::string numeral_ordinal(int n) {
                        : units == 3               ? "rd"
                                                   : "th";
   return fmt::format("{}{}", n, suffix);
+}
+
+}  // namespace entente::cli
+
+namespace entente::cli {
+
+namespace {
+
+std::size_t display_width(const std::string& s) {
+  std::size_t n = 0;
+  for (char c : s) n += (static_cast<unsigned char>(c) & 0xc0) != 0x80 ? 1 : 0;
+  return n;
+}
+
+std::string csv_field(const std::string& s) {
+  if (s.find_first_of(",\"\n\r") == std::string::npos) return s;
+  std::string out = "\"";
+  for (char c : s) {
+    if (c == '"') out += '"';
+    out += c;
+  }
+  return out + "\"";
+}
+
+// A cell of a table: one line (line breaks shown as "\n").
+std::string cell_text(const Value& v) {
+  std::string s = v.str();
+  std::string out;
+  for (char c : s) {
+    if (c == '\n') {
+      out += "\\n";
+    } else if (c == '\r' || c == '\t') {
+      out += ' ';
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+OutputFormat parse_format(const std::string& text) {
+  if (text == "table") return OutputFormat::kTable;
+  if (text == "json") return OutputFormat::kJson;
+  if (text == "csv") return OutputFormat::kCsv;
+  throw CLI::ValidationError("--format", "'" + text + "' is not one of table, json, csv");
+}
+
+void print_result(const QueryResult& r, OutputFormat format, std::FILE* out) {
+  if (format == OutputFormat::kJson) {
+    auto j = nlohmann::ordered_json::array();
+    for (const auto& row : r.rows) {
+      auto o = nlohmann::ordered_json::object();
+      for (std::size_t i = 0; i < r.columns.size() && i < row.size(); ++i) o[r.columns[i]] = row[i].to_json();
+      j.push_back(std::move(o));
+    }
+    fmt::print(out, "{}\n", j.dump(2));
+    return;
+  }
+  if (format == OutputFormat::kCsv) {
+    std::vector<std::string> cells;
+    for (const auto& c : r.columns) cells.push_back(csv_field(c));
+    fmt::print(out, "{}\n", fmt::join(cells, ","));
+    for (const auto& row : r.rows) {
+      cells.clear();
+      for (const auto& v : row) cells.push_back(v.is_null() ? "" : csv_field(v.str()));
+      fmt::print(out, "{}\n", fmt::join(cells, ","));
+    }
+    return;
+  }
+  std::vector<std::vector<std::string>> text;
+  std::vector<std::size_t> width;
+  for (const auto& c : r.columns) width.push_back(display_width(c));
+  for (const auto& row : r.rows) {
+    std::vector<std::string> cells;
+    for (std::size_t i = 0; i < row.size(); ++i) {
+      cells.push_back(cell_text(row[i]));
+      if (i < width.size()) width[i] = std::max(width[i], display_width(cells.back()));
+    }
+    text.push_back(std::move(cells));
+  }
+  auto line = [&](const std::vector<std::string>& cells) {
+    std::string s;
+    for (std::size_t i = 0; i < cells.size() && i < width.size(); ++i) {
+      if (i) s += " | ";
+      s += cells[i];
+      if (i + 1 < cells.size()) s += std::string(width[i] - display_width(cells[i]), ' ');
+    }
+    fmt::print(out, "{}\n", s);
+  };
+  line(r.columns);
+  std::string rule;
+  for (std::size_t i = 0; i < width.size(); ++i) rule += (i ? "-+-" : "") + std::string(width[i], '-');
+  fmt::print(out, "{}\n", rule);
+  for (const auto& cells : text) line(cells);
+  fmt::print(out, "({} row{})\n", r.rows.size(), plural(r.rows.size()));
+}
+
+std::pair<std::string, Value> parse_param(const std::string& text) {
+  auto eq = text.find('=');
+  if (eq == std::string::npos || eq == 0) {
+    throw CLI::ValidationError("--param", "'" + text + "' is not name=value (e.g. --param code=PRK)");
+  }
+  std::string name = text.substr(0, eq);
+  for (char c : name) {
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '_') {
+      throw CLI::ValidationError("--param", "'" + name + "' is not a parameter name (letters, digits and _)");
+    }
+  }
+  std::string value = text.substr(eq + 1);
+  // JSON when it is JSON (numbers, true, null, "quoted", [lists], {maps}); else the text.
+  auto j = nlohmann::ordered_json::parse(value, nullptr, false);
+  if (j.is_discarded()) return {name, Value(value)};
+  return {name, Value::from_json(j)};
+}
+
+bool is_explain(std::string_view text) {
+  std::size_t i = 0;
+  while (i < text.size() && std::isspace(static_cast<unsigned char>(text[i]))) ++i;
+  std::string word;
+  while (i < text.size() && std::isalpha(static_cast<unsigned char>(text[i]))) {
+    word += static_cast<char>(std::toupper(static_cast<unsigned char>(text[i])));
+    ++i;
+  }
+  return word == "EXPLAIN";
 }
 
 }  // namespace entente::cli

@@ -2,6 +2,8 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdio>
+#include <utility>
 #include <memory>
 #include <optional>
 #include <string>
@@ -100,6 +102,20 @@ std::string numeral_ordinal(int n);
 // "s" unless n == 1.
 inline const char* plural(std::size_t n) { return n == 1 ? "" : "s"; }
 
+// ---- shared by query and shell
+
+enum class OutputFormat { kTable, kJson, kCsv };
+// "table", "json" or "csv"; throws CLI::ValidationError otherwise.
+OutputFormat parse_format(const std::string& text);
+// A query's result: a table with a "(N rows)" line, a JSON array of objects (one per row,
+// keyed by column) or CSV with a header line (null as an empty field).
+void print_result(const QueryResult& r, OutputFormat format, std::FILE* out = stdout);
+// "name=value": the value as JSON when it parses as JSON (3, true, "x", [1,2]), else as
+// text (PRK, 2024-12-31). Throws CLI::ValidationError for a missing '=' or a bad name.
+std::pair<std::string, Value> parse_param(const std::string& text);
+// True when the statement starts with EXPLAIN (its result is the plan, printed as lines).
+bool is_explain(std::string_view text);
+
 // A subcommand registers its options on `app` and returns the function that runs it.
 using Runner = std::function<int()>;
 Runner add_import(CLI::App& app);
@@ -122,5 +138,7 @@ Runner add_backup(CLI::App& app);
 Runner add_restore(CLI::App& app);
 Runner add_export(CLI::App& app);
 Runner add_render(CLI::App& app);
+Runner add_query(CLI::App& app);
+Runner add_shell(CLI::App& app);
 
 }  // namespace entente::cli

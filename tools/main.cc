@@ -38,6 +38,8 @@ int main(int argc, char** argv) {
   add(add_restore);
   add(add_export);
   add(add_render);
+  add(add_query);
+  add(add_shell);
 
   try {
     app.parse(argc, argv);

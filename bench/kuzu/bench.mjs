@@ -101,6 +101,8 @@ async function queries() {
               RETURN DISTINCT o.key, t.key`, (s) => ({ k: st(s) })],
     hop2: [`MATCH (p:Person {key: $k})<-[:VISITOR]-(v:Visit)-[:HOST]->(s:State) RETURN count(DISTINCT s) AS n`,
            (s) => ({ k: "p" + (s % BigInt(persons)) })],
+    query_2hop: [`MATCH (p:Person {key: $k})<-[:VISITOR]-(v:Visit)-[:HOST]->(s:State) RETURN DISTINCT s.key`,
+                 (s) => ({ k: "p" + (s % BigInt(persons)) })],
     hop3: [`MATCH (s:State {key: $k})-[a:PARTY_TO_Treaty]->(t:Treaty)<-[b:PARTY_TO_Treaty]-(o:State)-[c:PARTY_TO_Treaty]->(t2:Treaty)
             WHERE o.key <> s.key AND ${live("a")} AND ${live("b")} AND ${live("c")} AND ${live("t")} AND ${live("t2")}
             RETURN count(DISTINCT t2) AS n`, (s) => ({ k: st(s) })],

@@ -14,6 +14,7 @@
 #include "entente/interchange.h"
 #include "entente/projection.h"
 #include "entente/queries.h"
+#include "entente/query.h"
 #include "entente/record.h"
 #include "entente/schema.h"
 #include "entente/version.h"

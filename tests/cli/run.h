@@ -16,10 +16,12 @@ struct Run {
   std::string err;
 };
 
-// `args` is appended to the command line as it is (quote it for the shell).
-inline Run entente_cmd(const TempDir& dir, const std::string& args, const std::string& stdin_file = "") {
+// `args` is appended to the command line as it is (quote it for the shell); `env`, if
+// given, is put before the command ("NAME='value'").
+inline Run entente_cmd(const TempDir& dir, const std::string& args, const std::string& stdin_file = "",
+                       const std::string& env = "") {
   auto out = dir / "stdout.txt", err = dir / "stderr.txt";
-  std::string cmd = std::string("'") + ENTENTE_BIN + "' " + args + " >'" + out.string() + "' 2>'" + err.string() + "'";
+  std::string cmd = (env.empty() ? "" : env + " ") + std::string("'") + ENTENTE_BIN + "' " + args + " >'" + out.string() + "' 2>'" + err.string() + "'";
   if (!stdin_file.empty()) cmd += " <'" + stdin_file + "'";
   int raw = std::system(cmd.c_str());
   Run r;

@@ -563,7 +563,7 @@ TEST_CASE("csv: nodes and edges files, typed property columns, lists, JSON cells
   CHECK(a->props["field"] == "economy");
   CHECK(a->sources[0].locator == "p. 2");
   auto t = snap->node(NodeRef{"Treaty", "prk-sun-1961"});
-  CHECK(t->props["obligations"] == nlohmann::json::parse(R"(["defense","consultation"])"));
+  CHECK(t->props["obligations"] == nlohmann::ordered_json::parse(R"(["defense","consultation"])"));
   CHECK(t->valid->str() == "[1961-09-10, 1996-09-10)");
 
   auto office = out_of(*snap, "Person:kim-il-sung", "HOLDS_OFFICE");

@@ -1,0 +1,164 @@
+#include "query/bind/signatures.h"
+
+#include <cctype>
+
+namespace entente::ql {
+
+using ast::SType;
+
+namespace {
+
+bool iequals(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    if (std::tolower(static_cast<unsigned char>(a[i])) != std::tolower(static_cast<unsigned char>(b[i]))) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+const std::vector<FunctionSig>& functions() {
+  static const std::vector<FunctionSig> table{
+      // aggregates
+      {"count", 1, 1, SType::kInt, true, "count(*): rows; count(x): non-null values"},
+      {"collect", 1, 1, SType::kList, true, "the non-null values, as a list"},
+      {"min", 1, 1, SType::kAny, true, "the least non-null value"},
+      {"max", 1, 1, SType::kAny, true, "the greatest non-null value"},
+      {"sum", 1, 1, SType::kAny, true, "the sum of the non-null numbers (0 when none)"},
+      {"avg", 1, 1, SType::kFloat, true, "the mean of the non-null numbers (null when none)"},
+      // time
+      {"date", 1, 1, SType::kDate, false, "date('2024-06-19'), date('2024-06'), date('1961'): a date"},
+      {"valid_from", 1, 1, SType::kDate, false, "the first day of a node's or relationship's validity (null: none)"},
+      {"valid_to", 1, 1, SType::kDate, false, "the end (exclusive) of a node's or relationship's validity (null: open)"},
+      {"valid_at", 2, 2, SType::kBool, false, "valid_at(x, d): whether x holds on date d"},
+      // graph
+      {"id", 1, 1, SType::kInt, false, "the internal id of a node or relationship"},
+      {"type", 1, 1, SType::kString, false, "the type of a relationship (or node)"},
+      {"labels", 1, 1, SType::kList, false, "a node's type, as a one-element list"},
+      {"length", 1, 1, SType::kInt, false, "the relationships in a path; the elements of a list; the characters of a string"},
+      {"nodes", 1, 1, SType::kList, false, "the nodes of a path"},
+      {"relationships", 1, 1, SType::kList, false, "the relationships of a path"},
+      {"startNode", 1, 1, SType::kNode, false, "the from node of a relationship"},
+      {"endNode", 1, 1, SType::kNode, false, "the to node of a relationship"},
+      {"properties", 1, 1, SType::kMap, false, "the properties of a node or relationship, as a map"},
+      {"keys", 1, 1, SType::kList, false, "the property names of a node, relationship or map"},
+      // values
+      {"size", 1, 1, SType::kInt, false, "the elements of a list; the characters of a string"},
+      {"coalesce", 1, -1, SType::kAny, false, "the first argument that is not null"},
+      {"head", 1, 1, SType::kAny, false, "the first element of a list"},
+      {"last", 1, 1, SType::kAny, false, "the last element of a list"},
+      {"toLower", 1, 1, SType::kString, false, "a string in lower case"},
+      {"toUpper", 1, 1, SType::kString, false, "a string in upper case"},
+      {"trim", 1, 1, SType::kString, false, "a string without surrounding spaces"},
+      {"toString", 1, 1, SType::kString, false, "a value as a string"},
+      {"toInteger", 1, 1, SType::kInt, false, "a number or numeric string as an integer (null when not one)"},
+      {"toFloat", 1, 1, SType::kFloat, false, "a number or numeric string as a float (null when not one)"},
+      {"abs", 1, 1, SType::kAny, false, "the absolute value of a number"},
+      {"round", 1, 1, SType::kFloat, false, "a number rounded to the nearest integer"},
+      {"substring", 2, 3, SType::kString, false, "substring(s, start[, length]), in characters from 0"},
+      {"replace", 3, 3, SType::kString, false, "replace(s, search, replacement)"},
+      {"split", 2, 2, SType::kList, false, "split(s, delimiter)"},
+      {"range", 2, 3, SType::kList, false, "range(from, to[, step]): integers, both ends included"},
+  };
+  return table;
+}
+
+const FunctionSig* find_function(std::string_view name) {
+  for (const auto& f : functions()) {
+    if (iequals(f.name, name)) return &f;
+  }
+  return nullptr;
+}
+
+const std::vector<ProcedureSig>& procedures() {
+  static const std::vector<ProcedureSig> table{
+      {"allies",
+       {"state", "at", "obligations", "hops", "include_signed"},
+       1,
+       {{"ally", SType::kNode, "the allied state"},
+        {"treaty", SType::kNode, "the treaty of the link (for hops > 1: the last link)"},
+        {"status", SType::kString, "'in force' or 'signed, not in force'"},
+        {"hops", SType::kInt, "treaty hops from the state"},
+        {"obligations", SType::kList, "the obligations asked for that the link carries"},
+        {"articles", SType::kList, "the numbers of the treaty's articles creating them"},
+        {"via", SType::kNode, "the state the link starts from"}},
+       "allies(state, at [, obligations = ['defense'] [, hops = 1 [, include_signed = false]]]): a state's treaty "
+       "allies on a date (at: null takes the AT DATE), one row per linking treaty"},
+      {"visits",
+       {"visitor", "host", "from", "to", "met"},
+       0,
+       {{"visit", SType::kNode, "the Visit"},
+        {"visitor", SType::kNode, "the Person who made it"},
+        {"host", SType::kNode, "the host State"},
+        {"start", SType::kDate, "its first day"},
+        {"end", SType::kDate, "its last day (inclusive), or null"},
+        {"office", SType::kString, "the visitor's office on the trip"},
+        {"number", SType::kInt, "the visitor's nth visit to that host"},
+        {"number_in_office", SType::kInt, "nth in that office (0: unknown)"},
+        {"previous", SType::kDate, "the start of the visitor's previous visit to that host"},
+        {"gap_days", SType::kInt, "days since the previous visit"},
+        {"gap", SType::kString, "the gap in words ('7 years')"},
+        {"met", SType::kList, "the persons met"},
+        {"produced", SType::kList, "the treaties and agreements signed"}},
+       "visits([visitor [, host [, from [, to [, met]]]]]): visits in time order, each numbered among the visitor's "
+       "visits to that host (null: any)"},
+      {"shortest_path",
+       {"from", "to", "via", "at"},
+       2,
+       {{"path", SType::kPath, "a shortest path (fewest relationships), either direction"},
+        {"length", SType::kInt, "its relationships"}},
+       "shortest_path(from, to [, via = all types [, at]]): a shortest connection, every node and relationship valid "
+       "on the date (at: null takes the AT DATE); no row when there is none"},
+      {"path", {"from", "to", "via", "at"}, 2, {{"path", SType::kPath, "as shortest_path"}, {"length", SType::kInt, "its relationships"}},
+       "path(...): the same as shortest_path(...)"},
+      {"officeholders",
+       {"of", "at", "office"},
+       1,
+       {{"person", SType::kNode, "the office holder"},
+        {"office", SType::kString, "the office"},
+        {"of", SType::kNode, "the State or Organization"},
+        {"from", SType::kDate, "the start of the term"},
+        {"to", SType::kDate, "its end (exclusive), or null"}},
+       "officeholders(of, at [, office]): who held which office of a state or organization on a date"},
+      {"treaties",
+       {"state", "other", "at"},
+       1,
+       {{"treaty", SType::kNode, "the treaty"},
+        {"status", SType::kString, "'not yet signed', 'signed', 'in force' or 'terminated' on the date"},
+        {"parties", SType::kList, "its parties"},
+        {"replaces", SType::kList, "the treaties it replaced, nearest first"},
+        {"replaced_by", SType::kList, "the treaties that replaced it, nearest first"}},
+       "treaties(state [, other [, at]]): the treaties of a state (or two), by signature date"},
+      {"blocs",
+       {"at", "obligations"},
+       0,
+       {{"bloc", SType::kInt, "the bloc's number, largest first, from 1"},
+        {"states", SType::kList, "its states"},
+        {"treaties", SType::kList, "the treaties holding it together"}},
+       "blocs([at [, obligations]]): the connected components of the alliance network on a date"},
+      {"procedures",
+       {},
+       0,
+       {{"name", SType::kString, "the procedure's name"}, {"signature", SType::kString, "its arguments and what it does"},
+        {"yields", SType::kList, "the columns it yields"}},
+       "procedures(): the procedures"},
+      {"functions",
+       {},
+       0,
+       {{"name", SType::kString, "the function's name"}, {"aggregate", SType::kBool, "whether it aggregates rows"},
+        {"description", SType::kString, "what it gives"}},
+       "functions(): the functions"},
+  };
+  return table;
+}
+
+int find_procedure(std::string_view name) {
+  const auto& t = procedures();
+  for (std::size_t i = 0; i < t.size(); ++i) {
+    if (iequals(t[i].name, name)) return static_cast<int>(i);
+  }
+  return -1;
+}
+
+}  // namespace entente::ql

@@ -1,0 +1,496 @@
+#include "query/exec/eval.h"
+
+#include <cmath>
+
+#include <fmt/format.h>
+
+#include "common/error.h"
+
+namespace entente::ql::exec {
+
+using ast::BinOp;
+using ast::Expr;
+using ast::ExprKind;
+using T = Value::Type;
+
+void Context::step() {
+  if (++steps > max_steps) {
+    throw invalid("the query looked at more than {} relationships or rows and was stopped: narrow its patterns "
+                  "(labels, keys, relationship types) or lower the upper bound of variable-length relationships",
+                  max_steps);
+  }
+}
+
+void type_error(Pos pos, const std::string& why) { throw invalid("line {}:{}: type mismatch: {}", pos.line, pos.col, why); }
+
+namespace {
+
+std::string a_type(const Value& v) {
+  std::string n = Value::type_name(v.type());
+  bool vowel = n[0] == 'A' || n[0] == 'I' || n[0] == 'O' || n[0] == 'E' || n[0] == 'U';
+  return (vowel ? "an " : "a ") + n;
+}
+
+int type_rank(T t) {
+  // Cypher's order of types, ascending: maps, nodes, relationships, lists, paths, strings,
+  // booleans, numbers; then dates; null last.
+  switch (t) {
+    case T::kMap: return 0;
+    case T::kNode: return 1;
+    case T::kEdge: return 2;
+    case T::kList: return 3;
+    case T::kPath: return 4;
+    case T::kString: return 5;
+    case T::kBool: return 6;
+    case T::kInt:
+    case T::kFloat: return 7;
+    case T::kDate: return 8;
+    case T::kNull: return 9;
+  }
+  return 10;
+}
+
+template <typename X>
+int cmp3(const X& a, const X& b) {
+  return a < b ? -1 : b < a ? 1 : 0;
+}
+
+int num_cmp(const Value& a, const Value& b) {
+  if (a.type() == T::kInt && b.type() == T::kInt) return cmp3(a.as_int(), b.as_int());
+  double x = a.as_number(), y = b.as_number();
+  if (std::isnan(x) || std::isnan(y)) return std::isnan(x) ? (std::isnan(y) ? 0 : 1) : -1;
+  return cmp3(x, y);
+}
+
+}  // namespace
+
+int order(const Value& a, const Value& b) {
+  int ra = type_rank(a.type()), rb = type_rank(b.type());
+  if (ra != rb) return ra < rb ? -1 : 1;
+  switch (a.type()) {
+    case T::kNull: return 0;
+    case T::kBool: return cmp3(a.as_bool(), b.as_bool());
+    case T::kInt:
+    case T::kFloat: return num_cmp(a, b);
+    case T::kString: return cmp3(a.as_string(), b.as_string());
+    case T::kDate: {
+      auto c = a.as_date() <=> b.as_date();
+      return c < 0 ? -1 : c > 0 ? 1 : 0;
+    }
+    case T::kList: {
+      const auto& x = a.as_list();
+      const auto& y = b.as_list();
+      for (std::size_t i = 0; i < x.size() && i < y.size(); ++i) {
+        if (int c = order(x[i], y[i])) return c;
+      }
+      return cmp3(x.size(), y.size());
+    }
+    case T::kMap: {
+      const auto& x = a.as_map();
+      const auto& y = b.as_map();
+      for (std::size_t i = 0; i < x.size() && i < y.size(); ++i) {
+        if (int c = cmp3(x[i].first, y[i].first)) return c;
+        if (int c = order(x[i].second, y[i].second)) return c;
+      }
+      return cmp3(x.size(), y.size());
+    }
+    case T::kNode: return cmp3(a.as_node().id, b.as_node().id);
+    case T::kEdge: return cmp3(a.as_edge().id, b.as_edge().id);
+    case T::kPath: {
+      const auto& x = a.as_path();
+      const auto& y = b.as_path();
+      if (int c = cmp3(x.edges.size(), y.edges.size())) return c;
+      for (std::size_t i = 0; i < x.nodes.size() && i < y.nodes.size(); ++i) {
+        if (int c = cmp3(x.nodes[i].id, y.nodes[i].id)) return c;
+      }
+      for (std::size_t i = 0; i < x.edges.size() && i < y.edges.size(); ++i) {
+        if (int c = cmp3(x.edges[i].id, y.edges[i].id)) return c;
+      }
+      return 0;
+    }
+  }
+  return 0;
+}
+
+bool RowLess::operator()(const std::vector<Value>& a, const std::vector<Value>& b) const {
+  for (std::size_t i = 0; i < a.size() && i < b.size(); ++i) {
+    if (int c = order(a[i], b[i])) return c < 0;
+  }
+  return a.size() < b.size();
+}
+
+std::optional<bool> equals(const Value& a, const Value& b) {
+  if (a.is_null() || b.is_null()) return std::nullopt;
+  if (a.is_number() && b.is_number()) return num_cmp(a, b) == 0;
+  if (a.type() != b.type()) return false;
+  switch (a.type()) {
+    case T::kDate: return a.as_date().first_day() == b.as_date().first_day();
+    case T::kList: {
+      const auto& x = a.as_list();
+      const auto& y = b.as_list();
+      if (x.size() != y.size()) return false;
+      bool unknown = false;
+      for (std::size_t i = 0; i < x.size(); ++i) {
+        auto e = equals(x[i], y[i]);
+        if (!e) {
+          unknown = true;
+        } else if (!*e) {
+          return false;
+        }
+      }
+      if (unknown) return std::nullopt;
+      return true;
+    }
+    default: return a == b;
+  }
+}
+
+std::optional<int> compare(const Value& a, const Value& b, Pos pos) {
+  if (a.is_null() || b.is_null()) return std::nullopt;
+  if (a.is_number() && b.is_number()) {
+    if ((a.type() == T::kFloat && std::isnan(a.as_float())) || (b.type() == T::kFloat && std::isnan(b.as_float()))) {
+      return std::nullopt;
+    }
+    return num_cmp(a, b);
+  }
+  if (a.type() != b.type()) {
+    std::string hint = (a.type() == T::kDate && b.type() == T::kString) || (a.type() == T::kString && b.type() == T::kDate)
+                           ? " (write a date as date('2024-06-19'))"
+                           : "";
+    type_error(pos, fmt::format("cannot compare {} with {}{}", a_type(a), a_type(b), hint));
+  }
+  switch (a.type()) {
+    case T::kString: return cmp3(a.as_string(), b.as_string());
+    case T::kBool: return cmp3(a.as_bool(), b.as_bool());
+    case T::kDate: return cmp3(a.as_date().first_day(), b.as_date().first_day());
+    case T::kList: {
+      const auto& x = a.as_list();
+      const auto& y = b.as_list();
+      for (std::size_t i = 0; i < x.size() && i < y.size(); ++i) {
+        auto c = compare(x[i], y[i], pos);
+        if (!c) return std::nullopt;
+        if (*c) return c;
+      }
+      return cmp3(x.size(), y.size());
+    }
+    default: type_error(pos, fmt::format("{} values have no order", Value::type_name(a.type())));
+  }
+}
+
+bool truthy(const Value& v, const Expr& where) {
+  if (v.is_null()) return false;
+  if (v.type() != T::kBool) type_error(where.pos, fmt::format("a condition must be a Boolean, got {}", a_type(v)));
+  return v.as_bool();
+}
+
+namespace {
+
+Value json_property(const nlohmann::ordered_json& props, std::string_view name, const PropertyInfo* info) {
+  auto it = props.find(std::string(name));
+  if (it == props.end() || it->is_null()) return Value();
+  if (info && info->type == "Date" && it->is_string()) {
+    if (auto d = Date::try_parse(it->get<std::string>())) return Value(*d);
+  }
+  return Value::from_json(*it);
+}
+
+}  // namespace
+
+Value node_property(const Node& n, std::string_view name, const Schema& schema) {
+  if (name == "key") return Value(n.key);
+  if (name == "name") return n.name.empty() ? Value() : Value(n.name);
+  if (name == "type") return Value(n.type);
+  if (name == "id") return Value(static_cast<std::int64_t>(n.id));
+  if (name == "aliases") {
+    Value::List l;
+    for (const auto& a : n.aliases) l.emplace_back(a);
+    return Value(std::move(l));
+  }
+  return json_property(n.props, name, schema.property(n.type, name));
+}
+
+Value edge_property(const Edge& e, std::string_view name, const Schema& schema) {
+  if (name == "type") return Value(e.type);
+  if (name == "key") return e.key.empty() ? Value() : Value(e.key);
+  if (name == "id") return Value(static_cast<std::int64_t>(e.id));
+  return json_property(e.props, name, schema.property(e.type, name));
+}
+
+std::optional<Date> date_arg(const Value& v, Pos pos, const char* what) {
+  if (v.is_null()) return std::nullopt;
+  if (v.type() == T::kDate) return v.as_date();
+  if (v.type() == T::kString) {
+    try {
+      return Date::parse(v.as_string());
+    } catch (const Error& e) {
+      throw invalid("line {}:{}: {}: {}", pos.line, pos.col, what, e.what());
+    }
+  }
+  type_error(pos, fmt::format("{} needs a Date, got {}", what, a_type(v)));
+}
+
+bool valid_on(const Value& x, const Date& d, const Reader& reader) {
+  if (x.type() == T::kNode) return x.as_node().valid_at(d);
+  const Edge& e = x.as_edge();
+  if (e.valid) return e.valid->contains(d);
+  for (NodeId end : {e.to, e.from}) {
+    auto n = reader.node(end);
+    if (n && (n->type == "Treaty" || n->type == "Agreement")) return n->valid_at(d);
+  }
+  return true;
+}
+
+namespace {
+
+Value add(const Value& a, const Value& b, Pos pos) {
+  if (a.is_null() || b.is_null()) return Value();
+  if (a.type() == T::kList || b.type() == T::kList) {
+    Value::List out;
+    if (a.type() == T::kList) {
+      out = a.as_list();
+    } else {
+      out.push_back(a);
+    }
+    if (b.type() == T::kList) {
+      out.insert(out.end(), b.as_list().begin(), b.as_list().end());
+    } else {
+      out.push_back(b);
+    }
+    return Value(std::move(out));
+  }
+  if (a.type() == T::kString || b.type() == T::kString) {
+    for (const Value* v : {&a, &b}) {
+      if (v->type() != T::kString && !v->is_number() && v->type() != T::kDate && v->type() != T::kBool) {
+        type_error(pos, fmt::format("cannot add {} to a String", a_type(*v)));
+      }
+    }
+    return Value(a.str() + b.str());
+  }
+  if (!a.is_number() || !b.is_number()) {
+    type_error(pos, fmt::format("cannot add {} and {}", a_type(a), a_type(b)));
+  }
+  if (a.type() == T::kInt && b.type() == T::kInt) {
+    std::int64_t r;
+    if (__builtin_add_overflow(a.as_int(), b.as_int(), &r)) throw invalid("line {}:{}: integer overflow", pos.line, pos.col);
+    return Value(r);
+  }
+  return Value(a.as_number() + b.as_number());
+}
+
+Value arith(BinOp op, const Value& a, const Value& b, Pos pos) {
+  if (a.is_null() || b.is_null()) return Value();
+  if (!a.is_number() || !b.is_number()) {
+    type_error(pos, fmt::format("{} needs numbers, got {} and {}", ast::binop_text(op), a_type(a), a_type(b)));
+  }
+  if (op == BinOp::kPow) return Value(std::pow(a.as_number(), b.as_number()));
+  if (a.type() == T::kInt && b.type() == T::kInt) {
+    std::int64_t x = a.as_int(), y = b.as_int(), r = 0;
+    bool overflow = false;
+    switch (op) {
+      case BinOp::kSub: overflow = __builtin_sub_overflow(x, y, &r); break;
+      case BinOp::kMul: overflow = __builtin_mul_overflow(x, y, &r); break;
+      case BinOp::kDiv:
+      case BinOp::kMod:
+        if (y == 0) throw invalid("line {}:{}: division by zero", pos.line, pos.col);
+        if (x == INT64_MIN && y == -1) {
+          overflow = op == BinOp::kDiv;
+          r = 0;
+        } else {
+          r = op == BinOp::kDiv ? x / y : x % y;
+        }
+        break;
+      default: break;
+    }
+    if (overflow) throw invalid("line {}:{}: integer overflow", pos.line, pos.col);
+    return Value(r);
+  }
+  double x = a.as_number(), y = b.as_number();
+  switch (op) {
+    case BinOp::kSub: return Value(x - y);
+    case BinOp::kMul: return Value(x * y);
+    case BinOp::kDiv: return Value(x / y);
+    case BinOp::kMod: return Value(std::fmod(x, y));
+    default: return Value();
+  }
+}
+
+std::optional<bool> as_logic(const Value& v, Pos pos, const char* op) {
+  if (v.is_null()) return std::nullopt;
+  if (v.type() != T::kBool) type_error(pos, fmt::format("{} needs Booleans, got {}", op, a_type(v)));
+  return v.as_bool();
+}
+
+Value from_opt(std::optional<bool> b) { return b ? Value(*b) : Value(); }
+
+Value binary(const Expr& e, const Row& row, Context& ctx) {
+  switch (e.op) {
+    case BinOp::kAnd: {
+      auto l = as_logic(eval(*e.args[0], row, ctx), e.pos, "AND");
+      if (l && !*l) return Value(false);
+      auto r = as_logic(eval(*e.args[1], row, ctx), e.pos, "AND");
+      if (r && !*r) return Value(false);
+      if (!l || !r) return Value();
+      return Value(true);
+    }
+    case BinOp::kOr: {
+      auto l = as_logic(eval(*e.args[0], row, ctx), e.pos, "OR");
+      if (l && *l) return Value(true);
+      auto r = as_logic(eval(*e.args[1], row, ctx), e.pos, "OR");
+      if (r && *r) return Value(true);
+      if (!l || !r) return Value();
+      return Value(false);
+    }
+    case BinOp::kXor: {
+      auto l = as_logic(eval(*e.args[0], row, ctx), e.pos, "XOR");
+      auto r = as_logic(eval(*e.args[1], row, ctx), e.pos, "XOR");
+      if (!l || !r) return Value();
+      return Value(*l != *r);
+    }
+    default: break;
+  }
+  Value a = eval(*e.args[0], row, ctx);
+  Value b = eval(*e.args[1], row, ctx);
+  switch (e.op) {
+    case BinOp::kEq: return from_opt(equals(a, b));
+    case BinOp::kNe: {
+      auto r = equals(a, b);
+      return r ? Value(!*r) : Value();
+    }
+    case BinOp::kLt:
+    case BinOp::kLe:
+    case BinOp::kGt:
+    case BinOp::kGe: {
+      auto c = compare(a, b, e.pos);
+      if (!c) return Value();
+      switch (e.op) {
+        case BinOp::kLt: return Value(*c < 0);
+        case BinOp::kLe: return Value(*c <= 0);
+        case BinOp::kGt: return Value(*c > 0);
+        default: return Value(*c >= 0);
+      }
+    }
+    case BinOp::kIn: {
+      if (b.is_null()) return Value();
+      if (b.type() != T::kList) type_error(e.pos, fmt::format("IN needs a list on the right, got {}", a_type(b)));
+      bool unknown = false;
+      for (const auto& x : b.as_list()) {
+        auto r = equals(a, x);
+        if (r && *r) return Value(true);
+        if (!r) unknown = true;
+      }
+      return unknown ? Value() : Value(false);
+    }
+    case BinOp::kStartsWith:
+    case BinOp::kEndsWith:
+    case BinOp::kContains: {
+      if (a.is_null() || b.is_null()) return Value();
+      if (a.type() != T::kString || b.type() != T::kString) {
+        type_error(e.pos, fmt::format("{} needs Strings, got {} and {}", ast::binop_text(e.op), a_type(a), a_type(b)));
+      }
+      const std::string& s = a.as_string();
+      const std::string& t = b.as_string();
+      if (e.op == BinOp::kStartsWith) return Value(s.rfind(t, 0) == 0);
+      if (e.op == BinOp::kEndsWith) return Value(s.size() >= t.size() && s.compare(s.size() - t.size(), t.size(), t) == 0);
+      return Value(s.find(t) != std::string::npos);
+    }
+    case BinOp::kAdd: return add(a, b, e.pos);
+    default: return arith(e.op, a, b, e.pos);
+  }
+}
+
+Value property(const Expr& e, const Value& obj, Context& ctx) {
+  switch (obj.type()) {
+    case T::kNull: return Value();
+    case T::kNode: return node_property(obj.as_node(), e.name, ctx.schema);
+    case T::kEdge: return edge_property(obj.as_edge(), e.name, ctx.schema);
+    case T::kMap:
+      for (const auto& [k, v] : obj.as_map()) {
+        if (k == e.name) return v;
+      }
+      return Value();
+    case T::kDate: {
+      const Date& d = obj.as_date();
+      int x = e.name == "year" ? d.year() : e.name == "month" ? d.month() : e.name == "day" ? d.day() : -1;
+      if (x < 0) type_error(e.name_pos, fmt::format("a Date has no field '{}' (it has year, month and day)", e.name));
+      return x == 0 ? Value() : Value(x);
+    }
+    default: type_error(e.name_pos, fmt::format("cannot read property '{}' of {}", e.name, a_type(obj)));
+  }
+}
+
+}  // namespace
+
+Value eval(const Expr& e, const Row& row, Context& ctx) {
+  switch (e.kind) {
+    case ExprKind::kLiteral:
+    case ExprKind::kParam: return e.value;
+    case ExprKind::kVar: return row[static_cast<std::size_t>(e.slot)];
+    case ExprKind::kProp: return property(e, eval(*e.args[0], row, ctx), ctx);
+    case ExprKind::kIndex: {
+      Value obj = eval(*e.args[0], row, ctx);
+      Value idx = eval(*e.args[1], row, ctx);
+      if (obj.is_null() || idx.is_null()) return Value();
+      if (obj.type() == T::kList) {
+        if (idx.type() != T::kInt) type_error(e.args[1]->pos, fmt::format("a list index must be an Integer, got {}", a_type(idx)));
+        const auto& l = obj.as_list();
+        std::int64_t i = idx.as_int();
+        auto n = static_cast<std::int64_t>(l.size());
+        if (i < 0) i += n;
+        if (i < 0 || i >= n) return Value();
+        return l[static_cast<std::size_t>(i)];
+      }
+      if (obj.type() == T::kMap || obj.type() == T::kNode || obj.type() == T::kEdge) {
+        if (idx.type() != T::kString) type_error(e.args[1]->pos, fmt::format("a key must be a String, got {}", a_type(idx)));
+        Expr prop;
+        prop.pos = e.pos;
+        prop.name_pos = e.args[1]->pos;
+        prop.name = idx.as_string();
+        return property(prop, obj, ctx);
+      }
+      type_error(e.pos, fmt::format("cannot index {}", a_type(obj)));
+    }
+    case ExprKind::kList: {
+      Value::List l;
+      l.reserve(e.args.size());
+      for (const auto& a : e.args) l.push_back(eval(*a, row, ctx));
+      return Value(std::move(l));
+    }
+    case ExprKind::kMap: {
+      Value::Map m;
+      for (std::size_t i = 0; i < e.args.size(); ++i) m.emplace_back(e.keys[i], eval(*e.args[i], row, ctx));
+      return Value(std::move(m));
+    }
+    case ExprKind::kNot: {
+      auto v = as_logic(eval(*e.args[0], row, ctx), e.pos, "NOT");
+      return v ? Value(!*v) : Value();
+    }
+    case ExprKind::kNeg: {
+      Value v = eval(*e.args[0], row, ctx);
+      if (v.is_null()) return v;
+      if (v.type() == T::kInt) {
+        if (v.as_int() == INT64_MIN) throw invalid("line {}:{}: integer overflow", e.pos.line, e.pos.col);
+        return Value(-v.as_int());
+      }
+      if (v.type() == T::kFloat) return Value(-v.as_float());
+      type_error(e.pos, fmt::format("cannot negate {}", a_type(v)));
+    }
+    case ExprKind::kIsNull: {
+      bool null = eval(*e.args[0], row, ctx).is_null();
+      return Value(e.negated ? !null : null);
+    }
+    case ExprKind::kBinary: return binary(e, row, ctx);
+    case ExprKind::kFunc: {
+      if (e.agg >= 0) {
+        if (!ctx.aggregates) throw invalid("line {}:{}: aggregate {}() used outside a projection", e.pos.line, e.pos.col, e.name);
+        return (*ctx.aggregates)[static_cast<std::size_t>(e.agg)];
+      }
+      std::vector<Value> args;
+      args.reserve(e.args.size());
+      for (const auto& a : e.args) args.push_back(eval(*a, row, ctx));
+      return call_function(e, args, ctx);
+    }
+  }
+  return Value();
+}
+
+}  // namespace entente::ql::exec

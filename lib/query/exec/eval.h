@@ -1,0 +1,69 @@
+// Expression evaluation, value comparison and the built-in functions.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <vector>
+
+#include "entente/database.h"
+#include "entente/query.h"
+#include "query/bind/schema.h"
+#include "query/parse/ast.h"
+
+namespace entente::ql::exec {
+
+using Row = std::vector<Value>;
+
+// The limit on relationships looked at by one query (expansions, paths), and rows made by
+// UNWIND and CALL: a query that would walk more (a long variable-length pattern on a dense
+// graph) stops with an error.
+inline constexpr std::uint64_t kMaxSteps = 20'000'000;
+
+struct Context {
+  const Reader& reader;
+  const Schema& schema;
+  std::optional<Date> at;                     // AT DATE
+  const std::vector<Value>* aggregates = nullptr;  // the current group's aggregate results
+  std::uint64_t steps = 0;
+  std::uint64_t max_steps = kMaxSteps;
+
+  // Counts one relationship looked at; throws past kMaxSteps.
+  void step();
+};
+
+Value eval(const ast::Expr& e, const Row& row, Context& ctx);
+// A WHERE: true, false or null (null filters the row out). Throws for a non-Boolean.
+bool truthy(const Value& v, const ast::Expr& where);
+
+// Equality as '=' sees it: null when either side is null; dates by first day; numbers by value;
+// values of different types are not equal.
+std::optional<bool> equals(const Value& a, const Value& b);
+// '<' and friends: null when either is null; throws Error "type mismatch" (at pos) when the
+// types have no common order.
+std::optional<int> compare(const Value& a, const Value& b, Pos pos);
+// A total order for ORDER BY, DISTINCT and grouping: by type, then value; exact for dates
+// (1961 before 1961-01-01); null last.
+int order(const Value& a, const Value& b);
+struct ValueLess {
+  bool operator()(const Value& a, const Value& b) const { return order(a, b) < 0; }
+};
+struct RowLess {
+  bool operator()(const std::vector<Value>& a, const std::vector<Value>& b) const;
+};
+
+// A node's field or property as a value (Date properties as dates); null when absent.
+Value node_property(const Node& n, std::string_view name, const Schema& schema);
+Value edge_property(const Edge& e, std::string_view name, const Schema& schema);
+
+// A date argument: a Date, or a String parsed as one (throws naming pos), or null.
+std::optional<Date> date_arg(const Value& v, Pos pos, const char* what);
+
+// Whether a node or relationship holds on d. A relationship with no validity of its own
+// follows a Treaty or Agreement at either end (PARTY_TO follows its treaty).
+bool valid_on(const Value& x, const Date& d, const Reader& reader);
+
+Value call_function(const ast::Expr& e, std::vector<Value>& args, Context& ctx);
+
+[[noreturn]] void type_error(Pos pos, const std::string& why);
+
+}  // namespace entente::ql::exec

@@ -1,0 +1,683 @@
+#include "query/exec/executor.h"
+
+#include <algorithm>
+#include <deque>
+#include <map>
+#include <memory>
+#include <set>
+
+#include <fmt/format.h>
+
+#include "common/error.h"
+#include "query/exec/eval.h"
+#include "query/exec/procedures.h"
+
+namespace entente::ql::exec {
+
+using namespace ast;
+using plan::Op;
+using plan::OpKind;
+using T = Value::Type;
+
+namespace {
+
+// One operator of the pipeline.
+class Stage {
+ public:
+  virtual ~Stage() = default;
+  // Takes a row (which it may change); false: no more rows are wanted.
+  virtual bool push(Row& row) = 0;
+  // The input has ended: flush held rows, then tell the next stage.
+  virtual bool finish() { return next ? next->finish() : true; }
+  Stage* next = nullptr;
+};
+
+// ---- matching helpers
+
+bool has_label(const std::vector<std::string>& labels, const std::string& type) {
+  return labels.empty() || std::find(labels.begin(), labels.end(), type) != labels.end();
+}
+
+// The pattern's property map, evaluated for the row.
+std::vector<std::pair<std::string, Value>> eval_props(const std::vector<PropEntry>& props, const Row& row, Context& ctx) {
+  std::vector<std::pair<std::string, Value>> out;
+  for (const auto& p : props) out.emplace_back(p.key, eval(*p.value, row, ctx));
+  return out;
+}
+
+bool node_matches(const Node& n, const NodePattern& p, const std::vector<std::pair<std::string, Value>>& props,
+                  Context& ctx) {
+  if (!has_label(p.labels, n.type)) return false;
+  for (const auto& [k, v] : props) {
+    auto e = equals(node_property(n, k, ctx.schema), v);
+    if (!e || !*e) return false;
+  }
+  return !ctx.at || n.valid_at(*ctx.at);
+}
+
+bool edge_matches(const Edge& e, const std::vector<std::pair<std::string, Value>>& props, Context& ctx) {
+  for (const auto& [k, v] : props) {
+    auto r = equals(edge_property(e, k, ctx.schema), v);
+    if (!r || !*r) return false;
+  }
+  return true;
+}
+
+const Node* node_in(const Row& row, int slot, const char* var, Pos pos) {
+  const Value& v = row[static_cast<std::size_t>(slot)];
+  if (v.is_null()) return nullptr;
+  if (v.type() != T::kNode) type_error(pos, fmt::format("'{}' is a {}, not a node", var, Value::type_name(v.type())));
+  return &v.as_node();
+}
+
+// Whether edge id is bound in one of the slots (a relationship, or a list of them).
+bool edge_used(const Row& row, const std::vector<int>& slots, EdgeId id) {
+  for (int s : slots) {
+    const Value& v = row[static_cast<std::size_t>(s)];
+    if (v.type() == T::kEdge && v.as_edge().id == id) return true;
+    if (v.type() == T::kList) {
+      for (const auto& e : v.as_list()) {
+        if (e.type() == T::kEdge && e.as_edge().id == id) return true;
+      }
+    }
+  }
+  return false;
+}
+
+// ---- stages
+
+class AnchorStage : public Stage {
+ public:
+  AnchorStage(const Op& op, Context& ctx) : op_(op), ctx_(ctx) {}
+
+  bool push(Row& row) override {
+    const NodePattern& p = *op_.node;
+    auto props = eval_props(p.props, row, ctx_);
+    auto slot = static_cast<std::size_t>(op_.to_slot);
+    switch (op_.kind) {
+      case OpKind::kNodeCheck: {
+        const Node* n = node_in(row, op_.to_slot, p.var.c_str(), p.pos);
+        if (!n || !node_matches(*n, p, props, ctx_)) return true;
+        return next->push(row);
+      }
+      case OpKind::kNodeByKey: {
+        Value key = eval(*op_.lookup, row, ctx_);
+        if (key.is_null()) return true;
+        if (key.type() != T::kString) return true;  // a key is a string: nothing else equals one
+        const auto& types = p.labels.empty() ? ctx_.schema.node_type_names() : p.labels;
+        for (const auto& t : types) {
+          auto n = ctx_.reader.node(NodeRef{t, key.as_string()});
+          if (!n || !node_matches(*n, p, props, ctx_)) continue;
+          row[slot] = Value(std::move(*n));
+          if (!next->push(row)) return false;
+        }
+        return true;
+      }
+      case OpKind::kNodeByName: {
+        Value name = eval(*op_.lookup, row, ctx_);
+        if (name.type() != T::kString) return true;
+        for (auto& n : ctx_.reader.find(name.as_string())) {
+          if (n.name != name.as_string() || !node_matches(n, p, props, ctx_)) continue;
+          row[slot] = Value(std::move(n));
+          if (!next->push(row)) return false;
+        }
+        return true;
+      }
+      default: {
+        const auto& types = p.labels.empty() ? ctx_.schema.node_type_names() : p.labels;
+        bool more = true;
+        for (const auto& t : types) {
+          ctx_.reader.scan(t, [&](const Node& n) {
+            ctx_.step();
+            if (!node_matches(n, p, props, ctx_)) return true;
+            row[slot] = Value(n);
+            more = next->push(row);
+            return more;
+          });
+          if (!more) return false;
+        }
+        return true;
+      }
+    }
+  }
+
+ private:
+  const Op& op_;
+  Context& ctx_;
+};
+
+class ExpandStage : public Stage {
+ public:
+  ExpandStage(const Op& op, Context& ctx) : op_(op), ctx_(ctx) {}
+
+  bool push(Row& row) override {
+    const Node* from = node_in(row, op_.from_slot, "", op_.rel->pos);
+    if (!from) return true;
+    const NodePattern& to = *op_.node;
+    auto node_props = eval_props(to.props, row, ctx_);
+    auto rel_props = eval_props(op_.rel->props, row, ctx_);
+    if (op_.kind == OpKind::kVarExpand) {
+      std::vector<Edge> path;
+      Node start = *from;
+      return walk(row, start, path, node_props, rel_props);
+    }
+    for (auto& nb : neighbors(from->id)) {
+      if (!edge_matches(nb.edge, rel_props, ctx_)) continue;
+      if (edge_used(row, op_.unique_rels, nb.edge.id)) continue;
+      if (!reach(row, nb.node, to, node_props)) continue;
+      row[static_cast<std::size_t>(op_.rel->slot)] = Value(std::move(nb.edge));
+      if (!next->push(row)) return false;
+    }
+    return true;
+  }
+
+ private:
+  std::vector<Neighbor> neighbors(NodeId id) {
+    NeighborQuery q;
+    q.edge_types = op_.rel->types;
+    q.direction = op_.dir;
+    q.at = ctx_.at;
+    auto out = ctx_.reader.neighbors(id, q);
+    // A self-loop appears as an outgoing and an incoming entry: match it once.
+    if (op_.dir == Direction::kBoth) {
+      out.erase(std::remove_if(out.begin(), out.end(),
+                               [](const Neighbor& n) { return n.direction == Direction::kIn && n.edge.from == n.edge.to; }),
+                out.end());
+    }
+    for (std::size_t i = 0; i < out.size(); ++i) ctx_.step();
+    return out;
+  }
+
+  // Binds (or checks) the node reached.
+  bool reach(Row& row, const Node& n, const NodePattern& p, const std::vector<std::pair<std::string, Value>>& props) {
+    auto slot = static_cast<std::size_t>(op_.to_slot);
+    if (op_.to_bound) {
+      const Value& v = row[slot];
+      if (v.type() != T::kNode || v.as_node().id != n.id) return false;
+      return node_matches(n, p, props, ctx_);
+    }
+    if (!node_matches(n, p, props, ctx_)) return false;
+    row[slot] = Value(n);
+    return true;
+  }
+
+  // Depth-first over paths of min..max relationships, each relationship once.
+  bool walk(Row& row, const Node& at, std::vector<Edge>& path, const std::vector<std::pair<std::string, Value>>& node_props,
+            const std::vector<std::pair<std::string, Value>>& rel_props) {
+    const RelPattern& r = *op_.rel;
+    auto depth = static_cast<int>(path.size());
+    if (depth >= r.min && reach(row, at, *op_.node, node_props)) {
+      Value::List edges;
+      for (const auto& e : path) edges.emplace_back(e);
+      if (op_.reversed) std::reverse(edges.begin(), edges.end());
+      row[static_cast<std::size_t>(r.slot)] = Value(std::move(edges));
+      if (!next->push(row)) return false;
+    }
+    if (depth >= r.max) return true;
+    for (auto& nb : neighbors(at.id)) {
+      bool repeated = std::any_of(path.begin(), path.end(), [&](const Edge& e) { return e.id == nb.edge.id; });
+      if (repeated || !edge_matches(nb.edge, rel_props, ctx_) || edge_used(row, op_.unique_rels, nb.edge.id)) continue;
+      path.push_back(std::move(nb.edge));
+      bool more = walk(row, nb.node, path, node_props, rel_props);
+      path.pop_back();
+      if (!more) return false;
+    }
+    return true;
+  }
+
+  const Op& op_;
+  Context& ctx_;
+};
+
+class ShortestPathStage : public Stage {
+ public:
+  ShortestPathStage(const Op& op, Context& ctx) : op_(op), ctx_(ctx) {}
+
+  bool push(Row& row) override {
+    const Node* a = node_in(row, op_.from_slot, "", op_.path->pos);
+    const Node* b = node_in(row, op_.to_slot, "", op_.path->pos);
+    if (!a || !b) return true;
+    const RelPattern& r = *op_.rel;
+    auto rel_props = eval_props(r.props, row, ctx_);
+    int max = r.var_length ? r.max : 1;
+    int min = r.var_length ? r.min : 1;
+    // Breadth-first from a; each node remembers the step that reached it first.
+    struct Reached {
+      Node node;
+      std::optional<Edge> via;
+      std::size_t parent = 0;
+      int depth = 0;
+    };
+    std::vector<Reached> seen{{*a, std::nullopt, 0, 0}};
+    std::set<NodeId> visited{a->id};
+    std::optional<std::size_t> found;
+    if (a->id == b->id && min == 0) found = 0;
+    for (std::size_t i = 0; i < seen.size() && !found; ++i) {
+      if (seen[i].depth >= max) continue;
+      NeighborQuery q;
+      q.edge_types = r.types;
+      q.direction = op_.dir;
+      q.at = ctx_.at;
+      for (auto& nb : ctx_.reader.neighbors(seen[i].node.id, q)) {
+        ctx_.step();
+        if (!edge_matches(nb.edge, rel_props, ctx_)) continue;
+        if (nb.node.id == b->id && seen[i].depth + 1 >= min) {
+          seen.push_back({std::move(nb.node), std::move(nb.edge), i, seen[i].depth + 1});
+          found = seen.size() - 1;
+          break;
+        }
+        if (!visited.insert(nb.node.id).second) continue;
+        seen.push_back({std::move(nb.node), std::move(nb.edge), i, seen[i].depth + 1});
+      }
+    }
+    if (!found) return true;
+    Path p;
+    for (std::size_t i = *found;; i = seen[i].parent) {
+      p.nodes.push_back(seen[i].node);
+      if (seen[i].via) p.edges.push_back(*seen[i].via);
+      if (i == 0) break;
+    }
+    std::reverse(p.nodes.begin(), p.nodes.end());
+    std::reverse(p.edges.begin(), p.edges.end());
+    if (r.var_length) {
+      Value::List edges;
+      for (const auto& e : p.edges) edges.emplace_back(e);
+      row[static_cast<std::size_t>(r.slot)] = Value(std::move(edges));
+    } else {
+      row[static_cast<std::size_t>(r.slot)] = p.edges.empty() ? Value() : Value(p.edges.front());
+    }
+    if (op_.path->slot >= 0) row[static_cast<std::size_t>(op_.path->slot)] = Value(std::move(p));
+    return next->push(row);
+  }
+
+ private:
+  const Op& op_;
+  Context& ctx_;
+};
+
+class BuildPathStage : public Stage {
+ public:
+  BuildPathStage(const Op& op, Context& ctx) : op_(op), ctx_(ctx) {}
+
+  bool push(Row& row) override {
+    const PathPattern& pp = *op_.path;
+    Path p;
+    const Node* first = node_in(row, pp.nodes[0].slot, "", pp.pos);
+    if (!first) return true;
+    p.nodes.push_back(*first);
+    for (std::size_t i = 0; i < pp.rels.size(); ++i) {
+      const Value& r = row[static_cast<std::size_t>(pp.rels[i].slot)];
+      std::vector<const Edge*> edges;
+      if (r.type() == T::kEdge) edges.push_back(&r.as_edge());
+      if (r.type() == T::kList) {
+        for (const auto& e : r.as_list()) edges.push_back(&e.as_edge());
+      }
+      for (std::size_t k = 0; k < edges.size(); ++k) {
+        const Edge& e = *edges[k];
+        p.edges.push_back(e);
+        NodeId other = e.from == p.nodes.back().id ? e.to : e.from;
+        if (k + 1 == edges.size()) {
+          const Node* n = node_in(row, pp.nodes[i + 1].slot, "", pp.pos);
+          if (!n) return true;
+          p.nodes.push_back(*n);
+        } else {
+          auto n = ctx_.reader.node(other);
+          if (!n) return true;
+          p.nodes.push_back(std::move(*n));
+        }
+      }
+    }
+    row[static_cast<std::size_t>(pp.slot)] = Value(std::move(p));
+    return next->push(row);
+  }
+
+ private:
+  const Op& op_;
+  Context& ctx_;
+};
+
+class FilterStage : public Stage {
+ public:
+  FilterStage(const Expr& e, Context& ctx) : e_(e), ctx_(ctx) {}
+  bool push(Row& row) override {
+    if (!truthy(eval(e_, row, ctx_), e_)) return true;
+    return next->push(row);
+  }
+
+ private:
+  const Expr& e_;
+  Context& ctx_;
+};
+
+// The end of an OPTIONAL MATCH's sub-plan: passes rows on, noting that one came.
+class ForwardStage : public Stage {
+ public:
+  bool push(Row& row) override {
+    matched = true;
+    return next->push(row);
+  }
+  bool finish() override { return true; }
+  bool matched = false;
+};
+
+class OptionalStage : public Stage {
+ public:
+  OptionalStage(const Op& op, std::vector<std::unique_ptr<Stage>> sub) : op_(op), sub_(std::move(sub)) {
+    for (std::size_t i = 0; i + 1 < sub_.size(); ++i) sub_[i]->next = sub_[i + 1].get();
+    sub_.back()->next = &end_;
+  }
+  bool push(Row& row) override {
+    end_.next = next;
+    end_.matched = false;
+    Row copy = row;
+    if (!sub_.front()->push(copy)) return false;
+    if (end_.matched) return true;
+    for (int s : op_.nulls) row[static_cast<std::size_t>(s)] = Value();
+    return next->push(row);
+  }
+
+ private:
+  const Op& op_;
+  std::vector<std::unique_ptr<Stage>> sub_;
+  ForwardStage end_;
+};
+
+class CallStage : public Stage {
+ public:
+  CallStage(const Call& call, Context& ctx) : call_(call), ctx_(ctx) {}
+  bool push(Row& row) override {
+    std::vector<Value> args;
+    for (const auto& a : call_.args) args.push_back(eval(*a, row, ctx_));
+    for (auto& result : run_procedure(call_, args, ctx_)) {
+      ctx_.step();
+      for (const auto& y : call_.yields) {
+        row[static_cast<std::size_t>(y.slot)] = std::move(result[static_cast<std::size_t>(y.column)]);
+      }
+      if (!next->push(row)) return false;
+    }
+    return true;
+  }
+
+ private:
+  const Call& call_;
+  Context& ctx_;
+};
+
+class UnwindStage : public Stage {
+ public:
+  UnwindStage(const Unwind& u, Context& ctx) : u_(u), ctx_(ctx) {}
+  bool push(Row& row) override {
+    Value v = eval(*u_.expr, row, ctx_);
+    auto slot = static_cast<std::size_t>(u_.slot);
+    if (v.is_null()) return true;
+    if (v.type() != T::kList) {
+      row[slot] = std::move(v);
+      return next->push(row);
+    }
+    for (const auto& e : v.as_list()) {
+      ctx_.step();
+      row[slot] = e;
+      if (!next->push(row)) return false;
+    }
+    return true;
+  }
+
+ private:
+  const Unwind& u_;
+  Context& ctx_;
+};
+
+// An aggregate's running state for one group.
+struct Accumulator {
+  std::int64_t count = 0;
+  Value best;
+  std::int64_t isum = 0;
+  double fsum = 0;
+  bool is_float = false;
+  Value::List items;
+  std::set<Value, ValueLess> seen;
+};
+
+class ProjectStage : public Stage {
+ public:
+  ProjectStage(const Projection& p, int width, Context& ctx) : p_(p), width_(width), ctx_(ctx) {
+    skip_ = count_of(p.skip.get(), "SKIP");
+    limit_ = p.limit ? std::optional<std::int64_t>(count_of(p.limit.get(), "LIMIT")) : std::nullopt;
+  }
+
+  bool push(Row& row) override {
+    if (limit_ && *limit_ == 0) return false;
+    if (p_.aggregating) {
+      accumulate(row);
+      return true;
+    }
+    for (const auto& item : p_.items) row[static_cast<std::size_t>(item.slot)] = eval(*item.expr, row, ctx_);
+    Row out = fresh(row);
+    if (!p_.order.empty()) {
+      std::vector<Value> keys;
+      for (const auto& s : p_.order) keys.push_back(eval(*s.expr, row, ctx_));
+      held_.push_back({std::move(keys), std::move(out)});
+      return true;
+    }
+    return emit(out);
+  }
+
+  bool finish() override {
+    bool more = true;
+    if (p_.aggregating) {
+      if (groups_.empty() && grouping_keys() == 0) new_group({}, Row(static_cast<std::size_t>(width_)));
+      for (auto& g : groups_) {
+        std::vector<Value> results;
+        for (std::size_t i = 0; i < p_.aggregates.size(); ++i) results.push_back(result(*p_.aggregates[i], g.accs[i]));
+        ctx_.aggregates = &results;
+        for (const auto& item : p_.items) g.row[static_cast<std::size_t>(item.slot)] = eval(*item.expr, g.row, ctx_);
+        ctx_.aggregates = nullptr;
+        Row out = fresh(g.row);
+        if (!p_.order.empty()) {
+          std::vector<Value> keys;
+          for (const auto& s : p_.order) keys.push_back(eval(*s.expr, out, ctx_));
+          held_.push_back({std::move(keys), std::move(out)});
+        } else if (more) {
+          more = emit(out);
+        }
+      }
+    }
+    if (!p_.order.empty()) {
+      std::stable_sort(held_.begin(), held_.end(), [&](const Held& a, const Held& b) {
+        for (std::size_t i = 0; i < p_.order.size(); ++i) {
+          int c = order(a.keys[i], b.keys[i]);
+          // Ascending puts nulls last; descending first.
+          if (c != 0) return p_.order[i].descending ? c > 0 : c < 0;
+        }
+        return false;
+      });
+      for (auto& h : held_) {
+        if (!more) break;
+        more = emit(h.row);
+      }
+      held_.clear();
+    }
+    return next->finish();
+  }
+
+ private:
+  struct Held {
+    std::vector<Value> keys;
+    Row row;
+  };
+  struct Group {
+    Row row;  // the group's first row
+    std::vector<Accumulator> accs;
+  };
+
+  std::int64_t count_of(const Expr* e, const char* what) {
+    if (!e) return 0;
+    Row none;
+    Value v = eval(*e, none, ctx_);
+    if (v.type() != T::kInt || v.as_int() < 0) {
+      throw invalid("line {}:{}: {} needs a non-negative Integer, got {}", e->pos.line, e->pos.col, what, v.str());
+    }
+    return v.as_int();
+  }
+
+  std::size_t grouping_keys() const {
+    std::size_t n = 0;
+    for (const auto& item : p_.items) n += has_agg(*item.expr) ? 0 : 1;
+    return n;
+  }
+  static bool has_agg(const Expr& e) {
+    if (e.agg >= 0) return true;
+    return std::any_of(e.args.begin(), e.args.end(), [](const ExprPtr& a) { return has_agg(*a); });
+  }
+
+  Row fresh(const Row& row) const {
+    Row out(static_cast<std::size_t>(width_));
+    for (const auto& item : p_.items) out[static_cast<std::size_t>(item.slot)] = row[static_cast<std::size_t>(item.slot)];
+    return out;
+  }
+
+  bool emit(Row& out) {
+    if (p_.distinct) {
+      std::vector<Value> key;
+      for (const auto& item : p_.items) key.push_back(out[static_cast<std::size_t>(item.slot)]);
+      if (!distinct_.insert(std::move(key)).second) return true;
+    }
+    if (skipped_ < skip_) {
+      ++skipped_;
+      return true;
+    }
+    if (limit_ && emitted_ >= *limit_) return false;
+    ++emitted_;
+    bool more = true;
+    if (!p_.where || truthy(eval(*p_.where, out, ctx_), *p_.where)) more = next->push(out);
+    return more && !(limit_ && emitted_ >= *limit_);
+  }
+
+  Group& new_group(std::vector<Value> key, const Row& row) {
+    index_.emplace(std::move(key), groups_.size());
+    groups_.push_back({row, std::vector<Accumulator>(p_.aggregates.size())});
+    return groups_.back();
+  }
+
+  void accumulate(Row& row) {
+    std::vector<Value> key;
+    for (const auto& item : p_.items) {
+      if (!has_agg(*item.expr)) key.push_back(eval(*item.expr, row, ctx_));
+    }
+    auto it = index_.find(key);
+    Group& g = it == index_.end() ? new_group(std::move(key), row) : groups_[it->second];
+    for (std::size_t i = 0; i < p_.aggregates.size(); ++i) {
+      const Expr& a = *p_.aggregates[i];
+      Accumulator& acc = g.accs[i];
+      if (a.star) {
+        ++acc.count;
+        continue;
+      }
+      Value v = eval(*a.args[0], row, ctx_);
+      if (v.is_null()) continue;
+      if (a.distinct && !acc.seen.insert(v).second) continue;
+      ++acc.count;
+      const std::string& f = a.name;
+      if (f == "collect") {
+        acc.items.push_back(std::move(v));
+      } else if (f == "min" || f == "max") {
+        if (acc.best.is_null() || (f == "min" ? order(v, acc.best) < 0 : order(v, acc.best) > 0)) acc.best = std::move(v);
+      } else if (f == "sum" || f == "avg") {
+        if (!v.is_number()) {
+          type_error(a.args[0]->pos, fmt::format("{}() needs numbers, got a {}", f, Value::type_name(v.type())));
+        }
+        if (v.type() == T::kFloat || acc.is_float || f == "avg") {
+          if (!acc.is_float) acc.fsum = static_cast<double>(acc.isum);
+          acc.is_float = true;
+          acc.fsum += v.as_number();
+        } else if (__builtin_add_overflow(acc.isum, v.as_int(), &acc.isum)) {
+          throw invalid("line {}:{}: integer overflow in sum()", a.pos.line, a.pos.col);
+        }
+      }
+    }
+  }
+
+  static Value result(const Expr& a, const Accumulator& acc) {
+    const std::string& f = a.name;
+    if (f == "count") return Value(acc.count);
+    if (f == "collect") return Value(acc.items);
+    if (f == "min" || f == "max") return acc.best;
+    if (f == "sum") return acc.is_float ? Value(acc.fsum) : Value(acc.isum);
+    if (f == "avg") return acc.count == 0 ? Value() : Value(acc.fsum / static_cast<double>(acc.count));
+    return Value();
+  }
+
+  const Projection& p_;
+  int width_;
+  Context& ctx_;
+  std::int64_t skip_ = 0;
+  std::optional<std::int64_t> limit_;
+  std::int64_t skipped_ = 0;
+  std::int64_t emitted_ = 0;
+  std::vector<Held> held_;
+  std::set<std::vector<Value>, RowLess> distinct_;
+  std::map<std::vector<Value>, std::size_t, RowLess> index_;
+  std::deque<Group> groups_;
+};
+
+class SinkStage : public Stage {
+ public:
+  SinkStage(const plan::Plan& plan, const std::function<bool(const std::vector<Value>&)>& on_row)
+      : plan_(plan), on_row_(on_row) {}
+  bool push(Row& row) override {
+    std::vector<Value> out;
+    out.reserve(plan_.column_slots.size());
+    for (int s : plan_.column_slots) out.push_back(row[static_cast<std::size_t>(s)]);
+    return on_row_(out);
+  }
+  bool finish() override { return true; }
+
+ private:
+  const plan::Plan& plan_;
+  const std::function<bool(const std::vector<Value>&)>& on_row_;
+};
+
+std::vector<std::unique_ptr<Stage>> build(const std::vector<Op>& ops, const Query& q, Context& ctx) {
+  std::vector<std::unique_ptr<Stage>> out;
+  for (const auto& op : ops) {
+    switch (op.kind) {
+      case OpKind::kNodeByKey:
+      case OpKind::kNodeByName:
+      case OpKind::kNodeScan:
+      case OpKind::kAllNodes:
+      case OpKind::kNodeCheck: out.push_back(std::make_unique<AnchorStage>(op, ctx)); break;
+      case OpKind::kExpand:
+      case OpKind::kVarExpand: out.push_back(std::make_unique<ExpandStage>(op, ctx)); break;
+      case OpKind::kShortestPath: out.push_back(std::make_unique<ShortestPathStage>(op, ctx)); break;
+      case OpKind::kBuildPath: out.push_back(std::make_unique<BuildPathStage>(op, ctx)); break;
+      case OpKind::kFilter: out.push_back(std::make_unique<FilterStage>(*op.filter, ctx)); break;
+      case OpKind::kOptional: out.push_back(std::make_unique<OptionalStage>(op, build(op.sub, q, ctx))); break;
+      case OpKind::kCall: out.push_back(std::make_unique<CallStage>(*op.call, ctx)); break;
+      case OpKind::kUnwind: out.push_back(std::make_unique<UnwindStage>(*op.unwind, ctx)); break;
+      case OpKind::kProjection: out.push_back(std::make_unique<ProjectStage>(*op.proj, q.slots, ctx)); break;
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+void run(const Reader& reader, const Schema& schema, const Query& q, const plan::Plan& plan,
+         const std::function<bool(const std::vector<Value>& row)>& on_row, std::uint64_t max_steps) {
+  Context ctx{reader, schema, std::nullopt};
+  ctx.max_steps = max_steps;
+  if (q.at_date) {
+    Row none;
+    Value at = eval(*q.at_date, none, ctx);
+    if (at.is_null()) throw invalid("line {}:{}: AT DATE needs a date, got null", q.at_pos.line, q.at_pos.col);
+    ctx.at = date_arg(at, q.at_date->pos, "AT DATE");
+  }
+  auto stages = build(plan.ops, q, ctx);
+  stages.push_back(std::make_unique<SinkStage>(plan, on_row));
+  for (std::size_t i = 0; i + 1 < stages.size(); ++i) stages[i]->next = stages[i + 1].get();
+  Row row(static_cast<std::size_t>(q.slots));
+  stages.front()->push(row);
+  stages.front()->finish();
+}
+
+}  // namespace entente::ql::exec

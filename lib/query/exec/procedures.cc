@@ -1,0 +1,224 @@
+#include "query/exec/procedures.h"
+
+#include <fmt/format.h>
+
+#include "common/error.h"
+#include "entente/queries.h"
+#include "query/bind/signatures.h"
+
+namespace entente::ql::exec {
+
+using T = Value::Type;
+
+namespace {
+
+struct Args {
+  const ast::Call& call;
+  const std::vector<Value>& values;
+  Context& ctx;
+
+  bool given(std::size_t i) const { return i < values.size() && !values[i].is_null(); }
+  Pos pos(std::size_t i) const { return i < call.args.size() ? call.args[i]->pos : call.pos; }
+  const char* param(std::size_t i) const { return procedures()[static_cast<std::size_t>(call.procedure)].params[i]; }
+
+  [[noreturn]] void bad(std::size_t i, const std::string& why) const {
+    throw invalid("line {}:{}: {}(): argument {} ({}): {}", pos(i).line, pos(i).col, call.name, i + 1, param(i), why);
+  }
+
+  // A node argument: a Node, or its Type:key, name or alias. Empty when not given.
+  std::string node(std::size_t i) const {
+    if (!given(i)) return {};
+    const Value& v = values[i];
+    if (v.type() == T::kNode) return v.as_node().ref().str();
+    if (v.type() == T::kString) return v.as_string();
+    bad(i, fmt::format("expected a node or a name, got {}", Value::type_name(v.type())));
+  }
+  std::string required_node(std::size_t i) const {
+    std::string s = node(i);
+    if (s.empty()) bad(i, "required, got null");
+    return s;
+  }
+  std::optional<Date> date(std::size_t i) const {
+    if (!given(i)) return ctx.at;
+    return date_arg(values[i], pos(i), fmt::format("{}(): argument {} ({})", call.name, i + 1, param(i)).c_str());
+  }
+  Date required_date(std::size_t i) const {
+    auto d = date(i);
+    if (!d) bad(i, "a date is required: give it, or end the query with AT DATE");
+    return *d;
+  }
+  std::vector<std::string> strings(std::size_t i) const {
+    std::vector<std::string> out;
+    if (!given(i)) return out;
+    const Value& v = values[i];
+    if (v.type() == T::kString) return {v.as_string()};
+    if (v.type() != T::kList) bad(i, fmt::format("expected a list of strings, got {}", Value::type_name(v.type())));
+    for (const auto& e : v.as_list()) {
+      if (e.type() != T::kString) bad(i, fmt::format("expected a list of strings, got an element of type {}", Value::type_name(e.type())));
+      out.push_back(e.as_string());
+    }
+    return out;
+  }
+  std::optional<std::int64_t> integer(std::size_t i) const {
+    if (!given(i)) return std::nullopt;
+    if (values[i].type() != T::kInt) bad(i, fmt::format("expected an Integer, got {}", Value::type_name(values[i].type())));
+    return values[i].as_int();
+  }
+  bool boolean(std::size_t i) const {
+    if (!given(i)) return false;
+    if (values[i].type() != T::kBool) bad(i, fmt::format("expected a Boolean, got {}", Value::type_name(values[i].type())));
+    return values[i].as_bool();
+  }
+};
+
+Value nodes(const std::vector<Node>& ns) {
+  Value::List l;
+  for (const auto& n : ns) l.emplace_back(n);
+  return Value(std::move(l));
+}
+
+Value opt_date(const std::optional<Date>& d) { return d ? Value(*d) : Value(); }
+
+Value date_prop(const Node& n, const char* name) {
+  auto it = n.props.find(name);
+  if (it == n.props.end() || !it->is_string()) return Value();
+  auto d = Date::try_parse(it->get<std::string>());
+  return d ? Value(*d) : Value();
+}
+
+Value strings_value(const std::vector<std::string>& v) {
+  Value::List l;
+  for (const auto& s : v) l.emplace_back(s);
+  return Value(std::move(l));
+}
+
+// Errors of the questions (an unknown state, ...) name the call's place.
+template <typename F>
+auto located(const ast::Call& call, F f) -> decltype(f()) {
+  try {
+    return f();
+  } catch (const Error& e) {
+    throw Error(e.kind(), fmt::format("line {}:{}: {}(): {}", call.pos.line, call.pos.col, call.name, e.what()));
+  }
+}
+
+}  // namespace
+
+std::vector<std::vector<Value>> run_procedure(const ast::Call& call, const std::vector<Value>& values, Context& ctx) {
+  Args a{call, values, ctx};
+  const Reader& r = ctx.reader;
+  std::vector<std::vector<Value>> out;
+  const std::string& name = call.name;
+
+  if (name == "allies") {
+    AllyQuery q;
+    q.at = a.required_date(1);
+    if (a.given(2)) q.obligations = a.strings(2);
+    if (auto h = a.integer(3)) {
+      if (*h < 1 || *h > 100) a.bad(3, "hops must be 1 to 100");
+      q.hops = static_cast<int>(*h);
+    }
+    q.include_signed = a.boolean(4);
+    std::string state = a.required_node(0);
+    auto result = located(call, [&] { return allies(r, state, q); });
+    for (const auto& ally : result) {
+      std::vector<const AllianceLink*> links;
+      if (ally.hops == 1) {
+        for (const auto& l : ally.chain) links.push_back(&l);
+      } else if (!ally.chain.empty()) {
+        links.push_back(&ally.chain.back());
+      }
+      for (const auto* l : links) {
+        Value::List articles;
+        for (const auto& art : l->articles) {
+          auto it = art.find("number");
+          if (it != art.end() && it->is_string()) articles.emplace_back(it->get<std::string>());
+        }
+        out.push_back({Value(ally.state), Value(l->treaty), Value(l->status), Value(ally.hops), strings_value(l->obligations),
+                       Value(std::move(articles)), Value(l->from)});
+      }
+    }
+    return out;
+  }
+  if (name == "visits") {
+    VisitQuery q;
+    q.visitor = a.node(0);
+    q.host = a.node(1);
+    if (a.given(2)) q.from = a.date(2);
+    if (a.given(3)) q.to = a.date(3);
+    q.met = a.node(4);
+    auto result = located(call, [&] { return visits(r, q); });
+    for (const auto& v : result) {
+      out.push_back({Value(v.visit), Value(v.visitor), Value(v.host), date_prop(v.visit, "start"), date_prop(v.visit, "end"),
+                     v.office.empty() ? Value() : Value(v.office), Value(v.number), Value(v.number_in_office),
+                     opt_date(v.previous), v.gap_days ? Value(static_cast<std::int64_t>(*v.gap_days)) : Value(),
+                     v.gap_days ? Value(describe_gap(*v.gap_days)) : Value(), nodes(v.met), nodes(v.produced)});
+    }
+    return out;
+  }
+  if (name == "shortest_path" || name == "path") {
+    std::string from = a.required_node(0);
+    std::string to = a.required_node(1);
+    auto via = a.strings(2);
+    auto at = a.date(3);
+    auto steps = located(call, [&] { return shortest_path(r, from, to, via, at); });
+    if (steps.empty()) return out;
+    Path p;
+    p.nodes.push_back(steps.front().from);
+    for (const auto& s : steps) {
+      p.edges.push_back(s.edge);
+      p.nodes.push_back(s.to);
+    }
+    auto len = static_cast<std::int64_t>(p.edges.size());
+    out.push_back({Value(std::move(p)), Value(len)});
+    return out;
+  }
+  if (name == "officeholders") {
+    std::string of = a.required_node(0);
+    Date at = a.required_date(1);
+    std::string office;
+    if (a.given(2)) {
+      if (values[2].type() != T::kString) a.bad(2, "expected a String");
+      office = values[2].as_string();
+    }
+    auto result = located(call, [&] { return officeholders(r, of, at, office); });
+    for (const auto& t : result) {
+      out.push_back({Value(t.person), Value(t.office), Value(t.of), t.edge.valid ? opt_date(t.edge.valid->from) : Value(),
+                     t.edge.valid ? opt_date(t.edge.valid->to) : Value()});
+    }
+    return out;
+  }
+  if (name == "treaties") {
+    std::string x = a.required_node(0);
+    std::string y = a.node(1);
+    auto at = a.date(2);
+    auto result = located(call, [&] { return treaties(r, x, y, at); });
+    for (const auto& t : result) {
+      out.push_back({Value(t.treaty), Value(t.status), nodes(t.parties), nodes(t.replaces), nodes(t.replaced_by)});
+    }
+    return out;
+  }
+  if (name == "blocs") {
+    Date at = a.required_date(0);
+    auto obligations = a.given(1) ? a.strings(1) : std::vector<std::string>{"defense"};
+    auto result = located(call, [&] { return blocs(r, at, obligations); });
+    int i = 0;
+    for (const auto& b : result) out.push_back({Value(++i), nodes(b.states), nodes(b.treaties)});
+    return out;
+  }
+  if (name == "procedures") {
+    for (const auto& p : procedures()) {
+      Value::List cols;
+      for (const auto& c : p.columns) cols.emplace_back(c.name);
+      out.push_back({Value(p.name), Value(p.doc), Value(std::move(cols))});
+    }
+    return out;
+  }
+  if (name == "functions") {
+    for (const auto& f : functions()) out.push_back({Value(f.name), Value(f.aggregate), Value(f.doc)});
+    return out;
+  }
+  throw invalid("line {}:{}: procedure {}() is not implemented", call.pos.line, call.pos.col, name);
+}
+
+}  // namespace entente::ql::exec

@@ -1,0 +1,168 @@
+// The query's syntax tree, as the parser builds it. The binder fills in the fields marked
+// "bound" (variable slots, static types, aggregate indexes); the planner and the executor
+// read them.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "entente/query.h"
+#include "entente/record.h"
+#include "query/parse/lexer.h"
+
+namespace entente::ql::ast {
+
+// The limit on nesting (parentheses, NOT NOT ..., lists, operator chains): deeper queries
+// are refused with an error rather than overflowing the stack.
+inline constexpr int kMaxDepth = 200;
+// The limit on the upper bound of a variable-length relationship (*1..20).
+inline constexpr int kMaxHops = 20;
+
+// What is known of an expression's type before running it (kAny: only at run time).
+enum class SType { kAny, kNull, kBool, kInt, kFloat, kString, kDate, kList, kMap, kNode, kEdge, kPath };
+const char* stype_name(SType t);
+
+enum class ExprKind { kLiteral, kParam, kVar, kProp, kIndex, kList, kMap, kNot, kNeg, kBinary, kIsNull, kFunc };
+
+enum class BinOp { kOr, kXor, kAnd, kEq, kNe, kLt, kLe, kGt, kGe, kIn, kStartsWith, kEndsWith, kContains, kAdd, kSub, kMul, kDiv, kMod, kPow };
+const char* binop_text(BinOp op);
+
+struct Expr;
+using ExprPtr = std::unique_ptr<Expr>;
+
+struct Expr {
+  ExprKind kind = ExprKind::kLiteral;
+  Pos pos;
+  std::string text;               // the source text of the expression (column names, EXPLAIN)
+  Value value;                    // kLiteral; kParam once bound
+  std::string name;               // kVar, kParam, kProp (the property), kFunc (as written)
+  Pos name_pos;                   // kProp: where the property's name is
+  BinOp op = BinOp::kAnd;         // kBinary
+  bool negated = false;           // kIsNull: IS NOT NULL
+  bool distinct = false;          // kFunc: count(DISTINCT x)
+  bool star = false;              // kFunc: count(*)
+  std::vector<ExprPtr> args;      // operands, elements, function arguments
+  std::vector<std::string> keys;  // kMap: the keys, one per args element
+  int depth = 1;                  // nesting depth of this subtree
+
+  // bound
+  int slot = -1;                  // kVar: the variable's slot in a row
+  int agg = -1;                   // kFunc, an aggregate: its index among the projection's aggregates
+  SType type = SType::kAny;
+  std::vector<std::string> labels;  // kVar of a node or relationship: the types it may have (empty: any)
+};
+
+// A property map in a pattern: {key: 'PRK', name: $n}.
+struct PropEntry {
+  std::string key;
+  Pos pos;
+  ExprPtr value;
+};
+
+struct NodePattern {
+  Pos pos;
+  std::string var;                  // empty: anonymous
+  std::vector<std::string> labels;  // alternatives (n:Treaty|Agreement); empty: any
+  std::vector<Pos> label_pos;
+  std::vector<PropEntry> props;
+  int slot = -1;                    // bound (anonymous nodes get a hidden slot)
+};
+
+struct RelPattern {
+  Pos pos;
+  std::string var;
+  std::vector<std::string> types;   // alternatives; empty: any
+  std::vector<Pos> type_pos;
+  Direction dir = Direction::kBoth; // kOut: (a)-->(b); kIn: (a)<--(b); kBoth: (a)--(b)
+  bool var_length = false;          // *min..max
+  int min = 1;
+  int max = 1;
+  std::vector<PropEntry> props;
+  int slot = -1;                    // bound: an Edge, or a list of Edges when var_length
+};
+
+struct PathPattern {
+  Pos pos;
+  std::string var;                  // p = ...; empty: none
+  bool shortest = false;            // shortestPath(...)
+  std::vector<NodePattern> nodes;   // rels.size() + 1
+  std::vector<RelPattern> rels;
+  int slot = -1;                    // bound, when var is given
+};
+
+struct Match {
+  Pos pos;
+  bool optional = false;
+  std::vector<PathPattern> patterns;
+  ExprPtr where;
+};
+
+struct YieldItem {
+  Pos pos;
+  std::string name;
+  std::string alias;  // empty: the name
+  int slot = -1;      // bound
+  int column = -1;    // bound: the procedure's output column
+};
+
+struct Call {
+  Pos pos;
+  std::string name;
+  std::vector<ExprPtr> args;
+  bool has_yield = false;
+  std::vector<YieldItem> yields;  // empty with has_yield false: every column (standalone CALL)
+  ExprPtr where;
+  int procedure = -1;  // bound: index in the procedure table
+};
+
+struct Unwind {
+  Pos pos;
+  ExprPtr expr;
+  std::string var;
+  int slot = -1;
+};
+
+struct ReturnItem {
+  ExprPtr expr;
+  std::string alias;  // AS name, else the expression's text
+  bool aliased = false;
+  int slot = -1;      // bound: the slot the projected value goes to
+};
+
+struct SortItem {
+  ExprPtr expr;
+  bool descending = false;
+};
+
+// WITH and RETURN.
+struct Projection {
+  Pos pos;
+  bool is_return = false;
+  bool distinct = false;
+  bool star = false;               // RETURN * / WITH *
+  std::vector<ReturnItem> items;   // after binding, * is expanded into items
+  std::vector<SortItem> order;
+  ExprPtr skip;
+  ExprPtr limit;
+  ExprPtr where;                   // WITH ... WHERE
+  // bound
+  bool aggregating = false;
+  std::vector<const Expr*> aggregates;  // the aggregate calls in the items and ORDER BY, by index
+  int width = 0;                        // slots in rows after this projection
+};
+
+using Clause = std::variant<Match, Call, Unwind, Projection>;
+
+struct Query {
+  bool explain = false;
+  std::vector<Clause> clauses;  // the last is a RETURN, or a standalone CALL
+  ExprPtr at_date;              // AT DATE expr
+  Pos at_pos;
+  int slots = 0;                // bound: the width of a row
+  std::vector<std::string> slot_names;  // bound: for EXPLAIN and messages
+};
+
+}  // namespace entente::ql::ast

@@ -1,0 +1,887 @@
+#include "query/parse/parser.h"
+
+#include <algorithm>
+#include <cctype>
+#include <charconv>
+#include <cmath>
+#include <cstdlib>
+
+#include <fmt/format.h>
+
+#include "common/error.h"
+#include "common/text.h"
+
+namespace entente::ql {
+
+using namespace ast;
+
+const char* ast::stype_name(SType t) {
+  switch (t) {
+    case SType::kAny: return "Any";
+    case SType::kNull: return "Null";
+    case SType::kBool: return "Boolean";
+    case SType::kInt: return "Integer";
+    case SType::kFloat: return "Float";
+    case SType::kString: return "String";
+    case SType::kDate: return "Date";
+    case SType::kList: return "List";
+    case SType::kMap: return "Map";
+    case SType::kNode: return "Node";
+    case SType::kEdge: return "Relationship";
+    case SType::kPath: return "Path";
+  }
+  return "?";
+}
+
+const char* ast::binop_text(BinOp op) {
+  switch (op) {
+    case BinOp::kOr: return "OR";
+    case BinOp::kXor: return "XOR";
+    case BinOp::kAnd: return "AND";
+    case BinOp::kEq: return "=";
+    case BinOp::kNe: return "<>";
+    case BinOp::kLt: return "<";
+    case BinOp::kLe: return "<=";
+    case BinOp::kGt: return ">";
+    case BinOp::kGe: return ">=";
+    case BinOp::kIn: return "IN";
+    case BinOp::kStartsWith: return "STARTS WITH";
+    case BinOp::kEndsWith: return "ENDS WITH";
+    case BinOp::kContains: return "CONTAINS";
+    case BinOp::kAdd: return "+";
+    case BinOp::kSub: return "-";
+    case BinOp::kMul: return "*";
+    case BinOp::kDiv: return "/";
+    case BinOp::kMod: return "%";
+    case BinOp::kPow: return "^";
+  }
+  return "?";
+}
+
+namespace {
+
+// Words that start or join clauses: they cannot name a variable without back-quotes.
+const std::vector<std::string>& reserved() {
+  static const std::vector<std::string> words{
+      "MATCH", "OPTIONAL", "WHERE", "RETURN", "WITH",   "AS",     "AND",    "OR",    "XOR",   "NOT",  "IN",
+      "IS",    "NULL",     "TRUE",  "FALSE",  "DISTINCT", "ORDER", "SKIP", "LIMIT", "CALL", "YIELD", "UNWIND",
+      "AT",    "CREATE",   "MERGE", "DELETE", "SET",    "REMOVE", "UNION", "DETACH"};
+  return words;
+}
+
+std::string upper(std::string_view s) {
+  std::string out(s);
+  for (auto& c : out) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return out;
+}
+
+class Parser {
+ public:
+  explicit Parser(std::string_view text) : text_(text), toks_(lex(text)) {}
+
+  Query run() {
+    Query q;
+    if (is_kw("EXPLAIN")) {
+      next();
+      q.explain = true;
+    }
+    if (at(Tok::kEnd) || at(Tok::kSemicolon)) fail(cur(), "empty query: expected MATCH, CALL, UNWIND, WITH or RETURN");
+    bool done = false;
+    while (!done) {
+      if (q.clauses.size() >= static_cast<std::size_t>(kMaxDepth)) {
+        fail(cur(), fmt::format("too many clauses (the limit is {})", kMaxDepth));
+      }
+      if (is_kw("MATCH") || is_kw("OPTIONAL")) {
+        q.clauses.emplace_back(match());
+      } else if (is_kw("CALL")) {
+        q.clauses.emplace_back(call());
+      } else if (is_kw("UNWIND")) {
+        q.clauses.emplace_back(unwind());
+      } else if (is_kw("WITH")) {
+        q.clauses.emplace_back(projection(false));
+      } else if (is_kw("RETURN")) {
+        q.clauses.emplace_back(projection(true));
+        done = true;
+      } else if (at(Tok::kEnd) || at(Tok::kSemicolon) || is_kw("AT")) {
+        if (!q.clauses.empty() && std::holds_alternative<Call>(q.clauses.back())) break;
+        fail(cur(), fmt::format("expected RETURN, found {}: a query ends with RETURN (or is a single CALL)",
+                                describe(cur())));
+      } else {
+        clause_error();
+      }
+    }
+    if (is_kw("AT")) {
+      q.at_pos = cur().pos;
+      next();
+      if (!is_kw("DATE")) fail(cur(), fmt::format("expected DATE after AT, found {}", describe(cur())));
+      next();
+      q.at_date = expression();
+    }
+    if (at(Tok::kSemicolon)) next();
+    if (!at(Tok::kEnd)) {
+      if (is_kw("MATCH") || is_kw("WITH") || is_kw("RETURN") || is_kw("CALL") || is_kw("UNWIND") || is_kw("OPTIONAL")) {
+        fail(cur(), fmt::format("unexpected {} after RETURN: RETURN ends the query (use WITH to chain parts)",
+                                describe(cur())));
+      }
+      fail(cur(), fmt::format("unexpected {} after the end of the query", describe(cur())));
+    }
+    return q;
+  }
+
+ private:
+  // ---- tokens
+  const Token& cur() const { return toks_[i_]; }
+  const Token& peek_tok(std::size_t k = 1) const { return toks_[std::min(i_ + k, toks_.size() - 1)]; }
+  bool at(Tok k) const { return cur().kind == k; }
+  void next() {
+    last_end_ = cur().end;
+    if (i_ + 1 < toks_.size()) ++i_;
+  }
+  bool is_kw(const char* kw) const { return at(Tok::kIdent) && upper(cur().text) == kw; }
+  static bool kw_of(const Token& t, const char* kw) { return t.kind == Tok::kIdent && upper(t.text) == kw; }
+
+  [[noreturn]] void fail(const Token& t, const std::string& why) const {
+    throw invalid("line {}:{}: {}", t.pos.line, t.pos.col, why);
+  }
+  [[noreturn]] void fail(Pos p, const std::string& why) const { throw invalid("line {}:{}: {}", p.line, p.col, why); }
+
+  void expect(Tok k, const char* context) {
+    if (!at(k)) fail(cur(), fmt::format("expected {} {}, found {}", describe(k), context, describe(cur())));
+    next();
+  }
+  void expect_kw(const char* kw, const char* context) {
+    if (!is_kw(kw)) fail(cur(), fmt::format("expected {} {}, found {}", kw, context, describe(cur())));
+    next();
+  }
+
+  [[noreturn]] void clause_error() {
+    std::string hint;
+    if (at(Tok::kIdent)) {
+      hint = text::did_you_mean(upper(cur().text),
+                                {"MATCH", "OPTIONAL", "CALL", "UNWIND", "WITH", "RETURN", "WHERE", "ORDER", "LIMIT", "SKIP"});
+      std::string u = upper(cur().text);
+      if (u == "CREATE" || u == "MERGE" || u == "DELETE" || u == "SET" || u == "REMOVE" || u == "DETACH") {
+        fail(cur(), fmt::format("{} is not supported: queries only read (write with entente import or the C++ API)", u));
+      }
+      if (u == "UNION") fail(cur(), "UNION is not supported");
+      if (u == "WHERE") fail(cur(), "WHERE must follow MATCH, OPTIONAL MATCH, WITH or CALL ... YIELD");
+    }
+    fail(cur(), fmt::format("expected MATCH, OPTIONAL MATCH, CALL, UNWIND, WITH or RETURN, found {}{}", describe(cur()), hint));
+  }
+
+  // A variable, label, property or function name: an identifier that is not reserved, or a
+  // back-quoted name.
+  std::string name(const char* what) {
+    if (at(Tok::kQuoted)) {
+      std::string n = cur().text;
+      next();
+      return n;
+    }
+    if (!at(Tok::kIdent)) fail(cur(), fmt::format("expected {}, found {}", what, describe(cur())));
+    std::string u = upper(cur().text);
+    const auto& r = reserved();
+    if (std::find(r.begin(), r.end(), u) != r.end()) {
+      fail(cur(), fmt::format("expected {}, found the keyword {} (quote a name that is a keyword: `{}`)", what, u,
+                              cur().text));
+    }
+    std::string n = cur().text;
+    next();
+    return n;
+  }
+  // A label, type, property or map key: any identifier, keywords included (n.order, {end: ...}).
+  std::string symbolic(const char* what) {
+    if (at(Tok::kQuoted) || at(Tok::kIdent)) {
+      std::string n = cur().text;
+      next();
+      return n;
+    }
+    fail(cur(), fmt::format("expected {}, found {}", what, describe(cur())));
+  }
+
+  // ---- depth guard
+  struct Deeper {
+    Parser& p;
+    Deeper(Parser& parser, const Token& at) : p(parser) {
+      if (++p.depth_ > kMaxDepth) {
+        p.fail(at, fmt::format("the query is nested deeper than the limit of {} levels", kMaxDepth));
+      }
+    }
+    ~Deeper() { --p.depth_; }
+  };
+
+  ExprPtr make(ExprKind kind, Pos pos, std::size_t begin) {
+    auto e = std::make_unique<Expr>();
+    e->kind = kind;
+    e->pos = pos;
+    e->text = std::string(text_.substr(begin, last_end_ - begin));
+    return e;
+  }
+  // Sets the text and depth of an expression built from children.
+  void finish(Expr& e, std::size_t begin) {
+    e.text = std::string(text_.substr(begin, last_end_ - begin));
+    int d = 0;
+    for (const auto& a : e.args) d = std::max(d, a->depth);
+    e.depth = d + 1;
+    if (e.depth > kMaxDepth) {
+      fail(e.pos, fmt::format("the expression is nested deeper than the limit of {} levels", kMaxDepth));
+    }
+  }
+
+  // ---- clauses
+  Match match() {
+    Match m;
+    m.pos = cur().pos;
+    if (is_kw("OPTIONAL")) {
+      next();
+      expect_kw("MATCH", "after OPTIONAL");
+      m.optional = true;
+    } else {
+      next();
+    }
+    m.patterns.push_back(pattern());
+    while (at(Tok::kComma)) {
+      next();
+      if (m.patterns.size() >= static_cast<std::size_t>(kMaxDepth)) fail(cur(), "too many patterns in one MATCH");
+      m.patterns.push_back(pattern());
+    }
+    if (is_kw("WHERE")) {
+      next();
+      m.where = expression();
+    }
+    return m;
+  }
+
+  Call call() {
+    Call c;
+    c.pos = cur().pos;
+    next();
+    c.name = name("a procedure name");
+    while (at(Tok::kDot)) {  // db.schema style names
+      next();
+      c.name += "." + symbolic("a procedure name");
+    }
+    expect(Tok::kLParen, "after the procedure name");
+    if (!at(Tok::kRParen)) {
+      c.args.push_back(expression());
+      while (at(Tok::kComma)) {
+        next();
+        c.args.push_back(expression());
+      }
+    }
+    expect(Tok::kRParen, "to close the procedure's arguments");
+    if (is_kw("YIELD")) {
+      next();
+      c.has_yield = true;
+      if (at(Tok::kStar)) {
+        next();  // YIELD *: every column, as without YIELD
+      } else {
+        do {
+          if (!c.yields.empty()) next();
+          YieldItem y;
+          y.pos = cur().pos;
+          y.name = name("a column name after YIELD");
+          if (is_kw("AS")) {
+            next();
+            y.alias = symbolic("a name after AS");
+          }
+          c.yields.push_back(std::move(y));
+        } while (at(Tok::kComma));
+      }
+      if (is_kw("WHERE")) {
+        next();
+        c.where = expression();
+      }
+    }
+    return c;
+  }
+
+  Unwind unwind() {
+    Unwind u;
+    u.pos = cur().pos;
+    next();
+    u.expr = expression();
+    expect_kw("AS", "after UNWIND's expression");
+    u.var = name("a variable name after AS");
+    return u;
+  }
+
+  Projection projection(bool is_return) {
+    Projection p;
+    p.pos = cur().pos;
+    p.is_return = is_return;
+    next();
+    if (is_kw("DISTINCT")) {
+      next();
+      p.distinct = true;
+    }
+    if (at(Tok::kStar)) {
+      next();
+      p.star = true;
+      if (at(Tok::kComma)) fail(cur(), "'*' must be the only item of the projection");
+    } else {
+      do {
+        if (!p.items.empty()) next();
+        ReturnItem item;
+        item.expr = expression();
+        if (is_kw("AS")) {
+          next();
+          item.alias = symbolic("a column name after AS");
+          item.aliased = true;
+        } else {
+          item.alias = item.expr->text;
+        }
+        p.items.push_back(std::move(item));
+      } while (at(Tok::kComma));
+    }
+    if (is_kw("ORDER")) {
+      next();
+      expect_kw("BY", "after ORDER");
+      do {
+        if (!p.order.empty()) next();
+        SortItem s;
+        s.expr = expression();
+        if (is_kw("ASC") || is_kw("ASCENDING")) {
+          next();
+        } else if (is_kw("DESC") || is_kw("DESCENDING")) {
+          next();
+          s.descending = true;
+        }
+        p.order.push_back(std::move(s));
+      } while (at(Tok::kComma));
+    }
+    if (is_kw("SKIP")) {
+      next();
+      p.skip = expression();
+    }
+    if (is_kw("LIMIT")) {
+      next();
+      p.limit = expression();
+    }
+    if (is_kw("WHERE")) {
+      if (is_return) fail(cur(), "WHERE cannot follow RETURN: filter with WITH ... WHERE before it");
+      next();
+      p.where = expression();
+    }
+    return p;
+  }
+
+  // ---- patterns
+  PathPattern pattern() {
+    PathPattern p;
+    p.pos = cur().pos;
+    if ((at(Tok::kIdent) || at(Tok::kQuoted)) && peek_tok().kind == Tok::kEq) {
+      p.var = name("a path variable");
+      next();  // '='
+    }
+    if (at(Tok::kIdent) && (upper(cur().text) == "SHORTESTPATH" || upper(cur().text) == "ALLSHORTESTPATHS")) {
+      if (upper(cur().text) == "ALLSHORTESTPATHS") fail(cur(), "allShortestPaths is not supported; use shortestPath");
+      next();
+      p.shortest = true;
+      expect(Tok::kLParen, "after shortestPath");
+      path(p);
+      expect(Tok::kRParen, "to close shortestPath(...)");
+      if (p.rels.size() != 1) fail(p.pos, "shortestPath needs a pattern of one relationship: shortestPath((a)-[*..5]-(b))");
+      return p;
+    }
+    path(p);
+    return p;
+  }
+
+  void path(PathPattern& p) {
+    p.nodes.push_back(node());
+    while (at(Tok::kMinus) || (at(Tok::kLt) && peek_tok().kind == Tok::kMinus)) {
+      if (p.rels.size() >= static_cast<std::size_t>(kMaxDepth)) fail(cur(), "the pattern is longer than the limit");
+      p.rels.push_back(relationship());
+      p.nodes.push_back(node());
+    }
+  }
+
+  NodePattern node() {
+    NodePattern n;
+    n.pos = cur().pos;
+    if (!at(Tok::kLParen)) fail(cur(), fmt::format("expected '(' to start a node pattern, found {}", describe(cur())));
+    next();
+    if (at(Tok::kIdent) || at(Tok::kQuoted)) n.var = name("a variable name");
+    if (at(Tok::kColon)) {
+      next();
+      n.label_pos.push_back(cur().pos);
+      n.labels.push_back(symbolic("a node type after ':'"));
+      while (at(Tok::kPipe) || at(Tok::kColon)) {
+        if (at(Tok::kColon)) {
+          fail(cur(), "a node has one type: write alternatives as (n:Treaty|Agreement), not (n:Treaty:Agreement)");
+        }
+        next();
+        if (at(Tok::kColon)) next();
+        n.label_pos.push_back(cur().pos);
+        n.labels.push_back(symbolic("a node type after '|'"));
+      }
+    }
+    if (at(Tok::kLBrace)) n.props = prop_map();
+    if (!at(Tok::kRParen)) {
+      fail(cur(), fmt::format("expected ')' to close the node pattern, found {}", describe(cur())));
+    }
+    next();
+    return n;
+  }
+
+  RelPattern relationship() {
+    RelPattern r;
+    r.pos = cur().pos;
+    bool left = false, right = false;
+    if (at(Tok::kLt)) {
+      left = true;
+      next();
+    }
+    expect(Tok::kMinus, "in a relationship pattern");
+    if (at(Tok::kLBracket)) {
+      next();
+      if (at(Tok::kIdent) || at(Tok::kQuoted)) r.var = name("a variable name");
+      if (at(Tok::kColon)) {
+        next();
+        r.type_pos.push_back(cur().pos);
+        r.types.push_back(symbolic("a relationship type after ':'"));
+        while (at(Tok::kPipe)) {
+          next();
+          if (at(Tok::kColon)) next();
+          r.type_pos.push_back(cur().pos);
+          r.types.push_back(symbolic("a relationship type after '|'"));
+        }
+      }
+      if (at(Tok::kStar)) {
+        Pos star = cur().pos;
+        next();
+        r.var_length = true;
+        r.min = 1;
+        bool has_max = false;
+        if (at(Tok::kInt)) {
+          r.min = small_int("the minimum length");
+          if (at(Tok::kDotDot)) {
+            next();
+            if (at(Tok::kInt)) {
+              r.max = small_int("the maximum length");
+              has_max = true;
+            }
+          } else {
+            r.max = r.min;  // *2: exactly two
+            has_max = true;
+          }
+        } else if (at(Tok::kDotDot)) {
+          next();
+          if (at(Tok::kInt)) {
+            r.max = small_int("the maximum length");
+            has_max = true;
+          }
+        }
+        if (!has_max) {
+          fail(star, fmt::format("a variable-length relationship needs an upper bound, e.g. *1..3 (at most {})",
+                                 kMaxHops));
+        }
+        if (r.max > kMaxHops) fail(star, fmt::format("the upper bound {} is over the limit of {} hops", r.max, kMaxHops));
+        if (r.min > r.max) fail(star, fmt::format("the lower bound {} is above the upper bound {}", r.min, r.max));
+      }
+      if (at(Tok::kLBrace)) r.props = prop_map();
+      if (!at(Tok::kRBracket)) {
+        fail(cur(), fmt::format("expected ']' to close the relationship pattern, found {}", describe(cur())));
+      }
+      next();
+    }
+    expect(Tok::kMinus, "in a relationship pattern");
+    if (at(Tok::kGt)) {
+      right = true;
+      next();
+    }
+    if (left && right) fail(r.pos, "a relationship has one direction: use <-[]- , -[]-> or -[]- (either)");
+    r.dir = left ? Direction::kIn : right ? Direction::kOut : Direction::kBoth;
+    return r;
+  }
+
+  int small_int(const char* what) {
+    const Token& t = cur();
+    int v = 0;
+    auto [ptr, ec] = std::from_chars(t.text.data(), t.text.data() + t.text.size(), v);
+    if (ec != std::errc() || ptr != t.text.data() + t.text.size() || v > 1000000) {
+      fail(t, fmt::format("{} {} is too large", what, t.text));
+    }
+    next();
+    return v;
+  }
+
+  std::vector<PropEntry> prop_map() {
+    std::vector<PropEntry> out;
+    expect(Tok::kLBrace, "");
+    if (!at(Tok::kRBrace)) {
+      do {
+        if (!out.empty()) next();
+        PropEntry e;
+        e.pos = cur().pos;
+        e.key = symbolic("a property name");
+        for (const auto& other : out) {
+          if (other.key == e.key) fail(e.pos, fmt::format("property '{}' is given twice", e.key));
+        }
+        expect(Tok::kColon, "after the property name");
+        e.value = expression();
+        out.push_back(std::move(e));
+      } while (at(Tok::kComma));
+    }
+    if (!at(Tok::kRBrace)) fail(cur(), fmt::format("expected '}}' or ',' in the property map, found {}", describe(cur())));
+    next();
+    return out;
+  }
+
+  // ---- expressions
+  ExprPtr expression() {
+    Deeper guard(*this, cur());
+    return or_expr();
+  }
+
+  ExprPtr binary(BinOp op, ExprPtr l, ExprPtr r, Pos pos, std::size_t begin) {
+    auto e = std::make_unique<Expr>();
+    e->kind = ExprKind::kBinary;
+    e->op = op;
+    e->pos = pos;
+    e->args.push_back(std::move(l));
+    e->args.push_back(std::move(r));
+    finish(*e, begin);
+    return e;
+  }
+
+  ExprPtr or_expr() {
+    std::size_t begin = cur().begin;
+    auto l = xor_expr();
+    while (is_kw("OR")) {
+      Pos p = cur().pos;
+      next();
+      l = binary(BinOp::kOr, std::move(l), xor_expr(), p, begin);
+    }
+    return l;
+  }
+  ExprPtr xor_expr() {
+    std::size_t begin = cur().begin;
+    auto l = and_expr();
+    while (is_kw("XOR")) {
+      Pos p = cur().pos;
+      next();
+      l = binary(BinOp::kXor, std::move(l), and_expr(), p, begin);
+    }
+    return l;
+  }
+  ExprPtr and_expr() {
+    std::size_t begin = cur().begin;
+    auto l = not_expr();
+    while (is_kw("AND")) {
+      Pos p = cur().pos;
+      next();
+      l = binary(BinOp::kAnd, std::move(l), not_expr(), p, begin);
+    }
+    return l;
+  }
+  ExprPtr not_expr() {
+    if (is_kw("NOT")) {
+      Deeper guard(*this, cur());
+      std::size_t begin = cur().begin;
+      Pos p = cur().pos;
+      next();
+      auto e = std::make_unique<Expr>();
+      e->kind = ExprKind::kNot;
+      e->pos = p;
+      e->args.push_back(not_expr());
+      finish(*e, begin);
+      return e;
+    }
+    return comparison();
+  }
+  ExprPtr comparison() {
+    std::size_t begin = cur().begin;
+    auto l = additive();
+    for (;;) {
+      Pos p = cur().pos;
+      std::optional<BinOp> op;
+      switch (cur().kind) {
+        case Tok::kEq: op = BinOp::kEq; break;
+        case Tok::kNe: op = BinOp::kNe; break;
+        case Tok::kLt: op = BinOp::kLt; break;
+        case Tok::kLe: op = BinOp::kLe; break;
+        case Tok::kGt: op = BinOp::kGt; break;
+        case Tok::kGe: op = BinOp::kGe; break;
+        case Tok::kRegex:
+          fail(cur(), "'=~' (regular expressions) is not supported; use STARTS WITH, ENDS WITH or CONTAINS");
+        default: break;
+      }
+      if (op) {
+        next();
+        l = binary(*op, std::move(l), additive(), p, begin);
+        continue;
+      }
+      if (is_kw("IN")) {
+        next();
+        l = binary(BinOp::kIn, std::move(l), additive(), p, begin);
+      } else if (is_kw("STARTS") || is_kw("ENDS")) {
+        BinOp o = is_kw("STARTS") ? BinOp::kStartsWith : BinOp::kEndsWith;
+        next();
+        expect_kw("WITH", o == BinOp::kStartsWith ? "after STARTS" : "after ENDS");
+        l = binary(o, std::move(l), additive(), p, begin);
+      } else if (is_kw("CONTAINS")) {
+        next();
+        l = binary(BinOp::kContains, std::move(l), additive(), p, begin);
+      } else if (is_kw("IS")) {
+        next();
+        bool negated = false;
+        if (is_kw("NOT")) {
+          next();
+          negated = true;
+        }
+        expect_kw("NULL", negated ? "after IS NOT" : "after IS");
+        auto e = std::make_unique<Expr>();
+        e->kind = ExprKind::kIsNull;
+        e->negated = negated;
+        e->pos = p;
+        e->args.push_back(std::move(l));
+        finish(*e, begin);
+        l = std::move(e);
+      } else {
+        return l;
+      }
+    }
+  }
+  ExprPtr additive() {
+    std::size_t begin = cur().begin;
+    auto l = multiplicative();
+    while (at(Tok::kPlus) || at(Tok::kMinus)) {
+      Pos p = cur().pos;
+      BinOp op = at(Tok::kPlus) ? BinOp::kAdd : BinOp::kSub;
+      next();
+      l = binary(op, std::move(l), multiplicative(), p, begin);
+    }
+    return l;
+  }
+  ExprPtr multiplicative() {
+    std::size_t begin = cur().begin;
+    auto l = power();
+    while (at(Tok::kStar) || at(Tok::kSlash) || at(Tok::kPercent)) {
+      Pos p = cur().pos;
+      BinOp op = at(Tok::kStar) ? BinOp::kMul : at(Tok::kSlash) ? BinOp::kDiv : BinOp::kMod;
+      next();
+      l = binary(op, std::move(l), power(), p, begin);
+    }
+    return l;
+  }
+  ExprPtr power() {
+    std::size_t begin = cur().begin;
+    auto l = unary();
+    while (at(Tok::kCaret)) {
+      Pos p = cur().pos;
+      next();
+      l = binary(BinOp::kPow, std::move(l), unary(), p, begin);
+    }
+    return l;
+  }
+  ExprPtr unary() {
+    if (at(Tok::kMinus) || at(Tok::kPlus)) {
+      Deeper guard(*this, cur());
+      std::size_t begin = cur().begin;
+      Pos p = cur().pos;
+      bool minus = at(Tok::kMinus);
+      next();
+      auto operand = unary();
+      if (!minus) return operand;
+      // A negative number literal stays a literal (so that -9223372036854775808 fits).
+      auto e = std::make_unique<Expr>();
+      e->kind = ExprKind::kNeg;
+      e->pos = p;
+      e->args.push_back(std::move(operand));
+      finish(*e, begin);
+      return e;
+    }
+    return postfix();
+  }
+  ExprPtr postfix() {
+    std::size_t begin = cur().begin;
+    auto e = atom();
+    for (;;) {
+      if (at(Tok::kDot)) {
+        next();
+        auto prop = std::make_unique<Expr>();
+        prop->kind = ExprKind::kProp;
+        prop->pos = e->pos;
+        prop->name_pos = cur().pos;
+        prop->name = symbolic("a property name after '.'");
+        prop->args.push_back(std::move(e));
+        finish(*prop, begin);
+        e = std::move(prop);
+      } else if (at(Tok::kLBracket)) {
+        Pos p = cur().pos;
+        next();
+        auto idx = std::make_unique<Expr>();
+        idx->kind = ExprKind::kIndex;
+        idx->pos = p;
+        idx->args.push_back(std::move(e));
+        idx->args.push_back(expression());
+        expect(Tok::kRBracket, "to close the index");
+        finish(*idx, begin);
+        e = std::move(idx);
+      } else {
+        return e;
+      }
+    }
+  }
+
+  ExprPtr atom() {
+    const Token& t = cur();
+    std::size_t begin = t.begin;
+    Pos p = t.pos;
+    switch (t.kind) {
+      case Tok::kInt: {
+        auto e = std::make_unique<Expr>();
+        e->kind = ExprKind::kLiteral;
+        e->pos = p;
+        std::int64_t v = 0;
+        auto [ptr, ec] = std::from_chars(t.text.data(), t.text.data() + t.text.size(), v);
+        if (ec != std::errc() || ptr != t.text.data() + t.text.size()) {
+          fail(t, fmt::format("the integer {} is out of range (-9223372036854775808..9223372036854775807)", t.text));
+        }
+        e->value = Value(v);
+        e->type = SType::kInt;
+        next();
+        finish(*e, begin);
+        return e;
+      }
+      case Tok::kFloat: {
+        auto e = std::make_unique<Expr>();
+        e->kind = ExprKind::kLiteral;
+        e->pos = p;
+        double v = std::strtod(t.text.c_str(), nullptr);
+        if (!std::isfinite(v)) fail(t, fmt::format("the number {} is out of range", t.text));
+        e->value = Value(v);
+        e->type = SType::kFloat;
+        next();
+        finish(*e, begin);
+        return e;
+      }
+      case Tok::kString: {
+        auto e = std::make_unique<Expr>();
+        e->kind = ExprKind::kLiteral;
+        e->pos = p;
+        e->value = Value(t.text);
+        e->type = SType::kString;
+        next();
+        finish(*e, begin);
+        return e;
+      }
+      case Tok::kParam: {
+        auto e = std::make_unique<Expr>();
+        e->kind = ExprKind::kParam;
+        e->pos = p;
+        e->name = t.text;
+        next();
+        finish(*e, begin);
+        return e;
+      }
+      case Tok::kLParen: {
+        next();
+        auto e = expression();
+        expect(Tok::kRParen, "to close the parenthesis");
+        return e;
+      }
+      case Tok::kLBracket: {
+        Deeper guard(*this, t);
+        next();
+        auto e = std::make_unique<Expr>();
+        e->kind = ExprKind::kList;
+        e->pos = p;
+        if (!at(Tok::kRBracket)) {
+          e->args.push_back(expression());
+          while (at(Tok::kComma)) {
+            next();
+            e->args.push_back(expression());
+          }
+        }
+        if (!at(Tok::kRBracket)) fail(cur(), fmt::format("expected ']' or ',' in the list, found {}", describe(cur())));
+        next();
+        finish(*e, begin);
+        return e;
+      }
+      case Tok::kLBrace: {
+        Deeper guard(*this, t);
+        auto e = std::make_unique<Expr>();
+        e->kind = ExprKind::kMap;
+        e->pos = p;
+        for (auto& entry : prop_map()) {
+          e->keys.push_back(entry.key);
+          e->args.push_back(std::move(entry.value));
+        }
+        finish(*e, begin);
+        return e;
+      }
+      case Tok::kIdent:
+      case Tok::kQuoted: {
+        if (t.kind == Tok::kIdent) {
+          std::string u = upper(t.text);
+          if (u == "TRUE" || u == "FALSE" || u == "NULL") {
+            auto e = std::make_unique<Expr>();
+            e->kind = ExprKind::kLiteral;
+            e->pos = p;
+            e->value = u == "NULL" ? Value() : Value(u == "TRUE");
+            e->type = u == "NULL" ? SType::kNull : SType::kBool;
+            next();
+            finish(*e, begin);
+            return e;
+          }
+          if (peek_tok().kind == Tok::kLParen) return function(begin);
+        }
+        auto e = std::make_unique<Expr>();
+        e->kind = ExprKind::kVar;
+        e->pos = p;
+        e->name = name("an expression");
+        finish(*e, begin);
+        return e;
+      }
+      default:
+        fail(t, fmt::format("expected an expression, found {}", describe(t)));
+    }
+  }
+
+  ExprPtr function(std::size_t begin) {
+    Deeper guard(*this, cur());
+    auto e = std::make_unique<Expr>();
+    e->kind = ExprKind::kFunc;
+    e->pos = cur().pos;
+    e->name = cur().text;
+    next();
+    next();  // '('
+    if (at(Tok::kStar)) {
+      next();
+      e->star = true;
+    } else {
+      if (is_kw("DISTINCT")) {
+        next();
+        e->distinct = true;
+        if (at(Tok::kRParen)) fail(cur(), fmt::format("expected an expression after DISTINCT in {}()", e->name));
+      }
+      if (!at(Tok::kRParen)) {
+        e->args.push_back(expression());
+        while (at(Tok::kComma)) {
+          next();
+          e->args.push_back(expression());
+        }
+      }
+    }
+    if (!at(Tok::kRParen)) {
+      fail(cur(), fmt::format("expected ')' or ',' in the arguments of {}(), found {}", e->name, describe(cur())));
+    }
+    next();
+    finish(*e, begin);
+    return e;
+  }
+
+  std::string_view text_;
+  std::vector<Token> toks_;
+  std::size_t i_ = 0;
+  std::size_t last_end_ = 0;
+  int depth_ = 0;
+};
+
+}  // namespace
+
+ast::Query parse(std::string_view text) { return Parser(text).run(); }
+
+}  // namespace entente::ql

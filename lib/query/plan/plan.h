@@ -1,0 +1,63 @@
+// The planner: turns a bound query into a pipeline of operators. Each MATCH starts from its
+// most selective point — a variable already bound, a key lookup ({key: 'PRK'} or
+// WHERE n.key = 'PRK'), a name lookup, then a type scan, then a scan of every node — and
+// expands along the pattern from there; each WHERE conjunct is applied as soon as the
+// variables it reads are bound. EXPLAIN prints the plan.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "query/parse/ast.h"
+
+namespace entente::ql::plan {
+
+enum class OpKind {
+  kNodeByKey,     // a key lookup in the key index, for each allowed type
+  kNodeByName,    // a name lookup in the name index, then the exact name
+  kNodeScan,      // every node of the allowed types
+  kAllNodes,      // every node
+  kNodeCheck,     // a node bound earlier: check the pattern's labels, properties, date
+  kExpand,        // one relationship from a bound node
+  kVarExpand,     // a variable-length relationship (*min..max), depth-first
+  kShortestPath,  // breadth-first between two bound nodes
+  kBuildPath,     // p = ...: the path value from the pattern's slots
+  kFilter,        // a WHERE conjunct
+  kOptional,      // OPTIONAL MATCH: the sub-plan, or one row of nulls
+  kCall,          // CALL procedure(...) YIELD ...
+  kUnwind,        // UNWIND list AS x
+  kProjection,    // WITH / RETURN: projection, aggregation, DISTINCT, ORDER BY, SKIP, LIMIT, WHERE
+};
+
+struct Op {
+  OpKind kind = OpKind::kFilter;
+  const ast::NodePattern* node = nullptr;  // anchors and checks: the node; expands: the node reached
+  const ast::Expr* lookup = nullptr;       // kNodeByKey, kNodeByName: the key or name
+  const ast::RelPattern* rel = nullptr;    // expands, shortest path
+  int from_slot = -1;                      // expands: the bound node; shortest path: one end
+  int to_slot = -1;                        // expands: the node reached; shortest path: the other end
+  Direction dir = Direction::kBoth;        // expands: the direction from from_slot
+  bool to_bound = false;                   // expands: the node reached is already bound (check it)
+  bool reversed = false;                   // expands: walks the pattern right to left
+  std::vector<int> unique_rels;            // slots of this MATCH's relationships bound before
+  const ast::PathPattern* path = nullptr;  // kBuildPath, kShortestPath
+  const ast::Expr* filter = nullptr;       // kFilter
+  std::vector<Op> sub;                     // kOptional
+  std::vector<int> nulls;                  // kOptional: slots set to null when nothing matches
+  const ast::Call* call = nullptr;
+  const ast::Unwind* unwind = nullptr;
+  const ast::Projection* proj = nullptr;
+};
+
+struct Plan {
+  std::vector<Op> ops;
+  std::vector<std::string> columns;  // of the RETURN
+  std::vector<int> column_slots;
+};
+
+Plan make_plan(const ast::Query& q);
+
+// The plan, one operator a line, numbered, sub-plans indented.
+std::string explain(const ast::Query& q, const Plan& plan);
+
+}  // namespace entente::ql::plan

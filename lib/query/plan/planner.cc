@@ -1,0 +1,410 @@
+#include <algorithm>
+#include <set>
+
+#include <fmt/format.h>
+
+#include "query/bind/binder.h"
+#include "query/plan/plan.h"
+
+namespace entente::ql::plan {
+
+using namespace ast;
+
+namespace {
+
+// The AND-ed parts of a WHERE.
+void conjuncts(const Expr* e, std::vector<const Expr*>& out) {
+  if (!e) return;
+  if (e->kind == ExprKind::kBinary && e->op == BinOp::kAnd) {
+    conjuncts(e->args[0].get(), out);
+    conjuncts(e->args[1].get(), out);
+    return;
+  }
+  out.push_back(e);
+}
+
+bool has_aggregate(const Expr& e) {
+  if (e.agg >= 0) return true;
+  for (const auto& a : e.args) {
+    if (has_aggregate(*a)) return true;
+  }
+  return false;
+}
+
+struct Pending {
+  const Expr* expr;
+  std::vector<int> slots;
+};
+
+class ClausePlanner {
+ public:
+  ClausePlanner(std::set<int>& bound, std::vector<Op>& out) : bound_(bound), out_(out) {}
+
+  void plan(const Match& m) {
+    std::vector<const Expr*> parts;
+    conjuncts(m.where.get(), parts);
+    for (const Expr* c : parts) {
+      Pending p{c, {}};
+      slots_used(*c, p.slots);
+      note_lookup(*c);
+      pending_.push_back(std::move(p));
+    }
+    flush();
+    std::vector<const PathPattern*> remaining;
+    for (const auto& p : m.patterns) remaining.push_back(&p);
+    while (!remaining.empty()) {
+      // The most selective starting point over every node of every pattern left.
+      int best_rank = 1 << 30;
+      std::size_t best_pattern = 0, best_node = 0;
+      for (std::size_t i = 0; i < remaining.size(); ++i) {
+        const PathPattern& p = *remaining[i];
+        for (std::size_t j = 0; j < p.nodes.size(); ++j) {
+          if (p.shortest && j != 0 && j + 1 != p.nodes.size()) continue;
+          int r = rank(p.nodes[j]);
+          if (r < best_rank) {
+            best_rank = r;
+            best_pattern = i;
+            best_node = j;
+          }
+        }
+      }
+      const PathPattern& p = *remaining[best_pattern];
+      remaining.erase(remaining.begin() + static_cast<std::ptrdiff_t>(best_pattern));
+      if (p.shortest) {
+        shortest(p, best_node);
+      } else {
+        path(p, best_node);
+      }
+    }
+    for (const auto& p : pending_) out_.push_back(filter(p.expr));
+    pending_.clear();
+  }
+
+ private:
+  // Lower is better: bound 0, key lookup 1, name lookup 2, type scan 3, every node 5.
+  int rank(const NodePattern& n) const {
+    if (bound_.count(n.slot)) return 0;
+    if (key_of(n)) return 1;
+    if (name_of(n)) return 2;
+    if (!n.labels.empty()) return 3;
+    return 5;
+  }
+
+  // n.key = constant (or constant = n.key) in the WHERE: usable as a lookup.
+  void note_lookup(const Expr& c) {
+    if (c.kind != ExprKind::kBinary || c.op != BinOp::kEq) return;
+    for (int side = 0; side < 2; ++side) {
+      const Expr& prop = *c.args[static_cast<std::size_t>(side)];
+      const Expr& value = *c.args[static_cast<std::size_t>(1 - side)];
+      if (prop.kind != ExprKind::kProp || prop.args[0]->kind != ExprKind::kVar) continue;
+      if (prop.args[0]->type != SType::kNode) continue;
+      std::vector<int> used;
+      slots_used(value, used);
+      if (!used.empty() || has_aggregate(value)) continue;
+      if (prop.name == "key") where_keys_.emplace_back(prop.args[0]->slot, &value);
+      if (prop.name == "name") where_names_.emplace_back(prop.args[0]->slot, &value);
+    }
+  }
+
+  const Expr* key_of(const NodePattern& n) const {
+    for (const auto& p : n.props) {
+      if (p.key == "key") return p.value.get();
+    }
+    for (const auto& [slot, e] : where_keys_) {
+      if (slot == n.slot) return e;
+    }
+    return nullptr;
+  }
+  const Expr* name_of(const NodePattern& n) const {
+    for (const auto& p : n.props) {
+      if (p.key == "name") return p.value.get();
+    }
+    for (const auto& [slot, e] : where_names_) {
+      if (slot == n.slot) return e;
+    }
+    return nullptr;
+  }
+
+  static Op filter(const Expr* e) {
+    Op op;
+    op.kind = OpKind::kFilter;
+    op.filter = e;
+    return op;
+  }
+
+  // Emits the WHERE parts whose variables are all bound.
+  void flush() {
+    for (auto it = pending_.begin(); it != pending_.end();) {
+      bool ready = std::all_of(it->slots.begin(), it->slots.end(), [&](int s) { return bound_.count(s) > 0; });
+      if (ready) {
+        out_.push_back(filter(it->expr));
+        it = pending_.erase(it);
+      } else {
+        ++it;
+      }
+    }
+  }
+
+  void anchor(const NodePattern& n) {
+    Op op;
+    op.node = &n;
+    op.to_slot = n.slot;
+    if (bound_.count(n.slot)) {
+      op.kind = OpKind::kNodeCheck;
+    } else if (const Expr* k = key_of(n)) {
+      op.kind = OpKind::kNodeByKey;
+      op.lookup = k;
+    } else if (const Expr* nm = name_of(n)) {
+      op.kind = OpKind::kNodeByName;
+      op.lookup = nm;
+    } else {
+      op.kind = n.labels.empty() ? OpKind::kAllNodes : OpKind::kNodeScan;
+    }
+    out_.push_back(op);
+    bound_.insert(n.slot);
+    flush();
+  }
+
+  static Direction reverse(Direction d) {
+    return d == Direction::kOut ? Direction::kIn : d == Direction::kIn ? Direction::kOut : Direction::kBoth;
+  }
+
+  void expand(const RelPattern& r, const NodePattern& from, const NodePattern& to, bool reversed) {
+    Op op;
+    op.kind = r.var_length ? OpKind::kVarExpand : OpKind::kExpand;
+    op.rel = &r;
+    op.node = &to;
+    op.from_slot = from.slot;
+    op.to_slot = to.slot;
+    op.dir = reversed ? reverse(r.dir) : r.dir;
+    op.reversed = reversed;
+    op.to_bound = bound_.count(to.slot) > 0;
+    op.unique_rels = clause_rels_;
+    out_.push_back(op);
+    clause_rels_.push_back(r.slot);
+    bound_.insert(r.slot);
+    bound_.insert(to.slot);
+    flush();
+  }
+
+  void path(const PathPattern& p, std::size_t start) {
+    anchor(p.nodes[start]);
+    for (std::size_t j = start; j < p.rels.size(); ++j) expand(p.rels[j], p.nodes[j], p.nodes[j + 1], false);
+    for (std::size_t j = start; j-- > 0;) expand(p.rels[j], p.nodes[j + 1], p.nodes[j], true);
+    if (p.slot >= 0) {
+      Op op;
+      op.kind = OpKind::kBuildPath;
+      op.path = &p;
+      out_.push_back(op);
+      bound_.insert(p.slot);
+      flush();
+    }
+  }
+
+  void shortest(const PathPattern& p, std::size_t start) {
+    const NodePattern& a = p.nodes.front();
+    const NodePattern& b = p.nodes.back();
+    anchor(start == 0 ? a : b);
+    anchor(start == 0 ? b : a);
+    Op op;
+    op.kind = OpKind::kShortestPath;
+    op.rel = &p.rels.front();
+    op.path = &p;
+    op.from_slot = a.slot;
+    op.to_slot = b.slot;
+    op.dir = p.rels.front().dir;
+    out_.push_back(op);
+    bound_.insert(p.rels.front().slot);
+    clause_rels_.push_back(p.rels.front().slot);
+    if (p.slot >= 0) bound_.insert(p.slot);
+    flush();
+  }
+
+  std::set<int>& bound_;
+  std::vector<Op>& out_;
+  std::vector<Pending> pending_;
+  std::vector<std::pair<int, const Expr*>> where_keys_;
+  std::vector<std::pair<int, const Expr*>> where_names_;
+  std::vector<int> clause_rels_;
+};
+
+// ---- EXPLAIN text
+
+std::string node_text(const NodePattern& n, const Query& q) {
+  std::string out = "(";
+  out += n.var.empty() ? "" : n.var;
+  if (!n.labels.empty()) out += ":" + fmt::format("{}", fmt::join(n.labels, "|"));
+  if (!n.props.empty()) {
+    std::vector<std::string> parts;
+    for (const auto& p : n.props) parts.push_back(p.key + ": " + p.value->text);
+    out += (out.size() > 1 ? " {" : "{") + fmt::format("{}", fmt::join(parts, ", ")) + "}";
+  }
+  (void)q;
+  return out + ")";
+}
+
+std::string rel_text(const RelPattern& r, Direction dir) {
+  std::string inner = r.var;
+  if (!r.types.empty()) inner += ":" + fmt::format("{}", fmt::join(r.types, "|"));
+  if (r.var_length) inner += r.min == r.max ? fmt::format("*{}", r.min) : fmt::format("*{}..{}", r.min, r.max);
+  if (!r.props.empty()) {
+    std::vector<std::string> parts;
+    for (const auto& p : r.props) parts.push_back(p.key + ": " + p.value->text);
+    inner += " {" + fmt::format("{}", fmt::join(parts, ", ")) + "}";
+  }
+  std::string mid = inner.empty() ? "-" : "-[" + inner + "]-";
+  if (dir == Direction::kOut) return mid + ">";
+  if (dir == Direction::kIn) return "<" + mid;
+  return mid;
+}
+
+void describe(const Query& q, const std::vector<Op>& ops, int indent, int& counter, std::string& out) {
+  for (const auto& op : ops) {
+    std::string pad(static_cast<std::size_t>(indent) * 4, ' ');
+    std::string name, detail;
+    switch (op.kind) {
+      case OpKind::kNodeByKey:
+        name = "NodeByKey";
+        detail = fmt::format("{} key = {}  (key index)", node_text(*op.node, q), op.lookup->text);
+        break;
+      case OpKind::kNodeByName:
+        name = "NodeByName";
+        detail = fmt::format("{} name = {}  (name index)", node_text(*op.node, q), op.lookup->text);
+        break;
+      case OpKind::kNodeScan:
+        name = "NodeScan";
+        detail = fmt::format("{}  (every {})", node_text(*op.node, q), fmt::join(op.node->labels, ", every "));
+        break;
+      case OpKind::kAllNodes:
+        name = "AllNodesScan";
+        detail = fmt::format("{}  (every node: no label, key or name to start from)", node_text(*op.node, q));
+        break;
+      case OpKind::kNodeCheck:
+        name = "NodeCheck";
+        detail = fmt::format("{}  (bound before)", node_text(*op.node, q));
+        break;
+      case OpKind::kExpand:
+      case OpKind::kVarExpand:
+        name = op.kind == OpKind::kExpand ? "Expand" : "VarExpand";
+        detail = fmt::format("({}){}{}{}", q.slot_names[static_cast<std::size_t>(op.from_slot)], rel_text(*op.rel, op.dir),
+                             node_text(*op.node, q), op.to_bound ? "  (into a bound node)" : "");
+        break;
+      case OpKind::kShortestPath:
+        name = "ShortestPath";
+        detail = fmt::format("({}){}({})  (breadth-first)", q.slot_names[static_cast<std::size_t>(op.from_slot)],
+                             rel_text(*op.rel, op.dir), q.slot_names[static_cast<std::size_t>(op.to_slot)]);
+        break;
+      case OpKind::kBuildPath: name = "BuildPath", detail = op.path->var; break;
+      case OpKind::kFilter: name = "Filter", detail = op.filter->text; break;
+      case OpKind::kOptional: name = "Optional", detail = "(one row of nulls when the sub-plan matches nothing)"; break;
+      case OpKind::kCall: {
+        name = "Call";
+        std::vector<std::string> args, yields;
+        for (const auto& a : op.call->args) args.push_back(a->text);
+        for (const auto& y : op.call->yields) yields.push_back(y.alias.empty() ? y.name : y.name + " AS " + y.alias);
+        detail = fmt::format("{}({}) YIELD {}", op.call->name, fmt::join(args, ", "), fmt::join(yields, ", "));
+        break;
+      }
+      case OpKind::kUnwind: name = "Unwind", detail = op.unwind->expr->text + " AS " + op.unwind->var; break;
+      case OpKind::kProjection: {
+        const Projection& p = *op.proj;
+        std::vector<std::string> items, keys;
+        for (const auto& i : p.items) {
+          std::string s = i.aliased && i.alias != i.expr->text ? i.expr->text + " AS " + i.alias : i.expr->text;
+          items.push_back(s);
+          if (!has_aggregate(*i.expr)) keys.push_back(i.expr->text);
+        }
+        if (p.aggregating) {
+          std::vector<std::string> aggs;
+          for (const auto* a : p.aggregates) aggs.push_back(a->text);
+          out += fmt::format("{}{:>2}. {:<14}{}\n", pad, ++counter, "Aggregate",
+                             fmt::format("{}{}", keys.empty() ? "" : fmt::format("group by {}; ", fmt::join(keys, ", ")),
+                                         fmt::join(aggs, ", ")));
+        }
+        name = p.is_return ? "Return" : "With";
+        detail = fmt::format("{}{}", p.distinct ? "DISTINCT " : "", fmt::join(items, ", "));
+        out += fmt::format("{}{:>2}. {:<14}{}\n", pad, ++counter, name, detail);
+        if (!p.order.empty()) {
+          std::vector<std::string> keys2;
+          for (const auto& s : p.order) keys2.push_back(s.expr->text + (s.descending ? " DESC" : ""));
+          out += fmt::format("{}{:>2}. {:<14}{}\n", pad, ++counter, "Sort", fmt::join(keys2, ", "));
+        }
+        if (p.skip) out += fmt::format("{}{:>2}. {:<14}{}\n", pad, ++counter, "Skip", p.skip->text);
+        if (p.limit) out += fmt::format("{}{:>2}. {:<14}{}\n", pad, ++counter, "Limit", p.limit->text);
+        if (p.where) out += fmt::format("{}{:>2}. {:<14}{}\n", pad, ++counter, "Filter", p.where->text);
+        continue;
+      }
+    }
+    out += fmt::format("{}{:>2}. {:<14}{}\n", pad, ++counter, name, detail);
+    if (op.kind == OpKind::kOptional) describe(q, op.sub, indent + 1, counter, out);
+  }
+}
+
+}  // namespace
+
+Plan make_plan(const Query& q) {
+  Plan plan;
+  std::set<int> bound;
+  for (const auto& clause : q.clauses) {
+    if (const auto* m = std::get_if<Match>(&clause)) {
+      if (m->optional) {
+        Op op;
+        op.kind = OpKind::kOptional;
+        std::set<int> before = bound;
+        ClausePlanner(bound, op.sub).plan(*m);
+        for (int s : bound) {
+          if (!before.count(s)) op.nulls.push_back(s);
+        }
+        plan.ops.push_back(std::move(op));
+      } else {
+        ClausePlanner(bound, plan.ops).plan(*m);
+      }
+    } else if (const auto* c = std::get_if<Call>(&clause)) {
+      Op op;
+      op.kind = OpKind::kCall;
+      op.call = c;
+      plan.ops.push_back(op);
+      for (const auto& y : c->yields) bound.insert(y.slot);
+      if (c->where) {
+        Op f;
+        f.kind = OpKind::kFilter;
+        f.filter = c->where.get();
+        plan.ops.push_back(f);
+      }
+    } else if (const auto* u = std::get_if<Unwind>(&clause)) {
+      Op op;
+      op.kind = OpKind::kUnwind;
+      op.unwind = u;
+      plan.ops.push_back(op);
+      bound.insert(u->slot);
+    } else {
+      const auto& p = std::get<Projection>(clause);
+      Op op;
+      op.kind = OpKind::kProjection;
+      op.proj = &p;
+      plan.ops.push_back(op);
+      bound.clear();
+      for (const auto& i : p.items) bound.insert(i.slot);
+      if (p.is_return) {
+        for (const auto& i : p.items) {
+          plan.columns.push_back(i.alias);
+          plan.column_slots.push_back(i.slot);
+        }
+      }
+    }
+  }
+  return plan;
+}
+
+std::string explain(const Query& q, const Plan& plan) {
+  std::string out;
+  int counter = 0;
+  describe(q, plan.ops, 0, counter, out);
+  if (q.at_date) {
+    out += fmt::format("valid time: AT DATE {}: every node and relationship matched holds on that date, at every hop\n",
+                       q.at_date->text);
+  }
+  return out;
+}
+
+}  // namespace entente::ql::plan

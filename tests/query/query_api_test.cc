@@ -1,0 +1,181 @@
+// The query API beyond what case files express: streaming, EXPLAIN, statement ends, values
+// as JSON, and hostile input (deep nesting, long patterns).
+#include <catch2/catch.hpp>
+
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <string>
+#include <vector>
+
+#include "test_util.h"
+
+using namespace entente;
+using test::Loaded;
+
+namespace {
+
+std::string error_of(const Reader& r, const std::string& text, const Params& params = {}) {
+  try {
+    query(r, text, params);
+  } catch (const Error& e) {
+    CHECK(e.kind() == ErrorKind::kInvalid);
+    return e.what();
+  }
+  return "(no error)";
+}
+
+}  // namespace
+
+TEST_CASE("query api: a query nested 1000 levels deep is refused with an error, not a crash", "[query]") {
+  Loaded db(test::kSmallData);
+  std::string parens = "RETURN " + std::string(1000, '(') + "1" + std::string(1000, ')');
+  CHECK_THAT(error_of(*db.snap, parens), Catch::Contains("nested deeper than the limit of 200"));
+  std::string nots = "RETURN ";
+  for (int i = 0; i < 1000; ++i) nots += "NOT ";
+  nots += "true";
+  CHECK_THAT(error_of(*db.snap, nots), Catch::Contains("nested deeper than the limit of 200"));
+  std::string minus = "RETURN " + std::string(1000, '-') + "1";
+  CHECK_THAT(error_of(*db.snap, minus), Catch::Contains("nested deeper"));
+  std::string lists = "RETURN " + std::string(1000, '[') + std::string(1000, ']');
+  CHECK_THAT(error_of(*db.snap, lists), Catch::Contains("nested deeper"));
+  std::string sum = "RETURN 1";
+  for (int i = 0; i < 5000; ++i) sum += " + 1";
+  CHECK_THAT(error_of(*db.snap, sum), Catch::Contains("nested deeper"));
+  std::string chain = "RETURN 1";
+  for (int i = 0; i < 5000; ++i) chain += " AND true";
+  CHECK_THAT(error_of(*db.snap, chain), Catch::Contains("nested deeper"));
+  std::string props = "MATCH (n) RETURN n";
+  for (int i = 0; i < 5000; ++i) props += ".x";
+  CHECK_THAT(error_of(*db.snap, props), Catch::Contains("nested deeper"));
+  std::string path = "MATCH (a)";
+  for (int i = 0; i < 5000; ++i) path += "-->()";
+  CHECK_THAT(error_of(*db.snap, path + " RETURN a"), Catch::Contains("longer than the limit"));
+  // Just under the limit works.
+  std::string ok = "RETURN " + std::string(150, '(') + "1" + std::string(150, ')') + " AS one";
+  CHECK(query(*db.snap, ok).rows.at(0).at(0).as_int() == 1);
+}
+
+TEST_CASE("query api: streaming stops when the row callback returns false", "[query]") {
+  Loaded db(test::kSmallData);
+  std::vector<std::string> columns;
+  int rows = 0;
+  query(
+      *db.snap, "MATCH (s:State) RETURN s.key AS key", {}, [&](const std::vector<std::string>& c) { columns = c; },
+      [&](const std::vector<Value>&) { return ++rows < 2; });
+  CHECK(columns == std::vector<std::string>{"key"});
+  CHECK(rows == 2);
+}
+
+TEST_CASE("query api: explain names the starting point and each step", "[query]") {
+  Loaded db(test::kSmallData);
+  std::string by_key = explain(*db.snap, "MATCH (s:State {key: 'PRK'})-[:PARTY_TO]->(t:Treaty) RETURN t.key");
+  CHECK_THAT(by_key, Catch::Contains("NodeByKey") && Catch::Contains("Expand") && Catch::Contains("Return"));
+  // The key lookup is chosen over a type scan even when the keyed node is written last.
+  std::string reversed = explain(*db.snap, "MATCH (t:Treaty)<-[:PARTY_TO]-(s:State {key: 'PRK'}) RETURN t.key");
+  CHECK_THAT(reversed, Catch::StartsWith(" 1. NodeByKey"));
+  CHECK_THAT(reversed, !Catch::Contains("NodeScan"));
+  // EXPLAIN through query() gives the plan as rows.
+  auto r = query(*db.snap, "EXPLAIN MATCH (s:State) WHERE s.name = 'China' RETURN s");
+  REQUIRE(r.columns == std::vector<std::string>{"plan"});
+  CHECK_THAT(r.rows.at(0).at(0).as_string(), Catch::Contains("NodeByName"));
+}
+
+TEST_CASE("query api: statement_complete sees a statement end outside strings and comments", "[query]") {
+  CHECK(statement_complete("RETURN 1;"));
+  CHECK(statement_complete("MATCH (n)\nRETURN n ;  \n"));
+  CHECK_FALSE(statement_complete("RETURN 1"));
+  CHECK_FALSE(statement_complete("RETURN 'a;"));
+  CHECK_FALSE(statement_complete("RETURN 'a;'"));
+  CHECK(statement_complete("RETURN 'a;';"));
+  CHECK_FALSE(statement_complete("RETURN 1 // ;"));
+  CHECK_FALSE(statement_complete("RETURN 1 /* ; */"));
+  CHECK(statement_complete("RETURN 'it\\'s';"));
+}
+
+TEST_CASE("query api: values print for tables and as JSON", "[query]") {
+  Loaded db(test::kSmallData);
+  auto r = query(*db.snap,
+                 "MATCH (s:State {key: 'PRK'})-[p:PARTY_TO]->(t:Treaty {key: 'rus-prk-2024'}) "
+                 "RETURN s, p, t.signed AS signed, [1, 'a', null] AS l, {k: 2.5} AS m, 170.0 AS f");
+  REQUIRE(r.rows.size() == 1);
+  const auto& row = r.rows[0];
+  CHECK(row[0].str() == "State:PRK (Democratic People's Republic of Korea)");
+  CHECK(row[1].str() == "[PARTY_TO State:PRK->Treaty:rus-prk-2024]");
+  CHECK(row[2].type() == Value::Type::kDate);
+  CHECK(row[2].to_json() == "2024-06-19");
+  CHECK(row[3].str() == "[1, 'a', null]");
+  CHECK(row[4].str() == "{k: 2.5}");
+  CHECK(row[5].str() == "170.0");
+  auto node = row[0].to_json();
+  CHECK(node["node"] == "State");
+  CHECK(node["key"] == "PRK");
+  CHECK(node["props"]["cow"] == 731);
+  auto edge = row[1].to_json();
+  CHECK(edge["edge"] == "PARTY_TO");
+  CHECK(edge["to"] == "Treaty:rus-prk-2024");
+}
+
+TEST_CASE("query api: parameters of every JSON type", "[query]") {
+  Loaded db(test::kSmallData);
+  Params p{{"keys", Value(Value::List{Value("PRK"), Value("CHN")})}, {"n", Value(1)}, {"d", Value("2024-12-31")}};
+  auto r = query(*db.snap,
+                 "MATCH (s:State) WHERE s.key IN $keys RETURN s.key AS k ORDER BY k LIMIT $n AT DATE date($d)", p);
+  REQUIRE(r.rows.size() == 1);
+  CHECK(r.rows[0][0].as_string() == "CHN");
+  CHECK_THAT(error_of(*db.snap, "RETURN $missing", p), Catch::Contains("missing parameter $missing"));
+}
+
+namespace {
+
+// The statements of docs/query.md's ```cypher blocks: separated by blank lines, comment
+// lines dropped.
+std::vector<std::string> documented_queries() {
+  std::ifstream in(std::filesystem::path(ENTENTE_DATA_DIR) / ".." / "docs" / "query.md");
+  REQUIRE(in);
+  std::vector<std::string> out;
+  std::string line, current;
+  bool in_block = false;
+  auto flush = [&] {
+    if (current.find_first_not_of(" \n") != std::string::npos) out.push_back(current);
+    current.clear();
+  };
+  while (std::getline(in, line)) {
+    if (line.rfind("```", 0) == 0) {
+      flush();
+      in_block = line == "```cypher";
+      continue;
+    }
+    if (!in_block) continue;
+    if (line.find_first_not_of(' ') == std::string::npos) {
+      flush();
+    } else if (line.rfind("//", 0) != 0) {
+      current += line + "\n";
+    }
+  }
+  return out;
+}
+
+std::string bundled_data() {
+  std::string all;
+  for (const auto& e : std::filesystem::directory_iterator(ENTENTE_DATA_DIR)) {
+    if (e.path().extension() != ".jsonl") continue;
+    std::ifstream f(e.path());
+    all += std::string(std::istreambuf_iterator<char>(f), {});
+  }
+  return all;
+}
+
+}  // namespace
+
+TEST_CASE("query docs: every query shown in docs/query.md runs on the bundled data and returns rows", "[query]") {
+  auto queries = documented_queries();
+  REQUIRE(queries.size() >= 8);
+  Loaded db(bundled_data());
+  for (const auto& q : queries) {
+    INFO(q);
+    QueryResult result;
+    REQUIRE_NOTHROW(result = query(*db.snap, q));
+    CHECK_FALSE(result.rows.empty());
+  }
+}

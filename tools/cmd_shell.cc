@@ -1,0 +1,212 @@
+// entente shell --db DIR [--format table|json|csv]: an interactive query shell. Statements
+// may span lines and end with ';'. Commands start with ':' (:help, :schema, :quit, ...).
+// An error is reported and the session goes on; the exit status is 1 when a statement
+// failed, else 0. History: in memory (:history) and appended to ~/.entente_history
+// ($ENTENTE_HISTORY names another file; empty: none). On a terminal, lines are read with
+// libedit: arrow keys recall earlier statements (this session's and the history file's),
+// and the usual Emacs keys edit the line.
+#include <editline/readline.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <fstream>
+#include <iostream>
+
+#include <fmt/format.h>
+
+#include "cli.h"
+
+namespace entente::cli {
+namespace {
+
+const char* kHelp = R"(Statements end with ';' and may span lines, e.g.
+  MATCH (s:State {key: 'PRK'})-[:PARTY_TO]->(t:Treaty)
+  RETURN t.name, valid_from(t) AT DATE date('2024-12-31');
+  EXPLAIN MATCH (v:Visit)-[:HOST]->(h:State) RETURN h.name, count(*);
+  CALL allies('North Korea', date('2024-12-31')) YIELD ally, treaty RETURN ally.name, treaty.key;
+Commands:
+  :help                  this text (the language: docs/query.md)
+  :schema [TYPE]         the node and relationship types and their properties
+  :procedures            the procedures (CALL name(...) YIELD ...)
+  :functions             the functions
+  :format table|json|csv how results are printed
+  :param NAME=VALUE      set a parameter $NAME (VALUE as JSON if it is JSON, else text)
+  :params                the parameters set
+  :history               the statements of this session and earlier ones
+  :quit                  leave (also :exit, or end of input)
+)";
+
+std::string trim(const std::string& s) {
+  auto b = s.find_first_not_of(" \t\r\n");
+  if (b == std::string::npos) return {};
+  auto e = s.find_last_not_of(" \t\r\n");
+  return s.substr(b, e - b + 1);
+}
+
+std::string history_path() {
+  if (const char* h = std::getenv("ENTENTE_HISTORY")) return h;
+  if (const char* home = std::getenv("HOME")) return std::string(home) + "/.entente_history";
+  return {};
+}
+
+void print_schema(const Reader& reader, const std::string& only) {
+  bool found = false;
+  for (const auto& t : reader.types()) {
+    if (!only.empty() && t.name != only) continue;
+    found = true;
+    if (t.is_edge) {
+      fmt::print("(:{})-[:{}]->(:{})", t.from.empty() ? "any" : fmt::format("{}", fmt::join(t.from, "|")), t.name,
+                 t.to.empty() ? "any" : fmt::format("{}", fmt::join(t.to, "|")));
+    } else {
+      fmt::print("(:{})", t.name);
+    }
+    std::vector<std::string> props;
+    for (const auto& p : t.properties) props.push_back(fmt::format("{} {}{}", p.name, p.type, p.required ? " required" : ""));
+    if (!props.empty()) fmt::print("  {}", fmt::join(props, ", "));
+    fmt::print("\n");
+  }
+  if (!found) throw Error(ErrorKind::kInvalid, fmt::format("no type '{}' (:schema lists them all)", only));
+}
+
+// " (did you mean ':schema'?)" for a command sharing its first letters with a known one.
+std::string did_you_mean_command(const std::string& word) {
+  static const char* commands[] = {":help", ":schema", ":procedures", ":functions", ":format",
+                                   ":param", ":params", ":history", ":quit", ":exit"};
+  for (std::size_t n = std::min<std::size_t>(word.size(), 4); n >= 2; --n) {
+    for (const char* c : commands) {
+      if (std::string(c).compare(0, n, word, 0, n) == 0) return fmt::format(" (did you mean '{}'?)", c);
+    }
+  }
+  return "";
+}
+
+}  // namespace
+
+Runner add_shell(CLI::App& app) {
+  auto* cmd = app.add_subcommand("shell",
+                                 "An interactive query shell: statements end with ';'; :help, :schema, :quit; "
+                                 "errors do not end the session (reads standard input, so it can be scripted)");
+  struct Args {
+    Common common;
+    std::string format = "table";
+  };
+  auto args = std::make_shared<Args>();
+  add_common(*cmd, args->common, false);
+  cmd->add_option("--format,-f", args->format, "output: table (default), json or csv")->type_name("FORMAT");
+  return [args] {
+    OutputFormat format = parse_format(args->format);
+    auto db = open_for_read(args->common.db);
+    bool tty = isatty(0) != 0;
+    Params params;
+    std::vector<std::string> history;
+    std::string hist_file = history_path();
+    if (!hist_file.empty()) {
+      std::ifstream in(hist_file);
+      for (std::string line; std::getline(in, line);) {
+        if (!line.empty()) history.push_back(line);
+      }
+    }
+    if (tty) {
+      stifle_history(1000);
+      for (const auto& h : history) add_history(h.c_str());
+    }
+    bool failed = false;
+    auto report = [&](const std::string& message) {
+      fmt::print(stderr, "error: {}\n", message);
+      std::fflush(stderr);
+      failed = true;
+    };
+    auto run_statement = [&](const std::string& text) {
+      std::string one_line;
+      for (char c : trim(text)) one_line += c == '\n' || c == '\r' ? ' ' : c;
+      history.push_back(one_line);
+      if (tty) add_history(one_line.c_str());
+      if (!hist_file.empty()) {
+        std::ofstream out(hist_file, std::ios::app);
+        out << one_line << '\n';
+      }
+      try {
+        auto snap = db->snapshot();
+        auto result = query(*snap, text, params);
+        if (format == OutputFormat::kTable && is_explain(text)) {
+          for (const auto& row : result.rows) fmt::print("{}\n", row[0].str());
+        } else {
+          print_result(result, format);
+        }
+      } catch (const Error& e) {
+        report(e.what());
+      }
+      std::fflush(stdout);
+    };
+    // Returns false to quit.
+    auto command = [&](const std::string& line) -> bool {
+      std::string word = line.substr(0, line.find_first_of(" \t"));
+      std::string rest = trim(line.substr(word.size()));
+      if (word == ":quit" || word == ":exit" || word == ":q") return false;
+      try {
+        if (word == ":help" || word == ":h" || word == ":?") {
+          fmt::print("{}", kHelp);
+        } else if (word == ":schema") {
+          print_schema(*db->snapshot(), rest);
+        } else if (word == ":procedures") {
+          print_result(query(*db->snapshot(), "CALL procedures()"), format);
+        } else if (word == ":functions") {
+          print_result(query(*db->snapshot(), "CALL functions()"), format);
+        } else if (word == ":format") {
+          format = parse_format(rest);
+        } else if (word == ":param") {
+          auto [name, value] = parse_param(rest);
+          params[name] = std::move(value);
+        } else if (word == ":params") {
+          for (const auto& [k, v] : params) fmt::print("${} = {}\n", k, v.to_json().dump());
+        } else if (word == ":history") {
+          for (std::size_t i = 0; i < history.size(); ++i) fmt::print("{:>4}  {}\n", i + 1, history[i]);
+        } else {
+          report(fmt::format("unknown command '{}'{}; :help lists the commands", word, did_you_mean_command(word)));
+        }
+      } catch (const Error& e) {
+        report(e.what());
+      } catch (const CLI::ValidationError& e) {
+        report(e.what());
+      }
+      std::fflush(stdout);
+      return true;
+    };
+
+    if (tty) fmt::print("entente shell on {}: statements end with ';', :help for help, :quit to leave\n", args->common.db);
+    std::string buffer;
+    // One line: with line editing on a terminal, else from standard input as it comes.
+    auto read_line = [&](std::string& line) -> bool {
+      if (!tty) return static_cast<bool>(std::getline(std::cin, line));
+      char* got = readline(buffer.empty() ? "entente> " : "      -> ");
+      if (got == nullptr) return false;
+      line = got;
+      std::free(got);
+      return true;
+    };
+    for (;;) {
+      std::string line;
+      if (!read_line(line)) break;
+      if (buffer.empty()) {
+        std::string t = trim(line);
+        if (t.empty()) continue;
+        if (t[0] == ':') {
+          if (!command(t)) return failed ? kDataError : kOk;
+          continue;
+        }
+      }
+      buffer += line;
+      buffer += '\n';
+      if (statement_complete(buffer)) {
+        run_statement(buffer);
+        buffer.clear();
+      }
+    }
+    if (!trim(buffer).empty()) run_statement(buffer);  // the last statement may omit its ';'
+    if (tty) fmt::print("\n");
+    return failed ? kDataError : kOk;
+  };
+}
+
+}  // namespace entente::cli
