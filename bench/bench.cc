@@ -312,20 +312,25 @@ int run_queries(const std::filesystem::path& db_path, const Manifest& m, int sam
 
   Json out = Json::object();
   auto db = Database::open(db_path, ro);
+  // Each question gets `samples` warm samples, or as many as fit in kWarmBudget seconds
+  // (at least 3), after a warm-up of up to 50 runs or 2 s; and `cold_samples` cold ones, or
+  // as many as fit in kColdBudget seconds (at least 1).
+  constexpr double kWarmBudget = 8, kColdBudget = 8;
   for (auto& [name, q] : questions) {
-    // Heavier questions get fewer samples.
-    int n = name == "blocs" || name == "shortest_path" ? std::max(3, samples / 100) : samples;
     Latency warm, cold;
     {
       auto snap = db->snapshot();
-      for (int i = 0; i < std::min(n, 50); ++i) q(*snap, 1000003ULL * i);  // warm-up
-      for (int i = 0; i < n; ++i) {
+      auto t0 = Clock::now();
+      for (int i = 0; i < 50 && seconds_since(t0) < 2; ++i) q(*snap, 1000003ULL * i);  // warm-up
+      t0 = Clock::now();
+      for (int i = 0; i < samples && (i < 3 || seconds_since(t0) < kWarmBudget); ++i) {
         auto t = Clock::now();
         q(*snap, 7919ULL * i + 11);
         warm.us.push_back(seconds_since(t) * 1e6);
       }
     }
-    for (int i = 0; i < (name == "blocs" || name == "shortest_path" ? std::min(cold_samples, 3) : cold_samples); ++i) {
+    auto c0 = Clock::now();
+    for (int i = 0; i < cold_samples && (i < 1 || seconds_since(c0) < kColdBudget); ++i) {
       db.reset();
       db = Database::open(db_path, ro);  // a new block cache: nothing of the database in it
       auto snap = db->snapshot();

@@ -105,7 +105,11 @@ def main():
     ap.add_argument("--skip-transactional-above", type=int, default=0,
                     help="leave the transactional import out above this many records (0: never)")
     ap.add_argument("--out", default=os.path.join(HERE, "results", "latest.json"))
+    ap.add_argument("--table", metavar="RESULTS_JSON", help="only print the table of an earlier run (Markdown)")
     args = ap.parse_args()
+    if args.table:
+        print_table(json.load(open(args.table)), markdown=True)
+        return
 
     WORK = os.path.join(HERE, "work")
     os.makedirs(WORK, exist_ok=True)
@@ -195,7 +199,7 @@ def main():
         print_table(results)
 
 
-def print_table(results):
+def print_table(results, markdown=False):
     scales = list(results["scales"].keys())
     rows = []
 
@@ -229,6 +233,12 @@ def print_table(results):
             f"{fmt_us(get(r, 'kuzu', 'queries', q, 'warm', 'median_us'))} ({get(r, 'kuzu', 'queries', q, 'warm', 'median_us') / get(r, 'queries', q, 'warm', 'median_us'):.1f}x)")
     row("projection build, edges/s", lambda r: fmt_rate(get(r, "queries", "projection", "edges_per_s")))
     row("BFS projection / plain CSR", lambda r: "-" if get(r, "queries", "bfs") is None else f"{r['queries']['bfs']['ratio']:.2f}")
+    if markdown:
+        print("| " + " | ".join(str(c) for c in rows[0]) + " |")
+        print("|" + "---|" * len(rows[0]))
+        for x in rows[1:]:
+            print("| " + " | ".join(str(c) for c in x) + " |")
+        return
     widths = [max(len(str(x[i])) for x in rows) for i in range(len(rows[0]))]
     for x in rows:
         print("  ".join(str(c).ljust(w) for c, w in zip(x, widths)))

@@ -112,16 +112,20 @@ async function queries() {
   const out = {};
   for (const [name, [q, params]] of Object.entries(qs)) {
     try {
-      const n = name === "shortest_path" ? Math.max(3, Math.floor(samples / 100)) : samples;
+      // As entente-bench: `samples` warm samples or 8 s (at least 3), `coldSamples` cold or 8 s.
       const warm = [], cold = [];
       const ps = await conn.prepare(q);
-      for (let i = 0; i < Math.min(n, 50); ++i) await (await conn.execute(ps, params(1000003n * BigInt(i)))).getAll();
-      for (let i = 0; i < n; ++i) {
+      let t0 = process.hrtime.bigint();
+      const since = (t) => Number(process.hrtime.bigint() - t) / 1e9;
+      for (let i = 0; i < 50 && since(t0) < 2; ++i) await (await conn.execute(ps, params(1000003n * BigInt(i)))).getAll();
+      t0 = process.hrtime.bigint();
+      for (let i = 0; i < samples && (i < 3 || since(t0) < 8); ++i) {
         const t = process.hrtime.bigint();
         await (await conn.execute(ps, params(7919n * BigInt(i) + 11n))).getAll();
         warm.push(Number(process.hrtime.bigint() - t) / 1e3);
       }
-      for (let i = 0; i < (name === "shortest_path" ? Math.min(coldSamples, 3) : coldSamples); ++i) {
+      const c0 = process.hrtime.bigint();
+      for (let i = 0; i < coldSamples && (i < 1 || since(c0) < 8); ++i) {
         await conn.close();
         await db.close();
         db = new kuzu.Database(dbPath, 0, true, true);
