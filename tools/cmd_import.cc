@@ -39,6 +39,8 @@ Runner add_import(CLI::App& app) {
     std::vector<std::string> files;
     std::string format = "jsonl";
     bool single = false;
+    bool bulk = false;
+    std::uint64_t bulk_memory_mib = 256;
     bool skip_bad = false;
     std::uint64_t commit_every = 0;
     bool quiet = false;
@@ -50,6 +52,11 @@ Runner add_import(CLI::App& app) {
   cmd->add_flag("--single-transaction", args->single,
                 "jsonl: import all files in one transaction (default: one transaction per file; the other "
                 "formats always import all files in one)");
+  cmd->add_flag("--bulk", args->bulk,
+                "jsonl into a new or empty database: write sorted tables and add them in one step, in bounded "
+                "memory (docs/import.md, \"Bulk loading\"); all files or nothing; each node and edge once");
+  cmd->add_option("--bulk-memory", args->bulk_memory_mib, "--bulk: MiB of memory for sorting (default: 256)")
+      ->check(CLI::Range(16, 1 << 20));
   cmd->add_flag("--skip-bad-rows", args->skip_bad,
                 "data set formats: leave bad rows out, import the rest and list what was skipped "
                 "(default: a bad row fails the import and nothing is written)");
@@ -79,8 +86,35 @@ Runner add_import(CLI::App& app) {
     if (args->format == "jsonl" && args->skip_bad) {
       throw CLI::ValidationError("--skip-bad-rows", "is for the data set formats; a jsonl file is imported whole");
     }
+    if (args->bulk && args->format != "jsonl") {
+      throw CLI::ValidationError("--bulk", "is for jsonl files; the data set formats import in a transaction");
+    }
+    if (args->bulk && args->single) {
+      throw CLI::ValidationError("--bulk", "imports all files at once already; drop --single-transaction");
+    }
     const bool tty = !args->quiet && isatty(STDERR_FILENO);
     auto db = open_for_write(args->common.db);
+
+    if (args->bulk) {
+      BulkImportOptions options;
+      options.memory = static_cast<std::size_t>(args->bulk_memory_mib) << 20;
+      if (tty) {
+        options.progress = [](const std::filesystem::path& f, std::uint64_t lines) {
+          fmt::print(stderr, "\r{}: {} lines", f.string(), lines);
+        };
+      }
+      auto stats = import_bulk(*db, files, options);
+      if (tty) fmt::print(stderr, "\r\033[K");
+      if (args->common.json) {
+        nlohmann::ordered_json j = {{"format", "jsonl"}, {"bulk", true},          {"files", files.size()},
+                                    {"lines", stats.lines}, {"nodes", stats.nodes}, {"edges", stats.edges}};
+        fmt::print("{}\n", j.dump());
+      } else if (!args->quiet) {
+        fmt::print("imported {} file{} (bulk): {} lines, {} nodes, {} edges\n", files.size(),
+                   files.size() == 1 ? "" : "s", stats.lines, stats.nodes, stats.edges);
+      }
+      return kOk;
+    }
 
     if (args->format == "jsonl" && !args->single) {
       ImportOptions options;

@@ -32,12 +32,15 @@
 namespace entente {
 
 class Reader;
+class Database;
 namespace detail {
 struct ReadContext;
 struct DatabaseState;
 struct WriteState;
 // For the library's own layers above the graph (algorithms): the reader's storage view.
 const ReadContext& context_of(const Reader& reader);
+// For the bulk import (lib/io): the database's state.
+DatabaseState& state_of(Database& db);
 }  // namespace detail
 
 struct Options {
@@ -101,6 +104,19 @@ class Reader {
   void out_edges(NodeId id, const std::function<bool(const Edge&)>& visit) const;
   // The edges at a node and the nodes at their other ends, as the query asks.
   std::vector<Neighbor> neighbors(NodeId id, const NeighborQuery& query = {}) const;
+  // One step by ids, for traversals: the edge and the node at its other end, with the
+  // edge's and the node's type names.
+  struct Step {
+    EdgeId edge = 0;
+    NodeId node = 0;
+    const std::string& edge_type;
+    const std::string& node_type;
+    Direction direction;
+  };
+  // What neighbors() finds, without decoding records: reads the adjacency index and, of
+  // each other node, only its type and validity. Calls visit until it returns false. The
+  // Step's strings live as long as the reader.
+  void adjacent(NodeId id, const NeighborQuery& query, const std::function<bool(const Step&)>& visit) const;
 
   Stats stats() const;
   // The database's types (node and edge), in catalog order.
@@ -168,6 +184,7 @@ class Transaction : public Reader {
  private:
   friend class Database;
   Transaction(std::unique_ptr<detail::ReadContext> context, std::unique_ptr<detail::WriteState> state);
+  std::optional<NodeId> lookup_key(const std::string& key_key);
   std::unique_ptr<detail::WriteState> state_;
 };
 
@@ -214,6 +231,7 @@ class Database {
 
  private:
   Database();
+  friend detail::DatabaseState& detail::state_of(Database& db);
   // Shared with every Snapshot and Transaction, which may outlive the Database object:
   // the store closes when the last of them is gone.
   std::shared_ptr<detail::DatabaseState> state_;

@@ -78,6 +78,34 @@ struct ImportOptions {
 ImportStats import_files(Database& db, const std::vector<std::filesystem::path>& files,
                          const ImportOptions& options = {});
 
+struct BulkImportOptions {
+  // Memory for sorting, in bytes; what does not fit is sorted in runs on disk and merged.
+  // Default: 256 MiB. Peak memory is about this plus 64 MiB of lines being parsed.
+  std::size_t memory = std::size_t{256} << 20;
+  // Threads parsing lines. Default: 2.
+  unsigned threads = 2;
+  // Where the sorted runs and tables are written before they join the database; it must
+  // not exist, and is removed afterwards. Default: "<database>.bulk-<pid>" next to the
+  // database, on the same file system, so that the tables are moved in, not copied.
+  std::filesystem::path temp_dir{};
+  // Called now and then with the file and the lines read so far. Default: none.
+  std::function<void(const std::filesystem::path& file, std::uint64_t lines)> progress;
+  // The longest line accepted, in bytes, without its newline. Default: kMaxLineBytes.
+  std::size_t max_line_bytes = kMaxLineBytes;
+};
+
+// The bulk load (docs/import.md, "Bulk loading"): imports JSON Lines files into a database
+// that holds no nodes and no edges, by writing sorted tables and adding them to the
+// database in one step (RocksDB SST ingestion), in memory bounded by options.memory
+// whatever the files' size. The database is then what import_files would have written
+// (the same records, indexes and ids). All files or nothing: on any error the database
+// is unchanged. Stricter than import_files: each node (type and key) and each edge
+// (identity) may appear once; a repeat is refused naming both lines.
+// Throws Error: kConflict when the database holds nodes or edges (or is read-only),
+// kInvalid or kNotFound naming "<file>:<line>: " for a bad line, kIO.
+ImportStats import_bulk(Database& db, const std::vector<std::filesystem::path>& files,
+                        const BulkImportOptions& options = {});
+
 // Writes every node, then every edge, one a line, in a deterministic order: Document
 // nodes first (so that citations resolve on import), then other node types by name,
 // each in key order; then each node's outgoing edges, by type, other end, valid-from, key.

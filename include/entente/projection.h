@@ -66,7 +66,12 @@ class Projection {
  private:
   Graph graph_;
   std::vector<NodeId> nodes_;
-  std::unordered_map<NodeId, Vertex> index_;
+  // Node id -> vertex: a dense table when the ids are dense enough (most projections of a
+  // whole database), else a hash map.
+  void set_index();
+  static constexpr Vertex kNone = ~Vertex{0};
+  std::vector<Vertex> dense_;
+  std::unordered_map<NodeId, Vertex> sparse_;
 };
 
 }  // namespace entente

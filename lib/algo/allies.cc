@@ -51,13 +51,35 @@ std::string alliance_status(const Node& treaty, const Date& d, bool include_sign
 std::vector<AllianceLink> direct_links(const Reader& reader, const Node& state, const AllyQuery& q) {
   const Date d = *q.at;
   std::vector<AllianceLink> out;
-  for (const auto& mine : reader.neighbors(state.id, {{"PARTY_TO"}, Direction::kOut, std::nullopt})) {
+  // The adjacency index says, without decoding records, which PARTY_TO edges hold on the
+  // date and lead to a Treaty (in force, unless signed ones are asked for too); only those
+  // are read whole. A state's agreements, often most of its PARTY_TO edges, are skipped so.
+  std::vector<Neighbor> treaties;
+  reader.adjacent(state.id, {{"PARTY_TO"}, Direction::kOut, q.include_signed ? std::nullopt : std::optional<Date>(d)},
+                  [&](const Reader::Step& s) {
+                    if (s.node_type != "Treaty") return true;
+                    auto e = reader.edge(s.edge);
+                    auto n = reader.node(s.node);
+                    if (!e || !n) throw corruption("edge {} or its treaty does not exist", s.edge);
+                    treaties.push_back({std::move(*e), std::move(*n), Direction::kOut});
+                    return true;
+                  });
+  for (const auto& mine : treaties) {
     const Node& treaty = mine.node;
     if (treaty.type != "Treaty" || !mine.edge.valid_at(d)) continue;
     std::string status = alliance_status(treaty, d, q.include_signed);
     if (status.empty()) continue;
     auto my_obligations = member_obligations(mine.edge, treaty);
-    for (const auto& theirs : reader.neighbors(treaty.id, {{"PARTY_TO"}, Direction::kIn, std::nullopt})) {
+    std::vector<Neighbor> members;
+    reader.adjacent(treaty.id, {{"PARTY_TO"}, Direction::kIn, d}, [&](const Reader::Step& s) {
+      if (s.node_type != "State" || s.node == state.id) return true;
+      auto e = reader.edge(s.edge);
+      auto n = reader.node(s.node);
+      if (!e || !n) throw corruption("edge {} or its party does not exist", s.edge);
+      members.push_back({std::move(*e), std::move(*n), Direction::kIn});
+      return true;
+    });
+    for (const auto& theirs : members) {
       const Node& other = theirs.node;
       if (other.id == state.id || other.type != "State") continue;
       if (!theirs.edge.valid_at(d) || !other.valid_at(d)) continue;

@@ -4,6 +4,7 @@
 #include <limits>
 #include <map>
 #include <set>
+#include <unordered_map>
 
 #include <boost/graph/betweenness_centrality.hpp>
 #include <boost/graph/breadth_first_search.hpp>
@@ -82,31 +83,50 @@ bool in_range(const Date& d, const std::optional<Date>& from, const std::optiona
 
 }  // namespace
 
+// Breadth-first from `a` over the adjacency index (Reader::adjacent: no records decoded
+// but the nodes' type and validity), until `b` is reached: the work is what the search
+// explores, not the size of the database. Records are read for the path's steps only.
 std::vector<PathStep> shortest_path(const Reader& reader, std::string_view a, std::string_view b,
                                     const std::vector<std::string>& via, std::optional<Date> at) {
   Node start = reader.resolve(a), goal = reader.resolve(b);
   if (at && !start.valid_at(*at)) return {};
-  auto p = Projection::build(reader, {{}, via, at, true, {}, {}});
-  auto s = p.vertex(start.id), t = p.vertex(goal.id);
-  if (!s || !t || *s == *t) return {};
-  const Graph& g = p.graph();
-  std::vector<EdgeDesc> pred(p.size());
-  std::vector<bool> reached(p.size(), false);
-  reached[*s] = true;
-  struct Visitor : boost::default_bfs_visitor {
-    std::vector<EdgeDesc>* pred;
-    std::vector<bool>* reached;
-    void tree_edge(EdgeDesc e, const Graph& g) const {
-      (*pred)[boost::target(e, g)] = e;
-      (*reached)[boost::target(e, g)] = true;
+  if (at && !goal.valid_at(*at)) return {};
+  if (start.id == goal.id) return {};
+  struct Pred {
+    NodeId node;
+    EdgeId edge;
+    bool reversed;
+  };
+  std::unordered_map<NodeId, Pred> pred{{start.id, {0, 0, false}}};
+  std::vector<NodeId> frontier{start.id};
+  NeighborQuery q{via, Direction::kBoth, at};
+  bool found = false;
+  while (!frontier.empty() && !found) {
+    std::vector<NodeId> next;
+    for (NodeId u : frontier) {
+      reader.adjacent(u, q, [&](const Reader::Step& s) {
+        if (!pred.emplace(s.node, Pred{u, s.edge, s.direction == Direction::kIn}).second) return true;
+        if (s.node == goal.id) {
+          found = true;
+          return false;
+        }
+        next.push_back(s.node);
+        return true;
+      });
+      if (found) break;
     }
-  } visitor;
-  visitor.pred = &pred;
-  visitor.reached = &reached;
-  boost::breadth_first_search(g, *s, boost::visitor(visitor));
-  if (!reached[*t]) return {};
+    frontier = std::move(next);
+  }
+  if (!found) return {};
   std::vector<PathStep> steps;
-  for (Vertex v = *t; v != *s; v = boost::source(pred[v], g)) steps.push_back(step_of(reader, p, g, pred[v]));
+  for (NodeId v = goal.id; v != start.id;) {
+    const Pred& p = pred.at(v);
+    auto edge = reader.edge(p.edge);
+    auto from = reader.node(p.node), to = reader.node(v);
+    if (!edge || !from || !to) throw corruption("edge {} or an end of it does not exist", p.edge);
+    steps.push_back({*from, *edge, p.reversed, *to});
+    v = p.node;
+  }
   std::reverse(steps.begin(), steps.end());
   return steps;
 }

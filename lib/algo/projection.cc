@@ -7,6 +7,7 @@
 
 #include "common/error.h"
 #include "common/text.h"
+#include "graph/records.h"
 #include "graph/state.h"
 #include "storage/keys.h"
 
@@ -15,23 +16,38 @@ namespace entente {
 using storage::Cf;
 
 std::optional<Projection::Vertex> Projection::vertex(NodeId id) const {
-  auto it = index_.find(id);
-  if (it == index_.end()) return std::nullopt;
+  if (!dense_.empty() || sparse_.empty()) {
+    if (id >= dense_.size() || dense_[id] == kNone) return std::nullopt;
+    return dense_[id];
+  }
+  auto it = sparse_.find(id);
+  if (it == sparse_.end()) return std::nullopt;
   return it->second;
+}
+
+void Projection::set_index() {
+  NodeId max = 0;
+  for (NodeId id : nodes_) max = std::max(max, id);
+  if (max < 16 * nodes_.size() + 4096) {
+    dense_.assign(max + 1, kNone);
+    for (std::size_t i = 0; i < nodes_.size(); ++i) dense_[nodes_[i]] = static_cast<Vertex>(i);
+  } else {
+    for (std::size_t i = 0; i < nodes_.size(); ++i) sparse_.emplace(nodes_[i], static_cast<Vertex>(i));
+  }
 }
 
 Projection Projection::from_edges(std::vector<NodeId> nodes, const std::vector<std::tuple<NodeId, NodeId, Arc>>& edges) {
   Projection p;
   p.nodes_ = std::move(nodes);
-  for (std::size_t i = 0; i < p.nodes_.size(); ++i) p.index_.emplace(p.nodes_[i], static_cast<Vertex>(i));
+  p.set_index();
   std::vector<std::pair<std::uint32_t, std::uint32_t>> pairs;
   std::vector<Arc> arcs;
   pairs.reserve(edges.size());
   arcs.reserve(edges.size());
   for (const auto& [from, to, arc] : edges) {
-    auto f = p.index_.find(from), t = p.index_.find(to);
-    if (f == p.index_.end() || t == p.index_.end()) throw invalid("projection edge end {} is not a projected node", f == p.index_.end() ? from : to);
-    pairs.emplace_back(f->second, t->second);
+    auto f = p.vertex(from), t = p.vertex(to);
+    if (!f || !t) throw invalid("projection edge end {} is not a projected node", !f ? from : to);
+    pairs.emplace_back(*f, *t);
     arcs.push_back(arc);
   }
   p.graph_ = Graph(boost::edges_are_unsorted_multi_pass, pairs.begin(), pairs.end(), arcs.begin(),
@@ -63,15 +79,21 @@ Projection Projection::build(const Reader& reader, const ProjectionSpec& spec) {
   }
 
   // The vertices: every node of the chosen types that holds on the date and passes the filter.
-  // Only nodes that need their record for the test are decoded.
+  // A node filter needs the whole record; a date needs only the record's type and validity.
   std::vector<NodeId> nodes;
-  bool decode = spec.at.has_value() || static_cast<bool>(spec.node_filter);
   for (const auto* t : node_types) {
     ctx.view->scan(Cf::kKeys, keys::type_prefix(t->tag), [&](std::string_view, std::string_view v) {
       NodeId id = keys::decode_id(v);
-      if (decode) {
+      if (spec.node_filter) {
         auto n = reader.node(id);
-        if (!n || (spec.at && !n->valid_at(*spec.at)) || (spec.node_filter && !spec.node_filter(*n))) return true;
+        if (!n || (spec.at && !n->valid_at(*spec.at)) || !spec.node_filter(*n)) return true;
+      } else if (spec.at) {
+        auto bytes = ctx.view->get(Cf::kNodes, keys::id(id));
+        if (!bytes) return true;
+        auto head = graph::node_head(id, *bytes);
+        // Node::valid_at: a Treaty or Agreement without validity is not in force.
+        bool holds = head.valid ? head.valid->contains(*spec.at) : t->name != "Treaty" && t->name != "Agreement";
+        if (!holds) return true;
       }
       nodes.push_back(id);
       return true;
@@ -79,36 +101,48 @@ Projection Projection::build(const Reader& reader, const ProjectionSpec& spec) {
   }
   Projection p;
   p.nodes_ = std::move(nodes);
-  for (std::size_t i = 0; i < p.nodes_.size(); ++i) p.index_.emplace(p.nodes_[i], static_cast<Vertex>(i));
+  p.set_index();
 
   // The arcs: each vertex's outgoing adjacency entries whose type, validity (read from the
-  // entry alone) and other end pass; both directions when symmetric.
+  // entry alone) and other end pass; both directions when symmetric. A projection of every
+  // node type reads the whole index in one pass; a narrower one reads its vertices' entries.
   std::vector<std::pair<std::uint32_t, std::uint32_t>> pairs;
   std::vector<Arc> arcs;
-  for (std::size_t u = 0; u < p.nodes_.size(); ++u) {
-    auto visit = [&](std::string_view k, std::string_view v) {
-      auto a = keys::decode_adj(k);
-      if (!edge_tags.empty() && !edge_tags.count(a.tag)) return true;
-      if (spec.at && !keys::adj_holds(a, v, spec.at->first_day())) return true;
-      auto other = p.index_.find(a.other);
-      if (other == p.index_.end()) return true;
-      if (spec.edge_filter) {
-        auto e = reader.edge(a.edge);
-        if (!e || !spec.edge_filter(*e)) return true;
-      }
-      auto uv = static_cast<std::uint32_t>(u);
-      pairs.emplace_back(uv, other->second);
-      arcs.push_back({a.edge, a.tag, false});
-      if (spec.symmetric) {
-        pairs.emplace_back(other->second, uv);
-        arcs.push_back({a.edge, a.tag, true});
-      }
+  const std::uint32_t day = spec.at ? spec.at->first_day() : 0;
+  auto add = [&](Vertex u, std::string_view k, std::string_view v) {
+    auto a = keys::decode_adj(k);
+    if (!edge_tags.empty() && !edge_tags.count(a.tag)) return;
+    if (spec.at && !keys::adj_holds(a, v, day)) return;
+    auto other = p.vertex(a.other);
+    if (!other) return;
+    if (spec.edge_filter) {
+      auto e = reader.edge(a.edge);
+      if (!e || !spec.edge_filter(*e)) return;
+    }
+    pairs.emplace_back(u, *other);
+    arcs.push_back({a.edge, a.tag, false});
+    if (spec.symmetric) {
+      pairs.emplace_back(*other, u);
+      arcs.push_back({a.edge, a.tag, true});
+    }
+  };
+  if (spec.node_types.empty()) {
+    ctx.view->scan(Cf::kAdj, "", [&](std::string_view k, std::string_view v) {
+      if (static_cast<std::uint8_t>(k[8]) != keys::kOut) return true;
+      if (auto u = p.vertex(keys::decode_adj(k).node)) add(*u, k, v);
       return true;
-    };
-    if (edge_tags.size() == 1) {
-      ctx.view->scan(Cf::kAdj, keys::adj_prefix(p.nodes_[u], keys::kOut, *edge_tags.begin()), visit);
-    } else {
-      ctx.view->scan(Cf::kAdj, keys::adj_prefix(p.nodes_[u], keys::kOut), visit);
+    });
+  } else {
+    for (std::size_t u = 0; u < p.nodes_.size(); ++u) {
+      auto visit = [&](std::string_view k, std::string_view v) {
+        add(static_cast<Vertex>(u), k, v);
+        return true;
+      };
+      if (edge_tags.size() == 1) {
+        ctx.view->scan(Cf::kAdj, keys::adj_prefix(p.nodes_[u], keys::kOut, *edge_tags.begin()), visit);
+      } else {
+        ctx.view->scan(Cf::kAdj, keys::adj_prefix(p.nodes_[u], keys::kOut), visit);
+      }
     }
   }
   p.graph_ = Graph(boost::edges_are_unsorted_multi_pass, pairs.begin(), pairs.end(), arcs.begin(),

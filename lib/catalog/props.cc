@@ -1,3 +1,4 @@
+#include <algorithm>
 #include "catalog/props.h"
 
 #include <cmath>
@@ -129,31 +130,53 @@ void fill_list(capnp::ListSchema schema, const Props& json, capnp::DynamicList::
   }
 }
 
+// What fill_struct needs of a struct's fields: a type's are worked out once, in its
+// TypeDef (props, in the schema's field order); a nested struct's (a Treaty's Article)
+// each time.
+struct FieldInfo {
+  const std::string* name;
+  capnp::StructSchema::Field field;
+  bool required;
+};
+std::vector<FieldInfo> fields_of(capnp::StructSchema schema, const TypeDef* type, std::vector<std::string>& names) {
+  std::vector<FieldInfo> out;
+  if (type && type->schema == schema && type->props.size() == schema.getFields().size()) {
+    for (const auto& p : type->props) out.push_back({&p.name, p.field, p.required});
+    return out;
+  }
+  for (auto f : schema.getFields()) names.push_back(text::camel_to_snake(f.getProto().getName().cStr()));
+  unsigned i = 0;
+  for (auto f : schema.getFields()) out.push_back({&names[i++], f, required(f)});
+  return out;
+}
+
 void fill_struct(capnp::StructSchema schema, const Props& json, capnp::DynamicStruct::Builder out,
                  const std::string& where, const TypeDef* type) {
   if (!json.is_object()) throw invalid("{}: expected an object, got {}", where, json_kind(json));
   std::vector<std::string> names;
-  for (auto f : schema.getFields()) names.push_back(text::camel_to_snake(f.getProto().getName().cStr()));
+  names.reserve(schema.getFields().size());
+  const auto fields = fields_of(schema, type, names);
   // Names first: an unknown property is refused before anything is set.
   for (auto it = json.begin(); it != json.end(); ++it) {
     const std::string& name = it.key();
-    auto maybe = schema.findFieldByName(kj::StringPtr(text::snake_to_camel(name).c_str()));
-    capnp::StructSchema::Field field;
-    KJ_IF_MAYBE(f, maybe) { field = *f; }
-    if (maybe == nullptr || text::camel_to_snake(field.getProto().getName().cStr()) != name) {
+    bool known = std::any_of(fields.begin(), fields.end(), [&](const FieldInfo& f) { return *f.name == name; });
+    if (!known) {
+      std::vector<std::string> all;
+      for (const auto& f : fields) all.push_back(*f.name);
       throw invalid("{}unknown property '{}' of {}{}", where.empty() ? "" : where + ": ", name,
                     type ? type->name : std::string(schema.getShortDisplayName().cStr()),
-                    text::did_you_mean(name, names));
+                    text::did_you_mean(name, all));
     }
   }
   // Then the values, in the schema's field order, not the object's: the same properties
   // given in another order encode to the same bytes (so a put that changes nothing is
   // seen as unchanged).
-  for (auto field : schema.getFields()) {
-    std::string name = text::camel_to_snake(field.getProto().getName().cStr());
+  for (const auto& info : fields) {
+    const auto& name = *info.name;
+    auto field = info.field;
     auto found = json.find(name);
     if (found == json.end()) continue;
-    std::string at = where.empty() ? fmt::format("property '{}'", name) : fmt::format("{}.{}", where, name);
+    std::string at = where.empty() ? "property '" + name + "'" : where + "." + name;
     const Props& v = *found;
     if (v.is_null()) continue;
     auto t = field.getType();
@@ -172,9 +195,9 @@ void fill_struct(capnp::StructSchema schema, const Props& json, capnp::DynamicSt
       out.set(field, scalar(t, v, at, keep));
     }
   }
-  for (auto field : schema.getFields()) {
-    if (!required(field)) continue;
-    std::string name = text::camel_to_snake(field.getProto().getName().cStr());
+  for (const auto& info : fields) {
+    if (!info.required) continue;
+    const auto& name = *info.name;
     if (!json.contains(name) || json[name].is_null()) {
       throw invalid("{}{} requires property '{}' ({})", where.empty() ? "" : where + ": ",
                     type ? type->name : std::string(schema.getShortDisplayName().cStr()), name,

@@ -26,6 +26,8 @@ std::uint64_t counter(const storage::View& view, std::string_view key) {
 
 }  // namespace
 
+detail::DatabaseState& detail::state_of(Database& db) { return *db.state_; }
+
 Database::Database() : state_(std::make_shared<detail::DatabaseState>()) {}
 Database::~Database() = default;
 
@@ -87,6 +89,7 @@ std::unique_ptr<Transaction> Database::begin() {
   ws->batch = batch.get();
   ws->next_node = counter(*batch, keys::kNextNodeId);
   ws->next_edge = counter(*batch, keys::kNextEdgeId);
+  ws->first_new_node = ws->next_node;
   auto ctx = std::make_unique<detail::ReadContext>();
   ctx->db = state_;
   ctx->catalog = state_->current_catalog();

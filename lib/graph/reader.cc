@@ -196,6 +196,51 @@ std::vector<Neighbor> Reader::neighbors(NodeId id, const NeighborQuery& query) c
   return out;
 }
 
+void Reader::adjacent(NodeId id, const NeighborQuery& query, const std::function<bool(const Step&)>& visit) const {
+  const auto& catalog = *context_->catalog;
+  std::vector<std::uint32_t> tags;
+  for (const auto& name : query.edge_types) {
+    const auto* t = catalog.find(name);
+    if (!t || !t->is_edge) {
+      throw invalid("unknown edge type '{}'{}", name, text::did_you_mean(name, catalog.names(true)));
+    }
+    tags.push_back(t->tag);
+  }
+  std::vector<std::string> prefixes;
+  for (std::uint8_t dir : {keys::kOut, keys::kIn}) {
+    if ((dir == keys::kOut && query.direction == Direction::kIn) ||
+        (dir == keys::kIn && query.direction == Direction::kOut)) {
+      continue;
+    }
+    if (tags.empty()) {
+      prefixes.push_back(keys::adj_prefix(id, dir));
+    } else {
+      for (auto tag : tags) prefixes.push_back(keys::adj_prefix(id, dir, tag));
+    }
+  }
+  const std::uint32_t day = query.at ? query.at->first_day() : 0;
+  bool go = true;
+  for (const auto& prefix : prefixes) {
+    if (!go) break;
+    context_->view->scan(Cf::kAdj, prefix, [&](std::string_view k, std::string_view v) {
+      auto a = keys::decode_adj(k);
+      if (query.at && !keys::adj_holds(a, v, day)) return true;
+      auto bytes = context_->view->get(Cf::kNodes, keys::id(a.other));
+      if (!bytes) throw corruption("adjacency entry of node {} names node {}, which does not exist", id, a.other);
+      auto head = graph::node_head(a.other, *bytes);
+      const auto& type = catalog.by_tag(head.tag);
+      if (query.at) {
+        // Node::valid_at: a Treaty or Agreement without validity is not in force.
+        bool holds = head.valid ? head.valid->contains(*query.at) : type.name != "Treaty" && type.name != "Agreement";
+        if (!holds) return true;
+      }
+      go = visit({a.edge, a.other, catalog.by_tag(a.tag).name, type.name,
+                  a.dir == keys::kOut ? Direction::kOut : Direction::kIn});
+      return go;
+    });
+  }
+}
+
 Stats Reader::stats() const {
   Stats s;
   const auto& catalog = *context_->catalog;

@@ -48,31 +48,79 @@ void get_common(R record, std::optional<Interval>& valid, std::vector<Citation>&
 
 }  // namespace
 
-std::string encode_node(const catalog::TypeDef& type, const NodeInput& node) {
-  capnp::MallocMessageBuilder message;
-  auto r = message.initRoot<schema::NodeRecord>();
-  r.setTypeTag(type.tag);
-  r.setKey(node.key);
-  if (!node.name.empty()) r.setName(node.name);
-  if (!node.aliases.empty()) {
-    auto list = r.initAliases(static_cast<unsigned>(node.aliases.size()));
-    for (unsigned i = 0; i < node.aliases.size(); ++i) list.set(i, node.aliases[i]);
+namespace {
+
+// Records are encoded into a first segment of kSmallRecordWords (most records fit; the
+// builder zeroes the segment, so a smaller one costs less). One that does not fit is
+// encoded again with MallocMessageBuilder's default first segment, so that the bytes are
+// what they always were: a record spilling into a second segment is laid out differently.
+constexpr unsigned kSmallRecordWords = 128;
+
+template <typename Fill>
+std::string encode_record(Fill fill) {
+  {
+    capnp::MallocMessageBuilder message(kSmallRecordWords);
+    fill(message);
+    if (message.getSegmentsForOutput().size() == 1) return storage::encode(message);
   }
-  set_common(r, node.valid, node.sources);
-  catalog::props_from_json(type, node.props, r.getProps().initAs<capnp::DynamicStruct>(type.schema));
+  capnp::MallocMessageBuilder message;
+  fill(message);
   return storage::encode(message);
 }
 
+}  // namespace
+
+std::string encode_node(const catalog::TypeDef& type, const NodeInput& node) {
+  return encode_record([&](capnp::MallocMessageBuilder& message) {
+    auto r = message.initRoot<schema::NodeRecord>();
+    r.setTypeTag(type.tag);
+    r.setKey(node.key);
+    if (!node.name.empty()) r.setName(node.name);
+    if (!node.aliases.empty()) {
+      auto list = r.initAliases(static_cast<unsigned>(node.aliases.size()));
+      for (unsigned i = 0; i < node.aliases.size(); ++i) list.set(i, node.aliases[i]);
+    }
+    set_common(r, node.valid, node.sources);
+    catalog::props_from_json(type, node.props, r.getProps().initAs<capnp::DynamicStruct>(type.schema));
+  });
+}
+
 std::string encode_edge(const catalog::TypeDef& type, NodeId from, NodeId to, const EdgeInput& edge) {
-  capnp::MallocMessageBuilder message;
-  auto r = message.initRoot<schema::EdgeRecord>();
-  r.setTypeTag(type.tag);
-  r.setFrom(from);
-  r.setTo(to);
-  if (!edge.key.empty()) r.setKey(edge.key);
-  set_common(r, edge.valid, edge.sources);
-  catalog::props_from_json(type, edge.props, r.getProps().initAs<capnp::DynamicStruct>(type.schema));
-  return storage::encode(message);
+  return encode_record([&](capnp::MallocMessageBuilder& message) {
+    auto r = message.initRoot<schema::EdgeRecord>();
+    r.setTypeTag(type.tag);
+    r.setFrom(from);
+    r.setTo(to);
+    if (!edge.key.empty()) r.setKey(edge.key);
+    set_common(r, edge.valid, edge.sources);
+    catalog::props_from_json(type, edge.props, r.getProps().initAs<capnp::DynamicStruct>(type.schema));
+  });
+}
+
+void set_edge_ends(std::string& record, NodeId from, NodeId to) {
+  // The flat-array message (docs/format.md, section 2): a segment table of 4 bytes per
+  // segment plus 4, padded to 8; then the first segment, which opens with the root
+  // pointer: a struct pointer whose bits 2..31 are the offset in words from the end of
+  // the pointer to the struct's data section. EdgeRecord's from and to are data words 1
+  // and 2 (bits [64, 192)), little-endian.
+  auto u32 = [&](std::size_t at) {
+    std::uint32_t v = 0;
+    for (int i = 3; i >= 0; --i) v = (v << 8) | static_cast<unsigned char>(record[at + i]);
+    return v;
+  };
+  if (record.size() < 16) throw corruption("edge record of {} bytes", record.size());
+  std::size_t segments = std::size_t{u32(0)} + 1;
+  std::size_t table = (4 + 4 * segments + 7) / 8 * 8;
+  std::uint32_t pointer = u32(table);
+  if ((pointer & 3) != 0) throw corruption("edge record: the root is not a struct");
+  auto offset = static_cast<std::int32_t>(pointer) >> 2;
+  std::size_t data = table + 8 + static_cast<std::size_t>(offset) * 8;
+  std::uint32_t data_words = u32(table + 4) & 0xffff;
+  if (offset < 0 || data_words < 3 || data + 24 > record.size()) throw corruption("edge record: unexpected layout");
+  for (int i = 0; i < 8; ++i) {
+    record[data + 8 + i] = static_cast<char>(from >> (8 * i));
+    record[data + 16 + i] = static_cast<char>(to >> (8 * i));
+  }
 }
 
 Node decode_node(const catalog::Catalog& catalog, NodeId id, std::string_view bytes) {
@@ -137,6 +185,26 @@ std::vector<std::string> folded_names(const std::string& name, const std::vector
   add(name);
   for (const auto& a : aliases) add(a);
   return out;
+}
+
+NodeHead node_head(NodeId id, std::string_view bytes) {
+  std::string what = fmt::format("node record {}", id);
+  storage::RecordReader reader(bytes, what);
+  try {
+    auto r = reader.root<schema::NodeRecord>();
+    NodeHead h;
+    h.tag = r.getTypeTag();
+    if (r.hasValid()) {
+      auto v = r.getValid();
+      Interval iv;
+      if (v.getFrom() != 0) iv.from = Date::from_ymd(v.getFrom());
+      if (v.getTo() != 0) iv.to = Date::from_ymd(v.getTo());
+      h.valid = iv;
+    }
+    return h;
+  } catch (const kj::Exception& e) {
+    throw corruption("{}: the record is damaged: {}", what, e.getDescription().cStr());
+  }
 }
 
 std::uint32_t node_tag(NodeId id, std::string_view bytes) {

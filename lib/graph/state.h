@@ -5,6 +5,8 @@
 #include <cstdint>
 #include <memory>
 #include <mutex>
+#include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "entente/database.h"
@@ -53,6 +55,31 @@ struct WriteState {
     WriteCounts nodes, edges;
   };
   std::vector<Saved> savepoints;
+
+  // Caches that spare an import most of its reads of the batch (each one a look-up in the
+  // batch's index and then in the database):
+  // keys-index key (tag | key) -> node id, for nodes this transaction wrote or found.
+  std::unordered_map<std::string, NodeId> node_ids;
+  // Whether node_ids holds every key this transaction wrote (no removal, no rollback to a
+  // savepoint since it began): a key missing from it is then looked up in the database
+  // alone, not through the batch.
+  bool node_ids_complete = true;
+  // Edge identity (the out adjacency prefix tag | from | to | valid-from, then the key) ->
+  // edge id, for every edge this transaction wrote, while edge_cache holds.
+  std::unordered_map<std::string, EdgeId> edge_ids;
+  // The first id of a node created by this transaction: no stored edge has such an end.
+  NodeId first_new_node = 1;
+  // False once the transaction removed something or rolled back to a savepoint: edge
+  // identities are then looked up in the batch again.
+  bool edge_cache = true;
+  void drop_caches() {
+    node_ids_complete = false;
+    drop_edge_cache();
+  }
+  void drop_edge_cache() {
+    edge_cache = false;
+    edge_ids.clear();
+  }
 };
 
 }  // namespace entente::detail

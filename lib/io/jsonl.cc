@@ -3,11 +3,15 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <condition_variable>
 #include <cstring>
+#include <deque>
 #include <fstream>
 #include <iostream>
 #include <map>
+#include <mutex>
 #include <set>
+#include <thread>
 
 #include "common/error.h"
 #include "common/text.h"
@@ -349,34 +353,127 @@ std::string to_line(const Edge& e) {
   return dump(j);
 }
 
+namespace {
+
+// import_jsonl reads and parses lines on a second thread while the transaction writes:
+// parsing is about half of an import's time. A parsed line, in order.
+struct ParsedLine {
+  std::uint64_t line = 0;
+  std::variant<std::monostate, NodeInput, EdgeInput, Error> what;  // monostate: a blank line
+};
+
+class LineParser {
+ public:
+  LineParser(std::istream& in, std::string_view source, std::size_t max_line_bytes)
+      : in_(in), source_(source), max_(max_line_bytes), thread_([this] { run(); }) {}
+  ~LineParser() {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      stop_ = true;
+    }
+    cv_.notify_all();
+    thread_.join();
+  }
+  // The next batch of lines; empty at the end of input.
+  std::vector<ParsedLine> next() {
+    std::unique_lock<std::mutex> lock(mu_);
+    cv_.wait(lock, [&] { return !queue_.empty() || done_; });
+    if (queue_.empty()) return {};
+    auto batch = std::move(queue_.front());
+    queue_.pop_front();
+    cv_.notify_all();
+    return batch;
+  }
+  bool read_failed() const { return bad_; }
+
+ private:
+  static constexpr std::size_t kBatch = 256, kQueued = 16;
+
+  void push(std::vector<ParsedLine>& batch) {
+    std::unique_lock<std::mutex> lock(mu_);
+    cv_.wait(lock, [&] { return queue_.size() < kQueued || stop_; });
+    queue_.push_back(std::move(batch));
+    batch.clear();
+    cv_.notify_all();
+  }
+  void run() {
+    std::vector<ParsedLine> batch;
+    std::string line;
+    bool too_long = false;
+    std::uint64_t n = 0;
+    bool failed = false;
+    while (!failed && read_line(in_, line, max_, too_long)) {
+      {
+        std::lock_guard<std::mutex> lock(mu_);
+        if (stop_) break;
+      }
+      ParsedLine p;
+      p.line = ++n;
+      if (too_long) {
+        p.what = invalid("line {} is longer than the limit of {}", n, human_size(max_));
+        failed = true;
+      } else {
+        if (!line.empty() && line.back() == '\r') line.pop_back();
+        if (line.find_first_not_of(" \t") != std::string::npos) {
+          try {
+            auto parsed = parse_line(line);
+            if (auto* node = std::get_if<NodeInput>(&parsed)) {
+              p.what = std::move(*node);
+            } else {
+              p.what = std::move(std::get<EdgeInput>(parsed));
+            }
+          } catch (const Error& e) {
+            p.what = e;
+            failed = true;  // the import stops at the first bad line
+          }
+        }
+      }
+      batch.push_back(std::move(p));
+      if (batch.size() >= kBatch || failed) push(batch);
+    }
+    if (!batch.empty()) push(batch);
+    std::lock_guard<std::mutex> lock(mu_);
+    bad_ = in_.bad();
+    done_ = true;
+    cv_.notify_all();
+  }
+
+  std::istream& in_;
+  std::string source_;
+  std::size_t max_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::deque<std::vector<ParsedLine>> queue_;
+  bool stop_ = false, done_ = false, bad_ = false;
+  std::thread thread_;  // last: it starts once the rest is ready
+};
+
+}  // namespace
+
 ImportStats import_jsonl(Transaction& txn, std::istream& in, std::string_view source,
                          const std::function<void(std::uint64_t)>& progress, std::size_t max_line_bytes) {
   ImportStats stats;
-  std::string line;
-  bool too_long = false;
-  while (read_line(in, line, max_line_bytes, too_long)) {
-    ++stats.lines;
-    if (too_long) {
-      throw invalid("{}:{}: line {} is longer than the limit of {}", source, stats.lines, stats.lines,
-                    human_size(max_line_bytes));
-    }
-    if (!line.empty() && line.back() == '\r') line.pop_back();
-    if (line.find_first_not_of(" \t") == std::string::npos) continue;
-    try {
-      auto parsed = parse_line(line);
-      if (auto* n = std::get_if<NodeInput>(&parsed)) {
-        txn.put_node(*n);
-        ++stats.nodes;
-      } else {
-        txn.put_edge(std::get<EdgeInput>(parsed));
-        ++stats.edges;
+  LineParser parser(in, source, max_line_bytes);
+  for (auto batch = parser.next(); !batch.empty(); batch = parser.next()) {
+    for (auto& p : batch) {
+      stats.lines = p.line;
+      try {
+        if (auto* n = std::get_if<NodeInput>(&p.what)) {
+          txn.put_node(*n);
+          ++stats.nodes;
+        } else if (auto* e = std::get_if<EdgeInput>(&p.what)) {
+          txn.put_edge(*e);
+          ++stats.edges;
+        } else if (auto* err = std::get_if<Error>(&p.what)) {
+          throw *err;
+        }
+      } catch (const Error& e) {
+        throw Error(e.kind(), clip(fmt::format("{}:{}: {}", source, stats.lines, e.what())));
       }
-    } catch (const Error& e) {
-      throw Error(e.kind(), clip(fmt::format("{}:{}: {}", source, stats.lines, e.what())));
+      if (progress && stats.lines % 100000 == 0) progress(stats.lines);
     }
-    if (progress && stats.lines % 100000 == 0) progress(stats.lines);
   }
-  if (in.bad()) throw io_error("{}: read error after line {}", source, stats.lines);
+  if (parser.read_failed()) throw io_error("{}: read error after line {}", source, stats.lines);
   return stats;
 }
 

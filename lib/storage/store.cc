@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <mutex>
 
 #include <kj/exception.h>
 #include <rocksdb/utilities/checkpoint.h>
@@ -36,7 +37,10 @@ class SnapshotView : public View {
       : db_(db), cfs_(cfs), snapshot_(db->GetSnapshot()) {
     options_.snapshot = snapshot_;
   }
-  ~SnapshotView() override { db_->ReleaseSnapshot(snapshot_); }
+  ~SnapshotView() override {
+    for (auto& free : free_) free.clear();  // iterators before the snapshot they read
+    db_->ReleaseSnapshot(snapshot_);
+  }
 
   std::optional<std::string> get(Cf cf, std::string_view key) const override {
     std::string value;
@@ -46,7 +50,29 @@ class SnapshotView : public View {
     return value;
   }
   void scan(Cf cf, std::string_view prefix, const Visitor& visit) const override {
-    std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(options_, cfs_[static_cast<int>(cf)]));
+    // Iterators are kept for the next scan: creating one costs more than a short scan (a
+    // traversal step reads a few adjacency entries). Scans may nest (a visit that scans
+    // again) and run on several threads, so each takes its own from the free list.
+    std::unique_ptr<rocksdb::Iterator> it;
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      auto& free = free_[static_cast<int>(cf)];
+      if (!free.empty()) {
+        it = std::move(free.back());
+        free.pop_back();
+      }
+    }
+    if (!it) it.reset(db_->NewIterator(options_, cfs_[static_cast<int>(cf)]));
+    struct Return {
+      const SnapshotView& view;
+      Cf cf;
+      std::unique_ptr<rocksdb::Iterator>& it;
+      ~Return() {
+        std::lock_guard<std::mutex> lock(view.mu_);
+        auto& free = view.free_[static_cast<int>(cf)];
+        if (free.size() < 8 && it->status().ok()) free.push_back(std::move(it));
+      }
+    } give_back{*this, cf, it};
     scan_iterator(*it, prefix, visit);
   }
 
@@ -55,8 +81,15 @@ class SnapshotView : public View {
   const std::vector<rocksdb::ColumnFamilyHandle*>& cfs_;
   const rocksdb::Snapshot* snapshot_;
   rocksdb::ReadOptions options_;
+  mutable std::mutex mu_;
+  mutable std::vector<std::unique_ptr<rocksdb::Iterator>> free_[kCfCount];
 };
 
+// A transaction's writes. They go into a plain WriteBatch until something reads through
+// the batch (or sets a savepoint); only then is the WriteBatchWithIndex built, by replaying
+// them, and used from there on. An import that reads only what the transaction's own caches
+// hold (graph/state.h) thus never pays for the index: a skip list over every key written,
+// which cost about half of an import's time.
 class BatchImpl : public Store::Batch {
  public:
   BatchImpl(rocksdb::DB* db, const std::vector<rocksdb::ColumnFamilyHandle*>& cfs)
@@ -67,44 +100,144 @@ class BatchImpl : public Store::Batch {
   ~BatchImpl() override { db_->ReleaseSnapshot(snapshot_); }
 
   std::optional<std::string> get(Cf cf, std::string_view key) const override {
+    index();
     std::string value;
-    auto s = const_cast<rocksdb::WriteBatchWithIndex&>(batch_).GetFromBatchAndDB(
-        db_, options_, cfs_[static_cast<int>(cf)], slice(key), &value);
+    auto s = batch_.GetFromBatchAndDB(db_, options_, cfs_[static_cast<int>(cf)], slice(key), &value);
+    if (s.IsNotFound()) return std::nullopt;
+    if (!s.ok()) throw from_status(s, "reading");
+    return value;
+  }
+  std::optional<std::string> get_base(Cf cf, std::string_view key) const override {
+    std::string value;
+    auto s = db_->Get(options_, cfs_[static_cast<int>(cf)], slice(key), &value);
     if (s.IsNotFound()) return std::nullopt;
     if (!s.ok()) throw from_status(s, "reading");
     return value;
   }
   void scan(Cf cf, std::string_view prefix, const Visitor& visit) const override {
+    index();
     auto* handle = cfs_[static_cast<int>(cf)];
-    std::unique_ptr<rocksdb::Iterator> it(const_cast<rocksdb::WriteBatchWithIndex&>(batch_).NewIteratorWithBase(
-        handle, db_->NewIterator(options_, handle)));
+    std::unique_ptr<rocksdb::Iterator> it(batch_.NewIteratorWithBase(handle, db_->NewIterator(options_, handle)));
     scan_iterator(*it, prefix, visit);
   }
   void put(Cf cf, std::string_view key, std::string_view value) override {
-    auto s = batch_.Put(cfs_[static_cast<int>(cf)], slice(key), slice(value));
+    auto s = indexed_ ? batch_.Put(cfs_[static_cast<int>(cf)], slice(key), slice(value))
+                      : plain_.Put(cfs_[static_cast<int>(cf)], slice(key), slice(value));
     if (!s.ok()) throw from_status(s, "writing");
   }
   void del(Cf cf, std::string_view key) override {
-    auto s = batch_.Delete(cfs_[static_cast<int>(cf)], slice(key));
+    auto s = indexed_ ? batch_.Delete(cfs_[static_cast<int>(cf)], slice(key))
+                      : plain_.Delete(cfs_[static_cast<int>(cf)], slice(key));
     if (!s.ok()) throw from_status(s, "writing");
   }
-  void set_savepoint() override { batch_.SetSavePoint(); }
+  void set_savepoint() override {
+    index(true);
+    batch_.SetSavePoint();
+  }
   void rollback_to_savepoint() override {
+    index(true);
     auto s = batch_.RollbackToSavePoint();
     if (!s.ok()) throw from_status(s, "rolling back to a savepoint");
   }
   void pop_savepoint() override {
+    index(true);
     auto s = batch_.PopSavePoint();
     if (!s.ok()) throw from_status(s, "releasing a savepoint");
   }
-  rocksdb::WriteBatch* write_batch() { return batch_.GetWriteBatch(); }
+  rocksdb::WriteBatch* write_batch() { return indexed_ ? batch_.GetWriteBatch() : &plain_; }
+
+  // The batch's writes in key order within each column family (writes to the same key
+  // keep their order, so the batch means the same): a memtable takes keys in order several
+  // times faster than in random order, and a large import's commit is mostly that.
+  // nullptr when the batch is small enough for the order not to matter.
+  std::unique_ptr<rocksdb::WriteBatch> sorted() {
+    rocksdb::WriteBatch* b = write_batch();
+    if (b->Count() < 1024) return nullptr;
+    struct Op {
+      std::uint32_t cf;
+      bool put;
+      rocksdb::Slice key, value;
+    };
+    struct Collect : rocksdb::WriteBatch::Handler {
+      std::vector<Op> ops;
+      bool other = false;  // an operation other than put and delete: leave the batch as it is
+      rocksdb::Status PutCF(std::uint32_t cf, const rocksdb::Slice& k, const rocksdb::Slice& v) override {
+        ops.push_back({cf, true, k, v});
+        return rocksdb::Status::OK();
+      }
+      rocksdb::Status DeleteCF(std::uint32_t cf, const rocksdb::Slice& k) override {
+        ops.push_back({cf, false, k, {}});
+        return rocksdb::Status::OK();
+      }
+      rocksdb::Status SingleDeleteCF(std::uint32_t, const rocksdb::Slice&) override { return fail(); }
+      rocksdb::Status DeleteRangeCF(std::uint32_t, const rocksdb::Slice&, const rocksdb::Slice&) override { return fail(); }
+      rocksdb::Status MergeCF(std::uint32_t, const rocksdb::Slice&, const rocksdb::Slice&) override { return fail(); }
+      rocksdb::Status PutBlobIndexCF(std::uint32_t, const rocksdb::Slice&, const rocksdb::Slice&) override { return fail(); }
+      void LogData(const rocksdb::Slice&) override { other = true; }
+      rocksdb::Status fail() {
+        other = true;
+        return rocksdb::Status::OK();
+      }
+    } collect;
+    collect.ops.reserve(b->Count());
+    auto s = b->Iterate(&collect);
+    if (!s.ok()) throw from_status(s, "committing");
+    if (collect.other) return nullptr;
+    std::stable_sort(collect.ops.begin(), collect.ops.end(), [](const Op& a, const Op& b) {
+      return a.cf != b.cf ? a.cf < b.cf : a.key.compare(b.key) < 0;
+    });
+    auto out = std::make_unique<rocksdb::WriteBatch>(b->GetDataSize());
+    std::vector<rocksdb::ColumnFamilyHandle*> by_id;
+    for (auto* h : cfs_) {
+      if (by_id.size() <= h->GetID()) by_id.resize(h->GetID() + 1, nullptr);
+      by_id[h->GetID()] = h;
+    }
+    for (const auto& op : collect.ops) {
+      auto* h = op.cf < by_id.size() ? by_id[op.cf] : nullptr;
+      if (!h) return nullptr;
+      s = op.put ? out->Put(h, op.key, op.value) : out->Delete(h, op.key);
+      if (!s.ok()) throw from_status(s, "committing");
+    }
+    return out;
+  }
 
  private:
+  // Moves the plain batch's writes into the indexed one, and writes there from then on.
+  // A read while nothing is written yet (the id counters at begin()) does not need it.
+  void index(bool savepoint = false) const {
+    if (indexed_ || (!savepoint && plain_.Count() == 0)) return;
+    struct Replay : rocksdb::WriteBatch::Handler {
+      const std::vector<rocksdb::ColumnFamilyHandle*>& cfs;
+      rocksdb::WriteBatchWithIndex& into;
+      Replay(const std::vector<rocksdb::ColumnFamilyHandle*>& c, rocksdb::WriteBatchWithIndex& i) : cfs(c), into(i) {}
+      rocksdb::ColumnFamilyHandle* handle(std::uint32_t id) {
+        for (auto* h : cfs) {
+          if (h->GetID() == id) return h;
+        }
+        return nullptr;
+      }
+      rocksdb::Status PutCF(std::uint32_t id, const rocksdb::Slice& k, const rocksdb::Slice& v) override {
+        auto* h = handle(id);
+        return h ? into.Put(h, k, v) : rocksdb::Status::Corruption("unknown column family in a batch");
+      }
+      rocksdb::Status DeleteCF(std::uint32_t id, const rocksdb::Slice& k) override {
+        auto* h = handle(id);
+        return h ? into.Delete(h, k) : rocksdb::Status::Corruption("unknown column family in a batch");
+      }
+    } replay(cfs_, batch_);
+    auto s = plain_.Iterate(&replay);
+    if (!s.ok()) throw from_status(s, "indexing a transaction's writes");
+    plain_.Clear();
+    indexed_ = true;
+  }
+
   rocksdb::DB* db_;
   const std::vector<rocksdb::ColumnFamilyHandle*>& cfs_;
   const rocksdb::Snapshot* snapshot_;
   rocksdb::ReadOptions options_;
-  rocksdb::WriteBatchWithIndex batch_;
+  mutable rocksdb::WriteBatch plain_;
+  mutable rocksdb::WriteBatchWithIndex batch_;
+  mutable bool indexed_ = false;
 };
 
 }  // namespace
@@ -171,8 +304,69 @@ void Store::commit(Batch& batch) {
   if (options_.read_only) throw conflict("{} is open read-only", path_.string());
   rocksdb::WriteOptions wo;
   wo.sync = options_.sync;
-  auto s = db_->Write(wo, static_cast<BatchImpl&>(batch).write_batch());
+  auto& impl = static_cast<BatchImpl&>(batch);
+  auto sorted = impl.sorted();
+  auto s = db_->Write(wo, sorted ? sorted.get() : impl.write_batch());
   if (!s.ok()) throw from_status(s, "committing");
+}
+
+bool Store::has_data() const {
+  rocksdb::ReadOptions ro;
+  for (Cf cf : {Cf::kNodes, Cf::kEdges, Cf::kAdj, Cf::kKeys, Cf::kNames}) {
+    std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(ro, cfs_[static_cast<int>(cf)]));
+    it->SeekToFirst();
+    if (it->Valid()) return true;
+    if (!it->status().ok()) throw from_status(it->status(), "reading");
+  }
+  return false;
+}
+
+void Store::ingest(const std::vector<std::pair<Cf, std::filesystem::path>>& files) {
+  if (options_.read_only) throw conflict("{} is open read-only", path_.string());
+  std::vector<rocksdb::IngestExternalFileArg> args;
+  for (const auto& [cf, file] : files) {
+    rocksdb::IngestExternalFileArg* arg = nullptr;
+    for (auto& a : args) {
+      if (a.column_family == cfs_[static_cast<int>(cf)]) arg = &a;
+    }
+    if (!arg) {
+      args.emplace_back();
+      arg = &args.back();
+      arg->column_family = cfs_[static_cast<int>(cf)];
+      arg->options.move_files = true;  // a hard link where it can, else a copy
+      arg->options.snapshot_consistency = true;
+      arg->options.allow_global_seqno = true;
+      arg->options.allow_blocking_flush = true;
+    }
+    arg->external_files.push_back(file.string());
+  }
+  if (args.empty()) return;
+  auto s = db_->IngestExternalFiles(args);
+  if (!s.ok()) throw from_status(s, "adding the sorted tables");
+}
+
+SstWriter::SstWriter(const std::filesystem::path& path) : path_(path) {
+  static const rocksdb::Options options;  // the column families' options (store.cc: defaults)
+  writer_ = std::make_unique<rocksdb::SstFileWriter>(rocksdb::EnvOptions(), options);
+  auto s = writer_->Open(path.string());
+  if (!s.ok()) throw from_status(s, fmt::format("writing {}", path.string()));
+}
+
+SstWriter::~SstWriter() = default;
+
+void SstWriter::put(std::string_view key, std::string_view value) {
+  auto s = writer_->Put(slice(key), slice(value));
+  if (!s.ok()) throw from_status(s, fmt::format("writing {}", path_.string()));
+  ++entries_;
+}
+
+bool SstWriter::finish() {
+  if (finished_) return entries_ > 0;
+  finished_ = true;
+  if (entries_ == 0) return false;
+  auto s = writer_->Finish();
+  if (!s.ok()) throw from_status(s, fmt::format("writing {}", path_.string()));
+  return true;
 }
 
 void Store::checkpoint(const std::filesystem::path& to) const {

@@ -10,11 +10,14 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include <capnp/message.h>
 #include <capnp/serialize.h>
 #include <kj/array.h>
 #include <rocksdb/db.h>
+#include <rocksdb/sst_file_writer.h>
 #include <rocksdb/utilities/write_batch_with_index.h>
 
 namespace entente::storage {
@@ -56,6 +59,8 @@ class Store {
   // A batch of writes read through over a snapshot: reads see the batch's own writes.
   class Batch : public View {
    public:
+    // What the database held when the batch began, without the batch's own writes.
+    virtual std::optional<std::string> get_base(Cf cf, std::string_view key) const = 0;
     virtual void put(Cf cf, std::string_view key, std::string_view value) = 0;
     virtual void del(Cf cf, std::string_view key) = 0;
     // Marks the batch as it is now; rollback_to_savepoint() undoes every write since the
@@ -67,6 +72,15 @@ class Store {
   std::unique_ptr<Batch> batch() const;
   // Writes the batch atomically (one RocksDB WriteBatch) with the WAL synced per options.
   void commit(Batch& batch);
+
+  // Whether any of the column families nodes, edges, adj, keys and names holds an entry.
+  bool has_data() const;
+
+  // Adds sorted tables (written by SstWriter) to the column families, all of them or none
+  // (one RocksDB IngestExternalFiles call; the files are moved in where the file system
+  // allows). On return they are in the database durably: the MANIFEST is synced. The keys
+  // of one file must not overlap those of another file of the same column family.
+  void ingest(const std::vector<std::pair<Cf, std::filesystem::path>>& files);
 
   // A consistent copy of the database as it is now, in a new directory `to` (hard links
   // where the file system allows, else copies), taken while readers and a writer go on.
@@ -81,6 +95,25 @@ class Store {
   StoreOptions options_;
   std::unique_ptr<rocksdb::DB> db_;
   std::vector<rocksdb::ColumnFamilyHandle*> cfs_;
+};
+
+// Writes one sorted table for Store::ingest, in the column families' format (RocksDB's
+// default table options and bytewise comparator). Keys must be put in strictly
+// increasing order.
+class SstWriter {
+ public:
+  explicit SstWriter(const std::filesystem::path& path);
+  ~SstWriter();
+  void put(std::string_view key, std::string_view value);
+  // Completes the file. Returns false, writing nothing, when no entry was put.
+  bool finish();
+  std::uint64_t entries() const { return entries_; }
+
+ private:
+  std::filesystem::path path_;
+  std::unique_ptr<rocksdb::SstFileWriter> writer_;
+  std::uint64_t entries_ = 0;
+  bool finished_ = false;
 };
 
 // A Cap'n Proto message read from stored bytes. RocksDB values are not word-aligned,

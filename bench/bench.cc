@@ -1,0 +1,426 @@
+// entente-bench: the measurements of make bench (bench/run.py drives it; docs/performance.md).
+//
+//   entente-bench floor --like DB --dir TMP
+//       the storage floor: raw RocksDB writing as many keys, of the same sizes, per column
+//       family, as the database DB holds: once through WriteBatches (the WAL and
+//       memtables, as a transaction commits) and once as SST files ingested (as the bulk
+//       import does). Prints JSON.
+//   entente-bench queries --db DB --manifest M [--samples N] [--cold N]
+//       point lookups, neighbours, allies, 2- and 3-hop expansions, shortest path, blocs,
+//       median and p99 latency warm and cold; projection build and BFS against a plain
+//       compressed_sparse_row_graph. Prints JSON.
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+#include <fstream>
+#include <functional>
+#include <map>
+#include <set>
+#include <string>
+#include <vector>
+
+#include <boost/graph/breadth_first_search.hpp>
+#include <boost/graph/compressed_sparse_row_graph.hpp>
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+#include <rocksdb/db.h>
+#include <rocksdb/sst_file_writer.h>
+
+#include "entente/entente.h"
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+using Json = nlohmann::ordered_json;
+
+double seconds_since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
+
+[[noreturn]] void die(const std::string& msg) {
+  fmt::print(stderr, "entente-bench: {}\n", msg);
+  std::exit(1);
+}
+
+void check(const rocksdb::Status& s, const char* what) {
+  if (!s.ok()) die(fmt::format("{}: {}", what, s.ToString()));
+}
+
+class Rng {
+ public:
+  explicit Rng(std::uint64_t seed) : s_(seed) {}
+  std::uint64_t next() {
+    std::uint64_t z = (s_ += 0x9e3779b97f4a7c15ULL);
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+    return z ^ (z >> 31);
+  }
+  std::uint64_t below(std::uint64_t n) { return n == 0 ? 0 : next() % n; }
+
+ private:
+  std::uint64_t s_;
+};
+
+// ------------------------------------------------------------------ the storage floor
+
+const char* const kCfs[] = {"nodes", "edges", "adj", "keys", "names", "meta"};
+
+struct Entry {
+  std::uint8_t cf;
+  std::uint16_t key;
+  std::uint32_t value;
+};
+
+std::vector<Entry> sizes_of(const std::string& path) {
+  rocksdb::DBOptions o;
+  std::vector<rocksdb::ColumnFamilyDescriptor> cfs{{rocksdb::kDefaultColumnFamilyName, {}}};
+  for (const char* c : kCfs) cfs.emplace_back(c, rocksdb::ColumnFamilyOptions());
+  std::vector<rocksdb::ColumnFamilyHandle*> handles;
+  rocksdb::DB* raw = nullptr;
+  check(rocksdb::DB::OpenForReadOnly(o, path, cfs, &handles, &raw), "opening the database");
+  std::unique_ptr<rocksdb::DB> db(raw);
+  std::vector<Entry> out;
+  for (std::uint8_t c = 0; c < 6; ++c) {
+    std::unique_ptr<rocksdb::Iterator> it(db->NewIterator(rocksdb::ReadOptions(), handles[c + 1]));
+    for (it->SeekToFirst(); it->Valid(); it->Next()) {
+      out.push_back({c, static_cast<std::uint16_t>(std::min<std::size_t>(it->key().size(), 65535)),
+                     static_cast<std::uint32_t>(it->value().size())});
+    }
+  }
+  for (auto* h : handles) db->DestroyColumnFamilyHandle(h);
+  return out;
+}
+
+// Incompressible filler: the floor's values are random bytes (entente's records compress
+// somewhat with Snappy, so the floor writes at least as many bytes as entente does).
+const std::string& noise() {
+  static const std::string bytes = [] {
+    std::string s(4 << 20, '\0');
+    Rng r(42);
+    for (auto& c : s) c = static_cast<char>(r.next());
+    return s;
+  }();
+  return bytes;
+}
+
+std::string floor_key(std::uint64_t n, std::size_t size, bool scatter) {
+  std::uint64_t v = scatter ? (n * 0x9e3779b97f4a7c15ULL) : n;  // scattered: random order
+  std::string k(std::max<std::size_t>(size, 8), '\0');
+  for (int i = 0; i < 8; ++i) k[i] = static_cast<char>(v >> (56 - 8 * i));
+  for (std::size_t i = 8; i < k.size(); ++i) k[i] = static_cast<char>('a' + (n + i) % 26);
+  k.resize(size < 8 ? 8 : size);
+  return k;
+}
+
+struct FloorDb {
+  std::unique_ptr<rocksdb::DB> db;
+  std::vector<rocksdb::ColumnFamilyHandle*> cfs;
+  ~FloorDb() {
+    for (auto* h : cfs) db->DestroyColumnFamilyHandle(h);
+  }
+};
+
+void open_floor(FloorDb& f, const std::string& path) {
+  rocksdb::DBOptions o;
+  o.create_if_missing = true;
+  o.create_missing_column_families = true;
+  std::vector<rocksdb::ColumnFamilyDescriptor> cfs{{rocksdb::kDefaultColumnFamilyName, {}}};
+  for (const char* c : kCfs) cfs.emplace_back(c, rocksdb::ColumnFamilyOptions());
+  std::vector<rocksdb::ColumnFamilyHandle*> handles;
+  rocksdb::DB* raw = nullptr;
+  check(rocksdb::DB::Open(o, path, cfs, &handles, &raw), "opening the floor database");
+  f.db.reset(raw);
+  f.db->DestroyColumnFamilyHandle(handles[0]);
+  f.cfs.assign(handles.begin() + 1, handles.end());
+}
+
+std::uint64_t dir_bytes(const std::filesystem::path& p) {
+  std::uint64_t n = 0;
+  for (const auto& e : std::filesystem::recursive_directory_iterator(p)) {
+    if (e.is_regular_file()) n += e.file_size();
+  }
+  return n;
+}
+
+int run_floor(const std::string& like, const std::filesystem::path& dir) {
+  auto entries = sizes_of(like);
+  std::uint64_t bytes = 0;
+  for (const auto& e : entries) bytes += e.key + e.value;
+  const auto& filler = noise();
+  Json out = {{"entries", entries.size()}, {"bytes", bytes}};
+  std::filesystem::create_directories(dir);
+
+  {  // WriteBatch: 10,000 entries a batch, column family by column family, keys in order
+     // (the memtable's fastest case), the WAL synced at the end.
+    std::filesystem::remove_all(dir / "batch");
+    FloorDb f;
+    open_floor(f, (dir / "batch").string());
+    auto t = Clock::now();
+    rocksdb::WriteBatch batch;
+    std::uint64_t n = 0, off = 0;
+    for (const auto& e : entries) {
+      auto k = floor_key(n++, e.key, false);
+      off = (off + 4099) % (filler.size() - e.value - 1);
+      batch.Put(f.cfs[e.cf], k, rocksdb::Slice(filler.data() + off, e.value));
+      if (batch.Count() >= 10000) {
+        check(f.db->Write(rocksdb::WriteOptions(), &batch), "writing");
+        batch.Clear();
+      }
+    }
+    rocksdb::WriteOptions sync;
+    sync.sync = true;
+    check(f.db->Write(sync, &batch), "writing");
+    out["batch_seconds"] = seconds_since(t);
+    f.db->Flush(rocksdb::FlushOptions());
+  }
+  {  // SST: keys in order, one file per column family, then one ingestion.
+    std::filesystem::remove_all(dir / "sst");
+    std::filesystem::create_directories(dir / "sst-files");
+    FloorDb f;
+    open_floor(f, (dir / "sst").string());
+    auto t = Clock::now();
+    std::vector<rocksdb::IngestExternalFileArg> args;
+    for (std::uint8_t c = 0; c < 6; ++c) {
+      rocksdb::SstFileWriter w{rocksdb::EnvOptions(), rocksdb::Options()};
+      auto path = (dir / "sst-files" / fmt::format("{}.sst", kCfs[c])).string();
+      check(w.Open(path), "opening an SST");
+      std::uint64_t n = 0, off = 0, count = 0;
+      for (const auto& e : entries) {
+        if (e.cf != c) continue;
+        off = (off + 4099) % (filler.size() - e.value - 1);
+        check(w.Put(floor_key(n++, e.key, false), rocksdb::Slice(filler.data() + off, e.value)), "writing an SST");
+        ++count;
+      }
+      if (count == 0) continue;
+      check(w.Finish(), "finishing an SST");
+      rocksdb::IngestExternalFileArg a;
+      a.column_family = f.cfs[c];
+      a.external_files = {path};
+      a.options.move_files = true;
+      args.push_back(a);
+    }
+    check(f.db->IngestExternalFiles(args), "ingesting");
+    out["sst_seconds"] = seconds_since(t);
+  }
+  out["batch_db_bytes"] = dir_bytes(dir / "batch");
+  std::filesystem::remove_all(dir / "batch");
+  std::filesystem::remove_all(dir / "sst");
+  std::filesystem::remove_all(dir / "sst-files");
+  fmt::print("{}\n", out.dump());
+  return 0;
+}
+
+// ------------------------------------------------------------------ queries
+
+struct Latency {
+  std::vector<double> us;
+  Json json() {
+    std::sort(us.begin(), us.end());
+    if (us.empty()) return nullptr;
+    auto at = [&](double q) { return us[std::min(us.size() - 1, static_cast<std::size_t>(q * static_cast<double>(us.size())))]; };
+    return {{"median_us", at(0.5)}, {"p99_us", at(0.99)}, {"samples", us.size()}};
+  }
+};
+
+struct Counter : boost::default_bfs_visitor {
+  std::size_t* n = nullptr;
+  template <typename G>
+  void discover_vertex(std::uint32_t, const G&) { ++*n; }
+};
+
+struct Manifest {
+  std::uint64_t persons = 0, events = 0, states = 0, treaties = 0;
+};
+
+using Question = std::function<std::size_t(const entente::Reader&, std::uint64_t sample)>;
+
+int run_queries(const std::filesystem::path& db_path, const Manifest& m, int samples, int cold_samples) {
+  using namespace entente;
+  Options ro;
+  ro.read_only = true;
+  ro.create_if_missing = false;
+  const Date on = Date::parse("2000-01-01");
+  auto state_key = [](std::uint64_t s) { return fmt::format("State:S{:03}", s % 200); };
+
+  std::map<std::string, Question> questions;
+  questions["lookup_key"] = [&](const Reader& r, std::uint64_t s) {
+    return r.node(NodeRef{"Event", fmt::format("e{}", s % m.events)}) ? 1 : 0;
+  };
+  // Names of some persons, read before timing.
+  std::vector<std::string> names;
+  {
+    auto db = Database::open(db_path, ro);
+    auto snap = db->snapshot();
+    Rng r(7);
+    for (int i = 0; i < 1000; ++i) {
+      if (auto n = snap->node(NodeRef{"Person", fmt::format("p{}", r.below(m.persons))})) names.push_back(n->name);
+    }
+  }
+  questions["lookup_name"] = [&](const Reader& r, std::uint64_t s) { return r.find(names[s % names.size()]).size(); };
+  questions["neighbors_at"] = [&](const Reader& r, std::uint64_t s) {
+    auto p = r.node(NodeRef{"Person", fmt::format("p{}", s % m.persons)});
+    return r.neighbors(p->id, {.at = on}).size();
+  };
+  questions["allies"] = [&](const Reader& r, std::uint64_t s) {
+    return allies(r, state_key(s), {.at = on}).size();
+  };
+  // 2 hops: the states a person visited (Person <-VISITOR- Visit -HOST-> State).
+  questions["hop2"] = [&](const Reader& r, std::uint64_t s) {
+    auto p = r.node(NodeRef{"Person", fmt::format("p{}", s % m.persons)});
+    std::set<NodeId> states;
+    r.adjacent(p->id, {{"VISITOR"}, Direction::kIn, std::nullopt}, [&](const Reader::Step& v) {
+      r.adjacent(v.node, {{"HOST"}, Direction::kOut, std::nullopt}, [&](const Reader::Step& h) {
+        states.insert(h.node);
+        return true;
+      });
+      return true;
+    });
+    return states.size();
+  };
+  // 3 hops, on a date: the treaties of a state's treaty partners
+  // (State -PARTY_TO-> Treaty <-PARTY_TO- State -PARTY_TO-> Treaty).
+  questions["hop3"] = [&](const Reader& r, std::uint64_t s) {
+    auto st = r.node(NodeRef{"State", fmt::format("S{:03}", s % 200)});
+    std::set<NodeId> partners, treaties;
+    NeighborQuery out{{"PARTY_TO"}, Direction::kOut, on}, in{{"PARTY_TO"}, Direction::kIn, on};
+    r.adjacent(st->id, out, [&](const Reader::Step& t) {
+      if (t.node_type != "Treaty") return true;
+      r.adjacent(t.node, in, [&](const Reader::Step& o) {
+        if (o.node != st->id) partners.insert(o.node);
+        return true;
+      });
+      return true;
+    });
+    for (NodeId p : partners) {
+      r.adjacent(p, out, [&](const Reader::Step& t) {
+        if (t.node_type == "Treaty") treaties.insert(t.node);
+        return true;
+      });
+    }
+    return treaties.size();
+  };
+  // The same 2-hop question in the query language (docs/query.md).
+  questions["query_2hop"] = [&](const Reader& r, std::uint64_t s) {
+    Params params{{"k", Value(fmt::format("p{}", s % m.persons))}};
+    return query(r, "MATCH (p:Person {key: $k})<-[:VISITOR]-(v:Visit)-[:HOST]->(s:State) RETURN DISTINCT s.key",
+                 params)
+        .rows.size();
+  };
+  questions["shortest_path"] = [&](const Reader& r, std::uint64_t s) {
+    return shortest_path(r, state_key(s), state_key(s * 7 + 13), {"PARTY_TO"}, on).size();
+  };
+  questions["blocs"] = [&](const Reader& r, std::uint64_t) { return blocs(r, on).size(); };
+
+  Json out = Json::object();
+  auto db = Database::open(db_path, ro);
+  // Each question gets `samples` warm samples, or as many as fit in kWarmBudget seconds
+  // (at least 3), after a warm-up of up to 50 runs or 2 s; and `cold_samples` cold ones, or
+  // as many as fit in kColdBudget seconds (at least 1).
+  constexpr double kWarmBudget = 8, kColdBudget = 8;
+  for (auto& [name, q] : questions) {
+    Latency warm, cold;
+    {
+      auto snap = db->snapshot();
+      auto t0 = Clock::now();
+      for (int i = 0; i < 50 && seconds_since(t0) < 2; ++i) q(*snap, 1000003ULL * i);  // warm-up
+      t0 = Clock::now();
+      for (int i = 0; i < samples && (i < 3 || seconds_since(t0) < kWarmBudget); ++i) {
+        auto t = Clock::now();
+        q(*snap, 7919ULL * i + 11);
+        warm.us.push_back(seconds_since(t) * 1e6);
+      }
+    }
+    auto c0 = Clock::now();
+    for (int i = 0; i < cold_samples && (i < 1 || seconds_since(c0) < kColdBudget); ++i) {
+      db.reset();
+      db = Database::open(db_path, ro);  // a new block cache: nothing of the database in it
+      auto snap = db->snapshot();
+      auto t = Clock::now();
+      q(*snap, 104729ULL * i + 5);
+      cold.us.push_back(seconds_since(t) * 1e6);
+    }
+    out[name] = {{"warm", warm.json()}, {"cold", cold.json()}};
+  }
+
+  // Projection: every node and edge, symmetric; then BFS on it and on a plain CSR graph.
+  {
+    auto snap = db->snapshot();
+    auto t = Clock::now();
+    auto p = Projection::build(*snap, {});
+    double build = seconds_since(t);
+    std::uint64_t stored_edges = p.arcs() / 2;
+    out["projection"] = {{"vertices", p.size()},
+                         {"arcs", p.arcs()},
+                         {"edges", stored_edges},
+                         {"seconds", build},
+                         {"edges_per_s", static_cast<double>(stored_edges) / build}};
+    using Plain = boost::compressed_sparse_row_graph<boost::directedS, boost::no_property, boost::no_property,
+                                                     boost::no_property, std::uint32_t, std::uint32_t>;
+    std::vector<std::pair<std::uint32_t, std::uint32_t>> edges;
+    edges.reserve(p.arcs());
+    for (auto [ei, ee] = boost::edges(p.graph()); ei != ee; ++ei) {
+      edges.emplace_back(boost::source(*ei, p.graph()), boost::target(*ei, p.graph()));
+    }
+    Plain plain(boost::edges_are_sorted, edges.begin(), edges.end(), p.size());
+    auto bfs = [&](const auto& g) {
+      std::vector<double> times;
+      std::size_t reached = 0;
+      for (int i = 0; i < 5; ++i) {
+        std::vector<boost::default_color_type> color(boost::num_vertices(g));
+        std::size_t count = 0;
+        Counter vis;
+        vis.n = &count;
+        auto t0 = Clock::now();
+        boost::breadth_first_search(g, 0, boost::visitor(vis).color_map(color.data()));
+        times.push_back(seconds_since(t0));
+        reached = count;
+      }
+      std::sort(times.begin(), times.end());
+      return std::make_pair(times[2], reached);
+    };
+    if (p.size() > 0) {
+      auto [tp, rp] = bfs(p.graph());
+      auto [tc, rc] = bfs(plain);
+      out["bfs"] = {{"projection_seconds", tp}, {"csr_seconds", tc}, {"ratio", tp / tc}, {"reached", rp},
+                    {"reached_csr", rc}};
+    }
+  }
+  fmt::print("{}\n", out.dump());
+  return 0;
+}
+
+int usage() {
+  fmt::print(stderr,
+             "usage: entente-bench floor --like DB --dir TMP\n"
+             "       entente-bench queries --db DB --manifest MANIFEST [--samples N] [--cold N]\n");
+  return 2;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc < 2) return usage();
+  std::string cmd = argv[1];
+  std::map<std::string, std::string> args;
+  for (int i = 2; i + 1 < argc; i += 2) args[argv[i]] = argv[i + 1];
+  try {
+    if (cmd == "floor") {
+      if (!args.count("--like") || !args.count("--dir")) return usage();
+      return run_floor(args["--like"], args["--dir"]);
+    }
+    if (cmd == "queries") {
+      if (!args.count("--db") || !args.count("--manifest")) return usage();
+      std::ifstream in(args["--manifest"]);
+      auto j = Json::parse(in);
+      Manifest m;
+      m.persons = j["nodes"]["Person"].get<std::uint64_t>();
+      m.events = j["nodes"]["Event"].get<std::uint64_t>();
+      m.treaties = j["nodes"]["Treaty"].get<std::uint64_t>();
+      int samples = args.count("--samples") ? std::stoi(args["--samples"]) : 1000;
+      int cold = args.count("--cold") ? std::stoi(args["--cold"]) : 10;
+      return run_queries(args["--db"], m, samples, cold);
+    }
+  } catch (const std::exception& e) {
+    die(e.what());
+  }
+  return usage();
+}

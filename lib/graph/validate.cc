@@ -1,0 +1,100 @@
+#include "graph/validate.h"
+
+#include <algorithm>
+
+#include "common/error.h"
+#include "common/text.h"
+
+namespace entente::graph {
+namespace {
+
+// Limits on the size of what one node or edge holds (docs/interchange.md, "Limits"). They
+// keep records, index entries, error messages and "did you mean" suggestions small.
+constexpr std::size_t kMaxKeyBytes = 1024;   // keys, types, cited documents' keys
+constexpr std::size_t kMaxNameBytes = 4096;  // a name, an alias, a locator
+constexpr std::size_t kMaxAliases = 10000;
+constexpr std::size_t kMaxCitations = 10000;
+
+std::string human_size(std::size_t bytes) {
+  return bytes % 1024 == 0 ? fmt::format("{} KiB", bytes / 1024) : fmt::format("{} bytes", bytes);
+}
+
+void check_size(std::string_view what, std::string_view s, std::size_t limit) {
+  if (s.size() > limit) {
+    throw invalid("{} is longer than the limit of {} ({} bytes)", what, human_size(limit), s.size());
+  }
+}
+
+void check_count(std::string_view what, std::size_t n, std::size_t limit) {
+  if (n > limit) throw invalid("too many {}: {} (the limit is {})", what, n, limit);
+}
+
+void check_text(std::string_view what, std::string_view s, bool allow_empty, std::size_t limit) {
+  check_size(what, s, limit);
+  if (!allow_empty && s.empty()) throw invalid("{} must not be empty", what);
+  if (!text::valid_utf8(s)) throw invalid("{} is not valid UTF-8", what);
+  if (text::has_control(s)) throw invalid("{} must not hold control characters", what);
+}
+
+void check_interval(const std::optional<Interval>& valid) {
+  if (valid && valid->empty()) {
+    throw invalid("valid: 'to' ({}) must be after 'from' ({})", valid->to->str(), valid->from->str());
+  }
+}
+
+}  // namespace
+
+void check_citations(const std::vector<Citation>& sources) {
+  check_count("sources", sources.size(), kMaxCitations);
+  for (const auto& c : sources) {
+    check_text("sources: doc", c.doc, false, kMaxKeyBytes);
+    check_text("sources: locator", c.locator, true, kMaxNameBytes);
+    // A quote may hold newlines, but not NUL: it is stored as Cap'n Proto Text, which
+    // reads back only up to the first NUL.
+    if (!text::valid_utf8(c.quote)) throw invalid("sources: quote is not valid UTF-8");
+    if (c.quote.find('\0') != std::string::npos) throw invalid("sources: quote must not hold NUL characters");
+  }
+}
+
+const catalog::TypeDef& check_node(const catalog::Catalog& catalog, const NodeInput& in) {
+  check_size("node type", in.type, kMaxKeyBytes);
+  const auto* type = catalog.find(in.type);
+  if (!type || type->is_edge) {
+    throw invalid("unknown node type '{}'{}", in.type, text::did_you_mean(in.type, catalog.names(false)));
+  }
+  check_text("key", in.key, false, kMaxKeyBytes);
+  check_text("name", in.name, true, kMaxNameBytes);
+  check_count("aliases", in.aliases.size(), kMaxAliases);
+  for (const auto& a : in.aliases) check_text("alias", a, false, kMaxNameBytes);
+  check_interval(in.valid);
+  check_citations(in.sources);
+  return *type;
+}
+
+const catalog::TypeDef& check_edge(const catalog::Catalog& catalog, const EdgeInput& in) {
+  check_size("edge type", in.type, kMaxKeyBytes);
+  const auto* type = catalog.find(in.type);
+  if (!type || !type->is_edge) {
+    throw invalid("unknown edge type '{}'{}", in.type, text::did_you_mean(in.type, catalog.names(true)));
+  }
+  check_text("key", in.key, true, kMaxKeyBytes);
+  check_interval(in.valid);
+  auto end = [&](const NodeRef& ref, const std::vector<std::string>& allowed, const char* side) {
+    if (ref.type.size() > kMaxKeyBytes) check_size(fmt::format("{}: node type", side), ref.type, kMaxKeyBytes);
+    if (ref.key.size() > kMaxKeyBytes) check_size(fmt::format("{}: key", side), ref.key, kMaxKeyBytes);
+    const auto* t = catalog.find(ref.type);
+    if (!t || t->is_edge) {
+      throw invalid("{}: unknown node type '{}'{}", side, ref.type, text::did_you_mean(ref.type, catalog.names(false)));
+    }
+    if (!allowed.empty() && std::find(allowed.begin(), allowed.end(), ref.type) == allowed.end()) {
+      throw invalid("{}: {} cannot be the {} end of {} (allowed: {})", side, ref.str(), side, in.type,
+                    fmt::join(allowed, ", "));
+    }
+  };
+  end(in.from, type->from, "from");
+  end(in.to, type->to, "to");
+  check_citations(in.sources);
+  return *type;
+}
+
+}  // namespace entente::graph

@@ -1,0 +1,147 @@
+#include "storage/sorter.h"
+
+#include <algorithm>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <memory>
+#include <queue>
+
+#include "common/error.h"
+
+namespace entente::storage {
+namespace {
+
+std::uint32_t load_u32(const char* p) {
+  std::uint32_t v;
+  std::memcpy(&v, p, 4);
+  return v;
+}
+
+std::uint64_t key_prefix(std::string_view key) {
+  unsigned char b[8] = {};
+  std::memcpy(b, key.data(), std::min<std::size_t>(8, key.size()));
+  std::uint64_t v = 0;
+  for (unsigned char c : b) v = (v << 8) | c;
+  return v;
+}
+
+struct FileCloser {
+  void operator()(std::FILE* f) const { std::fclose(f); }
+};
+using File = std::unique_ptr<std::FILE, FileCloser>;
+
+// A run file read an entry at a time through a buffer.
+class RunReader {
+ public:
+  explicit RunReader(const std::filesystem::path& path) : path_(path), f_(std::fopen(path.c_str(), "rb")) {
+    if (!f_) throw io_error("reading {}: {}", path.string(), std::strerror(errno));
+    std::setvbuf(f_.get(), nullptr, _IOFBF, 256 << 10);
+  }
+  // Reads the next entry; false at the end.
+  bool next() {
+    char head[8];
+    std::size_t got = std::fread(head, 1, 8, f_.get());
+    if (got == 0 && std::feof(f_.get())) return false;
+    if (got != 8) throw io_error("reading {}: truncated run", path_.string());
+    std::uint32_t k = load_u32(head), v = load_u32(head + 4);
+    entry_.resize(std::size_t{k} + v);
+    if (k + v > 0 && std::fread(entry_.data(), 1, entry_.size(), f_.get()) != entry_.size()) {
+      throw io_error("reading {}: truncated run", path_.string());
+    }
+    key_size_ = k;
+    return true;
+  }
+  std::string_view key() const { return std::string_view(entry_).substr(0, key_size_); }
+  std::string_view value() const { return std::string_view(entry_).substr(key_size_); }
+
+ private:
+  std::filesystem::path path_;
+  File f_;
+  std::string entry_;
+  std::size_t key_size_ = 0;
+};
+
+}  // namespace
+
+Sorter::Sorter(std::filesystem::path dir, std::string name, std::size_t memory)
+    : dir_(std::move(dir)), name_(std::move(name)), memory_(std::max<std::size_t>(memory, 4096)) {}
+
+Sorter::~Sorter() {
+  std::error_code ec;
+  for (const auto& r : runs_) std::filesystem::remove(r, ec);
+}
+
+void Sorter::add(std::string_view key, std::string_view value) {
+  if (key.size() > UINT32_MAX || value.size() > UINT32_MAX) throw invalid("an entry of 4 GiB or more cannot be sorted");
+  if (!index_.empty() && buffer_.size() + index_.size() * sizeof(Ref) + key.size() + value.size() > memory_) spill();
+  index_.push_back({key_prefix(key), buffer_.size()});
+  auto k = static_cast<std::uint32_t>(key.size()), v = static_cast<std::uint32_t>(value.size());
+  buffer_.append(reinterpret_cast<const char*>(&k), 4);
+  buffer_.append(reinterpret_cast<const char*>(&v), 4);
+  buffer_.append(key);
+  buffer_.append(value);
+  ++count_;
+}
+
+void Sorter::sort_buffer() {
+  const char* base = buffer_.data();
+  std::sort(index_.begin(), index_.end(), [base](const Ref& a, const Ref& b) {
+    if (a.prefix != b.prefix) return a.prefix < b.prefix;
+    const char* pa = base + a.offset;
+    const char* pb = base + b.offset;
+    return std::string_view(pa + 8, load_u32(pa)) < std::string_view(pb + 8, load_u32(pb));
+  });
+}
+
+void Sorter::spill() {
+  sort_buffer();
+  auto path = dir_ / fmt::format("{}-{}.run", name_, runs_.size());
+  File f(std::fopen(path.c_str(), "wb"));
+  if (!f) throw io_error("writing {}: {}", path.string(), std::strerror(errno));
+  runs_.push_back(path);
+  std::setvbuf(f.get(), nullptr, _IOFBF, 1 << 20);
+  for (const auto& r : index_) {
+    const char* p = buffer_.data() + r.offset;
+    std::size_t n = 8 + std::size_t{load_u32(p)} + load_u32(p + 4);
+    if (std::fwrite(p, 1, n, f.get()) != n) throw io_error("writing {}: {}", path.string(), std::strerror(errno));
+  }
+  if (std::fflush(f.get()) != 0) throw io_error("writing {}: {}", path.string(), std::strerror(errno));
+  buffer_.clear();
+  index_.clear();
+}
+
+void Sorter::finish(const std::function<void(std::string_view, std::string_view)>& visit) {
+  if (runs_.empty()) {
+    sort_buffer();
+    for (const auto& r : index_) {
+      const char* p = buffer_.data() + r.offset;
+      std::uint32_t k = load_u32(p), v = load_u32(p + 4);
+      visit({p + 8, k}, {p + 8 + k, v});
+    }
+  } else {
+    if (!index_.empty()) spill();
+    std::string().swap(buffer_);
+    std::vector<Ref>().swap(index_);
+    std::vector<std::unique_ptr<RunReader>> readers;
+    for (const auto& r : runs_) readers.push_back(std::make_unique<RunReader>(r));
+    auto later = [&](std::size_t a, std::size_t b) { return readers[a]->key() > readers[b]->key(); };
+    std::priority_queue<std::size_t, std::vector<std::size_t>, decltype(later)> heap(later);
+    for (std::size_t i = 0; i < readers.size(); ++i) {
+      if (readers[i]->next()) heap.push(i);
+    }
+    while (!heap.empty()) {
+      std::size_t i = heap.top();
+      heap.pop();
+      visit(readers[i]->key(), readers[i]->value());
+      if (readers[i]->next()) heap.push(i);
+    }
+  }
+  std::error_code ec;
+  for (const auto& r : runs_) std::filesystem::remove(r, ec);
+  runs_.clear();
+  std::string().swap(buffer_);
+  std::vector<Ref>().swap(index_);
+}
+
+}  // namespace entente::storage

@@ -1,0 +1,150 @@
+// The bulk load (import_bulk): the same database as the transactional import, all or
+// nothing, bounded memory (sorted runs on disk).
+#include <unistd.h>
+
+#include <catch2/catch.hpp>
+
+#include "storage/store.h"
+#include "cli/run.h"
+#include "test_util.h"
+
+using namespace entente;
+using entente::test::TempDir;
+
+namespace {
+
+// Every entry of every column family, as text: two databases with the same contents
+// (records, indexes, ids, counters, catalog) give the same string.
+std::string contents(const std::filesystem::path& path) {
+  auto store = storage::Store::open(path, {.create_if_missing = false, .read_only = true});
+  auto view = store->snapshot();
+  std::string out;
+  for (auto cf : {storage::Cf::kNodes, storage::Cf::kEdges, storage::Cf::kAdj, storage::Cf::kKeys,
+                  storage::Cf::kNames, storage::Cf::kMeta}) {
+    out += storage::cf_name(cf);
+    out += '\n';
+    view->scan(cf, "", [&](std::string_view k, std::string_view v) {
+      out.append(k);
+      out += " -> ";
+      out.append(v);
+      out += '\n';
+      return true;
+    });
+  }
+  return out;
+}
+
+std::filesystem::path fixture(const char* name) { return std::filesystem::path(ENTENTE_TESTS_DIR) / "fixtures" / name; }
+
+// Imports `files` both ways; checks that the dumps, the stored bytes and check() agree.
+void same_both_ways(const std::vector<std::filesystem::path>& files, const BulkImportOptions& options = {}) {
+  TempDir dir;
+  {
+    auto db = Database::open(dir / "txn");
+    ImportOptions io;
+    io.single_transaction = true;
+    import_files(*db, files, io);
+  }
+  ImportStats stats;
+  {
+    auto db = Database::open(dir / "bulk");
+    stats = import_bulk(*db, files, options);
+  }
+  auto txn_db = Database::open(dir / "txn");
+  auto bulk_db = Database::open(dir / "bulk");
+  CHECK(stats.nodes + stats.edges > 0);
+  CHECK(test::dump_of(*bulk_db) == test::dump_of(*txn_db));
+  CHECK(bulk_db->check().clean());
+  txn_db.reset();
+  bulk_db.reset();
+  CHECK(contents(dir / "bulk") == contents(dir / "txn"));
+  CHECK(!std::filesystem::exists(dir.path() / ("bulk.bulk-" + std::to_string(::getpid()))));
+}
+
+}  // namespace
+
+TEST_CASE("bulk import gives the transactional import's database (bundled data)", "[bulk]") {
+  same_both_ways({std::filesystem::path(ENTENTE_DATA_DIR) / "putin-visits-2024.jsonl"});
+}
+
+TEST_CASE("bulk import gives the transactional import's database (synthetic graph)", "[bulk]") {
+  same_both_ways({fixture("bench-2000.jsonl")});
+}
+
+TEST_CASE("bulk import in little memory sorts in runs on disk and gives the same database", "[bulk]") {
+  BulkImportOptions o;
+  o.memory = 64 << 10;
+  o.threads = 3;
+  same_both_ways({fixture("bench-2000.jsonl"), std::filesystem::path(ENTENTE_DATA_DIR) / "putin-visits-2024.jsonl"}, o);
+}
+
+TEST_CASE("bulk import refuses a database that holds nodes", "[bulk]") {
+  test::Loaded l(test::kSmallData);
+  TempDir dir;
+  test::write_file(dir / "more.jsonl", R"({"node":"State","key":"FRA","name":"France"})" "\n");
+  auto before = test::dump_of(*l.db);
+  l.snap.reset();
+  try {
+    import_bulk(*l.db, {dir / "more.jsonl"});
+    FAIL("no error");
+  } catch (const Error& e) {
+    CHECK(e.kind() == ErrorKind::kConflict);
+    CHECK_THAT(e.what(), Catch::Contains("new or empty database"));
+  }
+  CHECK(test::dump_of(*l.db) == before);
+}
+
+TEST_CASE("a bad line fails the bulk import naming file and line, and writes nothing", "[bulk]") {
+  TempDir dir;
+  auto db = Database::open(dir / "db");
+  struct Case {
+    const char* text;
+    const char* message;
+  };
+  const Case cases[] = {
+      {"{\"node\":\"State\",\"key\":\"A\"}\n\n{\"node\":\"Stat\",\"key\":\"B\"}\n", "in.jsonl:3: unknown node type 'Stat'"},
+      {"{\"node\":\"State\",\"key\":\"A\"}\n{\"edge\":\"SUCCEEDS\",\"from\":\"State:A\",\"to\":\"State:B\"}\n"
+       "{\"node\":\"State\",\"key\":\"B\"}\n",
+       "in.jsonl:2: to: no node State:B"},
+      {"{\"node\":\"State\",\"key\":\"A\"}\n{\"node\":\"State\",\"key\":\"A\",\"name\":\"again\"}\n",
+       "in.jsonl:2: node State:A repeats"},
+      {"{\"node\":\"State\",\"key\":\"A\"}\n{\"node\":\"State\",\"key\":\"B\"}\n"
+       "{\"edge\":\"SUCCEEDS\",\"from\":\"State:A\",\"to\":\"State:B\"}\n"
+       "{\"edge\":\"SUCCEEDS\",\"from\":\"State:A\",\"to\":\"State:B\"}\n",
+       "in.jsonl:4: edge SUCCEEDS"},
+      {"{\"node\":\"State\",\"key\":\"A\",\"sources\":[{\"doc\":\"d\"}]}\n{\"node\":\"Document\",\"key\":\"d\"}\n",
+       "in.jsonl:1: sources: no Document node 'd'"},
+      {"{\"node\":\"State\",\"key\":\"A\"}\n{\"node\":\"State\",\"key\":\"B\"}\n{\"node\":\"State\",\"key\":", "in.jsonl:3: malformed JSON"},
+  };
+  for (const auto& c : cases) {
+    INFO(c.text);
+    test::write_file(dir / "in.jsonl", c.text);
+    try {
+      import_bulk(*db, {dir / "in.jsonl"});
+      FAIL("no error");
+    } catch (const Error& e) {
+      CHECK_THAT(e.what(), Catch::StartsWith((dir / c.message).string()));
+    }
+    CHECK(test::dump_of(*db).empty());
+    for (const auto& entry : std::filesystem::directory_iterator(dir.path())) {
+      CHECK_THAT(entry.path().filename().string(), !Catch::Contains(".bulk-"));
+    }
+  }
+  // And afterwards a good file loads.
+  test::write_file(dir / "in.jsonl", test::kSmallData);
+  import_bulk(*db, {dir / "in.jsonl"});
+  CHECK(db->check().clean());
+}
+
+TEST_CASE("entente import --bulk loads a file, then check is clean", "[bulk][cli]") {
+  TempDir dir;
+  auto db = (dir / "db").string();
+  auto r = test::entente_cmd(dir, "import --bulk --db '" + db + "' '" + fixture("bench-2000.jsonl").string() + "'");
+  CHECK(r.status == 0);
+  CHECK_THAT(r.out, Catch::StartsWith("imported 1 file (bulk): 2000 lines"));
+  r = test::entente_cmd(dir, "check --db '" + db + "'");
+  CHECK(r.status == 0);
+  r = test::entente_cmd(dir, "import --bulk --db '" + db + "' '" + fixture("bench-2000.jsonl").string() + "'");
+  CHECK(r.status == 1);
+  CHECK_THAT(r.err, Catch::Contains("new or empty database"));
+}
