@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cstring>
-#include <mutex>
 
 #include <kj/exception.h>
 #include <rocksdb/utilities/checkpoint.h>
@@ -37,10 +36,7 @@ class SnapshotView : public View {
       : db_(db), cfs_(cfs), snapshot_(db->GetSnapshot()) {
     options_.snapshot = snapshot_;
   }
-  ~SnapshotView() override {
-    for (auto& free : free_) free.clear();  // iterators before the snapshot they read
-    db_->ReleaseSnapshot(snapshot_);
-  }
+  ~SnapshotView() override { db_->ReleaseSnapshot(snapshot_); }
 
   std::optional<std::string> get(Cf cf, std::string_view key) const override {
     std::string value;
@@ -50,29 +46,7 @@ class SnapshotView : public View {
     return value;
   }
   void scan(Cf cf, std::string_view prefix, const Visitor& visit) const override {
-    // Iterators are kept for the next scan: creating one costs more than a short scan (a
-    // traversal step reads a few adjacency entries). Scans may nest (a visit that scans
-    // again) and run on several threads, so each takes its own from the free list.
-    std::unique_ptr<rocksdb::Iterator> it;
-    {
-      std::lock_guard<std::mutex> lock(mu_);
-      auto& free = free_[static_cast<int>(cf)];
-      if (!free.empty()) {
-        it = std::move(free.back());
-        free.pop_back();
-      }
-    }
-    if (!it) it.reset(db_->NewIterator(options_, cfs_[static_cast<int>(cf)]));
-    struct Return {
-      const SnapshotView& view;
-      Cf cf;
-      std::unique_ptr<rocksdb::Iterator>& it;
-      ~Return() {
-        std::lock_guard<std::mutex> lock(view.mu_);
-        auto& free = view.free_[static_cast<int>(cf)];
-        if (free.size() < 8 && it->status().ok()) free.push_back(std::move(it));
-      }
-    } give_back{*this, cf, it};
+    std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(options_, cfs_[static_cast<int>(cf)]));
     scan_iterator(*it, prefix, visit);
   }
 
@@ -81,8 +55,6 @@ class SnapshotView : public View {
   const std::vector<rocksdb::ColumnFamilyHandle*>& cfs_;
   const rocksdb::Snapshot* snapshot_;
   rocksdb::ReadOptions options_;
-  mutable std::mutex mu_;
-  mutable std::vector<std::unique_ptr<rocksdb::Iterator>> free_[kCfCount];
 };
 
 // A transaction's writes. They go into a plain WriteBatch until something reads through
