@@ -19,6 +19,8 @@ std::string camel_to_snake(std::string_view s);
 
 // True when s is well-formed UTF-8.
 bool valid_utf8(std::string_view s);
+// Appends code point `cp` (at most U+10FFFF) to `out` in UTF-8.
+void append_utf8(std::string& out, unsigned long cp);
 // True when s holds a control character (below 0x20, or 0x7f).
 bool has_control(std::string_view s);
 

@@ -157,8 +157,11 @@ void Reader::out_edges(NodeId id, const std::function<bool(const Edge&)>& visit)
   });
 }
 
-std::vector<Neighbor> Reader::neighbors(NodeId id, const NeighborQuery& query) const {
-  const auto& catalog = *context_->catalog;
+namespace {
+
+// The adjacency-index prefixes a NeighborQuery reads for node `id`: one per direction asked
+// for, and per edge type when types are given (an unknown type is an error).
+std::vector<std::string> adj_prefixes(const catalog::Catalog& catalog, NodeId id, const NeighborQuery& query) {
   std::vector<std::uint32_t> tags;
   for (const auto& name : query.edge_types) {
     const auto* t = catalog.find(name);
@@ -179,6 +182,13 @@ std::vector<Neighbor> Reader::neighbors(NodeId id, const NeighborQuery& query) c
       for (auto tag : tags) prefixes.push_back(keys::adj_prefix(id, dir, tag));
     }
   }
+  return prefixes;
+}
+
+}  // namespace
+
+std::vector<Neighbor> Reader::neighbors(NodeId id, const NeighborQuery& query) const {
+  const std::vector<std::string> prefixes = adj_prefixes(*context_->catalog, id, query);
   std::vector<Neighbor> out;
   for (const auto& prefix : prefixes) {
     context_->view->scan(Cf::kAdj, prefix, [&](std::string_view k, std::string_view v) {
@@ -198,26 +208,7 @@ std::vector<Neighbor> Reader::neighbors(NodeId id, const NeighborQuery& query) c
 
 void Reader::adjacent(NodeId id, const NeighborQuery& query, const std::function<bool(const Step&)>& visit) const {
   const auto& catalog = *context_->catalog;
-  std::vector<std::uint32_t> tags;
-  for (const auto& name : query.edge_types) {
-    const auto* t = catalog.find(name);
-    if (!t || !t->is_edge) {
-      throw invalid("unknown edge type '{}'{}", name, text::did_you_mean(name, catalog.names(true)));
-    }
-    tags.push_back(t->tag);
-  }
-  std::vector<std::string> prefixes;
-  for (std::uint8_t dir : {keys::kOut, keys::kIn}) {
-    if ((dir == keys::kOut && query.direction == Direction::kIn) ||
-        (dir == keys::kIn && query.direction == Direction::kOut)) {
-      continue;
-    }
-    if (tags.empty()) {
-      prefixes.push_back(keys::adj_prefix(id, dir));
-    } else {
-      for (auto tag : tags) prefixes.push_back(keys::adj_prefix(id, dir, tag));
-    }
-  }
+  const std::vector<std::string> prefixes = adj_prefixes(catalog, id, query);
   const std::uint32_t day = query.at ? query.at->first_day() : 0;
   bool go = true;
   for (const auto& prefix : prefixes) {

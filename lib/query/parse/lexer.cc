@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "common/error.h"
+#include "common/text.h"
 
 namespace entente::ql {
 namespace {
@@ -184,23 +185,6 @@ class Lexer {
     t.text = std::string(s_.substr(t.begin, i_ - t.begin));
   }
 
-  static void put_utf8(std::string& out, unsigned long cp) {
-    if (cp < 0x80) {
-      out.push_back(static_cast<char>(cp));
-    } else if (cp < 0x800) {
-      out.push_back(static_cast<char>(0xc0 | (cp >> 6)));
-      out.push_back(static_cast<char>(0x80 | (cp & 0x3f)));
-    } else if (cp < 0x10000) {
-      out.push_back(static_cast<char>(0xe0 | (cp >> 12)));
-      out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3f)));
-      out.push_back(static_cast<char>(0x80 | (cp & 0x3f)));
-    } else {
-      out.push_back(static_cast<char>(0xf0 | (cp >> 18)));
-      out.push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3f)));
-      out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3f)));
-      out.push_back(static_cast<char>(0x80 | (cp & 0x3f)));
-    }
-  }
 
   void string(Token& t) {
     char quote = peek();
@@ -242,7 +226,7 @@ class Lexer {
             advance();
           }
           if (cp >= 0xd800 && cp <= 0xdfff) fail(at, "bad escape: \\u of a surrogate");
-          put_utf8(value, cp);
+          text::append_utf8(value, cp);
           break;
         }
         default:
