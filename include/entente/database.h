@@ -53,6 +53,9 @@ struct Options {
   // fsync the write-ahead log on every commit, so that a committed transaction survives
   // a crash of the machine. Off, a commit survives a crash of the process only. Default: true.
   bool sync = true;
+  // The block cache, in MiB: the database's most recently read blocks, kept uncompressed in
+  // memory and shared by every snapshot. It fills only as blocks are read. Default: 256.
+  std::size_t cache_mb = 256;
 };
 
 // Which neighbours to read.

@@ -21,7 +21,6 @@ namespace {
 // Annotation ids of schema/meta.capnp. DO NOT CHANGE: user schemas refer to them.
 constexpr std::uint64_t kNodeAnnotation = 0x8c6342a6bc56a09aull;
 constexpr std::uint64_t kEdgeAnnotation = 0xf65524722f7054fdull;
-constexpr std::uint64_t kRequiredAnnotation = 0xbd7c0911264df286ull;
 constexpr std::uint64_t kDocAnnotation = 0xeeb77c54bdee47cbull;
 
 template <typename List>

@@ -16,6 +16,9 @@
 
 namespace entente::catalog {
 
+// The id of the $required annotation (schema/meta.capnp).
+inline constexpr std::uint64_t kRequiredAnnotation = 0xbd7c0911264df286ull;
+
 struct PropDef {
   std::string name;  // snake_case, as in JSON
   capnp::StructSchema::Field field;

@@ -13,7 +13,6 @@ namespace {
 
 using W = capnp::schema::Type::Which;
 
-constexpr std::uint64_t kRequiredAnnotation = 0xbd7c0911264df286ull;  // schema/meta.capnp
 
 bool required(capnp::StructSchema::Field field) {
   for (auto a : field.getProto().getAnnotations()) {

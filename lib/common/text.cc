@@ -177,4 +177,10 @@ std::string did_you_mean(std::string_view s, const std::vector<std::string>& can
   return n ? fmt::format(" (did you mean '{}'?)", *n) : std::string();
 }
 
+std::string human_size(std::size_t bytes) {
+  if (bytes >= (std::size_t{1} << 20) && bytes % (std::size_t{1} << 20) == 0) return fmt::format("{} MiB", bytes >> 20);
+  if (bytes >= 1024 && bytes % 1024 == 0) return fmt::format("{} KiB", bytes >> 10);
+  return fmt::format("{} byte{}", bytes, bytes == 1 ? "" : "s");
+}
+
 }  // namespace entente::text

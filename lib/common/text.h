@@ -2,6 +2,7 @@
 // "did you mean" suggestions.
 #pragma once
 
+#include <cstddef>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -21,6 +22,9 @@ std::string camel_to_snake(std::string_view s);
 bool valid_utf8(std::string_view s);
 // Appends code point `cp` (at most U+10FFFF) to `out` in UTF-8.
 void append_utf8(std::string& out, unsigned long cp);
+
+// A size for messages: "64 MiB", "1 KiB" (whole units only), else "100 bytes".
+std::string human_size(std::size_t bytes);
 // True when s holds a control character (below 0x20, or 0x7f).
 bool has_control(std::string_view s);
 

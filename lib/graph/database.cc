@@ -35,7 +35,7 @@ std::unique_ptr<Database> Database::open(const std::filesystem::path& path, cons
   std::unique_ptr<Database> db(new Database());
   auto& st = *db->state_;
   st.store = storage::Store::open(path, {options.create_if_missing, options.error_if_exists, options.read_only,
-                                         options.sync});
+                                         options.sync, options.cache_mb << 20});
   auto view = st.store->snapshot();
   auto version = view->get(Cf::kMeta, keys::kFormatVersion);
   if (!version) {

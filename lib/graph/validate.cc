@@ -15,13 +15,9 @@ constexpr std::size_t kMaxNameBytes = 4096;  // a name, an alias, a locator
 constexpr std::size_t kMaxAliases = 10000;
 constexpr std::size_t kMaxCitations = 10000;
 
-std::string human_size(std::size_t bytes) {
-  return bytes % 1024 == 0 ? fmt::format("{} KiB", bytes / 1024) : fmt::format("{} bytes", bytes);
-}
-
 void check_size(std::string_view what, std::string_view s, std::size_t limit) {
   if (s.size() > limit) {
-    throw invalid("{} is longer than the limit of {} ({} bytes)", what, human_size(limit), s.size());
+    throw invalid("{} is longer than the limit of {} ({} bytes)", what, text::human_size(limit), s.size());
   }
 }
 

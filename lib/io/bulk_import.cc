@@ -96,16 +96,10 @@ std::string end_key(const catalog::Catalog& catalog, const NodeRef& ref, const c
   return keys::node_key(catalog.find(ref.type)->tag, ref.key);
 }
 
-std::string human_size(std::size_t bytes) {
-  if (bytes >= (std::size_t{1} << 20) && bytes % (std::size_t{1} << 20) == 0) return fmt::format("{} MiB", bytes >> 20);
-  if (bytes >= 1024 && bytes % 1024 == 0) return fmt::format("{} KiB", bytes >> 10);
-  return fmt::format("{} byte{}", bytes, bytes == 1 ? "" : "s");
-}
-
 // Parses one line into `out`; false for a blank line.
 bool parse_one(const catalog::Catalog& catalog, std::string_view line, std::size_t max_line_bytes, Item& it) {
   if (line.size() > max_line_bytes) {
-    throw invalid("line {{}} is longer than the limit of {}", human_size(max_line_bytes));
+    throw invalid("line {{}} is longer than the limit of {}", text::human_size(max_line_bytes));
   }
   if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
   if (line.find_first_not_of(" \t") == std::string_view::npos) return false;
@@ -269,7 +263,7 @@ class BulkLoad {
     names_ = std::make_unique<storage::Sorter>(tmp_.path, "names", share);
     ends_ = std::make_unique<storage::Sorter>(tmp_.path, "ends", share);
     spool_ = std::make_unique<EdgeSpool>(tmp_.path / "edges.spool");
-    nodes_sst_ = std::make_unique<storage::SstWriter>(tmp_.path / "nodes.sst");
+    nodes_sst_ = std::make_unique<storage::SstWriter>(tmp_.path / "nodes.sst", Cf::kNodes);
 
     for (std::uint32_t f = 0; f < files_.size() && !error_; ++f) read_file(f);
     nodes_sst_->finish();
@@ -420,7 +414,7 @@ class BulkLoad {
   }
 
   void write_keys() {
-    storage::SstWriter sst(tmp_.path / "keys.sst");
+    storage::SstWriter sst(tmp_.path / "keys.sst", Cf::kKeys);
     std::string last;
     Where last_where;
     bool first = true;
@@ -443,7 +437,7 @@ class BulkLoad {
   }
 
   void write_names() {
-    storage::SstWriter sst(tmp_.path / "names.sst");
+    storage::SstWriter sst(tmp_.path / "names.sst", Cf::kNames);
     names_->finish([&](std::string_view k, std::string_view) { sst.put(k, ""); });
     names_.reset();
     names_written_ = sst.finish();
@@ -484,7 +478,7 @@ class BulkLoad {
 
   void write_edges() {
     spool_->rewind();
-    storage::SstWriter sst(tmp_.path / "edges.sst");
+    storage::SstWriter sst(tmp_.path / "edges.sst", Cf::kEdges);
     auto adj = std::make_unique<storage::Sorter>(tmp_.path, "adj", std::max<std::size_t>(options_.memory / 2, 1 << 20));
     EdgeSpool::Edge e;
     NodeId ends[2] = {0, 0};
@@ -511,7 +505,7 @@ class BulkLoad {
 
     // Adjacency: a repeated edge identity (type, ends, valid-from, key) shows as two out
     // entries with the same first 25 bytes and the same key.
-    storage::SstWriter adj_sst(tmp_.path / "adj.sst");
+    storage::SstWriter adj_sst(tmp_.path / "adj.sst", Cf::kAdj);
     std::string run;  // the 25-byte prefix of the current run of out entries
     std::vector<std::pair<std::string, Where>> seen;
     adj->finish([&](std::string_view k, std::string_view v) {
@@ -538,7 +532,7 @@ class BulkLoad {
   }
 
   void write_meta() {
-    storage::SstWriter sst(tmp_.path / "meta.sst");
+    storage::SstWriter sst(tmp_.path / "meta.sst", Cf::kMeta);
     sst.put(keys::kNextEdgeId, u64(next_edge_));  // "next_edge_id" < "next_node_id"
     sst.put(keys::kNextNodeId, u64(next_node_));
     sst.finish();

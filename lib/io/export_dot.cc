@@ -60,12 +60,11 @@ std::string title_with_legend(const std::string& title, const std::set<std::stri
   return out + "</tr></table></td></tr></table>>";
 }
 
-std::string dq(std::string_view text) { return "\"" + io::dot_quote(text) + "\""; }
 
 std::string node_statement(const Node& n, bool focus) {
   std::string label = io::wrap(io::display_name(n), 28);
-  std::string out = fmt::format("{} [label={}, tooltip={}, {}", dq(n.ref().str()), dq(label),
-                                dq(n.ref().str() + (n.valid ? " " + n.valid->str() : "")), io::dot_node_style(n.type));
+  std::string out = fmt::format("{} [label={}, tooltip={}, {}", io::dot_quoted(n.ref().str()), io::dot_quoted(label),
+                                io::dot_quoted(n.ref().str() + (n.valid ? " " + n.valid->str() : "")), io::dot_node_style(n.type));
   if (focus) out += ", penwidth=2.5, peripheries=2, fontname=\"Helvetica-Bold\"";
   return out + "];";
 }
@@ -77,7 +76,7 @@ std::string edge_statement(const Edge& e, std::size_t times) {
   if (times == 1 && e.valid) tip += " " + e.valid->str();
   std::string label = times == 1 ? e.type : fmt::format("{} x{}", e.type, times);
   if (times > 1) tip += fmt::format(" ({} edges)", times);
-  return fmt::format("{} -> {} [label={}, tooltip={}];", dq(e.from_ref.str()), dq(e.to_ref.str()), dq(label), dq(tip));
+  return fmt::format("{} -> {} [label={}, tooltip={}];", io::dot_quoted(e.from_ref.str()), io::dot_quoted(e.to_ref.str()), io::dot_quoted(label), io::dot_quoted(tip));
 }
 
 void write_dot(std::ostream& out, const DotGraph& g) {
@@ -88,7 +87,7 @@ void write_dot(std::ostream& out, const DotGraph& g) {
     for (const auto& n : g.nodes) types.insert(n.type);
     out << "  label=" << title_with_legend(g.title, types) << "; labelloc=t;\n";
   } else if (!g.title.empty()) {
-    out << "  label=" << dq(g.title) << "; labelloc=t; fontsize=16;\n";
+    out << "  label=" << io::dot_quoted(g.title) << "; labelloc=t; fontsize=16;\n";
   }
   out << "  node [fontname=\"Helvetica\", fontsize=10];\n"
          "  edge [fontname=\"Helvetica\", fontsize=8, color=\"#555555\", fontcolor=\"#333333\"];\n";
@@ -97,7 +96,7 @@ void write_dot(std::ostream& out, const DotGraph& g) {
   std::set<NodeId> clustered;
   int number = 0;
   for (const auto& c : g.clusters) {
-    out << "  subgraph cluster_" << ++number << " {\n    label=" << dq(c.label)
+    out << "  subgraph cluster_" << ++number << " {\n    label=" << io::dot_quoted(c.label)
         << "; style=\"rounded,filled\"; fillcolor=\"#f7f7f7\"; color=\"#999999\"; fontsize=12;\n";
     for (NodeId id : c.members) {
       auto it = by_id.find(id);

@@ -16,7 +16,6 @@ constexpr double kMinGap = 120;    // points between two marks, at least
 constexpr double kMinWidth = 900;  // points the span of the visits takes, at least
 constexpr double kMargin = 70;     // axis beyond the first and last marks
 
-std::string dq(std::string_view text) { return "\"" + io::dot_quote(text) + "\""; }
 
 Date start_of(const VisitInfo& v) { return Date::parse(v.visit.props.at("start").get<std::string>()); }
 
@@ -56,7 +55,7 @@ std::string dot_timeline(const Reader& reader, std::string_view visitor) {
          "  edge [arrowhead=none, color=\"#888888\"];\n";
   std::string title = fmt::format("Visits by {}", io::display_name(person));
   if (found.empty()) {
-    out << "  label=" << dq(title + ": none recorded") << "; labelloc=t; fontsize=16;\n"
+    out << "  label=" << io::dot_quoted(title + ": none recorded") << "; labelloc=t; fontsize=16;\n"
         << "  empty [shape=plaintext, label=\"\", pos=\"0,0!\"];\n}\n";
     return out.str();
   }
@@ -65,7 +64,7 @@ std::string dot_timeline(const Reader& reader, std::string_view visitor) {
   int first_year = start_of(found.front()).year(), last_year = start_of(found.back()).year();
   title += fmt::format(", {}{}: {} visit{}", first_year, last_year != first_year ? fmt::format("-{}", last_year) : "",
                        found.size(), found.size() == 1 ? "" : "s");
-  out << "  label=" << dq(title) << "; labelloc=t; fontsize=16;\n";
+  out << "  label=" << io::dot_quoted(title) << "; labelloc=t; fontsize=16;\n";
 
   // Proportional positions, pushed apart where marks would crowd.
   double span = static_cast<double>(std::max<std::int64_t>(days.back() - days.front(), 365));
@@ -111,9 +110,9 @@ std::string dot_timeline(const Reader& reader, std::string_view visitor) {
     out << fmt::format(
                "  mark_{0} [shape=circle, fixedsize=true, width=0.32, style=filled, fillcolor=\"{1}\", "
                "fontcolor=white, fontsize=9, label=\"{0}\", tooltip={2}, pos=\"{3:.1f},0!\"];\n",
-               i + 1, kColours[c], dq(v.visit.ref().str() + ": " + io::display_name(v.visit)), xs[i])
+               i + 1, kColours[c], io::dot_quoted(v.visit.ref().str() + ": " + io::display_name(v.visit)), xs[i])
         << fmt::format("  label_{0} [shape=plaintext, label={1}, pos=\"{2:.1f},{3:.0f}!\"];\n", i + 1,
-                       dq(when(v) + "\n" + host + (nth.empty() ? "" : "\n" + nth)), xs[i], y)
+                       io::dot_quoted(when(v) + "\n" + host + (nth.empty() ? "" : "\n" + nth)), xs[i], y)
         << fmt::format("  mark_{0} -> label_{0} [style=dashed];\n", i + 1);
   }
   out << "}\n";

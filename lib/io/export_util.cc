@@ -159,6 +159,8 @@ std::string xml(std::string_view text) {
   return out;
 }
 
+std::string dot_quoted(std::string_view text) { return "\"" + dot_quote(text) + "\""; }
+
 std::string dot_quote(std::string_view text) {
   std::string out;
   out.reserve(text.size());

@@ -58,6 +58,8 @@ std::string csv(std::string_view field);
 std::string xml(std::string_view text);
 // The inside of a DOT double-quoted string: " and \ escaped, newlines as \n.
 std::string dot_quote(std::string_view text);
+// The same, between double quotes.
+std::string dot_quoted(std::string_view text);
 
 // The name to display: the name, else Type:key.
 std::string display_name(const Node& n);

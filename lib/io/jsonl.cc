@@ -114,13 +114,6 @@ Json sources_json(const std::vector<Citation>& sources) {
 
 std::string dump(const Json& j) { return j.dump(-1, ' ', false, Json::error_handler_t::strict); }
 
-// "64 MiB", "1 KiB", "100 bytes".
-std::string human_size(std::size_t bytes) {
-  if (bytes >= (std::size_t{1} << 20) && bytes % (std::size_t{1} << 20) == 0) return fmt::format("{} MiB", bytes >> 20);
-  if (bytes >= 1024 && bytes % 1024 == 0) return fmt::format("{} KiB", bytes >> 10);
-  return fmt::format("{} byte{}", bytes, bytes == 1 ? "" : "s");
-}
-
 // Refuses arrays and objects nested deeper than kMaxJsonDepth (the DOM and the checks
 // after it recurse), and more than kMaxJsonValues values (the DOM takes some 50 bytes a
 // value), before nlohmann parses the line. Brackets and commas in strings do not count.
@@ -218,7 +211,7 @@ class LineBuilder {
   bool end_array() { return close(); }
   bool key(Json::string_t& k) {
     if (k.size() > kMaxFieldNameBytes) {
-      throw invalid("a field name is longer than the limit of {} ({} bytes)", human_size(kMaxFieldNameBytes), k.size());
+      throw invalid("a field name is longer than the limit of {} ({} bytes)", text::human_size(kMaxFieldNameBytes), k.size());
     }
     auto& top = stack_.back();
     if (!top.keys.insert(k).second) throw invalid("duplicate field '{}'", k);
@@ -410,7 +403,7 @@ class LineParser {
       ParsedLine p;
       p.line = ++n;
       if (too_long) {
-        p.what = invalid("line {} is longer than the limit of {}", n, human_size(max_));
+        p.what = invalid("line {} is longer than the limit of {}", n, text::human_size(max_));
         failed = true;
       } else {
         if (!line.empty() && line.back() == '\r') line.pop_back();

@@ -32,6 +32,7 @@ struct StoreOptions {
   bool error_if_exists = false;
   bool read_only = false;
   bool sync = true;  // fsync the write-ahead log on every commit
+  std::size_t cache_bytes = std::size_t{256} << 20;  // the block cache (uncompressed blocks read)
 };
 
 // Calls visit(key, value) for each entry whose key starts with prefix, in key order,
@@ -97,12 +98,12 @@ class Store {
   std::vector<rocksdb::ColumnFamilyHandle*> cfs_;
 };
 
-// Writes one sorted table for Store::ingest, in the column families' format (RocksDB's
-// default table options and bytewise comparator). Keys must be put in strictly
-// increasing order.
+// Writes one sorted table for Store::ingest, in the format of column family `cf` (its
+// table options, filter and compression, as Store::open sets them; the bytewise
+// comparator). Keys must be put in strictly increasing order.
 class SstWriter {
  public:
-  explicit SstWriter(const std::filesystem::path& path);
+  SstWriter(const std::filesystem::path& path, Cf cf);
   ~SstWriter();
   void put(std::string_view key, std::string_view value);
   // Completes the file. Returns false, writing nothing, when no entry was put.

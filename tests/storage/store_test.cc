@@ -1,4 +1,5 @@
 #include <catch2/catch.hpp>
+#include <rocksdb/sst_file_reader.h>
 
 #include "entente/error.h"
 #include "catalog/catalog.h"
@@ -90,4 +91,30 @@ TEST_CASE("a small record claiming a huge list is refused, not expanded", "[stor
   } catch (const Error& e) {
     CHECK(e.kind() == ErrorKind::kCorruption);
   }
+}
+
+// The bulk import's tables must be written with the column family's own options (store.cc
+// cf_options): a filter where Gets read, ZSTD at the bottom level where they are ingested.
+TEST_CASE("sorted tables are written with their column family's filter and compression", "[store]") {
+  test::TempDir dir;
+  auto table_properties = [&](Cf cf, const std::string& file) {
+    storage::SstWriter w(dir / file, cf);
+    w.put("k1", std::string(100, 'x'));
+    w.put("k2", std::string(100, 'y'));
+    REQUIRE(w.finish());
+    rocksdb::SstFileReader reader{rocksdb::Options()};
+    REQUIRE(reader.Open((dir / file).string()).ok());
+    return *reader.GetTableProperties();
+  };
+  auto nodes = table_properties(Cf::kNodes, "nodes.sst");
+  CHECK(nodes.compression_name == "ZSTD");
+  CHECK(nodes.filter_policy_name == "bloomfilter");
+  auto adj = table_properties(Cf::kAdj, "adj.sst");
+  CHECK(adj.compression_name == "ZSTD");
+  CHECK(adj.filter_policy_name.empty());  // prefix scans only: no whole-key filter
+  // And they are ingested and read like written ones.
+  auto store = storage::Store::open(dir / "db", {});
+  store->ingest({{Cf::kNodes, dir / "nodes.sst"}, {Cf::kAdj, dir / "adj.sst"}});
+  CHECK(store->snapshot()->get(Cf::kNodes, "k2") == std::string(100, 'y'));
+  CHECK_FALSE(store->snapshot()->get(Cf::kNodes, "k3"));
 }

@@ -8,6 +8,12 @@
 
 namespace entente::ql::exec {
 
+std::string a_type(const Value& v) {
+  std::string n = Value::type_name(v.type());
+  bool vowel = n[0] == 'A' || n[0] == 'I' || n[0] == 'O' || n[0] == 'E' || n[0] == 'U';
+  return (vowel ? "an " : "a ") + n;
+}
+
 using ast::BinOp;
 using ast::Expr;
 using ast::ExprKind;
@@ -24,12 +30,6 @@ void Context::step() {
 void type_error(Pos pos, const std::string& why) { throw invalid("line {}:{}: type mismatch: {}", pos.line, pos.col, why); }
 
 namespace {
-
-std::string a_type(const Value& v) {
-  std::string n = Value::type_name(v.type());
-  bool vowel = n[0] == 'A' || n[0] == 'I' || n[0] == 'O' || n[0] == 'E' || n[0] == 'U';
-  return (vowel ? "an " : "a ") + n;
-}
 
 int type_rank(T t) {
   // Cypher's order of types, ascending: maps, nodes, relationships, lists, paths, strings,

@@ -31,6 +31,9 @@ struct Context {
   void step();
 };
 
+// "a String", "an Integer": a value's type for messages.
+std::string a_type(const Value& v);
+
 Value eval(const ast::Expr& e, const Row& row, Context& ctx);
 // A WHERE: true, false or null (null filters the row out). Throws for a non-Boolean.
 bool truthy(const Value& v, const ast::Expr& where);

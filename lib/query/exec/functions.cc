@@ -15,12 +15,6 @@ using T = Value::Type;
 
 namespace {
 
-std::string a_type(const Value& v) {
-  std::string n = Value::type_name(v.type());
-  bool vowel = n[0] == 'A' || n[0] == 'I' || n[0] == 'O' || n[0] == 'E' || n[0] == 'U';
-  return (vowel ? "an " : "a ") + n;
-}
-
 [[noreturn]] void bad_arg(const ast::Expr& e, std::size_t i, const char* want, const Value& got) {
   Pos p = i < e.args.size() ? e.args[i]->pos : e.pos;
   type_error(p, fmt::format("{}() needs {}, got {}", e.name, want, a_type(got)));
