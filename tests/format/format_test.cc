@@ -2,6 +2,7 @@
 // written with an older version of the built-in types opens and reads under this build's.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <map>
 
 #include <fmt/format.h>
@@ -222,4 +223,38 @@ TEST_CASE("the adjacency entries of docs/format.md's example are what a write st
     INFO(line);
     CHECK(format.find(line + "\n") != std::string::npos);
   }
+}
+
+// An entry whose other node has no record cannot learn that node's type: the upgrade keeps
+// its old key, check reports it, and repair drops it (its edge, now dangling, is reported).
+TEST_CASE("the format-2 upgrade of a damaged format-1 database keeps what it cannot rewrite", "[format]") {
+  test::TempDir dir;
+  auto path = copy_fixture(dir);
+  NodeId putin = 0;
+  {
+    Options ro;
+    ro.read_only = true;
+    putin = Database::open(path, ro)->snapshot()->resolve("Person:putin").id;
+  }
+  {
+    auto store = storage::Store::open(path, {.create_if_missing = false});
+    auto batch = store->batch();
+    batch->del(storage::Cf::kNodes, keys::id(putin));
+    store->commit(*batch);
+  }
+  auto malformed = [](const CheckReport& r) {
+    return std::count_if(r.problems.begin(), r.problems.end(),
+                         [](const Problem& p) { return p.reason == "malformed entry"; });
+  };
+  {
+    auto db = Database::open(path);
+    CHECK(db->format_version() == 2);
+    auto r = db->check();
+    CHECK(malformed(r) == 2);  // RUS's HOLDS_OFFICE entry and the visit's VISITOR entry
+    auto after = db->repair();
+    CHECK(malformed(after) == 0);
+    CHECK_FALSE(after.clean());  // the edges at putin dangle
+  }
+  auto sizes = adjacency_key_sizes(path);
+  CHECK(sizes.count(keys::kAdjKeySize1) == 0);
 }
