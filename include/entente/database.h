@@ -118,9 +118,10 @@ class Reader {
     const std::string& node_type;
     Direction direction;
   };
-  // What neighbors() finds, without decoding records: reads the adjacency index and, of
-  // each other node, only its type and validity. Calls visit until it returns false. The
-  // Step's strings live as long as the reader.
+  // What neighbors() finds, without decoding records: reads the adjacency index, whose keys
+  // give each other node's type, and, when the query has a date, the head of each other
+  // node's record for its validity. Calls visit until it returns false. The Step's strings
+  // live as long as the reader.
   void adjacent(NodeId id, const NeighborQuery& query, const std::function<bool(const Step&)>& visit) const;
 
   Stats stats() const;
