@@ -281,7 +281,7 @@ int run_queries(const std::filesystem::path& db_path, const Manifest& m, int sam
   questions["hop3"] = [&](const Reader& r, std::uint64_t s) {
     auto st = r.node(NodeRef{"State", fmt::format("S{:03}", s % 200)});
     std::set<NodeId> partners, treaties;
-    NeighborQuery out{{"PARTY_TO"}, Direction::kOut, on}, in{{"PARTY_TO"}, Direction::kIn, on};
+    NeighborQuery out{{"PARTY_TO"}, Direction::kOut, on, {"Treaty"}}, in{{"PARTY_TO"}, Direction::kIn, on};
     r.adjacent(st->id, out, [&](const Reader::Step& t) {
       if (t.node_type != "Treaty") return true;
       r.adjacent(t.node, in, [&](const Reader::Step& o) {

@@ -58,11 +58,16 @@ struct Options {
   std::size_t cache_mb = 256;
 };
 
-// Which neighbours to read.
+// Which neighbours to read. An unknown edge or node type name is Error(kInvalid).
+// With both edge_types and node_types, only the index entries of those edge types that
+// lead to those node types are read (the adjacency key holds the other end's type), which
+// makes asking for a few treaties among thousands of agreements cheap. Entries come per
+// edge type, then per node type in the order given.
 struct NeighborQuery {
   std::vector<std::string> edge_types{};  // empty: every edge type
   Direction direction = Direction::kBoth;
   std::optional<Date> at{};               // only edges and nodes valid on this date
+  std::vector<std::string> node_types{};  // empty: any type of node at the other end
 };
 
 // What a transaction's puts did: added a record, replaced one with different content, or
@@ -102,8 +107,8 @@ class Reader {
   // Calls visit for each node of the type in key order, until it returns false.
   // Throws Error(kInvalid) for an unknown type.
   void scan(std::string_view type, const std::function<bool(const Node&)>& visit) const;
-  // Calls visit for each edge leaving the node, ordered by edge type tag, valid-from,
-  // other end, id; until it returns false.
+  // Calls visit for each edge leaving the node, ordered by edge type tag, the other end's
+  // type tag, valid-from, other end, id; until it returns false.
   void out_edges(NodeId id, const std::function<bool(const Edge&)>& visit) const;
   // The edges at a node and the nodes at their other ends, as the query asks.
   std::vector<Neighbor> neighbors(NodeId id, const NeighborQuery& query = {}) const;
@@ -116,9 +121,10 @@ class Reader {
     const std::string& node_type;
     Direction direction;
   };
-  // What neighbors() finds, without decoding records: reads the adjacency index and, of
-  // each other node, only its type and validity. Calls visit until it returns false. The
-  // Step's strings live as long as the reader.
+  // What neighbors() finds, without decoding records: reads the adjacency index, whose keys
+  // give each other node's type, and, when the query has a date, the head of each other
+  // node's record for its validity. Calls visit until it returns false. The Step's strings
+  // live as long as the reader.
   void adjacent(NodeId id, const NeighborQuery& query, const std::function<bool(const Step&)>& visit) const;
 
   Stats stats() const;

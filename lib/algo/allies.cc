@@ -53,9 +53,12 @@ std::vector<AllianceLink> direct_links(const Reader& reader, const Node& state, 
   std::vector<AllianceLink> out;
   // The adjacency index says, without decoding records, which PARTY_TO edges hold on the
   // date and lead to a Treaty (in force, unless signed ones are asked for too); only those
-  // are read whole. A state's agreements, often most of its PARTY_TO edges, are skipped so.
+  // are read whole. Its keys hold the other end's type, so that the scan reads the state's
+  // treaty entries alone: its agreements, often most of its PARTY_TO edges, are not read.
   std::vector<Neighbor> treaties;
-  reader.adjacent(state.id, {{"PARTY_TO"}, Direction::kOut, q.include_signed ? std::nullopt : std::optional<Date>(d)},
+  const NeighborQuery to_treaties{
+      {"PARTY_TO"}, Direction::kOut, q.include_signed ? std::nullopt : std::optional<Date>(d), {"Treaty"}};
+  reader.adjacent(state.id, to_treaties,
                   [&](const Reader::Step& s) {
                     if (s.node_type != "Treaty") return true;
                     auto e = reader.edge(s.edge);
@@ -71,7 +74,7 @@ std::vector<AllianceLink> direct_links(const Reader& reader, const Node& state, 
     if (status.empty()) continue;
     auto my_obligations = member_obligations(mine.edge, treaty);
     std::vector<Neighbor> members;
-    reader.adjacent(treaty.id, {{"PARTY_TO"}, Direction::kIn, d}, [&](const Reader::Step& s) {
+    reader.adjacent(treaty.id, {{"PARTY_TO"}, Direction::kIn, d, {"State"}}, [&](const Reader::Step& s) {
       if (s.node_type != "State" || s.node == state.id) return true;
       auto e = reader.edge(s.edge);
       auto n = reader.node(s.node);

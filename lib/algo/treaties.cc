@@ -57,7 +57,7 @@ std::vector<TreatyStatus> treaties(const Reader& reader, std::string_view a, std
   if (!b.empty()) sb = reader.resolve(b);
   std::vector<TreatyStatus> out;
   std::set<NodeId> seen;
-  for (const auto& n : reader.neighbors(sa.id, {{"PARTY_TO"}, Direction::kOut, std::nullopt})) {
+  for (const auto& n : reader.neighbors(sa.id, {{"PARTY_TO"}, Direction::kOut, std::nullopt, {"Treaty"}})) {
     if (n.node.type != "Treaty" || !seen.insert(n.node.id).second) continue;
     TreatyStatus t{n.node, parties(reader, n.node), status_on(n.node, at), {}, {}};
     if (sb && std::none_of(t.parties.begin(), t.parties.end(), [&](const Node& p) { return p.id == sb->id; })) continue;

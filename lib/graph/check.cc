@@ -2,6 +2,7 @@
 // checked from a snapshot with point lookups (memory does not grow with the database).
 #include <algorithm>
 #include <functional>
+#include <map>
 #include <set>
 
 #include "common/coding.h"
@@ -23,7 +24,8 @@ constexpr std::size_t kMaxProblems = 1000;
 
 class Checker {
  public:
-  Checker(const storage::View& view, const catalog::Catalog& catalog) : view_(view), catalog_(catalog) {}
+  Checker(const storage::View& view, const catalog::Catalog& catalog, std::uint32_t format)
+      : view_(view), catalog_(catalog), format_(format) {}
 
   CheckReport run() {
     check_nodes();
@@ -56,6 +58,16 @@ class Checker {
     }
   }
   bool exists(NodeId id) { return view_.get(Cf::kNodes, keys::id(id)).has_value(); }
+  // The type tag of a stored node record, when it exists and its head decodes.
+  std::optional<std::uint32_t> node_tag(NodeId id) {
+    auto bytes = view_.get(Cf::kNodes, keys::id(id));
+    if (!bytes) return std::nullopt;
+    try {
+      return graph::node_tag(id, *bytes);
+    } catch (const Error&) {
+      return std::nullopt;
+    }
+  }
   // Why a stored node record does not decode (empty when it does, or is missing).
   std::string damage(NodeId id) {
     auto bytes = view_.get(Cf::kNodes, keys::id(id));
@@ -204,7 +216,15 @@ class Checker {
       std::uint32_t valid_from = keys::adj_from(e.valid);
       std::string value = keys::adj_value(e.valid);
       for (auto [node, dir, other] : {std::tuple{e.from, keys::kOut, e.to}, std::tuple{e.to, keys::kIn, e.from}}) {
-        auto entry = view_.get(Cf::kAdj, keys::adj({node, dir, type->tag, valid_from, other, id}));
+        // The entry's key holds the other end's type tag (format 2): unknown when that end
+        // is missing or damaged, which is reported above.
+        std::uint32_t other_tag = 0;
+        if (format_ >= 2) {
+          auto t = node_tag(other);
+          if (!t) continue;
+          other_tag = *t;
+        }
+        auto entry = view_.get(Cf::kAdj, keys::adj({node, dir, type->tag, other_tag, valid_from, other, id}, format_));
         const char* side = dir == keys::kOut ? "outgoing" : "incoming";
         if (!entry) {
           problem(where, fmt::format("its {} adjacency entry is missing", side));
@@ -220,7 +240,7 @@ class Checker {
   void check_adjacency() {
     view_.scan(Cf::kAdj, "", [&](std::string_view k, std::string_view v) {
       ++report_.adjacency;
-      if (k.size() != keys::kAdjKeySize || v.size() != 5) {
+      if (k.size() != (format_ >= 2 ? keys::kAdjKeySize : keys::kAdjKeySize1) || v.size() != 5) {
         problem("adjacency entry", "malformed entry");
         return true;
       }
@@ -237,6 +257,11 @@ class Checker {
         bool matches = (out ? e.from : e.to) == a.node && (out ? e.to : e.from) == a.other &&
                        catalog_.find(e.type)->tag == a.tag && a.dir <= keys::kIn;
         if (!matches) problem(where, "it does not match the edge's type and ends");
+        // Format 2: the key names the other end's type, which must be that node's.
+        if (auto t = format_ >= 2 ? node_tag(a.other) : std::nullopt; t && *t != a.other_tag) {
+          problem(where, fmt::format("it gives node {} the type tag {}, but the node's type tag is {}", a.other,
+                                     a.other_tag, *t));
+        }
       } catch (const Error&) {
         // The edge record's damage is reported by check_edges.
       }
@@ -265,6 +290,7 @@ class Checker {
 
   const storage::View& view_;
   const catalog::Catalog& catalog_;
+  const std::uint32_t format_;
   CheckReport report_;
   NodeId max_node_ = 0;
   EdgeId max_edge_ = 0;
@@ -275,7 +301,7 @@ class Checker {
 CheckReport Database::check() const {
   auto view = state_->store->snapshot();
   auto catalog = state_->current_catalog();
-  return Checker(*view, *catalog).run();
+  return Checker(*view, *catalog, state_->format).run();
 }
 
 CheckReport Database::repair() {
@@ -292,10 +318,15 @@ CheckReport Database::repair() {
   std::vector<Edge> edges;
   std::set<NodeId> damaged_nodes;
   std::set<EdgeId> damaged_edges;
+  std::map<NodeId, std::uint32_t> node_tags;  // of every node whose record's type tag reads
   batch->scan(Cf::kNodes, "", [&](std::string_view k, std::string_view v) {
     if (k.size() != 8) return true;
     NodeId id = coding::get_u64(k.data());
     max_node = std::max(max_node, id);
+    try {
+      node_tags[id] = graph::node_tag(id, v);
+    } catch (const Error&) {
+    }
     try {
       nodes.push_back(graph::decode_node(*catalog, id, v));
     } catch (const Error&) {
@@ -343,11 +374,14 @@ CheckReport Database::repair() {
   }
   for (const auto& e : edges) {
     if (!present.count(e.from) || !present.count(e.to)) continue;  // dangling: left to report
+    // An end whose record's type tag does not read: its entries (kept above) stay as they are.
+    auto from_tag = node_tags.find(e.from), to_tag = node_tags.find(e.to);
+    if (from_tag == node_tags.end() || to_tag == node_tags.end()) continue;
     std::uint32_t tag = catalog->find(e.type)->tag;
     std::uint32_t from = keys::adj_from(e.valid);
     std::string value = keys::adj_value(e.valid);
-    batch->put(Cf::kAdj, keys::adj({e.from, keys::kOut, tag, from, e.to, e.id}), value);
-    batch->put(Cf::kAdj, keys::adj({e.to, keys::kIn, tag, from, e.from, e.id}), value);
+    batch->put(Cf::kAdj, keys::adj({e.from, keys::kOut, tag, to_tag->second, from, e.to, e.id}), value);
+    batch->put(Cf::kAdj, keys::adj({e.to, keys::kIn, tag, from_tag->second, from, e.from, e.id}), value);
   }
   // Counters ahead of every id, never moved back.
   auto ahead = [&](std::string_view key, std::uint64_t max_id) {

@@ -2,6 +2,7 @@
 #include "common/coding.h"
 #include "common/error.h"
 #include "entente/database.h"
+#include "graph/records.h"
 #include "graph/state.h"
 #include "storage/keys.h"
 
@@ -22,6 +23,32 @@ std::uint64_t counter(const storage::View& view, std::string_view key) {
   if (!v) return 1;
   if (v->size() != 8) throw corruption("meta {} is damaged", key);
   return coding::get_u64(v->data());
+}
+
+// Format 1 -> 2: every adjacency entry rewritten to the key that holds the other node's
+// type tag (read from its record), the old key deleted, and the format version set, all in
+// `batch` (committed by the caller as one). An entry whose other node has no readable record
+// (a damaged database) keeps its old key: the checker reports it and repair() rebuilds it.
+// Returns the number of entries rewritten.
+std::uint64_t upgrade_adjacency(const storage::View& view, storage::Store::Batch& batch) {
+  std::uint64_t rewritten = 0;
+  view.scan(Cf::kAdj, "", [&](std::string_view k, std::string_view v) {
+    if (k.size() != keys::kAdjKeySize1) return true;
+    auto a = keys::decode_adj(k);
+    auto bytes = view.get(Cf::kNodes, keys::id(a.other));
+    if (!bytes) return true;
+    try {
+      a.other_tag = graph::node_tag(a.other, *bytes);
+    } catch (const Error&) {
+      return true;
+    }
+    batch.put(Cf::kAdj, keys::adj(a, 2), v);
+    batch.del(Cf::kAdj, k);
+    ++rewritten;
+    return true;
+  });
+  batch.put(Cf::kMeta, keys::kFormatVersion, u32(2));
+  return rewritten;
 }
 
 }  // namespace
@@ -64,10 +91,15 @@ std::unique_ptr<Database> Database::open(const std::filesystem::path& path, cons
   // added with new ordinals read as their defaults); the upgrade is stored when writable.
   st.catalog = stored->upgraded(*catalog::Catalog::builtin());
   std::string upgraded = st.catalog->serialize();
-  if (!options.read_only && upgraded != *bytes) {
+  if (options.read_only) return db;  // an older format is read as it is
+  // Opened for writing: the format and the catalog upgraded in one atomic batch.
+  const bool old_format = st.format == 1;
+  if (upgraded != *bytes || old_format) {
     auto batch = st.store->batch();
-    batch->put(Cf::kMeta, keys::kCatalog, upgraded);
+    if (upgraded != *bytes) batch->put(Cf::kMeta, keys::kCatalog, upgraded);
+    if (old_format) upgrade_adjacency(*view, *batch);
     st.store->commit(*batch);
+    if (old_format) st.format = keys::kFormat;
   }
   return db;
 }

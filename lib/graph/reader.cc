@@ -66,8 +66,10 @@ std::optional<Edge> Reader::edge(const EdgeInput& in) const {
   auto from = end_id(in.from);
   auto to = from ? end_id(in.to) : std::nullopt;
   if (!from || !to) return std::nullopt;
+  const std::uint32_t to_tag = catalog.find(in.to.type)->tag;  // end_id found the type
+  const keys::Adj identity{*from, keys::kOut, type->tag, to_tag, keys::adj_from(in.valid), *to, 0};
   std::optional<Edge> found;
-  context_->view->scan(Cf::kAdj, keys::adj_prefix(*from, keys::kOut, type->tag, keys::adj_from(in.valid), *to),
+  context_->view->scan(Cf::kAdj, keys::adj_identity(identity, context_->db->format),
                        [&](std::string_view k, std::string_view) {
                          auto a = keys::decode_adj(k);
                          auto bytes = context_->view->get(Cf::kEdges, keys::id(a.edge));
@@ -159,9 +161,20 @@ void Reader::out_edges(NodeId id, const std::function<bool(const Edge&)>& visit)
 
 namespace {
 
-// The adjacency-index prefixes a NeighborQuery reads for node `id`: one per direction asked
-// for, and per edge type when types are given (an unknown type is an error).
-std::vector<std::string> adj_prefixes(const catalog::Catalog& catalog, NodeId id, const NeighborQuery& query) {
+// What a NeighborQuery reads of node `id`'s adjacency entries: the prefixes (one per
+// direction asked for, and per edge type when types are given, and per node type too when
+// both are given and the keys hold the other end's type, format 2), and the node type tags
+// left to filter on (when the prefixes do not already select them). An unknown edge or node
+// type is an error.
+struct AdjScan {
+  std::vector<std::string> prefixes;
+  std::vector<std::uint32_t> node_tags;  // empty: no filter on the other end's type
+  bool wants(std::uint32_t tag) const {
+    return node_tags.empty() || std::find(node_tags.begin(), node_tags.end(), tag) != node_tags.end();
+  }
+};
+
+AdjScan adj_scan(const catalog::Catalog& catalog, std::uint32_t format, NodeId id, const NeighborQuery& query) {
   std::vector<std::uint32_t> tags;
   for (const auto& name : query.edge_types) {
     const auto* t = catalog.find(name);
@@ -170,32 +183,52 @@ std::vector<std::string> adj_prefixes(const catalog::Catalog& catalog, NodeId id
     }
     tags.push_back(t->tag);
   }
-  std::vector<std::string> prefixes;
+  std::vector<std::uint32_t> node_tags;
+  for (const auto& name : query.node_types) {
+    const auto* t = catalog.find(name);
+    if (!t || t->is_edge) {
+      throw invalid("unknown node type '{}'{}", name, text::did_you_mean(name, catalog.names(false)));
+    }
+    node_tags.push_back(t->tag);
+  }
+  const bool by_node_type = !tags.empty() && !node_tags.empty() && format >= 2;
+  AdjScan scan;
   for (std::uint8_t dir : {keys::kOut, keys::kIn}) {
     if ((dir == keys::kOut && query.direction == Direction::kIn) ||
         (dir == keys::kIn && query.direction == Direction::kOut)) {
       continue;
     }
     if (tags.empty()) {
-      prefixes.push_back(keys::adj_prefix(id, dir));
+      scan.prefixes.push_back(keys::adj_prefix(id, dir));
     } else {
-      for (auto tag : tags) prefixes.push_back(keys::adj_prefix(id, dir, tag));
+      for (auto tag : tags) {
+        if (by_node_type) {
+          for (auto node_tag : node_tags) scan.prefixes.push_back(keys::adj_prefix(id, dir, tag, node_tag));
+        } else {
+          scan.prefixes.push_back(keys::adj_prefix(id, dir, tag));
+        }
+      }
     }
   }
-  return prefixes;
+  if (!by_node_type) scan.node_tags = std::move(node_tags);
+  return scan;
 }
 
 }  // namespace
 
 std::vector<Neighbor> Reader::neighbors(NodeId id, const NeighborQuery& query) const {
-  const std::vector<std::string> prefixes = adj_prefixes(*context_->catalog, id, query);
+  const auto& catalog = *context_->catalog;
+  const std::uint32_t format = context_->db->format;
+  const AdjScan scan = adj_scan(catalog, format, id, query);
   std::vector<Neighbor> out;
-  for (const auto& prefix : prefixes) {
+  for (const auto& prefix : scan.prefixes) {
     context_->view->scan(Cf::kAdj, prefix, [&](std::string_view k, std::string_view v) {
       auto a = keys::decode_adj(k);
       if (query.at && !keys::adj_holds(a, v, query.at->first_day())) return true;
+      if (format >= 2 && !scan.wants(a.other_tag)) return true;
       auto other = node(a.other);
       if (!other) throw corruption("adjacency entry of node {} names node {}, which does not exist", id, a.other);
+      if (format < 2 && !scan.wants(catalog.find(other->type)->tag)) return true;
       if (query.at && !other->valid_at(*query.at)) return true;
       auto e = edge(a.edge);
       if (!e) throw corruption("adjacency entry of node {} names edge {}, which does not exist", id, a.edge);
@@ -208,21 +241,30 @@ std::vector<Neighbor> Reader::neighbors(NodeId id, const NeighborQuery& query) c
 
 void Reader::adjacent(NodeId id, const NeighborQuery& query, const std::function<bool(const Step&)>& visit) const {
   const auto& catalog = *context_->catalog;
-  const std::vector<std::string> prefixes = adj_prefixes(catalog, id, query);
+  const std::uint32_t format = context_->db->format;
+  const AdjScan scan = adj_scan(catalog, format, id, query);
   const std::uint32_t day = query.at ? query.at->first_day() : 0;
   bool go = true;
-  for (const auto& prefix : prefixes) {
+  for (const auto& prefix : scan.prefixes) {
     if (!go) break;
     context_->view->scan(Cf::kAdj, prefix, [&](std::string_view k, std::string_view v) {
       auto a = keys::decode_adj(k);
       if (query.at && !keys::adj_holds(a, v, day)) return true;
-      auto bytes = context_->view->get(Cf::kNodes, keys::id(a.other));
-      if (!bytes) throw corruption("adjacency entry of node {} names node {}, which does not exist", id, a.other);
-      auto head = graph::node_head(a.other, *bytes);
-      const auto& type = catalog.by_tag(head.tag);
+      // The other node's type: from the key (format 2), else from its record. Its record is
+      // read in format 2 only for its validity, when a date is asked for.
+      if (format >= 2 && !scan.wants(a.other_tag)) return true;
+      std::optional<graph::NodeHead> head;
+      if (format < 2 || query.at) {
+        auto bytes = context_->view->get(Cf::kNodes, keys::id(a.other));
+        if (!bytes) throw corruption("adjacency entry of node {} names node {}, which does not exist", id, a.other);
+        head = graph::node_head(a.other, *bytes);
+      }
+      const std::uint32_t other_tag = format >= 2 ? a.other_tag : head->tag;
+      if (!scan.wants(other_tag)) return true;
+      const auto& type = catalog.by_tag(other_tag);
       if (query.at) {
         // Node::valid_at: a Treaty or Agreement without validity is not in force.
-        bool holds = head.valid ? head.valid->contains(*query.at) : type.name != "Treaty" && type.name != "Agreement";
+        bool holds = head->valid ? head->valid->contains(*query.at) : type.name != "Treaty" && type.name != "Agreement";
         if (!holds) return true;
       }
       go = visit({a.edge, a.other, catalog.by_tag(a.tag).name, type.name,

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <functional>
 #include <set>
+#include <tuple>
 
 #include "common/coding.h"
 #include "common/error.h"
@@ -146,8 +147,13 @@ EdgeId Transaction::put_edge(const EdgeInput& in) {
   auto& batch = *state_->batch;
   std::uint32_t valid_from = keys::adj_from(in.valid);
 
+  // The ends' type tags, in the adjacency keys (format 2): the refs name them.
+  const std::uint32_t from_tag = catalog.find(in.from.type)->tag;
+  const std::uint32_t to_tag = catalog.find(in.to.type)->tag;
+
   // Identity: type, ends, valid-from (all in the adjacency key) and the edge's key.
-  std::string identity = keys::adj_prefix(from, keys::kOut, type.tag, valid_from, to);
+  const std::string identity_prefix = keys::adj_identity({from, keys::kOut, type.tag, to_tag, valid_from, to, 0});
+  std::string identity = identity_prefix;
   identity.append(in.key);
   std::optional<EdgeId> existing;
   auto& st = *state_;
@@ -157,7 +163,7 @@ EdgeId Transaction::put_edge(const EdgeInput& in) {
     // An end created by this transaction: no stored edge has it, and the edges this
     // transaction wrote are all in edge_ids.
   } else {
-    batch.scan(Cf::kAdj, keys::adj_prefix(from, keys::kOut, type.tag, valid_from, to),
+    batch.scan(Cf::kAdj, identity_prefix,
                [&](std::string_view k, std::string_view) {
                  auto a = keys::decode_adj(k);
                  auto bytes = batch.get(Cf::kEdges, keys::id(a.edge));
@@ -183,8 +189,8 @@ EdgeId Transaction::put_edge(const EdgeInput& in) {
   if (st.edge_cache) st.edge_ids.emplace(std::move(identity), id);
   batch.put(Cf::kEdges, keys::id(id), record);
   std::string value = keys::adj_value(in.valid);
-  batch.put(Cf::kAdj, keys::adj({from, keys::kOut, type.tag, valid_from, to, id}), value);
-  batch.put(Cf::kAdj, keys::adj({to, keys::kIn, type.tag, valid_from, from, id}), value);
+  batch.put(Cf::kAdj, keys::adj({from, keys::kOut, type.tag, to_tag, valid_from, to, id}), value);
+  batch.put(Cf::kAdj, keys::adj({to, keys::kIn, type.tag, from_tag, valid_from, from, id}), value);
   ++state_->writes;
   return id;
 }
@@ -198,8 +204,20 @@ bool Transaction::remove_edge(EdgeId id) {
   state_->drop_edge_cache();
   std::uint32_t tag = context_->catalog->find(e.type)->tag;
   std::uint32_t valid_from = keys::adj_from(e.valid);
-  batch.del(Cf::kAdj, keys::adj({e.from, keys::kOut, tag, valid_from, e.to, id}));
-  batch.del(Cf::kAdj, keys::adj({e.to, keys::kIn, tag, valid_from, e.from, id}));
+  // Each entry's key holds the other end's type tag, read from its record; were that record
+  // missing (a damaged database), the entry is found by its edge id instead.
+  for (auto [node, dir, other] : {std::tuple{e.from, keys::kOut, e.to}, std::tuple{e.to, keys::kIn, e.from}}) {
+    if (auto bytes = batch.get(Cf::kNodes, keys::id(other))) {
+      batch.del(Cf::kAdj, keys::adj({node, dir, tag, graph::node_tag(other, *bytes), valid_from, other, id}));
+      continue;
+    }
+    std::vector<std::string> doomed;
+    batch.scan(Cf::kAdj, keys::adj_prefix(node, dir, tag), [&](std::string_view k, std::string_view) {
+      if (keys::decode_adj(k).edge == id) doomed.emplace_back(k);
+      return true;
+    });
+    for (const auto& k : doomed) batch.del(Cf::kAdj, k);
+  }
   batch.del(Cf::kEdges, keys::id(id));
   ++state_->writes;
   return true;

@@ -443,7 +443,8 @@ class BulkLoad {
     names_written_ = sst.finish();
   }
 
-  // Joins the edge ends with the keys table: resolved_ gets (edge id | side) -> node id.
+  // Joins the edge ends with the keys table: resolved_ gets (edge id | side) -> node id |
+  // the node's type tag (the first 4 bytes of its keys-index key).
   void resolve_ends() {
     resolved_ = std::make_unique<storage::Sorter>(tmp_.path, "resolved", std::max<std::size_t>(options_.memory / 2, 1 << 20));
     rocksdb::SstFileReader reader{rocksdb::Options()};
@@ -470,7 +471,9 @@ class BulkLoad {
         note(w, not_found("{}: no node {}", from ? "from" : "to", ref_text(ref)));
         return;
       }
-      resolved_->add(k.substr(k.size() - 9), u64(*id));
+      std::string resolved = u64(*id);
+      resolved.append(ref.substr(0, 4));
+      resolved_->add(k.substr(k.size() - 9), resolved);
     });
     if (it && !it->status().ok()) throw io_error("reading the keys table: {}", it->status().ToString());
     ends_.reset();
@@ -482,12 +485,14 @@ class BulkLoad {
     auto adj = std::make_unique<storage::Sorter>(tmp_.path, "adj", std::max<std::size_t>(options_.memory / 2, 1 << 20));
     EdgeSpool::Edge e;
     NodeId ends[2] = {0, 0};
+    std::uint32_t end_tags[2] = {0, 0};
     EdgeId expect = first_edge_;
     resolved_->finish([&](std::string_view k, std::string_view v) {
       EdgeId id = coding::get_u64(k.data());
       int side = k[8];
       if (id != expect) throw corruption("bulk import: edge {} has no resolved end", expect);
       ends[side] = coding::get_u64(v.data());
+      end_tags[side] = coding::get_u32(v.data() + 8);
       if (side == 0) return;
       ++expect;
       spool_->read(e);
@@ -496,22 +501,23 @@ class BulkLoad {
       std::string value = e.adj_value;
       put_where(value, e.where);
       value.append(e.key);
-      adj->add(keys::adj({ends[0], keys::kOut, e.tag, e.valid_from, ends[1], id}), value);
-      adj->add(keys::adj({ends[1], keys::kIn, e.tag, e.valid_from, ends[0], id}), e.adj_value);
+      adj->add(keys::adj({ends[0], keys::kOut, e.tag, end_tags[1], e.valid_from, ends[1], id}), value);
+      adj->add(keys::adj({ends[1], keys::kIn, e.tag, end_tags[0], e.valid_from, ends[0], id}), e.adj_value);
     });
     resolved_.reset();
     if (expect != next_edge_) throw corruption("bulk import: {} edges written of {}", expect - first_edge_, next_edge_ - first_edge_);
     edges_written_ = sst.finish();
 
     // Adjacency: a repeated edge identity (type, ends, valid-from, key) shows as two out
-    // entries with the same first 25 bytes and the same key.
+    // entries with the same identity prefix (all but the edge id) and the same key.
     storage::SstWriter adj_sst(tmp_.path / "adj.sst", Cf::kAdj);
-    std::string run;  // the 25-byte prefix of the current run of out entries
+    constexpr std::size_t kIdentity = keys::kAdjKeySize - 8;
+    std::string run;  // the identity prefix of the current run of out entries
     std::vector<std::pair<std::string, Where>> seen;
     adj->finish([&](std::string_view k, std::string_view v) {
       adj_sst.put(k, v.substr(0, 5));
       if (static_cast<std::uint8_t>(k[8]) != keys::kOut) return;
-      std::string_view prefix = k.substr(0, 25);
+      std::string_view prefix = k.substr(0, kIdentity);
       if (prefix != run) {
         run.assign(prefix);
         seen.clear();

@@ -16,22 +16,37 @@ std::uint64_t decode_id(std::string_view key) {
   return coding::get_u64(key.data());
 }
 
-std::string adj(const Adj& a) {
-  std::string out = adj_prefix(a.node, a.dir, a.tag, a.from, a.other);
+std::string adj_identity(const Adj& a, std::uint32_t format) {
+  std::string out = adj_prefix(a.node, a.dir, a.tag);
+  if (format >= 2) coding::put_u32(out, a.other_tag);
+  coding::put_u32(out, a.from);
+  coding::put_u64(out, a.other);
+  return out;
+}
+
+std::string adj(const Adj& a, std::uint32_t format) {
+  std::string out = adj_identity(a, format);
   coding::put_u64(out, a.edge);
   return out;
 }
 
 Adj decode_adj(std::string_view key) {
-  if (key.size() != kAdjKeySize) throw corruption("adjacency key of {} bytes, expected {}", key.size(), kAdjKeySize);
+  if (key.size() != kAdjKeySize && key.size() != kAdjKeySize1) {
+    throw corruption("adjacency key of {} bytes, expected {} (or {}, format 1)", key.size(), kAdjKeySize, kAdjKeySize1);
+  }
   const char* p = key.data();
   Adj a;
   a.node = coding::get_u64(p);
   a.dir = static_cast<std::uint8_t>(p[8]);
   a.tag = coding::get_u32(p + 9);
-  a.from = coding::get_u32(p + 13);
-  a.other = coding::get_u64(p + 17);
-  a.edge = coding::get_u64(p + 25);
+  p += 13;
+  if (key.size() == kAdjKeySize) {
+    a.other_tag = coding::get_u32(p);
+    p += 4;
+  }
+  a.from = coding::get_u32(p);
+  a.other = coding::get_u64(p + 4);
+  a.edge = coding::get_u64(p + 12);
   return a;
 }
 
@@ -49,11 +64,9 @@ std::string adj_prefix(std::uint64_t node, std::uint8_t dir, std::uint32_t tag) 
   return out;
 }
 
-std::string adj_prefix(std::uint64_t node, std::uint8_t dir, std::uint32_t tag, std::uint32_t from,
-                       std::uint64_t other) {
+std::string adj_prefix(std::uint64_t node, std::uint8_t dir, std::uint32_t tag, std::uint32_t other_tag) {
   std::string out = adj_prefix(node, dir, tag);
-  coding::put_u32(out, from);
-  coding::put_u64(out, other);
+  coding::put_u32(out, other_tag);
   return out;
 }
 

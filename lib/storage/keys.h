@@ -1,5 +1,6 @@
-// Key and value encodings of the column families. Frozen: documented in docs/format.md.
-// DO NOT CHANGE these layouts or tags: they are embedded in databases on disk.
+// Key and value encodings of the column families, documented in docs/format.md.
+// DO NOT CHANGE these layouts or tags without a new format version (kFormat): they are
+// embedded in databases on disk.
 #pragma once
 
 #include <cstdint>
@@ -21,30 +22,42 @@ inline constexpr std::string_view kNextNodeId = "next_node_id";       // u64
 inline constexpr std::string_view kNextEdgeId = "next_edge_id";       // u64
 inline constexpr std::string_view kCatalog = "catalog";               // Catalog message
 
-// The format this build writes and reads.
-inline constexpr std::uint32_t kFormat = 1;
+// The format this build writes (and the newest it reads). Format 2 put the other end's
+// node type tag into the adjacency key (docs/format.md, "Format 2"); a format-1 database
+// is upgraded when opened for writing and read as it is when opened read-only.
+inline constexpr std::uint32_t kFormat = 2;
 
 std::string id(std::uint64_t id);  // nodes, edges: u64
 std::uint64_t decode_id(std::string_view key);
 
-// adj: node u64 | dir u8 | type tag u32 | valid-from ymd u32 | other node u64 | edge u64
+// adj (format 2): node u64 | dir u8 | type tag u32 | other node's type tag u32 |
+//                 valid-from ymd u32 | other node u64 | edge u64
+// adj (format 1): the same without the other node's type tag.
 struct Adj {
   std::uint64_t node = 0;
   std::uint8_t dir = kOut;
   std::uint32_t tag = 0;
-  std::uint32_t from = 0;  // Date ymd; 0: unbounded
+  std::uint32_t other_tag = 0;  // the other node's type tag; 0: unknown (a format-1 key)
+  std::uint32_t from = 0;       // Date ymd; 0: unbounded
   std::uint64_t other = 0;
   std::uint64_t edge = 0;
 };
-inline constexpr std::size_t kAdjKeySize = 8 + 1 + 4 + 4 + 8 + 8;
-std::string adj(const Adj& a);
-// REQUIRES: key.size() == kAdjKeySize.
+inline constexpr std::size_t kAdjKeySize = 8 + 1 + 4 + 4 + 4 + 8 + 8;  // 37
+inline constexpr std::size_t kAdjKeySize1 = 8 + 1 + 4 + 4 + 8 + 8;     // 33: format 1
+// The key of `a` in `format` (1 leaves out other_tag).
+std::string adj(const Adj& a, std::uint32_t format = kFormat);
+// The key of `a` without its edge id: the identity prefix of an edge's entries (type, ends,
+// valid-from), in `format`.
+std::string adj_identity(const Adj& a, std::uint32_t format = kFormat);
+// Accepts a key of either format: kAdjKeySize (format 2) or kAdjKeySize1 (format 1, whose
+// other_tag reads as 0). Throws Error(kCorruption) for any other size.
 Adj decode_adj(std::string_view key);
+// Prefixes, the same in both formats: node; node | dir; node | dir | type tag.
 std::string adj_prefix(std::uint64_t node);
 std::string adj_prefix(std::uint64_t node, std::uint8_t dir);
 std::string adj_prefix(std::uint64_t node, std::uint8_t dir, std::uint32_t tag);
-std::string adj_prefix(std::uint64_t node, std::uint8_t dir, std::uint32_t tag, std::uint32_t from,
-                       std::uint64_t other);
+// Format 2 only: node | dir | type tag | other node's type tag.
+std::string adj_prefix(std::uint64_t node, std::uint8_t dir, std::uint32_t tag, std::uint32_t other_tag);
 
 // adj value: valid-to ymd u32 (0: open) | flags u8 (bit 0: the edge has a validity)
 inline constexpr std::uint8_t kHasValid = 1;

@@ -2,6 +2,11 @@
 // written with an older version of the built-in types opens and reads under this build's.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+#include <map>
+
+#include <fmt/format.h>
+
 #include "common/coding.h"
 #include "entente/entente.h"
 #include "storage/keys.h"
@@ -20,7 +25,95 @@ std::filesystem::path copy_fixture(const test::TempDir& dir) {
   return to;
 }
 
+// The sizes of the adjacency keys stored at `path` (a closed database), and its format version.
+std::map<std::size_t, int> adjacency_key_sizes(const std::filesystem::path& path, std::uint32_t* format = nullptr) {
+  auto store = storage::Store::open(path, {.create_if_missing = false, .read_only = true});
+  auto view = store->snapshot();
+  std::map<std::size_t, int> sizes;
+  view->scan(storage::Cf::kAdj, "", [&](std::string_view k, std::string_view) {
+    ++sizes[k.size()];
+    return true;
+  });
+  if (format) *format = coding::get_u32(view->get(storage::Cf::kMeta, keys::kFormatVersion)->data());
+  return sizes;
+}
+
+// What the format-2 change is about, read from a database of either format: neighbours of
+// given node types, and allies.
+std::vector<std::string> typed_reads(const Reader& r) {
+  std::vector<std::string> out;
+  auto prk = r.resolve("State:PRK").id;
+  auto visit = r.resolve("Visit:putin-prk-2024").id;
+  auto add = [&](const char* what, NodeId id, const NeighborQuery& q) {
+    for (const auto& n : r.neighbors(id, q)) out.push_back(fmt::format("{}: {} {}", what, n.edge.type, n.node.ref().str()));
+    r.adjacent(id, q, [&](const Reader::Step& s) {
+      out.push_back(fmt::format("{} (step): {} {}:{}", what, s.edge_type, s.node_type, r.node(s.node)->key));
+      return true;
+    });
+  };
+  add("treaties", prk, {{"PARTY_TO"}, Direction::kOut, {}, {"Treaty"}});
+  add("in force", prk, {{"PARTY_TO"}, Direction::kOut, Date::parse("2000-01-01"), {"Treaty"}});
+  add("states", visit, {{}, Direction::kOut, {}, {"State"}});
+  add("people", visit, {{"HOST", "VISITOR"}, Direction::kOut, {}, {"Person"}});
+  add("none", prk, {{"PARTY_TO"}, Direction::kOut, {}, {"Agreement"}});
+  for (const auto& a : entente::allies(r, "PRK", {.at = Date::parse("2024-12-31")})) {
+    out.push_back(fmt::format("ally: {} via {}", a.state.ref().str(), a.chain.front().treaty.ref().str()));
+  }
+  return out;
+}
+
 }  // namespace
+
+TEST_CASE("a format-1 database reads right read-only and is upgraded to format 2 when opened for writing",
+          "[format]") {
+  test::TempDir dir;
+  auto path = copy_fixture(dir);
+  const std::string dump =
+      test::read_file(std::filesystem::path(ENTENTE_TESTS_DIR) / "fixtures" / "format1-geo1.dump.jsonl");
+  const std::vector<std::string> expected{
+      "treaties: PARTY_TO Treaty:prk-chn-1961",          "treaties: PARTY_TO Treaty:rus-prk-2024",
+      "treaties (step): PARTY_TO Treaty:prk-chn-1961",   "treaties (step): PARTY_TO Treaty:rus-prk-2024",
+      "in force: PARTY_TO Treaty:prk-chn-1961",          "in force (step): PARTY_TO Treaty:prk-chn-1961",
+      "states: HOST State:PRK",                          "states (step): HOST State:PRK",
+      "people: VISITOR Person:putin",                    "people (step): VISITOR Person:putin",
+      "ally: State:CHN via Treaty:prk-chn-1961",         "ally: State:RUS via Treaty:rus-prk-2024",
+  };
+  std::uint32_t format = 0;
+  CHECK(adjacency_key_sizes(path, &format) == std::map<std::size_t, int>{{keys::kAdjKeySize1, 16}});
+  CHECK(format == 1);
+  {
+    Options ro;
+    ro.read_only = true;
+    auto db = Database::open(path, ro);
+    CHECK(db->format_version() == 1);
+    CHECK(test::dump_of(*db) == dump);
+    CHECK(typed_reads(*db->snapshot()) == expected);
+    auto r = db->check();
+    CHECK(r.clean());
+    CHECK(r.adjacency == 16);
+  }
+  // Read-only left it as it was.
+  CHECK(adjacency_key_sizes(path, &format) == std::map<std::size_t, int>{{keys::kAdjKeySize1, 16}});
+  CHECK(format == 1);
+  {
+    auto db = Database::open(path);
+    CHECK(db->format_version() == 2);
+    auto r = db->check();
+    CHECK(r.clean());
+    CHECK(r.adjacency == 16);
+    CHECK(test::dump_of(*db) == dump);
+    CHECK(typed_reads(*db->snapshot()) == expected);
+  }
+  // Every entry rewritten to the 37-byte key, none of the old left; the version stored.
+  CHECK(adjacency_key_sizes(path, &format) == std::map<std::size_t, int>{{keys::kAdjKeySize, 16}});
+  CHECK(format == 2);
+  Options ro;
+  ro.read_only = true;
+  auto again = Database::open(path, ro);
+  CHECK(again->format_version() == 2);
+  CHECK(again->check().clean());
+  CHECK(typed_reads(*again->snapshot()) == expected);
+}
 
 TEST_CASE("a database records its format version", "[format]") {
   test::TempDir dir;
@@ -44,7 +137,7 @@ TEST_CASE("a database written by a newer format is refused with a clear message"
     FAIL("a newer format was opened");
   } catch (const Error& e) {
     CHECK(e.kind() == ErrorKind::kInvalid);
-    CHECK_THAT(e.what(), Catch::Contains("newer entente (format 2)") && Catch::Contains("up to 1"));
+    CHECK_THAT(e.what(), Catch::Contains("newer entente (format 3)") && Catch::Contains("up to 2"));
   }
 }
 
@@ -95,4 +188,73 @@ TEST_CASE("opening an up-to-date database does not rewrite its catalog", "[forma
   { Database::open(dir / "db"); }
   auto store = storage::Store::open(dir / "db", {});
   CHECK(*store->snapshot()->get(storage::Cf::kMeta, keys::kCatalog) == before);
+}
+
+// docs/format.md, section 11, lists every entry the example of docs/interchange.md (section
+// 10) writes: its adjacency entries are the ones a write stores (hex, spaced by field).
+TEST_CASE("the adjacency entries of docs/format.md's example are what a write stores", "[format]") {
+  const std::filesystem::path docs = std::filesystem::path(ENTENTE_TESTS_DIR) / ".." / "docs";
+  std::string interchange = test::read_file(docs / "interchange.md");
+  auto at = interchange.find("`visit.jsonl`, nine lines");
+  REQUIRE(at != std::string::npos);
+  auto begin = interchange.find("```json\n", at);
+  REQUIRE(begin != std::string::npos);
+  begin += 8;
+  auto end = interchange.find("```", begin);
+  REQUIRE(end != std::string::npos);
+  test::TempDir dir;
+  auto db = Database::open(dir / "db");
+  test::load(*db, interchange.substr(begin, end - begin));
+  db.reset();
+  std::vector<std::string> lines;
+  {
+    auto store = storage::Store::open(dir / "db", {.create_if_missing = false, .read_only = true});
+    store->snapshot()->scan(storage::Cf::kAdj, "", [&](std::string_view k, std::string_view v) {
+      auto a = keys::decode_adj(k);
+      auto value = keys::decode_adj_value(v);
+      lines.push_back(fmt::format("adj    {:016x} {:02x} {:08x} {:08x} {:08x} {:016x} {:016x} -> {:08x} {:02x}", a.node,
+                                  a.dir, a.tag, a.other_tag, a.from, a.other, a.edge, value.to, value.flags));
+      return true;
+    });
+  }
+  CHECK(lines.size() == 8);
+  const std::string format = test::read_file(docs / "format.md");
+  for (const auto& line : lines) {
+    INFO(line);
+    CHECK(format.find(line + "\n") != std::string::npos);
+  }
+}
+
+// An entry whose other node has no record cannot learn that node's type: the upgrade keeps
+// its old key, check reports it, and repair drops it (its edge, now dangling, is reported).
+TEST_CASE("the format-2 upgrade of a damaged format-1 database keeps what it cannot rewrite", "[format]") {
+  test::TempDir dir;
+  auto path = copy_fixture(dir);
+  NodeId putin = 0;
+  {
+    Options ro;
+    ro.read_only = true;
+    putin = Database::open(path, ro)->snapshot()->resolve("Person:putin").id;
+  }
+  {
+    auto store = storage::Store::open(path, {.create_if_missing = false});
+    auto batch = store->batch();
+    batch->del(storage::Cf::kNodes, keys::id(putin));
+    store->commit(*batch);
+  }
+  auto malformed = [](const CheckReport& r) {
+    return std::count_if(r.problems.begin(), r.problems.end(),
+                         [](const Problem& p) { return p.reason == "malformed entry"; });
+  };
+  {
+    auto db = Database::open(path);
+    CHECK(db->format_version() == 2);
+    auto r = db->check();
+    CHECK(malformed(r) == 2);  // RUS's HOLDS_OFFICE entry and the visit's VISITOR entry
+    auto after = db->repair();
+    CHECK(malformed(after) == 0);
+    CHECK_FALSE(after.clean());  // the edges at putin dangle
+  }
+  auto sizes = adjacency_key_sizes(path);
+  CHECK(sizes.count(keys::kAdjKeySize1) == 0);
 }

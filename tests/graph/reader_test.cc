@@ -154,3 +154,74 @@ TEST_CASE("an edge is found by its identity: type, ends, valid-from and key", "[
   CHECK_FALSE(snap->edge(EdgeInput{.type = "NOPE", .from = {"State", "A"}, .to = {"State", "B"}}));
   CHECK_FALSE(snap->edge(EdgeInput{.type = "TRADE", .from = {"State", "A"}, .to = {"State", "Z"}}));
 }
+
+namespace {
+
+// kSmallData and two agreements of PRK's: PARTY_TO leads to Treaty and Agreement nodes.
+struct WithAgreements : Loaded {
+  WithAgreements() {
+    test::load(*db, R"({"node":"Agreement","key":"prk-rus-health","name":"health agreement","valid":{"from":"2001"},"props":{"signed":"2000-12-01","field":"health"}}
+{"node":"Agreement","key":"prk-chn-trade","name":"trade agreement","props":{"signed":"1990-01-01","field":"trade"}}
+{"edge":"PARTY_TO","from":"State:PRK","to":"Agreement:prk-rus-health"}
+{"edge":"PARTY_TO","from":"State:PRK","to":"Agreement:prk-chn-trade"}
+{"edge":"PARTY_TO","from":"State:RUS","to":"Agreement:prk-rus-health"}
+)");
+  }
+  // adjacent() of `of`, as "EDGE_TYPE Type" per step, in the order given.
+  std::vector<std::string> steps(const char* of, const NeighborQuery& q) {
+    auto snap = db->snapshot();
+    std::vector<std::string> out;
+    snap->adjacent(snap->resolve(of).id, q, [&](const Reader::Step& s) {
+      out.push_back(s.edge_type + " " + s.node_type + ":" + snap->node(s.node)->key);
+      return true;
+    });
+    std::sort(out.begin(), out.end());
+    return out;
+  }
+};
+
+}  // namespace
+
+TEST_CASE("neighbours of given node types: with edge types, without, and as of a date", "[reader]") {
+  WithAgreements l;
+  using V = std::vector<std::string>;
+  const V treaties{"PARTY_TO Treaty:prk-chn-1961", "PARTY_TO Treaty:rus-prk-2000", "PARTY_TO Treaty:rus-prk-2024",
+                   "PARTY_TO Treaty:signed-only"};
+  const V agreements{"PARTY_TO Agreement:prk-chn-trade", "PARTY_TO Agreement:prk-rus-health"};
+  CHECK(l.neighbours("State:PRK", {{"PARTY_TO"}, Direction::kOut, {}}).size() == 6);
+  // Edge type and node type: the 4-part prefix.
+  CHECK(l.neighbours("State:PRK", {{"PARTY_TO"}, Direction::kOut, {}, {"Treaty"}}) == treaties);
+  CHECK(l.neighbours("State:PRK", {{"PARTY_TO"}, Direction::kOut, {}, {"Agreement"}}) == agreements);
+  CHECK(l.steps("State:PRK", {{"PARTY_TO"}, Direction::kOut, {}, {"Treaty"}}) == treaties);
+  CHECK(l.steps("State:PRK", {{"PARTY_TO"}, Direction::kOut, {}, {"Agreement"}}) == agreements);
+  V both = treaties;
+  both.insert(both.end(), agreements.begin(), agreements.end());
+  std::sort(both.begin(), both.end());
+  CHECK(l.neighbours("State:PRK", {{"PARTY_TO"}, Direction::kOut, {}, {"Agreement", "Treaty"}}) == both);
+  CHECK(l.neighbours("State:PRK", {{"PARTY_TO"}, Direction::kOut, {}, {"State"}}).empty());
+  // Node type only: every edge type, filtered on the key's other type.
+  CHECK(l.neighbours("State:RUS", {{}, Direction::kBoth, {}, {"State"}}) == V{"PARTNERSHIP State:PRK"});
+  CHECK(l.steps("State:RUS", {{}, Direction::kBoth, {}, {"Agreement"}}) == V{"PARTY_TO Agreement:prk-rus-health"});
+  CHECK(l.neighbours("Agreement:prk-rus-health", {{}, Direction::kIn, {}, {"State"}}) ==
+        V{"PARTY_TO State:PRK", "PARTY_TO State:RUS"});
+  // As of a date: a Treaty or Agreement without validity is not in force.
+  const auto on = Date::parse("2010-01-01");
+  CHECK(l.neighbours("State:PRK", {{"PARTY_TO"}, Direction::kOut, on, {"Agreement"}}) ==
+        V{"PARTY_TO Agreement:prk-rus-health"});
+  CHECK(l.steps("State:PRK", {{"PARTY_TO"}, Direction::kOut, on, {"Agreement"}}) ==
+        V{"PARTY_TO Agreement:prk-rus-health"});
+  CHECK(l.steps("State:PRK", {{"PARTY_TO"}, Direction::kOut, on, {"Treaty"}}) ==
+        V{"PARTY_TO Treaty:prk-chn-1961", "PARTY_TO Treaty:rus-prk-2000"});
+  CHECK(l.steps("State:PRK", {{}, Direction::kOut, on, {"Treaty"}}) ==
+        V{"PARTY_TO Treaty:prk-chn-1961", "PARTY_TO Treaty:rus-prk-2000"});
+}
+
+TEST_CASE("an unknown node type in a neighbour query is an error with a suggestion", "[reader]") {
+  WithAgreements l;
+  CHECK_THROWS_WITH(l.neighbours("State:PRK", {{"PARTY_TO"}, Direction::kOut, {}, {"Treatie"}}),
+                    Catch::Contains("unknown node type 'Treatie'") && Catch::Contains("Treaty"));
+  CHECK_THROWS_WITH(l.steps("State:PRK", {{}, Direction::kOut, {}, {"Stat"}}), Catch::Contains("unknown node type 'Stat'"));
+  // An edge type is not a node type.
+  CHECK_THROWS_WITH(l.neighbours("State:PRK", {{"PARTY_TO"}, Direction::kOut, {}, {"PARTY_TO"}}),
+                    Catch::Contains("unknown node type 'PARTY_TO'"));
+}

@@ -153,11 +153,13 @@ TEST_CASE("check: a stray adjacency entry is reported with its node and edge", "
   Damaged d;
   NodeId prk = d.node("State:PRK"), chn = d.node("State:CHN");
   EdgeId real = d.edge("State:RUS", "PARTNERSHIP");
-  std::uint32_t tag = 0;
+  std::uint32_t tag = 0, state = 0;
   d.damage([&](storage::Store::Batch& b) {
-    tag = keys::decode_adj(adjacency_of(b, real).front()).tag;
-    b.put(Cf::kAdj, keys::adj({prk, keys::kOut, tag, 0, chn, 999}), keys::adj_value(0, 0));   // no edge 999
-    b.put(Cf::kAdj, keys::adj({chn, keys::kOut, tag, 0, prk, real}), keys::adj_value(0, 0));  // wrong ends
+    auto a = keys::decode_adj(adjacency_of(b, real).front());
+    tag = a.tag;
+    state = a.other_tag;  // RUS -> PRK: both ends are States
+    b.put(Cf::kAdj, keys::adj({prk, keys::kOut, tag, state, 0, chn, 999}), keys::adj_value(0, 0));   // no edge 999
+    b.put(Cf::kAdj, keys::adj({chn, keys::kOut, tag, state, 0, prk, real}), keys::adj_value(0, 0));  // wrong ends
   });
   auto r = d.check();
   INFO(describe(r));
@@ -169,6 +171,36 @@ TEST_CASE("check: a stray adjacency entry is reported with its node and edge", "
   INFO(describe(after));
   CHECK(after.clean());
   CHECK(after.adjacency == 18);
+  CHECK(test::dump_of(*d.open(true)) == d.dump);
+}
+
+TEST_CASE("check: an adjacency entry giving the other node a wrong type is reported and repaired",
+          "[reliability][check]") {
+  Damaged d;
+  NodeId rus = d.node("State:RUS");
+  EdgeId e = d.edge("State:RUS", "PARTNERSHIP");
+  std::uint32_t state = 0;
+  d.damage([&](storage::Store::Batch& b) {
+    for (const auto& k : adjacency_of(b, e)) {
+      auto a = keys::decode_adj(k);
+      if (a.dir != keys::kOut) continue;
+      state = a.other_tag;
+      b.del(Cf::kAdj, k);
+      a.other_tag = state + 1;  // not the State tag
+      b.put(Cf::kAdj, keys::adj(a), keys::adj_value(0, 0));
+    }
+  });
+  REQUIRE(state != 0);
+  auto r = d.check();
+  INFO(describe(r));
+  CHECK(r.problems.size() == 2);
+  CHECK(has_problem(r, fmt::format("adjacency entry of node {} for edge {}", rus, e),
+                    fmt::format("the type tag {}, but the node's type tag is {}", state + 1, state)));
+  CHECK(has_problem(r, fmt::format("edge record {} (PARTNERSHIP State:RUS -> State:PRK)", e),
+                    "outgoing adjacency entry is missing"));
+  auto after = d.open()->repair();
+  INFO(describe(after));
+  CHECK(after.clean());
   CHECK(test::dump_of(*d.open(true)) == d.dump);
 }
 
@@ -384,8 +416,9 @@ TEST_CASE("check: repair fixes every index and counter problem at once and resto
   NodeId prk = d.node("State:PRK"), chn = d.node("State:CHN");
   EdgeId e = d.edge("State:RUS", "PARTNERSHIP");
   d.damage([&](storage::Store::Batch& b) {
+    std::uint32_t state = keys::decode_adj(adjacency_of(b, e).front()).other_tag;  // RUS -> PRK: States
     for (const auto& k : adjacency_of(b, e)) b.del(Cf::kAdj, k);
-    b.put(Cf::kAdj, keys::adj({prk, keys::kIn, 10, 0, chn, 4242}), keys::adj_value(0, 0));
+    b.put(Cf::kAdj, keys::adj({prk, keys::kIn, 10, state, 0, chn, 4242}), keys::adj_value(0, 0));
     b.del(Cf::kNames, keys::name("north korea", prk));
     b.put(Cf::kNames, keys::name("ghost", 77), "");
     std::string state_tag;  // the State tag, as the CHN key entry holds it

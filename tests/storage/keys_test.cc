@@ -12,21 +12,47 @@ TEST_CASE("ids encode big-endian so that keys sort as numbers", "[keys]") {
   CHECK_THROWS(keys::decode_id("short"));
 }
 
-TEST_CASE("adjacency keys round-trip and sort by node, direction, type, start", "[keys]") {
-  keys::Adj a{7, keys::kIn, 3, 19610910, 42, 99};
+TEST_CASE("adjacency keys round-trip and sort by node, direction, type, other type, start", "[keys]") {
+  keys::Adj a{7, keys::kIn, 3, 5, 19610910, 42, 99};
   auto k = keys::adj(a);
   REQUIRE(k.size() == keys::kAdjKeySize);
+  CHECK(k.size() == 37);
   auto b = keys::decode_adj(k);
   CHECK(b.node == 7);
   CHECK(b.dir == keys::kIn);
   CHECK(b.tag == 3);
+  CHECK(b.other_tag == 5);
   CHECK(b.from == 19610910u);
   CHECK(b.other == 42);
   CHECK(b.edge == 99);
   CHECK(k.starts_with(keys::adj_prefix(7, keys::kIn, 3)));
-  CHECK(keys::adj({7, keys::kOut, 9, 0, 0, 0}) < keys::adj({7, keys::kIn, 1, 0, 0, 0}));
-  CHECK(keys::adj({7, keys::kOut, 1, 19610000, 0, 0}) < keys::adj({7, keys::kOut, 1, 19610101, 0, 0}));
+  CHECK(k.starts_with(keys::adj_prefix(7, keys::kIn, 3, 5)));
+  CHECK_FALSE(k.starts_with(keys::adj_prefix(7, keys::kIn, 3, 4)));
+  CHECK(keys::adj_identity(a) + k.substr(29) == k);
+  CHECK(keys::adj({7, keys::kOut, 9, 9, 0, 0, 0}) < keys::adj({7, keys::kIn, 1, 1, 0, 0, 0}));
+  CHECK(keys::adj({7, keys::kOut, 1, 1, 19610000, 0, 0}) < keys::adj({7, keys::kOut, 1, 1, 19610101, 0, 0}));
+  // The other end's type sorts before the start: a type's entries of one node type are together.
+  CHECK(keys::adj({7, keys::kOut, 1, 1, 20200101, 0, 0}) < keys::adj({7, keys::kOut, 1, 2, 19610101, 0, 0}));
+  CHECK(keys::adj({7, keys::kOut, 1, 2, 0, 0, 0}) < keys::adj({7, keys::kOut, 2, 1, 0, 0, 0}));
   CHECK_THROWS(keys::decode_adj("too short"));
+  CHECK_THROWS(keys::decode_adj(k + "x"));
+}
+
+TEST_CASE("format-1 adjacency keys (33 bytes, no other type) still decode", "[keys]") {
+  keys::Adj a{7, keys::kOut, 3, 5, 19610910, 42, 99};
+  auto k = keys::adj(a, 1);
+  REQUIRE(k.size() == keys::kAdjKeySize1);
+  CHECK(k.size() == 33);
+  CHECK(k == keys::adj_prefix(7, keys::kOut, 3) + k.substr(13));
+  auto b = keys::decode_adj(k);
+  CHECK(b.node == 7);
+  CHECK(b.dir == keys::kOut);
+  CHECK(b.tag == 3);
+  CHECK(b.other_tag == 0);  // unknown
+  CHECK(b.from == 19610910u);
+  CHECK(b.other == 42);
+  CHECK(b.edge == 99);
+  CHECK(keys::adj_identity(a, 1).size() == 25);
 }
 
 TEST_CASE("adjacency values hold valid-to and flags", "[keys]") {
