@@ -260,7 +260,7 @@ void Reader::adjacent(NodeId id, const NeighborQuery& query, const std::function
         head = graph::node_head(a.other, *bytes);
       }
       const std::uint32_t other_tag = format >= 2 ? a.other_tag : head->tag;
-      if (!scan.wants(other_tag)) return true;
+      if (format < 2 && !scan.wants(other_tag)) return true;  // format 2: filtered above
       const auto& type = catalog.by_tag(other_tag);
       if (query.at) {
         // Node::valid_at: a Treaty or Agreement without validity is not in force.
