@@ -136,6 +136,7 @@ Runner add_treaties(CLI::App& app);
 Runner add_check(CLI::App& app);
 Runner add_backup(CLI::App& app);
 Runner add_restore(CLI::App& app);
+Runner add_salvage(CLI::App& app);
 Runner add_export(CLI::App& app);
 Runner add_render(CLI::App& app);
 Runner add_query(CLI::App& app);

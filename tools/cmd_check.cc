@@ -15,17 +15,22 @@ nlohmann::ordered_json report_json(const CheckReport& r) {
           {"read",
            {{"nodes", r.nodes}, {"edges", r.edges}, {"adjacency", r.adjacency}, {"keys", r.keys}, {"names", r.names}}},
           {"problems", problems},
-          {"more_problems", r.more_problems}};
+          {"more_problems", r.more_problems},
+          {"problem_count", r.problem_count()},
+          {"problem_limit", r.problem_limit}};
 }
 
-std::uint64_t problem_count(const CheckReport& r) { return r.problems.size() + r.more_problems; }
+std::uint64_t problem_count(const CheckReport& r) { return r.problem_count(); }
 
 void print_report(const CheckReport& r) {
   fmt::print("read {} node{}, {} edge{}, {} adjacency entr{}, {} key index entr{}, {} name index entr{}\n", r.nodes,
              plural(r.nodes), r.edges, plural(r.edges), r.adjacency, r.adjacency == 1 ? "y" : "ies", r.keys,
              r.keys == 1 ? "y" : "ies", r.names, r.names == 1 ? "y" : "ies");
   for (const auto& p : r.problems) fmt::print("{}: {}\n", p.where, p.reason);
-  if (r.more_problems > 0) fmt::print("... and {} more problem{}\n", r.more_problems, plural(r.more_problems));
+  if (r.more_problems > 0) {
+    fmt::print("... and {} more problem{} (the first {} are listed)\n", r.more_problems, plural(r.more_problems),
+               r.problem_limit);
+  }
 }
 
 }  // namespace
@@ -42,16 +47,18 @@ Runner add_check(CLI::App& app) {
                 "rebuild the key, name and adjacency indexes and the id counters from the records "
                 "(opens the database for writing), then check again");
   cmd->footer(
-      "Prints what was read and each problem as 'where: reason'. Damaged records are never\n"
-      "changed by --repair; they stay in the report.\n"
+      "Prints what was read and each problem as 'where: reason' (the first 1000, then a count): broken\n"
+      "invariants, record counts per type that differ from the records read, and files that are missing,\n"
+      "of the wrong size or fail their checksums. Damaged records are never changed by --repair; they stay\n"
+      "in the report: 'entente salvage' copies what can be read into a new database.\n"
       "Exit status: 0 clean, 1 problems remain (or the database cannot be opened), 2 a usage error.");
   return [args] {
     CheckReport report;
     std::optional<std::uint64_t> found;  // problems before the repair
     if (args->repair) {
-      Options o;
-      o.create_if_missing = false;
-      auto db = Database::open(args->common.db, o);
+      // Opened leniently: an index whose table files cannot be read is rebuilt, not a reason
+      // to refuse the database.
+      auto db = Database::open_for_repair(args->common.db);
       found = problem_count(db->check());
       report = db->repair();
     } else {

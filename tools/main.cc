@@ -36,6 +36,7 @@ int main(int argc, char** argv) {
   add(add_check);
   add(add_backup);
   add(add_restore);
+  add(add_salvage);
   add(add_export);
   add(add_render);
   add(add_query);

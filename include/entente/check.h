@@ -1,4 +1,6 @@
-// What `Database::check()` finds: each broken invariant, with the record it concerns.
+// What `Database::check()` finds: each broken invariant, with the record it concerns; each
+// file that is missing, of the wrong size or fails its checksums; each record count per
+// type that does not match the records read.
 #pragma once
 
 #include <cstdint>
@@ -19,11 +21,13 @@ struct CheckReport {
   std::uint64_t adjacency = 0;  // adjacency entries
   std::uint64_t keys = 0;       // key index entries
   std::uint64_t names = 0;      // name index entries
+  // Every problem found, up to `problem_limit`; the rest are counted in `more_problems`.
   std::vector<Problem> problems;
-  // Problems left out of `problems` once it held Options::max_problems.
   std::uint64_t more_problems = 0;
+  std::uint64_t problem_limit = 0;
 
-  bool clean() const { return problems.empty(); }
+  std::uint64_t problem_count() const { return problems.size() + more_problems; }
+  bool clean() const { return problems.empty() && more_problems == 0; }
 };
 
 }  // namespace entente

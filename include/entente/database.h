@@ -78,6 +78,29 @@ struct WriteCounts {
   std::uint64_t unchanged = 0;
 };
 
+// What a backup, its verification or a restore read or wrote.
+struct BackupReport {
+  std::uint64_t files = 0;
+  std::uint64_t bytes = 0;
+  // Every file was checked against the backup's checksum list. False only when restoring a
+  // backup made by an older entente, which has no list.
+  bool verified = false;
+};
+
+// What salvage() recovered and what it could not.
+struct SalvageReport {
+  std::map<std::string, std::uint64_t> nodes, edges;  // recovered, by type
+  // What the damaged database's own record counts (format 3) said it held, by type; empty
+  // when they could not be read.
+  std::map<std::string, std::uint64_t> expected_nodes, expected_edges;
+  std::uint64_t lost_nodes = 0;  // records that could not be read, or whose type is unknown
+  std::uint64_t lost_edges = 0;  // ... or whose ends were lost
+  // What happened on the way, in order ("the write-ahead log 000012.log is damaged: replayed
+  // up to its first damage", "rebuilt the MANIFEST from the table files", ...).
+  std::vector<std::string> notes;
+  bool complete() const { return lost_nodes == 0 && lost_edges == 0; }
+};
+
 // Counts of nodes and edges by type.
 struct Stats {
   std::map<std::string, std::uint64_t> nodes;
@@ -226,13 +249,31 @@ class Database {
   // node and edge records in one transaction, then checks again. Damaged records are not
   // touched: they stay in the report. Throws Error(kConflict) when read-only.
   CheckReport repair();
+  // Opens a damaged database for repair(): its records and every write-ahead log are
+  // verified as by open(), but the derived column families (adjacency, keys, names) are
+  // opened leniently, so that repair() can rebuild them even when their table files are
+  // missing, cut short or unreadable. Throws as open() does.
+  static std::unique_ptr<Database> open_for_repair(const std::filesystem::path& path);
 
-  // Writes a consistent copy of the database, as of now, into the new directory `to`,
-  // while readers and a writer go on. The copy is itself a database: open it, or restore().
-  void backup(const std::filesystem::path& to) const;
-  // Copies a backup into the new directory `to` after checking that it opens as an entente
-  // database. Throws Error(kInvalid) when `to` exists.
-  static void restore(const std::filesystem::path& backup, const std::filesystem::path& to);
+  // Writes a consistent copy of the database, as of now, into the new directory `to` (absent
+  // or empty), while readers and a writer go on: every file a real copy, listed with its
+  // CRC-32 in BACKUP-CHECKSUMS. The copy is itself a database: open it read-only, or
+  // restore() it. Throws Error(kIO) on a full disk, leaving nothing at `to`.
+  BackupReport backup(const std::filesystem::path& to) const;
+  // Reads every file of a backup and compares it with its checksum list. Throws
+  // Error(kCorruption) naming each file that is missing, changed or damaged.
+  static BackupReport verify_backup(const std::filesystem::path& backup);
+  // Verifies a backup, copies it into `to` (absent or an empty directory), checks that the
+  // copy opens as an entente database, and only then moves it into place: nothing is left at
+  // `to` on failure. Throws Error(kInvalid) when `to` holds anything.
+  static BackupReport restore(const std::filesystem::path& backup, const std::filesystem::path& to);
+
+  // Copies what can still be read of a damaged database into a new database `to`, never
+  // changing `damaged`: the write-ahead log replayed up to its first damage, a lost CURRENT
+  // or MANIFEST rebuilt from the table files, the records that decode kept with their ids,
+  // and the indexes and counts rebuilt. The report says what was recovered and what was
+  // lost. Throws Error(kInvalid) when `to` holds anything.
+  static SalvageReport salvage(const std::filesystem::path& damaged, const std::filesystem::path& to);
 
   const std::filesystem::path& path() const;
   // The on-disk format version this database was written with.
@@ -240,6 +281,7 @@ class Database {
 
  private:
   Database();
+  static std::unique_ptr<Database> open_store(const std::filesystem::path& path, const Options& options, bool lenient);
   friend detail::DatabaseState& detail::state_of(Database& db);
   // Shared with every Snapshot and Transaction, which may outlive the Database object:
   // the store closes when the last of them is gone.

@@ -4,6 +4,7 @@
 #include "entente/database.h"
 #include "graph/records.h"
 #include "graph/state.h"
+#include "storage/backup.h"
 #include "storage/keys.h"
 
 namespace entente {
@@ -26,7 +27,7 @@ std::uint64_t counter(const storage::View& view, std::string_view key) {
 }
 
 // Format 1 -> 2: every adjacency entry rewritten to the key that holds the other node's
-// type tag (read from its record), the old key deleted, and the format version set, all in
+// type tag (read from its record) and the old key deleted, all in
 // `batch` (committed by the caller as one). An entry whose other node has no readable record
 // (a damaged database) keeps its old key: the checker reports it and repair() rebuilds it.
 // Returns the number of entries rewritten.
@@ -47,7 +48,6 @@ std::uint64_t upgrade_adjacency(const storage::View& view, storage::Store::Batch
     ++rewritten;
     return true;
   });
-  batch.put(Cf::kMeta, keys::kFormatVersion, u32(2));
   return rewritten;
 }
 
@@ -59,25 +59,60 @@ Database::Database() : state_(std::make_shared<detail::DatabaseState>()) {}
 Database::~Database() = default;
 
 std::unique_ptr<Database> Database::open(const std::filesystem::path& path, const Options& options) {
+  return open_store(path, options, false);
+}
+
+std::unique_ptr<Database> Database::open_for_repair(const std::filesystem::path& path) {
+  Options o;
+  o.create_if_missing = false;
+  return open_store(path, o, true);
+}
+
+std::unique_ptr<Database> Database::open_store(const std::filesystem::path& path, const Options& options,
+                                               bool lenient) {
   std::unique_ptr<Database> db(new Database());
   auto& st = *db->state_;
-  st.store = storage::Store::open(path, {options.create_if_missing, options.error_if_exists, options.read_only,
-                                         options.sync, options.cache_mb << 20});
+  storage::StoreOptions so;
+  so.lazy_tables = lenient;
+  so.create_if_missing = options.create_if_missing;
+  so.error_if_exists = options.error_if_exists;
+  so.read_only = options.read_only;
+  so.sync = options.sync;
+  so.cache_bytes = options.cache_mb << 20;
+  // A new database holds the format version and the built-in catalog before it is moved
+  // into place (storage::Store::create): no one ever sees it without them.
+  so.initialize = [](storage::Store& store) {
+    auto batch = store.batch();
+    batch->put(Cf::kMeta, keys::kFormatVersion, u32(keys::kFormat));
+    batch->put(Cf::kMeta, keys::kCatalog, catalog::Catalog::builtin()->serialize());
+    store.commit(*batch);
+  };
+  // An existing directory without the format version is damaged (a MANIFEST that lost its
+  // records, say), never a database to initialize: refused before it is opened for writing.
+  so.verify = [path](const storage::View& view) {
+    if (view.get(Cf::kMeta, keys::kFormatVersion)) return;
+    bool records = false;
+    for (Cf cf : {Cf::kNodes, Cf::kEdges, Cf::kAdj, Cf::kKeys, Cf::kNames, Cf::kMeta}) {
+      view.scan(cf, "", [&](std::string_view, std::string_view) {
+        records = true;
+        return false;
+      });
+    }
+    if (records) {
+      throw corruption("{} is damaged: it holds records but not entente's format version (meta format_version). "
+                       "Nothing was changed. 'entente salvage --db {} --to NEW' copies what can still be read into "
+                       "a new database",
+                       path.string(), path.string());
+    }
+    throw corruption("{} holds a RocksDB database without entente's format version and without records (a database "
+                     "whose creation was interrupted by an older entente, or not entente's): nothing was changed; "
+                     "delete it to start again",
+                     path.string());
+  };
+  st.store = storage::Store::open(path, so);
   auto view = st.store->snapshot();
   auto version = view->get(Cf::kMeta, keys::kFormatVersion);
-  if (!version) {
-    if (view->get(Cf::kMeta, keys::kCatalog) || options.read_only) {
-      throw corruption("{} is not an entente database (no format version)", path.string());
-    }
-    // A new database: the format version and the built-in catalog.
-    st.catalog = catalog::Catalog::builtin();
-    auto batch = st.store->batch();
-    batch->put(Cf::kMeta, keys::kFormatVersion, u32(keys::kFormat));
-    batch->put(Cf::kMeta, keys::kCatalog, st.catalog->serialize());
-    st.store->commit(*batch);
-    st.format = keys::kFormat;
-    return db;
-  }
+  if (!version) throw corruption("{} is not an entente database (no format version)", path.string());
   if (version->size() != 4) throw corruption("{}: the format version is damaged", path.string());
   st.format = coding::get_u32(version->data());
   if (st.format > keys::kFormat) {
@@ -93,13 +128,16 @@ std::unique_ptr<Database> Database::open(const std::filesystem::path& path, cons
   std::string upgraded = st.catalog->serialize();
   if (options.read_only) return db;  // an older format is read as it is
   // Opened for writing: the format and the catalog upgraded in one atomic batch.
-  const bool old_format = st.format == 1;
+  const bool old_format = st.format < keys::kFormat;
   if (upgraded != *bytes || old_format) {
     auto batch = st.store->batch();
     if (upgraded != *bytes) batch->put(Cf::kMeta, keys::kCatalog, upgraded);
-    if (old_format) upgrade_adjacency(*view, *batch);
+    if (st.format == 1) upgrade_adjacency(*view, *batch);
+    // Format 3: the record counts per type, counted once.
+    if (st.format < 3) graph::put_counts(*batch, graph::count_records(*view));
+    batch->put(Cf::kMeta, keys::kFormatVersion, u32(keys::kFormat));
     st.store->commit(*batch);
-    if (old_format) st.format = keys::kFormat;
+    st.format = keys::kFormat;
   }
   return db;
 }
@@ -147,23 +185,24 @@ std::vector<std::string> Database::add_types(std::string_view capnp_text, std::s
   return added;
 }
 
-void Database::backup(const std::filesystem::path& to) const { state_->store->checkpoint(to); }
+BackupReport Database::backup(const std::filesystem::path& to) const {
+  auto info = storage::make_backup(*state_->store, to);
+  return {info.files.size(), info.bytes, info.listed};
+}
 
-void Database::restore(const std::filesystem::path& backup, const std::filesystem::path& to) {
-  if (std::filesystem::exists(to)) throw invalid("{} already exists; restore into a new directory", to.string());
-  {
+BackupReport Database::verify_backup(const std::filesystem::path& backup) {
+  auto info = storage::verify_backup(backup);
+  return {info.files.size(), info.bytes, info.listed};
+}
+
+BackupReport Database::restore(const std::filesystem::path& backup, const std::filesystem::path& to) {
+  auto info = storage::restore_backup(backup, to, [](const std::filesystem::path& copy) {
     Options ro;
     ro.read_only = true;
     ro.create_if_missing = false;
-    open(backup, ro);  // throws unless the backup is an entente database this build reads
-  }
-  std::error_code ec;
-  std::filesystem::create_directories(to, ec);
-  if (!ec) std::filesystem::copy(backup, to, std::filesystem::copy_options::recursive, ec);
-  if (ec) {
-    std::filesystem::remove_all(to);
-    throw io_error("restoring {} to {}: {}", backup.string(), to.string(), ec.message());
-  }
+    open(copy, ro);  // throws unless the copy is an entente database this build reads
+  });
+  return {info.files.size(), info.bytes, info.listed};
 }
 
 const std::filesystem::path& Database::path() const { return state_->store->path(); }

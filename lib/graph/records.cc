@@ -10,6 +10,8 @@
 #include "common/text.h"
 #include "common/error.h"
 #include "envelope.capnp.h"
+#include "common/coding.h"
+#include "storage/keys.h"
 #include "storage/store.h"
 
 namespace entente::graph {
@@ -214,6 +216,69 @@ std::uint32_t node_tag(NodeId id, std::string_view bytes) {
     return reader.root<schema::NodeRecord>().getTypeTag();
   } catch (const kj::Exception& e) {
     throw corruption("{}: the record is damaged: {}", what, e.getDescription().cStr());
+  }
+}
+
+std::uint32_t edge_tag(EdgeId id, std::string_view bytes) {
+  std::string what = fmt::format("edge record {}", id);
+  storage::RecordReader reader(bytes, what);
+  try {
+    return reader.root<schema::EdgeRecord>().getTypeTag();
+  } catch (const kj::Exception& e) {
+    throw corruption("{}: the record is damaged: {}", what, e.getDescription().cStr());
+  }
+}
+
+TypeCounts read_counts(const storage::View& view) {
+  TypeCounts out;
+  for (auto [prefix, into] : {std::pair{keys::kNodeCountPrefix, &out.nodes}, std::pair{keys::kEdgeCountPrefix, &out.edges}}) {
+    view.scan(storage::Cf::kMeta, prefix, [&, prefix = prefix, into = into](std::string_view k, std::string_view v) {
+      if (k.size() == prefix.size() + 4 && v.size() == 8) {
+        (*into)[coding::get_u32(k.data() + prefix.size())] = static_cast<std::int64_t>(coding::get_u64(v.data()));
+      }
+      return true;
+    });
+  }
+  return out;
+}
+
+TypeCounts count_records(const storage::View& view) {
+  TypeCounts out;
+  view.scan(storage::Cf::kNodes, "", [&](std::string_view k, std::string_view v) {
+    try {
+      ++out.nodes[node_tag(k.size() == 8 ? coding::get_u64(k.data()) : 0, v)];
+    } catch (const Error&) {
+    }
+    return true;
+  });
+  view.scan(storage::Cf::kEdges, "", [&](std::string_view k, std::string_view v) {
+    try {
+      ++out.edges[edge_tag(k.size() == 8 ? coding::get_u64(k.data()) : 0, v)];
+    } catch (const Error&) {
+    }
+    return true;
+  });
+  return out;
+}
+
+void put_counts(storage::Store::Batch& batch, const TypeCounts& counts) {
+  for (const auto& [tag, n] : counts.nodes) {
+    if (n <= 0) {
+      batch.del(storage::Cf::kMeta, keys::node_count(tag));
+      continue;
+    }
+    std::string v;
+    coding::put_u64(v, static_cast<std::uint64_t>(n));
+    batch.put(storage::Cf::kMeta, keys::node_count(tag), v);
+  }
+  for (const auto& [tag, n] : counts.edges) {
+    if (n <= 0) {
+      batch.del(storage::Cf::kMeta, keys::edge_count(tag));
+      continue;
+    }
+    std::string v;
+    coding::put_u64(v, static_cast<std::uint64_t>(n));
+    batch.put(storage::Cf::kMeta, keys::edge_count(tag), v);
   }
 }
 

@@ -1,6 +1,8 @@
 // Encoding and decoding of node and edge records (schema/envelope.capnp).
 #pragma once
 
+#include <cstdint>
+#include <map>
 #include <string>
 #include <optional>
 #include <string_view>
@@ -8,6 +10,7 @@
 
 #include "catalog/catalog.h"
 #include "entente/record.h"
+#include "storage/store.h"
 
 namespace entente::graph {
 
@@ -37,5 +40,20 @@ NodeHead node_head(NodeId id, std::string_view bytes);
 
 // The type tag of a stored node record, without decoding the rest.
 std::uint32_t node_tag(NodeId id, std::string_view bytes);
+// The type tag of a stored edge record, without decoding the rest.
+std::uint32_t edge_tag(EdgeId id, std::string_view bytes);
+
+// The record counts per type tag (meta count.node.*, count.edge.*; format 3), as stored
+// and as a commit changes them.
+struct TypeCounts {
+  std::map<std::uint32_t, std::int64_t> nodes, edges;
+};
+// Reads the stored counts (an entry that is not 8 bytes is left out).
+TypeCounts read_counts(const storage::View& view);
+// Counts every record of the view, by the type tag in its head (an unreadable record is
+// not counted).
+TypeCounts count_records(const storage::View& view);
+// Puts `counts` (absolute values) into the batch; a zero count is deleted.
+void put_counts(storage::Store::Batch& batch, const TypeCounts& counts);
 
 }  // namespace entente::graph

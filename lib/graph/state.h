@@ -3,6 +3,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -48,11 +49,15 @@ struct WriteState {
   std::uint64_t writes = 0;
   WriteCounts nodes;
   WriteCounts edges;
+  // How the record count of each type tag changes when this transaction commits
+  // (meta count.node.*, count.edge.*).
+  std::map<std::uint32_t, std::int64_t> node_delta, edge_delta;
   bool done = false;
   // What savepoint() saved, newest last: the counters to restore on rollback_to_savepoint().
   struct Saved {
     std::uint64_t next_node, next_edge, writes;
     WriteCounts nodes, edges;
+    std::map<std::uint32_t, std::int64_t> node_delta, edge_delta;
   };
   std::vector<Saved> savepoints;
 

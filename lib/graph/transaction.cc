@@ -116,6 +116,7 @@ NodeId Transaction::put_node(const NodeInput& in) {
   } else {
     id = state_->next_node++;
     ++state_->nodes.created;
+    ++state_->node_delta[type.tag];
     batch.put(Cf::kKeys, key_key, u64(id));
     state_->node_ids.emplace(std::move(key_key), id);
   }
@@ -185,6 +186,7 @@ EdgeId Transaction::put_edge(const EdgeInput& in) {
   } else {
     id = state_->next_edge++;
     ++state_->edges.created;
+    ++state_->edge_delta[type.tag];
   }
   if (st.edge_cache) st.edge_ids.emplace(std::move(identity), id);
   batch.put(Cf::kEdges, keys::id(id), record);
@@ -219,6 +221,7 @@ bool Transaction::remove_edge(EdgeId id) {
     for (const auto& k : doomed) batch.del(Cf::kAdj, k);
   }
   batch.del(Cf::kEdges, keys::id(id));
+  --state_->edge_delta[tag];
   ++state_->writes;
   return true;
 }
@@ -237,11 +240,13 @@ bool Transaction::remove_node(const NodeRef& ref) {
   edges.erase(std::unique(edges.begin(), edges.end()), edges.end());  // a self-loop is listed twice
   for (EdgeId e : edges) remove_edge(e);
   for (const auto& f : graph::folded_names(n->name, n->aliases)) batch.del(Cf::kNames, keys::name(f, n->id));
-  std::string key_key = keys::node_key(context_->catalog->find(ref.type)->tag, ref.key);
+  const std::uint32_t tag = context_->catalog->find(ref.type)->tag;
+  std::string key_key = keys::node_key(tag, ref.key);
   state_->node_ids.erase(key_key);
   state_->drop_caches();
   batch.del(Cf::kKeys, key_key);
   batch.del(Cf::kNodes, keys::id(n->id));
+  --state_->node_delta[tag];
   ++state_->writes;
   return true;
 }
@@ -249,7 +254,8 @@ bool Transaction::remove_node(const NodeRef& ref) {
 void Transaction::savepoint() {
   require_open(*state_);
   state_->batch->set_savepoint();
-  state_->savepoints.push_back({state_->next_node, state_->next_edge, state_->writes, state_->nodes, state_->edges});
+  state_->savepoints.push_back({state_->next_node, state_->next_edge, state_->writes, state_->nodes, state_->edges,
+                                state_->node_delta, state_->edge_delta});
 }
 
 void Transaction::rollback_to_savepoint() {
@@ -265,6 +271,8 @@ void Transaction::rollback_to_savepoint() {
   state_->writes = s.writes;
   state_->nodes = s.nodes;
   state_->edges = s.edges;
+  state_->node_delta = s.node_delta;
+  state_->edge_delta = s.edge_delta;
   state_->savepoints.pop_back();
 }
 
@@ -280,6 +288,20 @@ void Transaction::commit() {
   auto& batch = *state_->batch;
   batch.put(Cf::kMeta, keys::kNextNodeId, u64(state_->next_node));
   batch.put(Cf::kMeta, keys::kNextEdgeId, u64(state_->next_edge));
+  // The record counts per type: the stored ones (the writer lock makes them current) moved
+  // by this transaction's creations and removals.
+  graph::TypeCounts counts;
+  auto stored = [&](const std::string& key) -> std::int64_t {
+    auto v = batch.get_base(Cf::kMeta, key);
+    return v && v->size() == 8 ? static_cast<std::int64_t>(coding::get_u64(v->data())) : 0;
+  };
+  for (const auto& [tag, d] : state_->node_delta) {
+    if (d != 0) counts.nodes[tag] = stored(keys::node_count(tag)) + d;
+  }
+  for (const auto& [tag, d] : state_->edge_delta) {
+    if (d != 0) counts.edges[tag] = stored(keys::edge_count(tag)) + d;
+  }
+  graph::put_counts(batch, counts);
   state_->db->store->commit(batch);
   state_->done = true;
   state_->lock.unlock();

@@ -244,10 +244,11 @@ class BulkLoad {
     first_edge_ = counter(*view, keys::kNextEdgeId);
     next_edge_ = first_edge_;
 
+    std::error_code ec;
+    if (options_.temp_dir.empty()) remove_stale_temp_dirs(store.path());
     tmp_.path = options_.temp_dir.empty()
                     ? std::filesystem::path(store.path().string() + fmt::format(".bulk-{}", ::getpid()))
                     : options_.temp_dir;
-    std::error_code ec;
     if (std::filesystem::exists(tmp_.path)) {
       auto taken = tmp_.path;
       tmp_.path.clear();  // not ours: leave it
@@ -263,7 +264,7 @@ class BulkLoad {
     names_ = std::make_unique<storage::Sorter>(tmp_.path, "names", share);
     ends_ = std::make_unique<storage::Sorter>(tmp_.path, "ends", share);
     spool_ = std::make_unique<EdgeSpool>(tmp_.path / "edges.spool");
-    nodes_sst_ = std::make_unique<storage::SstWriter>(tmp_.path / "nodes.sst", Cf::kNodes);
+    nodes_sst_ = std::make_unique<storage::SstWriter>(*db_.store, tmp_.path / "nodes.sst", Cf::kNodes);
 
     for (std::uint32_t f = 0; f < files_.size() && !error_; ++f) read_file(f);
     nodes_sst_->finish();
@@ -296,6 +297,21 @@ class BulkLoad {
   }
 
  private:
+  // The temporary directories of bulk imports of this database that were killed: this one
+  // holds the database's write lock, so no other bulk import of it is running.
+  static void remove_stale_temp_dirs(const std::filesystem::path& db) {
+    std::error_code ec;
+    auto parent = db.parent_path().empty() ? std::filesystem::path(".") : db.parent_path();
+    const std::string prefix = db.filename().string() + ".bulk-";
+    for (std::filesystem::directory_iterator it(parent, ec), end; !ec && it != end; it.increment(ec)) {
+      std::string name = it->path().filename().string();
+      if (name.rfind(prefix, 0) != 0 || name.size() == prefix.size()) continue;
+      if (name.find_first_not_of("0123456789", prefix.size()) != std::string::npos) continue;
+      std::error_code ignored;
+      std::filesystem::remove_all(it->path(), ignored);
+    }
+  }
+
   static std::uint64_t counter(const storage::View& view, std::string_view key) {
     auto v = view.get(Cf::kMeta, key);
     if (!v) return 1;
@@ -392,6 +408,7 @@ class BulkLoad {
         for (const auto& name : it.names) names_->add(keys::name(name, id), "");
         if (it.is_document) documents_.insert(it.doc_self);
         ++stats_.nodes;
+        ++counts_.nodes[it.tag];
       } else {
         EdgeId id = next_edge_++;
         spool_->write(it, w);
@@ -404,6 +421,7 @@ class BulkLoad {
         k.push_back('\1');
         ends_->add(k, value);
         ++stats_.edges;
+        ++counts_.edges[it.tag];
       }
     }
     if (b.error) note({f, line_base + b.error->first + 1}, b.error->second);
@@ -414,7 +432,7 @@ class BulkLoad {
   }
 
   void write_keys() {
-    storage::SstWriter sst(tmp_.path / "keys.sst", Cf::kKeys);
+    storage::SstWriter sst(*db_.store, tmp_.path / "keys.sst", Cf::kKeys);
     std::string last;
     Where last_where;
     bool first = true;
@@ -437,7 +455,7 @@ class BulkLoad {
   }
 
   void write_names() {
-    storage::SstWriter sst(tmp_.path / "names.sst", Cf::kNames);
+    storage::SstWriter sst(*db_.store, tmp_.path / "names.sst", Cf::kNames);
     names_->finish([&](std::string_view k, std::string_view) { sst.put(k, ""); });
     names_.reset();
     names_written_ = sst.finish();
@@ -481,7 +499,7 @@ class BulkLoad {
 
   void write_edges() {
     spool_->rewind();
-    storage::SstWriter sst(tmp_.path / "edges.sst", Cf::kEdges);
+    storage::SstWriter sst(*db_.store, tmp_.path / "edges.sst", Cf::kEdges);
     auto adj = std::make_unique<storage::Sorter>(tmp_.path, "adj", std::max<std::size_t>(options_.memory / 2, 1 << 20));
     EdgeSpool::Edge e;
     NodeId ends[2] = {0, 0};
@@ -510,7 +528,7 @@ class BulkLoad {
 
     // Adjacency: a repeated edge identity (type, ends, valid-from, key) shows as two out
     // entries with the same identity prefix (all but the edge id) and the same key.
-    storage::SstWriter adj_sst(tmp_.path / "adj.sst", Cf::kAdj);
+    storage::SstWriter adj_sst(*db_.store, tmp_.path / "adj.sst", Cf::kAdj);
     constexpr std::size_t kIdentity = keys::kAdjKeySize - 8;
     std::string run;  // the identity prefix of the current run of out entries
     std::vector<std::pair<std::string, Where>> seen;
@@ -537,9 +555,12 @@ class BulkLoad {
     adj_written_ = adj_sst.finish();
   }
 
+  // In key order: "count.edge.*" < "count.node.*" < "next_edge_id" < "next_node_id".
   void write_meta() {
-    storage::SstWriter sst(tmp_.path / "meta.sst", Cf::kMeta);
-    sst.put(keys::kNextEdgeId, u64(next_edge_));  // "next_edge_id" < "next_node_id"
+    storage::SstWriter sst(*db_.store, tmp_.path / "meta.sst", Cf::kMeta);
+    for (const auto& [tag, n] : counts_.edges) sst.put(keys::edge_count(tag), u64(static_cast<std::uint64_t>(n)));
+    for (const auto& [tag, n] : counts_.nodes) sst.put(keys::node_count(tag), u64(static_cast<std::uint64_t>(n)));
+    sst.put(keys::kNextEdgeId, u64(next_edge_));
     sst.put(keys::kNextNodeId, u64(next_node_));
     sst.finish();
   }
@@ -549,6 +570,7 @@ class BulkLoad {
   const std::vector<std::filesystem::path>& files_;
   const BulkImportOptions& options_;
   ImportStats stats_;
+  graph::TypeCounts counts_;  // records per type tag (meta count.*)
   TempDir tmp_;
   NodeId next_node_ = 1;
   EdgeId first_edge_ = 1, next_edge_ = 1;

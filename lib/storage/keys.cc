@@ -129,4 +129,16 @@ std::string name_prefix(std::string_view folded) {
   return out;
 }
 
+std::string node_count(std::uint32_t tag) {
+  std::string out(kNodeCountPrefix);
+  coding::put_u32(out, tag);
+  return out;
+}
+
+std::string edge_count(std::uint32_t tag) {
+  std::string out(kEdgeCountPrefix);
+  coding::put_u32(out, tag);
+  return out;
+}
+
 }  // namespace entente::keys

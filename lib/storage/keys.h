@@ -21,11 +21,18 @@ inline constexpr std::string_view kFormatVersion = "format_version";  // u32
 inline constexpr std::string_view kNextNodeId = "next_node_id";       // u64
 inline constexpr std::string_view kNextEdgeId = "next_edge_id";       // u64
 inline constexpr std::string_view kCatalog = "catalog";               // Catalog message
+// Format 3: how many records of each type the database holds, kept by every commit, so
+// that a lost record can be noticed (check): prefix | type tag u32 -> u64.
+inline constexpr std::string_view kNodeCountPrefix = "count.node.";
+inline constexpr std::string_view kEdgeCountPrefix = "count.edge.";
+std::string node_count(std::uint32_t tag);
+std::string edge_count(std::uint32_t tag);
 
 // The format this build writes (and the newest it reads). Format 2 put the other end's
-// node type tag into the adjacency key (docs/format.md, "Format 2"); a format-1 database
-// is upgraded when opened for writing and read as it is when opened read-only.
-inline constexpr std::uint32_t kFormat = 2;
+// node type tag into the adjacency key (docs/format.md, "Format 2"); format 3 added the
+// record counts per type in meta ("Format 3"). An older database is upgraded when opened
+// for writing and read as it is when opened read-only.
+inline constexpr std::uint32_t kFormat = 3;
 
 std::string id(std::uint64_t id);  // nodes, edges: u64
 std::uint64_t decode_id(std::string_view key);

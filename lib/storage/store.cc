@@ -1,20 +1,39 @@
 #include "storage/store.h"
 
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <algorithm>
+#include <cerrno>
+#include <chrono>
+#include <cstdlib>
+#include <cstdarg>
+#include <cstdio>
 #include <cstring>
+#include <fstream>
+#include <limits>
+#include <set>
+#include <thread>
 
 #include <kj/exception.h>
 #include <rocksdb/filter_policy.h>
+#include <rocksdb/sst_file_reader.h>
 #include <rocksdb/table.h>
 #include <rocksdb/utilities/checkpoint.h>
 #include <rocksdb/utilities/write_batch_with_index.h>
 
 #include "common/error.h"
+#include "storage/limited_env.h"
 
 namespace entente::storage {
 namespace {
 
 const char* const kCfNames[kCfCount] = {"nodes", "edges", "adj", "keys", "names", "meta"};
+
+// A commit at least this large is flushed into table files at once (Store::commit).
+constexpr std::size_t kFlushAfterBytes = std::size_t{64} << 20;
 
 rocksdb::Slice slice(std::string_view s) { return {s.data(), s.size()}; }
 
@@ -42,9 +61,42 @@ rocksdb::ColumnFamilyOptions cf_options(Cf cf, const std::shared_ptr<rocksdb::Ca
   return o;
 }
 
+// RocksDB's informational log, kept out of the database directory: its LOG file shares the
+// database's disk, and RocksDB 7.8 (built with assertions, as Debian's is) aborts the
+// process when it writes to a LOG file whose earlier write failed on a full disk. Warnings
+// and errors go to standard error when ENTENTE_ROCKSDB_LOG is set; they are otherwise
+// dropped (every failure that matters reaches entente as a Status).
+class InfoLog : public rocksdb::Logger {
+ public:
+  InfoLog() : rocksdb::Logger(rocksdb::InfoLogLevel::WARN_LEVEL), on_(std::getenv("ENTENTE_ROCKSDB_LOG") != nullptr) {}
+  using rocksdb::Logger::Logv;
+  void Logv(const char* format, va_list ap) override {
+    if (!on_) return;
+    std::fputs("rocksdb: ", stderr);
+    std::vfprintf(stderr, format, ap);
+    std::fputc('\n', stderr);
+  }
+
+ private:
+  bool on_;
+};
+
+std::shared_ptr<rocksdb::Logger> info_log() {
+  static auto log = std::make_shared<InfoLog>();
+  return log;
+}
+
 Error from_status(const rocksdb::Status& s, std::string_view doing) {
   if (s.IsCorruption()) return corruption("{}: the database is damaged: {}", doing, s.ToString());
+  if (s.IsNoSpace()) return io_error("{}: no space left on device ({})", doing, s.ToString());
   return io_error("{}: {}", doing, s.ToString());
+}
+
+void scan_from_iterator(rocksdb::Iterator& it, std::string_view start, const Visitor& visit) {
+  for (it.Seek(slice(start)); it.Valid(); it.Next()) {
+    if (!visit({it.key().data(), it.key().size()}, {it.value().data(), it.value().size()})) return;
+  }
+  if (!it.status().ok()) throw from_status(it.status(), "reading");
 }
 
 void scan_iterator(rocksdb::Iterator& it, std::string_view prefix, const Visitor& visit) {
@@ -65,6 +117,7 @@ class SnapshotView : public View {
   ~SnapshotView() override { db_->ReleaseSnapshot(snapshot_); }
 
   std::optional<std::string> get(Cf cf, std::string_view key) const override {
+    if (!cfs_[static_cast<int>(cf)]) return std::nullopt;  // a column family left out of a read-only open
     std::string value;
     auto s = db_->Get(options_, cfs_[static_cast<int>(cf)], slice(key), &value);
     if (s.IsNotFound()) return std::nullopt;
@@ -72,8 +125,14 @@ class SnapshotView : public View {
     return value;
   }
   void scan(Cf cf, std::string_view prefix, const Visitor& visit) const override {
+    if (!cfs_[static_cast<int>(cf)]) return;
     std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(options_, cfs_[static_cast<int>(cf)]));
     scan_iterator(*it, prefix, visit);
+  }
+  void scan_from(Cf cf, std::string_view start, const Visitor& visit) const override {
+    if (!cfs_[static_cast<int>(cf)]) return;
+    std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(options_, cfs_[static_cast<int>(cf)]));
+    scan_from_iterator(*it, start, visit);
   }
 
  private:
@@ -117,6 +176,12 @@ class BatchImpl : public Store::Batch {
     auto* handle = cfs_[static_cast<int>(cf)];
     std::unique_ptr<rocksdb::Iterator> it(batch_.NewIteratorWithBase(handle, db_->NewIterator(options_, handle)));
     scan_iterator(*it, prefix, visit);
+  }
+  void scan_from(Cf cf, std::string_view start, const Visitor& visit) const override {
+    index();
+    auto* handle = cfs_[static_cast<int>(cf)];
+    std::unique_ptr<rocksdb::Iterator> it(batch_.NewIteratorWithBase(handle, db_->NewIterator(options_, handle)));
+    scan_from_iterator(*it, start, visit);
   }
   void put(Cf cf, std::string_view key, std::string_view value) override {
     auto s = indexed_ ? batch_.Put(cfs_[static_cast<int>(cf)], slice(key), slice(value))
@@ -242,57 +307,338 @@ class BatchImpl : public Store::Batch {
 
 const char* cf_name(Cf cf) { return kCfNames[static_cast<int>(cf)]; }
 
-std::unique_ptr<Store> Store::open(const std::filesystem::path& path, const StoreOptions& options) {
+namespace {
+
+namespace fs = std::filesystem;
+
+// The writers of this process, by directory (a read-only open beside one of them retries
+// when it races the writer's file deletions, as it does beside another process's writer).
+std::mutex writers_mu;
+std::set<std::string> writers;
+
+std::string writer_key(const fs::path& path) {
+  std::error_code ec;
+  auto canonical = fs::weakly_canonical(path, ec);
+  return (ec ? path : canonical).string();
+}
+
+// Whether a process holds the database's write lock: this one (writers) or another (the
+// POSIX lock RocksDB takes on LOCK, seen with F_GETLK).
+bool writer_active(const fs::path& path) {
+  {
+    std::lock_guard<std::mutex> lock(writers_mu);
+    if (writers.count(writer_key(path))) return true;
+  }
+  int fd = ::open((path / "LOCK").c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return false;
+  struct flock fl {};
+  fl.l_type = F_WRLCK;
+  fl.l_whence = SEEK_SET;
+  bool locked = ::fcntl(fd, F_GETLK, &fl) == 0 && fl.l_type != F_UNLCK;
+  ::close(fd);
+  return locked;
+}
+
+// What the directory looks like, to tell a race with a writer (its files changed while we
+// opened) from damage (the same failure on the same files).
+std::string dir_state(const fs::path& path) {
+  std::string out;
+  std::error_code ec;
+  for (fs::directory_iterator it(path, ec), end; !ec && it != end; it.increment(ec)) {
+    out += it->path().filename().string();
+    out += '\n';
+  }
+  std::ifstream current(path / "CURRENT");
+  std::string line;
+  std::getline(current, line);
+  return out + "CURRENT=" + line;
+}
+
+bool is_lock_error(const rocksdb::Status& s) {
+  std::string msg = s.ToString();
+  return s.IsIOError() && (msg.find("lock") != std::string::npos || msg.find("LOCK") != std::string::npos);
+}
+
+// Whether a failed open means damage (a file missing or unreadable as RocksDB's), rather
+// than an I/O error such as a permission.
+bool is_damage(const rocksdb::Status& s) {
+  std::string msg = s.ToString();
+  return s.IsCorruption() || s.IsPathNotFound() || s.IsNotFound() ||
+         msg.find("No such file") != std::string::npos || msg.find("Column family not found") != std::string::npos ||
+         msg.find("does not exist") != std::string::npos;
+}
+
+std::string salvage_hint(const fs::path& path) {
+  return fmt::format("Nothing was changed. 'entente salvage --db {} --to NEW' copies what can still be read into a "
+                     "new database",
+                     path.string());
+}
+
+Error open_error(const fs::path& path, const rocksdb::Status& s, bool salvage) {
+  if (s.IsNoSpace()) return io_error("opening {}: no space left on device ({})", path.string(), s.ToString());
+  if (is_damage(s)) {
+    if (salvage) return corruption("{} cannot be opened: {}", path.string(), s.ToString());
+    return corruption("{} is damaged and cannot be opened: {}. {}", path.string(), s.ToString(), salvage_hint(path));
+  }
+  return io_error("opening {}: {}", path.string(), s.ToString());
+}
+
+bool pid_alive(long pid) { return pid > 0 && (::kill(static_cast<pid_t>(pid), 0) == 0 || errno == EPERM); }
+
+}  // namespace
+
+std::unique_ptr<Store> Store::open_rocksdb(const fs::path& path, const StoreOptions& options, bool read_only,
+                                           bool create, bool records_only) {
   std::unique_ptr<Store> store(new Store());
   store->path_ = path;
   store->options_ = options;
+  store->options_.read_only = read_only;
 
   rocksdb::DBOptions db_options;
-  db_options.create_if_missing = options.create_if_missing && !options.read_only;
-  db_options.create_missing_column_families = !options.read_only;
-  db_options.error_if_exists = options.error_if_exists;
+  if (auto* env = limited_env()) db_options.env = env;
+  db_options.create_if_missing = create;
+  db_options.create_missing_column_families = create;
+  db_options.error_if_exists = create;
   db_options.info_log_level = rocksdb::InfoLogLevel::WARN_LEVEL;
-  db_options.keep_log_file_num = 2;
-  db_options.paranoid_checks = true;
+  db_options.info_log = info_log();
+  // Lenient (repair): a table file that is missing, cut short or damaged does not stop the
+  // open. Only after a strict read-only open of the records (records_only) has read every
+  // write-ahead log with its checksums, since paranoid checks off would also skip damaged
+  // log records.
+  db_options.paranoid_checks = !(options.lazy_tables && !read_only);
+  // A damaged record in the middle of a write-ahead log fails the open; only a record cut
+  // short at the very end (a write the process died in, never acknowledged) is dropped. A
+  // log that lost acknowledged commits at its end is caught by the acknowledgement record.
+  db_options.wal_recovery_mode = options.salvage ? rocksdb::WALRecoveryMode::kPointInTimeRecovery
+                                                 : rocksdb::WALRecoveryMode::kTolerateCorruptedTailRecords;
+  // Every table file is opened (and its footer read) at open: a damaged or missing table
+  // fails the open instead of a later read, and a reader keeps the files it opened even
+  // when a writer beside it deletes them.
+  db_options.max_open_files = options.lazy_tables ? 512 : -1;
 
   std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
   descriptors.emplace_back(rocksdb::kDefaultColumnFamilyName, rocksdb::ColumnFamilyOptions());
-  auto cache = rocksdb::NewLRUCache(options.cache_bytes);
-  for (int i = 0; i < kCfCount; ++i) descriptors.emplace_back(kCfNames[i], cf_options(static_cast<Cf>(i), cache));
-
-  if (!options.create_if_missing || options.read_only) {
-    if (!std::filesystem::exists(path / "CURRENT")) {
-      throw not_found("no entente database at {}", path.string());
-    }
+  store->cache_ = rocksdb::NewLRUCache(options.cache_bytes);
+  std::vector<int> opened;  // the Cf of each descriptor after the default one
+  for (int i = 0; i < kCfCount; ++i) {
+    Cf cf = static_cast<Cf>(i);
+    // A read-only open may leave column families out: their tables are then not even opened.
+    if (records_only && cf != Cf::kNodes && cf != Cf::kEdges && cf != Cf::kMeta) continue;
+    descriptors.emplace_back(kCfNames[i], cf_options(cf, store->cache_));
+    opened.push_back(i);
   }
+
   std::vector<rocksdb::ColumnFamilyHandle*> handles;
   rocksdb::DB* raw = nullptr;
-  rocksdb::Status s;
-  if (options.read_only) {
-    s = rocksdb::DB::OpenForReadOnly(db_options, path.string(), descriptors, &handles, &raw);
-  } else {
-    s = rocksdb::DB::Open(db_options, path.string(), descriptors, &handles, &raw);
-  }
+  rocksdb::Status s = read_only ? rocksdb::DB::OpenForReadOnly(db_options, path.string(), descriptors, &handles, &raw)
+                                : rocksdb::DB::Open(db_options, path.string(), descriptors, &handles, &raw);
   if (!s.ok()) {
-    std::string msg = s.ToString();
-    if (s.IsIOError() && (msg.find("lock") != std::string::npos || msg.find("LOCK") != std::string::npos)) {
+    if (is_lock_error(s)) {
       throw conflict("{} is open for writing by another process (lock file {}); open it read-only "
                      "or wait for the writer to finish",
                      path.string(), (path / "LOCK").string());
     }
-    throw from_status(s, fmt::format("opening {}", path.string()));
+    throw open_error(path, s, options.salvage);
   }
   store->db_.reset(raw);
   // handles[0] is the default column family, unused; keep the others in Cf order.
   store->db_->DestroyColumnFamilyHandle(handles[0]);
-  store->cfs_.assign(handles.begin() + 1, handles.end());
+  store->cfs_.assign(kCfCount, nullptr);
+  for (std::size_t i = 0; i < opened.size(); ++i) store->cfs_[opened[i]] = handles[i + 1];
+  if (!read_only) {
+    std::lock_guard<std::mutex> lock(writers_mu);
+    writers.insert(writer_key(path));
+    store->registered_ = true;
+  }
   return store;
 }
 
-Store::~Store() {
-  for (auto* h : cfs_) db_->DestroyColumnFamilyHandle(h);
-  if (db_) db_->Close();
+std::unique_ptr<Store> Store::open(const fs::path& path, const StoreOptions& options) {
+  auto info = files::inspect(path);
+  switch (info.kind) {
+    case files::DirKind::kNotDirectory:
+      throw invalid("{} is a file, not a database directory", path.string());
+    case files::DirKind::kAbsent:
+    case files::DirKind::kEmpty:
+      if (options.read_only || !options.create_if_missing) throw not_found("no entente database at {}", path.string());
+      create(path, options);
+      break;
+    case files::DirKind::kNoCurrent:
+      throw corruption("{} is damaged: it holds a database's files ({}) but no CURRENT file, which names the current "
+                       "MANIFEST. {}",
+                       path.string(), fmt::join(info.rocksdb_files, ", "), salvage_hint(path));
+    case files::DirKind::kForeign:
+      if (options.read_only || !options.create_if_missing) {
+        throw not_found("no entente database at {} (the directory holds other files)", path.string());
+      }
+      throw invalid("{} is not empty and holds no entente database; a new database is made only in an absent or "
+                    "empty directory",
+                    path.string());
+    case files::DirKind::kDatabase:
+      if (options.error_if_exists) throw invalid("{} already holds a database", path.string());
+      break;
+  }
+  return open_existing(path, options);
 }
+
+// The new database is made whole in `.NAME.creating-PID` beside `path` and renamed into
+// place: a kill leaves either no database or a complete one (and a temporary directory that
+// the next creation removes).
+void Store::create(const fs::path& path, const StoreOptions& options) {
+  fs::path parent = path.parent_path().empty() ? fs::path(".") : path.parent_path();
+  std::string name = path.filename().string();
+  if (name.empty() || name == "." || name == "..") throw invalid("{} cannot be a new database directory", path.string());
+  std::error_code ec;
+  fs::create_directories(parent, ec);
+  if (ec) throw io_error("creating {}: {}", parent.string(), ec.message());
+  const std::string prefix = "." + name + ".creating-";
+  for (fs::directory_iterator it(parent, ec), end; !ec && it != end; it.increment(ec)) {
+    std::string n = it->path().filename().string();
+    if (n.rfind(prefix, 0) != 0) continue;
+    long pid = std::strtol(n.c_str() + prefix.size(), nullptr, 10);
+    std::error_code ignored;
+    if (!pid_alive(pid)) fs::remove_all(it->path(), ignored);
+  }
+  fs::path tmp = parent / (prefix + std::to_string(::getpid()));
+  fs::remove_all(tmp, ec);
+  try {
+    {
+      auto store = open_rocksdb(tmp, options, false, true, false);
+      store->ack_ = std::make_unique<files::AckWriter>(tmp);
+      if (options.initialize) options.initialize(*store);
+      store->close();
+    }
+    files::sync_dir(tmp);
+    // What a failed open may have left in an otherwise empty directory.
+    for (fs::directory_iterator it(path, ec), end; !ec && it != end; it.increment(ec)) {
+      std::string n = it->path().filename().string();
+      if (n.rfind("LOG", 0) == 0 || n == "LOCK") fs::remove(it->path(), ec);
+    }
+    ec.clear();
+    fs::rename(tmp, path, ec);
+    if (ec && files::inspect(path).kind != files::DirKind::kDatabase) {
+      throw io_error("creating {}: {}", path.string(), ec.message());
+    }
+    // else another process created it at the same moment: open theirs.
+    if (ec) fs::remove_all(tmp, ec);
+    files::sync_dir(parent);
+  } catch (...) {
+    fs::remove_all(tmp, ec);
+    throw;
+  }
+}
+
+std::unique_ptr<Store> Store::open_existing(const fs::path& path, const StoreOptions& options) {
+  if (!options.read_only && writer_active(path)) {
+    throw conflict("{} is open for writing by another process (lock file {}); open it read-only "
+                   "or wait for the writer to finish",
+                   path.string(), (path / "LOCK").string());
+  }
+  using Clock = std::chrono::steady_clock;
+  const auto deadline = Clock::now() + std::chrono::seconds(20);
+  for (int attempt = 0;; ++attempt) {
+    std::string before = dir_state(path);
+    // Read before the database: it is then a lower bound of what the open must find.
+    auto ack = files::read_ack(path);
+    try {
+      // A repair (lazy_tables) verifies the records and every log before it opens the rest.
+      auto probe = open_rocksdb(path, options, true, false, options.lazy_tables && !options.read_only);
+      probe->ack_at_open_ = ack;
+      if (!options.salvage) probe->verify(ack);
+      if (options.read_only) return probe;
+      probe.reset();
+      auto store = open_rocksdb(path, options, false, false, false);
+      store->ack_at_open_ = ack;
+      if (!options.salvage) store->verify(ack);
+      store->ack_ = std::make_unique<files::AckWriter>(path);
+      store->acknowledge();
+      return store;
+    } catch (const Error& e) {
+      if (e.kind() == ErrorKind::kConflict || e.kind() == ErrorKind::kInvalid) throw;
+      // A read-only open races a writer that deletes obsolete files (a WAL after a flush,
+      // tables after a compaction, an old MANIFEST): the same open, a moment later, reads
+      // the writer's new files. Damage fails the same way on the same files every time.
+      bool racing = writer_active(path) || dir_state(path) != before;
+      if (!racing || Clock::now() > deadline) throw;
+      std::this_thread::sleep_for(std::chrono::milliseconds(std::min(2 << std::min(attempt, 5), 50)));
+    }
+  }
+}
+
+void Store::verify(const files::AckRead& ack) const {
+  if (options_.verify) {
+    auto view = snapshot();
+    options_.verify(*view);
+  }
+  if (ack.state == files::AckState::kRead && sequence() < ack.ack.sequence) {
+    std::vector<std::string> logs;
+    std::error_code ec;
+    for (fs::directory_iterator it(path_, ec), end; !ec && it != end; it.increment(ec)) {
+      std::string n = it->path().filename().string();
+      if (n.size() > 4 && (n.substr(n.size() - 4) == ".log" || n.rfind("MANIFEST-", 0) == 0)) logs.push_back(n);
+    }
+    std::sort(logs.begin(), logs.end());
+    throw corruption(
+        "{} is damaged: it acknowledged commits up to sequence number {}, but its files reach only {}: the "
+        "write-ahead log or the MANIFEST ({}) has lost acknowledged writes. {}. (If the directory was "
+        "deliberately replaced by an older copy, delete {} to accept it as it is.)",
+        path_.string(), ack.ack.sequence, sequence(), fmt::join(logs, ", "), salvage_hint(path_),
+        (path_ / files::kAckFile).string());
+  }
+}
+
+std::uint64_t Store::sequence() const { return db_->GetLatestSequenceNumber(); }
+
+void Store::acknowledge() {
+  if (!ack_) return;
+  std::lock_guard<std::mutex> lock(ack_mu_);
+  ack_->write(sequence());
+}
+
+void Store::flush() {
+  if (options_.read_only || !db_) return;
+  if (!failed_.empty()) throw io_error("{}: an earlier write failed ({}); reopen the database", path_.string(), failed_);
+  rocksdb::FlushOptions fo;
+  fo.wait = true;
+  fo.allow_write_stall = true;
+  auto s = db_->Flush(fo, cfs_);
+  if (!s.ok()) throw from_status(s, fmt::format("writing the tables of {}", path_.string()));
+  acknowledge();
+}
+
+void Store::close() {
+  if (!db_) return;
+  std::optional<Error> error;
+  try {
+    if (!options_.read_only && failed_.empty()) flush();
+  } catch (const Error& e) {
+    error = e;
+  }
+  for (auto* h : cfs_) {
+    if (h) db_->DestroyColumnFamilyHandle(h);
+  }
+  cfs_.clear();
+  auto s = db_->Close();
+  db_.reset();
+  ack_.reset();
+  if (registered_) {
+    std::lock_guard<std::mutex> lock(writers_mu);
+    writers.erase(writer_key(path_));
+    registered_ = false;
+  }
+  if (error) throw *error;
+  if (!s.ok() && failed_.empty()) throw from_status(s, fmt::format("closing {}", path_.string()));
+}
+
+void Store::close_quietly() noexcept {
+  try {
+    close();
+  } catch (...) {
+    // The data stays in the write-ahead log, replayed by the next open.
+  }
+}
+
+Store::~Store() { close_quietly(); }
 
 std::unique_ptr<View> Store::snapshot() const { return std::make_unique<SnapshotView>(db_.get(), cfs_); }
 
@@ -300,12 +646,33 @@ std::unique_ptr<Store::Batch> Store::batch() const { return std::make_unique<Bat
 
 void Store::commit(Batch& batch) {
   if (options_.read_only) throw conflict("{} is open read-only", path_.string());
+  if (!failed_.empty()) {
+    throw io_error("cannot commit to {}: an earlier write failed ({}); nothing of this transaction was applied. "
+                   "Reopen the database",
+                   path_.string(), failed_);
+  }
   rocksdb::WriteOptions wo;
   wo.sync = options_.sync;
   auto& impl = static_cast<BatchImpl&>(batch);
   auto sorted = impl.sorted();
-  auto s = db_->Write(wo, sorted ? sorted.get() : impl.write_batch());
-  if (!s.ok()) throw from_status(s, "committing");
+  auto* write = sorted ? sorted.get() : impl.write_batch();
+  auto s = db_->Write(wo, write);
+  if (!s.ok()) {
+    failed_ = s.ToString();
+    if (s.IsNoSpace()) {
+      throw io_error("no space left on device while committing to {}; nothing of this transaction was applied "
+                     "(every earlier commit is kept)",
+                     path_.string());
+    }
+    throw io_error("committing to {}: {}; nothing of this transaction was applied (every earlier commit is kept)",
+                   path_.string(), s.ToString());
+  }
+  // Only a synced commit is acknowledged as durable (files.h): an unsynced one may be lost
+  // with the machine, and must not make the next open refuse the database.
+  if (options_.sync) acknowledge();
+  // A large commit is written into table files at once: a reader opened beside this writer,
+  // or the next open after a crash, replays a short log instead.
+  if (write->GetDataSize() >= kFlushAfterBytes) flush();
 }
 
 bool Store::has_data() const {
@@ -335,17 +702,29 @@ void Store::ingest(const std::vector<std::pair<Cf, std::filesystem::path>>& file
       arg->options.snapshot_consistency = true;
       arg->options.allow_global_seqno = true;
       arg->options.allow_blocking_flush = true;
+      // The global sequence number only in the MANIFEST, never written into the file: a file
+      // holding one cannot be read without the MANIFEST, and salvage rebuilds a lost MANIFEST
+      // from the files (repair_files).
+      arg->options.write_global_seqno = false;
     }
     arg->external_files.push_back(file.string());
   }
   if (args.empty()) return;
   auto s = db_->IngestExternalFiles(args);
-  if (!s.ok()) throw from_status(s, "adding the sorted tables");
+  if (!s.ok()) {
+    if (s.IsNoSpace()) {
+      throw io_error("no space left on device while adding the sorted tables to {}; nothing was added",
+                     path_.string());
+    }
+    throw from_status(s, "adding the sorted tables");
+  }
+  acknowledge();  // the MANIFEST that names them is synced
 }
 
-SstWriter::SstWriter(const std::filesystem::path& path, Cf cf) : path_(path) {
+SstWriter::SstWriter(const Store& store, const std::filesystem::path& path, Cf cf) : path_(path) {
   rocksdb::Options options(rocksdb::DBOptions(), cf_options(cf, nullptr));
-  writer_ = std::make_unique<rocksdb::SstFileWriter>(rocksdb::EnvOptions(), options);
+  if (auto* env = limited_env()) options.env = env;
+  writer_ = std::make_unique<rocksdb::SstFileWriter>(rocksdb::EnvOptions(), options, store.handle(cf));
   auto s = writer_->Open(path.string());
   if (!s.ok()) throw from_status(s, fmt::format("writing {}", path.string()));
 }
@@ -373,8 +752,101 @@ void Store::checkpoint(const std::filesystem::path& to) const {
   auto s = rocksdb::Checkpoint::Create(db_.get(), &raw);
   if (!s.ok()) throw from_status(s, "starting a backup");
   std::unique_ptr<rocksdb::Checkpoint> cp(raw);
-  s = cp->CreateCheckpoint(to.string());
+  // log_size_for_flush 0: the memtables are flushed first, so the copy holds no log to replay
+  // (a read-only store has none to flush).
+  s = cp->CreateCheckpoint(to.string(), options_.read_only ? std::numeric_limits<std::uint64_t>::max() : 0);
   if (!s.ok()) throw from_status(s, fmt::format("backing up to {}", to.string()));
+}
+
+std::vector<Store::TableFile> Store::table_files() const {
+  std::vector<rocksdb::LiveFileMetaData> live;
+  db_->GetLiveFilesMetaData(&live);
+  std::vector<TableFile> out;
+  for (const auto& f : live) {
+    std::string name = f.name;
+    while (!name.empty() && name.front() == '/') name.erase(0, 1);
+    out.push_back({name, f.column_family_name, f.size});
+  }
+  std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.name < b.name; });
+  return out;
+}
+
+std::vector<FileProblem> Store::verify_files() const {
+  std::vector<FileProblem> problems;
+  std::vector<rocksdb::LiveFileMetaData> live;
+  db_->GetLiveFilesMetaData(&live);
+  std::sort(live.begin(), live.end(), [](const auto& a, const auto& b) { return a.name < b.name; });
+  for (const auto& f : live) {
+    std::string name = f.name;
+    while (!name.empty() && name.front() == '/') name.erase(0, 1);
+    fs::path file = fs::path(f.db_path) / name;
+    std::error_code ec;
+    auto size = fs::file_size(file, ec);
+    std::string what = fmt::format("table file {} (column family {})", name, f.column_family_name);
+    if (ec) {
+      problems.push_back({name, fmt::format("{} is missing: {}", what, ec.message())});
+      continue;
+    }
+    if (size != f.size) {
+      problems.push_back({name, fmt::format("{} is {} bytes; the MANIFEST says {}", what, size, f.size)});
+      continue;
+    }
+    int cf = -1;
+    for (int i = 0; i < kCfCount; ++i) {
+      if (f.column_family_name == kCfNames[i]) cf = i;
+    }
+    rocksdb::Options o(rocksdb::DBOptions(), cf >= 0 ? cf_options(static_cast<Cf>(cf), nullptr)
+                                                     : rocksdb::ColumnFamilyOptions());
+    rocksdb::SstFileReader reader(o);
+    auto s = reader.Open(file.string());
+    if (s.ok()) s = reader.VerifyChecksum();
+    if (!s.ok()) problems.push_back({name, fmt::format("{} is damaged: {}", what, s.ToString())});
+  }
+  rocksdb::VectorLogPtr logs;
+  if (auto s = db_->GetSortedWalFiles(logs); !s.ok()) {
+    problems.push_back({"*.log", fmt::format("the write-ahead log files cannot be listed: {}", s.ToString())});
+  }
+  for (const auto& log : logs) {
+    if (log->Type() != rocksdb::kAliveLogFile) continue;
+    std::string name = log->PathName();
+    while (!name.empty() && name.front() == '/') name.erase(0, 1);
+    if (!fs::exists(path_ / name)) problems.push_back({name, "the write-ahead log file is missing"});
+  }
+  return problems;
+}
+
+void Store::reset(const std::vector<Cf>& which) {
+  if (options_.read_only) throw conflict("{} is open read-only", path_.string());
+  for (Cf cf : which) {
+    auto& handle = cfs_[static_cast<int>(cf)];
+    auto s = db_->DropColumnFamily(handle);
+    if (!s.ok()) throw from_status(s, fmt::format("dropping column family {}", cf_name(cf)));
+    db_->DestroyColumnFamilyHandle(handle);
+    handle = nullptr;
+    s = db_->CreateColumnFamily(cf_options(cf, cache_), cf_name(cf), &handle);
+    if (!s.ok()) throw from_status(s, fmt::format("creating column family {}", cf_name(cf)));
+  }
+}
+
+void repair_files(const std::filesystem::path& path) {
+  rocksdb::DBOptions db_options;
+  db_options.info_log = info_log();
+  db_options.paranoid_checks = false;
+  std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
+  descriptors.emplace_back(rocksdb::kDefaultColumnFamilyName, rocksdb::ColumnFamilyOptions());
+  for (int i = 0; i < kCfCount; ++i) descriptors.emplace_back(kCfNames[i], cf_options(static_cast<Cf>(i), nullptr));
+  auto s = rocksdb::RepairDB(path.string(), db_options, descriptors);
+  if (!s.ok()) throw from_status(s, fmt::format("rebuilding the MANIFEST of {}", path.string()));
+  // A column family that had no table is not in the rebuilt MANIFEST: created, empty.
+  db_options.create_missing_column_families = true;
+  std::vector<rocksdb::ColumnFamilyHandle*> handles;
+  rocksdb::DB* raw = nullptr;
+  s = rocksdb::DB::Open(db_options, path.string(), descriptors, &handles, &raw);
+  if (!s.ok()) throw from_status(s, fmt::format("opening the rebuilt {}", path.string()));
+  for (auto* h : handles) raw->DestroyColumnFamilyHandle(h);
+  s = raw->Close();
+  delete raw;
+  if (!s.ok()) throw from_status(s, fmt::format("closing the rebuilt {}", path.string()));
 }
 
 RecordReader::RecordReader(std::string_view bytes, std::string_view what) {

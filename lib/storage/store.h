@@ -1,12 +1,19 @@
 // The storage layer: a RocksDB database with entente's column families, consistent
 // read views (a snapshot, or a write batch over a snapshot), and the Cap'n Proto record
 // codec. Knows nothing of types or the graph.
+//
+// Durability (docs/reliability.md): a database is created in a temporary directory and
+// renamed into place; an existing one is first opened read-only and verified (the caller's
+// check, and the acknowledgement record, files.h) before it is opened for writing, so a
+// damaged database is refused before RocksDB writes or deletes anything in it; a writer
+// flushes its memtables when it closes, so a closed database replays no log.
 #pragma once
 
 #include <cstdint>
 #include <filesystem>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -20,6 +27,8 @@
 #include <rocksdb/sst_file_writer.h>
 #include <rocksdb/utilities/write_batch_with_index.h>
 
+#include "storage/files.h"
+
 namespace entente::storage {
 
 // Column families. DO NOT CHANGE the names: they are on disk.
@@ -27,12 +36,33 @@ enum class Cf { kNodes, kEdges, kAdj, kKeys, kNames, kMeta };
 inline constexpr int kCfCount = 6;
 const char* cf_name(Cf cf);
 
+class View;
+class Store;
+
 struct StoreOptions {
-  bool create_if_missing = true;
+  bool create_if_missing = true;  // only an absent or empty directory is ever made a database
   bool error_if_exists = false;
   bool read_only = false;
   bool sync = true;  // fsync the write-ahead log on every commit
   std::size_t cache_bytes = std::size_t{256} << 20;  // the block cache (uncompressed blocks read)
+  // Writes what a new database holds before anyone may see it (the format version, the
+  // catalog): run in the temporary directory, before it is renamed into place.
+  std::function<void(Store&)> initialize;
+  // Refuses an existing database (throws) from a read-only view of it, before it is opened
+  // for writing; also run on every read-only open.
+  std::function<void(const View&)> verify;
+  // For repair and salvage: table files are opened when first read, so that a damaged
+  // table does not stop the open (a read of it fails instead).
+  bool lazy_tables = false;
+  // For salvage: replay the write-ahead log up to its first damage (RocksDB's point-in-time
+  // recovery) instead of refusing it, and skip the acknowledgement check.
+  bool salvage = false;
+};
+
+// A problem with the files of a database (Store::verify_files).
+struct FileProblem {
+  std::string file;    // its name in the directory
+  std::string reason;
 };
 
 // Calls visit(key, value) for each entry whose key starts with prefix, in key order,
@@ -45,14 +75,24 @@ class View {
   virtual ~View() = default;
   virtual std::optional<std::string> get(Cf cf, std::string_view key) const = 0;
   virtual void scan(Cf cf, std::string_view prefix, const Visitor& visit) const = 0;
+  // Calls visit for each entry from key `start` on, to the end of the column family.
+  virtual void scan_from(Cf cf, std::string_view start, const Visitor& visit) const = 0;
 };
 
 class Store {
  public:
   // Opens (or creates) the database at path. Throws Error: kConflict when another process
-  // holds the write lock, kNotFound when it does not exist and may not be created.
+  // holds the write lock, kNotFound when it does not exist and may not be created,
+  // kCorruption when it is damaged (nothing is written then), kInvalid when the directory
+  // holds other files, kIO.
   static std::unique_ptr<Store> open(const std::filesystem::path& path, const StoreOptions& options);
+  // Flushes the memtables (a writer) and closes, best effort: close() reports failures.
   ~Store();
+  // Flushes the memtables into table files (a writer), records the acknowledgement and
+  // closes. Throws Error on failure; the data stays in the write-ahead log then.
+  void close();
+  // Writes the memtables into table files: afterwards, opening the database replays no log.
+  void flush();
 
   // A view of the database as it is now, unchanged by later writes.
   std::unique_ptr<View> snapshot() const;
@@ -83,19 +123,56 @@ class Store {
   // of one file must not overlap those of another file of the same column family.
   void ingest(const std::vector<std::pair<Cf, std::filesystem::path>>& files);
 
-  // A consistent copy of the database as it is now, in a new directory `to` (hard links
-  // where the file system allows, else copies), taken while readers and a writer go on.
+  // A consistent copy of the database as it is now, flushed (no write-ahead log to replay),
+  // in the new directory `to`: RocksDB's checkpoint, whose files are hard links where the
+  // file system allows. Taken while readers and a writer go on. backup.h makes copies of it.
   void checkpoint(const std::filesystem::path& to) const;
+
+  // The table and log files RocksDB lists against the files present: each missing file,
+  // each of another size, each table whose blocks fail their checksums.
+  std::vector<FileProblem> verify_files() const;
+  // The table files the database is made of (RocksDB's live files).
+  struct TableFile {
+    std::string name;           // in the directory: "000012.sst"
+    std::string column_family;  // "nodes", ...
+    std::uint64_t size = 0;
+  };
+  std::vector<TableFile> table_files() const;
+  // Empties column families whose table files may be unreadable (repair): each is dropped
+  // with its files, unread, and created again empty. REQUIRES: no view of this store is
+  // open. The other column families are untouched.
+  void reset(const std::vector<Cf>& cfs);
+
+  // RocksDB's newest sequence number: it grows with every commit and ingestion.
+  std::uint64_t sequence() const;
+  // The acknowledgement record (files.h) as the open found it.
+  files::AckRead acknowledged() const { return ack_at_open_; }
 
   bool read_only() const { return options_.read_only; }
   const std::filesystem::path& path() const { return path_; }
+  rocksdb::ColumnFamilyHandle* handle(Cf cf) const { return cfs_[static_cast<int>(cf)]; }
 
  private:
   Store() = default;
+  static std::unique_ptr<Store> open_rocksdb(const std::filesystem::path& path, const StoreOptions& options,
+                                             bool read_only, bool create, bool records_only);
+  static std::unique_ptr<Store> open_existing(const std::filesystem::path& path, const StoreOptions& options);
+  static void create(const std::filesystem::path& path, const StoreOptions& options);
+  void verify(const files::AckRead& ack) const;
+  void acknowledge();
+  void close_quietly() noexcept;
+
   std::filesystem::path path_;
   StoreOptions options_;
+  std::shared_ptr<rocksdb::Cache> cache_;
   std::unique_ptr<rocksdb::DB> db_;
   std::vector<rocksdb::ColumnFamilyHandle*> cfs_;
+  files::AckRead ack_at_open_;
+  std::unique_ptr<files::AckWriter> ack_;
+  std::mutex ack_mu_;
+  // Set when a write failed: RocksDB then refuses writes until the database is reopened.
+  std::string failed_;
+  bool registered_ = false;  // in the process's list of writers (writer_active)
 };
 
 // Writes one sorted table for Store::ingest, in the format of column family `cf` (its
@@ -103,7 +180,9 @@ class Store {
 // comparator). Keys must be put in strictly increasing order.
 class SstWriter {
  public:
-  SstWriter(const std::filesystem::path& path, Cf cf);
+  // The table records the column family's name and id (as a flush would), so that a
+  // MANIFEST rebuilt from the tables (storage::repair_files) puts it back in its family.
+  SstWriter(const Store& store, const std::filesystem::path& path, Cf cf);
   ~SstWriter();
   void put(std::string_view key, std::string_view value);
   // Completes the file. Returns false, writing nothing, when no entry was put.
@@ -131,6 +210,12 @@ class RecordReader {
   kj::Array<capnp::word> words_;
   kj::Own<capnp::FlatArrayMessageReader> reader_;
 };
+
+// RocksDB's repair of a database directory that does not open (a lost CURRENT, a damaged
+// MANIFEST): a new MANIFEST from the table files, whose column family each table records;
+// the logs turned into tables, skipping damaged records; unreadable tables moved to lost/.
+// Used by salvage on a private copy, never on a user's database.
+void repair_files(const std::filesystem::path& path);
 
 // The bytes of a message, as stored.
 std::string encode(capnp::MessageBuilder& message);

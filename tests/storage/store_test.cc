@@ -97,8 +97,9 @@ TEST_CASE("a small record claiming a huge list is refused, not expanded", "[stor
 // cf_options): a filter where Gets read, ZSTD at the bottom level where they are ingested.
 TEST_CASE("sorted tables are written with their column family's filter and compression", "[store]") {
   test::TempDir dir;
+  auto store = storage::Store::open(dir / "db", {});
   auto table_properties = [&](Cf cf, const std::string& file) {
-    storage::SstWriter w(dir / file, cf);
+    storage::SstWriter w(*store, dir / file, cf);
     w.put("k1", std::string(100, 'x'));
     w.put("k2", std::string(100, 'y'));
     REQUIRE(w.finish());
@@ -109,11 +110,14 @@ TEST_CASE("sorted tables are written with their column family's filter and compr
   auto nodes = table_properties(Cf::kNodes, "nodes.sst");
   CHECK(nodes.compression_name == "ZSTD");
   CHECK(nodes.filter_policy_name == "bloomfilter");
+  // The column family is named in the table, so that a MANIFEST rebuilt from the tables
+  // (salvage) puts it back where it belongs.
+  CHECK(nodes.column_family_name == "nodes");
   auto adj = table_properties(Cf::kAdj, "adj.sst");
   CHECK(adj.compression_name == "ZSTD");
   CHECK(adj.filter_policy_name.empty());  // prefix scans only: no whole-key filter
+  CHECK(adj.column_family_name == "adj");
   // And they are ingested and read like written ones.
-  auto store = storage::Store::open(dir / "db", {});
   store->ingest({{Cf::kNodes, dir / "nodes.sst"}, {Cf::kAdj, dir / "adj.sst"}});
   CHECK(store->snapshot()->get(Cf::kNodes, "k2") == std::string(100, 'y'));
   CHECK_FALSE(store->snapshot()->get(Cf::kNodes, "k3"));
