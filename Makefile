@@ -59,9 +59,13 @@ test-asan: san-configure
 test-asan-gcc:
 	@$(MAKE) --no-print-directory test BUILD=build-asan CMAKE_FLAGS="-DENTENTE_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug"
 
-# The crash test, long: a writer process killed with SIGKILL $(CRASH_KILLS) times (tests/reliability/crash_test.cc).
+# The crash tests, long: a writer process killed with SIGKILL $(CRASH_KILLS) times
+# (tests/reliability/crash_test.cc), and the command killed $(CRASH_CLI_KILLS) times in each
+# of its six writes (tests/reliability/crash_cli_test.cc; 240 kills at the default).
+CRASH_CLI_KILLS ?= 40
 crash-test: build
 	@ENTENTE_CRASH_KILLS=$(CRASH_KILLS) $(BUILD)/tests/entente_tests "[crash]"
+	@ENTENTE_CRASH_CLI_KILLS=$(CRASH_CLI_KILLS) $(BUILD)/tests/entente_tests "[crash_cli]"
 
 # libFuzzer targets (fuzz/README.md), built with clang, ASan and UBSan into $(SAN_BUILD)/:
 # each runs FUZZ_SECONDS on its seed corpus; fuzz-smoke runs each for 10 s.

@@ -99,12 +99,14 @@ std::unique_ptr<Database> Database::open_store(const std::filesystem::path& path
       });
     }
     if (records) {
-      throw corruption("{} is damaged: it holds records but not entente's format version (meta format_version). "
+      throw corruption("{} is not an entente database, or a damaged one: it holds records but not entente's format "
+                       "version (meta format_version). "
                        "Nothing was changed. 'entente salvage --db {} --to NEW' copies what can still be read into "
                        "a new database",
                        path.string(), path.string());
     }
-    throw corruption("{} holds a RocksDB database without entente's format version and without records (a database "
+    throw corruption("{} is not an entente database: it holds a RocksDB database without entente's format version "
+                     "and without records (a database "
                      "whose creation was interrupted by an older entente, or not entente's): nothing was changed; "
                      "delete it to start again",
                      path.string());

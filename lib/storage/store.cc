@@ -406,6 +406,9 @@ std::unique_ptr<Store> Store::open_rocksdb(const fs::path& path, const StoreOpti
   // write-ahead log with its checksums, since paranoid checks off would also skip damaged
   // log records.
   db_options.paranoid_checks = !(options.lazy_tables && !read_only);
+  // A long-running writer's log is flushed into tables once it reaches this size: a reader
+  // opened beside it replays at most this much.
+  db_options.max_total_wal_size = std::uint64_t{4} << 20;
   // A damaged record in the middle of a write-ahead log fails the open; only a record cut
   // short at the very end (a write the process died in, never acknowledged) is dropped. A
   // log that lost acknowledged commits at its end is caught by the acknowledgement record.
@@ -558,7 +561,8 @@ std::unique_ptr<Store> Store::open_existing(const fs::path& path, const StoreOpt
       // A read-only open races a writer that deletes obsolete files (a WAL after a flush,
       // tables after a compaction, an old MANIFEST): the same open, a moment later, reads
       // the writer's new files. Damage fails the same way on the same files every time.
-      bool racing = writer_active(path) || dir_state(path) != before;
+      // (A writable open has no writer beside it: it failed at once.)
+      bool racing = options.read_only && (writer_active(path) || dir_state(path) != before);
       if (!racing || Clock::now() > deadline) throw;
       std::this_thread::sleep_for(std::chrono::milliseconds(std::min(2 << std::min(attempt, 5), 50)));
     }
@@ -773,8 +777,19 @@ std::vector<Store::TableFile> Store::table_files() const {
 
 std::vector<FileProblem> Store::verify_files() const {
   std::vector<FileProblem> problems;
+  // A writer's own compactions delete files while they are read here: not meanwhile.
+  struct Hold {
+    rocksdb::DB* db;
+    bool held;
+    ~Hold() {
+      if (held) db->EnableFileDeletions(false);
+    }
+  } hold{db_.get(), !options_.read_only && db_->DisableFileDeletions().ok()};
   std::vector<rocksdb::LiveFileMetaData> live;
   db_->GetLiveFilesMetaData(&live);
+  // A strict open opened every table (max_open_files = -1) and failed on a missing one: a
+  // table missing now was deleted since by a writer (this one, or another process's, beside
+  // a reader), which is no damage. A lenient open (repair) opened none of them.
   std::sort(live.begin(), live.end(), [](const auto& a, const auto& b) { return a.name < b.name; });
   for (const auto& f : live) {
     std::string name = f.name;
@@ -784,7 +799,7 @@ std::vector<FileProblem> Store::verify_files() const {
     auto size = fs::file_size(file, ec);
     std::string what = fmt::format("table file {} (column family {})", name, f.column_family_name);
     if (ec) {
-      problems.push_back({name, fmt::format("{} is missing: {}", what, ec.message())});
+      if (options_.lazy_tables) problems.push_back({name, fmt::format("{} is missing: {}", what, ec.message())});
       continue;
     }
     if (size != f.size) {
@@ -800,7 +815,9 @@ std::vector<FileProblem> Store::verify_files() const {
     rocksdb::SstFileReader reader(o);
     auto s = reader.Open(file.string());
     if (s.ok()) s = reader.VerifyChecksum();
-    if (!s.ok()) problems.push_back({name, fmt::format("{} is damaged: {}", what, s.ToString())});
+    if (!s.ok() && (options_.lazy_tables || fs::exists(file))) {
+      problems.push_back({name, fmt::format("{} is damaged: {}", what, s.ToString())});
+    }
   }
   rocksdb::VectorLogPtr logs;
   if (auto s = db_->GetSortedWalFiles(logs); !s.ok()) {

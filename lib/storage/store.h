@@ -47,10 +47,10 @@ struct StoreOptions {
   std::size_t cache_bytes = std::size_t{256} << 20;  // the block cache (uncompressed blocks read)
   // Writes what a new database holds before anyone may see it (the format version, the
   // catalog): run in the temporary directory, before it is renamed into place.
-  std::function<void(Store&)> initialize;
+  std::function<void(Store&)> initialize{};
   // Refuses an existing database (throws) from a read-only view of it, before it is opened
   // for writing; also run on every read-only open.
-  std::function<void(const View&)> verify;
+  std::function<void(const View&)> verify{};
   // For repair and salvage: table files are opened when first read, so that a damaged
   // table does not stop the open (a read of it fails instead).
   bool lazy_tables = false;

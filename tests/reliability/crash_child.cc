@@ -2,7 +2,9 @@
 // database and commits transactions until it is killed, acknowledging each one on stdout
 // ("ack i", flushed) after commit() returns.
 //
-//   entente_crash_child DIR
+//   entente_crash_child DIR [PAUSE_MS]
+//
+// PAUSE_MS (default 0): a pause after each acknowledgement, for tests that read beside it.
 //
 // Transaction i (from 1) writes, all or nothing:
 //   State:T{i}-a   name "Transaction {i} a", alias "t{i}a", props {cow: i}
@@ -17,7 +19,10 @@
 // (The window keeps the database small, so that checking it after each of a thousand kills
 // takes the same time.) The child starts after the last committed transaction: it prints
 // "start k" first. Exit status 2 on an error (printed on stderr); it never ends otherwise.
+#include <chrono>
 #include <cstdio>
+#include <cstdlib>
+#include <thread>
 #include <exception>
 #include <string>
 
@@ -67,10 +72,11 @@ void commit_transaction(Database& db, std::uint64_t i) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  if (argc != 2) {
-    std::fprintf(stderr, "usage: %s DIR\n", argv[0]);
+  if (argc != 2 && argc != 3) {
+    std::fprintf(stderr, "usage: %s DIR [PAUSE_MS]\n", argv[0]);
     return 2;
   }
+  const int pause_ms = argc == 3 ? std::atoi(argv[2]) : 0;
   try {
     auto db = Database::open(argv[1]);
     std::uint64_t last = 0;
@@ -82,6 +88,7 @@ int main(int argc, char** argv) {
       commit_transaction(*db, i);
       std::printf("ack %llu\n", static_cast<unsigned long long>(i));
       std::fflush(stdout);
+      if (pause_ms > 0) std::this_thread::sleep_for(std::chrono::milliseconds(pause_ms));
     }
   } catch (const std::exception& e) {
     std::fprintf(stderr, "crash_child: %s\n", e.what());
