@@ -52,7 +52,7 @@ bench: deps
 test-asan: san-configure
 	@cmake --build $(SAN_BUILD) -j$(JOBS) --target entente_tests entente_cli entente_crash_child
 	@cd $(SAN_BUILD) && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
-	  ctest --output-on-failure -j$(JOBS)
+	  ENTENTE_READER_OPENS=200 ctest --output-on-failure -j$(JOBS)
 
 # A gcc build with -fsanitize=address,undefined instead (ENTENTE_SANITIZE), for when clang
 # is not wanted.

@@ -23,19 +23,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-struct Scratch {
-  fs::path path;
-  ~Scratch() {
-    std::error_code ec;
-    if (!path.empty()) fs::remove_all(path, ec);
-  }
-};
-
-fs::path beside(const fs::path& path, const char* tag) {
-  fs::path parent = path.parent_path().empty() ? fs::path(".") : path.parent_path();
-  return parent / fmt::format(".{}.{}-{}", path.filename().string(), tag, ::getpid());
-}
-
 // Every entry of a column family of 8-byte id keys that can be read. A damaged block stops
 // an iterator; the scan then seeks ever further past the last id it read until it reads
 // again, and notes the ids it could not reach.
@@ -98,15 +85,15 @@ SalvageReport Database::salvage(const fs::path& damaged, const fs::path& to) {
   auto& notes = report.notes;
 
   // 1. A private copy of the damaged files: nothing below touches the original.
-  Scratch work{beside(to, "salvage")};
+  storage::files::ScratchDir work(storage::files::sibling(to, "salvage"));
   std::error_code ec;
-  fs::remove_all(work.path, ec);
-  fs::create_directories(work.path, ec);
-  if (ec) throw io_error("creating {}: {}", work.path.string(), ec.message());
+  fs::remove_all(work.path(), ec);
+  fs::create_directories(work.path(), ec);
+  if (ec) throw io_error("creating {}: {}", work.path().string(), ec.message());
   for (fs::directory_iterator it(damaged, ec), end; !ec && it != end; it.increment(ec)) {
     std::string n = it->path().filename().string();
     if (!it->is_regular_file() || n == "LOCK" || n.rfind("LOG", 0) == 0) continue;
-    storage::files::copy_file(it->path(), work.path / n);
+    storage::files::copy_file(it->path(), work.path() / n);
   }
   if (ec) throw io_error("reading {}: {}", damaged.string(), ec.message());
   auto ack = storage::files::read_ack(damaged);
@@ -120,13 +107,13 @@ SalvageReport Database::salvage(const fs::path& damaged, const fs::path& to) {
   std::unique_ptr<storage::Store> store;
   std::string why;  // why the MANIFEST is rebuilt
   try {
-    store = storage::Store::open(work.path, so);
+    store = storage::Store::open(work.path(), so);
     // Table files the MANIFEST does not name, or a sequence below the acknowledged one: the
     // MANIFEST lost records, and the tables hold what it forgot.
     std::set<std::string> live;
     for (const auto& t : store->table_files()) live.insert(t.name);
     std::vector<std::string> orphans;
-    for (fs::directory_iterator it(work.path, ec), end; !ec && it != end; it.increment(ec)) {
+    for (fs::directory_iterator it(work.path(), ec), end; !ec && it != end; it.increment(ec)) {
       std::string n = it->path().filename().string();
       if (n.size() > 4 && n.substr(n.size() - 4) == ".sst" && !live.count(n)) orphans.push_back(n);
     }
@@ -145,8 +132,8 @@ SalvageReport Database::salvage(const fs::path& damaged, const fs::path& to) {
     notes.push_back(fmt::format("{}: rebuilt its MANIFEST from the table files and logs with RocksDB's repair "
                                 "(unreadable table files are left out; records deleted long ago may reappear)",
                                 why));
-    storage::repair_files(work.path);
-    store = storage::Store::open(work.path, so);
+    storage::repair_files(work.path());
+    store = storage::Store::open(work.path(), so);
   }
   // (A rebuilt MANIFEST numbers the records afresh: then only the counts below tell.)
   if (why.empty() && ack.state == storage::files::AckState::kRead && store->sequence() < ack.ack.sequence) {
@@ -208,10 +195,10 @@ SalvageReport Database::salvage(const fs::path& damaged, const fs::path& to) {
   // 5. A new database, made in a temporary directory and renamed into place: the catalog,
   // then Documents (which others cite), the other nodes, the edges; a record that no longer
   // fits (a citation or an end lost) is left out and counted.
-  Scratch staging{beside(to, "salvaging")};
-  fs::remove_all(staging.path, ec);
+  storage::files::ScratchDir staging(storage::files::sibling(to, "salvaging"));
+  fs::remove_all(staging.path(), ec);
   {
-    auto db = open(staging.path);
+    auto db = open(staging.path());
     auto& st = *db->state_;
     {
       auto batch = st.store->batch();
@@ -272,10 +259,10 @@ SalvageReport Database::salvage(const fs::path& damaged, const fs::path& to) {
     txn->commit();
     if (reasons > 20) notes.push_back(fmt::format("... and {} more records left out", reasons - 20));
   }
-  storage::files::sync_dir(staging.path);
-  fs::rename(staging.path, to, ec);
-  if (ec) throw io_error("moving {} to {}: {}", staging.path.string(), to.string(), ec.message());
-  staging.path.clear();
+  storage::files::sync_dir(staging.path());
+  fs::rename(staging.path(), to, ec);
+  if (ec) throw io_error("moving {} to {}: {}", staging.path().string(), to.string(), ec.message());
+  staging.release();
   storage::files::sync_dir(to.parent_path().empty() ? fs::path(".") : to.parent_path());
   // Records the counts said existed but that were not even found to be read.
   std::uint64_t expected_nodes = 0, expected_edges = 0, got_nodes = 0, got_edges = 0;

@@ -62,36 +62,6 @@ std::optional<std::vector<BackupFile>> read_list(const fs::path& dir) {
   return files;
 }
 
-bool pid_alive(long pid) { return pid > 0 && (::kill(static_cast<pid_t>(pid), 0) == 0 || errno == EPERM); }
-
-// Removes what killed backups and restores left beside `path` (".NAME.TAG-PID").
-void remove_stale(const fs::path& path, const std::string& tag) {
-  fs::path parent = path.parent_path().empty() ? fs::path(".") : path.parent_path();
-  const std::string prefix = "." + path.filename().string() + "." + tag + "-";
-  std::error_code ec;
-  for (fs::directory_iterator it(parent, ec), end; !ec && it != end; it.increment(ec)) {
-    std::string n = it->path().filename().string();
-    if (n.rfind(prefix, 0) != 0) continue;
-    long pid = std::strtol(n.c_str() + prefix.size(), nullptr, 10);
-    std::error_code ignored;
-    if (!pid_alive(pid)) fs::remove_all(it->path(), ignored);
-  }
-}
-
-fs::path beside(const fs::path& path, const std::string& tag) {
-  fs::path parent = path.parent_path().empty() ? fs::path(".") : path.parent_path();
-  return parent / fmt::format(".{}.{}-{}", path.filename().string(), tag, ::getpid());
-}
-
-// Removes a directory on every way out unless released.
-struct Scratch {
-  fs::path path;
-  ~Scratch() {
-    std::error_code ec;
-    if (!path.empty()) fs::remove_all(path, ec);
-  }
-};
-
 bool is_no_space(const Error& e) { return std::string_view(e.what()).find("no space left on device") != std::string_view::npos; }
 
 // Whether `dir` may receive a new database or backup: absent, or an empty directory.
@@ -113,34 +83,34 @@ void place(const fs::path& from, const fs::path& to) {
 
 BackupInfo make_backup(const Store& store, const fs::path& to) {
   require_new(to, "a backup");
-  remove_stale(store.path(), "backup-links");
-  remove_stale(to, "partial");
+  files::remove_stale_siblings(store.path(), "backup-links");
+  files::remove_stale_siblings(to, "partial");
   // The checkpoint goes beside the database, where its files are hard links (cheap and
   // consistent); then each is copied into the backup.
-  Scratch links{beside(store.path(), "backup-links")};
-  Scratch staging{beside(to, "partial")};
+  files::ScratchDir links(files::sibling(store.path(), "backup-links"));
+  files::ScratchDir staging(files::sibling(to, "partial"));
   BackupInfo info;
   try {
-    store.checkpoint(links.path);
+    store.checkpoint(links.path());
     std::error_code ec;
-    fs::create_directories(staging.path, ec);
-    if (ec) throw io_error("creating {}: {}", staging.path.string(), ec.message());
+    fs::create_directories(staging.path(), ec);
+    if (ec) throw io_error("creating {}: {}", staging.path().string(), ec.message());
     std::vector<fs::path> names;
-    for (fs::directory_iterator it(links.path, ec), end; !ec && it != end; it.increment(ec)) names.push_back(it->path());
-    if (ec) throw io_error("reading {}: {}", links.path.string(), ec.message());
+    for (fs::directory_iterator it(links.path(), ec), end; !ec && it != end; it.increment(ec)) names.push_back(it->path());
+    if (ec) throw io_error("reading {}: {}", links.path().string(), ec.message());
     std::sort(names.begin(), names.end());
     for (const auto& file : names) {
       BackupFile f;
       f.name = file.filename().string();
-      f.crc = files::copy_file(file, staging.path / f.name);
-      f.size = fs::file_size(staging.path / f.name);
+      f.crc = files::copy_file(file, staging.path() / f.name);
+      f.size = fs::file_size(staging.path() / f.name);
       info.bytes += f.size;
       info.files.push_back(std::move(f));
     }
-    files::write_file(staging.path / kBackupList, list_text(info.files));
-    files::sync_dir(staging.path);
-    place(staging.path, to);
-    staging.path.clear();
+    files::write_file(staging.path() / kBackupList, list_text(info.files));
+    files::sync_dir(staging.path());
+    place(staging.path(), to);
+    staging.release();
   } catch (const Error& e) {
     if (is_no_space(e)) {
       throw io_error("no space left on device while backing up {} to {}; nothing was written (the partial copy was "
@@ -206,13 +176,13 @@ BackupInfo restore_backup(const fs::path& backup, const fs::path& to,
   }
   auto list = read_list(backup);
   if (list) verify_backup(backup);
-  remove_stale(to, "restoring");
-  Scratch staging{beside(to, "restoring")};
+  files::remove_stale_siblings(to, "restoring");
+  files::ScratchDir staging(files::sibling(to, "restoring"));
   BackupInfo info;
   try {
     std::error_code ec;
-    fs::create_directories(staging.path, ec);
-    if (ec) throw io_error("creating {}: {}", staging.path.string(), ec.message());
+    fs::create_directories(staging.path(), ec);
+    if (ec) throw io_error("creating {}: {}", staging.path().string(), ec.message());
     std::vector<BackupFile> wanted;
     if (list) {
       wanted = *list;
@@ -224,8 +194,8 @@ BackupInfo restore_backup(const fs::path& backup, const fs::path& to,
       std::sort(wanted.begin(), wanted.end(), [](const auto& a, const auto& b) { return a.name < b.name; });
     }
     for (const auto& f : wanted) {
-      std::uint32_t crc = files::copy_file(backup / f.name, staging.path / f.name);
-      auto size = fs::file_size(staging.path / f.name);
+      std::uint32_t crc = files::copy_file(backup / f.name, staging.path() / f.name);
+      auto size = fs::file_size(staging.path() / f.name);
       if (list && (crc != f.crc || size != f.size)) {
         throw corruption("restoring {}: {} changed while it was copied (CRC-32 {:08x}, the list says {:08x})",
                          backup.string(), f.name, crc, f.crc);
@@ -233,10 +203,10 @@ BackupInfo restore_backup(const fs::path& backup, const fs::path& to,
       info.files.push_back({f.name, size, crc});
       info.bytes += size;
     }
-    files::sync_dir(staging.path);
-    if (check) check(staging.path);
-    place(staging.path, to);
-    staging.path.clear();
+    files::sync_dir(staging.path());
+    if (check) check(staging.path());
+    place(staging.path(), to);
+    staging.release();
   } catch (const Error& e) {
     if (is_no_space(e)) {
       throw io_error("no space left on device while restoring {} to {}; nothing was restored (the partial copy was "

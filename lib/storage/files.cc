@@ -1,6 +1,7 @@
 #include "storage/files.h"
 
 #include <fcntl.h>
+#include <signal.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -258,6 +259,32 @@ DiskLimit& disk_limit() {
 }  // namespace
 
 bool disk_limited() { return disk_limit().set; }
+
+namespace {
+bool pid_alive(long pid) { return pid > 0 && (::kill(static_cast<pid_t>(pid), 0) == 0 || errno == EPERM); }
+fs::path parent_of(const fs::path& path) { return path.parent_path().empty() ? fs::path(".") : path.parent_path(); }
+}  // namespace
+
+fs::path sibling(const fs::path& path, std::string_view tag) {
+  return parent_of(path) / fmt::format(".{}.{}-{}", path.filename().string(), tag, ::getpid());
+}
+
+void remove_stale_siblings(const fs::path& path, std::string_view tag) {
+  const std::string prefix = fmt::format(".{}.{}-", path.filename().string(), tag);
+  std::error_code ec;
+  for (fs::directory_iterator it(parent_of(path), ec), end; !ec && it != end; it.increment(ec)) {
+    std::string n = it->path().filename().string();
+    if (n.rfind(prefix, 0) != 0) continue;
+    long pid = std::strtol(n.c_str() + prefix.size(), nullptr, 10);
+    std::error_code ignored;
+    if (!pid_alive(pid)) fs::remove_all(it->path(), ignored);
+  }
+}
+
+ScratchDir::~ScratchDir() {
+  std::error_code ec;
+  if (!path_.empty()) fs::remove_all(path_, ec);
+}
 
 bool charge_disk(std::uint64_t bytes) {
   auto& d = disk_limit();

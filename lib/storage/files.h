@@ -80,6 +80,25 @@ void sync_dir(const std::filesystem::path& dir);
 // Writes a small file whole and fsyncs it (for lists and markers).
 void write_file(const std::filesystem::path& file, std::string_view content);
 
+// Temporary directories beside a path, named ".NAME.TAG-PID" (a creation, a backup, a
+// restore in progress): a kill leaves one behind, and the next operation removes those of
+// processes that are gone.
+std::filesystem::path sibling(const std::filesystem::path& path, std::string_view tag);
+void remove_stale_siblings(const std::filesystem::path& path, std::string_view tag);
+// Removes its directory on every way out, unless release()d.
+class ScratchDir {
+ public:
+  explicit ScratchDir(std::filesystem::path path) : path_(std::move(path)) {}
+  ~ScratchDir();
+  ScratchDir(const ScratchDir&) = delete;
+  ScratchDir& operator=(const ScratchDir&) = delete;
+  const std::filesystem::path& path() const { return path_; }
+  void release() { path_.clear(); }
+
+ private:
+  std::filesystem::path path_;
+};
+
 // The injected disk limit (testing; docs/reliability.md): when the environment variable
 // ENTENTE_FAULT_DISK_BYTES is set to N, every write of this process through the store's
 // file system and through copy_file fails with "no space left on device" once N bytes in

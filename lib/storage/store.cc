@@ -383,8 +383,6 @@ Error open_error(const fs::path& path, const rocksdb::Status& s, bool salvage) {
   return io_error("opening {}: {}", path.string(), s.ToString());
 }
 
-bool pid_alive(long pid) { return pid > 0 && (::kill(static_cast<pid_t>(pid), 0) == 0 || errno == EPERM); }
-
 }  // namespace
 
 std::unique_ptr<Store> Store::open_rocksdb(const fs::path& path, const StoreOptions& options, bool read_only,
@@ -494,15 +492,8 @@ void Store::create(const fs::path& path, const StoreOptions& options) {
   std::error_code ec;
   fs::create_directories(parent, ec);
   if (ec) throw io_error("creating {}: {}", parent.string(), ec.message());
-  const std::string prefix = "." + name + ".creating-";
-  for (fs::directory_iterator it(parent, ec), end; !ec && it != end; it.increment(ec)) {
-    std::string n = it->path().filename().string();
-    if (n.rfind(prefix, 0) != 0) continue;
-    long pid = std::strtol(n.c_str() + prefix.size(), nullptr, 10);
-    std::error_code ignored;
-    if (!pid_alive(pid)) fs::remove_all(it->path(), ignored);
-  }
-  fs::path tmp = parent / (prefix + std::to_string(::getpid()));
+  files::remove_stale_siblings(path, "creating");
+  fs::path tmp = files::sibling(path, "creating");
   fs::remove_all(tmp, ec);
   try {
     {

@@ -413,7 +413,9 @@ TEST_CASE("durability: 1000 read-only opens beside a committing writer, zero fai
     }
     std::fclose(in);
   });
-  const int opens = 1000;
+  // ENTENTE_READER_OPENS lowers the count where every open is slow (make test-asan).
+  const char* env_opens = std::getenv("ENTENTE_READER_OPENS");
+  const int opens = env_opens && std::atoi(env_opens) > 0 ? std::atoi(env_opens) : 1000;
   int failures = 0, behind = 0;
   std::string first_failure;
   std::set<std::uint64_t> seen;
@@ -575,7 +577,12 @@ TEST_CASE("durability: damage to each file kind ends whole or in a clear error",
         if (k == "MANIFEST") file = files_like(db, "MANIFEST-", "").back();
         if (k == "OPTIONS") file = files_like(db, "OPTIONS-", "").back();
         if (k == "WAL") file = files_like(db, "", ".log").back();
-        if (k == "SST") file = files_like(db, "", ".sst").back();
+        if (k == "SST") {  // a live table of records (the directory may also hold an orphan)
+          auto store = storage::Store::open(db, {.read_only = true});
+          for (const auto& t : store->table_files()) {
+            if (t.column_family == "nodes") file = db / t.name;
+          }
+        }
         REQUIRE(fs::file_size(file) > 0);
         if (std::string(how) == "truncate") {
           fs::resize_file(file, fs::file_size(file) / 2);
