@@ -398,7 +398,7 @@ TEST_CASE("durability: 1000 read-only opens beside a committing writer, zero fai
   posix_spawn_file_actions_addclose(&actions, fds[0]);
   // A commit every few milliseconds (each synced): continuous, but not so fast that the
   // log every open replays grows beyond what a thousand opens can read in a test's time.
-  std::string p = ENTENTE_CRASH_CHILD, a = db.string(), pause = "10";
+  std::string p = ENTENTE_CRASH_CHILD, a = db.string(), pause = "25";
   char* argv[] = {p.data(), a.data(), pause.data(), nullptr};
   pid_t pid = -1;
   REQUIRE(posix_spawn(&pid, p.c_str(), &actions, nullptr, argv, environ) == 0);
