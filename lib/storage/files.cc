@@ -146,13 +146,14 @@ AckWriter::~AckWriter() {
 }
 
 void AckWriter::write(std::uint64_t sequence) {
-  if (sequence <= written_) return;
+  if (sequence <= written_ && wrote_) return;
   std::string bytes = encode_ack(sequence);
   // Rewritten in place: after its first write it takes no more space, even on a full disk.
   if (::pwrite(fd_, bytes.data(), bytes.size(), 0) != static_cast<ssize_t>(bytes.size())) {
     throw io_error("writing {}: {}", path_.string(), errno_text(errno));
   }
   written_ = sequence;
+  wrote_ = true;
 }
 
 std::uint32_t copy_file(const fs::path& from, const fs::path& to) {

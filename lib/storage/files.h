@@ -61,6 +61,7 @@ class AckWriter {
   std::filesystem::path path_;
   int fd_ = -1;
   std::uint64_t written_ = 0;
+  bool wrote_ = false;  // the first write fills the file, whatever the sequence
 };
 // The bytes of the record for `sequence` (exposed for the format tests).
 std::string encode_ack(std::uint64_t sequence);

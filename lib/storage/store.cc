@@ -545,7 +545,7 @@ std::unique_ptr<Store> Store::open_existing(const fs::path& path, const StoreOpt
       store->ack_at_open_ = ack;
       if (!options.salvage) store->verify(ack);
       store->ack_ = std::make_unique<files::AckWriter>(path);
-      store->acknowledge();
+      store->ack_->write(store->sequence());  // throws: a writer must be able to keep it
       return store;
     } catch (const Error& e) {
       if (e.kind() == ErrorKind::kConflict || e.kind() == ErrorKind::kInvalid) throw;
@@ -584,10 +584,16 @@ void Store::verify(const files::AckRead& ack) const {
 
 std::uint64_t Store::sequence() const { return db_->GetLatestSequenceNumber(); }
 
+// After a commit that succeeded, a record that cannot be advanced must not turn the commit
+// into a failure: it only stays a lower bound, as it is meant to be. (Its block is written
+// when the database is opened for writing, so a full disk cannot stop it later.)
 void Store::acknowledge() {
   if (!ack_) return;
   std::lock_guard<std::mutex> lock(ack_mu_);
-  ack_->write(sequence());
+  try {
+    ack_->write(sequence());
+  } catch (const Error&) {
+  }
 }
 
 void Store::flush() {

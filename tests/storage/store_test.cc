@@ -122,3 +122,53 @@ TEST_CASE("sorted tables are written with their column family's filter and compr
   CHECK(store->snapshot()->get(Cf::kNodes, "k2") == std::string(100, 'y'));
   CHECK_FALSE(store->snapshot()->get(Cf::kNodes, "k3"));
 }
+
+// The acknowledgement record (docs/format.md §1): written in place, read back, and a damaged
+// one is told apart from an absent one.
+TEST_CASE("the acknowledgement record round-trips and its damage is seen", "[store]") {
+  test::TempDir dir;
+  CHECK(storage::files::read_ack(dir.path()).state == storage::files::AckState::kAbsent);
+  {
+    storage::files::AckWriter w(dir.path());
+    w.write(0);  // the first write fills the record, even at sequence 0
+    CHECK(storage::files::read_ack(dir.path()).state == storage::files::AckState::kRead);
+    w.write(1163);
+    w.write(12);  // never moves back
+  }
+  auto read = storage::files::read_ack(dir.path());
+  REQUIRE(read.state == storage::files::AckState::kRead);
+  CHECK(read.ack.sequence == 1163);
+  auto text = test::read_file(dir / storage::files::kAckFile);
+  CHECK(text == storage::files::encode_ack(1163));
+  CHECK(text.size() == 64);
+  CHECK(text.rfind("entente-acknowledged 1 00000000000000001163 ", 0) == 0);
+  text[30] = '9';  // a digit changed: the CRC no longer matches
+  test::write_file(dir / storage::files::kAckFile, text);
+  CHECK(storage::files::read_ack(dir.path()).state == storage::files::AckState::kDamaged);
+  test::write_file(dir / storage::files::kAckFile, "");
+  CHECK(storage::files::read_ack(dir.path()).state == storage::files::AckState::kDamaged);
+}
+
+// A store opens below its acknowledged sequence only as a refusal.
+TEST_CASE("a store that reaches less than it acknowledged is refused, and nothing is written", "[store]") {
+  test::TempDir dir;
+  {
+    auto store = storage::Store::open(dir / "db", {});
+    auto batch = store->batch();
+    batch->put(Cf::kNodes, "a", "1");
+    store->commit(*batch);
+  }
+  auto seq = storage::files::read_ack(dir / "db").ack.sequence;
+  REQUIRE(seq >= 1);
+  test::write_file(dir / "db" / storage::files::kAckFile, storage::files::encode_ack(seq + 5));
+  for (bool read_only : {true, false}) {
+    try {
+      storage::Store::open(dir / "db", {.read_only = read_only});
+      FAIL("opened below the acknowledged sequence");
+    } catch (const Error& e) {
+      CHECK(e.kind() == ErrorKind::kCorruption);
+      CHECK_THAT(e.what(), Catch::Contains("has lost acknowledged writes"));
+    }
+  }
+  CHECK(storage::files::read_ack(dir / "db").ack.sequence == seq + 5);  // left as it was
+}
