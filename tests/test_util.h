@@ -42,6 +42,14 @@ inline std::string read_file(const std::filesystem::path& p) {
   return s.str();
 }
 
+// An existing database, opened read-only: it writes nothing.
+inline std::unique_ptr<Database> open_read_only(const std::filesystem::path& path) {
+  Options o;
+  o.read_only = true;
+  o.create_if_missing = false;
+  return Database::open(path, o);
+}
+
 inline std::string dump_of(const Database& db) {
   std::ostringstream out;
   dump_jsonl(*db.snapshot(), out);

@@ -370,23 +370,15 @@ CheckReport Database::repair() {
   // block) is emptied first, its files dropped unread, and rebuilt whole below.
   std::vector<Cf> unreadable;
   {
-    std::set<std::string> damaged_families;
-    for (const auto& f : state_->store->verify_files()) {
-      for (const char* name : {"adj", "keys", "names"}) {
-        if (f.reason.find(fmt::format("(column family {})", name)) != std::string::npos) damaged_families.insert(name);
-      }
-    }
+    // A block that fails its checksum, or a table missing or cut short (opened on its first
+    // read by open_for_repair), fails the scan.
     auto view = state_->store->snapshot();
     for (Cf cf : {Cf::kAdj, Cf::kKeys, Cf::kNames}) {
-      bool bad = damaged_families.count(storage::cf_name(cf)) > 0;
-      if (!bad) {
-        try {
-          view->scan(cf, "", [](std::string_view, std::string_view) { return true; });
-        } catch (const Error&) {
-          bad = true;
-        }
+      try {
+        view->scan(cf, "", [](std::string_view, std::string_view) { return true; });
+      } catch (const Error&) {
+        unreadable.push_back(cf);
       }
-      if (bad) unreadable.push_back(cf);
     }
   }
   if (!unreadable.empty()) {

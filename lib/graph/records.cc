@@ -262,23 +262,16 @@ TypeCounts count_records(const storage::View& view) {
 }
 
 void put_counts(storage::Store::Batch& batch, const TypeCounts& counts) {
-  for (const auto& [tag, n] : counts.nodes) {
-    if (n <= 0) {
-      batch.del(storage::Cf::kMeta, keys::node_count(tag));
-      continue;
+  for (auto [kept, key] : {std::pair{&counts.nodes, &keys::node_count}, std::pair{&counts.edges, &keys::edge_count}}) {
+    for (const auto& [tag, n] : *kept) {
+      if (n <= 0) {
+        batch.del(storage::Cf::kMeta, key(tag));
+        continue;
+      }
+      std::string v;
+      coding::put_u64(v, static_cast<std::uint64_t>(n));
+      batch.put(storage::Cf::kMeta, key(tag), v);
     }
-    std::string v;
-    coding::put_u64(v, static_cast<std::uint64_t>(n));
-    batch.put(storage::Cf::kMeta, keys::node_count(tag), v);
-  }
-  for (const auto& [tag, n] : counts.edges) {
-    if (n <= 0) {
-      batch.del(storage::Cf::kMeta, keys::edge_count(tag));
-      continue;
-    }
-    std::string v;
-    coding::put_u64(v, static_cast<std::uint64_t>(n));
-    batch.put(storage::Cf::kMeta, keys::edge_count(tag), v);
   }
 }
 

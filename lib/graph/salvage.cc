@@ -30,7 +30,6 @@ void scan_ids(const storage::View& view, Cf cf, const char* what, std::vector<st
               const std::function<void(std::uint64_t, std::string_view)>& visit) {
   std::uint64_t next = 0;  // the first id not yet read
   for (;;) {
-    const std::uint64_t last = next;
     try {
       view.scan_from(cf, keys::id(next), [&](std::string_view k, std::string_view v) {
         if (k.size() != 8) return true;
@@ -66,7 +65,6 @@ void scan_ids(const storage::View& view, Cf cf, const char* what, std::vector<st
       notes.push_back(fmt::format("{} from id {} on could not be read (a damaged table block)", what, from));
       return;
     }
-    (void)last;
   }
 }
 

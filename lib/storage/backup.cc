@@ -62,7 +62,17 @@ std::optional<std::vector<BackupFile>> read_list(const fs::path& dir) {
   return files;
 }
 
-bool is_no_space(const Error& e) { return std::string_view(e.what()).find("no space left on device") != std::string_view::npos; }
+// Runs `work`; a full disk becomes Error(kIO) with `message` (what was being done, and that
+// nothing was left behind), any other error passes through.
+template <typename F>
+auto on_full_disk(const std::string& message, F&& work) {
+  try {
+    return work();
+  } catch (const Error& e) {
+    if (std::string_view(e.what()).find("no space left on device") == std::string_view::npos) throw;
+    throw io_error("no space left on device while {} ({})", message, e.what());
+  }
+}
 
 // Whether `dir` may receive a new database or backup: absent, or an empty directory.
 void require_new(const fs::path& dir, const char* what) {
@@ -90,7 +100,9 @@ BackupInfo make_backup(const Store& store, const fs::path& to) {
   files::ScratchDir links(files::sibling(store.path(), "backup-links"));
   files::ScratchDir staging(files::sibling(to, "partial"));
   BackupInfo info;
-  try {
+  on_full_disk(fmt::format("backing up {} to {}; nothing was written (the partial copy was removed)",
+                           store.path().string(), to.string()),
+               [&] {
     store.checkpoint(links.path());
     std::error_code ec;
     fs::create_directories(staging.path(), ec);
@@ -102,8 +114,9 @@ BackupInfo make_backup(const Store& store, const fs::path& to) {
     for (const auto& file : names) {
       BackupFile f;
       f.name = file.filename().string();
-      f.crc = files::copy_file(file, staging.path() / f.name);
-      f.size = fs::file_size(staging.path() / f.name);
+      auto sum = files::copy_file(file, staging.path() / f.name);
+      f.size = sum.size;
+      f.crc = sum.crc;
       info.bytes += f.size;
       info.files.push_back(std::move(f));
     }
@@ -111,14 +124,7 @@ BackupInfo make_backup(const Store& store, const fs::path& to) {
     files::sync_dir(staging.path());
     place(staging.path(), to);
     staging.release();
-  } catch (const Error& e) {
-    if (is_no_space(e)) {
-      throw io_error("no space left on device while backing up {} to {}; nothing was written (the partial copy was "
-                     "removed): {}",
-                     store.path().string(), to.string(), e.what());
-    }
-    throw;
-  }
+  });
   info.listed = true;
   return info;
 }
@@ -179,7 +185,9 @@ BackupInfo restore_backup(const fs::path& backup, const fs::path& to,
   files::remove_stale_siblings(to, "restoring");
   files::ScratchDir staging(files::sibling(to, "restoring"));
   BackupInfo info;
-  try {
+  on_full_disk(fmt::format("restoring {} to {}; nothing was restored (the partial copy was removed)",
+                           backup.string(), to.string()),
+               [&] {
     std::error_code ec;
     fs::create_directories(staging.path(), ec);
     if (ec) throw io_error("creating {}: {}", staging.path().string(), ec.message());
@@ -194,27 +202,19 @@ BackupInfo restore_backup(const fs::path& backup, const fs::path& to,
       std::sort(wanted.begin(), wanted.end(), [](const auto& a, const auto& b) { return a.name < b.name; });
     }
     for (const auto& f : wanted) {
-      std::uint32_t crc = files::copy_file(backup / f.name, staging.path() / f.name);
-      auto size = fs::file_size(staging.path() / f.name);
-      if (list && (crc != f.crc || size != f.size)) {
+      auto sum = files::copy_file(backup / f.name, staging.path() / f.name);
+      if (list && (sum.crc != f.crc || sum.size != f.size)) {
         throw corruption("restoring {}: {} changed while it was copied (CRC-32 {:08x}, the list says {:08x})",
-                         backup.string(), f.name, crc, f.crc);
+                         backup.string(), f.name, sum.crc, f.crc);
       }
-      info.files.push_back({f.name, size, crc});
-      info.bytes += size;
+      info.files.push_back({f.name, sum.size, sum.crc});
+      info.bytes += sum.size;
     }
     files::sync_dir(staging.path());
     if (check) check(staging.path());
     place(staging.path(), to);
     staging.release();
-  } catch (const Error& e) {
-    if (is_no_space(e)) {
-      throw io_error("no space left on device while restoring {} to {}; nothing was restored (the partial copy was "
-                     "removed)",
-                     backup.string(), to.string());
-    }
-    throw;
-  }
+  });
   info.listed = list.has_value();
   return info;
 }

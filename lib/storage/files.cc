@@ -156,7 +156,7 @@ void AckWriter::write(std::uint64_t sequence) {
   wrote_ = true;
 }
 
-std::uint32_t copy_file(const fs::path& from, const fs::path& to) {
+FileSum copy_file(const fs::path& from, const fs::path& to) {
   Fd in{::open(from.c_str(), O_RDONLY | O_CLOEXEC)};
   if (in.fd < 0) throw io_error("reading {}: {}", from.string(), errno_text(errno));
   Fd out{::open(to.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644)};
@@ -169,6 +169,7 @@ std::uint32_t copy_file(const fs::path& from, const fs::path& to) {
     return io_error("{} {}: {}", doing, file.string(), errno_text(err));
   };
   boost::crc_32_type crc;
+  FileSum sum;
   std::vector<char> buf(1 << 20);
   for (;;) {
     ssize_t n = ::read(in.fd, buf.data(), buf.size());
@@ -178,6 +179,7 @@ std::uint32_t copy_file(const fs::path& from, const fs::path& to) {
     }
     if (n == 0) break;
     crc.process_bytes(buf.data(), static_cast<std::size_t>(n));
+    sum.size += static_cast<std::uint64_t>(n);
     if (!charge_disk(static_cast<std::uint64_t>(n))) throw fail("writing", to, ENOSPC);
     for (ssize_t done = 0; done < n;) {
       ssize_t w = ::write(out.fd, buf.data() + done, static_cast<std::size_t>(n - done));
@@ -194,7 +196,8 @@ std::uint32_t copy_file(const fs::path& from, const fs::path& to) {
     throw fail("closing", to, errno);
   }
   out.fd = -1;
-  return crc.checksum();
+  sum.crc = crc.checksum();
+  return sum;
 }
 
 FileSum checksum(const fs::path& file) {

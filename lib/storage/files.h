@@ -66,15 +66,15 @@ class AckWriter {
 // The bytes of the record for `sequence` (exposed for the format tests).
 std::string encode_ack(std::uint64_t sequence);
 
-// Copies `from` to `to` (which must not exist), fsyncs it, and returns the CRC-32 of its
-// bytes. Throws Error(kIO) naming the file; "no space left on device" when the disk is full
-// (or the injected limit is reached). A partial `to` is removed.
-std::uint32_t copy_file(const std::filesystem::path& from, const std::filesystem::path& to);
-// The CRC-32 (ISO-HDLC, as zlib's) of a file's bytes and its size.
+// The size of a file's bytes and their CRC-32 (ISO-HDLC, as zlib's).
 struct FileSum {
   std::uint64_t size = 0;
   std::uint32_t crc = 0;
 };
+// Copies `from` to `to` (which must not exist), fsyncs it, and returns what it copied.
+// Throws Error(kIO) naming the file; "no space left on device" when the disk is full
+// (or the injected limit is reached). A partial `to` is removed.
+FileSum copy_file(const std::filesystem::path& from, const std::filesystem::path& to);
 FileSum checksum(const std::filesystem::path& file);
 // fsync of a directory, so that the names created or renamed in it are durable.
 void sync_dir(const std::filesystem::path& dir);

@@ -59,12 +59,7 @@ std::uint64_t prefix_length(const Database& db) {
 }
 
 // Read-only: a backup opened for writing is changed, and then no longer verifies.
-std::unique_ptr<Database> open_existing(const fs::path& p) {
-  Options o;
-  o.create_if_missing = false;
-  o.read_only = true;
-  return Database::open(p, o);
-}
+std::unique_ptr<Database> open_existing(const fs::path& p) { return test::open_read_only(p); }
 
 }  // namespace
 

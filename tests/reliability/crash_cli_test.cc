@@ -78,12 +78,6 @@ std::chrono::microseconds time_of(const std::vector<std::string>& args, const fs
   return std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - t0);
 }
 
-std::unique_ptr<Database> open_ro(const fs::path& db) {
-  Options o;
-  o.read_only = true;
-  o.create_if_missing = false;
-  return Database::open(db, o);
-}
 
 std::uint64_t total(const std::map<std::string, std::uint64_t>& m) {
   std::uint64_t n = 0;
@@ -133,7 +127,7 @@ TEST_CASE("crash: the command killed mid-write leaves every database whole", "[r
     import_jsonl(*txn, in, kBundled);
     txn->commit();
   }
-  const auto base_stats = open_ro(base)->snapshot()->stats();
+  const auto base_stats = test::open_read_only(base)->snapshot()->stats();
   const auto work = [&](int i) { return dir / fmt::format("work{}", i + 1); };
   auto fresh_copy = [&](int i) {
     fs::remove_all(work(i));
@@ -151,7 +145,7 @@ TEST_CASE("crash: the command killed mid-write leaves every database whole", "[r
   count(crash_operation(
       "import", fresh_copy, [&](int i) { return std::vector<std::string>{"import", "-q", "--db", work(i).string(), kBench}; },
       [&](int i, bool finished) {
-        auto db = open_ro(work(i));
+        auto db = test::open_read_only(work(i));
         REQUIRE(db->check().clean());
         auto n = total(db->snapshot()->stats().nodes);
         if (i < 0) nodes_after = n;
@@ -173,7 +167,7 @@ TEST_CASE("crash: the command killed mid-write leaves every database whole", "[r
                                         "--db", work(i).string(), (dir / "states.csv").string()};
       },
       [&](int i, bool finished) {
-        auto db = open_ro(work(i));
+        auto db = test::open_read_only(work(i));
         REQUIRE(db->check().clean());
         auto snap = db->snapshot();
         int present = 0;
@@ -195,12 +189,11 @@ TEST_CASE("crash: the command killed mid-write leaves every database whole", "[r
           CHECK_FALSE(finished);
           return;
         }
-        auto db = open_ro(work(i));
+        auto db = test::open_read_only(work(i));
         REQUIRE(db->check().clean());
         auto n = total(db->snapshot()->stats().nodes);
         CHECK((n == 0 || n == 808));
         if (finished) CHECK(n == 808);
-        // No hidden directory of a creation is left where a later one would not remove it.
       },
       out));
 
@@ -213,7 +206,7 @@ struct Summit $M.node("Summit") { venue @0 :Text; }
       "schema --add", fresh_copy,
       [&](int i) { return std::vector<std::string>{"schema", "--db", work(i).string(), "--add", (dir / "summit.capnp").string()}; },
       [&](int i, bool finished) {
-        auto db = open_ro(work(i));
+        auto db = test::open_read_only(work(i));
         REQUIRE(db->check().clean());
         bool has = db->snapshot()->type("Summit").has_value();
         if (finished) CHECK(has);
@@ -222,19 +215,19 @@ struct Summit $M.node("Summit") { venue @0 :Text; }
       out));
 
   // backup: no backup, or one that verifies and holds the database.
-  const auto base_dump = test::dump_of(*open_ro(base));
+  const auto base_dump = test::dump_of(*test::open_read_only(base));
   count(crash_operation(
       "backup", [&](int) {},
       [&](int i) { return std::vector<std::string>{"backup", "--db", base.string(), "--to", (dir / fmt::format("b{}", i + 1)).string()}; },
       [&](int i, bool finished) {
         auto b = dir / fmt::format("b{}", i + 1);
-        CHECK(test::dump_of(*open_ro(base)) == base_dump);
+        CHECK(test::dump_of(*test::open_read_only(base)) == base_dump);
         if (!fs::exists(b)) {
           CHECK_FALSE(finished);
           return;
         }
         CHECK_NOTHROW(Database::verify_backup(b));
-        CHECK(test::dump_of(*open_ro(b)) == base_dump);
+        CHECK(test::dump_of(*test::open_read_only(b)) == base_dump);
       },
       out));
 
@@ -248,7 +241,7 @@ struct Summit $M.node("Summit") { venue @0 :Text; }
           CHECK_FALSE(finished);
           return;
         }
-        auto db = open_ro(r);
+        auto db = test::open_read_only(r);
         CHECK(db->check().clean());
         CHECK(test::dump_of(*db) == base_dump);
       },

@@ -87,89 +87,57 @@ void require_clear_refusal(const test::Run& r) {
   CHECK_THAT(r.err, Catch::Contains("damaged") || Catch::Contains("cannot be opened"));
 }
 
-// A process of ours, killed on purpose.
-struct Spawned {
+// The crash child (tests/reliability/crash_child.cc) committing into `db` (a pause of
+// `pause_ms` after each acknowledgement); its "ack N" lines come through `acks`.
+struct CrashChild {
   pid_t pid = -1;
-  Spawned(const std::vector<std::string>& argv, const fs::path& out, const std::vector<std::string>& env = {}) {
+  FILE* acks = nullptr;
+  CrashChild(const fs::path& db, int pause_ms, const fs::path& err) {
+    int fds[2];
+    REQUIRE(pipe(fds) == 0);
     posix_spawn_file_actions_t actions;
     posix_spawn_file_actions_init(&actions);
-    posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, out.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
-    posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, out.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
-    std::vector<std::string> args = argv;
-    std::vector<char*> raw;
-    for (auto& a : args) raw.push_back(a.data());
-    raw.push_back(nullptr);
-    std::vector<std::string> envs;
-    for (char** e = environ; *e; ++e) envs.emplace_back(*e);
-    for (const auto& e : env) envs.push_back(e);
-    std::vector<char*> rawenv;
-    for (auto& e : envs) rawenv.push_back(e.data());
-    rawenv.push_back(nullptr);
-    int rc = posix_spawn(&pid, raw[0], &actions, nullptr, raw.data(), rawenv.data());
+    posix_spawn_file_actions_adddup2(&actions, fds[1], STDOUT_FILENO);
+    posix_spawn_file_actions_addclose(&actions, fds[0]);
+    posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, err.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
+    std::string p = ENTENTE_CRASH_CHILD, a = db.string(), pause = std::to_string(pause_ms);
+    char* argv[] = {p.data(), a.data(), pause.data(), nullptr};
+    int rc = posix_spawn(&pid, p.c_str(), &actions, nullptr, argv, environ);
     posix_spawn_file_actions_destroy(&actions);
+    close(fds[1]);
+    acks = fdopen(fds[0], "r");
     REQUIRE(rc == 0);
   }
-  // Kills the process after `delay` unless it ended first. Returns whether the kill landed
-  // while it ran, and its status.
-  std::pair<bool, int> kill_after(std::chrono::microseconds delay) {
-    auto until = std::chrono::steady_clock::now() + delay;
-    int status = 0;
-    while (std::chrono::steady_clock::now() < until) {
-      if (waitpid(pid, &status, WNOHANG) == pid) {
-        pid = -1;
-        return {false, status};
-      }
-      std::this_thread::sleep_for(std::chrono::microseconds(200));
+  // The next acknowledged transaction; 0 at the end of the output.
+  std::uint64_t next_ack() {
+    char line[128];
+    while (std::fgets(line, sizeof line, acks)) {
+      unsigned long long n = 0;
+      if (std::sscanf(line, "ack %llu", &n) == 1) return n;
     }
-    ::kill(pid, SIGKILL);
-    waitpid(pid, &status, 0);
-    pid = -1;
-    return {WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL, status};
+    return 0;
   }
-  int wait() {
-    int status = 0;
-    waitpid(pid, &status, 0);
-    pid = -1;
-    return status;
-  }
-  ~Spawned() {
+  void kill() {
     if (pid > 0) {
       ::kill(pid, SIGKILL);
       waitpid(pid, nullptr, 0);
+      pid = -1;
     }
+  }
+  ~CrashChild() {
+    kill();
+    if (acks) std::fclose(acks);
   }
 };
 
 // The crash child (tests/reliability/crash_child.cc) run until it acknowledged `acks` more
 // transactions, then killed: what it committed since the last flush is in the WAL only.
 std::uint64_t commit_then_kill(const fs::path& db, int acks, const fs::path& out) {
-  int fds[2];
-  REQUIRE(pipe(fds) == 0);
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_adddup2(&actions, fds[1], STDOUT_FILENO);
-  posix_spawn_file_actions_addclose(&actions, fds[0]);
-  posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, out.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
-  std::string p = ENTENTE_CRASH_CHILD, a = db.string();
-  char* argv[] = {p.data(), a.data(), nullptr};
-  pid_t pid = -1;
-  REQUIRE(posix_spawn(&pid, p.c_str(), &actions, nullptr, argv, environ) == 0);
-  posix_spawn_file_actions_destroy(&actions);
-  close(fds[1]);
-  FILE* in = fdopen(fds[0], "r");
-  char line[128];
+  CrashChild child(db, 0, out);
   std::uint64_t last = 0;
   int seen = 0;
-  while (seen < acks && std::fgets(line, sizeof line, in)) {
-    unsigned long long n = 0;
-    if (std::sscanf(line, "ack %llu", &n) == 1) {
-      last = n;
-      ++seen;
-    }
-  }
-  ::kill(pid, SIGKILL);
-  waitpid(pid, nullptr, 0);
-  std::fclose(in);
+  for (std::uint64_t n; seen < acks && (n = child.next_ack()) != 0; ++seen) last = n;
+  child.kill();
   INFO(test::read_file(out));
   REQUIRE(seen == acks);
   return last;
@@ -180,12 +148,6 @@ std::uint64_t counter_of(const Database& db) {
   return n ? n->props.at("cow").get<std::uint64_t>() : 0;
 }
 
-std::unique_ptr<Database> open_ro(const fs::path& db) {
-  Options o;
-  o.read_only = true;
-  o.create_if_missing = false;
-  return Database::open(db, o);
-}
 
 }  // namespace
 
@@ -207,7 +169,7 @@ TEST_CASE("durability: a closed database holds its data in table files and repla
     CHECK(counter_of(*db) <= acked + 1);
   }
   CHECK(log_bytes(dir / "db") == 0);
-  CHECK(open_ro(dir / "db")->check().clean());
+  CHECK(test::open_read_only(dir / "db")->check().clean());
 }
 
 // Finding 1: eight bytes changed in the middle of the log never drop commits silently.
@@ -240,7 +202,7 @@ TEST_CASE("durability: a damaged write-ahead log is refused, never silently cut 
   require_clear_refusal(entente_cmd(dir, "stats --db " + q(db)));
   require_clear_refusal(entente_cmd(dir, "check --db " + q(db)));
   require_clear_refusal(entente_cmd(dir, "import --db " + q(db) + " " + q(dir / "second.jsonl")));
-  CHECK_THROWS_AS(open_ro(db), Error);
+  CHECK_THROWS_AS(test::open_read_only(db), Error);
   CHECK(listing(db) == before);
   // The explicit step: salvage keeps what precedes the damage, and says what was lost.
   r = entente_cmd(dir, "salvage --db " + q(db) + " --to " + q(dir / "salvaged"));
@@ -248,7 +210,7 @@ TEST_CASE("durability: a damaged write-ahead log is refused, never silently cut 
   CHECK(r.status == 1);
   CHECK_THAT(r.out, Catch::Contains("lost"));
   CHECK(listing(db) == before);
-  auto salvaged = open_ro(dir / "salvaged");
+  auto salvaged = test::open_read_only(dir / "salvaged");
   CHECK(salvaged->check().clean());
   // The damaged record's transaction is lost (RocksDB's repair skips it and keeps the rest).
   CHECK(counter_of(*salvaged) <= acked + 1);  // the transaction in flight may be whole in the log
@@ -390,32 +352,13 @@ TEST_CASE("durability: 1000 read-only opens beside a committing writer, zero fai
   test::TempDir dir;
   auto db = dir / "db";
   Database::open(db);
-  int fds[2];
-  REQUIRE(pipe(fds) == 0);
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_adddup2(&actions, fds[1], STDOUT_FILENO);
-  posix_spawn_file_actions_addclose(&actions, fds[0]);
-  // A commit every few milliseconds (each synced): continuous, but not so fast that the
-  // log every open replays grows beyond what a thousand opens can read in a test's time.
-  std::string p = ENTENTE_CRASH_CHILD, a = db.string(), pause = "25";
-  char* argv[] = {p.data(), a.data(), pause.data(), nullptr};
-  pid_t pid = -1;
-  REQUIRE(posix_spawn(&pid, p.c_str(), &actions, nullptr, argv, environ) == 0);
-  posix_spawn_file_actions_destroy(&actions);
-  close(fds[1]);
+  // A commit every 25 ms (each synced): continuous, but not so fast that the log every open
+  // replays grows beyond what a thousand opens can read in a test's time.
+  CrashChild child(db, 25, dir / "child.txt");
   std::atomic<std::uint64_t> acked{0};
-  std::atomic<bool> stop{false};
   std::thread reader_of_acks([&] {
-    FILE* in = fdopen(fds[0], "r");
-    char line[128];
-    while (std::fgets(line, sizeof line, in)) {
-      unsigned long long n = 0;
-      if (std::sscanf(line, "ack %llu", &n) == 1) acked = n;
-    }
-    std::fclose(in);
+    for (std::uint64_t n; (n = child.next_ack()) != 0;) acked = n;
   });
-  // ENTENTE_READER_OPENS lowers the count where every open is slow (make test-asan).
   const char* env_opens = std::getenv("ENTENTE_READER_OPENS");
   const int opens = env_opens && std::atoi(env_opens) > 0 ? std::atoi(env_opens) : 1000;
   int failures = 0, behind = 0;
@@ -424,7 +367,7 @@ TEST_CASE("durability: 1000 read-only opens beside a committing writer, zero fai
   for (int i = 0; i < opens; ++i) {
     std::uint64_t before = acked;
     try {
-      auto ro = open_ro(db);
+      auto ro = test::open_read_only(db);
       std::uint64_t k = counter_of(*ro);
       if (k < before) ++behind;
       seen.insert(k);
@@ -432,9 +375,7 @@ TEST_CASE("durability: 1000 read-only opens beside a committing writer, zero fai
       if (failures++ == 0) first_failure = e.what();
     }
   }
-  stop = true;
-  ::kill(pid, SIGKILL);
-  waitpid(pid, nullptr, 0);
+  child.kill();
   reader_of_acks.join();
   INFO("first failure: " << first_failure);
   CHECK(failures == 0);
@@ -594,7 +535,7 @@ TEST_CASE("durability: damage to each file kind ends whole or in a clear error",
         }
         auto cmd = entente_cmd(dir, "stats --db " + q(db));
         try {
-          auto ro = open_ro(db);
+          auto ro = test::open_read_only(db);
           auto report = ro->check();
           std::uint64_t k2 = counter_of(*ro);
           if (report.clean()) {
