@@ -226,11 +226,20 @@ def print_table(results, markdown=False):
     row("Kuzu COPY, records/s", lambda r: fmt_rate(get(r, "kuzu", "records_per_s")))
     row("  Kuzu peak RSS", lambda r: fmt_bytes(get(r, "kuzu", "peak_rss_bytes")))
     row("  Kuzu DB size", lambda r: fmt_bytes(get(r, "kuzu", "db_bytes")))
-    for q in ["lookup_key", "lookup_name", "neighbors_at", "allies", "hop2", "query_2hop", "hop3", "shortest_path", "blocs"]:
-        row(f"{q} warm median / p99", lambda r, q=q: f"{fmt_us(get(r, 'queries', q, 'warm', 'median_us'))} / {fmt_us(get(r, 'queries', q, 'warm', 'p99_us'))}")
+    def ratio(r, peer, q, stat):
+        theirs, ours = get(r, peer, "queries", q, "warm", stat), get(r, "queries", q, "warm", stat)
+        if theirs is None or ours is None:
+            return "-"
+        return f"{fmt_us(theirs)} ({theirs / ours:.1f}x)"
+
+    for q in ["lookup_key", "lookup_name", "neighbors_at", "allies", "hop2", "query_2hop", "hop3", "shortest_path", "blocs",
+              "q_1hop", "q_2hop", "q_reach4", "q_shortest_path"]:
+        row(f"{q} warm median / p90", lambda r, q=q: f"{fmt_us(get(r, 'queries', q, 'warm', 'median_us'))} / {fmt_us(get(r, 'queries', q, 'warm', 'p90_us'))}")
         row(f"  cold median", lambda r, q=q: fmt_us(get(r, "queries", q, "cold", "median_us")))
-        row(f"  Kuzu warm median (ratio)", lambda r, q=q: "-" if get(r, "kuzu", "queries", q, "warm", "median_us") is None else
-            f"{fmt_us(get(r, 'kuzu', 'queries', q, 'warm', 'median_us'))} ({get(r, 'kuzu', 'queries', q, 'warm', 'median_us') / get(r, 'queries', q, 'warm', 'median_us'):.1f}x)")
+        row(f"  Kuzu warm median (ratio)", lambda r, q=q: ratio(r, "kuzu", q, "median_us"))
+        row(f"  Kuzu warm p90 (ratio)", lambda r, q=q: ratio(r, "kuzu", q, "p90_us"))
+    row("topology build, edge directions/s", lambda r: fmt_rate(get(r, "queries", "topology", "arcs_per_s")))
+    row("  topology bytes / edge direction", lambda r: "-" if get(r, "queries", "topology") is None else f"{r['queries']['topology']['bytes_per_arc']:.1f}")
     row("projection build, edges/s", lambda r: fmt_rate(get(r, "queries", "projection", "edges_per_s")))
     row("BFS projection / plain CSR", lambda r: "-" if get(r, "queries", "bfs") is None else f"{r['queries']['bfs']['ratio']:.2f}")
     if markdown:

@@ -1,4 +1,5 @@
-// entente stats --db DIR: counts of nodes and edges by type.
+// entente stats --db DIR: counts of nodes and edges by type, and the memory the in-memory
+// topology takes.
 #include <fmt/format.h>
 
 #include "cli.h"
@@ -13,7 +14,9 @@ Runner add_stats(CLI::App& app) {
     auto db = open_for_read(common->db);
     auto stats = db->snapshot()->stats();
     if (common->json) {
-      nlohmann::ordered_json j = {{"nodes", stats.nodes}, {"edges", stats.edges}};
+      nlohmann::ordered_json j = {{"nodes", stats.nodes},
+                                  {"edges", stats.edges},
+                                  {"topology", {{"arcs", stats.topology_arcs}, {"bytes", stats.topology_bytes}}}};
       fmt::print("{}\n", j.dump());
       return kOk;
     }
@@ -29,6 +32,11 @@ Runner add_stats(CLI::App& app) {
     };
     section("nodes", stats.nodes);
     section("edges", stats.edges);
+    if (stats.topology_arcs > 0) {
+      fmt::print("topology (in memory)\n  {:<16} {:>10}\n  {:<16} {:>10.1f} MiB ({:.1f} bytes an edge direction)\n",
+                 "edge directions", stats.topology_arcs, "memory", stats.topology_bytes / 1048576.0,
+                 static_cast<double>(stats.topology_bytes) / static_cast<double>(stats.topology_arcs));
+    }
     return kOk;
   };
 }

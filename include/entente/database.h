@@ -56,6 +56,11 @@ struct Options {
   // The block cache, in MiB: the database's most recently read blocks, kept uncompressed in
   // memory and shared by every snapshot. It fills only as blocks are read. Default: 256.
   std::size_t cache_mb = 256;
+  // Keep the graph's structure in memory for traversals: every edge's type, ends and
+  // validity, and every node's type and validity (about 24 bytes an edge direction, built
+  // on the first traversal of a snapshot and kept current by commits; Stats::topology_bytes
+  // says what it holds). Off, every traversal reads the adjacency index. Default: true.
+  bool topology = true;
 };
 
 // Which neighbours to read. An unknown edge or node type name is Error(kInvalid).
@@ -105,6 +110,10 @@ struct SalvageReport {
 struct Stats {
   std::map<std::string, std::uint64_t> nodes;
   std::map<std::string, std::uint64_t> edges;
+  // The in-memory topology of a snapshot (Options::topology): the edge directions it holds
+  // and the memory it takes. Zero for a transaction, or when it is off.
+  std::uint64_t topology_arcs = 0;
+  std::uint64_t topology_bytes = 0;
 };
 
 // The reads shared by a Snapshot and a Transaction (which also sees its own writes).
@@ -157,6 +166,8 @@ class Reader {
 
  protected:
   explicit Reader(std::unique_ptr<detail::ReadContext> context);
+  // Edge `id` between nodes a and b (either way round), with its ends' refs.
+  Edge edge_between(EdgeId id, const Node& a, const Node& b) const;
   std::unique_ptr<detail::ReadContext> context_;
 
  private:

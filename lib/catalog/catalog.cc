@@ -194,6 +194,10 @@ void Catalog::add_type(capnp::StructSchema schema, std::uint32_t tag) {
     t.props.push_back(std::move(p));
   }
   if (find(t.name)) throw invalid("type {} is defined twice", t.name);
+  if (tag < (1u << 16)) {
+    if (tag_index_.size() <= tag) tag_index_.resize(tag + 1, -1);
+    tag_index_[tag] = static_cast<std::int32_t>(types_.size());
+  }
   types_.push_back(std::move(t));
 }
 
@@ -205,6 +209,7 @@ const TypeDef* Catalog::find(std::string_view name) const {
 }
 
 const TypeDef& Catalog::by_tag(std::uint32_t tag) const {
+  if (tag < tag_index_.size() && tag_index_[tag] >= 0) return types_[static_cast<std::size_t>(tag_index_[tag])];
   for (const auto& t : types_) {
     if (t.tag == tag) return t;
   }

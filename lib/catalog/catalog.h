@@ -83,6 +83,8 @@ class Catalog {
   std::vector<std::string> schema_nodes_;
   std::vector<std::uint64_t> loaded_ids_;
   std::vector<TypeDef> types_;
+  // Type tag -> index in types_ (-1: none), for by_tag() in constant time.
+  std::vector<std::int32_t> tag_index_;
 };
 
 }  // namespace entente::catalog

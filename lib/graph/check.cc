@@ -387,7 +387,7 @@ CheckReport Database::repair() {
                      "transaction of the database first",
                      path().string());
     }
-    state_->store->reset(unreadable);
+    state_->publish_write([&] { state_->store->reset(unreadable); });
   }
   auto batch = state_->store->batch();
 
@@ -475,7 +475,7 @@ CheckReport Database::repair() {
   };
   ahead(keys::kNextNodeId, max_node);
   ahead(keys::kNextEdgeId, max_edge);
-  state_->store->commit(*batch);
+  state_->publish_write([&] { state_->store->commit(*batch); });
   lock.unlock();
   return check();
 }

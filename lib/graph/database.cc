@@ -79,6 +79,7 @@ std::unique_ptr<Database> Database::open_store(const std::filesystem::path& path
   so.read_only = options.read_only;
   so.sync = options.sync;
   so.cache_bytes = options.cache_mb << 20;
+  st.use_topology = options.topology;
   // A new database holds the format version and the built-in catalog before it is moved
   // into place (storage::Store::create): no one ever sees it without them.
   so.initialize = [](storage::Store& store) {
@@ -148,8 +149,29 @@ std::unique_ptr<Snapshot> Database::snapshot() const {
   auto ctx = std::make_unique<detail::ReadContext>();
   ctx->db = state_;
   ctx->catalog = state_->current_catalog();
-  ctx->view = state_->store->snapshot();
+  ctx->snapshot = true;
+  {
+    std::shared_lock<std::shared_mutex> lock(state_->publish);
+    ctx->view = state_->store->snapshot();
+    ctx->generation = state_->generation;
+    ctx->topology = state_->topology;
+    ctx->topology_built = ctx->topology != nullptr;
+  }
   return std::unique_ptr<Snapshot>(new Snapshot(std::move(ctx)));
+}
+
+const graph::Topology* detail::topology_of(const ReadContext& ctx) {
+  if (!ctx.snapshot || !ctx.db->use_topology || ctx.db->format < 2) return nullptr;
+  std::lock_guard<std::mutex> lock(ctx.topology_mu);
+  if (!ctx.topology_built) {
+    ctx.topology_built = true;
+    auto& st = *ctx.db;
+    ctx.topology = graph::Topology::build(*ctx.view, *ctx.catalog, counter(*ctx.view, keys::kNextNodeId));
+    // Shared with the later snapshots when no write came since this one's view was taken.
+    std::unique_lock<std::shared_mutex> publish(st.publish);
+    if (st.generation == ctx.generation && !st.topology) st.topology = ctx.topology;
+  }
+  return ctx.topology.get();
 }
 
 std::unique_ptr<Transaction> Database::begin() {

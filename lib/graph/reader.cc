@@ -8,6 +8,7 @@
 #include "entente/database.h"
 #include "graph/records.h"
 #include "graph/state.h"
+#include "graph/topology.h"
 #include "storage/keys.h"
 
 namespace entente {
@@ -16,8 +17,7 @@ using storage::Cf;
 
 bool Node::valid_at(const Date& d) const {
   if (valid) return valid->contains(d);
-  // A treaty's or agreement's validity is its period in force: none given, not in force.
-  return type != "Treaty" && type != "Agreement";
+  return graph::holds_without_validity(type);
 }
 
 const detail::ReadContext& detail::context_of(const Reader& reader) { return *reader.context_; }
@@ -216,11 +216,106 @@ AdjScan adj_scan(const catalog::Catalog& catalog, std::uint32_t format, NodeId i
 
 }  // namespace
 
+namespace {
+
+// The tags a NeighborQuery names, checked: edge types and node types.
+struct QueryTags {
+  std::vector<std::uint32_t> edges, nodes;
+};
+
+QueryTags query_tags(const catalog::Catalog& catalog, const NeighborQuery& query) {
+  QueryTags tags;
+  for (const auto& name : query.edge_types) {
+    const auto* t = catalog.find(name);
+    if (!t || !t->is_edge) throw invalid("unknown edge type '{}'{}", name, text::did_you_mean(name, catalog.names(true)));
+    tags.edges.push_back(t->tag);
+  }
+  for (const auto& name : query.node_types) {
+    const auto* t = catalog.find(name);
+    if (!t || t->is_edge) throw invalid("unknown node type '{}'{}", name, text::did_you_mean(name, catalog.names(false)));
+    tags.nodes.push_back(t->tag);
+  }
+  return tags;
+}
+
+// adjacent() over the in-memory topology: the arcs of the edge types asked for (found by
+// binary search among the node's arcs), per edge type and then per node type in the order
+// given, as the adjacency index orders them.
+template <class Visit>
+void topology_adjacent(const graph::Topology& topo, const catalog::Catalog& catalog, NodeId id,
+                       const NeighborQuery& query, Visit&& visit) {
+  const QueryTags tags = query_tags(catalog, query);
+  const bool at = query.at.has_value();
+  const std::uint32_t day = at ? query.at->first_day() : 0;
+  std::uint32_t node_tag = 0;  // the node type of this pass; 0: any
+  auto each = [&](const graph::Arc& a) {
+    if (at && !a.holds(day)) return true;
+    if (node_tag != 0 ? a.other_type != node_tag
+                      : !tags.nodes.empty() &&
+                            std::find(tags.nodes.begin(), tags.nodes.end(), a.other_type) == tags.nodes.end()) {
+      return true;
+    }
+    if (at) {
+      const graph::NodeInfo* info = topo.node(a.other);
+      if (!info) throw corruption("adjacency entry of node {} names node {}, which does not exist", id, a.other);
+      if (!info->holds(day)) return true;
+    }
+    return visit(a);
+  };
+  const bool out = query.direction != Direction::kIn, in = query.direction != Direction::kOut;
+  if (tags.edges.empty()) {
+    topo.arcs(id, [&](const graph::Arc& a) { return (a.out() ? !out : !in) || each(a); });
+    return;
+  }
+  for (std::uint16_t dir : {std::uint16_t{0}, graph::Arc::kIn}) {
+    if (dir == 0 ? !out : !in) continue;
+    for (auto tag : tags.edges) {
+      const auto type = static_cast<std::uint16_t>(dir | tag);
+      if (tags.nodes.size() > 1) {
+        for (auto t : tags.nodes) {
+          node_tag = t;
+          if (!topo.arcs(id, type, each)) return;
+        }
+        node_tag = 0;
+      } else if (!topo.arcs(id, type, each)) {
+        return;
+      }
+    }
+  }
+}
+
+}  // namespace
+
+Edge Reader::edge_between(EdgeId id, const Node& a, const Node& b) const {
+  auto bytes = context_->view->get(Cf::kEdges, keys::id(id));
+  if (!bytes) throw corruption("an adjacency entry names edge {}, which does not exist", id);
+  Edge e = graph::decode_edge(*context_->catalog, id, *bytes);
+  e.from_ref = e.from == a.id ? a.ref() : b.ref();
+  e.to_ref = e.to == a.id ? a.ref() : b.ref();
+  return e;
+}
+
 std::vector<Neighbor> Reader::neighbors(NodeId id, const NeighborQuery& query) const {
   const auto& catalog = *context_->catalog;
+  std::vector<Neighbor> out;
+  if (const auto* topo = detail::topology_of(*context_)) {
+    std::optional<Node> self;
+    topology_adjacent(*topo, catalog, id, query, [&](const graph::Arc& a) {
+      if (!self) {
+        self = node(id);
+        if (!self) throw corruption("node {} has adjacency entries but no record", id);
+      }
+      auto other = node(a.other);
+      if (!other) throw corruption("adjacency entry of node {} names node {}, which does not exist", id, a.other);
+      Edge e = edge_between(a.edge, *self, *other);
+      out.push_back({std::move(e), std::move(*other), a.out() ? Direction::kOut : Direction::kIn});
+      return true;
+    });
+    return out;
+  }
   const std::uint32_t format = context_->db->format;
   const AdjScan scan = adj_scan(catalog, format, id, query);
-  std::vector<Neighbor> out;
+  std::optional<Node> self;
   for (const auto& prefix : scan.prefixes) {
     context_->view->scan(Cf::kAdj, prefix, [&](std::string_view k, std::string_view v) {
       auto a = keys::decode_adj(k);
@@ -230,9 +325,12 @@ std::vector<Neighbor> Reader::neighbors(NodeId id, const NeighborQuery& query) c
       if (!other) throw corruption("adjacency entry of node {} names node {}, which does not exist", id, a.other);
       if (format < 2 && !scan.wants(catalog.find(other->type)->tag)) return true;
       if (query.at && !other->valid_at(*query.at)) return true;
-      auto e = edge(a.edge);
-      if (!e) throw corruption("adjacency entry of node {} names edge {}, which does not exist", id, a.edge);
-      out.push_back({std::move(*e), std::move(*other), a.dir == keys::kOut ? Direction::kOut : Direction::kIn});
+      if (!self) {
+        self = node(id);
+        if (!self) throw corruption("node {} has adjacency entries but no record", id);
+      }
+      Edge e = edge_between(a.edge, *self, *other);
+      out.push_back({std::move(e), std::move(*other), a.dir == keys::kOut ? Direction::kOut : Direction::kIn});
       return true;
     });
   }
@@ -241,6 +339,13 @@ std::vector<Neighbor> Reader::neighbors(NodeId id, const NeighborQuery& query) c
 
 void Reader::adjacent(NodeId id, const NeighborQuery& query, const std::function<bool(const Step&)>& visit) const {
   const auto& catalog = *context_->catalog;
+  if (const auto* topo = detail::topology_of(*context_)) {
+    topology_adjacent(*topo, catalog, id, query, [&](const graph::Arc& a) {
+      return visit({a.edge, a.other, catalog.by_tag(a.tag()).name, catalog.by_tag(a.other_type).name,
+                    a.out() ? Direction::kOut : Direction::kIn});
+    });
+    return;
+  }
   const std::uint32_t format = context_->db->format;
   const AdjScan scan = adj_scan(catalog, format, id, query);
   const std::uint32_t day = query.at ? query.at->first_day() : 0;
@@ -263,8 +368,7 @@ void Reader::adjacent(NodeId id, const NeighborQuery& query, const std::function
       if (format < 2 && !scan.wants(other_tag)) return true;  // format 2: filtered above
       const auto& type = catalog.by_tag(other_tag);
       if (query.at) {
-        // Node::valid_at: a Treaty or Agreement without validity is not in force.
-        bool holds = head->valid ? head->valid->contains(*query.at) : type.name != "Treaty" && type.name != "Agreement";
+        bool holds = head->valid ? head->valid->contains(*query.at) : graph::holds_without_validity(type.name);
         if (!holds) return true;
       }
       go = visit({a.edge, a.other, catalog.by_tag(a.tag).name, type.name,
@@ -295,6 +399,11 @@ Stats Reader::stats() const {
     if (a.dir == keys::kOut) ++s.edges[catalog.by_tag(a.tag).name];
     return true;
   });
+  if (const auto* topo = detail::topology_of(*context_)) {
+    auto m = topo->memory();
+    s.topology_arcs = m.arcs;
+    s.topology_bytes = m.bytes;
+  }
   return s;
 }
 

@@ -6,6 +6,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <shared_mutex>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -13,6 +14,7 @@
 #include "entente/database.h"
 
 #include "catalog/catalog.h"
+#include "graph/topology.h"
 #include "storage/store.h"
 
 namespace entente::detail {
@@ -32,13 +34,47 @@ struct DatabaseState {
     std::lock_guard<std::mutex> lock(catalog_mu);
     return catalog;
   }
+
+  // The topology (graph/topology.h) as of the newest commit: null until a traversal of a
+  // snapshot asks for it, and again after a write made outside a transaction (rebuilt on
+  // the next request). A commit holds `publish` exclusively while it writes and carries the
+  // topology forward; a snapshot holds it shared while it takes its view and the topology,
+  // so the two always agree. `generation` counts the writes.
+  mutable std::shared_mutex publish;
+  std::shared_ptr<const graph::Topology> topology;
+  std::uint64_t generation = 0;
+  // Options::topology: false keeps every read on the store.
+  bool use_topology = true;
+
+  // Makes a write outside a transaction (a bulk ingestion, a repair) visible: runs it with
+  // `publish` held and drops the topology.
+  template <class F>
+  void publish_write(F&& write) {
+    std::unique_lock<std::shared_mutex> lock(publish);
+    write();
+    ++generation;
+    topology.reset();
+  }
 };
 
 struct ReadContext {
   std::shared_ptr<DatabaseState> db;  // first, so that it is released last: the view needs it
   std::unique_ptr<storage::View> view;
   std::shared_ptr<const catalog::Catalog> catalog;
+  // A snapshot's: the topology that agrees with its view (graph::topology_of builds it on
+  // first use), and the generation of writes the view saw. A transaction has none: it reads
+  // its own writes from the store.
+  bool snapshot = false;
+  std::uint64_t generation = 0;
+  mutable std::mutex topology_mu;
+  mutable std::shared_ptr<const graph::Topology> topology;
+  mutable bool topology_built = false;
 };
+
+// The topology of a snapshot's view, built on first use (and then shared with the later
+// snapshots of the same commit); null for a transaction, or when the graph cannot be held
+// in it (Topology::build) or Options::topology is off.
+const graph::Topology* topology_of(const ReadContext& ctx);
 
 struct WriteState {
   DatabaseState* db = nullptr;
@@ -53,11 +89,14 @@ struct WriteState {
   // (meta count.node.*, count.edge.*).
   std::map<std::uint32_t, std::int64_t> node_delta, edge_delta;
   bool done = false;
+  // What the transaction changed in the graph's structure, for the topology at commit.
+  graph::TopologyDelta topology;
   // What savepoint() saved, newest last: the counters to restore on rollback_to_savepoint().
   struct Saved {
     std::uint64_t next_node, next_edge, writes;
     WriteCounts nodes, edges;
     std::map<std::uint32_t, std::int64_t> node_delta, edge_delta;
+    std::size_t topology_arcs, topology_nodes;
   };
   std::vector<Saved> savepoints;
 

@@ -121,6 +121,7 @@ NodeId Transaction::put_node(const NodeInput& in) {
     state_->node_ids.emplace(std::move(key_key), id);
   }
   batch.put(Cf::kNodes, keys::id(id), record);
+  state_->topology.nodes.push_back({id, graph::make_node_info(type, in.valid)});
   for (const auto& f : graph::folded_names(in.name, in.aliases)) batch.put(Cf::kNames, keys::name(f, id), "");
   ++state_->writes;
   return id;
@@ -191,8 +192,12 @@ EdgeId Transaction::put_edge(const EdgeInput& in) {
   if (st.edge_cache) st.edge_ids.emplace(std::move(identity), id);
   batch.put(Cf::kEdges, keys::id(id), record);
   std::string value = keys::adj_value(in.valid);
-  batch.put(Cf::kAdj, keys::adj({from, keys::kOut, type.tag, to_tag, valid_from, to, id}), value);
-  batch.put(Cf::kAdj, keys::adj({to, keys::kIn, type.tag, from_tag, valid_from, from, id}), value);
+  const keys::Adj out{from, keys::kOut, type.tag, to_tag, valid_from, to, id};
+  const keys::Adj back{to, keys::kIn, type.tag, from_tag, valid_from, from, id};
+  batch.put(Cf::kAdj, keys::adj(out), value);
+  batch.put(Cf::kAdj, keys::adj(back), value);
+  st.topology.arcs.push_back({from, graph::make_arc(out, value), true});
+  st.topology.arcs.push_back({to, graph::make_arc(back, value), true});
   ++state_->writes;
   return id;
 }
@@ -221,6 +226,12 @@ bool Transaction::remove_edge(EdgeId id) {
     for (const auto& k : doomed) batch.del(Cf::kAdj, k);
   }
   batch.del(Cf::kEdges, keys::id(id));
+  for (auto [node, dir] : {std::pair{e.from, std::uint16_t{0}}, std::pair{e.to, graph::Arc::kIn}}) {
+    graph::Arc arc;
+    arc.edge = static_cast<std::uint32_t>(id);
+    arc.type = dir;
+    state_->topology.arcs.push_back({node, arc, false});
+  }
   --state_->edge_delta[tag];
   ++state_->writes;
   return true;
@@ -246,6 +257,7 @@ bool Transaction::remove_node(const NodeRef& ref) {
   state_->drop_caches();
   batch.del(Cf::kKeys, key_key);
   batch.del(Cf::kNodes, keys::id(n->id));
+  state_->topology.nodes.push_back({n->id, std::nullopt});
   --state_->node_delta[tag];
   ++state_->writes;
   return true;
@@ -255,7 +267,8 @@ void Transaction::savepoint() {
   require_open(*state_);
   state_->batch->set_savepoint();
   state_->savepoints.push_back({state_->next_node, state_->next_edge, state_->writes, state_->nodes, state_->edges,
-                                state_->node_delta, state_->edge_delta});
+                                state_->node_delta, state_->edge_delta, state_->topology.arcs.size(),
+                                state_->topology.nodes.size()});
 }
 
 void Transaction::rollback_to_savepoint() {
@@ -273,6 +286,8 @@ void Transaction::rollback_to_savepoint() {
   state_->edges = s.edges;
   state_->node_delta = s.node_delta;
   state_->edge_delta = s.edge_delta;
+  state_->topology.arcs.resize(s.topology_arcs);
+  state_->topology.nodes.resize(s.topology_nodes);
   state_->savepoints.pop_back();
 }
 
@@ -302,7 +317,20 @@ void Transaction::commit() {
     if (d != 0) counts.edges[tag] = stored(keys::edge_count(tag)) + d;
   }
   graph::put_counts(batch, counts);
-  state_->db->store->commit(batch);
+  auto& db = *state_->db;
+  {
+    std::unique_lock<std::shared_mutex> publish(db.publish);
+    db.store->commit(batch);
+    ++db.generation;
+    // The topology carried forward; were that to fail (memory), it is rebuilt when next asked.
+    if (db.topology) {
+      try {
+        db.topology = db.topology->apply(state_->topology);
+      } catch (...) {
+        db.topology.reset();
+      }
+    }
+  }
   state_->done = true;
   state_->lock.unlock();
 }

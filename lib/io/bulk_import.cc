@@ -291,7 +291,7 @@ class BulkLoad {
     add(Cf::kEdges, "edges.sst", edges_written_);
     add(Cf::kAdj, "adj.sst", adj_written_);
     add(Cf::kMeta, "meta.sst", true);
-    store.ingest(tables);
+    db_.publish_write([&] { store.ingest(tables); });
     phase("ingest");
     return stats_;
   }

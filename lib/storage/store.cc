@@ -108,6 +108,67 @@ void scan_iterator(rocksdb::Iterator& it, std::string_view prefix, const Visitor
   if (!it.status().ok()) throw from_status(it.status(), "reading");
 }
 
+}  // namespace
+
+Cursor::Cursor(std::unique_ptr<rocksdb::Iterator> it) : it_(std::move(it)) {}
+Cursor::~Cursor() = default;
+Cursor::Cursor(Cursor&&) noexcept = default;
+Cursor& Cursor::operator=(Cursor&&) noexcept = default;
+void Cursor::seek(std::string_view key) {
+  if (key.empty()) {
+    it_->SeekToFirst();
+  } else {
+    it_->Seek(slice(key));
+  }
+}
+bool Cursor::valid() const {
+  if (it_->Valid()) return true;
+  if (!it_->status().ok()) throw from_status(it_->status(), "reading");
+  return false;
+}
+void Cursor::next() { it_->Next(); }
+std::string_view Cursor::key() const { return {it_->key().data(), it_->key().size()}; }
+std::string_view Cursor::value() const { return {it_->value().data(), it_->value().size()}; }
+
+namespace {
+
+// An iterator that owns its upper bound (ReadOptions keeps only a pointer to it).
+class BoundedIterator : public rocksdb::Iterator {
+ public:
+  BoundedIterator(std::string upper, const std::function<rocksdb::Iterator*(const rocksdb::Slice*)>& make)
+      : upper_(std::move(upper)), bound_(upper_), it_(make(upper_.empty() ? nullptr : &bound_)) {}
+  bool Valid() const override { return it_->Valid(); }
+  void SeekToFirst() override { it_->SeekToFirst(); }
+  void SeekToLast() override { it_->SeekToLast(); }
+  void Seek(const rocksdb::Slice& k) override { it_->Seek(k); }
+  void SeekForPrev(const rocksdb::Slice& k) override { it_->SeekForPrev(k); }
+  void Next() override { it_->Next(); }
+  void Prev() override { it_->Prev(); }
+  rocksdb::Slice key() const override { return it_->key(); }
+  rocksdb::Slice value() const override { return it_->value(); }
+  rocksdb::Status status() const override { return it_->status(); }
+
+ private:
+  std::string upper_;
+  rocksdb::Slice bound_;
+  std::unique_ptr<rocksdb::Iterator> it_;
+};
+
+// An empty column family (one left out of a read-only open).
+class EmptyIterator : public rocksdb::Iterator {
+ public:
+  bool Valid() const override { return false; }
+  void SeekToFirst() override {}
+  void SeekToLast() override {}
+  void Seek(const rocksdb::Slice&) override {}
+  void SeekForPrev(const rocksdb::Slice&) override {}
+  void Next() override {}
+  void Prev() override {}
+  rocksdb::Slice key() const override { return {}; }
+  rocksdb::Slice value() const override { return {}; }
+  rocksdb::Status status() const override { return rocksdb::Status::OK(); }
+};
+
 class SnapshotView : public View {
  public:
   SnapshotView(rocksdb::DB* db, const std::vector<rocksdb::ColumnFamilyHandle*>& cfs)
@@ -133,6 +194,15 @@ class SnapshotView : public View {
     if (!cfs_[static_cast<int>(cf)]) return;
     std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(options_, cfs_[static_cast<int>(cf)]));
     scan_from_iterator(*it, start, visit);
+  }
+  Cursor cursor(Cf cf, std::string_view upper) const override {
+    auto* handle = cfs_[static_cast<int>(cf)];
+    if (!handle) return Cursor(std::make_unique<EmptyIterator>());
+    return Cursor(std::make_unique<BoundedIterator>(std::string(upper), [&](const rocksdb::Slice* bound) {
+      rocksdb::ReadOptions o = options_;
+      o.iterate_upper_bound = bound;
+      return db_->NewIterator(o, handle);
+    }));
   }
 
  private:
@@ -182,6 +252,16 @@ class BatchImpl : public Store::Batch {
     auto* handle = cfs_[static_cast<int>(cf)];
     std::unique_ptr<rocksdb::Iterator> it(batch_.NewIteratorWithBase(handle, db_->NewIterator(options_, handle)));
     scan_from_iterator(*it, start, visit);
+  }
+  Cursor cursor(Cf cf, std::string_view upper) const override {
+    index();
+    auto* handle = cfs_[static_cast<int>(cf)];
+    // The batch's own entries are not bounded by `upper`: readers check their prefix.
+    return Cursor(std::make_unique<BoundedIterator>(std::string(upper), [&](const rocksdb::Slice* bound) {
+      rocksdb::ReadOptions o = options_;
+      o.iterate_upper_bound = bound;
+      return batch_.NewIteratorWithBase(handle, db_->NewIterator(o, handle));
+    }));
   }
   void put(Cf cf, std::string_view key, std::string_view value) override {
     auto s = indexed_ ? batch_.Put(cfs_[static_cast<int>(cf)], slice(key), slice(value))

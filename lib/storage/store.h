@@ -69,10 +69,35 @@ struct FileProblem {
 // until visit returns false.
 using Visitor = std::function<bool(std::string_view key, std::string_view value)>;
 
+// An iterator over one column family of a View, in key order: seek, then read and step
+// while valid(). Made once and reused with seeks, it costs no allocation and no callback per
+// entry (the adjacency cursors of lib/graph read through it). It must not outlive its View.
+class Cursor {
+ public:
+  explicit Cursor(std::unique_ptr<rocksdb::Iterator> it);
+  ~Cursor();
+  Cursor(Cursor&&) noexcept;
+  Cursor& operator=(Cursor&&) noexcept;
+  // Positions at the first key >= `key`; an empty key: the first entry.
+  void seek(std::string_view key);
+  // Whether the cursor is at an entry. Throws Error when reading failed.
+  bool valid() const;
+  void next();
+  std::string_view key() const;
+  std::string_view value() const;
+
+ private:
+  std::unique_ptr<rocksdb::Iterator> it_;
+};
+
 // A consistent read view of the store.
 class View {
  public:
   virtual ~View() = default;
+  // A cursor over column family cf (unpositioned: seek first). `upper`, when not empty, is
+  // an exclusive upper bound on the keys the cursor visits, which lets RocksDB skip the
+  // tables past it; it is copied.
+  virtual Cursor cursor(Cf cf, std::string_view upper = {}) const = 0;
   virtual std::optional<std::string> get(Cf cf, std::string_view key) const = 0;
   virtual void scan(Cf cf, std::string_view prefix, const Visitor& visit) const = 0;
   // Calls visit for each entry from key `start` on, to the end of the column family.

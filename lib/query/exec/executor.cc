@@ -5,6 +5,8 @@
 #include <map>
 #include <memory>
 #include <set>
+#include <unordered_map>
+#include <unordered_set>
 
 #include <fmt/format.h>
 
@@ -157,9 +159,13 @@ class ExpandStage : public Stage {
     auto node_props = eval_props(to.props, row, ctx_);
     auto rel_props = eval_props(op_.rel->props, row, ctx_);
     if (op_.kind == OpKind::kVarExpand) {
-      std::vector<Edge> path;
+      // Records are read as the rows need them, each once per input row.
+      nodes_.clear();
+      edges_.clear();
       Node start = *from;
-      return walk(row, start, path, node_props, rel_props);
+      if (op_.distinct_ends) return distinct_ends(row, start, node_props);
+      std::vector<Hop> path;
+      return walk(row, start.id, path, node_props, rel_props);
     }
     for (auto& nb : neighbors(from->id)) {
       if (!edge_matches(nb.edge, rel_props, ctx_)) continue;
@@ -201,30 +207,139 @@ class ExpandStage : public Stage {
     return true;
   }
 
-  // Depth-first over paths of min..max relationships, each relationship once.
-  bool walk(Row& row, const Node& at, std::vector<Edge>& path, const std::vector<std::pair<std::string, Value>>& node_props,
+  // One relationship of a variable-length match: the edge and the node it reaches.
+  struct Hop {
+    EdgeId edge;
+    NodeId node;
+  };
+
+  // The steps from node `at` the pattern allows (types, direction, date), by ids; a self-loop
+  // matched in both directions counts once.
+  std::vector<Hop> steps(NodeId at) {
+    NeighborQuery q;
+    q.edge_types = op_.rel->types;
+    q.direction = op_.dir;
+    q.at = ctx_.at;
+    std::vector<Hop> out;
+    ctx_.reader.adjacent(at, q, [&](const Reader::Step& s) {
+      if (op_.dir == Direction::kBoth && s.direction == Direction::kIn && s.node == at) return true;
+      ctx_.step();
+      out.push_back({s.edge, s.node});
+      return true;
+    });
+    return out;
+  }
+
+  const Node& node_of(NodeId id) {
+    auto it = nodes_.find(id);
+    if (it != nodes_.end()) return it->second;
+    auto n = ctx_.reader.node(id);
+    if (!n) throw corruption("a traversal reached node {}, which does not exist", id);
+    return nodes_.emplace(id, std::move(*n)).first->second;
+  }
+
+  const Edge& edge_of(EdgeId id) {
+    auto it = edges_.find(id);
+    if (it != edges_.end()) return it->second;
+    auto e = ctx_.reader.edge(id);
+    if (!e) throw corruption("a traversal took edge {}, which does not exist", id);
+    return edges_.emplace(id, std::move(*e)).first->second;
+  }
+
+  // Depth-first over trails of min..max relationships (each relationship once), by ids: a
+  // record is read only for a row that is emitted, or to test the relationship's properties.
+  bool walk(Row& row, NodeId at, std::vector<Hop>& path, const std::vector<std::pair<std::string, Value>>& node_props,
             const std::vector<std::pair<std::string, Value>>& rel_props) {
     const RelPattern& r = *op_.rel;
     auto depth = static_cast<int>(path.size());
-    if (depth >= r.min && reach(row, at, *op_.node, node_props)) {
+    if (depth >= r.min && reach(row, node_of(at), *op_.node, node_props)) {
       Value::List edges;
-      for (const auto& e : path) edges.emplace_back(e);
+      for (const auto& h : path) edges.emplace_back(edge_of(h.edge));
       if (op_.reversed) std::reverse(edges.begin(), edges.end());
       row[static_cast<std::size_t>(r.slot)] = Value(std::move(edges));
       if (!next->push(row)) return false;
     }
     if (depth >= r.max) return true;
-    for (auto& nb : neighbors(at.id)) {
-      bool repeated = std::any_of(path.begin(), path.end(), [&](const Edge& e) { return e.id == nb.edge.id; });
-      if (repeated || !edge_matches(nb.edge, rel_props, ctx_) || edge_used(row, op_.unique_rels, nb.edge.id)) continue;
-      path.push_back(std::move(nb.edge));
-      bool more = walk(row, nb.node, path, node_props, rel_props);
+    for (const Hop& h : steps(at)) {
+      bool repeated = std::any_of(path.begin(), path.end(), [&](const Hop& p) { return p.edge == h.edge; });
+      if (repeated || edge_used(row, op_.unique_rels, h.edge)) continue;
+      if (!rel_props.empty() && !edge_matches(edge_of(h.edge), rel_props, ctx_)) continue;
+      path.push_back(h);
+      bool more = walk(row, h.node, path, node_props, rel_props);
       path.pop_back();
       if (!more) return false;
     }
     return true;
   }
 
+  // The end nodes of the trails of min..max relationships (min <= 1), each once, breadth-first
+  // with a visited set: a node other than the start is the end of such a trail exactly when
+  // its distance is at most max (a shortest path is a trail). The start ends one when min is
+  // 0, or when a closed trail of at most max relationships passes through it: found from the
+  // search tree as a relationship back to the start, or between two of its branches.
+  bool distinct_ends(Row& row, const Node& start, const std::vector<std::pair<std::string, Value>>& node_props) {
+    const RelPattern& r = *op_.rel;
+    std::vector<EdgeId> taken;  // this MATCH's relationships bound before: not to be used again
+    for (int s : op_.unique_rels) {
+      const Value& v = row[static_cast<std::size_t>(s)];
+      if (v.type() == T::kEdge) taken.push_back(v.as_edge().id);
+      if (v.type() == T::kList) {
+        for (const auto& e : v.as_list()) {
+          if (e.type() == T::kEdge) taken.push_back(e.as_edge().id);
+        }
+      }
+    }
+    struct Seen {
+      int depth;
+      EdgeId branch;  // the first relationship of the search tree's path to it (0: the start)
+    };
+    std::unordered_map<NodeId, Seen> seen{{start.id, {0, 0}}};
+    std::vector<NodeId> order, frontier{start.id};
+    const bool undirected = op_.dir == Direction::kBoth;
+    int closed = 0;  // the shortest closed trail through the start found (0: none)
+    auto close = [&](int length) {
+      if (closed == 0 || length < closed) closed = length;
+    };
+    for (int depth = 0; depth < r.max && !frontier.empty(); ++depth) {
+      std::vector<NodeId> next_frontier;
+      for (NodeId u : frontier) {
+        const Seen su = seen.at(u);
+        for (const Hop& h : steps(u)) {
+          if (std::find(taken.begin(), taken.end(), h.edge) != taken.end()) continue;
+          auto [it, added] = seen.try_emplace(h.node, Seen{depth + 1, u == start.id ? h.edge : su.branch});
+          if (added) {
+            order.push_back(h.node);
+            next_frontier.push_back(h.node);
+            continue;
+          }
+          if (h.node == start.id) {
+            // Back to the start: by another relationship than the one that left it.
+            if (!undirected || h.edge != su.branch) close(depth + 1);
+          } else if (undirected && it->second.branch != su.branch && it->second.branch != 0) {
+            close(depth + 1 + it->second.depth);
+          }
+        }
+      }
+      frontier = std::move(next_frontier);
+    }
+    auto emit = [&](const Node& n) {
+      if (!reach(row, n, *op_.node, node_props)) return true;
+      row[static_cast<std::size_t>(r.slot)] = Value(Value::List{});
+      return next->push(row);
+    };
+    if (r.min == 0 || (closed > 0 && closed <= r.max)) {
+      if (!emit(start)) return false;
+    }
+    for (NodeId id : order) {
+      auto n = ctx_.reader.node(id);
+      if (!n) throw corruption("a traversal reached node {}, which does not exist", id);
+      if (!emit(*n)) return false;
+    }
+    return true;
+  }
+
+  std::unordered_map<NodeId, Node> nodes_;
+  std::unordered_map<EdgeId, Edge> edges_;
   const Op& op_;
   Context& ctx_;
 };
@@ -241,40 +356,55 @@ class ShortestPathStage : public Stage {
     auto rel_props = eval_props(r.props, row, ctx_);
     int max = r.var_length ? r.max : 1;
     int min = r.var_length ? r.min : 1;
-    // Breadth-first from a; each node remembers the step that reached it first.
+    // Breadth-first from a, by ids; each node remembers the step that reached it first.
+    // Records are read for the path found, and for relationships when the pattern tests
+    // their properties.
     struct Reached {
-      Node node;
-      std::optional<Edge> via;
+      NodeId node;
+      EdgeId via = 0;
       std::size_t parent = 0;
       int depth = 0;
     };
-    std::vector<Reached> seen{{*a, std::nullopt, 0, 0}};
-    std::set<NodeId> visited{a->id};
+    std::vector<Reached> seen{{a->id, 0, 0, 0}};
+    std::unordered_set<NodeId> visited{a->id};
     std::optional<std::size_t> found;
     if (a->id == b->id && min == 0) found = 0;
+    NeighborQuery q;
+    q.edge_types = r.types;
+    q.direction = op_.dir;
+    q.at = ctx_.at;
     for (std::size_t i = 0; i < seen.size() && !found; ++i) {
       if (seen[i].depth >= max) continue;
-      NeighborQuery q;
-      q.edge_types = r.types;
-      q.direction = op_.dir;
-      q.at = ctx_.at;
-      for (auto& nb : ctx_.reader.neighbors(seen[i].node.id, q)) {
+      const NodeId u = seen[i].node;
+      const int depth = seen[i].depth;
+      ctx_.reader.adjacent(u, q, [&](const Reader::Step& s) {
         ctx_.step();
-        if (!edge_matches(nb.edge, rel_props, ctx_)) continue;
-        if (nb.node.id == b->id && seen[i].depth + 1 >= min) {
-          seen.push_back({std::move(nb.node), std::move(nb.edge), i, seen[i].depth + 1});
-          found = seen.size() - 1;
-          break;
+        if (!rel_props.empty()) {
+          auto e = ctx_.reader.edge(s.edge);
+          if (!e) throw corruption("a traversal took edge {}, which does not exist", s.edge);
+          if (!edge_matches(*e, rel_props, ctx_)) return true;
         }
-        if (!visited.insert(nb.node.id).second) continue;
-        seen.push_back({std::move(nb.node), std::move(nb.edge), i, seen[i].depth + 1});
-      }
+        if (s.node == b->id && depth + 1 >= min) {
+          seen.push_back({s.node, s.edge, i, depth + 1});
+          found = seen.size() - 1;
+          return false;
+        }
+        if (!visited.insert(s.node).second) return true;
+        seen.push_back({s.node, s.edge, i, depth + 1});
+        return true;
+      });
     }
     if (!found) return true;
     Path p;
     for (std::size_t i = *found;; i = seen[i].parent) {
-      p.nodes.push_back(seen[i].node);
-      if (seen[i].via) p.edges.push_back(*seen[i].via);
+      auto n = ctx_.reader.node(seen[i].node);
+      if (!n) throw corruption("a traversal reached node {}, which does not exist", seen[i].node);
+      p.nodes.push_back(std::move(*n));
+      if (seen[i].via) {
+        auto e = ctx_.reader.edge(seen[i].via);
+        if (!e) throw corruption("a traversal took edge {}, which does not exist", seen[i].via);
+        p.edges.push_back(std::move(*e));
+      }
       if (i == 0) break;
     }
     std::reverse(p.nodes.begin(), p.nodes.end());

@@ -19,7 +19,8 @@ enum class OpKind {
   kAllNodes,      // every node
   kNodeCheck,     // a node bound earlier: check the pattern's labels, properties, date
   kExpand,        // one relationship from a bound node
-  kVarExpand,     // a variable-length relationship (*min..max), depth-first
+  kVarExpand,     // a variable-length relationship (*min..max): depth-first over trails, or
+                  // breadth-first over distinct end nodes (Op::distinct_ends)
   kShortestPath,  // breadth-first between two bound nodes
   kBuildPath,     // p = ...: the path value from the pattern's slots
   kFilter,        // a WHERE conjunct
@@ -40,6 +41,10 @@ struct Op {
   bool to_bound = false;                   // expands: the node reached is already bound (check it)
   bool reversed = false;                   // expands: walks the pattern right to left
   std::vector<int> unique_rels;            // slots of this MATCH's relationships bound before
+  // kVarExpand: the rows that follow need each end node once, not each trail to it (an
+  // anonymous relationship, no path variable, no later relationship in the MATCH, and a
+  // DISTINCT or DISTINCT-aggregating projection next): expand breadth-first, each node once.
+  bool distinct_ends = false;
   const ast::PathPattern* path = nullptr;  // kBuildPath, kShortestPath
   const ast::Expr* filter = nullptr;       // kFilter
   std::vector<Op> sub;                     // kOptional

@@ -286,8 +286,9 @@ void describe(const Query& q, const std::vector<Op>& ops, int indent, int& count
       case OpKind::kExpand:
       case OpKind::kVarExpand:
         name = op.kind == OpKind::kExpand ? "Expand" : "VarExpand";
-        detail = fmt::format("({}){}{}{}", q.slot_names[static_cast<std::size_t>(op.from_slot)], rel_text(*op.rel, op.dir),
-                             node_text(*op.node, q), op.to_bound ? "  (into a bound node)" : "");
+        detail = fmt::format("({}){}{}{}{}", q.slot_names[static_cast<std::size_t>(op.from_slot)],
+                             rel_text(*op.rel, op.dir), node_text(*op.node, q), op.to_bound ? "  (into a bound node)" : "",
+                             op.distinct_ends ? "  (breadth-first: each end node once)" : "");
         break;
       case OpKind::kShortestPath:
         name = "ShortestPath";
@@ -342,6 +343,42 @@ void describe(const Query& q, const std::vector<Op>& ops, int indent, int& count
 
 }  // namespace
 
+// Whether a projection gives the same rows however many times each input row repeats: a
+// DISTINCT without aggregates, or aggregates that are all DISTINCT, min or max.
+bool ignores_repeats(const Projection& p) {
+  if (!p.aggregating) return p.distinct;
+  return std::all_of(p.aggregates.begin(), p.aggregates.end(), [](const Expr* a) {
+    std::string name = a->name;
+    std::transform(name.begin(), name.end(), name.begin(), [](unsigned char c) { return std::tolower(c); });
+    return (a->distinct && !a->star) || name == "min" || name == "max";
+  });
+}
+
+// Marks the variable-length expansions whose trails nobody reads (Op::distinct_ends).
+void mark_distinct_ends(std::vector<Op>& ops) {
+  for (std::size_t i = 0; i < ops.size(); ++i) {
+    Op& op = ops[i];
+    if (op.kind != OpKind::kVarExpand || op.to_bound || !op.rel->var.empty() || !op.rel->props.empty() ||
+        op.rel->min > 1) {
+      continue;
+    }
+    bool ok = false;
+    for (std::size_t j = i + 1; j < ops.size(); ++j) {
+      const Op& later = ops[j];
+      const bool reads_rel = std::find(later.unique_rels.begin(), later.unique_rels.end(), op.rel->slot) !=
+                             later.unique_rels.end();
+      const bool in_path = later.path && std::any_of(later.path->rels.begin(), later.path->rels.end(),
+                                                     [&](const RelPattern& r) { return &r == op.rel; });
+      if (reads_rel || in_path) break;
+      if (later.kind == OpKind::kProjection) {
+        ok = ignores_repeats(*later.proj);
+        break;
+      }
+    }
+    op.distinct_ends = ok;
+  }
+}
+
 Plan make_plan(const Query& q) {
   Plan plan;
   std::set<int> bound;
@@ -393,6 +430,7 @@ Plan make_plan(const Query& q) {
       }
     }
   }
+  mark_distinct_ends(plan.ops);
   return plan;
 }
 

@@ -1,5 +1,6 @@
 // Projections: compressed-sparse-row snapshots of filtered subgraphs, built from the
-// adjacency index (never by copying records into an adjacency_list).
+// in-memory topology of a snapshot (graph/topology.h), or else from the adjacency index;
+// never by copying records into an adjacency_list.
 #include "entente/projection.h"
 
 #include <algorithm>
@@ -9,6 +10,7 @@
 #include "common/text.h"
 #include "graph/records.h"
 #include "graph/state.h"
+#include "graph/topology.h"
 #include "storage/keys.h"
 
 namespace entente {
@@ -80,6 +82,7 @@ Projection Projection::build(const Reader& reader, const ProjectionSpec& spec) {
 
   // The vertices: every node of the chosen types that holds on the date and passes the filter.
   // A node filter needs the whole record; a date needs only the record's type and validity.
+  const graph::Topology* topo = detail::topology_of(ctx);
   std::vector<NodeId> nodes;
   for (const auto* t : node_types) {
     ctx.view->scan(Cf::kKeys, keys::type_prefix(t->tag), [&](std::string_view, std::string_view v) {
@@ -87,12 +90,14 @@ Projection Projection::build(const Reader& reader, const ProjectionSpec& spec) {
       if (spec.node_filter) {
         auto n = reader.node(id);
         if (!n || (spec.at && !n->valid_at(*spec.at)) || !spec.node_filter(*n)) return true;
+      } else if (spec.at && topo) {
+        const graph::NodeInfo* info = topo->node(id);
+        if (!info || !info->holds(spec.at->first_day())) return true;
       } else if (spec.at) {
         auto bytes = ctx.view->get(Cf::kNodes, keys::id(id));
         if (!bytes) return true;
         auto head = graph::node_head(id, *bytes);
-        // Node::valid_at: a Treaty or Agreement without validity is not in force.
-        bool holds = head.valid ? head.valid->contains(*spec.at) : t->name != "Treaty" && t->name != "Agreement";
+        bool holds = head.valid ? head.valid->contains(*spec.at) : graph::holds_without_validity(t->name);
         if (!holds) return true;
       }
       nodes.push_back(id);
@@ -109,24 +114,45 @@ Projection Projection::build(const Reader& reader, const ProjectionSpec& spec) {
   std::vector<std::pair<std::uint32_t, std::uint32_t>> pairs;
   std::vector<Arc> arcs;
   const std::uint32_t day = spec.at ? spec.at->first_day() : 0;
+  auto take = [&](Vertex u, EdgeId edge, std::uint32_t tag, NodeId other_id) {
+    auto other = p.vertex(other_id);
+    if (!other) return;
+    if (spec.edge_filter) {
+      auto e = reader.edge(edge);
+      if (!e || !spec.edge_filter(*e)) return;
+    }
+    pairs.emplace_back(u, *other);
+    arcs.push_back({edge, tag, false});
+    if (spec.symmetric) {
+      pairs.emplace_back(*other, u);
+      arcs.push_back({edge, tag, true});
+    }
+  };
   auto add = [&](Vertex u, std::string_view k, std::string_view v) {
     auto a = keys::decode_adj(k);
     if (!edge_tags.empty() && !edge_tags.count(a.tag)) return;
     if (spec.at && !keys::adj_holds(a, v, day)) return;
-    auto other = p.vertex(a.other);
-    if (!other) return;
-    if (spec.edge_filter) {
-      auto e = reader.edge(a.edge);
-      if (!e || !spec.edge_filter(*e)) return;
-    }
-    pairs.emplace_back(u, *other);
-    arcs.push_back({a.edge, a.tag, false});
-    if (spec.symmetric) {
-      pairs.emplace_back(*other, u);
-      arcs.push_back({a.edge, a.tag, true});
-    }
+    take(u, a.edge, a.tag, a.other);
   };
-  if (spec.node_types.empty()) {
+  if (topo) {
+    // Each vertex's outgoing arcs, in memory.
+    pairs.reserve(topo->arc_count());
+    arcs.reserve(topo->arc_count());
+    for (std::size_t u = 0; u < p.nodes_.size(); ++u) {
+      auto visit = [&](const graph::Arc& a) {
+        if (!a.out()) return true;
+        if (!edge_tags.empty() && !edge_tags.count(a.tag())) return true;
+        if (spec.at && !a.holds(day)) return true;
+        take(static_cast<Vertex>(u), a.edge, a.tag(), a.other);
+        return true;
+      };
+      if (edge_tags.size() == 1) {
+        topo->arcs(p.nodes_[u], static_cast<std::uint16_t>(*edge_tags.begin()), visit);
+      } else {
+        topo->arcs(p.nodes_[u], visit);
+      }
+    }
+  } else if (spec.node_types.empty()) {
     ctx.view->scan(Cf::kAdj, "", [&](std::string_view k, std::string_view v) {
       if (static_cast<std::uint8_t>(k[8]) != keys::kOut) return true;
       if (auto u = p.vertex(keys::decode_adj(k).node)) add(*u, k, v);

@@ -2,8 +2,8 @@
 // package are present): the same data, loaded from entente-gen's CSV with COPY FROM, and
 // the same questions as entente-bench's, timed the same way. Prints JSON.
 //
-//   node bench.mjs load DB CSV_DIR
-//   node bench.mjs queries DB MANIFEST SAMPLES COLD
+//   node kuzu.mjs load DB CSV_DIR
+//   node kuzu.mjs queries DB MANIFEST SAMPLES COLD
 import kuzu from "kuzu";
 import fs from "fs";
 import path from "path";
@@ -71,7 +71,7 @@ function stats(us) {
   us.sort((a, b) => a - b);
   if (us.length === 0) return null;
   const at = (q) => us[Math.min(us.length - 1, Math.floor(q * us.length))];
-  return { median_us: at(0.5), p99_us: at(0.99), samples: us.length };
+  return { median_us: at(0.5), p90_us: at(0.9), p99_us: at(0.99), samples: us.length };
 }
 
 async function queries() {
@@ -108,6 +108,15 @@ async function queries() {
             RETURN count(DISTINCT t2) AS n`, (s) => ({ k: st(s) })],
     shortest_path: [`MATCH p = (a:State {key: $a})-[:PARTY_TO_Treaty* SHORTEST 1..20]-(b:State {key: $b}) RETURN length(p) AS n`,
                     (s) => ({ a: st(s), b: st(s * 7n + 13n) })],
+    // The four kinds of the side-by-side comparison, every hop on the date (entente-bench's q_*).
+    q_1hop: [`MATCH (s:State {key: $k})-[r:PARTY_TO_Treaty]->(t:Treaty) WHERE ${live("r")} AND ${live("t")} RETURN t.key`,
+             (s) => ({ k: st(s) })],
+    q_2hop: [`MATCH (s:State {key: $k})-[a:PARTY_TO_Treaty]->(t:Treaty)<-[b:PARTY_TO_Treaty]-(o:State)
+              WHERE ${live("a")} AND ${live("b")} AND ${live("t")} RETURN DISTINCT o.key`, (s) => ({ k: st(s) })],
+    q_reach4: [`MATCH (a:State {key: $k})-[:PARTY_TO_Treaty*1..4 (r, n | WHERE ${live("r")})]-(b) RETURN count(DISTINCT b) AS n`,
+               (s) => ({ k: st(s) })],
+    q_shortest_path: [`MATCH p = (a:State {key: $a})-[:PARTY_TO_Treaty* SHORTEST 1..8 (r, n | WHERE ${live("r")})]-(b:State {key: $b})
+                       RETURN length(p) AS n`, (s) => ({ a: st(s), b: st(s * 7n + 13n) })],
   };
   const out = {};
   for (const [name, [q, params]] of Object.entries(qs)) {

@@ -1,0 +1,328 @@
+#include "graph/topology.h"
+
+#include <atomic>
+#include <exception>
+#include <limits>
+#include <map>
+#include <mutex>
+#include <thread>
+#include <unordered_set>
+
+#include "common/coding.h"
+#include "common/error.h"
+#include "graph/records.h"
+
+namespace entente::graph {
+
+using storage::Cf;
+
+bool holds_without_validity(std::string_view node_type) { return node_type != "Treaty" && node_type != "Agreement"; }
+
+namespace {
+
+// Date::first_day() of a stored ymd (0 stays 0: unbounded).
+std::uint32_t day_of(std::uint32_t ymd) {
+  if (ymd == 0) return 0;
+  std::uint32_t out = ymd;
+  if (ymd / 100 % 100 == 0) out += 100;
+  if (ymd % 100 == 0) out += 1;
+  return out;
+}
+
+constexpr std::uint64_t kMaxId = std::numeric_limits<std::uint32_t>::max();
+
+constexpr std::uint64_t kMergeFloor = 1 << 16;
+std::atomic<std::uint64_t> merge_floor{kMergeFloor};
+
+// Whether a tag fits the topology's fields.
+bool fits(std::uint32_t tag) { return tag <= NodeInfo::kTagMask; }
+
+}  // namespace
+
+Arc make_arc(const keys::Adj& a, std::string_view value) {
+  Arc arc;
+  arc.edge = static_cast<std::uint32_t>(a.edge);
+  arc.other = static_cast<std::uint32_t>(a.other);
+  arc.from = day_of(a.from);
+  arc.to = day_of(keys::decode_adj_value(value).to);
+  arc.type = static_cast<std::uint16_t>(a.tag | (a.dir == keys::kIn ? Arc::kIn : 0));
+  arc.other_type = static_cast<std::uint16_t>(a.other_tag);
+  return arc;
+}
+
+NodeInfo make_node_info(const catalog::TypeDef& type, const std::optional<Interval>& valid) {
+  NodeInfo info;
+  info.bits = static_cast<std::uint16_t>(type.tag | NodeInfo::kExists);
+  if (valid) {
+    info.bits |= NodeInfo::kHasValid;
+    info.from = valid->from ? valid->from->first_day() : 0;
+    info.to = valid->to ? valid->to->first_day() : 0;
+  } else if (!holds_without_validity(type.name)) {
+    info.bits |= NodeInfo::kNeedsValid;
+  }
+  return info;
+}
+
+namespace {
+
+// One range of node ids, read by one thread: its nodes' heads and its arcs.
+struct Chunk {
+  std::uint64_t first = 0, end = 0;  // node ids [first, end)
+  std::vector<Arc> arcs;
+  std::vector<std::uint32_t> counts;  // arcs per node, by id - first
+  bool fits = true;
+};
+
+void read_chunk(const storage::View& view, const catalog::Catalog& catalog, Chunk& c, std::vector<NodeInfo>& nodes) {
+  c.counts.assign(c.end - c.first, 0);
+  const std::string lo = keys::id(c.first), hi = keys::id(c.end);
+  {
+    auto cur = view.cursor(Cf::kNodes, hi);
+    for (cur.seek(lo); cur.valid(); cur.next()) {
+      auto k = cur.key();
+      NodeId id = keys::decode_id(k);
+      if (id >= c.end) break;
+      auto head = node_head(id, cur.value());
+      const auto& type = catalog.by_tag(head.tag);
+      if (!fits(head.tag)) {
+        c.fits = false;
+        return;
+      }
+      nodes[id] = make_node_info(type, head.valid);
+    }
+  }
+  auto cur = view.cursor(Cf::kAdj, hi);
+  for (cur.seek(lo); cur.valid(); cur.next()) {
+    auto k = cur.key();
+    if (k.size() != keys::kAdjKeySize) throw corruption("an adjacency key of {} bytes (a format-2 key has {})", k.size(), keys::kAdjKeySize);
+    const char* p = k.data();
+    const std::uint64_t node = coding::get_u64(p);
+    if (node >= c.end) break;
+    const std::uint8_t dir = static_cast<std::uint8_t>(p[8]);
+    const std::uint32_t tag = coding::get_u32(p + 9), other_tag = coding::get_u32(p + 13);
+    const std::uint32_t from = coding::get_u32(p + 17);
+    const std::uint64_t other = coding::get_u64(p + 21), edge = coding::get_u64(p + 29);
+    if (!fits(tag) || !fits(other_tag) || other > kMaxId || edge > kMaxId) {
+      c.fits = false;
+      return;
+    }
+    auto v = cur.value();
+    const std::uint32_t to = v.size() >= 4 ? coding::get_u32(v.data()) : 0;
+    c.arcs.push_back({static_cast<std::uint32_t>(edge), static_cast<std::uint32_t>(other), day_of(from), day_of(to),
+                      static_cast<std::uint16_t>(tag | (dir == keys::kIn ? Arc::kIn : 0)),
+                      static_cast<std::uint16_t>(other_tag)});
+    ++c.counts[node - c.first];
+  }
+}
+
+std::uint64_t counter_of(const storage::View& view, std::string_view key) {
+  auto v = view.get(Cf::kMeta, key);
+  return v && v->size() == 8 ? coding::get_u64(v->data()) : 0;
+}
+
+}  // namespace
+
+std::shared_ptr<const Topology> Topology::build(const storage::View& view, const catalog::Catalog& catalog,
+                                                std::uint64_t next_node_id) {
+  const std::uint64_t next_edge = counter_of(view, keys::kNextEdgeId);
+  if (next_node_id > kMaxId || next_edge > kMaxId) return nullptr;
+  const std::uint64_t n = std::max<std::uint64_t>(next_node_id, 1);
+  auto base = std::make_shared<Base>();
+  base->next_edge = next_edge;
+  base->nodes.assign(n, NodeInfo{});
+
+  // Ranges of node ids taken from a queue by the threads, so that a few nodes with most of
+  // the arcs do not leave one thread alone at the end.
+  const unsigned threads = std::clamp(std::thread::hardware_concurrency(), 1u, 4u);
+  const std::uint64_t chunk_count = n < 4096 ? 1 : std::min<std::uint64_t>(64, threads * 8);
+  std::vector<Chunk> chunks(chunk_count);
+  for (std::uint64_t i = 0; i < chunk_count; ++i) {
+    chunks[i].first = n * i / chunk_count;
+    chunks[i].end = n * (i + 1) / chunk_count;
+  }
+  std::atomic<std::size_t> next{0};
+  std::exception_ptr failure;
+  std::mutex failure_mu;
+  auto work = [&] {
+    for (std::size_t i; (i = next.fetch_add(1)) < chunks.size();) {
+      try {
+        read_chunk(view, catalog, chunks[i], base->nodes);
+      } catch (...) {
+        std::lock_guard<std::mutex> lock(failure_mu);
+        if (!failure) failure = std::current_exception();
+        next = chunks.size();
+      }
+    }
+  };
+  if (chunk_count == 1 || threads == 1) {
+    work();
+  } else {
+    std::vector<std::thread> pool;
+    for (unsigned t = 1; t < threads; ++t) pool.emplace_back(work);
+    work();
+    for (auto& t : pool) t.join();
+  }
+  if (failure) std::rethrow_exception(failure);
+
+  std::uint64_t total = 0;
+  for (const auto& c : chunks) {
+    if (!c.fits) return nullptr;
+    total += c.arcs.size();
+  }
+  if (total > kMaxId) return nullptr;
+  base->offsets.resize(n + 1);
+  base->arcs.reserve(total);
+  std::uint32_t at = 0;
+  for (auto& c : chunks) {
+    for (std::uint64_t id = c.first; id < c.end; ++id) {
+      base->offsets[id] = at;
+      at += c.counts[id - c.first];
+    }
+    base->arcs.insert(base->arcs.end(), c.arcs.begin(), c.arcs.end());
+    std::vector<Arc>().swap(c.arcs);
+  }
+  base->offsets[n] = at;
+  auto topo = std::make_shared<Topology>();
+  topo->base_ = std::move(base);
+  return topo;
+}
+
+const NodeInfo* Topology::node(NodeId id) const {
+  if (const NodeDelta* d = delta(id); d && d->info) return d->info->exists() ? &*d->info : nullptr;
+  if (id >= base_->nodes.size()) return nullptr;
+  const NodeInfo& info = base_->nodes[id];
+  return info.exists() ? &info : nullptr;
+}
+
+std::uint64_t Topology::arc_count() const {
+  return base_->arcs.size() + (overlay_ ? overlay_->arcs : 0);
+}
+
+Topology::Memory Topology::memory() const {
+  Memory m;
+  m.arcs = base_->arcs.size();
+  m.nodes = base_->nodes.size();
+  m.bytes = base_->arcs.capacity() * sizeof(Arc) + base_->nodes.capacity() * sizeof(NodeInfo) +
+            base_->offsets.capacity() * sizeof(std::uint32_t) + sizeof(Base);
+  if (overlay_) {
+    m.overlay_arcs = overlay_->arcs;
+    // Each changed node: its delta's vectors, a hash-map slot and the shared pointer.
+    m.bytes += overlay_->arcs * sizeof(Arc) + overlay_->nodes * (sizeof(NodeDelta) + 48) + sizeof(Overlay);
+    // The arcs as they are now: the changed nodes' counted through their deltas.
+    for (const auto& bucket : overlay_->buckets) {
+      if (!bucket) continue;
+      for (const auto& [id, nd] : *bucket) {
+        m.arcs -= base_arcs(id).size();
+        arcs(id, [&](const Arc&) {
+          ++m.arcs;
+          return true;
+        });
+        m.nodes = std::max<std::uint64_t>(m.nodes, id + 1);
+      }
+    }
+  }
+  return m;
+}
+
+void Topology::set_merge_floor(std::uint64_t floor) { merge_floor = floor == 0 ? kMergeFloor : floor; }
+
+std::shared_ptr<const Topology> Topology::apply(const TopologyDelta& d) const {
+  auto next = std::make_shared<Topology>();
+  next->base_ = base_;
+  if (d.empty()) {
+    next->overlay_ = overlay_;
+    return next;
+  }
+  // The changes per node, the last one for each arc winning (a put after a delete of the
+  // same arc, or a replacement, within one transaction).
+  struct Change {
+    std::map<std::uint64_t, std::optional<Arc>> arcs;  // Arc::id() -> the arc (nullopt: deleted)
+    std::optional<NodeInfo> info;
+    bool has_info = false;
+  };
+  std::unordered_map<NodeId, Change> changes;
+  for (const auto& op : d.arcs) {
+    if (op.node > kMaxId || (op.put && (!fits(op.arc.tag()) || !fits(op.arc.other_type)))) return nullptr;
+    changes[op.node].arcs[op.arc.id()] = op.put ? std::optional<Arc>(op.arc) : std::nullopt;
+  }
+  for (const auto& op : d.nodes) {
+    if (op.node > kMaxId || (op.info && !fits(op.info->tag()))) return nullptr;
+    auto& c = changes[op.node];
+    c.info = op.info ? *op.info : NodeInfo{};  // a removed node: a head that does not exist
+    c.has_info = true;
+  }
+
+  auto overlay = overlay_ ? std::make_shared<Overlay>(*overlay_) : std::make_shared<Overlay>();
+  std::vector<std::shared_ptr<Overlay::Bucket>> copied(Overlay::kBuckets);
+  for (auto& [id, change] : changes) {
+    const std::size_t b = id % Overlay::kBuckets;
+    if (!copied[b]) {
+      copied[b] = overlay->buckets[b] ? std::make_shared<Overlay::Bucket>(*overlay->buckets[b])
+                                      : std::make_shared<Overlay::Bucket>();
+      overlay->buckets[b] = copied[b];
+    }
+    auto& slot = (*copied[b])[id];
+    auto nd = slot ? std::make_shared<NodeDelta>(*slot) : std::make_shared<NodeDelta>();
+    if (slot) {
+      overlay->arcs -= slot->added.size() + slot->hidden.size();
+    } else {
+      ++overlay->nodes;
+    }
+    if (!change.arcs.empty()) {
+      // Drop the earlier versions of the arcs changed, hide the base's, add the new ones.
+      std::erase_if(nd->added, [&](const Arc& a) { return change.arcs.count(a.id()) > 0; });
+      for (const auto& [arc_id, arc] : change.arcs) {
+        if ((arc_id >> 1) < base_->next_edge) nd->hidden.push_back(arc_id);
+        if (arc) nd->added.push_back(*arc);
+      }
+      std::sort(nd->added.begin(), nd->added.end(), arc_less);
+      std::sort(nd->hidden.begin(), nd->hidden.end());
+      nd->hidden.erase(std::unique(nd->hidden.begin(), nd->hidden.end()), nd->hidden.end());
+    }
+    if (change.has_info) nd->info = change.info;
+    overlay->arcs += nd->added.size() + nd->hidden.size();
+    slot = std::move(nd);
+  }
+  next->overlay_ = std::move(overlay);
+
+  // Merge when the overlay has grown past an eighth of the base: reads then stay at one
+  // look-up in the overlay's buckets for the few nodes changed since.
+  if (next->overlay_->arcs + next->overlay_->nodes > std::max<std::uint64_t>(merge_floor.load(), base_->arcs.size() / 8)) {
+    return next->merge();
+  }
+  return next;
+}
+
+std::shared_ptr<const Topology> Topology::merge() const {
+  // The node ids past the base that the overlay added.
+  std::uint64_t n = base_->nodes.size();
+  std::uint64_t next_edge = base_->next_edge;
+  for (const auto& bucket : overlay_->buckets) {
+    if (!bucket) continue;
+    for (const auto& [id, nd] : *bucket) {
+      n = std::max<std::uint64_t>(n, id + 1);
+      for (const Arc& a : nd->added) next_edge = std::max<std::uint64_t>(next_edge, std::uint64_t{a.edge} + 1);
+    }
+  }
+  auto base = std::make_shared<Base>();
+  base->next_edge = next_edge;
+  base->nodes.resize(n);
+  base->offsets.resize(n + 1);
+  base->arcs.reserve(arc_count());
+  for (NodeId id = 0; id < n; ++id) {
+    base->offsets[id] = static_cast<std::uint32_t>(base->arcs.size());
+    const NodeInfo* info = node(id);
+    if (info) base->nodes[id] = *info;
+    arcs(id, [&](const Arc& a) {
+      base->arcs.push_back(a);
+      return true;
+    });
+  }
+  if (base->arcs.size() > kMaxId) return nullptr;
+  base->offsets[n] = static_cast<std::uint32_t>(base->arcs.size());
+  auto topo = std::make_shared<Topology>();
+  topo->base_ = std::move(base);
+  return topo;
+}
+
+}  // namespace entente::graph

@@ -1,0 +1,238 @@
+// The in-memory temporal topology: the whole graph's adjacency as compressed sparse rows,
+// each arc carrying the edge's type, the type of the node at its other end and the edge's
+// validity, and each node its type and validity. Traversals (adjacent(), BFS, shortest
+// paths, projections, the query executor's variable-length expansion) read it instead of
+// seeking RocksDB entry by entry.
+//
+// One Topology object is one immutable version, as of one commit. It is built from the
+// adjacency and node column families by one sequential pass over each (split into ranges
+// read by two threads), shared by every snapshot of that commit, and carried forward by
+// commits: apply() makes the next version from a transaction's changes (a TopologyDelta)
+// as an overlay on the same base, without copying it; when the overlay grows past an eighth
+// of the base, the two are merged into a new base. See docs/architecture.md, "Topology".
+#pragma once
+
+#include <algorithm>
+#include <array>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <span>
+#include <unordered_map>
+#include <vector>
+
+#include "catalog/catalog.h"
+#include "entente/record.h"
+#include "storage/keys.h"
+#include "storage/store.h"
+
+namespace entente::graph {
+
+// Whether a node of this type with no validity holds at every date. A Treaty's or an
+// Agreement's validity is its period in force: without one it has not entered into force.
+// The one place this rule lives (Node::valid_at, the adjacency reads and the topology use it).
+bool holds_without_validity(std::string_view node_type);
+
+// One direction of an edge at a node: 20 bytes. Node and edge ids are held in 32 bits: a
+// graph with larger ids is read from the store instead (Topology::build returns null).
+struct Arc {
+  std::uint32_t edge = 0;
+  std::uint32_t other = 0;       // the node at the other end
+  std::uint32_t from = 0;        // first day valid (ymd of a full date); 0: since always
+  std::uint32_t to = 0;          // first day no longer valid; 0: open
+  std::uint16_t type = 0;        // kIn bit | edge type tag
+  std::uint16_t other_type = 0;  // the other node's type tag
+
+  static constexpr std::uint16_t kIn = 0x8000;
+  bool out() const { return (type & kIn) == 0; }
+  std::uint16_t tag() const { return type & ~kIn; }
+  // Whether the edge holds on `day` (a Date's first_day()).
+  bool holds(std::uint32_t day) const { return (from == 0 || day >= from) && (to == 0 || day < to); }
+  // The key identifying the arc among a node's arcs: edge id and direction.
+  std::uint64_t id() const { return std::uint64_t{edge} << 1 | (out() ? 0 : 1); }
+};
+static_assert(sizeof(Arc) == 20);
+
+// What the topology knows of a node: 10 bytes (packed).
+#pragma pack(push, 1)
+struct NodeInfo {
+  std::uint32_t from = 0;  // first day valid; 0: since always
+  std::uint32_t to = 0;    // first day no longer valid; 0: open
+  std::uint16_t bits = 0;  // type tag | flags (the top three bits)
+
+  static constexpr std::uint16_t kExists = 0x8000;
+  static constexpr std::uint16_t kHasValid = 0x4000;
+  static constexpr std::uint16_t kNeedsValid = 0x2000;  // no validity: holds at no date
+  static constexpr std::uint16_t kTagMask = 0x1fff;
+  bool exists() const { return bits & kExists; }
+  std::uint16_t tag() const { return bits & kTagMask; }
+  bool holds(std::uint32_t day) const {
+    if (!(bits & kHasValid)) return !(bits & kNeedsValid);
+    return (from == 0 || day >= from) && (to == 0 || day < to);
+  }
+};
+#pragma pack(pop)
+static_assert(sizeof(NodeInfo) == 10);
+
+// What a transaction changed, in order, for apply(): arcs put (added or replaced) and
+// deleted, and node heads written or removed. Savepoints truncate it.
+struct TopologyDelta {
+  struct ArcOp {
+    NodeId node;
+    Arc arc;
+    bool put;  // false: delete the arc with arc.id()
+  };
+  struct NodeOp {
+    NodeId node;
+    std::optional<NodeInfo> info;  // nullopt: removed
+  };
+  std::vector<ArcOp> arcs;
+  std::vector<NodeOp> nodes;
+  bool empty() const { return arcs.empty() && nodes.empty(); }
+};
+
+// The arc and node head of records, as the topology keeps them.
+Arc make_arc(const keys::Adj& key, std::string_view value);
+NodeInfo make_node_info(const catalog::TypeDef& type, const std::optional<Interval>& valid);
+
+class Topology {
+ public:
+  struct Memory {
+    std::uint64_t arcs = 0;          // edge directions
+    std::uint64_t nodes = 0;         // node ids covered
+    std::uint64_t overlay_arcs = 0;  // entries of the overlay (arcs added, base arcs hidden)
+    std::uint64_t bytes = 0;       // everything the version holds (base and overlay)
+  };
+
+  // Builds the topology of a view (a snapshot). Returns null when the graph cannot be held
+  // (a node or edge id or an arc count past 2^32, a type tag past 2^13), in which case
+  // readers use the store.
+  static std::shared_ptr<const Topology> build(const storage::View& view, const catalog::Catalog& catalog,
+                                               std::uint64_t next_node_id);
+  // The next version: this one with a committed transaction's changes. Null when the
+  // changes cannot be held (as for build()).
+  std::shared_ptr<const Topology> apply(const TopologyDelta& delta) const;
+
+  // The head of node `id`; null when the topology has no such node.
+  const NodeInfo* node(NodeId id) const;
+
+  // Calls f(const Arc&) for each arc at node `id` whose type key (Arc::type: direction and
+  // edge tag) is `type`, in the adjacency index's order, until f returns false. Returns
+  // false when f did.
+  template <class F>
+  bool arcs(NodeId id, std::uint16_t type, F&& f) const;
+  // The same over every arc of the node.
+  template <class F>
+  bool arcs(NodeId id, F&& f) const;
+
+  Memory memory() const;
+  // The fewest overlay entries that lead to a merge (default 65536; 0 restores it), for tests.
+  static void set_merge_floor(std::uint64_t floor);
+  // An upper bound on the arcs (the base's and the overlay's entries), for reserving.
+  std::uint64_t arc_count() const;
+
+  struct Base;
+  struct NodeDelta;
+  struct Overlay;
+
+ private:
+  std::shared_ptr<const Topology> merge() const;
+  std::span<const Arc> base_arcs(NodeId id) const;
+  const NodeDelta* delta(NodeId id) const;
+  template <class F>
+  static bool merged(std::span<const Arc> base, const NodeDelta* d, F&& f);
+
+  std::shared_ptr<const Base> base_;
+  std::shared_ptr<const Overlay> overlay_;  // null: none
+};
+
+// ---- implementation of the templates
+
+struct Topology::Base {
+  std::vector<std::uint32_t> offsets;  // node id -> first arc; offsets[id + 1] ends it
+  std::vector<Arc> arcs;
+  std::vector<NodeInfo> nodes;  // by node id
+  std::uint64_t next_edge = 0;  // past every edge id of the base
+};
+
+struct Topology::NodeDelta {
+  std::vector<Arc> added;             // sorted by arc_less
+  std::vector<std::uint64_t> hidden;  // sorted Arc::id() of base arcs no longer there
+  std::optional<NodeInfo> info;       // a new head (or a node the base does not have)
+};
+
+// The adjacency index's order: direction, edge type, other type, valid-from, other node, edge.
+inline bool arc_less(const Arc& a, const Arc& b) {
+  if (a.type != b.type) return (a.type & Arc::kIn) != (b.type & Arc::kIn) ? !(a.type & Arc::kIn) : a.type < b.type;
+  if (a.other_type != b.other_type) return a.other_type < b.other_type;
+  if (a.from != b.from) return a.from < b.from;
+  if (a.other != b.other) return a.other < b.other;
+  return a.edge < b.edge;
+}
+
+struct Topology::Overlay {
+  static constexpr std::size_t kBuckets = 1024;
+  using Bucket = std::unordered_map<NodeId, std::shared_ptr<const NodeDelta>>;
+  std::array<std::shared_ptr<const Bucket>, kBuckets> buckets{};
+  std::uint64_t arcs = 0;   // added arcs and hidden ids, over every node
+  std::uint64_t nodes = 0;  // nodes with a delta
+};
+
+inline std::span<const Arc> Topology::base_arcs(NodeId id) const {
+  if (id + 1 >= base_->offsets.size()) return {};
+  return {base_->arcs.data() + base_->offsets[id], base_->arcs.data() + base_->offsets[id + 1]};
+}
+
+inline const Topology::NodeDelta* Topology::delta(NodeId id) const {
+  if (!overlay_) return nullptr;
+  const auto& bucket = overlay_->buckets[id % Overlay::kBuckets];
+  if (!bucket) return nullptr;
+  auto it = bucket->find(id);
+  return it == bucket->end() ? nullptr : it->second.get();
+}
+
+template <class F>
+bool Topology::merged(std::span<const Arc> base, const NodeDelta* d, F&& f) {
+  if (!d) {
+    for (const Arc& a : base) {
+      if (!f(a)) return false;
+    }
+    return true;
+  }
+  auto hidden = [&](const Arc& a) { return std::binary_search(d->hidden.begin(), d->hidden.end(), a.id()); };
+  auto add = d->added.begin();
+  for (const Arc& a : base) {
+    for (; add != d->added.end() && arc_less(*add, a); ++add) {
+      if (!f(*add)) return false;
+    }
+    if (!d->hidden.empty() && hidden(a)) continue;
+    if (!f(a)) return false;
+  }
+  for (; add != d->added.end(); ++add) {
+    if (!f(*add)) return false;
+  }
+  return true;
+}
+
+template <class F>
+bool Topology::arcs(NodeId id, F&& f) const {
+  return merged(base_arcs(id), delta(id), f);
+}
+
+template <class F>
+bool Topology::arcs(NodeId id, std::uint16_t type, F&& f) const {
+  auto by_type = [](std::span<const Arc> all, std::uint16_t t) {
+    auto less = [](const Arc& a, std::uint16_t t) { return arc_less(a, Arc{0, 0, 0, 0, t, 0}); };
+    auto lo = std::lower_bound(all.begin(), all.end(), t, less);
+    auto hi = lo;
+    while (hi != all.end() && hi->type == t) ++hi;
+    return std::span<const Arc>(lo, hi);
+  };
+  const NodeDelta* d = delta(id);
+  std::span<const Arc> base = base_arcs(id);
+  if (base.size() > 16) base = by_type(base, type);
+  auto only = [&](const Arc& a) { return a.type != type || f(a); };
+  return merged(base, d, only);
+}
+
+}  // namespace entente::graph
