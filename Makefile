@@ -33,18 +33,20 @@ demo: build
 
 # The benchmarks (docs/performance.md): a Release build in $(BENCH_BUILD), then bench/run.py
 # at BENCH_SCALES records (add 100000000 for 10^8), printing a table and writing
-# bench/results/latest.json. The Kuzu comparison runs when Node.js and bench/kuzu's npm
-# package are there (installed here when npm is); BENCH_KUZU=off leaves it out.
+# bench/results/latest.json. The comparison with Kuzu and DuckDB runs when Node.js and
+# bench/peers' npm packages are there (installed here when npm is); BENCH_PEERS=off leaves
+# it out.
 BENCH_BUILD ?= build-bench
 BENCH_SCALES ?= 100000,1000000,10000000
 BENCH_ARGS ?=
-BENCH_KUZU ?= auto
+BENCH_PEERS ?= auto
 bench: deps
 	@cmake -S . -B $(BENCH_BUILD) -DCMAKE_BUILD_TYPE=Release -DENTENTE_BUILD_TESTS=OFF -DENTENTE_BUILD_EXAMPLES=OFF >/dev/null
 	@cmake --build $(BENCH_BUILD) -j$(JOBS) --target entente_cli entente-gen entente-bench
-	@if [ "$(BENCH_KUZU)" != off ] && command -v npm >/dev/null && [ ! -d bench/kuzu/node_modules/kuzu ]; then \
-	  (cd bench/kuzu && npm install --no-audit --no-fund --silent) || echo "bench: npm install kuzu failed; the Kuzu comparison will be skipped"; fi
-	@/usr/bin/python3 bench/run.py --build $(BENCH_BUILD) --scales $(BENCH_SCALES) --kuzu $(BENCH_KUZU) $(BENCH_ARGS)
+	@if [ "$(BENCH_PEERS)" != off ] && command -v npm >/dev/null && \
+	    { [ ! -d bench/peers/node_modules/kuzu ] || [ ! -d bench/peers/node_modules/@duckdb/node-api ]; }; then \
+	  (cd bench/peers && npm install --no-audit --no-fund --silent) || echo "bench: npm install failed; the comparison with Kuzu and DuckDB will be skipped"; fi
+	@/usr/bin/python3 bench/run.py --build $(BENCH_BUILD) --scales $(BENCH_SCALES) --peers $(BENCH_PEERS) $(BENCH_ARGS)
 
 # The whole suite under AddressSanitizer and UndefinedBehaviorSanitizer (clang). The build
 # directory is the fuzzers' too ($(SAN_BUILD)): one sanitizer build serves both, so CI

@@ -56,11 +56,15 @@ def dir_bytes(path):
     return total
 
 
-def kuzu_available():
+# The peers asked the same questions (bench/peers): their npm packages.
+PEERS = {"kuzu": "kuzu", "duckdb": "@duckdb/node-api"}
+
+
+def peer_missing(package):
     if shutil.which("node") is None:
         return "Node.js is not installed"
-    if not os.path.isdir(os.path.join(HERE, "kuzu", "node_modules", "kuzu")):
-        return "the npm package kuzu is not installed (cd bench/kuzu && npm install)"
+    if not os.path.isdir(os.path.join(HERE, "peers", "node_modules", package)):
+        return f"the npm package {package} is not installed (cd bench/peers && npm install)"
     return None
 
 
@@ -101,7 +105,7 @@ def main():
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--samples", type=int, default=1000)
     ap.add_argument("--cold", type=int, default=10)
-    ap.add_argument("--kuzu", default="auto", choices=["auto", "off"])
+    ap.add_argument("--peers", default="auto", choices=["auto", "off"], help="compare with Kuzu and DuckDB (bench/peers)")
     ap.add_argument("--skip-transactional-above", type=int, default=0,
                     help="leave the transactional import out above this many records (0: never)")
     ap.add_argument("--out", default=os.path.join(HERE, "results", "latest.json"))
@@ -116,9 +120,14 @@ def main():
     entente = os.path.join(args.build, "tools", "entente")
     gen = os.path.join(args.build, "bench", "entente-gen")
     bench = os.path.join(args.build, "bench", "entente-bench")
-    kuzu_missing = kuzu_available() if args.kuzu == "auto" else "turned off (--kuzu off)"
-    if kuzu_missing:
-        print(f"bench: the Kuzu comparison is skipped: {kuzu_missing}", flush=True)
+    missing = {peer: peer_missing(pkg) if args.peers == "auto" else "turned off (--peers off)"
+               for peer, pkg in PEERS.items()}
+    for peer, why in missing.items():
+        if why:
+            print(f"bench: the {peer} comparison is skipped: {why}", flush=True)
+
+    def version(pkg):
+        return json.load(open(os.path.join(HERE, "peers", "node_modules", pkg, "package.json")))["version"]
 
     results = {
         "machine": {
@@ -129,8 +138,8 @@ def main():
         },
         "seed": args.seed,
         "started": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-        "kuzu": None if kuzu_missing else "kuzu (npm) " + json.load(open(os.path.join(HERE, "kuzu", "node_modules", "kuzu", "package.json")))["version"],
-        "kuzu_skipped": kuzu_missing,
+        "peers": {peer: None if missing[peer] else f"{pkg} (npm) {version(pkg)}" for peer, pkg in PEERS.items()},
+        "peers_skipped": missing,
         "scales": {},
     }
 
@@ -178,19 +187,23 @@ def main():
                            "--samples", str(args.samples), "--cold", str(args.cold)])
         r["queries"] = json.loads(out)
 
-        if not kuzu_missing:
-            print(f"bench: {n} records: Kuzu", flush=True)
-            kdb = os.path.join(work, "kuzu.db")
-            script = os.path.join(HERE, "kuzu", "bench.mjs")
-            secs, rss, out = timed(["node", script, "load", kdb, os.path.join(data, "csv")])
+        for peer in PEERS:
+            if missing[peer]:
+                continue
+            print(f"bench: {n} records: {peer}", flush=True)
+            pdb = os.path.join(work, f"{peer}.db")
+            script = os.path.join(HERE, "peers", f"{peer}.mjs")
+            secs, rss, out = timed(["node", script, "load", pdb, os.path.join(data, "csv")])
             k = json.loads(out)
             k["records_per_s"] = n / k["copy_seconds"]
             k["peak_rss_bytes"] = rss
-            _, _, out = timed(["node", script, "queries", kdb, os.path.join(data, "manifest.json"),
+            _, _, out = timed(["node", script, "queries", pdb, os.path.join(data, "manifest.json"),
                                str(args.samples), str(args.cold)])
             k["queries"] = json.loads(out)
-            r["kuzu"] = k
-            shutil.rmtree(kdb, ignore_errors=True)
+            r[peer] = k
+            shutil.rmtree(pdb, ignore_errors=True)
+            if os.path.exists(pdb):
+                os.remove(pdb)
         shutil.rmtree(work, ignore_errors=True)
         results["scales"][str(n)] = r
         os.makedirs(os.path.dirname(args.out), exist_ok=True)
@@ -223,9 +236,11 @@ def print_table(results, markdown=False):
     row("floor WriteBatch, records/s", lambda r: fmt_rate(get(r, "floor", "batch_records_per_s")))
     row("floor SST, records/s", lambda r: fmt_rate(get(r, "floor", "sst_records_per_s")))
     row("DB size (bulk)", lambda r: fmt_bytes(get(r, "bulk", "db_bytes")))
-    row("Kuzu COPY, records/s", lambda r: fmt_rate(get(r, "kuzu", "records_per_s")))
-    row("  Kuzu peak RSS", lambda r: fmt_bytes(get(r, "kuzu", "peak_rss_bytes")))
-    row("  Kuzu DB size", lambda r: fmt_bytes(get(r, "kuzu", "db_bytes")))
+    for peer in PEERS:
+        row(f"{peer} COPY, records/s (bulk import's ratio)", lambda r, p=peer: "-" if get(r, p, "records_per_s") is None else
+            f"{fmt_rate(get(r, p, 'records_per_s'))} ({get(r, 'bulk', 'records_per_s') / get(r, p, 'records_per_s'):.2f}x)")
+        row(f"  {peer} peak RSS", lambda r, p=peer: fmt_bytes(get(r, p, "peak_rss_bytes")))
+        row(f"  {peer} DB size", lambda r, p=peer: fmt_bytes(get(r, p, "db_bytes")))
     def ratio(r, peer, q, stat):
         theirs, ours = get(r, peer, "queries", q, "warm", stat), get(r, "queries", q, "warm", stat)
         if theirs is None or ours is None:
@@ -236,8 +251,8 @@ def print_table(results, markdown=False):
               "q_1hop", "q_2hop", "q_reach4", "q_shortest_path"]:
         row(f"{q} warm median / p90", lambda r, q=q: f"{fmt_us(get(r, 'queries', q, 'warm', 'median_us'))} / {fmt_us(get(r, 'queries', q, 'warm', 'p90_us'))}")
         row(f"  cold median", lambda r, q=q: fmt_us(get(r, "queries", q, "cold", "median_us")))
-        row(f"  Kuzu warm median (ratio)", lambda r, q=q: ratio(r, "kuzu", q, "median_us"))
-        row(f"  Kuzu warm p90 (ratio)", lambda r, q=q: ratio(r, "kuzu", q, "p90_us"))
+        for peer in PEERS:
+            row(f"  {peer} warm median / p90 (ratio)", lambda r, q=q, p=peer: f"{ratio(r, p, q, 'median_us')} / {ratio(r, p, q, 'p90_us')}")
     row("topology build, edge directions/s", lambda r: fmt_rate(get(r, "queries", "topology", "arcs_per_s")))
     row("  topology bytes / edge direction", lambda r: "-" if get(r, "queries", "topology") is None else f"{r['queries']['topology']['bytes_per_arc']:.1f}")
     row("projection build, edges/s", lambda r: fmt_rate(get(r, "queries", "projection", "edges_per_s")))

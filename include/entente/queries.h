@@ -73,6 +73,26 @@ struct PathStep {
 std::vector<PathStep> shortest_path(const Reader& reader, std::string_view a, std::string_view b,
                                     const std::vector<std::string>& via = {}, std::optional<Date> at = {});
 
+// A time-respecting path: its steps are taken on dates that never go back, each edge and
+// both its ends valid on the date its step is taken (a step waits, when it must, until its
+// edge and ends hold). It answers how influence or a chain of visits could travel through
+// time, which no single date's graph shows.
+struct TemporalPath {
+  std::vector<PathStep> steps;
+  // The date each step is taken: the earliest its edge and ends hold and not before the step
+  // before; nullopt for an undated step taken before any date (an edge and ends valid always).
+  std::vector<std::optional<Date>> taken;
+  // When the path reaches its end: the last step's date (nullopt: undated, or no steps).
+  std::optional<Date> arrival() const { return taken.empty() ? std::nullopt : taken.back(); }
+};
+
+// The earliest-arriving time-respecting path from a to b over the given edge types (empty:
+// all), in either direction, leaving on `from` or later (nullopt: any time). nullopt when b
+// cannot be reached so. Each node on it is reached as early as any path reaches it, and of
+// equally early ways in the fewest steps. Throws Error for an unknown node or type.
+std::optional<TemporalPath> temporal_path(const Reader& reader, std::string_view a, std::string_view b,
+                                          const std::vector<std::string>& via = {}, std::optional<Date> from = {});
+
 struct Bloc {
   std::vector<Node> states;    // by name
   std::vector<Node> treaties;  // the treaties that hold it together

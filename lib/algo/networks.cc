@@ -11,7 +11,12 @@
 #include <boost/graph/strong_components.hpp>
 #include <boost/range/iterator_range.hpp>
 
+#include <queue>
+#include <tuple>
+
 #include "algo/links.h"
+#include "common/text.h"
+#include "graph/adjacency.h"
 #include "common/error.h"
 #include "entente/projection.h"
 
@@ -129,6 +134,106 @@ std::vector<PathStep> shortest_path(const Reader& reader, std::string_view a, st
   }
   std::reverse(steps.begin(), steps.end());
   return steps;
+}
+
+namespace {
+
+// When a step over `arc` from u to v can be taken, at the earliest, by one who is at u at
+// `t`: the first day from t on that the edge and both ends hold. nullopt: never.
+std::optional<std::uint32_t> departure(std::uint32_t t, const graph::Arc& arc, const graph::NodeInfo& u,
+                                       const graph::NodeInfo& v) {
+  std::uint32_t at = std::max(t, arc.from), until = arc.to;
+  for (const auto* n : {&u, &v}) {
+    if (!n->holds_ever()) return std::nullopt;
+    if (n->bits & graph::NodeInfo::kHasValid) {
+      at = std::max(at, n->from);
+      if (n->to != 0 && (until == 0 || n->to < until)) until = n->to;
+    }
+  }
+  if (until != 0 && at >= until) return std::nullopt;
+  return at;
+}
+
+}  // namespace
+
+// Earliest arrival, as Dijkstra's algorithm over dates: a node is settled at the earliest day
+// it can be reached; from there every edge is taken as early as it and its ends allow. Dates
+// never go back along a path, so the first time the goal is settled is the earliest.
+std::optional<TemporalPath> temporal_path(const Reader& reader, std::string_view a, std::string_view b,
+                                          const std::vector<std::string>& via, std::optional<Date> from) {
+  Node start = reader.resolve(a), goal = reader.resolve(b);
+  graph::Adjacency adj(reader);
+  std::vector<std::uint16_t> types;
+  for (const auto& name : via) {
+    const auto* t = adj.catalog().find(name);
+    if (!t || !t->is_edge) throw invalid("unknown edge type '{}'{}", name, text::did_you_mean(name, adj.catalog().names(true)));
+    types.push_back(static_cast<std::uint16_t>(t->tag));
+    types.push_back(static_cast<std::uint16_t>(t->tag | graph::Arc::kIn));
+  }
+  if (start.id == goal.id) return TemporalPath{};
+  struct Pred {
+    NodeId node;
+    EdgeId edge;
+    bool reversed;
+    std::uint32_t taken;
+    int steps;
+  };
+  const std::uint32_t t0 = from ? from->first_day() : 0;
+  std::unordered_map<NodeId, Pred> best{{start.id, {0, 0, false, t0, 0}}};
+  using Entry = std::tuple<std::uint32_t, int, NodeId>;  // day, steps, node
+  std::priority_queue<Entry, std::vector<Entry>, std::greater<>> queue;
+  queue.emplace(t0, 0, start.id);
+  std::unordered_map<NodeId, graph::NodeInfo> heads;
+  auto head = [&](NodeId id) -> const graph::NodeInfo& {
+    auto it = heads.find(id);
+    if (it != heads.end()) return it->second;
+    auto info = adj.node(id);
+    if (!info) throw corruption("an edge names node {}, which does not exist", id);
+    return heads.emplace(id, *info).first->second;
+  };
+  bool found = false;
+  while (!queue.empty()) {
+    auto [t, steps, u] = queue.top();
+    queue.pop();
+    const Pred& bu = best.at(u);
+    if (t != bu.taken || steps != bu.steps) continue;  // settled earlier, or sooner
+    if (u == goal.id) {
+      found = true;
+      break;
+    }
+    const graph::NodeInfo hu = head(u);
+    auto relax = [&](const graph::Arc& arc) {
+      auto when = departure(t, arc, hu, head(arc.other));
+      if (!when) return true;
+      auto [it, added] = best.try_emplace(arc.other, Pred{u, arc.edge, !arc.out(), *when, steps + 1});
+      if (!added) {
+        // Not earlier, nor as early in fewer steps: nothing better.
+        if (*when > it->second.taken || (*when == it->second.taken && steps + 1 >= it->second.steps)) return true;
+        it->second = Pred{u, arc.edge, !arc.out(), *when, steps + 1};
+      }
+      queue.emplace(*when, steps + 1, arc.other);
+      return true;
+    };
+    if (types.empty()) {
+      adj.arcs(u, relax);
+    } else {
+      for (auto type : types) adj.arcs(u, type, relax);
+    }
+  }
+  if (!found) return std::nullopt;
+  TemporalPath path;
+  for (NodeId v = goal.id; v != start.id;) {
+    const Pred& p = best.at(v);
+    auto edge = reader.edge(p.edge);
+    auto from_node = reader.node(p.node), to_node = reader.node(v);
+    if (!edge || !from_node || !to_node) throw corruption("edge {} or an end of it does not exist", p.edge);
+    path.steps.push_back({*from_node, *edge, p.reversed, *to_node});
+    path.taken.push_back(p.taken == 0 ? std::nullopt : std::optional<Date>(Date::from_ymd(p.taken)));
+    v = p.node;
+  }
+  std::reverse(path.steps.begin(), path.steps.end());
+  std::reverse(path.taken.begin(), path.taken.end());
+  return path;
 }
 
 std::vector<Bloc> blocs(const Reader& reader, Date at, const std::vector<std::string>& obligations) {

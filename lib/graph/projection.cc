@@ -1,6 +1,6 @@
-// Projections: compressed-sparse-row snapshots of filtered subgraphs, built from the
-// in-memory topology of a snapshot (graph/topology.h), or else from the adjacency index;
-// never by copying records into an adjacency_list.
+// Projections: compressed-sparse-row snapshots of filtered subgraphs, built through an
+// adjacency cursor (graph/adjacency.h: the in-memory topology of a snapshot, or else the
+// adjacency index); never by copying records into an adjacency_list.
 #include "entente/projection.h"
 
 #include <algorithm>
@@ -8,9 +8,8 @@
 
 #include "common/error.h"
 #include "common/text.h"
-#include "graph/records.h"
 #include "graph/state.h"
-#include "graph/topology.h"
+#include "graph/adjacency.h"
 #include "storage/keys.h"
 
 namespace entente {
@@ -81,8 +80,9 @@ Projection Projection::build(const Reader& reader, const ProjectionSpec& spec) {
   }
 
   // The vertices: every node of the chosen types that holds on the date and passes the filter.
-  // A node filter needs the whole record; a date needs only the record's type and validity.
-  const graph::Topology* topo = detail::topology_of(ctx);
+  // A node filter needs the whole record; a date needs only the node's head.
+  graph::Adjacency adj(reader);
+  const std::uint32_t day = spec.at ? spec.at->first_day() : 0;
   std::vector<NodeId> nodes;
   for (const auto* t : node_types) {
     ctx.view->scan(Cf::kKeys, keys::type_prefix(t->tag), [&](std::string_view, std::string_view v) {
@@ -90,15 +90,9 @@ Projection Projection::build(const Reader& reader, const ProjectionSpec& spec) {
       if (spec.node_filter) {
         auto n = reader.node(id);
         if (!n || (spec.at && !n->valid_at(*spec.at)) || !spec.node_filter(*n)) return true;
-      } else if (spec.at && topo) {
-        const graph::NodeInfo* info = topo->node(id);
-        if (!info || !info->holds(spec.at->first_day())) return true;
       } else if (spec.at) {
-        auto bytes = ctx.view->get(Cf::kNodes, keys::id(id));
-        if (!bytes) return true;
-        auto head = graph::node_head(id, *bytes);
-        bool holds = head.valid ? head.valid->contains(*spec.at) : graph::holds_without_validity(t->name);
-        if (!holds) return true;
+        auto info = adj.node(id);
+        if (!info || !info->holds(day)) return true;
       }
       nodes.push_back(id);
       return true;
@@ -108,67 +102,33 @@ Projection Projection::build(const Reader& reader, const ProjectionSpec& spec) {
   p.nodes_ = std::move(nodes);
   p.set_index();
 
-  // The arcs: each vertex's outgoing adjacency entries whose type, validity (read from the
-  // entry alone) and other end pass; both directions when symmetric. A projection of every
-  // node type reads the whole index in one pass; a narrower one reads its vertices' entries.
+  // The arcs: each vertex's outgoing arcs whose type, validity and other end pass; both
+  // directions when symmetric.
   std::vector<std::pair<std::uint32_t, std::uint32_t>> pairs;
   std::vector<Arc> arcs;
-  const std::uint32_t day = spec.at ? spec.at->first_day() : 0;
-  auto take = [&](Vertex u, EdgeId edge, std::uint32_t tag, NodeId other_id) {
-    auto other = p.vertex(other_id);
-    if (!other) return;
-    if (spec.edge_filter) {
-      auto e = reader.edge(edge);
-      if (!e || !spec.edge_filter(*e)) return;
-    }
-    pairs.emplace_back(u, *other);
-    arcs.push_back({edge, tag, false});
-    if (spec.symmetric) {
-      pairs.emplace_back(*other, u);
-      arcs.push_back({edge, tag, true});
-    }
-  };
-  auto add = [&](Vertex u, std::string_view k, std::string_view v) {
-    auto a = keys::decode_adj(k);
-    if (!edge_tags.empty() && !edge_tags.count(a.tag)) return;
-    if (spec.at && !keys::adj_holds(a, v, day)) return;
-    take(u, a.edge, a.tag, a.other);
-  };
-  if (topo) {
-    // Each vertex's outgoing arcs, in memory.
-    pairs.reserve(topo->arc_count());
-    arcs.reserve(topo->arc_count());
-    for (std::size_t u = 0; u < p.nodes_.size(); ++u) {
-      auto visit = [&](const graph::Arc& a) {
-        if (!a.out()) return true;
-        if (!edge_tags.empty() && !edge_tags.count(a.tag())) return true;
-        if (spec.at && !a.holds(day)) return true;
-        take(static_cast<Vertex>(u), a.edge, a.tag(), a.other);
-        return true;
-      };
-      if (edge_tags.size() == 1) {
-        topo->arcs(p.nodes_[u], static_cast<std::uint16_t>(*edge_tags.begin()), visit);
-      } else {
-        topo->arcs(p.nodes_[u], visit);
+  for (std::size_t u = 0; u < p.nodes_.size(); ++u) {
+    auto visit = [&](const graph::Arc& a) {
+      if (!a.out()) return false;  // the outgoing arcs come first
+      if (!edge_tags.empty() && !edge_tags.count(a.tag())) return true;
+      if (spec.at && !a.holds(day)) return true;
+      auto other = p.vertex(a.other);
+      if (!other) return true;
+      if (spec.edge_filter) {
+        auto e = reader.edge(a.edge);
+        if (!e || !spec.edge_filter(*e)) return true;
       }
-    }
-  } else if (spec.node_types.empty()) {
-    ctx.view->scan(Cf::kAdj, "", [&](std::string_view k, std::string_view v) {
-      if (static_cast<std::uint8_t>(k[8]) != keys::kOut) return true;
-      if (auto u = p.vertex(keys::decode_adj(k).node)) add(*u, k, v);
+      pairs.emplace_back(static_cast<Vertex>(u), *other);
+      arcs.push_back({a.edge, a.tag(), false});
+      if (spec.symmetric) {
+        pairs.emplace_back(*other, static_cast<Vertex>(u));
+        arcs.push_back({a.edge, a.tag(), true});
+      }
       return true;
-    });
-  } else {
-    for (std::size_t u = 0; u < p.nodes_.size(); ++u) {
-      auto visit = [&](std::string_view k, std::string_view v) {
-        add(static_cast<Vertex>(u), k, v);
-        return true;
-      };
-      if (edge_tags.size() == 1) {
-        ctx.view->scan(Cf::kAdj, keys::adj_prefix(p.nodes_[u], keys::kOut, *edge_tags.begin()), visit);
-      } else {
-        ctx.view->scan(Cf::kAdj, keys::adj_prefix(p.nodes_[u], keys::kOut), visit);
-      }
+    };
+    if (edge_tags.size() == 1) {
+      adj.arcs(p.nodes_[u], static_cast<std::uint16_t>(*edge_tags.begin()), visit);
+    } else {
+      adj.arcs(p.nodes_[u], visit);
     }
   }
   p.graph_ = Graph(boost::edges_are_unsorted_multi_pass, pairs.begin(), pairs.end(), arcs.begin(),

@@ -6,6 +6,7 @@
 #include "common/error.h"
 #include "common/text.h"
 #include "entente/database.h"
+#include "graph/adjacency.h"
 #include "graph/records.h"
 #include "graph/state.h"
 #include "graph/topology.h"
@@ -161,63 +162,6 @@ void Reader::out_edges(NodeId id, const std::function<bool(const Edge&)>& visit)
 
 namespace {
 
-// What a NeighborQuery reads of node `id`'s adjacency entries: the prefixes (one per
-// direction asked for, and per edge type when types are given, and per node type too when
-// both are given and the keys hold the other end's type, format 2), and the node type tags
-// left to filter on (when the prefixes do not already select them). An unknown edge or node
-// type is an error.
-struct AdjScan {
-  std::vector<std::string> prefixes;
-  std::vector<std::uint32_t> node_tags;  // empty: no filter on the other end's type
-  bool wants(std::uint32_t tag) const {
-    return node_tags.empty() || std::find(node_tags.begin(), node_tags.end(), tag) != node_tags.end();
-  }
-};
-
-AdjScan adj_scan(const catalog::Catalog& catalog, std::uint32_t format, NodeId id, const NeighborQuery& query) {
-  std::vector<std::uint32_t> tags;
-  for (const auto& name : query.edge_types) {
-    const auto* t = catalog.find(name);
-    if (!t || !t->is_edge) {
-      throw invalid("unknown edge type '{}'{}", name, text::did_you_mean(name, catalog.names(true)));
-    }
-    tags.push_back(t->tag);
-  }
-  std::vector<std::uint32_t> node_tags;
-  for (const auto& name : query.node_types) {
-    const auto* t = catalog.find(name);
-    if (!t || t->is_edge) {
-      throw invalid("unknown node type '{}'{}", name, text::did_you_mean(name, catalog.names(false)));
-    }
-    node_tags.push_back(t->tag);
-  }
-  const bool by_node_type = !tags.empty() && !node_tags.empty() && format >= 2;
-  AdjScan scan;
-  for (std::uint8_t dir : {keys::kOut, keys::kIn}) {
-    if ((dir == keys::kOut && query.direction == Direction::kIn) ||
-        (dir == keys::kIn && query.direction == Direction::kOut)) {
-      continue;
-    }
-    if (tags.empty()) {
-      scan.prefixes.push_back(keys::adj_prefix(id, dir));
-    } else {
-      for (auto tag : tags) {
-        if (by_node_type) {
-          for (auto node_tag : node_tags) scan.prefixes.push_back(keys::adj_prefix(id, dir, tag, node_tag));
-        } else {
-          scan.prefixes.push_back(keys::adj_prefix(id, dir, tag));
-        }
-      }
-    }
-  }
-  if (!by_node_type) scan.node_tags = std::move(node_tags);
-  return scan;
-}
-
-}  // namespace
-
-namespace {
-
 // The tags a NeighborQuery names, checked: edge types and node types.
 struct QueryTags {
   std::vector<std::uint32_t> edges, nodes;
@@ -238,16 +182,16 @@ QueryTags query_tags(const catalog::Catalog& catalog, const NeighborQuery& query
   return tags;
 }
 
-// adjacent() over the in-memory topology: the arcs of the edge types asked for (found by
-// binary search among the node's arcs), per edge type and then per node type in the order
-// given, as the adjacency index orders them.
+// The arcs a NeighborQuery asks for, through an adjacency cursor: per direction, per edge
+// type (found by seek or binary search) and then per node type in the order given, as the
+// adjacency index orders them; each edge and each other node valid on the date.
 template <class Visit>
-void topology_adjacent(const graph::Topology& topo, const catalog::Catalog& catalog, NodeId id,
-                       const NeighborQuery& query, Visit&& visit) {
-  const QueryTags tags = query_tags(catalog, query);
+void query_arcs(graph::Adjacency& adj, NodeId id, const NeighborQuery& query, Visit&& visit) {
+  const QueryTags tags = query_tags(adj.catalog(), query);
   const bool at = query.at.has_value();
   const std::uint32_t day = at ? query.at->first_day() : 0;
   std::uint32_t node_tag = 0;  // the node type of this pass; 0: any
+  bool go = true;
   auto each = [&](const graph::Arc& a) {
     if (at && !a.holds(day)) return true;
     if (node_tag != 0 ? a.other_type != node_tag
@@ -256,15 +200,16 @@ void topology_adjacent(const graph::Topology& topo, const catalog::Catalog& cata
       return true;
     }
     if (at) {
-      const graph::NodeInfo* info = topo.node(a.other);
+      auto info = adj.node(a.other);
       if (!info) throw corruption("adjacency entry of node {} names node {}, which does not exist", id, a.other);
       if (!info->holds(day)) return true;
     }
-    return visit(a);
+    go = visit(a);
+    return go;
   };
   const bool out = query.direction != Direction::kIn, in = query.direction != Direction::kOut;
   if (tags.edges.empty()) {
-    topo.arcs(id, [&](const graph::Arc& a) { return (a.out() ? !out : !in) || each(a); });
+    adj.arcs(id, [&](const graph::Arc& a) { return (a.out() ? !out : !in) || each(a); });
     return;
   }
   for (std::uint16_t dir : {std::uint16_t{0}, graph::Arc::kIn}) {
@@ -274,10 +219,10 @@ void topology_adjacent(const graph::Topology& topo, const catalog::Catalog& cata
       if (tags.nodes.size() > 1) {
         for (auto t : tags.nodes) {
           node_tag = t;
-          if (!topo.arcs(id, type, each)) return;
+          if (!adj.arcs(id, type, each)) return;
         }
         node_tag = 0;
-      } else if (!topo.arcs(id, type, each)) {
+      } else if (!adj.arcs(id, type, each)) {
         return;
       }
     }
@@ -296,86 +241,30 @@ Edge Reader::edge_between(EdgeId id, const Node& a, const Node& b) const {
 }
 
 std::vector<Neighbor> Reader::neighbors(NodeId id, const NeighborQuery& query) const {
-  const auto& catalog = *context_->catalog;
+  graph::Adjacency adj(*this);
   std::vector<Neighbor> out;
-  if (const auto* topo = detail::topology_of(*context_)) {
-    std::optional<Node> self;
-    topology_adjacent(*topo, catalog, id, query, [&](const graph::Arc& a) {
-      if (!self) {
-        self = node(id);
-        if (!self) throw corruption("node {} has adjacency entries but no record", id);
-      }
-      auto other = node(a.other);
-      if (!other) throw corruption("adjacency entry of node {} names node {}, which does not exist", id, a.other);
-      Edge e = edge_between(a.edge, *self, *other);
-      out.push_back({std::move(e), std::move(*other), a.out() ? Direction::kOut : Direction::kIn});
-      return true;
-    });
-    return out;
-  }
-  const std::uint32_t format = context_->db->format;
-  const AdjScan scan = adj_scan(catalog, format, id, query);
   std::optional<Node> self;
-  for (const auto& prefix : scan.prefixes) {
-    context_->view->scan(Cf::kAdj, prefix, [&](std::string_view k, std::string_view v) {
-      auto a = keys::decode_adj(k);
-      if (query.at && !keys::adj_holds(a, v, query.at->first_day())) return true;
-      if (format >= 2 && !scan.wants(a.other_tag)) return true;
-      auto other = node(a.other);
-      if (!other) throw corruption("adjacency entry of node {} names node {}, which does not exist", id, a.other);
-      if (format < 2 && !scan.wants(catalog.find(other->type)->tag)) return true;
-      if (query.at && !other->valid_at(*query.at)) return true;
-      if (!self) {
-        self = node(id);
-        if (!self) throw corruption("node {} has adjacency entries but no record", id);
-      }
-      Edge e = edge_between(a.edge, *self, *other);
-      out.push_back({std::move(e), std::move(*other), a.dir == keys::kOut ? Direction::kOut : Direction::kIn});
-      return true;
-    });
-  }
+  query_arcs(adj, id, query, [&](const graph::Arc& a) {
+    if (!self) {
+      self = node(id);
+      if (!self) throw corruption("node {} has adjacency entries but no record", id);
+    }
+    auto other = node(a.other);
+    if (!other) throw corruption("adjacency entry of node {} names node {}, which does not exist", id, a.other);
+    Edge e = edge_between(a.edge, *self, *other);
+    out.push_back({std::move(e), std::move(*other), a.out() ? Direction::kOut : Direction::kIn});
+    return true;
+  });
   return out;
 }
 
 void Reader::adjacent(NodeId id, const NeighborQuery& query, const std::function<bool(const Step&)>& visit) const {
-  const auto& catalog = *context_->catalog;
-  if (const auto* topo = detail::topology_of(*context_)) {
-    topology_adjacent(*topo, catalog, id, query, [&](const graph::Arc& a) {
-      return visit({a.edge, a.other, catalog.by_tag(a.tag()).name, catalog.by_tag(a.other_type).name,
-                    a.out() ? Direction::kOut : Direction::kIn});
-    });
-    return;
-  }
-  const std::uint32_t format = context_->db->format;
-  const AdjScan scan = adj_scan(catalog, format, id, query);
-  const std::uint32_t day = query.at ? query.at->first_day() : 0;
-  bool go = true;
-  for (const auto& prefix : scan.prefixes) {
-    if (!go) break;
-    context_->view->scan(Cf::kAdj, prefix, [&](std::string_view k, std::string_view v) {
-      auto a = keys::decode_adj(k);
-      if (query.at && !keys::adj_holds(a, v, day)) return true;
-      // The other node's type: from the key (format 2), else from its record. Its record is
-      // read in format 2 only for its validity, when a date is asked for.
-      if (format >= 2 && !scan.wants(a.other_tag)) return true;
-      std::optional<graph::NodeHead> head;
-      if (format < 2 || query.at) {
-        auto bytes = context_->view->get(Cf::kNodes, keys::id(a.other));
-        if (!bytes) throw corruption("adjacency entry of node {} names node {}, which does not exist", id, a.other);
-        head = graph::node_head(a.other, *bytes);
-      }
-      const std::uint32_t other_tag = format >= 2 ? a.other_tag : head->tag;
-      if (format < 2 && !scan.wants(other_tag)) return true;  // format 2: filtered above
-      const auto& type = catalog.by_tag(other_tag);
-      if (query.at) {
-        bool holds = head->valid ? head->valid->contains(*query.at) : graph::holds_without_validity(type.name);
-        if (!holds) return true;
-      }
-      go = visit({a.edge, a.other, catalog.by_tag(a.tag).name, type.name,
-                  a.dir == keys::kOut ? Direction::kOut : Direction::kIn});
-      return go;
-    });
-  }
+  graph::Adjacency adj(*this);
+  const auto& catalog = adj.catalog();
+  query_arcs(adj, id, query, [&](const graph::Arc& a) {
+    return visit({a.edge, a.other, catalog.by_tag(a.tag()).name, catalog.by_tag(a.other_type).name,
+                  a.out() ? Direction::kOut : Direction::kIn});
+  });
 }
 
 Stats Reader::stats() const {

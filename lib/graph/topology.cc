@@ -40,6 +40,10 @@ bool fits(std::uint32_t tag) { return tag <= NodeInfo::kTagMask; }
 }  // namespace
 
 Arc make_arc(const keys::Adj& a, std::string_view value) {
+  if (a.other > kMaxId || a.edge > kMaxId || !fits(a.tag) || !fits(a.other_tag)) {
+    throw invalid("node {}: an edge (id {}, type tag {}) past what traversals hold (ids below 2^32, type tags below 2^13)",
+                  a.node, a.edge, a.tag);
+  }
   Arc arc;
   arc.edge = static_cast<std::uint32_t>(a.edge);
   arc.other = static_cast<std::uint32_t>(a.other);

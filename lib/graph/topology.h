@@ -70,6 +70,11 @@ struct NodeInfo {
     if (!(bits & kHasValid)) return !(bits & kNeedsValid);
     return (from == 0 || day >= from) && (to == 0 || day < to);
   }
+  // Whether it holds on any day at all.
+  bool holds_ever() const {
+    if (!(bits & kHasValid)) return !(bits & kNeedsValid);
+    return to == 0 || from < to;
+  }
 };
 #pragma pack(pop)
 static_assert(sizeof(NodeInfo) == 10);

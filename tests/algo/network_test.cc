@@ -246,6 +246,50 @@ TEST_CASE("shortest_path: on a date, every step must hold then", "[path][time]")
   CHECK(shortest_path(*l.snap, "State:AAA", "State:DDD", {}, Date::parse("2007-06-01")).size() == 3);
 }
 
+TEST_CASE("temporal_path: steps on dates that never go back, each edge and its ends valid then", "[path][time]") {
+  Loaded l(kChain);
+  auto p = temporal_path(*l.snap, "State:AAA", "State:EEE", {"PARTNERSHIP"});
+  REQUIRE(p);
+  std::vector<std::string> keys, taken;
+  for (std::size_t i = 0; i < p->steps.size(); ++i) {
+    keys.push_back(p->steps[i].to.key);
+    taken.push_back(p->taken[i] ? p->taken[i]->str() : "-");
+  }
+  CHECK(keys == Keys{"BBB", "CCC", "DDD", "EEE"});
+  // AAA-BBB holds always; BBB-CCC from 2000; CCC-DDD then, before it ends in 2010; and the
+  // step to EEE waits until EEE exists.
+  CHECK(taken == Keys{"-", "2000-01-01", "2000-01-01", "2020-01-01"});
+  REQUIRE(p->arrival());
+  CHECK(p->arrival()->str() == "2020-01-01");
+  CHECK_FALSE(p->steps[0].reversed);
+}
+
+TEST_CASE("temporal_path: no path when time would have to go back, where a dated path exists on no one date",
+          "[path][time]") {
+  Loaded l(kChain);
+  // Leaving in 2010, CCC-DDD has ended.
+  CHECK_FALSE(temporal_path(*l.snap, "State:AAA", "State:DDD", {"PARTNERSHIP"}, Date::parse("2010")));
+  // AAA to EEE exists on no single date (CCC-DDD ends before EEE begins), but in time it does.
+  CHECK(shortest_path(*l.snap, "State:AAA", "State:EEE", {"PARTNERSHIP"}, Date::parse("2005")).empty());
+  CHECK(shortest_path(*l.snap, "State:AAA", "State:EEE", {"PARTNERSHIP"}, Date::parse("2021")).empty());
+  CHECK(temporal_path(*l.snap, "State:AAA", "State:EEE", {"PARTNERSHIP"}));
+  // Backwards, EEE (from 2020) can no longer reach CCC: CCC-DDD ended in 2010.
+  CHECK_FALSE(temporal_path(*l.snap, "State:EEE", "State:AAA", {"PARTNERSHIP"}));
+  // Leaving on 2005-03-01 over any type, the trade edge arrives as early as the chain, in one step.
+  auto p = temporal_path(*l.snap, "State:AAA", "State:DDD", {}, Date::parse("2005-03-01"));
+  REQUIRE(p);
+  CHECK(p->steps.size() == 1);
+  CHECK(p->steps[0].edge.type == "TRADE");
+  CHECK(p->arrival()->str() == "2005-03-01");
+  // Leaving any time, the chain arrives earliest (2000), before the trade edge exists.
+  auto q = temporal_path(*l.snap, "State:AAA", "State:DDD");
+  REQUIRE(q);
+  CHECK(q->steps.size() == 3);
+  CHECK(q->arrival()->str() == "2000-01-01");
+  CHECK(temporal_path(*l.snap, "State:AAA", "State:AAA")->steps.empty());
+  CHECK_THROWS_AS(temporal_path(*l.snap, "State:AAA", "State:DDD", {"PARTNER"}), Error);
+}
+
 TEST_CASE("shortest_path: an unknown node or edge type is an error", "[path][errors]") {
   Loaded l(kChain);
   CHECK_THROWS_AS(shortest_path(*l.snap, "State:AAA", "State:QQQ"), Error);

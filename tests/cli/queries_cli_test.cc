@@ -168,6 +168,33 @@ TEST_CASE("queries cli: path between South Korea and Russia", "[cli][queries]") 
   CHECK(b.on_db("path", "KOR").status == 2);
 }
 
+TEST_CASE("queries cli: path --temporal, steps on dates that never go back", "[cli][queries][time]") {
+  Bundled b;
+  auto j = b.json("path", "KOR RUS --temporal --via MEMBER_OF");
+  REQUIRE(j.is_array());
+  REQUIRE(!j.empty());
+  CHECK(j.front()["from"]["key"] == "State:KOR");
+  CHECK(j.back()["to"]["key"] == "State:RUS");
+  std::string last;
+  for (const auto& step : j) {
+    REQUIRE(step.contains("taken"));
+    if (step["taken"].is_string()) {
+      CHECK(step["taken"].get<std::string>() >= last);  // ISO dates: text order is date order
+      last = step["taken"].get<std::string>();
+    }
+  }
+  auto r = b.on_db("path", "KOR RUS --temporal --via MEMBER_OF --from 2024-01-01");
+  CHECK(r.status == 0);
+  CHECK_THAT(r.out, Catch::Contains("leaving on 2024-01-01 or later") && Catch::Contains("arriving"));
+  r = b.on_db("path", "KOR RUS --temporal --via REPLACES");
+  CHECK(r.status == 0);
+  CHECK_THAT(r.out, Catch::Contains("no time-respecting connection"));
+  // --from needs --temporal, which excludes --at.
+  CHECK(b.on_db("path", "KOR RUS --from 2024-01-01").status == 2);
+  CHECK(b.on_db("path", "KOR RUS --temporal --at 2024-01-01").status == 2);
+  CHECK(b.on_db("path", "KOR RUS --temporal --from 2024-13").status == 2);
+}
+
 TEST_CASE("queries cli: blocs on 2024-12-31", "[cli][queries]") {
   Bundled b;
   auto j = b.json("blocs", "--at 2024-12-31");

@@ -112,6 +112,16 @@ const std::vector<ProcedureSig>& procedures() {
        "on the date (at: null takes the AT DATE); no row when there is none"},
       {"path", {"from", "to", "via", "at"}, 2, {{"path", SType::kPath, "as shortest_path"}, {"length", SType::kInt, "its relationships"}},
        "path(...): the same as shortest_path(...)"},
+      {"temporal_path",
+       {"from", "to", "via", "leaving"},
+       2,
+       {{"path", SType::kPath, "the earliest-arriving time-respecting path, either direction"},
+        {"length", SType::kInt, "its relationships"},
+        {"taken", SType::kList, "the date each relationship is taken (null: undated)"},
+        {"arrival", SType::kDate, "the date it arrives (null: undated)"}},
+       "temporal_path(from, to [, via = all types [, leaving]]): a path whose steps are taken on dates that never go "
+       "back, each relationship and its ends valid on its date, arriving as early as possible (leaving on that date "
+       "or later); no row when there is none. AT DATE does not apply to it"},
       {"officeholders",
        {"of", "at", "office"},
        1,

@@ -173,6 +173,26 @@ std::vector<std::vector<Value>> run_procedure(const ast::Call& call, const std::
     out.push_back({Value(std::move(p)), Value(len)});
     return out;
   }
+  if (name == "temporal_path") {
+    std::string from = a.required_node(0);
+    std::string to = a.required_node(1);
+    auto via = a.strings(2);
+    std::optional<Date> leaving;
+    if (a.given(3)) leaving = a.date(3);
+    auto found = located(call, [&] { return temporal_path(r, from, to, via, leaving); });
+    if (!found) return out;
+    Path p;
+    Value::List taken;
+    p.nodes.push_back(found->steps.empty() ? r.resolve(from) : found->steps.front().from);
+    for (std::size_t i = 0; i < found->steps.size(); ++i) {
+      p.edges.push_back(found->steps[i].edge);
+      p.nodes.push_back(found->steps[i].to);
+      taken.push_back(opt_date(found->taken[i]));
+    }
+    auto len = static_cast<std::int64_t>(p.edges.size());
+    out.push_back({Value(std::move(p)), Value(len), Value(std::move(taken)), opt_date(found->arrival())});
+    return out;
+  }
   if (name == "officeholders") {
     std::string of = a.required_node(0);
     Date at = a.required_date(1);

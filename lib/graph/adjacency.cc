@@ -1,0 +1,38 @@
+#include "graph/adjacency.h"
+
+#include "common/error.h"
+#include "graph/records.h"
+#include "graph/state.h"
+
+namespace entente::graph {
+
+Adjacency::Adjacency(const Reader& reader)
+    : catalog_(*detail::context_of(reader).catalog),
+      topo_(detail::topology_of(detail::context_of(reader))),
+      view_(detail::context_of(reader).view.get()),
+      format_(detail::context_of(reader).db->format) {}
+
+Arc Adjacency::arc_at(const storage::Cursor& cursor) {
+  auto a = keys::decode_adj(cursor.key());
+  if (format_ < 2) {
+    // A format-1 key does not hold the other end's type: its record does.
+    auto bytes = view_->get(storage::Cf::kNodes, keys::id(a.other));
+    if (!bytes) throw corruption("adjacency entry of node {} names node {}, which does not exist", a.node, a.other);
+    a.other_tag = node_tag(a.other, *bytes);
+  }
+  return make_arc(a, cursor.value());
+}
+
+std::optional<NodeInfo> Adjacency::node(NodeId id) {
+  if (topo_) {
+    const NodeInfo* info = topo_->node(id);
+    if (!info) return std::nullopt;
+    return *info;
+  }
+  auto bytes = view_->get(storage::Cf::kNodes, keys::id(id));
+  if (!bytes) return std::nullopt;
+  auto head = node_head(id, *bytes);
+  return make_node_info(catalog_.by_tag(head.tag), head.valid);
+}
+
+}  // namespace entente::graph

@@ -1,0 +1,89 @@
+// Adjacency cursors: the arcs at a node and the heads of nodes, as traversals read them.
+// A snapshot's come from its in-memory topology (graph/topology.h); a transaction's (which
+// must see its own writes), or any reader's when Options::topology is off, from the
+// adjacency index through one storage cursor, reused with a prefix seek per node. Either way
+// an arc is a graph::Arc and a head a graph::NodeInfo, and no record is decoded: Reader's
+// adjacent() and neighbors(), the projection, the algorithms and the query executor's
+// expansions all traverse through it.
+//
+//   graph::Adjacency adj(reader);
+//   adj.arcs(id, graph::Arc::kIn | tag, [&](const graph::Arc& a) { ...; return true; });
+//
+// Not thread-safe: one per thread (it is cheap to make). A traversal may nest: arcs() called
+// from inside another arcs()'s callback reads through a cursor of its own.
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <optional>
+
+#include "entente/database.h"
+#include "graph/topology.h"
+#include "storage/keys.h"
+#include "storage/store.h"
+
+namespace entente::graph {
+
+class Adjacency {
+ public:
+  explicit Adjacency(const Reader& reader);
+
+  // Calls f(const Arc&) for each arc at node `id` whose type key (Arc::type: the direction
+  // bit and the edge tag) is `type`, in the adjacency index's order, until f returns false.
+  // Returns false when f did.
+  template <class F>
+  bool arcs(NodeId id, std::uint16_t type, F&& f);
+  // The same for every arc at the node: outgoing first.
+  template <class F>
+  bool arcs(NodeId id, F&& f);
+
+  // The head of node `id`; nullopt when there is no such node.
+  std::optional<NodeInfo> node(NodeId id);
+
+  const catalog::Catalog& catalog() const { return catalog_; }
+  // Whether it reads the in-memory topology.
+  bool in_memory() const { return topo_ != nullptr; }
+
+ private:
+  // The index's arcs under `prefix` (a node, a direction, an edge tag).
+  template <class F>
+  bool scan(const std::string& prefix, F&& f);
+  Arc arc_at(const storage::Cursor& cursor);  // the arc of the cursor's entry
+
+  const catalog::Catalog& catalog_;
+  const Topology* topo_ = nullptr;
+  const storage::View* view_ = nullptr;
+  std::uint32_t format_ = 0;
+  std::deque<storage::Cursor> cursors_;  // one per level of nesting
+  std::size_t depth_ = 0;
+};
+
+template <class F>
+bool Adjacency::arcs(NodeId id, std::uint16_t type, F&& f) {
+  if (topo_) return topo_->arcs(id, type, f);
+  return scan(keys::adj_prefix(id, type & Arc::kIn ? keys::kIn : keys::kOut, type & ~Arc::kIn), f);
+}
+
+template <class F>
+bool Adjacency::arcs(NodeId id, F&& f) {
+  if (topo_) return topo_->arcs(id, f);
+  return scan(keys::adj_prefix(id), f);
+}
+
+template <class F>
+bool Adjacency::scan(const std::string& prefix, F&& f) {
+  if (depth_ == cursors_.size()) cursors_.push_back(view_->cursor(storage::Cf::kAdj));
+  storage::Cursor& cursor = cursors_[depth_];
+  struct Level {
+    std::size_t& depth;
+    ~Level() { --depth; }
+  } level{++depth_};
+  for (cursor.seek(prefix); cursor.valid(); cursor.next()) {
+    auto k = cursor.key();
+    if (k.size() < prefix.size() || k.compare(0, prefix.size(), prefix) != 0) break;
+    if (!f(arc_at(cursor))) return false;
+  }
+  return true;
+}
+
+}  // namespace entente::graph
