@@ -58,8 +58,20 @@ class ClausePlanner {
       std::size_t best_pattern = 0, best_node = 0;
       for (std::size_t i = 0; i < remaining.size(); ++i) {
         const PathPattern& p = *remaining[i];
+        if (p.shortest) {
+          // Both ends are anchored before the search: the pattern is as selective as its
+          // worse end, so that another pattern binding that end (by key, say) goes first.
+          const std::size_t last = p.nodes.size() - 1;
+          const int front = rank(p.nodes.front()), back = rank(p.nodes.back());
+          const int r = std::max(front, back);
+          if (r < best_rank) {
+            best_rank = r;
+            best_pattern = i;
+            best_node = front <= back ? 0 : last;
+          }
+          continue;
+        }
         for (std::size_t j = 0; j < p.nodes.size(); ++j) {
-          if (p.shortest && j != 0 && j + 1 != p.nodes.size()) continue;
           int r = rank(p.nodes[j]);
           if (r < best_rank) {
             best_rank = r;
