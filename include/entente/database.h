@@ -43,6 +43,12 @@ const ReadContext& context_of(const Reader& reader);
 DatabaseState& state_of(Database& db);
 }  // namespace detail
 
+enum class TopologyMode {
+  kOff,          // never: every read goes to the adjacency index
+  kOnTraversal,  // on the first traversal that walks far (Reader::load_topology); every read uses it from then on
+  kAtOpen,       // when the database opens, for a long-running process whose first question must be fast
+};
+
 struct Options {
   // Create the database when the directory holds none. Default: true.
   bool create_if_missing = true;
@@ -56,11 +62,11 @@ struct Options {
   // The block cache, in MiB: the database's most recently read blocks, kept uncompressed in
   // memory and shared by every snapshot. It fills only as blocks are read. Default: 256.
   std::size_t cache_mb = 256;
-  // Keep the graph's structure in memory for traversals: every edge's type, ends and
-  // validity, and every node's type and validity (about 24 bytes an edge direction, built
-  // on the first traversal of a snapshot and kept current by commits; Stats::topology_bytes
-  // says what it holds). Off, every traversal reads the adjacency index. Default: true.
-  bool topology = true;
+  // When to build the in-memory topology: the graph's structure kept in memory for
+  // traversals (every edge's type, ends and validity, every node's type and validity; about
+  // 24 bytes an edge direction, kept current by commits; Stats::topology_bytes says what it
+  // holds). Default: kOnTraversal.
+  TopologyMode topology = TopologyMode::kOnTraversal;
 };
 
 // Which neighbours to read. An unknown edge or node type name is Error(kInvalid).
@@ -160,6 +166,12 @@ class Reader {
   void adjacent(NodeId id, const NeighborQuery& query, const std::function<bool(const Step&)>& visit) const;
 
   Stats stats() const;
+  // Builds the in-memory topology of this snapshot now (when Options::topology allows, and
+  // it is not built yet), so that every read after it traverses memory; the traversals that
+  // walk far (shortest and temporal paths, variable-length patterns, projections) call it
+  // themselves. Returns whether the reader has it. A transaction never does: it reads its
+  // own writes from the index.
+  bool load_topology() const;
   // The database's types (node and edge), in catalog order.
   std::vector<TypeInfo> types() const;
   std::optional<TypeInfo> type(std::string_view name) const;

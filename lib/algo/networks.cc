@@ -104,6 +104,7 @@ std::vector<PathStep> shortest_path(const Reader& reader, std::string_view a, st
   };
   std::unordered_map<NodeId, Pred> pred{{start.id, {0, 0, false}}};
   std::vector<NodeId> frontier{start.id};
+  reader.load_topology();
   NeighborQuery q{via, Direction::kBoth, at};
   bool found = false;
   while (!frontier.empty() && !found) {
@@ -162,7 +163,7 @@ std::optional<std::uint32_t> departure(std::uint32_t t, const graph::Arc& arc, c
 std::optional<TemporalPath> temporal_path(const Reader& reader, std::string_view a, std::string_view b,
                                           const std::vector<std::string>& via, std::optional<Date> from) {
   Node start = reader.resolve(a), goal = reader.resolve(b);
-  graph::Adjacency adj(reader);
+  graph::Adjacency adj(reader, true);
   std::vector<std::uint16_t> types;
   for (const auto& name : via) {
     const auto* t = adj.catalog().find(name);

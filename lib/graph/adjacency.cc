@@ -6,9 +6,9 @@
 
 namespace entente::graph {
 
-Adjacency::Adjacency(const Reader& reader)
+Adjacency::Adjacency(const Reader& reader, bool build)
     : catalog_(*detail::context_of(reader).catalog),
-      topo_(detail::topology_of(detail::context_of(reader))),
+      topo_(detail::topology_of(detail::context_of(reader), build)),
       view_(detail::context_of(reader).view.get()),
       format_(detail::context_of(reader).db->format) {}
 

@@ -26,7 +26,9 @@ namespace entente::graph {
 
 class Adjacency {
  public:
-  explicit Adjacency(const Reader& reader);
+  // `build`: build the reader's topology now when it has none yet (Reader::load_topology),
+  // for a traversal that walks far; else use it only when it is built.
+  explicit Adjacency(const Reader& reader, bool build = false);
 
   // Calls f(const Arc&) for each arc at node `id` whose type key (Arc::type: the direction
   // bit and the edge tag) is `type`, in the adjacency index's order, until f returns false.

@@ -59,7 +59,9 @@ Database::Database() : state_(std::make_shared<detail::DatabaseState>()) {}
 Database::~Database() = default;
 
 std::unique_ptr<Database> Database::open(const std::filesystem::path& path, const Options& options) {
-  return open_store(path, options, false);
+  auto db = open_store(path, options, false);
+  if (options.topology == TopologyMode::kAtOpen) db->snapshot()->load_topology();
+  return db;
 }
 
 std::unique_ptr<Database> Database::open_for_repair(const std::filesystem::path& path) {
@@ -79,7 +81,7 @@ std::unique_ptr<Database> Database::open_store(const std::filesystem::path& path
   so.read_only = options.read_only;
   so.sync = options.sync;
   so.cache_bytes = options.cache_mb << 20;
-  st.use_topology = options.topology;
+  st.topology_mode = options.topology;
   // A new database holds the format version and the built-in catalog before it is moved
   // into place (storage::Store::create): no one ever sees it without them.
   so.initialize = [](storage::Store& store) {
@@ -160,12 +162,19 @@ std::unique_ptr<Snapshot> Database::snapshot() const {
   return std::unique_ptr<Snapshot>(new Snapshot(std::move(ctx)));
 }
 
-const graph::Topology* detail::topology_of(const ReadContext& ctx) {
-  if (!ctx.snapshot || !ctx.db->use_topology || ctx.db->format < 2) return nullptr;
+const graph::Topology* detail::topology_of(const ReadContext& ctx, bool build) {
+  auto& st = *ctx.db;
+  if (!ctx.snapshot || st.topology_mode == TopologyMode::kOff || st.format < 2) return nullptr;
   std::lock_guard<std::mutex> lock(ctx.topology_mu);
-  if (!ctx.topology_built) {
+  if (ctx.topology || ctx.topology_built) return ctx.topology.get();
+  {
+    // Built since this snapshot began, by another of the same commit?
+    std::shared_lock<std::shared_mutex> publish(st.publish);
+    if (st.generation == ctx.generation && st.topology) ctx.topology = st.topology;
+  }
+  if (ctx.topology) return ctx.topology.get();
+  if (build) {
     ctx.topology_built = true;
-    auto& st = *ctx.db;
     ctx.topology = graph::Topology::build(*ctx.view, *ctx.catalog, counter(*ctx.view, keys::kNextNodeId));
     // Shared with the later snapshots when no write came since this one's view was taken.
     std::unique_lock<std::shared_mutex> publish(st.publish);

@@ -81,7 +81,7 @@ Projection Projection::build(const Reader& reader, const ProjectionSpec& spec) {
 
   // The vertices: every node of the chosen types that holds on the date and passes the filter.
   // A node filter needs the whole record; a date needs only the node's head.
-  graph::Adjacency adj(reader);
+  graph::Adjacency adj(reader, true);
   const std::uint32_t day = spec.at ? spec.at->first_day() : 0;
   std::vector<NodeId> nodes;
   for (const auto* t : node_types) {

@@ -288,7 +288,7 @@ Stats Reader::stats() const {
     if (a.dir == keys::kOut) ++s.edges[catalog.by_tag(a.tag).name];
     return true;
   });
-  if (const auto* topo = detail::topology_of(*context_)) {
+  if (const auto* topo = detail::topology_of(*context_, true)) {
     auto m = topo->memory();
     s.topology_arcs = m.arcs;
     s.topology_bytes = m.bytes;
@@ -327,6 +327,8 @@ std::optional<TypeInfo> Reader::type(std::string_view name) const {
   if (!t) return std::nullopt;
   return type_info(*t);
 }
+
+bool Reader::load_topology() const { return detail::topology_of(*context_, true) != nullptr; }
 
 Snapshot::~Snapshot() = default;
 

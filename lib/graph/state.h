@@ -43,8 +43,7 @@ struct DatabaseState {
   mutable std::shared_mutex publish;
   std::shared_ptr<const graph::Topology> topology;
   std::uint64_t generation = 0;
-  // Options::topology: false keeps every read on the store.
-  bool use_topology = true;
+  TopologyMode topology_mode = TopologyMode::kOnTraversal;
 
   // Makes a write outside a transaction (a bulk ingestion, a repair) visible: runs it with
   // `publish` held and drops the topology.
@@ -68,13 +67,15 @@ struct ReadContext {
   std::uint64_t generation = 0;
   mutable std::mutex topology_mu;
   mutable std::shared_ptr<const graph::Topology> topology;
-  mutable bool topology_built = false;
+  mutable bool topology_built = false;  // tried: a null topology then stays null
 };
 
-// The topology of a snapshot's view, built on first use (and then shared with the later
-// snapshots of the same commit); null for a transaction, or when the graph cannot be held
-// in it (Topology::build) or Options::topology is off.
-const graph::Topology* topology_of(const ReadContext& ctx);
+// The topology of a snapshot's view: its own, or the database's when that is of the same
+// commit; when there is none and `build`, built now from the view (and shared with the later
+// snapshots of the same commit). Null for a transaction, when Options::topology is off or
+// the graph cannot be held in memory (Topology::build), and, without `build`, when none is
+// built yet.
+const graph::Topology* topology_of(const ReadContext& ctx, bool build);
 
 struct WriteState {
   DatabaseState* db = nullptr;

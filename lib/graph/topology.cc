@@ -81,7 +81,7 @@ void read_chunk(const storage::View& view, const catalog::Catalog& catalog, Chun
   c.counts.assign(c.end - c.first, 0);
   const std::string lo = keys::id(c.first), hi = keys::id(c.end);
   {
-    auto cur = view.cursor(Cf::kNodes, hi);
+    auto cur = view.cursor(Cf::kNodes, hi, storage::View::Access::kSequential);
     for (cur.seek(lo); cur.valid(); cur.next()) {
       auto k = cur.key();
       NodeId id = keys::decode_id(k);
@@ -95,7 +95,7 @@ void read_chunk(const storage::View& view, const catalog::Catalog& catalog, Chun
       nodes[id] = make_node_info(type, head.valid);
     }
   }
-  auto cur = view.cursor(Cf::kAdj, hi);
+  auto cur = view.cursor(Cf::kAdj, hi, storage::View::Access::kSequential);
   for (cur.seek(lo); cur.valid(); cur.next()) {
     auto k = cur.key();
     if (k.size() != keys::kAdjKeySize) throw corruption("an adjacency key of {} bytes (a format-2 key has {})", k.size(), keys::kAdjKeySize);

@@ -94,10 +94,13 @@ class Cursor {
 class View {
  public:
   virtual ~View() = default;
+  // How a cursor will be used: seeks and short runs (kept in the block cache), or one long
+  // pass in key order (read ahead, and not kept in the block cache, which it would flush).
+  enum class Access { kPoint, kSequential };
   // A cursor over column family cf (unpositioned: seek first). `upper`, when not empty, is
   // an exclusive upper bound on the keys the cursor visits, which lets RocksDB skip the
   // tables past it; it is copied.
-  virtual Cursor cursor(Cf cf, std::string_view upper = {}) const = 0;
+  virtual Cursor cursor(Cf cf, std::string_view upper = {}, Access access = Access::kPoint) const = 0;
   virtual std::optional<std::string> get(Cf cf, std::string_view key) const = 0;
   virtual void scan(Cf cf, std::string_view prefix, const Visitor& visit) const = 0;
   // Calls visit for each entry from key `start` on, to the end of the column family.

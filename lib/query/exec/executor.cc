@@ -160,6 +160,10 @@ class ExpandStage : public Stage {
     auto rel_props = eval_props(op_.rel->props, row, ctx_);
     if (op_.kind == OpKind::kVarExpand) {
       // Records are read as the rows need them, each once per input row.
+      if (!loaded_) {
+        ctx_.reader.load_topology();
+        loaded_ = true;
+      }
       nodes_.clear();
       edges_.clear();
       Node start = *from;
@@ -340,6 +344,7 @@ class ExpandStage : public Stage {
 
   std::unordered_map<NodeId, Node> nodes_;
   std::unordered_map<EdgeId, Edge> edges_;
+  bool loaded_ = false;  // the topology asked for
   const Op& op_;
   Context& ctx_;
 };
@@ -356,6 +361,7 @@ class ShortestPathStage : public Stage {
     auto rel_props = eval_props(r.props, row, ctx_);
     int max = r.var_length ? r.max : 1;
     int min = r.var_length ? r.min : 1;
+    ctx_.reader.load_topology();
     // Breadth-first from a, by ids; each node remembers the step that reached it first.
     // Records are read for the path found, and for relationships when the pattern tests
     // their properties.
