@@ -21,7 +21,7 @@ bool holds_without_validity(std::string_view node_type) { return node_type != "T
 namespace {
 
 // Date::first_day() of a stored ymd (0 stays 0: unbounded).
-std::uint32_t day_of(std::uint32_t ymd) {
+std::uint32_t arc_day(std::uint32_t ymd) {
   if (ymd == 0) return 0;
   std::uint32_t out = ymd;
   if (ymd / 100 % 100 == 0) out += 100;
@@ -47,8 +47,8 @@ Arc make_arc(const keys::Adj& a, std::string_view value) {
   Arc arc;
   arc.edge = static_cast<std::uint32_t>(a.edge);
   arc.other = static_cast<std::uint32_t>(a.other);
-  arc.from = day_of(a.from);
-  arc.to = day_of(keys::decode_adj_value(value).to);
+  arc.from = arc_day(a.from);
+  arc.to = arc_day(keys::decode_adj_value(value).to);
   arc.type = static_cast<std::uint16_t>(a.tag | (a.dir == keys::kIn ? Arc::kIn : 0));
   arc.other_type = static_cast<std::uint16_t>(a.other_tag);
   return arc;
@@ -112,7 +112,7 @@ void read_chunk(const storage::View& view, const catalog::Catalog& catalog, Chun
     }
     auto v = cur.value();
     const std::uint32_t to = v.size() >= 4 ? coding::get_u32(v.data()) : 0;
-    c.arcs.push_back({static_cast<std::uint32_t>(edge), static_cast<std::uint32_t>(other), day_of(from), day_of(to),
+    c.arcs.push_back({static_cast<std::uint32_t>(edge), static_cast<std::uint32_t>(other), arc_day(from), arc_day(to),
                       static_cast<std::uint16_t>(tag | (dir == keys::kIn ? Arc::kIn : 0)),
                       static_cast<std::uint16_t>(other_tag)});
     ++c.counts[node - c.first];

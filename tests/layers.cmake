@@ -1,0 +1,42 @@
+# Layers only point down (docs/architecture.md). Run by ctest as `layers`:
+#   cmake -DSOURCE_DIR=<repository> -P tests/layers.cmake
+# Fails, naming the file and the line, when a file of lib/ includes a header of a layer
+# above its own, or when one above lib/graph reaches into lib/storage.
+cmake_minimum_required(VERSION 3.16)
+set(allowed_common common)
+set(allowed_storage common storage)
+set(allowed_catalog common storage catalog)
+set(allowed_graph common storage catalog graph)
+set(allowed_algo common catalog graph algo)
+set(allowed_query common catalog graph algo query)
+set(allowed_io common catalog graph algo io)
+set(layers common storage catalog graph algo query io)
+
+set(problems "")
+set(checked 0)
+foreach(layer IN LISTS layers)
+  file(GLOB_RECURSE sources "${SOURCE_DIR}/lib/${layer}/*.cc" "${SOURCE_DIR}/lib/${layer}/*.h")
+  foreach(source IN LISTS sources)
+    math(EXPR checked "${checked} + 1")
+    file(STRINGS "${source}" lines REGEX "^#include \"[a-z_]+/")
+    foreach(line IN LISTS lines)
+      string(REGEX MATCH "^#include \"([a-z_]+)/" _ "${line}")
+      set(target "${CMAKE_MATCH_1}")
+      if(target STREQUAL "entente")
+        continue()  # the public API, which every layer may use
+      endif()
+      if(NOT target IN_LIST allowed_${layer})
+        file(RELATIVE_PATH rel "${SOURCE_DIR}" "${source}")
+        string(APPEND problems "  ${rel}: ${line}: lib/${layer} may include only ${allowed_${layer}}\n")
+      endif()
+    endforeach()
+  endforeach()
+endforeach()
+if(checked EQUAL 0)
+  message(FATAL_ERROR "layers: no source file found under ${SOURCE_DIR}/lib")
+endif()
+if(problems)
+  message(FATAL_ERROR "layers: a file includes a layer above its own, or reaches past lib/graph into lib/storage "
+                      "(docs/architecture.md):\n${problems}")
+endif()
+message(STATUS "layers: ${checked} files, every include points down")
