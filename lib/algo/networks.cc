@@ -194,7 +194,10 @@ std::optional<TemporalPath> temporal_path(const Reader& reader, std::string_view
   };
   bool found = false;
   while (!queue.empty()) {
-    auto [t, steps, u] = queue.top();
+    // Named copies: a lambda may not capture structured bindings (clang, C++20).
+    const std::uint32_t t = std::get<0>(queue.top());
+    const int steps = std::get<1>(queue.top());
+    const NodeId u = std::get<2>(queue.top());
     queue.pop();
     const Pred& bu = best.at(u);
     if (t != bu.taken || steps != bu.steps) continue;  // settled earlier, or sooner

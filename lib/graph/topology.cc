@@ -258,7 +258,9 @@ std::shared_ptr<const Topology> Topology::apply(const TopologyDelta& d) const {
 
   auto overlay = overlay_ ? std::make_shared<Overlay>(*overlay_) : std::make_shared<Overlay>();
   std::vector<std::shared_ptr<Overlay::Bucket>> copied(Overlay::kBuckets);
-  for (auto& [id, change] : changes) {
+  for (auto& entry : changes) {
+    const NodeId id = entry.first;
+    const Change& change = entry.second;  // named: a lambda may not capture a structured binding
     const std::size_t b = id % Overlay::kBuckets;
     if (!copied[b]) {
       copied[b] = overlay->buckets[b] ? std::make_shared<Overlay::Bucket>(*overlay->buckets[b])
