@@ -1,7 +1,10 @@
 # Layers only point down (docs/architecture.md). Run by ctest as `layers`:
 #   cmake -DSOURCE_DIR=<repository> -P tests/layers.cmake
 # Fails, naming the file and the line, when a file of lib/ includes a header of a layer
-# above its own, or when one above lib/graph reaches into lib/storage.
+# above its own, when one above lib/graph reaches into lib/storage, or when it includes a
+# public header (include/entente/) of a layer above it: lib/common only the value types
+# (date.h, error.h, version.h), and nothing below lib/io a file format's (interchange.h,
+# formats.h, export.h).
 cmake_minimum_required(VERSION 3.16)
 set(allowed_common common)
 set(allowed_storage common storage)
@@ -11,6 +14,8 @@ set(allowed_algo common catalog graph algo)
 set(allowed_query common catalog graph algo query)
 set(allowed_io common catalog graph algo io)
 set(layers common storage catalog graph algo query io)
+set(public_common date.h error.h version.h)
+set(formats interchange.h formats.h export.h)
 
 set(problems "")
 set(checked 0)
@@ -23,7 +28,18 @@ foreach(layer IN LISTS layers)
       string(REGEX MATCH "^#include \"([a-z_]+)/" _ "${line}")
       set(target "${CMAKE_MATCH_1}")
       if(target STREQUAL "entente")
-        continue()  # the public API, which every layer may use
+        # The public API: every layer may use its value types, but not what lies above it.
+        string(REGEX MATCH "^#include \"entente/([a-z_]+\\.h)\"" _ "${line}")
+        set(header "${CMAKE_MATCH_1}")
+        file(RELATIVE_PATH rel "${SOURCE_DIR}" "${source}")
+        if(header STREQUAL "entente.h")
+          string(APPEND problems "  ${rel}: ${line}: the umbrella header includes every layer; include what is used\n")
+        elseif(layer STREQUAL "common" AND NOT header IN_LIST public_common)
+          string(APPEND problems "  ${rel}: ${line}: lib/common may include only the public ${public_common}\n")
+        elseif(NOT layer STREQUAL "io" AND header IN_LIST formats)
+          string(APPEND problems "  ${rel}: ${line}: a file format's header, which only lib/io may include\n")
+        endif()
+        continue()
       endif()
       if(NOT target IN_LIST allowed_${layer})
         file(RELATIVE_PATH rel "${SOURCE_DIR}" "${source}")

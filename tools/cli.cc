@@ -67,13 +67,13 @@ std::string describe_citation(const Citation& c) {
 }
 
 nlohmann::ordered_json node_json(const Node& n) {
-  auto j = nlohmann::ordered_json::parse(to_line(n));
+  auto j = to_json(n);
   j["id"] = n.id;
   return j;
 }
 
 nlohmann::ordered_json edge_json(const Edge& e) {
-  auto j = nlohmann::ordered_json::parse(to_line(e));
+  auto j = to_json(e);
   j["id"] = e.id;
   return j;
 }
@@ -111,18 +111,6 @@ nlohmann::ordered_json refs_json(const std::vector<Node>& nodes) {
   return j;
 }
 
-nlohmann::ordered_json citations_json(const std::vector<Citation>& sources) {
-  auto j = nlohmann::ordered_json::array();
-  for (const auto& c : sources) {
-    nlohmann::ordered_json one = nlohmann::ordered_json::object();
-    one["doc"] = c.doc;
-    if (!c.locator.empty()) one["locator"] = c.locator;
-    if (!c.quote.empty()) one["quote"] = c.quote;
-    j.push_back(std::move(one));
-  }
-  return j;
-}
-
 nlohmann::ordered_json valid_json(const std::optional<Interval>& valid) {
   if (!valid) return nullptr;
   nlohmann::ordered_json j = nlohmann::ordered_json::object();
@@ -140,7 +128,7 @@ nlohmann::ordered_json treaty_json(const Node& t) {
     j["signed"] = signed_at;
   }
   j["valid"] = valid_json(t.valid);
-  j["sources"] = citations_json(t.sources);
+  j["sources"] = to_json(t.sources);
   return j;
 }
 
@@ -159,7 +147,7 @@ nlohmann::ordered_json office_term_json(const OfficeTerm& t) {
   j["office"] = t.office;
   j["of"] = ref_json(t.of);
   j["valid"] = valid_json(t.edge.valid);
-  j["sources"] = citations_json(t.edge.sources);
+  j["sources"] = to_json(t.edge.sources);
   return j;
 }
 

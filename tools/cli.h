@@ -69,7 +69,6 @@ nlohmann::ordered_json ref_json(const Node& n);
 nlohmann::ordered_json refs_json(const std::vector<Node>& nodes);
 // Citations as in the interchange format: [{"doc": ..., "locator": ..., "quote": ...}],
 // empty locator and quote left out.
-nlohmann::ordered_json citations_json(const std::vector<Citation>& sources);
 // {"from": ..., "to": ...} with a missing bound left out, or null when no validity is given.
 nlohmann::ordered_json valid_json(const std::optional<Interval>& valid);
 // A treaty or agreement: ref_json plus "signed" (null when unknown), "valid" (its period in
@@ -78,7 +77,7 @@ nlohmann::ordered_json treaty_json(const Node& t);
 // One step of a path: {"from": ref_json, "edge": edge_json, "reversed": bool, "to": ref_json}.
 nlohmann::ordered_json step_json(const PathStep& s);
 // A term of office: {"person": ref_json, "office": "...", "of": ref_json, "valid": valid_json,
-// "sources": citations_json} (validity and sources of the HOLDS_OFFICE edge).
+// "sources": to_json(sources)} (validity and sources of the HOLDS_OFFICE edge).
 nlohmann::ordered_json office_term_json(const OfficeTerm& t);
 
 // "State:KOR (Republic of Korea) -MEMBER_OF-> Organization:un (United Nations)", with

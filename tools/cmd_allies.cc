@@ -21,7 +21,7 @@ nlohmann::ordered_json link_json(const AllianceLink& l) {
   auto articles = nlohmann::ordered_json::array();
   for (const auto& a : l.articles) articles.push_back(a);
   j["articles"] = std::move(articles);
-  j["sources"] = citations_json(l.sources);
+  j["sources"] = to_json(l.sources);
   return j;
 }
 

@@ -64,7 +64,7 @@ nlohmann::ordered_json visit_json(const VisitInfo& v) {
   j["numbering"] = numbering(v);
   j["met"] = refs_json(v.met);
   j["produced"] = refs_json(v.produced);
-  j["sources"] = citations_json(v.visit.sources);
+  j["sources"] = to_json(v.visit.sources);
   return j;
 }
 

@@ -8,6 +8,7 @@
 //   node duckdb.mjs queries DB MANIFEST SAMPLES COLD
 import { DuckDBInstance } from "@duckdb/node-api";
 import fs from "fs";
+import { dirBytes, measure, rng } from "./common.mjs";
 import path from "path";
 
 const [, , mode, dbPath, arg1, arg2, arg3] = process.argv;
@@ -34,15 +35,6 @@ const indexes = [
   'CREATE INDEX pt_to ON PARTY_TO_Treaty("to")', 'CREATE INDEX vi_to ON VISITOR("to")', 'CREATE INDEX ho_to ON HOST("from")',
 ];
 
-function dirBytes(p) {
-  if (!fs.existsSync(p)) return 0;
-  const st = fs.statSync(p);
-  if (st.isFile()) return st.size;
-  let n = 0;
-  for (const e of fs.readdirSync(p)) n += dirBytes(path.join(p, e));
-  return n;
-}
-
 async function load() {
   const db = await DuckDBInstance.create(dbPath);
   const conn = await db.connect();
@@ -55,25 +47,6 @@ async function load() {
   conn.closeSync();
   db.closeSync();
   console.log(JSON.stringify({ copy_seconds: seconds, db_bytes: dirBytes(dbPath) + dirBytes(dbPath + ".wal") }));
-}
-
-function* rng(seed) {
-  let s = BigInt(seed);
-  const M = (1n << 64n) - 1n;
-  for (;;) {
-    s = (s + 0x9e3779b97f4a7c15n) & M;
-    let z = s;
-    z = ((z ^ (z >> 30n)) * 0xbf58476d1ce4e5b9n) & M;
-    z = ((z ^ (z >> 27n)) * 0x94d049bb133111ebn) & M;
-    yield z ^ (z >> 31n);
-  }
-}
-
-function stats(us) {
-  us.sort((a, b) => a - b);
-  if (us.length === 0) return null;
-  const at = (q) => us[Math.min(us.length - 1, Math.floor(q * us.length))];
-  return { median_us: at(0.5), p90_us: at(0.9), p99_us: at(0.99), samples: us.length };
 }
 
 async function queries() {
@@ -133,29 +106,14 @@ async function queries() {
     q_shortest_path: [shortest(true, 8), (s) => ({ a: st(s), b: st(s * 7n + 13n) })],
   };
   const out = {};
-  const since = (t) => Number(process.hrtime.bigint() - t) / 1e9;
   for (const [name, [q, params]] of Object.entries(qs)) {
     try {
-      const warm = [], cold = [];
-      const run = async (c, p) => (await c.runAndReadAll(q, p)).getRows();
-      let t0 = process.hrtime.bigint();
-      for (let i = 0; i < 50 && since(t0) < 2; ++i) await run(conn, params(1000003n * BigInt(i)));
-      t0 = process.hrtime.bigint();
-      for (let i = 0; i < samples && (i < 3 || since(t0) < 8); ++i) {
-        const t = process.hrtime.bigint();
-        await run(conn, params(7919n * BigInt(i) + 11n));
-        warm.push(Number(process.hrtime.bigint() - t) / 1e3);
-      }
-      const c0 = process.hrtime.bigint();
-      for (let i = 0; i < coldSamples && (i < 1 || since(c0) < 8); ++i) {
+      const reopen = async () => {
         conn.closeSync();
         db.closeSync();
         [db, conn] = await open();
-        const t = process.hrtime.bigint();
-        await run(conn, params(104729n * BigInt(i) + 5n));
-        cold.push(Number(process.hrtime.bigint() - t) / 1e3);
-      }
-      out[name] = { warm: stats(warm), cold: stats(cold) };
+      };
+      out[name] = await measure(async (s) => (await conn.runAndReadAll(q, params(s))).getRows(), reopen, samples, coldSamples);
     } catch (e) {
       out[name] = { error: String(e.message || e).split("\n")[0] };
     }

@@ -6,6 +6,7 @@
 //   node kuzu.mjs queries DB MANIFEST SAMPLES COLD
 import kuzu from "kuzu";
 import fs from "fs";
+import { dirBytes, measure, rng } from "./common.mjs";
 import path from "path";
 
 const [, , mode, dbPath, arg1, arg2, arg3] = process.argv;
@@ -27,14 +28,6 @@ const schema = [
 const tables = ["State", "Person", "Treaty", "Agreement", "Visit", "Event", "HOLDS_OFFICE", "PARTY_TO_Treaty",
                 "PARTY_TO_Agreement", "VISITOR", "HOST", "INVOLVES"];
 
-function dirBytes(p) {
-  let n = 0;
-  const st = fs.statSync(p);
-  if (st.isFile()) return st.size;
-  for (const e of fs.readdirSync(p)) n += dirBytes(path.join(p, e));
-  return n;
-}
-
 async function all(conn, q, params) {
   if (params === undefined) return await (await conn.query(q)).getAll();
   const ps = await conn.prepare(q);
@@ -52,26 +45,6 @@ async function load() {
   const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
   await db.close();
   console.log(JSON.stringify({ copy_seconds: seconds, db_bytes: dirBytes(dbPath) }));
-}
-
-// splitmix64, as entente-bench's samples (only the spread matters, not the same keys).
-function* rng(seed) {
-  let s = BigInt(seed);
-  const M = (1n << 64n) - 1n;
-  for (;;) {
-    s = (s + 0x9e3779b97f4a7c15n) & M;
-    let z = s;
-    z = ((z ^ (z >> 30n)) * 0xbf58476d1ce4e5b9n) & M;
-    z = ((z ^ (z >> 27n)) * 0x94d049bb133111ebn) & M;
-    yield z ^ (z >> 31n);
-  }
-}
-
-function stats(us) {
-  us.sort((a, b) => a - b);
-  if (us.length === 0) return null;
-  const at = (q) => us[Math.min(us.length - 1, Math.floor(q * us.length))];
-  return { median_us: at(0.5), p90_us: at(0.9), p99_us: at(0.99), samples: us.length };
 }
 
 async function queries() {
@@ -121,30 +94,15 @@ async function queries() {
   const out = {};
   for (const [name, [q, params]] of Object.entries(qs)) {
     try {
-      // As entente-bench: `samples` warm samples or 8 s (at least 3), `coldSamples` cold or 8 s.
-      const warm = [], cold = [];
-      const ps = await conn.prepare(q);
-      let t0 = process.hrtime.bigint();
-      const since = (t) => Number(process.hrtime.bigint() - t) / 1e9;
-      for (let i = 0; i < 50 && since(t0) < 2; ++i) await (await conn.execute(ps, params(1000003n * BigInt(i)))).getAll();
-      t0 = process.hrtime.bigint();
-      for (let i = 0; i < samples && (i < 3 || since(t0) < 8); ++i) {
-        const t = process.hrtime.bigint();
-        await (await conn.execute(ps, params(7919n * BigInt(i) + 11n))).getAll();
-        warm.push(Number(process.hrtime.bigint() - t) / 1e3);
-      }
-      const c0 = process.hrtime.bigint();
-      for (let i = 0; i < coldSamples && (i < 1 || since(c0) < 8); ++i) {
+      let ps = await conn.prepare(q);
+      const reopen = async () => {
         await conn.close();
         await db.close();
         db = new kuzu.Database(dbPath, 0, true, true);
         conn = new kuzu.Connection(db);
-        const p2 = await conn.prepare(q);
-        const t = process.hrtime.bigint();
-        await (await conn.execute(p2, params(104729n * BigInt(i) + 5n))).getAll();
-        cold.push(Number(process.hrtime.bigint() - t) / 1e3);
-      }
-      out[name] = { warm: stats(warm), cold: stats(cold) };
+        ps = await conn.prepare(q);  // prepared before the timing starts
+      };
+      out[name] = await measure(async (s) => (await conn.execute(ps, params(s))).getAll(), reopen, samples, coldSamples);
     } catch (e) {
       out[name] = { error: String(e.message || e).split("\n")[0] };
     }
@@ -158,6 +116,6 @@ async function queries() {
 if (mode === "load") await load();
 else if (mode === "queries") await queries();
 else {
-  console.error("usage: node bench.mjs load DB CSV_DIR | queries DB MANIFEST SAMPLES COLD");
+  console.error("usage: node kuzu.mjs load DB CSV_DIR | queries DB MANIFEST SAMPLES COLD");
   process.exit(2);
 }

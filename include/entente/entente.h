@@ -12,6 +12,7 @@
 #include "entente/export.h"
 #include "entente/formats.h"
 #include "entente/interchange.h"
+#include "entente/load.h"
 #include "entente/projection.h"
 #include "entente/queries.h"
 #include "entente/query.h"

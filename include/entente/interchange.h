@@ -18,16 +18,15 @@
 #include <vector>
 
 #include "entente/database.h"
+#include "entente/load.h"
 #include "entente/record.h"
 
 namespace entente {
 
 // Limits on hostile input (docs/interchange.md, "Limits"). Each keeps the memory and time
-// spent on one line bounded; a line over a limit is refused with an Error naming it.
+// spent on one line bounded; a line over a limit is refused with an Error naming it. The
+// longest line, kMaxLineBytes (64 MiB), is in load.h.
 //
-// The default longest line, in bytes, without its newline: 64 MiB. import_jsonl reads no
-// more than this (plus a small buffer) before refusing a line.
-inline constexpr std::size_t kMaxLineBytes = std::size_t{64} << 20;
 // The deepest nesting of JSON arrays and objects in a line: 64 (a node line with a
 // Treaty's articles needs 5). Deeper lines are refused before they are parsed.
 inline constexpr int kMaxJsonDepth = 64;
@@ -48,12 +47,6 @@ std::variant<NodeInput, EdgeInput> parse_line(std::string_view line);
 // The line for a node or an edge (edges need from_ref and to_ref), without a newline.
 std::string to_line(const Node& node);
 std::string to_line(const Edge& edge);
-
-struct ImportStats {
-  std::uint64_t lines = 0;  // lines read, blank ones included
-  std::uint64_t nodes = 0;  // node lines
-  std::uint64_t edges = 0;  // edge lines
-};
 
 // Reads every line of `in` into the transaction. On the first bad line, throws Error
 // whose message begins "<source>:<line>: " and leaves the transaction as it was before
@@ -77,22 +70,6 @@ struct ImportOptions {
 // files before it (in their own transactions) stay. Throws Error on the first failure.
 ImportStats import_files(Database& db, const std::vector<std::filesystem::path>& files,
                          const ImportOptions& options = {});
-
-struct BulkImportOptions {
-  // Memory for sorting, in bytes; what does not fit is sorted in runs on disk and merged.
-  // Default: 256 MiB. Peak memory is about this plus 64 MiB of lines being parsed.
-  std::size_t memory = std::size_t{256} << 20;
-  // Threads parsing lines. Default: 2.
-  unsigned threads = 2;
-  // Where the sorted runs and tables are written before they join the database; it must
-  // not exist, and is removed afterwards. Default: "<database>.bulk-<pid>" next to the
-  // database, on the same file system, so that the tables are moved in, not copied.
-  std::filesystem::path temp_dir{};
-  // Called now and then with the file and the lines read so far. Default: none.
-  std::function<void(const std::filesystem::path& file, std::uint64_t lines)> progress;
-  // The longest line accepted, in bytes, without its newline. Default: kMaxLineBytes.
-  std::size_t max_line_bytes = kMaxLineBytes;
-};
 
 // The bulk load (docs/import.md, "Bulk loading"): imports JSON Lines files into a database
 // that holds no nodes and no edges, by writing sorted tables and adding them to the

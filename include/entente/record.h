@@ -95,6 +95,14 @@ struct EdgeInput {
 
 enum class Direction { kOut, kIn, kBoth };
 
+// A node or an edge as a JSON object of the interchange format (docs/interchange.md:
+// {"node": ..., "key": ..., ...}), without its id: what interchange lines, `--json` output
+// and query results print.
+nlohmann::ordered_json to_json(const Node& node);
+nlohmann::ordered_json to_json(const Edge& edge);
+// Citations as the interchange format writes them: [{"doc", "locator", "quote"}, ...].
+nlohmann::ordered_json to_json(const std::vector<Citation>& sources);
+
 // One step from a node: the edge taken and the node at its other end.
 struct Neighbor {
   Edge edge;

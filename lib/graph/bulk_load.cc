@@ -35,7 +35,7 @@
 #include "common/coding.h"
 #include "common/error.h"
 #include "common/text.h"
-#include "entente/interchange.h"
+#include "entente/load.h"
 #include "graph/bulk_load.h"
 #include "graph/records.h"
 #include "graph/state.h"

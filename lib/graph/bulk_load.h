@@ -11,7 +11,7 @@
 #include <vector>
 
 #include "entente/database.h"
-#include "entente/interchange.h"
+#include "entente/load.h"
 
 namespace entente::graph {
 

@@ -16,10 +16,6 @@ namespace entente {
 
 using storage::Cf;
 
-bool Node::valid_at(const Date& d) const {
-  if (valid) return valid->contains(d);
-  return graph::holds_without_validity(type);
-}
 
 const detail::ReadContext& detail::context_of(const Reader& reader) { return *reader.context_; }
 

@@ -94,24 +94,6 @@ Props parse_props(Json& obj) {
   return std::move(*it);
 }
 
-Json valid_json(const Interval& iv) {
-  Json v = Json::object();
-  if (iv.from) v["from"] = iv.from->str();
-  if (iv.to) v["to"] = iv.to->str();
-  return v;
-}
-
-Json sources_json(const std::vector<Citation>& sources) {
-  Json out = Json::array();
-  for (const auto& c : sources) {
-    Json j = {{"doc", c.doc}};
-    if (!c.locator.empty()) j["locator"] = c.locator;
-    if (!c.quote.empty()) j["quote"] = c.quote;
-    out.push_back(std::move(j));
-  }
-  return out;
-}
-
 std::string dump(const Json& j) { return j.dump(-1, ' ', false, Json::error_handler_t::strict); }
 
 // Refuses arrays and objects nested deeper than kMaxJsonDepth (the DOM and the checks
@@ -327,24 +309,9 @@ std::variant<NodeInput, EdgeInput> parse_line(std::string_view line) {
   return e;
 }
 
-std::string to_line(const Node& n) {
-  Json j = {{"node", n.type}, {"key", n.key}};
-  if (!n.name.empty()) j["name"] = n.name;
-  if (!n.aliases.empty()) j["aliases"] = n.aliases;
-  if (n.valid) j["valid"] = valid_json(*n.valid);
-  if (!n.props.empty()) j["props"] = n.props;
-  if (!n.sources.empty()) j["sources"] = sources_json(n.sources);
-  return dump(j);
-}
+std::string to_line(const Node& n) { return dump(to_json(n)); }
 
-std::string to_line(const Edge& e) {
-  Json j = {{"edge", e.type}, {"from", e.from_ref.str()}, {"to", e.to_ref.str()}};
-  if (!e.key.empty()) j["key"] = e.key;
-  if (e.valid) j["valid"] = valid_json(*e.valid);
-  if (!e.props.empty()) j["props"] = e.props;
-  if (!e.sources.empty()) j["sources"] = sources_json(e.sources);
-  return dump(j);
-}
+std::string to_line(const Edge& e) { return dump(to_json(e)); }
 
 namespace {
 

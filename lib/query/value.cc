@@ -4,7 +4,6 @@
 
 #include <fmt/format.h>
 
-#include "entente/interchange.h"
 #include "entente/query.h"
 
 namespace entente {
@@ -117,12 +116,12 @@ nlohmann::ordered_json Value::to_json() const {
       return out;
     }
     case Type::kNode: {
-      J j = J::parse(to_line(as_node()));
+      J j = entente::to_json(as_node());
       j["id"] = as_node().id;
       return j;
     }
     case Type::kEdge: {
-      J j = J::parse(to_line(as_edge()));
+      J j = entente::to_json(as_edge());
       j["id"] = as_edge().id;
       return j;
     }

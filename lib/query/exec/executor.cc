@@ -5,6 +5,7 @@
 #include <map>
 #include <memory>
 #include <set>
+#include <type_traits>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -84,6 +85,21 @@ bool edge_used(const Row& row, const std::vector<int>& slots, EdgeId id) {
     }
   }
   return false;
+}
+
+// The record of a node a traversal reached, or of an edge it took: the index names it, so
+// it must exist.
+template <class Record>
+Record traversed(const Reader& reader, std::uint64_t id) {
+  if constexpr (std::is_same_v<Record, Node>) {
+    auto n = reader.node(id);
+    if (!n) throw corruption("a traversal reached node {}, which does not exist", id);
+    return std::move(*n);
+  } else {
+    auto e = reader.edge(id);
+    if (!e) throw corruption("a traversal took edge {}, which does not exist", id);
+    return std::move(*e);
+  }
 }
 
 // ---- stages
@@ -234,21 +250,15 @@ class ExpandStage : public Stage {
     return out;
   }
 
-  const Node& node_of(NodeId id) {
-    auto it = nodes_.find(id);
-    if (it != nodes_.end()) return it->second;
-    auto n = ctx_.reader.node(id);
-    if (!n) throw corruption("a traversal reached node {}, which does not exist", id);
-    return nodes_.emplace(id, std::move(*n)).first->second;
+  // Records read once per input row.
+  template <class Record>
+  const Record& cached(std::unordered_map<std::uint64_t, Record>& cache, std::uint64_t id) {
+    auto it = cache.find(id);
+    if (it == cache.end()) it = cache.emplace(id, traversed<Record>(ctx_.reader, id)).first;
+    return it->second;
   }
-
-  const Edge& edge_of(EdgeId id) {
-    auto it = edges_.find(id);
-    if (it != edges_.end()) return it->second;
-    auto e = ctx_.reader.edge(id);
-    if (!e) throw corruption("a traversal took edge {}, which does not exist", id);
-    return edges_.emplace(id, std::move(*e)).first->second;
-  }
+  const Node& node_of(NodeId id) { return cached(nodes_, id); }
+  const Edge& edge_of(EdgeId id) { return cached(edges_, id); }
 
   // Depth-first over trails of min..max relationships (each relationship once), by ids: a
   // record is read only for a row that is emitted, or to test the relationship's properties.
@@ -335,15 +345,14 @@ class ExpandStage : public Stage {
       if (!emit(start)) return false;
     }
     for (NodeId id : order) {
-      auto n = ctx_.reader.node(id);
-      if (!n) throw corruption("a traversal reached node {}, which does not exist", id);
-      if (!emit(*n)) return false;
+      if (!emit(traversed<Node>(ctx_.reader, id))) return false;
     }
     return true;
   }
 
   std::unordered_map<NodeId, Node> nodes_;
   std::unordered_map<EdgeId, Edge> edges_;
+  static_assert(std::is_same_v<NodeId, std::uint64_t> && std::is_same_v<EdgeId, std::uint64_t>);
   bool loaded_ = false;  // the topology asked for
   const Op& op_;
   Context& ctx_;
@@ -385,11 +394,7 @@ class ShortestPathStage : public Stage {
       const int depth = seen[i].depth;
       ctx_.reader.adjacent(u, q, [&](const Reader::Step& s) {
         ctx_.step();
-        if (!rel_props.empty()) {
-          auto e = ctx_.reader.edge(s.edge);
-          if (!e) throw corruption("a traversal took edge {}, which does not exist", s.edge);
-          if (!edge_matches(*e, rel_props, ctx_)) return true;
-        }
+        if (!rel_props.empty() && !edge_matches(traversed<Edge>(ctx_.reader, s.edge), rel_props, ctx_)) return true;
         if (s.node == b->id && depth + 1 >= min) {
           seen.push_back({s.node, s.edge, i, depth + 1});
           found = seen.size() - 1;
@@ -403,14 +408,8 @@ class ShortestPathStage : public Stage {
     if (!found) return true;
     Path p;
     for (std::size_t i = *found;; i = seen[i].parent) {
-      auto n = ctx_.reader.node(seen[i].node);
-      if (!n) throw corruption("a traversal reached node {}, which does not exist", seen[i].node);
-      p.nodes.push_back(std::move(*n));
-      if (seen[i].via) {
-        auto e = ctx_.reader.edge(seen[i].via);
-        if (!e) throw corruption("a traversal took edge {}, which does not exist", seen[i].via);
-        p.edges.push_back(std::move(*e));
-      }
+      p.nodes.push_back(traversed<Node>(ctx_.reader, seen[i].node));
+      if (seen[i].via) p.edges.push_back(traversed<Edge>(ctx_.reader, seen[i].via));
       if (i == 0) break;
     }
     std::reverse(p.nodes.begin(), p.nodes.end());

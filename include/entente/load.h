@@ -1,0 +1,39 @@
+// What loading a database takes and reports, whatever the format read: the longest line
+// accepted, the counts of an import and the bulk load's options. The formats are in
+// interchange.h (JSON Lines) and formats.h (the field's data sets).
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+
+namespace entente {
+
+// The default longest line, in bytes, without its newline: 64 MiB. import_jsonl reads no
+// more than this (plus a small buffer) before refusing a line (docs/interchange.md, "Limits").
+inline constexpr std::size_t kMaxLineBytes = std::size_t{64} << 20;
+
+struct ImportStats {
+  std::uint64_t lines = 0;  // lines read, blank ones included
+  std::uint64_t nodes = 0;  // node lines
+  std::uint64_t edges = 0;  // edge lines
+};
+
+struct BulkImportOptions {
+  // Memory for sorting, in bytes; what does not fit is sorted in runs on disk and merged.
+  // Default: 256 MiB. Peak memory is about this plus 64 MiB of lines being parsed.
+  std::size_t memory = std::size_t{256} << 20;
+  // Threads parsing lines. Default: 2.
+  unsigned threads = 2;
+  // Where the sorted runs and tables are written before they join the database; it must
+  // not exist, and is removed afterwards. Default: "<database>.bulk-<pid>" next to the
+  // database, on the same file system, so that the tables are moved in, not copied.
+  std::filesystem::path temp_dir{};
+  // Called now and then with the file and the lines read so far. Default: none.
+  std::function<void(const std::filesystem::path& file, std::uint64_t lines)> progress;
+  // The longest line accepted, in bytes, without its newline. Default: kMaxLineBytes.
+  std::size_t max_line_bytes = kMaxLineBytes;
+};
+
+}  // namespace entente
