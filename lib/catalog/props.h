@@ -7,12 +7,23 @@
 #include "catalog/catalog.h"
 #include "entente/record.h"
 
+namespace simdjson::dom {
+class element;
+}
+
 namespace entente::catalog {
 
 // Fills `out` (a struct of t.schema) from `props`. Throws Error(kInvalid) naming the
 // property and the reason: an unknown property (with the nearest name), a value of the
 // wrong type or out of range, a missing required property. A JSON null is "not given".
 void props_from_json(const TypeDef& t, const Props& props, capnp::DynamicStruct::Builder out);
+
+// Fills `out` from a props object parsed by simdjson, as props_from_json would from the
+// same object parsed by nlohmann, for the subset a bulk load meets nearly always:
+// scalars, dates, enums and lists of scalars. Returns false for anything else and for
+// anything props_from_json would refuse (`out` is then half-filled: discard its message
+// and use props_from_json, whose error names the problem).
+bool props_from_json_dom(const TypeDef& t, const simdjson::dom::element& props, capnp::DynamicStruct::Builder out);
 
 // The properties of a stored struct as JSON, in field order. A property equal to its
 // default (0, false, an enum's first value) is left out unless it is required; reading it

@@ -1,20 +1,19 @@
 // The bulk load (graph/bulk_load.h; include/entente/interchange.h, import_bulk;
 // docs/import.md, "Bulk loading"): lines of input into an empty database through sorted
-// tables. lib/io gives the parser of a line (the interchange format's); everything from
-// the parsed node or edge on (checks, records, keys, tables, ingestion) is here.
+// tables. lib/io gives the readers of a line (the interchange format's); everything from
+// the line's views or parsed input on (checks, records, keys, tables, ingestion) is here.
 //
-// 1. Parse. The files are cut into blocks of whole lines; threads parse and check each
-//    block and encode its records (edges with their ends left 0). In file order, nodes
-//    and edges are numbered as a transaction would number them; node records go straight
-//    into the `nodes` table (ids ascend), edge records to a temporary file, and the keys,
-//    names and edge ends to external sorters.
-// 2. Keys and names: sorted, a repeated node refused, written as tables.
-// 3. Ends: the ends, sorted by Type:key, are joined with the `keys` table: each edge's
-//    from and to ids, sorted back by edge id.
-// 4. Edges: the records are read back in id order, their ends set, written to the
-//    `edges` table; both adjacency entries go to a sorter, then the `adj` table (a
-//    repeated edge identity is refused).
-// 5. The id counters in a `meta` table, and all tables are ingested in one step.
+// 1. Read. The files are cut into blocks of whole lines; threads read each block (the
+//    fast reader where it can, the full parser where it cannot), check its lines and
+//    encode their records into the block's arena (edges with their ends left 0).
+// 2. Number, in file order, on the calling thread: nodes and edges get ids as a
+//    transaction would give them. A node's key goes into an in-memory index (a repeated
+//    node is refused there); an edge's ends are looked up in it (an end not on an earlier
+//    line is refused), so records go straight into the `nodes` and `edges` tables, whose
+//    ids ascend. Names and adjacency entries go to external sorters.
+// 3. Tables, on two threads: the `keys` table from the index sorted, the `names` table,
+//    and the `adj` table (a repeated edge identity is refused), then the id counters in
+//    a `meta` table; all are ingested in one step.
 #include <unistd.h>
 
 #include <algorithm>
@@ -23,11 +22,12 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
-#include <future>
 #include <deque>
+#include <functional>
+#include <future>
 #include <memory>
 #include <optional>
-#include <set>
+#include <queue>
 #include <unordered_set>
 
 #include <rocksdb/sst_file_reader.h>
@@ -47,92 +47,167 @@ namespace entente {
 
 using storage::Cf;
 
+namespace bulk {
 namespace {
 
 constexpr std::size_t kBlockBytes = 4 << 20;
-
+constexpr std::size_t kPadding = 64;  // readable bytes after a block's text (simdjson's padding)
 
 // A place in the input: file index and line number (1-based).
 struct Where {
   std::uint32_t file = 0;
   std::uint64_t line = 0;
   bool operator<(const Where& o) const { return std::tie(file, line) < std::tie(o.file, o.line); }
+  // Packed into 64 bits: 16 for the file, 48 for the line.
+  std::uint64_t pack() const { return (std::uint64_t{file} << 48) | line; }
+  static Where unpack(std::uint64_t v) { return {static_cast<std::uint32_t>(v >> 48), v & ((std::uint64_t{1} << 48) - 1)}; }
 };
 
-void put_where(std::string& out, Where w) {
-  coding::put_u32(out, w.file);
-  coding::put_u64(out, w.line);
-}
-Where get_where(const char* p) { return {coding::get_u32(p), coding::get_u64(p + 4)}; }
+// Bytes in a block's arena.
+struct Span {
+  std::uint32_t at = 0, size = 0;
+};
 
-// One parsed line.
+// One line read.
 struct Item {
   bool is_node = true;
-  std::uint64_t line = 0;  // within its block, 0-based
-  std::uint32_t tag = 0;
-  std::string key;         // node: tag | key (the keys index key); edge: its key
-  std::string record;
-  std::vector<std::string> names;  // node: folded names
   bool is_document = false;
-  std::string doc_self;            // a Document's own key (it may cite itself)
-  std::vector<std::string> cited;  // cited Document keys
-  std::string from, to;            // edge: tag | key of each end
-  std::uint32_t valid_from = 0;
-  std::string adj_value;
+  std::uint32_t tag = 0;
+  std::uint64_t line = 0;  // within its block, 0-based
+  Span key;                // node: tag | key (the keys index key); edge: its key
+  Span record;
+  Span from, to;           // edge: tag | key of each end
+  Span doc_self;           // a Document's own key (it may cite itself)
+  std::uint32_t names = 0, names_end = 0;  // node: folded names, in Block::spans
+  std::uint32_t cited = 0, cited_end = 0;  // cited Document keys, in Block::spans
+  std::uint32_t valid_from = 0, valid_to = 0;
+  std::uint8_t adj_flags = 0;
 };
 
+// A block of lines and what was read from them. Blocks are used again once taken, so
+// that their buffers are not allocated (and faulted in) anew for every 4 MiB.
 struct Block {
+  std::string text;      // the lines, without the last newline, then kPadding bytes
+  std::size_t size = 0;  // the lines' bytes in `text`
+  std::string arena;
   std::vector<Item> items;
+  std::vector<Span> spans;
   std::uint64_t lines = 0;  // lines in the block
+  std::uint64_t fast = 0;   // lines read by the fast reader
   std::optional<std::pair<std::uint64_t, Error>> error;  // the first bad line (0-based)
+
+  Span put(std::string_view s) {
+    Span out{static_cast<std::uint32_t>(arena.size()), static_cast<std::uint32_t>(s.size())};
+    arena.append(s);
+    return out;
+  }
+  std::string_view view(Span s) const { return std::string_view(arena).substr(s.at, s.size); }
+  char* data(Span s) { return arena.data() + s.at; }
 };
 
 // The keys-index key of an edge end, or an Error when the key cannot name a node (a
-// control character: stored keys have none, and the sort order of the ends relies on it).
-std::string end_key(const catalog::Catalog& catalog, const NodeRef& ref, const char* side) {
-  if (text::has_control(ref.key)) throw not_found("{}: no node {}", side, ref.str());
+// control character: stored keys have none).
+template <typename Ref>
+std::string end_key(const catalog::Catalog& catalog, const Ref& ref, const char* side) {
+  if (text::has_control(ref.key)) throw not_found("{}: no node {}:{}", side, ref.type, ref.key);
   return keys::node_key(catalog.find(ref.type)->tag, ref.key);
 }
 
-// Parses one line into `out`; false for a blank line.
-bool parse_one(const catalog::Catalog& catalog, graph::LineParser parse, std::string_view line,
-               std::size_t max_line_bytes, Item& it) {
+// What the block keeps of a checked node or edge (views or parsed input alike).
+template <typename Node, typename Sources>
+void keep_node(Block& b, Item& it, const catalog::TypeDef& type, const Node& n, const Sources& sources,
+               std::string_view record, const std::vector<std::string>& names) {
+  it.is_node = true;
+  it.tag = type.tag;
+  it.key = b.put(keys::node_key(type.tag, n.key));
+  it.record = b.put(record);
+  it.names = static_cast<std::uint32_t>(b.spans.size());
+  for (const auto& name : names) b.spans.push_back(b.put(name));
+  it.names_end = static_cast<std::uint32_t>(b.spans.size());
+  it.is_document = n.type == "Document";
+  if (it.is_document) it.doc_self = b.put(n.key);
+  it.cited = static_cast<std::uint32_t>(b.spans.size());
+  for (const auto& c : sources) b.spans.push_back(b.put(c.doc));
+  it.cited_end = static_cast<std::uint32_t>(b.spans.size());
+}
+
+template <typename Edge>
+void keep_edge(Block& b, Item& it, const catalog::Catalog& catalog, const catalog::TypeDef& type, const Edge& e,
+               std::string_view record) {
+  it.is_node = false;
+  it.tag = type.tag;
+  it.from = b.put(end_key(catalog, e.from, "from"));
+  it.to = b.put(end_key(catalog, e.to, "to"));
+  it.key = b.put(e.key);
+  it.record = b.put(record);
+  it.valid_from = keys::adj_from(e.valid);
+  auto value = keys::decode_adj_value(keys::adj_value(e.valid));
+  it.valid_to = value.to;
+  it.adj_flags = value.flags;
+  it.cited = static_cast<std::uint32_t>(b.spans.size());
+  for (const auto& c : e.sources) b.spans.push_back(b.put(c.doc));
+  it.cited_end = static_cast<std::uint32_t>(b.spans.size());
+}
+
+// Reads one line into the block; false for a blank line. The fast reader first; where
+// it declines, or what it read is refused or cannot be encoded from views, the full
+// parser (whose error is the one reported).
+bool read_one(const catalog::Catalog& catalog, const graph::LineFormat& format, graph::LineReader* reader,
+              graph::LineView& view, std::string_view line, std::size_t capacity, std::size_t max_line_bytes,
+              Block& b, Item& it) {
   if (line.size() > max_line_bytes) {
     throw invalid("line {{}} is longer than the limit of {}", text::human_size(max_line_bytes));
   }
   if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
   if (line.find_first_not_of(" \t") == std::string_view::npos) return false;
-  auto parsed = parse(line);
+  const std::size_t arena = b.arena.size(), spans = b.spans.size();
+  if (reader && reader->read(line, capacity, view)) {
+    try {
+      if (view.is_node) {
+        const auto& type = graph::check_node(catalog, view.node);
+        if (auto record = graph::encode_view(type, view.node)) {
+          keep_node(b, it, type, view.node, view.node.sources, *record, graph::folded_names(view.node.name, view.node.aliases));
+          ++b.fast;
+          return true;
+        }
+      } else {
+        const auto& type = graph::check_edge(catalog, view.edge);
+        if (auto record = graph::encode_view(type, view.edge)) {
+          keep_edge(b, it, catalog, type, view.edge, *record);
+          ++b.fast;
+          return true;
+        }
+      }
+    } catch (const Error&) {
+      // The full parser reads the line again and reports.
+    }
+    b.arena.resize(arena);
+    b.spans.resize(spans);
+  }
+  auto parsed = format.parse(line);
   if (auto* n = std::get_if<NodeInput>(&parsed)) {
     const auto& type = graph::check_node(catalog, *n);
-    it.tag = type.tag;
-    it.key = keys::node_key(type.tag, n->key);
-    it.record = graph::encode_node(type, *n);
-    it.names = graph::folded_names(n->name, n->aliases);
-    it.is_document = n->type == "Document";
-    if (it.is_document) it.doc_self = n->key;
-    for (const auto& c : n->sources) it.cited.push_back(c.doc);
+    keep_node(b, it, type, *n, n->sources, graph::encode_node(type, *n), graph::folded_names(n->name, n->aliases));
     return true;
   }
   auto& e = std::get<EdgeInput>(parsed);
   const auto& type = graph::check_edge(catalog, e);
-  it.is_node = false;
-  it.tag = type.tag;
-  it.from = end_key(catalog, e.from, "from");
-  it.to = end_key(catalog, e.to, "to");
-  it.key = e.key;
-  it.record = graph::encode_edge(type, 0, 0, e);
-  it.valid_from = keys::adj_from(e.valid);
-  it.adj_value = keys::adj_value(e.valid);
-  for (const auto& c : e.sources) it.cited.push_back(c.doc);
+  keep_edge(b, it, catalog, type, e, graph::encode_edge(type, 0, 0, e));
   return true;
 }
 
-// Parses a block of lines: `text` without its last newline (so "" is one blank line).
-Block parse_block(const catalog::Catalog& catalog, graph::LineParser parse, std::string text,
-                  std::size_t max_line_bytes) {
-  Block b;
-  std::string_view all = text;
+// Reads a block's lines: text[0, size) without its last newline (so "" is one blank
+// line), followed by kPadding readable bytes.
+Block read_block(const catalog::Catalog& catalog, graph::LineFormat format, Block b, std::size_t max_line_bytes) {
+  b.arena.clear();
+  b.items.clear();
+  b.spans.clear();
+  b.lines = b.fast = 0;
+  b.error.reset();
+  std::unique_ptr<graph::LineReader> reader = format.fast ? format.fast() : nullptr;
+  graph::LineView view;
+  const std::string& text = b.text;
+  std::string_view all(text.data(), b.size);
   std::size_t pos = 0;
   for (;;) {
     auto nl = all.find('\n', pos);
@@ -141,7 +216,9 @@ Block parse_block(const catalog::Catalog& catalog, graph::LineParser parse, std:
     try {
       Item it;
       it.line = at;
-      if (parse_one(catalog, parse, line, max_line_bytes, it)) b.items.push_back(std::move(it));
+      if (read_one(catalog, format, reader.get(), view, line, text.size() - pos, max_line_bytes, b, it)) {
+        b.items.push_back(it);
+      }
     } catch (const Error& e) {
       b.error.emplace(at, e);
       return b;
@@ -168,69 +245,183 @@ struct TempDir {
   }
 };
 
-// The records of the edges, in id order, between parsing and writing the edges table.
-// Each: [u32 tag][u32 valid-from][5 adj value][u32 key size][key][u32 record size][record][where]
-class EdgeSpool {
+// The nodes' keys-index keys (type tag | key) and their ids, in memory: about 40 bytes a
+// node besides the keys themselves. Ids are given in order, from `first`.
+class KeyIndex {
  public:
-  explicit EdgeSpool(const std::filesystem::path& path) : path_(path), f_(std::fopen(path.c_str(), "w+b")) {
-    if (!f_) throw io_error("writing {}: {}", path.string(), std::strerror(errno));
-    std::setvbuf(f_.get(), nullptr, _IOFBF, 1 << 20);
+  explicit KeyIndex(NodeId first) : first_(first) { slots_.assign(1024, 0); }
+
+  // The id of `key`, or nullopt.
+  std::optional<NodeId> find(std::string_view key) const {
+    std::uint64_t h = hash(key);
+    for (std::size_t i = h & mask(); slots_[i] != 0; i = (i + 1) & mask()) {
+      std::uint32_t n = slots_[i] - 1;
+      if (this->key(n) == key) return first_ + n;
+    }
+    return std::nullopt;
   }
-  void write(const Item& it, Where w) {
-    buf_.clear();
-    coding::put_u32(buf_, it.tag);
-    coding::put_u32(buf_, it.valid_from);
-    buf_.append(it.adj_value);
-    coding::put_u32(buf_, static_cast<std::uint32_t>(it.key.size()));
-    buf_.append(it.key);
-    coding::put_u32(buf_, static_cast<std::uint32_t>(it.record.size()));
-    buf_.append(it.record);
-    put_where(buf_, w);
-    if (std::fwrite(buf_.data(), 1, buf_.size(), f_.get()) != buf_.size()) fail();
+  // Adds the next id under `key`; when the key is taken, returns where it was given.
+  std::optional<Where> add(std::string_view key, Where where) {
+    if (auto id = find(key)) return Where::unpack(wheres_[*id - first_]);
+    if ((offsets_.size() + 1) * 2 > slots_.size()) grow();
+    auto n = static_cast<std::uint32_t>(offsets_.size());
+    offsets_.push_back(bytes_.size());
+    wheres_.push_back(where.pack());
+    bytes_.append(key);
+    place(n, hash(key));
+    return std::nullopt;
   }
-  void rewind() {
-    if (std::fflush(f_.get()) != 0 || std::fseek(f_.get(), 0, SEEK_SET) != 0) fail();
+  std::size_t size() const { return offsets_.size(); }
+  std::string_view key(std::uint32_t n) const {
+    std::size_t end = n + 1 < offsets_.size() ? offsets_[n + 1] : bytes_.size();
+    return std::string_view(bytes_).substr(offsets_[n], end - offsets_[n]);
   }
-  struct Edge {
-    std::uint32_t tag, valid_from;
-    std::string adj_value, key, record;
-    Where where;
-  };
-  void read(Edge& e) {
-    char head[13];
-    take(head, 13);
-    e.tag = coding::get_u32(head);
-    e.valid_from = coding::get_u32(head + 4);
-    e.adj_value.assign(head + 8, 5);
-    e.key.resize(take_u32());
-    take(e.key.data(), e.key.size());
-    e.record.resize(take_u32());
-    take(e.record.data(), e.record.size());
-    char w[12];
-    take(w, 12);
-    e.where = get_where(w);
+  // The node numbers (id - first) in key order.
+  std::vector<std::uint32_t> sorted() const {
+    std::vector<std::pair<std::uint64_t, std::uint32_t>> order;
+    order.reserve(size());
+    for (std::uint32_t n = 0; n < size(); ++n) {
+      auto k = key(n);
+      std::uint64_t prefix = 0;
+      for (std::size_t i = 0; i < 8; ++i) prefix = (prefix << 8) | (i < k.size() ? static_cast<unsigned char>(k[i]) : 0);
+      order.emplace_back(prefix, n);
+    }
+    std::sort(order.begin(), order.end(), [&](const auto& a, const auto& b) {
+      if (a.first != b.first) return a.first < b.first;
+      return key(a.second) < key(b.second);
+    });
+    std::vector<std::uint32_t> out;
+    out.reserve(order.size());
+    for (const auto& o : order) out.push_back(o.second);
+    return out;
+  }
+  NodeId first() const { return first_; }
+
+ private:
+  static std::uint64_t hash(std::string_view key) { return std::hash<std::string_view>{}(key); }
+  std::size_t mask() const { return slots_.size() - 1; }
+  void place(std::uint32_t n, std::uint64_t h) {
+    std::size_t i = h & mask();
+    while (slots_[i] != 0) i = (i + 1) & mask();
+    slots_[i] = n + 1;
+  }
+  void grow() {
+    slots_.assign(slots_.size() * 2, 0);
+    for (std::uint32_t n = 0; n < offsets_.size(); ++n) place(n, hash(key(n)));
+  }
+
+  NodeId first_;
+  std::vector<std::uint32_t> slots_;  // node number + 1; 0: empty
+  std::vector<std::uint64_t> offsets_;
+  std::vector<std::uint64_t> wheres_;
+  std::string bytes_;
+};
+
+// An adjacency entry (storage/keys.h, adj) with what the checks after the sort need.
+struct AdjEntry {
+  std::uint64_t node = 0, other = 0, id = 0;
+  std::uint64_t where = 0;  // out entries: the edge's line (Where::pack)
+  std::uint32_t tag = 0, other_tag = 0, from = 0, to = 0;
+  std::uint32_t key_hash = 0;  // out entries: a hash of the edge's key
+  std::uint8_t dir = 0, flags = 0;
+};
+bool adj_less(const AdjEntry& a, const AdjEntry& b) {
+  return std::tie(a.node, a.dir, a.tag, a.other_tag, a.from, a.other, a.id) <
+         std::tie(b.node, b.dir, b.tag, b.other_tag, b.from, b.other, b.id);
+}
+bool same_identity(const AdjEntry& a, const AdjEntry& b) {
+  return std::tie(a.node, a.dir, a.tag, a.other_tag, a.from, a.other) ==
+         std::tie(b.node, b.dir, b.tag, b.other_tag, b.from, b.other);
+}
+
+// Sorts fixed-size entries in bounded memory: runs of `memory` bytes sorted and spilled
+// to `<dir>/<name>-<n>.run`, merged at the end.
+template <typename T>
+class RunSorter {
+ public:
+  using Less = bool (*)(const T&, const T&);
+  RunSorter(std::filesystem::path dir, std::string name, std::size_t memory, Less less)
+      : dir_(std::move(dir)), name_(std::move(name)), cap_(std::max<std::size_t>(memory / sizeof(T), 1024)), less_(less) {
+    buf_.reserve(cap_);  // address space: pages are taken as entries fill them
+  }
+  ~RunSorter() {
+    std::error_code ec;
+    for (const auto& r : runs_) std::filesystem::remove(r, ec);
+  }
+  void add(const T& v) {
+    if (buf_.size() == cap_) spill();
+    buf_.push_back(v);
+  }
+  void finish(const std::function<void(const T&)>& visit) {
+    if (runs_.empty()) {
+      std::sort(buf_.begin(), buf_.end(), less_);
+      for (const auto& v : buf_) visit(v);
+      return;
+    }
+    spill();
+    buf_ = {};
+    struct Run {
+      InputFile f;
+      std::vector<T> buf;
+      std::size_t at = 0, size = 0;
+      bool refill(std::size_t batch) {
+        buf.resize(batch);
+        size = std::fread(buf.data(), sizeof(T), batch, f.get());
+        at = 0;
+        return size > 0;
+      }
+      bool next(std::size_t batch) { return ++at < size || refill(batch); }
+    };
+    std::vector<Run> runs(runs_.size());
+    const std::size_t batch = std::max<std::size_t>(cap_ / (runs_.size() + 1), 256);
+    auto cmp = [&](std::size_t a, std::size_t b) { return less_(runs[b].buf[runs[b].at], runs[a].buf[runs[a].at]); };
+    std::priority_queue<std::size_t, std::vector<std::size_t>, decltype(cmp)> heap(cmp);
+    for (std::size_t i = 0; i < runs_.size(); ++i) {
+      runs[i].f.reset(std::fopen(runs_[i].c_str(), "rb"));
+      if (!runs[i].f) throw io_error("reading {}: {}", runs_[i].string(), std::strerror(errno));
+      if (runs[i].refill(batch)) heap.push(i);
+    }
+    while (!heap.empty()) {
+      std::size_t i = heap.top();
+      heap.pop();
+      visit(runs[i].buf[runs[i].at]);
+      if (runs[i].next(batch)) heap.push(i);
+    }
   }
 
  private:
-  std::uint32_t take_u32() {
-    char b[4];
-    take(b, 4);
-    return coding::get_u32(b);
+  void spill() {
+    std::sort(buf_.begin(), buf_.end(), less_);
+    auto path = dir_ / fmt::format("{}-{}.run", name_, runs_.size());
+    InputFile f(std::fopen(path.c_str(), "wb"));
+    if (!f) throw io_error("writing {}: {}", path.string(), std::strerror(errno));
+    runs_.push_back(path);
+    if (!buf_.empty() && std::fwrite(buf_.data(), sizeof(T), buf_.size(), f.get()) != buf_.size()) {
+      throw io_error("writing {}: {}", path.string(), std::strerror(errno));
+    }
+    if (std::fclose(f.release()) != 0) throw io_error("writing {}: {}", path.string(), std::strerror(errno));
+    buf_.clear();
   }
-  void take(char* p, std::size_t n) {
-    if (n > 0 && std::fread(p, 1, n, f_.get()) != n) throw io_error("reading {}: truncated", path_.string());
-  }
-  [[noreturn]] void fail() { throw io_error("writing {}: {}", path_.string(), std::strerror(errno)); }
-  std::filesystem::path path_;
-  InputFile f_;
-  std::string buf_;
+
+  std::filesystem::path dir_;
+  std::string name_;
+  std::size_t cap_;
+  Less less_;
+  std::vector<T> buf_;
+  std::vector<std::filesystem::path> runs_;
+};
+
+// Document keys, looked up by view.
+struct ViewHash {
+  using is_transparent = void;
+  std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
 };
 
 class BulkLoad {
  public:
   BulkLoad(detail::DatabaseState& db, const std::vector<std::filesystem::path>& files, const BulkImportOptions& o,
-           graph::LineParser parse)
-      : db_(db), catalog_(*db.catalog), files_(files), options_(o), parse_(parse) {}
+           graph::LineFormat format)
+      : db_(db), catalog_(*db.catalog), files_(files), options_(o), format_(format) {}
 
   ImportStats run() {
     auto& store = *db_.store;
@@ -244,6 +435,7 @@ class BulkLoad {
     next_node_ = counter(*view, keys::kNextNodeId);
     first_edge_ = counter(*view, keys::kNextEdgeId);
     next_edge_ = first_edge_;
+    index_ = std::make_unique<KeyIndex>(next_node_);
 
     std::error_code ec;
     if (options_.temp_dir.empty()) remove_stale_temp_dirs(store.path());
@@ -260,36 +452,44 @@ class BulkLoad {
       tmp_.path.clear();
       throw io_error("creating {}: {}", p.string(), ec ? ec.message() : "failed");
     }
-    const std::size_t share = std::max<std::size_t>(options_.memory / 3, 1 << 20);
-    keys_ = std::make_unique<storage::Sorter>(tmp_.path, "keys", share);
-    names_ = std::make_unique<storage::Sorter>(tmp_.path, "names", share);
-    ends_ = std::make_unique<storage::Sorter>(tmp_.path, "ends", share);
-    spool_ = std::make_unique<EdgeSpool>(tmp_.path / "edges.spool");
+    // The sort memory: a quarter for the names, the rest for the adjacency entries.
+    const std::size_t memory = std::max<std::size_t>(options_.memory, 4 << 20);
+    names_ = std::make_unique<storage::Sorter>(tmp_.path, "names", memory / 4);
+    adj_ = std::make_unique<RunSorter<AdjEntry>>(tmp_.path, "adj", memory - memory / 4, &adj_less);
     nodes_sst_ = std::make_unique<storage::SstWriter>(*db_.store, tmp_.path / "nodes.sst", Cf::kNodes);
+    edges_sst_ = std::make_unique<storage::SstWriter>(*db_.store, tmp_.path / "edges.sst", Cf::kEdges);
 
     for (std::uint32_t f = 0; f < files_.size() && !error_; ++f) read_file(f);
-    nodes_sst_->finish();
-    phase("parse");
-    write_keys();
-    phase("keys");
-    write_names();
-    phase("names");
-    resolve_ends();
-    phase("ends");
     if (error_) fail();
-    write_edges();
-    phase("edges and adjacency");
+    const bool nodes_written = nodes_sst_->finish(), edges_written = edges_sst_->finish();
+    nodes_sst_.reset();
+    edges_sst_.reset();
+    phase("read and number");
+
+    // The adjacency on a second thread; keys, names and counters on this one.
+    auto adjacency = std::async(std::launch::async, [this] { return write_adjacency(); });
+    bool keys_written = false, names_written = false;
+    try {
+      keys_written = write_keys();
+      names_written = write_names();
+      write_meta();
+    } catch (...) {
+      adjacency.wait();
+      throw;
+    }
+    auto repeats = adjacency.get();
+    phase("keys, names and adjacency");
+    check_repeats(repeats);
     if (error_) fail();
-    write_meta();
 
     std::vector<std::pair<Cf, std::filesystem::path>> tables;
     auto add = [&](Cf cf, const char* name, bool wrote) {
       if (wrote) tables.emplace_back(cf, tmp_.path / name);
     };
-    add(Cf::kNodes, "nodes.sst", nodes_sst_->entries() > 0);
-    add(Cf::kKeys, "keys.sst", keys_written_);
-    add(Cf::kNames, "names.sst", names_written_);
-    add(Cf::kEdges, "edges.sst", edges_written_);
+    add(Cf::kNodes, "nodes.sst", nodes_written);
+    add(Cf::kKeys, "keys.sst", keys_written);
+    add(Cf::kNames, "names.sst", names_written);
+    add(Cf::kEdges, "edges.sst", edges_written);
     add(Cf::kAdj, "adj.sst", adj_written_);
     add(Cf::kMeta, "meta.sst", true);
     db_.publish_write([&] { store.ingest(tables); });
@@ -298,6 +498,13 @@ class BulkLoad {
   }
 
  private:
+  // Two out entries with the same identity prefix and key hash: edges that may repeat
+  // an identity, told apart by their keys once the edges table is written.
+  struct Repeat {
+    EdgeId first, second;
+    Where first_at, second_at;
+  };
+
   // The temporary directories of bulk imports of this database that were killed: this one
   // holds the database's write lock, so no other bulk import of it is running.
   static void remove_stale_temp_dirs(const std::filesystem::path& db) {
@@ -324,7 +531,10 @@ class BulkLoad {
   void phase(const char* name) {
     static const bool trace = std::getenv("ENTENTE_BULK_TRACE") != nullptr;
     auto now = std::chrono::steady_clock::now();
-    if (trace) fmt::print(stderr, "bulk: {}: {:.3f} s\n", name, std::chrono::duration<double>(now - last_).count());
+    if (trace) {
+      fmt::print(stderr, "bulk: {}: {:.3f} s{}\n", name, std::chrono::duration<double>(now - last_).count(),
+                 last_ == start_ ? fmt::format(" ({} of {} lines read fast)", fast_, stats_.lines) : "");
+    }
     last_ = now;
   }
 
@@ -356,10 +566,27 @@ class BulkLoad {
     auto consume = [&] {
       Block b = pending.front().get();
       pending.pop_front();
+      auto first_node = next_node_;
+      auto first_edge = next_edge_;
       take(f, line_base, b);
       line_base += b.lines;
       stats_.lines += b.lines;
+      fast_ += b.fast;
+      write_records(std::move(b), first_node, first_edge);
       if (options_.progress) options_.progress(file, stats_.lines);
+    };
+    // Reads text[0, size) on another thread.
+    auto start = [&](const std::string& text, std::size_t size) {
+      Block b;
+      if (!spares_.empty()) {
+        b = std::move(spares_.back());
+        spares_.pop_back();
+      }
+      b.text.assign(text, 0, size);
+      b.text.append(kPadding, ' ');
+      b.size = size;
+      pending.push_back(
+          std::async(std::launch::async, read_block, std::cref(catalog_), format_, std::move(b), options_.max_line_bytes));
     };
     std::string carry;
     std::vector<char> buf(kBlockBytes);
@@ -373,54 +600,104 @@ class BulkLoad {
       carry.append(buf.data(), n);
       auto last = carry.rfind('\n');
       if (last == std::string::npos) {
-        if (carry.size() > options_.max_line_bytes + kBlockBytes) break;  // refused by parse_block below
+        if (carry.size() > options_.max_line_bytes + kBlockBytes) break;  // refused by read_block below
         continue;
       }
-      std::string text = carry.substr(0, last);  // whole lines, without the last '\n'
-      carry.erase(0, last + 1);
       while (pending.size() > threads) consume();
       if (error_) return;
-      pending.push_back(std::async(std::launch::async, parse_block, std::cref(catalog_), parse_, std::move(text),
-                                   options_.max_line_bytes));
+      start(carry, last);  // whole lines, without the last '\n'
+      carry.erase(0, last + 1);
     }
-    if (!carry.empty()) {
-      pending.push_back(std::async(std::launch::async, parse_block, std::cref(catalog_), parse_, std::move(carry),
-                                   options_.max_line_bytes));
-    }
+    if (!carry.empty()) start(carry, carry.size());
     while (!pending.empty() && !error_) consume();
     while (!pending.empty()) pending.front().wait(), pending.pop_front();
+    finish_writing();
   }
 
-  // A parsed block, in file order.
+  // Puts a numbered block's records into the `nodes` and `edges` tables on another
+  // thread, while the next block is numbered; the block is then read into again.
+  void write_records(Block b, NodeId first_node, EdgeId first_edge) {
+    finish_writing();
+    writing_block_ = std::move(b);
+    writing_ = std::async(std::launch::async, [this, first_node, first_edge, taken = next_node_ - first_node + next_edge_ - first_edge] {
+      NodeId node = first_node;
+      EdgeId edge = first_edge;
+      const Block& b = writing_block_;
+      for (std::size_t i = 0; i < b.items.size() && i < taken; ++i) {
+        const Item& it = b.items[i];
+        if (it.is_node) {
+          nodes_sst_->put(keys::id(node++), b.view(it.record));
+        } else {
+          edges_sst_->put(keys::id(edge++), b.view(it.record));
+        }
+      }
+    });
+  }
+  void finish_writing() {
+    if (!writing_.valid()) return;
+    writing_.get();  // rethrows a write's error
+    spares_.push_back(std::move(writing_block_));
+  }
+
+  // A block read, in file order: numbered, its records written, its names and adjacency
+  // entries sorted. Stops at the first bad line.
   void take(std::uint32_t f, std::uint64_t line_base, Block& b) {
     for (auto& it : b.items) {
       Where w{f, line_base + it.line + 1};
-      for (const auto& doc : it.cited) {
-        if (doc == it.doc_self || documents_.count(doc)) continue;
+      for (auto c = it.cited; c < it.cited_end; ++c) {
+        std::string_view doc = b.view(b.spans[c]);
+        if ((it.is_document && doc == b.view(it.doc_self)) || documents_.find(doc) != documents_.end()) continue;
         note(w, not_found("sources: no Document node '{}' (a cited document must be imported first)", doc));
         return;
       }
       if (it.is_node) {
+        std::string_view key = b.view(it.key);
+        if (auto first = index_->add(key, w)) {
+          note(w, invalid("node {} repeats {}:{} (the bulk import takes each node once: import without --bulk, "
+                          "or remove the repeat)",
+                          ref_text(key), source(first->file), first->line));
+          return;
+        }
         NodeId id = next_node_++;
-        nodes_sst_->put(keys::id(id), it.record);
-        std::string value = keys::id(id);
-        put_where(value, w);
-        keys_->add(it.key, value);
-        for (const auto& name : it.names) names_->add(keys::name(name, id), "");
-        if (it.is_document) documents_.insert(it.doc_self);
+        for (auto n = it.names; n < it.names_end; ++n) names_->add(keys::name(b.view(b.spans[n]), id), "");
+        if (it.is_document) documents_.emplace(b.view(it.doc_self));
         ++stats_.nodes;
         ++counts_.nodes[it.tag];
       } else {
+        std::string_view from_key = b.view(it.from), to_key = b.view(it.to);
+        auto from = index_->find(from_key);
+        if (!from) {
+          note(w, not_found("from: no node {}", ref_text(from_key)));
+          return;
+        }
+        auto to = index_->find(to_key);
+        if (!to) {
+          note(w, not_found("to: no node {}", ref_text(to_key)));
+          return;
+        }
         EdgeId id = next_edge_++;
-        spool_->write(it, w);
-        std::string value = keys::id(next_node_);  // the ids of the nodes before this line are below it
-        put_where(value, w);
-        std::string k = it.from + keys::id(id);
-        k.push_back('\0');
-        ends_->add(k, value);
-        k = it.to + keys::id(id);
-        k.push_back('\1');
-        ends_->add(k, value);
+        graph::set_edge_ends(b.data(it.record), it.record.size, *from, *to);
+        AdjEntry out;
+        out.node = *from;
+        out.other = *to;
+        out.id = id;
+        out.where = w.pack();
+        out.tag = it.tag;
+        out.other_tag = coding::get_u32(to_key.data());
+        out.from = it.valid_from;
+        out.to = it.valid_to;
+        out.flags = it.adj_flags;
+        out.dir = keys::kOut;
+        out.key_hash = static_cast<std::uint32_t>(std::hash<std::string_view>{}(b.view(it.key)));
+        adj_->add(out);
+        AdjEntry in = out;
+        in.node = *to;
+        in.other = *from;
+        in.other_tag = coding::get_u32(from_key.data());
+        in.dir = keys::kIn;
+        in.where = 0;
+        in.key_hash = 0;
+        adj_->add(in);
         ++stats_.edges;
         ++counts_.edges[it.tag];
       }
@@ -432,128 +709,62 @@ class BulkLoad {
     return fmt::format("{}:{}", catalog_.by_tag(coding::get_u32(key_key.data())).name, key_key.substr(4));
   }
 
-  void write_keys() {
+  bool write_keys() {
     storage::SstWriter sst(*db_.store, tmp_.path / "keys.sst", Cf::kKeys);
-    std::string last;
-    Where last_where;
-    bool first = true;
-    keys_->finish([&](std::string_view k, std::string_view v) {
-      Where w = get_where(v.data() + 8);
-      if (!first && k == last) {
-        Where a = std::min(w, last_where), b = std::max(w, last_where);
-        note(b, invalid("node {} repeats {}:{} (the bulk import takes each node once: import without --bulk, "
-                        "or remove the repeat)",
-                        ref_text(k), source(a.file), a.line));
-        return;
-      }
-      sst.put(k, v.substr(0, 8));
-      last.assign(k);
-      last_where = w;
-      first = false;
-    });
-    keys_.reset();
-    keys_written_ = sst.finish();
+    for (std::uint32_t n : index_->sorted()) sst.put(index_->key(n), keys::id(index_->first() + n));
+    return sst.finish();
   }
 
-  void write_names() {
+  bool write_names() {
     storage::SstWriter sst(*db_.store, tmp_.path / "names.sst", Cf::kNames);
     names_->finish([&](std::string_view k, std::string_view) { sst.put(k, ""); });
     names_.reset();
-    names_written_ = sst.finish();
+    return sst.finish();
   }
 
-  // Joins the edge ends with the keys table: resolved_ gets (edge id | side) -> node id |
-  // the node's type tag (the first 4 bytes of its keys-index key).
-  void resolve_ends() {
-    resolved_ = std::make_unique<storage::Sorter>(tmp_.path, "resolved", std::max<std::size_t>(options_.memory / 2, 1 << 20));
-    rocksdb::SstFileReader reader{rocksdb::Options()};
-    std::unique_ptr<rocksdb::Iterator> it;  // after the reader: it dies first
-    if (keys_written_) {
-      auto s = reader.Open((tmp_.path / "keys.sst").string());
-      if (!s.ok()) throw io_error("reading {}: {}", (tmp_.path / "keys.sst").string(), s.ToString());
-      it.reset(reader.NewIterator(rocksdb::ReadOptions()));
-      it->SeekToFirst();
-    }
-    ends_->finish([&](std::string_view k, std::string_view v) {
-      std::string_view ref = k.substr(0, k.size() - 9);
-      bool from = k.back() == '\0';
-      NodeId before = coding::get_u64(v.data());
-      Where w = get_where(v.data() + 8);
-      std::optional<NodeId> id;
-      if (it) {
-        while (it->Valid() && it->key().compare(rocksdb::Slice(ref.data(), ref.size())) < 0) it->Next();
-        if (it->Valid() && it->key() == rocksdb::Slice(ref.data(), ref.size())) {
-          id = coding::get_u64(it->value().data());
+  // The `adj` table; returns the pairs of edges that may repeat an identity.
+  std::vector<Repeat> write_adjacency() {
+    storage::SstWriter sst(*db_.store, tmp_.path / "adj.sst", Cf::kAdj);
+    std::vector<Repeat> repeats;
+    std::vector<AdjEntry> run;  // out entries with the identity of the last one
+    adj_->finish([&](const AdjEntry& e) {
+      sst.put(keys::adj({e.node, e.dir, e.tag, e.other_tag, e.from, e.other, e.id}), keys::adj_value(e.to, e.flags));
+      if (e.dir != keys::kOut) return;
+      if (!run.empty() && !same_identity(run.front(), e)) run.clear();
+      for (const auto& other : run) {
+        if (other.key_hash == e.key_hash) {
+          repeats.push_back({other.id, e.id, Where::unpack(other.where), Where::unpack(e.where)});
         }
       }
-      if (!id || *id >= before) {  // none, or only on a later line
-        note(w, not_found("{}: no node {}", from ? "from" : "to", ref_text(ref)));
-        return;
-      }
-      std::string resolved = keys::id(*id);
-      resolved.append(ref.substr(0, 4));
-      resolved_->add(k.substr(k.size() - 9), resolved);
+      run.push_back(e);
     });
-    if (it && !it->status().ok()) throw io_error("reading the keys table: {}", it->status().ToString());
-    ends_.reset();
+    adj_.reset();
+    adj_written_ = sst.finish();
+    return repeats;
   }
 
-  void write_edges() {
-    spool_->rewind();
-    storage::SstWriter sst(*db_.store, tmp_.path / "edges.sst", Cf::kEdges);
-    auto adj = std::make_unique<storage::Sorter>(tmp_.path, "adj", std::max<std::size_t>(options_.memory / 2, 1 << 20));
-    EdgeSpool::Edge e;
-    NodeId ends[2] = {0, 0};
-    std::uint32_t end_tags[2] = {0, 0};
-    EdgeId expect = first_edge_;
-    resolved_->finish([&](std::string_view k, std::string_view v) {
-      EdgeId id = coding::get_u64(k.data());
-      int side = k[8];
-      if (id != expect) throw corruption("bulk import: edge {} has no resolved end", expect);
-      ends[side] = coding::get_u64(v.data());
-      end_tags[side] = coding::get_u32(v.data() + 8);
-      if (side == 0) return;
-      ++expect;
-      spool_->read(e);
-      graph::set_edge_ends(e.record, ends[0], ends[1]);
-      sst.put(keys::id(id), e.record);
-      std::string value = e.adj_value;
-      put_where(value, e.where);
-      value.append(e.key);
-      adj->add(keys::adj({ends[0], keys::kOut, e.tag, end_tags[1], e.valid_from, ends[1], id}), value);
-      adj->add(keys::adj({ends[1], keys::kIn, e.tag, end_tags[0], e.valid_from, ends[0], id}), e.adj_value);
-    });
-    resolved_.reset();
-    if (expect != next_edge_) throw corruption("bulk import: {} edges written of {}", expect - first_edge_, next_edge_ - first_edge_);
-    edges_written_ = sst.finish();
-
-    // Adjacency: a repeated edge identity (type, ends, valid-from, key) shows as two out
-    // entries with the same identity prefix (all but the edge id) and the same key.
-    storage::SstWriter adj_sst(*db_.store, tmp_.path / "adj.sst", Cf::kAdj);
-    constexpr std::size_t kIdentity = keys::kAdjKeySize - 8;
-    std::string run;  // the identity prefix of the current run of out entries
-    std::vector<std::pair<std::string, Where>> seen;
-    adj->finish([&](std::string_view k, std::string_view v) {
-      adj_sst.put(k, v.substr(0, 5));
-      if (static_cast<std::uint8_t>(k[8]) != keys::kOut) return;
-      std::string_view prefix = k.substr(0, kIdentity);
-      if (prefix != run) {
-        run.assign(prefix);
-        seen.clear();
-      }
-      Where w = get_where(v.data() + 5);
-      std::string key(v.substr(17));
-      for (const auto& [other, at] : seen) {
-        if (other != key) continue;
-        auto a = keys::decode_adj(k);
-        Where first = std::min(w, at), second = std::max(w, at);
-        note(second, invalid("edge {} from {} to {} repeats {}:{} (the bulk import takes each edge once: import "
-                             "without --bulk, or remove the repeat)",
-                             catalog_.by_tag(a.tag).name, a.node, a.other, source(first.file), first.line));
-      }
-      seen.emplace_back(std::move(key), w);
-    });
-    adj_written_ = adj_sst.finish();
+  // Edges with one identity (type, ends, valid-from and key) are refused: the pairs whose
+  // keys' hashes agree are compared by their keys, read back from the edges table.
+  void check_repeats(const std::vector<Repeat>& repeats) {
+    if (repeats.empty()) return;
+    rocksdb::SstFileReader reader{rocksdb::Options()};
+    auto path = (tmp_.path / "edges.sst").string();
+    if (auto s = reader.Open(path); !s.ok()) throw io_error("reading {}: {}", path, s.ToString());
+    std::unique_ptr<rocksdb::Iterator> it(reader.NewIterator(rocksdb::ReadOptions()));
+    auto edge = [&](EdgeId id) {
+      std::string k = keys::id(id);
+      it->Seek(k);
+      if (!it->Valid() || it->key() != rocksdb::Slice(k)) throw corruption("bulk import: edge {} was not written", id);
+      return graph::decode_edge(catalog_, id, std::string_view(it->value().data(), it->value().size()));
+    };
+    for (const auto& r : repeats) {
+      Edge a = edge(r.first), b = edge(r.second);
+      if (a.key != b.key) continue;
+      Where first = std::min(r.first_at, r.second_at), second = std::max(r.first_at, r.second_at);
+      note(second, invalid("edge {} from {} to {} repeats {}:{} (the bulk import takes each edge once: import "
+                           "without --bulk, or remove the repeat)",
+                           a.type, a.from, a.to, source(first.file), first.line));
+    }
   }
 
   // In key order: "count.edge.*" < "count.node.*" < "next_edge_id" < "next_node_id".
@@ -570,28 +781,34 @@ class BulkLoad {
   const catalog::Catalog& catalog_;
   const std::vector<std::filesystem::path>& files_;
   const BulkImportOptions& options_;
-  graph::LineParser parse_;
+  graph::LineFormat format_;
   ImportStats stats_;
+  std::uint64_t fast_ = 0;    // lines read by the fast reader
   graph::TypeCounts counts_;  // records per type tag (meta count.*)
   TempDir tmp_;
   NodeId next_node_ = 1;
   EdgeId first_edge_ = 1, next_edge_ = 1;
-  std::unordered_set<std::string> documents_;
-  std::unique_ptr<storage::Sorter> keys_, names_, ends_, resolved_;
-  std::unique_ptr<EdgeSpool> spool_;
-  std::unique_ptr<storage::SstWriter> nodes_sst_;
-  bool keys_written_ = false, names_written_ = false, edges_written_ = false, adj_written_ = false;
+  std::unique_ptr<KeyIndex> index_;
+  std::unordered_set<std::string, ViewHash, std::equal_to<>> documents_;
+  std::unique_ptr<storage::Sorter> names_;
+  std::unique_ptr<RunSorter<AdjEntry>> adj_;
+  std::vector<Block> spares_;  // blocks written, to be read into again
+  Block writing_block_;        // the block whose records are being written
+  std::future<void> writing_;
+  std::unique_ptr<storage::SstWriter> nodes_sst_, edges_sst_;
+  bool adj_written_ = false;
   std::optional<std::pair<Where, Error>> error_;
-  std::chrono::steady_clock::time_point last_ = std::chrono::steady_clock::now();
+  std::chrono::steady_clock::time_point start_ = std::chrono::steady_clock::now(), last_ = start_;
 };
 
 }  // namespace
+}  // namespace bulk
 
 ImportStats graph::bulk_load(Database& db, const std::vector<std::filesystem::path>& files,
-                             const BulkImportOptions& options, LineParser parse) {
+                             const BulkImportOptions& options, LineFormat format) {
   auto& state = detail::state_of(db);
   std::unique_lock<std::mutex> lock(state.writer);  // no transaction meanwhile
-  BulkLoad load(state, files, options, parse);
+  bulk::BulkLoad load(state, files, options, format);
   return load.run();
 }
 

@@ -4,6 +4,7 @@
 #include <capnp/message.h>
 #include <kj/exception.h>
 
+#include <cstring>
 #include <set>
 
 #include "catalog/props.h"
@@ -30,6 +31,31 @@ void set_common(B record, const std::optional<Interval>& valid, const std::vecto
       list[i].setDoc(sources[i].doc);
       if (!sources[i].locator.empty()) list[i].setLocator(sources[i].locator);
       if (!sources[i].quote.empty()) list[i].setQuote(sources[i].quote);
+    }
+  }
+}
+
+// Text set as setKey(...) would set it: the same allocation, from a view.
+template <typename Init>
+void set_text(Init init, std::string_view s) {
+  auto t = init(static_cast<unsigned>(s.size()));
+  if (!s.empty()) std::memcpy(t.begin(), s.data(), s.size());
+}
+
+template <typename B>
+void set_common(B record, const std::optional<Interval>& valid, const std::vector<CitationView>& sources) {
+  if (valid) {
+    auto v = record.initValid();
+    v.setFrom(valid->from ? valid->from->ymd() : 0);
+    v.setTo(valid->to ? valid->to->ymd() : 0);
+  }
+  if (!sources.empty()) {
+    auto list = record.initSources(static_cast<unsigned>(sources.size()));
+    for (unsigned i = 0; i < sources.size(); ++i) {
+      auto c = list[i];
+      set_text([&](unsigned n) { return c.initDoc(n); }, sources[i].doc);
+      if (!sources[i].locator.empty()) set_text([&](unsigned n) { return c.initLocator(n); }, sources[i].locator);
+      if (!sources[i].quote.empty()) set_text([&](unsigned n) { return c.initQuote(n); }, sources[i].quote);
     }
   }
 }
@@ -99,7 +125,83 @@ std::string encode_edge(const catalog::TypeDef& type, NodeId from, NodeId to, co
   });
 }
 
-void set_edge_ends(std::string& record, NodeId from, NodeId to) {
+void NodeView::clear() {
+  type = key = name = {};
+  props = nullptr;
+  aliases.clear();
+  valid.reset();
+  sources.clear();
+}
+
+void EdgeView::clear() {
+  type = key = {};
+  props = nullptr;
+  from = to = {};
+  valid.reset();
+  sources.clear();
+}
+
+namespace {
+
+// As encode_record, for a fill that may decline (false).
+template <typename Fill>
+std::optional<std::string> try_encode_record(Fill fill) {
+  {
+    capnp::MallocMessageBuilder message(kSmallRecordWords);
+    if (!fill(message)) return std::nullopt;
+    if (message.getSegmentsForOutput().size() == 1) return storage::encode(message);
+  }
+  capnp::MallocMessageBuilder message;
+  if (!fill(message)) return std::nullopt;
+  return storage::encode(message);
+}
+
+template <typename R>
+bool fill_props(const catalog::TypeDef& type, R record, const simdjson::dom::element* props) {
+  auto out = record.getProps().template initAs<capnp::DynamicStruct>(type.schema);
+  if (!props) {
+    try {
+      catalog::props_from_json(type, Props::object(), out);
+      return true;
+    } catch (const Error&) {
+      return false;  // a required property missing: the long way says so
+    }
+  }
+  return catalog::props_from_json_dom(type, *props, out);
+}
+
+}  // namespace
+
+std::optional<std::string> encode_view(const catalog::TypeDef& type, const NodeView& node) {
+  return try_encode_record([&](capnp::MallocMessageBuilder& message) {
+    auto r = message.initRoot<schema::NodeRecord>();
+    r.setTypeTag(type.tag);
+    set_text([&](unsigned n) { return r.initKey(n); }, node.key);
+    if (!node.name.empty()) set_text([&](unsigned n) { return r.initName(n); }, node.name);
+    if (!node.aliases.empty()) {
+      auto list = r.initAliases(static_cast<unsigned>(node.aliases.size()));
+      for (unsigned i = 0; i < node.aliases.size(); ++i) {
+        set_text([&](unsigned n) { return list.init(i, n); }, node.aliases[i]);
+      }
+    }
+    set_common(r, node.valid, node.sources);
+    return fill_props(type, r, node.props);
+  });
+}
+
+std::optional<std::string> encode_view(const catalog::TypeDef& type, const EdgeView& edge) {
+  return try_encode_record([&](capnp::MallocMessageBuilder& message) {
+    auto r = message.initRoot<schema::EdgeRecord>();
+    r.setTypeTag(type.tag);
+    if (!edge.key.empty()) set_text([&](unsigned n) { return r.initKey(n); }, edge.key);
+    set_common(r, edge.valid, edge.sources);
+    return fill_props(type, r, edge.props);
+  });
+}
+
+void set_edge_ends(std::string& record, NodeId from, NodeId to) { set_edge_ends(record.data(), record.size(), from, to); }
+
+void set_edge_ends(char* record, std::size_t size, NodeId from, NodeId to) {
   // The flat-array message (docs/format.md, section 2): a segment table of 4 bytes per
   // segment plus 4, padded to 8; then the first segment, which opens with the root
   // pointer: a struct pointer whose bits 2..31 are the offset in words from the end of
@@ -110,7 +212,7 @@ void set_edge_ends(std::string& record, NodeId from, NodeId to) {
     for (int i = 3; i >= 0; --i) v = (v << 8) | static_cast<unsigned char>(record[at + i]);
     return v;
   };
-  if (record.size() < 16) throw corruption("edge record of {} bytes", record.size());
+  if (size < 16) throw corruption("edge record of {} bytes", size);
   std::size_t segments = std::size_t{u32(0)} + 1;
   std::size_t table = (4 + 4 * segments + 7) / 8 * 8;
   std::uint32_t pointer = u32(table);
@@ -118,7 +220,7 @@ void set_edge_ends(std::string& record, NodeId from, NodeId to) {
   auto offset = static_cast<std::int32_t>(pointer) >> 2;
   std::size_t data = table + 8 + static_cast<std::size_t>(offset) * 8;
   std::uint32_t data_words = u32(table + 4) & 0xffff;
-  if (offset < 0 || data_words < 3 || data + 24 > record.size()) throw corruption("edge record: unexpected layout");
+  if (offset < 0 || data_words < 3 || data + 24 > size) throw corruption("edge record: unexpected layout");
   for (int i = 0; i < 8; ++i) {
     record[data + 8 + i] = static_cast<char>(from >> (8 * i));
     record[data + 16 + i] = static_cast<char>(to >> (8 * i));
@@ -177,16 +279,29 @@ Edge decode_edge(const catalog::Catalog& catalog, EdgeId id, std::string_view by
   }
 }
 
-std::vector<std::string> folded_names(const std::string& name, const std::vector<std::string>& aliases) {
+namespace {
+
+template <typename Text>
+std::vector<std::string> folded(std::string_view name, const std::vector<Text>& aliases) {
   std::vector<std::string> out;
-  std::set<std::string> seen;  // a set, so that 10,000 aliases take milliseconds
-  auto add = [&](const std::string& s) {
+  std::set<std::string, std::less<>> seen;  // a set, so that 10,000 aliases take milliseconds
+  auto add = [&](std::string_view s) {
     auto f = text::fold(s);
     if (!f.empty() && seen.insert(f).second) out.push_back(std::move(f));
   };
   add(name);
   for (const auto& a : aliases) add(a);
   return out;
+}
+
+}  // namespace
+
+std::vector<std::string> folded_names(const std::string& name, const std::vector<std::string>& aliases) {
+  return folded(name, aliases);
+}
+
+std::vector<std::string> folded_names(std::string_view name, const std::vector<std::string_view>& aliases) {
+  return folded(name, aliases);
 }
 
 NodeHead node_head(NodeId id, std::string_view bytes) {

@@ -12,6 +12,10 @@
 #include "entente/record.h"
 #include "storage/store.h"
 
+namespace simdjson::dom {
+class element;
+}
+
 namespace entente::graph {
 
 // The record bytes of a node. Validates the properties against the type (throws
@@ -19,9 +23,44 @@ namespace entente::graph {
 std::string encode_node(const catalog::TypeDef& type, const NodeInput& node);
 std::string encode_edge(const catalog::TypeDef& type, NodeId from, NodeId to, const EdgeInput& edge);
 
+// A node or an edge as views into text being read: the fields of NodeInput and
+// EdgeInput, with the properties as the JSON text of their object. The bulk load's
+// parsers give these (graph/bulk_load.h, LineReader), so that a line becomes a record
+// without a JSON document or a copy of its strings in between.
+struct CitationView {
+  std::string_view doc, locator, quote;
+};
+struct RefView {
+  std::string_view type, key;
+};
+struct NodeView {
+  std::string_view type, key, name;
+  std::vector<std::string_view> aliases;
+  std::optional<Interval> valid;
+  const simdjson::dom::element* props = nullptr;  // the props object; null: no properties
+  std::vector<CitationView> sources;
+  void clear();
+};
+struct EdgeView {
+  std::string_view type;
+  RefView from, to;
+  std::string_view key;
+  std::optional<Interval> valid;
+  const simdjson::dom::element* props = nullptr;
+  std::vector<CitationView> sources;
+  void clear();
+};
+
+// The record bytes of a view, the same as encode_node and encode_edge make of the same
+// node or edge given as input. std::nullopt when the properties are not in the subset
+// catalog::props_from_json_dom reads, or would be refused: encode the parsed input instead.
+std::optional<std::string> encode_view(const catalog::TypeDef& type, const NodeView& node);
+std::optional<std::string> encode_view(const catalog::TypeDef& type, const EdgeView& edge);
+
 // Sets the from and to node ids in the bytes of an edge record, as encode_edge would have
 // written them (the bulk import encodes edges before their ends' ids are known).
 void set_edge_ends(std::string& record, NodeId from, NodeId to);
+void set_edge_ends(char* record, std::size_t size, NodeId from, NodeId to);
 
 // Throws Error(kCorruption) naming the record when the bytes do not decode.
 Node decode_node(const catalog::Catalog& catalog, NodeId id, std::string_view bytes);
@@ -30,6 +69,7 @@ Edge decode_edge(const catalog::Catalog& catalog, EdgeId id, std::string_view by
 // The folded names a node is indexed under in the `names` column family: its name and
 // aliases (text::fold), without repeats or empties. Writes, the checker and repair all use it.
 std::vector<std::string> folded_names(const std::string& name, const std::vector<std::string>& aliases);
+std::vector<std::string> folded_names(std::string_view name, const std::vector<std::string_view>& aliases);
 
 // The type tag and validity of a stored node record, without decoding the rest.
 struct NodeHead {

@@ -38,9 +38,9 @@ void check_interval(const std::optional<Interval>& valid) {
   }
 }
 
-}  // namespace
-
-void check_citations(const std::vector<Citation>& sources) {
+// The checks, on NodeInput and EdgeInput and on their views (graph/records.h) alike.
+template <typename Sources>
+void citations(const Sources& sources) {
   check_count("sources", sources.size(), kMaxCitations);
   for (const auto& c : sources) {
     check_text("sources: doc", c.doc, false, kMaxKeyBytes);
@@ -52,7 +52,8 @@ void check_citations(const std::vector<Citation>& sources) {
   }
 }
 
-const catalog::TypeDef& check_node(const catalog::Catalog& catalog, const NodeInput& in) {
+template <typename In>
+const catalog::TypeDef& node(const catalog::Catalog& catalog, const In& in) {
   check_size("node type", in.type, kMaxKeyBytes);
   const auto* type = catalog.find(in.type);
   if (!type || type->is_edge) {
@@ -63,11 +64,12 @@ const catalog::TypeDef& check_node(const catalog::Catalog& catalog, const NodeIn
   check_count("aliases", in.aliases.size(), kMaxAliases);
   for (const auto& a : in.aliases) check_text("alias", a, false, kMaxNameBytes);
   check_interval(in.valid);
-  check_citations(in.sources);
+  citations(in.sources);
   return *type;
 }
 
-const catalog::TypeDef& check_edge(const catalog::Catalog& catalog, const EdgeInput& in) {
+template <typename In>
+const catalog::TypeDef& edge(const catalog::Catalog& catalog, const In& in) {
   check_size("edge type", in.type, kMaxKeyBytes);
   const auto* type = catalog.find(in.type);
   if (!type || !type->is_edge) {
@@ -75,7 +77,7 @@ const catalog::TypeDef& check_edge(const catalog::Catalog& catalog, const EdgeIn
   }
   check_text("key", in.key, true, kMaxKeyBytes);
   check_interval(in.valid);
-  auto end = [&](const NodeRef& ref, const std::vector<std::string>& allowed, const char* side) {
+  auto end = [&](const auto& ref, const std::vector<std::string>& allowed, const char* side) {
     if (ref.type.size() > kMaxKeyBytes) check_size(fmt::format("{}: node type", side), ref.type, kMaxKeyBytes);
     if (ref.key.size() > kMaxKeyBytes) check_size(fmt::format("{}: key", side), ref.key, kMaxKeyBytes);
     const auto* t = catalog.find(ref.type);
@@ -83,14 +85,22 @@ const catalog::TypeDef& check_edge(const catalog::Catalog& catalog, const EdgeIn
       throw invalid("{}: unknown node type '{}'{}", side, ref.type, text::did_you_mean(ref.type, catalog.names(false)));
     }
     if (!allowed.empty() && std::find(allowed.begin(), allowed.end(), ref.type) == allowed.end()) {
-      throw invalid("{}: {} cannot be the {} end of {} (allowed: {})", side, ref.str(), side, in.type,
+      throw invalid("{}: {}:{} cannot be the {} end of {} (allowed: {})", side, ref.type, ref.key, side, in.type,
                     fmt::join(allowed, ", "));
     }
   };
   end(in.from, type->from, "from");
   end(in.to, type->to, "to");
-  check_citations(in.sources);
+  citations(in.sources);
   return *type;
 }
+
+}  // namespace
+
+void check_citations(const std::vector<Citation>& sources) { citations(sources); }
+const catalog::TypeDef& check_node(const catalog::Catalog& catalog, const NodeInput& in) { return node(catalog, in); }
+const catalog::TypeDef& check_node(const catalog::Catalog& catalog, const NodeView& in) { return node(catalog, in); }
+const catalog::TypeDef& check_edge(const catalog::Catalog& catalog, const EdgeInput& in) { return edge(catalog, in); }
+const catalog::TypeDef& check_edge(const catalog::Catalog& catalog, const EdgeView& in) { return edge(catalog, in); }
 
 }  // namespace entente::graph

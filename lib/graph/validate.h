@@ -8,14 +8,17 @@
 
 #include "catalog/catalog.h"
 #include "entente/record.h"
+#include "graph/records.h"
 
 namespace entente::graph {
 
 // Throws Error(kInvalid) naming the field and the reason. Returns the node's type.
 const catalog::TypeDef& check_node(const catalog::Catalog& catalog, const NodeInput& node);
+const catalog::TypeDef& check_node(const catalog::Catalog& catalog, const NodeView& node);
 // Also checks that each end's type exists and is allowed for the edge type. Returns the
 // edge's type.
 const catalog::TypeDef& check_edge(const catalog::Catalog& catalog, const EdgeInput& edge);
+const catalog::TypeDef& check_edge(const catalog::Catalog& catalog, const EdgeView& edge);
 // The fields of citations (not whether the cited Document exists).
 void check_citations(const std::vector<Citation>& sources);
 

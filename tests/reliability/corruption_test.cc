@@ -285,7 +285,7 @@ TEST_CASE("corruption: flipped bytes in a table file make reads fail with an err
   {
     auto db = Database::open(original);
     auto txn = db->begin();
-    for (int i = 0; i < 3000; ++i) {
+    for (int i = 0; i < 12000; ++i) {
       txn->put_node({.type = "State",
                      .key = fmt::format("S{:05}", i),
                      .name = fmt::format("State number {} of a database large enough for many table blocks, {}", i,
