@@ -233,7 +233,8 @@ struct Manifest {
 
 using Question = std::function<std::size_t(const entente::Reader&, std::uint64_t sample)>;
 
-int run_queries(const std::filesystem::path& db_path, const Manifest& m, int samples, int cold_samples) {
+int run_queries(const std::filesystem::path& db_path, const Manifest& m, int samples, int cold_samples,
+                const std::set<std::string>& only) {
   using namespace entente;
   Options ro;
   ro.read_only = true;
@@ -351,6 +352,7 @@ int run_queries(const std::filesystem::path& db_path, const Manifest& m, int sam
   // as many as fit in kColdBudget seconds (at least 1).
   constexpr double kWarmBudget = 8, kColdBudget = 8;
   for (auto& [name, q] : questions) {
+    if (!only.empty() && !only.count(name)) continue;
     Latency warm, cold;
     {
       db.reset();
@@ -443,7 +445,7 @@ int run_queries(const std::filesystem::path& db_path, const Manifest& m, int sam
 int usage() {
   fmt::print(stderr,
              "usage: entente-bench floor --like DB --dir TMP\n"
-             "       entente-bench queries --db DB --manifest MANIFEST [--samples N] [--cold N]\n");
+             "       entente-bench queries --db DB --manifest MANIFEST [--samples N] [--cold N] [--only Q1,Q2]\n");
   return 2;
 }
 
@@ -469,7 +471,16 @@ int main(int argc, char** argv) {
       m.treaties = j["nodes"]["Treaty"].get<std::uint64_t>();
       int samples = args.count("--samples") ? std::stoi(args["--samples"]) : 1000;
       int cold = args.count("--cold") ? std::stoi(args["--cold"]) : 10;
-      return run_queries(args["--db"], m, samples, cold);
+      std::set<std::string> only;  // --only q_1hop,q_2hop: those questions alone (for profiling)
+      if (args.count("--only")) {
+        std::string list = args["--only"];
+        for (std::size_t at = 0; at <= list.size();) {
+          auto comma = std::min(list.find(',', at), list.size());
+          only.insert(list.substr(at, comma - at));
+          at = comma + 1;
+        }
+      }
+      return run_queries(args["--db"], m, samples, cold, only);
     }
   } catch (const std::exception& e) {
     die(e.what());

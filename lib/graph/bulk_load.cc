@@ -14,6 +14,7 @@
 // 3. Tables, on two threads: the `keys` table from the index sorted, the `names` table,
 //    and the `adj` table (a repeated edge identity is refused), then the id counters in
 //    a `meta` table; all are ingested in one step.
+#include <sys/mman.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -28,6 +29,7 @@
 #include <memory>
 #include <optional>
 #include <queue>
+#include <type_traits>
 #include <unordered_set>
 
 #include <rocksdb/sst_file_reader.h>
@@ -334,6 +336,40 @@ bool same_identity(const AdjEntry& a, const AdjEntry& b) {
          std::tie(b.node, b.dir, b.tag, b.other_tag, b.from, b.other);
 }
 
+// Room for up to `cap` entries in memory mapped for it, with transparent huge pages asked
+// for: as it fills, it faults in 2 MiB at a time rather than 4 KiB (page faults took a
+// tenth of a bulk load's time).
+template <typename T>
+class MappedBuffer {
+  static_assert(std::is_trivially_copyable_v<T>);
+
+ public:
+  explicit MappedBuffer(std::size_t cap) : cap_(cap), bytes_(std::max<std::size_t>(cap * sizeof(T), 1)) {
+    void* p = ::mmap(nullptr, bytes_, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (p == MAP_FAILED) throw io_error("bulk import: cannot map {} of memory: {}", text::human_size(bytes_), std::strerror(errno));
+#ifdef MADV_HUGEPAGE
+    ::madvise(p, bytes_, MADV_HUGEPAGE);  // advice: without it, ordinary pages
+#endif
+    data_ = static_cast<T*>(p);
+  }
+  ~MappedBuffer() { ::munmap(data_, bytes_); }
+  MappedBuffer(const MappedBuffer&) = delete;
+  MappedBuffer& operator=(const MappedBuffer&) = delete;
+
+  void push_back(const T& v) { data_[size_++] = v; }
+  void clear() { size_ = 0; }
+  std::size_t size() const { return size_; }
+  bool full() const { return size_ == cap_; }
+  bool empty() const { return size_ == 0; }
+  T* begin() { return data_; }
+  T* end() { return data_ + size_; }
+  const T* data() const { return data_; }
+
+ private:
+  T* data_ = nullptr;
+  std::size_t cap_, size_ = 0, bytes_;
+};
+
 // Sorts fixed-size entries in bounded memory: runs of `memory` bytes sorted and spilled
 // to `<dir>/<name>-<n>.run`, merged at the end.
 template <typename T>
@@ -341,15 +377,14 @@ class RunSorter {
  public:
   using Less = bool (*)(const T&, const T&);
   RunSorter(std::filesystem::path dir, std::string name, std::size_t memory, Less less)
-      : dir_(std::move(dir)), name_(std::move(name)), cap_(std::max<std::size_t>(memory / sizeof(T), 1024)), less_(less) {
-    buf_.reserve(cap_);  // address space: pages are taken as entries fill them
-  }
+      : dir_(std::move(dir)), name_(std::move(name)), cap_(std::max<std::size_t>(memory / sizeof(T), 1024)), less_(less),
+        buf_(cap_) {}
   ~RunSorter() {
     std::error_code ec;
     for (const auto& r : runs_) std::filesystem::remove(r, ec);
   }
   void add(const T& v) {
-    if (buf_.size() == cap_) spill();
+    if (buf_.full()) spill();
     buf_.push_back(v);
   }
   void finish(const std::function<void(const T&)>& visit) {
@@ -359,7 +394,6 @@ class RunSorter {
       return;
     }
     spill();
-    buf_ = {};
     struct Run {
       InputFile f;
       std::vector<T> buf;
@@ -407,7 +441,7 @@ class RunSorter {
   std::string name_;
   std::size_t cap_;
   Less less_;
-  std::vector<T> buf_;
+  MappedBuffer<T> buf_;
   std::vector<std::filesystem::path> runs_;
 };
 
