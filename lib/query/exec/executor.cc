@@ -187,6 +187,7 @@ class ExpandStage : public Stage {
       std::vector<Hop> path;
       return walk(row, start.id, path, node_props, rel_props);
     }
+    if (op_.rel_by_id) return expand_by_ids(row, *from, node_props);
     for (auto& nb : neighbors(from->id)) {
       if (!edge_matches(nb.edge, rel_props, ctx_)) continue;
       if (edge_used(row, op_.unique_rels, nb.edge.id)) continue;
@@ -214,6 +215,47 @@ class ExpandStage : public Stage {
     return out;
   }
 
+  // One hop whose relationship is only told apart by id: the steps by ids, the node
+  // reached read (or checked against the bound one), the relationship's record not read.
+  bool expand_by_ids(Row& row, const Node& from, const std::vector<std::pair<std::string, Value>>& node_props) {
+    const NodeId from_id = from.id;  // `from` lives in the row, which the loop rewrites
+    for (const Hop& h : steps(from_id)) {
+      if (edge_used(row, op_.unique_rels, h.edge)) continue;
+      auto to = static_cast<std::size_t>(op_.to_slot);
+      if (op_.to_bound) {
+        const Value& v = row[to];
+        if (v.type() != T::kNode || v.as_node().id != h.node || !node_matches(v.as_node(), *op_.node, node_props, ctx_)) {
+          continue;
+        }
+      } else if (op_.node_by_id) {
+        // The steps held it valid on the query's date; its type is the step's.
+        if (!has_label(op_.node->labels, *h.node_type)) continue;
+        Node passed;
+        passed.id = h.node;
+        passed.type = *h.node_type;
+        row[to] = Value(std::move(passed));
+      } else {
+        const Node& n = reached(h.node);
+        if (!node_matches(n, *op_.node, node_props, ctx_)) continue;
+        row[to] = Value(n);
+      }
+      Edge taken;
+      taken.id = h.edge;
+      row[static_cast<std::size_t>(op_.rel->slot)] = Value(std::move(taken));
+      if (!next->push(row)) return false;
+    }
+    return true;
+  }
+
+  // A node reached, read once for many rows that reach it (up to kReachedCache nodes).
+  const Node& reached(NodeId id) {
+    constexpr std::size_t kReachedCache = 4096;
+    auto it = reached_.find(id);
+    if (it != reached_.end()) return it->second;
+    if (reached_.size() >= kReachedCache) reached_.clear();
+    return reached_.emplace(id, traversed<Node>(ctx_.reader, id)).first->second;
+  }
+
   // Binds (or checks) the node reached.
   bool reach(Row& row, const Node& n, const NodePattern& p, const std::vector<std::pair<std::string, Value>>& props) {
     auto slot = static_cast<std::size_t>(op_.to_slot);
@@ -231,6 +273,7 @@ class ExpandStage : public Stage {
   struct Hop {
     EdgeId edge;
     NodeId node;
+    const std::string* node_type = nullptr;  // the catalog's name, which outlives the query
   };
 
   // The steps from node `at` the pattern allows (types, direction, date), by ids; a self-loop
@@ -244,7 +287,7 @@ class ExpandStage : public Stage {
     ctx_.reader.adjacent(at, q, [&](const Reader::Step& s) {
       if (op_.dir == Direction::kBoth && s.direction == Direction::kIn && s.node == at) return true;
       ctx_.step();
-      out.push_back({s.edge, s.node});
+      out.push_back({s.edge, s.node, &s.node_type});
       return true;
     });
     return out;
@@ -345,13 +388,24 @@ class ExpandStage : public Stage {
       if (!emit(start)) return false;
     }
     for (NodeId id : order) {
-      if (!emit(traversed<Node>(ctx_.reader, id))) return false;
+      if (op_.ends_by_id) {
+        // Only counted, and no label or property to check: the steps already held the
+        // node valid on the query's date.
+        Node counted;
+        counted.id = id;
+        row[static_cast<std::size_t>(op_.to_slot)] = Value(std::move(counted));
+        row[static_cast<std::size_t>(r.slot)] = Value(Value::List{});
+        if (!next->push(row)) return false;
+      } else if (!emit(traversed<Node>(ctx_.reader, id))) {
+        return false;
+      }
     }
     return true;
   }
 
   std::unordered_map<NodeId, Node> nodes_;
   std::unordered_map<EdgeId, Edge> edges_;
+  std::unordered_map<NodeId, Node> reached_;  // expand_by_ids: nodes read
   static_assert(std::is_same_v<NodeId, std::uint64_t> && std::is_same_v<EdgeId, std::uint64_t>);
   bool loaded_ = false;  // the topology asked for
   const Op& op_;

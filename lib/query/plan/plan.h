@@ -45,6 +45,16 @@ struct Op {
   // anonymous relationship, no path variable, no later relationship in the MATCH, and a
   // DISTINCT or DISTINCT-aggregating projection next): expand breadth-first, each node once.
   bool distinct_ends = false;
+  // distinct_ends, and the end node is only counted (count(b), count(DISTINCT b)) and has
+  // no label or property to check: it is bound by id, its record not read.
+  bool ends_by_id = false;
+  // kExpand: the relationship is anonymous, without properties to check, and in no path:
+  // only its id is read (for relationship uniqueness), not its record.
+  bool rel_by_id = false;
+  // kExpand, rel_by_id: the node reached is anonymous, without properties to check, in no
+  // path, and only expanded from by later single hops: it is bound by id and type, its
+  // record not read.
+  bool node_by_id = false;
   const ast::PathPattern* path = nullptr;  // kBuildPath, kShortestPath
   const ast::Expr* filter = nullptr;       // kFilter
   std::vector<Op> sub;                     // kOptional

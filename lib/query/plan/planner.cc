@@ -300,7 +300,9 @@ void describe(const Query& q, const std::vector<Op>& ops, int indent, int& count
         name = op.kind == OpKind::kExpand ? "Expand" : "VarExpand";
         detail = fmt::format("({}){}{}{}{}", q.slot_names[static_cast<std::size_t>(op.from_slot)],
                              rel_text(*op.rel, op.dir), node_text(*op.node, q), op.to_bound ? "  (into a bound node)" : "",
-                             op.distinct_ends ? "  (breadth-first: each end node once)" : "");
+                             op.ends_by_id       ? "  (breadth-first: each end node once, counted by id)"
+                             : op.distinct_ends ? "  (breadth-first: each end node once)"
+                                                : "");
         break;
       case OpKind::kShortestPath:
         name = "ShortestPath";
@@ -366,10 +368,66 @@ bool ignores_repeats(const Projection& p) {
   });
 }
 
-// Marks the variable-length expansions whose trails nobody reads (Op::distinct_ends).
+// Whether `e` reads the variable in `slot` only as the argument of count(x) or
+// count(DISTINCT x), which need the node's identity and nothing of its record.
+bool counted_only(const Expr* e, int slot) {
+  if (!e) return true;
+  if (e->kind == ExprKind::kVar) return e->slot != slot;
+  if (e->kind == ExprKind::kFunc && e->args.size() == 1 && e->args[0]->kind == ExprKind::kVar) {
+    std::string name = e->name;
+    std::transform(name.begin(), name.end(), name.begin(), [](unsigned char c) { return std::tolower(c); });
+    if (name == "count") return true;
+  }
+  return std::all_of(e->args.begin(), e->args.end(), [&](const ExprPtr& a) { return counted_only(a.get(), slot); });
+}
+
+bool counted_only(const Projection& p, int slot) {
+  return std::all_of(p.items.begin(), p.items.end(), [&](const ReturnItem& i) { return counted_only(i.expr.get(), slot); }) &&
+         std::all_of(p.order.begin(), p.order.end(), [&](const SortItem& i) { return counted_only(i.expr.get(), slot); }) &&
+         counted_only(p.where.get(), slot) && counted_only(p.skip.get(), slot) && counted_only(p.limit.get(), slot);
+}
+
+// Whether a later op builds a path holding the relationship.
+bool in_a_path(const std::vector<Op>& ops, std::size_t i) {
+  for (std::size_t j = i + 1; j < ops.size(); ++j) {
+    const Op& later = ops[j];
+    if (later.path && std::any_of(later.path->rels.begin(), later.path->rels.end(),
+                                  [&](const RelPattern& r) { return &r == ops[i].rel; })) {
+      return true;
+    }
+  }
+  return false;
+}
+
+// Whether the node an expansion reaches is only expanded from by later single hops, and
+// in no path.
+bool only_expanded_from(const std::vector<Op>& ops, std::size_t i) {
+  const int slot = ops[i].to_slot;
+  for (std::size_t j = i + 1; j < ops.size(); ++j) {
+    const Op& later = ops[j];
+    if (later.kind == OpKind::kOptional) return false;  // its sub-plan is not looked into
+    if (later.path && std::any_of(later.path->nodes.begin(), later.path->nodes.end(),
+                                  [&](const NodePattern& n) { return &n == ops[i].node; })) {
+      return false;
+    }
+    if (later.from_slot == slot && later.kind != OpKind::kExpand) return false;
+    if (later.to_slot == slot) return false;
+  }
+  return true;
+}
+
+// Marks the variable-length expansions whose trails nobody reads (Op::distinct_ends), and
+// among them those whose end nodes are only counted (Op::ends_by_id); and the single
+// expansions whose relationship nobody reads (Op::rel_by_id).
 void mark_distinct_ends(std::vector<Op>& ops) {
   for (std::size_t i = 0; i < ops.size(); ++i) {
     Op& op = ops[i];
+    if (op.kind == OpKind::kExpand) {
+      op.rel_by_id = op.rel->var.empty() && op.rel->props.empty() && !in_a_path(ops, i);
+      op.node_by_id = op.rel_by_id && !op.to_bound && op.node->var.empty() && op.node->props.empty() &&
+                      only_expanded_from(ops, i);
+      continue;
+    }
     if (op.kind != OpKind::kVarExpand || op.to_bound || !op.rel->var.empty() || !op.rel->props.empty() ||
         op.rel->min > 1) {
       continue;
@@ -384,6 +442,8 @@ void mark_distinct_ends(std::vector<Op>& ops) {
       if (reads_rel || in_path) break;
       if (later.kind == OpKind::kProjection) {
         ok = ignores_repeats(*later.proj);
+        op.ends_by_id = ok && j == i + 1 && op.node->labels.empty() && op.node->props.empty() &&
+                        counted_only(*later.proj, op.to_slot);
         break;
       }
     }
