@@ -358,6 +358,11 @@ class MappedBuffer {
 
   void push_back(const T& v) { data_[size_++] = v; }
   void clear() { size_ = 0; }
+  // Empties it and gives its pages back (they are taken again as it fills).
+  void release() {
+    size_ = 0;
+    ::madvise(data_, bytes_, MADV_DONTNEED);
+  }
   std::size_t size() const { return size_; }
   bool full() const { return size_ == cap_; }
   bool empty() const { return size_ == 0; }
@@ -394,6 +399,7 @@ class RunSorter {
       return;
     }
     spill();
+    buf_.release();  // the merge's buffers take its place
     struct Run {
       InputFile f;
       std::vector<T> buf;
@@ -487,7 +493,7 @@ class BulkLoad {
       throw io_error("creating {}: {}", p.string(), ec ? ec.message() : "failed");
     }
     // The sort memory: a quarter for the names, the rest for the adjacency entries.
-    const std::size_t memory = std::max<std::size_t>(options_.memory, 4 << 20);
+    const std::size_t memory = std::max<std::size_t>(options_.memory, 64 << 10);
     names_ = std::make_unique<storage::Sorter>(tmp_.path, "names", memory / 4);
     adj_ = std::make_unique<RunSorter<AdjEntry>>(tmp_.path, "adj", memory - memory / 4, &adj_less);
     nodes_sst_ = std::make_unique<storage::SstWriter>(*db_.store, tmp_.path / "nodes.sst", Cf::kNodes);
