@@ -19,7 +19,9 @@ std::unique_ptr<Database> open_for_read(const std::string& dir) {
   return Database::open(dir, o);
 }
 
-std::unique_ptr<Database> open_for_write(const std::string& dir) { return Database::open(dir); }
+std::unique_ptr<Database> open_for_write(const std::string& dir, const Options& options) {
+  return Database::open(dir, options);
+}
 
 std::string describe(const Node& n) {
   return n.name.empty() ? n.ref().str() : fmt::format("{} ({})", n.ref().str(), n.name);

@@ -33,7 +33,7 @@ void add_common(CLI::App& cmd, Common& common, bool with_json = true);
 
 // Opens the database for reading (it must exist) or for writing (created if missing).
 std::unique_ptr<Database> open_for_read(const std::string& dir);
-std::unique_ptr<Database> open_for_write(const std::string& dir);
+std::unique_ptr<Database> open_for_write(const std::string& dir, const Options& options = {});
 
 // "State:PRK (Democratic People's Republic of Korea)"
 std::string describe(const Node& n);

@@ -41,6 +41,7 @@ Runner add_import(CLI::App& app) {
     bool single = false;
     bool bulk = false;
     std::uint64_t bulk_memory_mib = 256;
+    std::uint64_t transaction_memory_mib = 64;
     bool skip_bad = false;
     std::uint64_t commit_every = 0;
     bool quiet = false;
@@ -57,6 +58,10 @@ Runner add_import(CLI::App& app) {
                 "memory (docs/import.md, \"Bulk loading\"); all files or nothing; each node and edge once");
   cmd->add_option("--bulk-memory", args->bulk_memory_mib, "--bulk: MiB of memory for sorting (default: 256)")
       ->check(CLI::Range(16, 1 << 20));
+  cmd->add_option("--transaction-memory", args->transaction_memory_mib,
+                  "without --bulk: MiB of a transaction's writes held in memory; past it they are sorted into "
+                  "runs on disk and the commit adds them as tables (default: 64)")
+      ->check(CLI::Range(1, 1 << 20));
   cmd->add_flag("--skip-bad-rows", args->skip_bad,
                 "data set formats: leave bad rows out, import the rest and list what was skipped "
                 "(default: a bad row fails the import and nothing is written)");
@@ -93,7 +98,9 @@ Runner add_import(CLI::App& app) {
       throw CLI::ValidationError("--bulk", "imports all files at once already; drop --single-transaction");
     }
     const bool tty = !args->quiet && isatty(STDERR_FILENO);
-    auto db = open_for_write(args->common.db);
+    Options open_options;
+    open_options.transaction_kb = static_cast<std::size_t>(args->transaction_memory_mib) << 10;
+    auto db = open_for_write(args->common.db, open_options);
 
     if (args->bulk) {
       BulkImportOptions options;

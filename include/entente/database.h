@@ -62,6 +62,12 @@ struct Options {
   // The block cache, in MiB: the database's most recently read blocks, kept uncompressed in
   // memory and shared by every snapshot. It fills only as blocks are read. Default: 256.
   std::size_t cache_mb = 256;
+  // A transaction's memory for its writes, in KiB. Past it, the writes are sorted into runs
+  // in a directory beside the database (`<dir>.txn-<pid>-<n>`, removed when the
+  // transaction ends) and the transaction holds no more than this of them in memory; its
+  // commit then adds them as tables, in one step, all or nothing, instead of through the
+  // write-ahead log. 0: no limit. Default: 65536 (64 MiB).
+  std::size_t transaction_kb = 64 * 1024;
   // When to build the in-memory topology: the graph's structure kept in memory for
   // traversals (every edge's type, ends and validity, every node's type and validity; about
   // 24 bytes an edge direction, kept current by commits; Stats::topology_bytes says what it

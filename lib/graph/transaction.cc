@@ -318,6 +318,7 @@ void Transaction::commit() {
   }
   graph::put_counts(batch, counts);
   auto& db = *state_->db;
+  db.store->prepare(batch);  // a transaction past its memory: its tables, before readers wait
   {
     std::unique_lock<std::shared_mutex> publish(db.publish);
     db.store->commit(batch);

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cerrno>
 #include <chrono>
 #include <cstdlib>
@@ -26,6 +27,7 @@
 
 #include "common/error.h"
 #include "storage/limited_env.h"
+#include "storage/runs.h"
 
 namespace entente::storage {
 namespace {
@@ -232,16 +234,31 @@ class SnapshotView : public View {
 // them, and used from there on. An import that reads only what the transaction's own caches
 // hold (graph/state.h) thus never pays for the index: a skip list over every key written,
 // which cost about half of an import's time.
+//
+// Past `budget` bytes (StoreOptions::transaction_bytes), with no savepoint set, the writes
+// are spilled into a sorted run on disk (storage/runs.h) and the batch starts empty again;
+// reads then merge the batch, the runs and the database, and the commit adds the runs as
+// tables (Store::commit).
 class BatchImpl : public Store::Batch {
  public:
-  BatchImpl(rocksdb::DB* db, const std::vector<rocksdb::ColumnFamilyHandle*>& cfs)
+  BatchImpl(rocksdb::DB* db, const std::vector<rocksdb::ColumnFamilyHandle*>& cfs, std::size_t budget,
+            std::filesystem::path spill_dir)
       : db_(db), cfs_(cfs), snapshot_(db->GetSnapshot()),
-        batch_(rocksdb::BytewiseComparator(), 0, /*overwrite_key=*/true) {
+        batch_(rocksdb::BytewiseComparator(), 0, /*overwrite_key=*/true), budget_(budget),
+        spill_dir_(std::move(spill_dir)) {
     options_.snapshot = snapshot_;
   }
   ~BatchImpl() override { db_->ReleaseSnapshot(snapshot_); }
 
   std::optional<std::string> get(Cf cf, std::string_view key) const override {
+    if (runs_) {
+      // Through the runs: an iterator, which sees the batch's and the runs' deletes.
+      std::unique_ptr<rocksdb::Iterator> it(iterator(cf, options_));
+      it->Seek(slice(key));
+      if (!it->status().ok()) throw from_status(it->status(), "reading");
+      if (!it->Valid() || it->key() != slice(key)) return std::nullopt;
+      return it->value().ToString();
+    }
     index();
     std::string value;
     auto s = batch_.GetFromBatchAndDB(db_, options_, cfs_[static_cast<int>(cf)], slice(key), &value);
@@ -257,50 +274,104 @@ class BatchImpl : public Store::Batch {
     return value;
   }
   void scan(Cf cf, std::string_view prefix, const Visitor& visit) const override {
-    index();
-    auto* handle = cfs_[static_cast<int>(cf)];
-    std::unique_ptr<rocksdb::Iterator> it(batch_.NewIteratorWithBase(handle, db_->NewIterator(options_, handle)));
+    std::unique_ptr<rocksdb::Iterator> it(iterator(cf, options_));
     scan_iterator(*it, prefix, visit);
   }
   void scan_from(Cf cf, std::string_view start, const Visitor& visit) const override {
-    index();
-    auto* handle = cfs_[static_cast<int>(cf)];
-    std::unique_ptr<rocksdb::Iterator> it(batch_.NewIteratorWithBase(handle, db_->NewIterator(options_, handle)));
+    std::unique_ptr<rocksdb::Iterator> it(iterator(cf, options_));
     scan_from_iterator(*it, start, visit);
   }
   Cursor cursor(Cf cf, std::string_view upper, Access access) const override {
-    index();
-    auto* handle = cfs_[static_cast<int>(cf)];
     // The batch's own entries are not bounded by `upper`: readers check their prefix.
-    return Cursor(std::make_unique<BoundedIterator>(std::string(upper), [&](const rocksdb::Slice* bound) {
+    return Cursor(std::make_unique<BoundedIterator>(std::string(upper), [this, cf, access](const rocksdb::Slice* bound) {
       rocksdb::ReadOptions o = read_options(options_, access);
       o.iterate_upper_bound = bound;
-      return batch_.NewIteratorWithBase(handle, db_->NewIterator(o, handle));
+      return iterator(cf, o);
     }));
   }
   void put(Cf cf, std::string_view key, std::string_view value) override {
     auto s = indexed_ ? batch_.Put(cfs_[static_cast<int>(cf)], slice(key), slice(value))
                       : plain_.Put(cfs_[static_cast<int>(cf)], slice(key), slice(value));
     if (!s.ok()) throw from_status(s, "writing");
+    maybe_spill();
   }
   void del(Cf cf, std::string_view key) override {
     auto s = indexed_ ? batch_.Delete(cfs_[static_cast<int>(cf)], slice(key))
                       : plain_.Delete(cfs_[static_cast<int>(cf)], slice(key));
     if (!s.ok()) throw from_status(s, "writing");
+    maybe_spill();
   }
   void set_savepoint() override {
     index(true);
     batch_.SetSavePoint();
+    ++savepoints_;
   }
   void rollback_to_savepoint() override {
     index(true);
     auto s = batch_.RollbackToSavePoint();
     if (!s.ok()) throw from_status(s, "rolling back to a savepoint");
+    --savepoints_;
   }
   void pop_savepoint() override {
     index(true);
     auto s = batch_.PopSavePoint();
     if (!s.ok()) throw from_status(s, "releasing a savepoint");
+    --savepoints_;
+    maybe_spill();
+  }
+
+  // The runs the batch spilled, or null.
+  const Runs* runs() const { return runs_.get(); }
+  // Removes the runs and their directory (after the commit).
+  void release() {
+    tables.reset();
+    runs_.reset();
+  }
+  // The runs as tables, once Store::prepare made them.
+  std::optional<std::vector<std::pair<Cf, std::filesystem::path>>> tables;
+
+  // Writes the batch's writes as a run, sorted, the last write of each key only, and
+  // empties the batch. REQUIRES: no savepoint set.
+  void spill() {
+    rocksdb::WriteBatch* b = write_batch();
+    std::vector<std::uint32_t> index_of;  // RocksDB's column family id -> Cf
+    for (std::size_t i = 0; i < cfs_.size(); ++i) {
+      auto id = cfs_[i]->GetID();
+      if (index_of.size() <= id) index_of.resize(id + 1, ~0u);
+      index_of[id] = static_cast<std::uint32_t>(i);
+    }
+    struct Collect : rocksdb::WriteBatch::Handler {
+      const std::vector<std::uint32_t>& index_of;
+      std::vector<RunEntry> entries;
+      explicit Collect(const std::vector<std::uint32_t>& i) : index_of(i) {}
+      rocksdb::Status add(std::uint32_t id, bool put, const rocksdb::Slice& k, const rocksdb::Slice& v) {
+        if (id >= index_of.size() || index_of[id] == ~0u) return rocksdb::Status::Corruption("unknown column family in a batch");
+        entries.push_back({index_of[id], put, {k.data(), k.size()}, {v.data(), v.size()}});
+        return rocksdb::Status::OK();
+      }
+      rocksdb::Status PutCF(std::uint32_t id, const rocksdb::Slice& k, const rocksdb::Slice& v) override {
+        return add(id, true, k, v);
+      }
+      rocksdb::Status DeleteCF(std::uint32_t id, const rocksdb::Slice& k) override { return add(id, false, k, {}); }
+    } collect(index_of);
+    collect.entries.reserve(b->Count());
+    auto s = b->Iterate(&collect);
+    if (!s.ok()) throw from_status(s, "spilling a transaction's writes");
+    auto& e = collect.entries;
+    std::stable_sort(e.begin(), e.end(), [](const RunEntry& a, const RunEntry& b) {
+      return a.cf != b.cf ? a.cf < b.cf : a.key < b.key;
+    });
+    // The last write of each key.
+    std::size_t out = 0;
+    for (std::size_t i = 0; i < e.size(); ++i) {
+      if (i + 1 < e.size() && e[i + 1].cf == e[i].cf && e[i + 1].key == e[i].key) continue;
+      e[out++] = e[i];
+    }
+    e.resize(out);
+    if (!runs_) runs_ = std::make_unique<Runs>(spill_dir_);
+    runs_->add(e);
+    plain_.Clear();
+    batch_.Clear();
   }
   rocksdb::WriteBatch* write_batch() { return indexed_ ? batch_.GetWriteBatch() : &plain_; }
 
@@ -389,6 +460,20 @@ class BatchImpl : public Store::Batch {
     indexed_ = true;
   }
 
+  // The batch's writes over the runs' over the database's, for column family `cf`.
+  rocksdb::Iterator* iterator(Cf cf, const rocksdb::ReadOptions& o) const {
+    index();
+    auto* handle = cfs_[static_cast<int>(cf)];
+    std::unique_ptr<rocksdb::Iterator> base(db_->NewIterator(o, handle));
+    if (runs_) base = runs_->merged(static_cast<std::uint32_t>(cf), std::move(base));
+    return batch_.NewIteratorWithBase(handle, base.release());
+  }
+
+  void maybe_spill() {
+    if (budget_ == 0 || savepoints_ > 0 || write_batch()->GetDataSize() < budget_) return;
+    spill();
+  }
+
   rocksdb::DB* db_;
   const std::vector<rocksdb::ColumnFamilyHandle*>& cfs_;
   const rocksdb::Snapshot* snapshot_;
@@ -396,6 +481,10 @@ class BatchImpl : public Store::Batch {
   mutable rocksdb::WriteBatch plain_;
   mutable rocksdb::WriteBatchWithIndex batch_;
   mutable bool indexed_ = false;
+  std::size_t budget_;
+  std::filesystem::path spill_dir_;
+  int savepoints_ = 0;
+  std::unique_ptr<Runs> runs_;
 };
 
 }  // namespace
@@ -405,6 +494,22 @@ const char* cf_name(Cf cf) { return kCfNames[static_cast<int>(cf)]; }
 namespace {
 
 namespace fs = std::filesystem;
+
+// The run directories (`<db>.txn-<pid>-<n>`) of transactions whose process died: only a
+// writer makes them, and this one holds the database's lock.
+void remove_stale_runs(const fs::path& db) {
+  std::error_code ec;
+  auto parent = db.parent_path().empty() ? fs::path(".") : db.parent_path();
+  const std::string prefix = db.filename().string() + ".txn-";
+  for (fs::directory_iterator it(parent, ec), end; !ec && it != end; it.increment(ec)) {
+    std::string name = it->path().filename().string();
+    if (name.rfind(prefix, 0) != 0 || name.size() == prefix.size()) continue;
+    if (name.find_first_not_of("0123456789-", prefix.size()) != std::string::npos) continue;
+    std::error_code ignored;
+    fs::remove_all(it->path(), ignored);
+  }
+}
+
 
 // The writers of this process, by directory (a read-only open beside one of them retries
 // when it races the writer's file deletions, as it does beside another process's writer).
@@ -641,6 +746,7 @@ std::unique_ptr<Store> Store::open_existing(const fs::path& path, const StoreOpt
       if (!options.salvage) store->verify(ack);
       store->ack_ = std::make_unique<files::AckWriter>(path);
       store->ack_->write(store->sequence());  // throws: a writer must be able to keep it
+      remove_stale_runs(path);
       return store;
     } catch (const Error& e) {
       if (e.kind() == ErrorKind::kConflict || e.kind() == ErrorKind::kInvalid) throw;
@@ -738,7 +844,11 @@ Store::~Store() { close_quietly(); }
 
 std::unique_ptr<View> Store::snapshot() const { return std::make_unique<SnapshotView>(db_.get(), cfs_); }
 
-std::unique_ptr<Store::Batch> Store::batch() const { return std::make_unique<BatchImpl>(db_.get(), cfs_); }
+std::unique_ptr<Store::Batch> Store::batch() const {
+  static std::atomic<std::uint64_t> batches{0};
+  auto dir = fs::path(path_.string() + fmt::format(".txn-{}-{}", ::getpid(), batches++));
+  return std::make_unique<BatchImpl>(db_.get(), cfs_, options_.read_only ? 0 : options_.transaction_bytes, dir);
+}
 
 void Store::commit(Batch& batch) {
   if (options_.read_only) throw conflict("{} is open read-only", path_.string());
@@ -747,9 +857,13 @@ void Store::commit(Batch& batch) {
                    "Reopen the database",
                    path_.string(), failed_);
   }
+  auto& impl = static_cast<BatchImpl&>(batch);
+  if (impl.runs()) {
+    commit_runs(impl);
+    return;
+  }
   rocksdb::WriteOptions wo;
   wo.sync = options_.sync;
-  auto& impl = static_cast<BatchImpl&>(batch);
   auto sorted = impl.sorted();
   auto* write = sorted ? sorted.get() : impl.write_batch();
   auto s = db_->Write(wo, write);
@@ -769,6 +883,43 @@ void Store::commit(Batch& batch) {
   // A large commit is written into table files at once: a reader opened beside this writer,
   // or the next open after a crash, replays a short log instead.
   if (write->GetDataSize() >= kFlushAfterBytes) flush();
+}
+
+// A batch past its memory budget: its last writes spilled too, and the runs merged into
+// one table per column family (deletes as tombstones), ready to be ingested.
+void Store::prepare(Batch& batch) {
+  auto& impl = static_cast<BatchImpl&>(batch);
+  if (!impl.runs() || impl.tables) return;
+  impl.spill();
+  const Runs& runs = *impl.runs();
+  std::vector<std::pair<Cf, fs::path>> tables;
+  for (int i = 0; i < kCfCount; ++i) {
+    auto cf = static_cast<Cf>(i);
+    auto file = runs.dir() / fmt::format("commit-{}.sst", cf_name(cf));
+    SstWriter sst(*this, file, cf);
+    runs.each(static_cast<std::uint32_t>(i), [&](const RunEntry& e) {
+      if (e.put) {
+        sst.put(e.key, e.value);
+      } else {
+        sst.del(e.key);
+      }
+    });
+    if (sst.finish()) tables.emplace_back(cf, file);
+  }
+  impl.tables = std::move(tables);
+}
+
+// The prepared tables ingested in one step, all or none, durably (the MANIFEST is synced).
+void Store::commit_runs(Batch& batch) {
+  auto& impl = static_cast<BatchImpl&>(batch);
+  prepare(batch);
+  try {
+    ingest(*impl.tables);
+  } catch (const Error& e) {
+    if (e.kind() == ErrorKind::kIO) failed_ = e.what();
+    throw;
+  }
+  impl.release();  // the runs, and the tables' names left after the move
 }
 
 bool Store::has_data() const {
@@ -826,6 +977,12 @@ SstWriter::SstWriter(const Store& store, const std::filesystem::path& path, Cf c
 }
 
 SstWriter::~SstWriter() = default;
+
+void SstWriter::del(std::string_view key) {
+  auto s = writer_->Delete(slice(key));
+  if (!s.ok()) throw from_status(s, fmt::format("writing {}", path_.string()));
+  ++entries_;
+}
 
 void SstWriter::put(std::string_view key, std::string_view value) {
   auto s = writer_->Put(slice(key), slice(value));

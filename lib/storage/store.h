@@ -45,6 +45,9 @@ struct StoreOptions {
   bool read_only = false;
   bool sync = true;  // fsync the write-ahead log on every commit
   std::size_t cache_bytes = std::size_t{256} << 20;  // the block cache (uncompressed blocks read)
+  // A batch whose writes pass this many bytes spills them into sorted runs on disk
+  // (storage/runs.h) and commits them as tables ingested in one step; 0: never.
+  std::size_t transaction_bytes = std::size_t{64} << 20;
   // Writes what a new database holds before anyone may see it (the format version, the
   // catalog): run in the temporary directory, before it is renamed into place.
   std::function<void(Store&)> initialize{};
@@ -140,7 +143,13 @@ class Store {
   };
   std::unique_ptr<Batch> batch() const;
   // Writes the batch atomically (one RocksDB WriteBatch) with the WAL synced per options.
+  // A batch that spilled (StoreOptions::transaction_bytes) is added as tables instead, in
+  // one step, all or nothing.
   void commit(Batch& batch);
+  // Makes a spilled batch's tables ahead of commit() (the long part of its commit), so
+  // that the caller need not hold readers off meanwhile; nothing for another batch. The
+  // batch takes no more writes after it.
+  void prepare(Batch& batch);
 
   // Whether any of the column families nodes, edges, adj, keys and names holds an entry.
   bool has_data() const;
@@ -188,6 +197,7 @@ class Store {
   static void create(const std::filesystem::path& path, const StoreOptions& options);
   void verify(const files::AckRead& ack) const;
   void acknowledge();
+  void commit_runs(Batch& batch);
   void close_quietly() noexcept;
 
   std::filesystem::path path_;
@@ -213,6 +223,7 @@ class SstWriter {
   SstWriter(const Store& store, const std::filesystem::path& path, Cf cf);
   ~SstWriter();
   void put(std::string_view key, std::string_view value);
+  void del(std::string_view key);
   // Completes the file. Returns false, writing nothing, when no entry was put.
   bool finish();
   std::uint64_t entries() const { return entries_; }

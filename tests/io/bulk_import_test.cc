@@ -37,10 +37,11 @@ std::string contents(const std::filesystem::path& path) {
 std::filesystem::path fixture(const char* name) { return std::filesystem::path(ENTENTE_TESTS_DIR) / "fixtures" / name; }
 
 // Imports `files` both ways; checks that the dumps, the stored bytes and check() agree.
-void same_both_ways(const std::vector<std::filesystem::path>& files, const BulkImportOptions& options = {}) {
+void same_both_ways(const std::vector<std::filesystem::path>& files, const BulkImportOptions& options = {},
+                    const Options& txn_options = {}) {
   TempDir dir;
   {
-    auto db = Database::open(dir / "txn");
+    auto db = Database::open(dir / "txn", txn_options);
     ImportOptions io;
     io.single_transaction = true;
     import_files(*db, files, io);
@@ -76,6 +77,13 @@ TEST_CASE("bulk import in little memory sorts in runs on disk and gives the same
   o.memory = 64 << 10;
   o.threads = 3;
   same_both_ways({fixture("bench-2000.jsonl"), std::filesystem::path(ENTENTE_DATA_DIR) / "putin-visits-2024.jsonl"}, o);
+}
+
+TEST_CASE("a transactional import past its memory (spilled to runs) gives the bulk import's database", "[bulk][spill]") {
+  Options small;
+  small.transaction_kb = 32;
+  same_both_ways({fixture("bench-2000.jsonl"), std::filesystem::path(ENTENTE_DATA_DIR) / "putin-visits-2024.jsonl"}, {},
+                 small);
 }
 
 TEST_CASE("bulk import refuses a database that holds nodes", "[bulk]") {

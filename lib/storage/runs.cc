@@ -1,0 +1,285 @@
+// Sorted runs of a transaction's writes (storage/runs.h).
+//
+// A run file is its entries back to back, sorted by (column family, key):
+//   [u32 cf][u8 put][u32 key size][u32 value size][key][value]
+// with every kIndexEvery-th entry's column family, key and offset kept in memory, so that a
+// seek reads from the nearest indexed entry on.
+#include "storage/runs.h"
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <functional>
+
+#include "common/coding.h"
+#include "common/error.h"
+
+namespace entente::storage {
+
+namespace {
+
+constexpr std::size_t kIndexEvery = 32;
+
+struct FileCloser {
+  void operator()(std::FILE* f) const {
+    if (f) std::fclose(f);
+  }
+};
+using File = std::unique_ptr<std::FILE, FileCloser>;
+
+int compare(std::uint32_t cf_a, std::string_view a, std::uint32_t cf_b, std::string_view b) {
+  if (cf_a != cf_b) return cf_a < cf_b ? -1 : 1;
+  int c = a.compare(b);
+  return c < 0 ? -1 : c > 0 ? 1 : 0;
+}
+
+}  // namespace
+
+class Runs::Run {
+ public:
+  struct Mark {
+    std::uint32_t cf;
+    std::string key;
+    std::uint64_t offset;
+  };
+  std::filesystem::path path;
+  std::vector<Mark> index;
+  std::uint64_t bytes = 0;
+
+  // The offset to read from to find the first entry at or after (cf, key).
+  std::uint64_t start(std::uint32_t cf, std::string_view key) const {
+    // The last mark at or before (cf, key).
+    std::size_t lo = 0, hi = index.size();
+    while (lo < hi) {
+      std::size_t mid = (lo + hi) / 2;
+      if (compare(index[mid].cf, index[mid].key, cf, key) <= 0) {
+        lo = mid + 1;
+      } else {
+        hi = mid;
+      }
+    }
+    return lo == 0 ? 0 : index[lo - 1].offset;
+  }
+};
+
+// Reads one run forward, from a seek.
+class Runs::Cursor {
+ public:
+  explicit Cursor(const Run& run) : run_(run), f_(std::fopen(run.path.c_str(), "rb")) {
+    if (!f_) throw io_error("reading {}: {}", run.path.string(), std::strerror(errno));
+    std::setvbuf(f_.get(), nullptr, _IOFBF, 64 << 10);
+  }
+  // Positions at the first entry at or after (cf, key).
+  void seek(std::uint32_t cf, std::string_view key) {
+    at_ = run_.start(cf, key);
+    if (std::fseek(f_.get(), static_cast<long>(at_), SEEK_SET) != 0) fail();
+    for (next(); valid_ && compare(cf_, key_, cf, key) < 0;) next();
+  }
+  void next() {
+    if (at_ >= run_.bytes) {
+      valid_ = false;
+      return;
+    }
+    char head[13];
+    take(head, sizeof head);
+    cf_ = coding::get_u32(head);
+    put_ = head[4] != 0;
+    key_.resize(coding::get_u32(head + 5));
+    value_.resize(coding::get_u32(head + 9));
+    take(key_.data(), key_.size());
+    take(value_.data(), value_.size());
+    at_ += sizeof head + key_.size() + value_.size();
+    valid_ = true;
+  }
+  bool valid() const { return valid_; }
+  std::uint32_t cf() const { return cf_; }
+  bool put() const { return put_; }
+  const std::string& key() const { return key_; }
+  const std::string& value() const { return value_; }
+
+ private:
+  void take(char* p, std::size_t n) {
+    if (n > 0 && std::fread(p, 1, n, f_.get()) != n) fail();
+  }
+  [[noreturn]] void fail() { throw io_error("reading {}: truncated or unreadable", run_.path.string()); }
+
+  const Run& run_;
+  File f_;
+  std::uint64_t at_ = 0;
+  bool valid_ = false;
+  std::uint32_t cf_ = 0;
+  bool put_ = true;
+  std::string key_, value_;
+};
+
+Runs::Runs(std::filesystem::path dir) : dir_(std::move(dir)) {}
+
+Runs::~Runs() {
+  std::error_code ec;
+  if (!runs_.empty()) std::filesystem::remove_all(dir_, ec);
+}
+
+void Runs::add(const std::vector<RunEntry>& entries) {
+  std::error_code ec;
+  std::filesystem::create_directories(dir_, ec);
+  if (ec) throw io_error("creating {}: {}", dir_.string(), ec.message());
+  auto run = std::make_unique<Run>();
+  run->path = dir_ / fmt::format("run-{}", runs_.size());
+  File f(std::fopen(run->path.c_str(), "wb"));
+  if (!f) throw io_error("writing {}: {}", run->path.string(), std::strerror(errno));
+  std::setvbuf(f.get(), nullptr, _IOFBF, 1 << 20);
+  std::string head;
+  std::uint64_t offset = 0;
+  for (std::size_t i = 0; i < entries.size(); ++i) {
+    const auto& e = entries[i];
+    if (i % kIndexEvery == 0) run->index.push_back({e.cf, std::string(e.key), offset});
+    head.clear();
+    coding::put_u32(head, e.cf);
+    head.push_back(e.put ? 1 : 0);
+    coding::put_u32(head, static_cast<std::uint32_t>(e.key.size()));
+    coding::put_u32(head, static_cast<std::uint32_t>(e.value.size()));
+    if (std::fwrite(head.data(), 1, head.size(), f.get()) != head.size() ||
+        std::fwrite(e.key.data(), 1, e.key.size(), f.get()) != e.key.size() ||
+        std::fwrite(e.value.data(), 1, e.value.size(), f.get()) != e.value.size()) {
+      throw io_error("writing {}: {}", run->path.string(), std::strerror(errno));
+    }
+    offset += head.size() + e.key.size() + e.value.size();
+  }
+  if (std::fclose(f.release()) != 0) throw io_error("writing {}: {}", run->path.string(), std::strerror(errno));
+  run->bytes = offset;
+  runs_.push_back(std::move(run));
+}
+
+namespace {
+
+// The runs (newest first) and a base iterator merged: at each key, the newest run's write
+// wins, and a delete hides the key.
+class MergedIterator : public rocksdb::Iterator {
+ public:
+  MergedIterator(std::uint32_t cf, std::vector<std::unique_ptr<Runs::Cursor>> runs, std::unique_ptr<rocksdb::Iterator> base)
+      : cf_(cf), runs_(std::move(runs)), base_(std::move(base)) {}
+
+  bool Valid() const override { return valid_; }
+  void SeekToFirst() override { Seek(rocksdb::Slice()); }
+  void Seek(const rocksdb::Slice& target) override {
+    guard([&] {
+      std::string_view t(target.data(), target.size());
+      for (auto& r : runs_) r->seek(cf_, t);
+      if (base_) base_->Seek(target);
+      settle();
+    });
+  }
+  void Next() override {
+    guard([&] {
+      advance(key_);
+      settle();
+    });
+  }
+  void SeekToLast() override { unsupported(); }
+  void SeekForPrev(const rocksdb::Slice&) override { unsupported(); }
+  void Prev() override { unsupported(); }
+  rocksdb::Slice key() const override { return key_; }
+  rocksdb::Slice value() const override { return value_; }
+  rocksdb::Status status() const override {
+    if (!status_.ok()) return status_;
+    return base_ ? base_->status() : rocksdb::Status::OK();
+  }
+
+ private:
+  bool run_at(const Runs::Cursor& r) const { return r.valid() && r.cf() == cf_; }
+  bool base_at() const { return base_ && base_->Valid(); }
+
+  // Moves every source at `key` past it.
+  void advance(const std::string& key) {
+    for (auto& r : runs_) {
+      if (run_at(*r) && r->key() == key) r->next();
+    }
+    if (base_at() && base_->key() == rocksdb::Slice(key)) base_->Next();
+  }
+
+  void settle() {
+    for (;;) {
+      const std::string* least = nullptr;
+      std::string base_key;
+      for (auto& r : runs_) {
+        if (run_at(*r) && (!least || r->key() < *least)) least = &r->key();
+      }
+      if (base_at()) {
+        base_key = base_->key().ToString();
+        if (!least || base_key < *least) least = &base_key;
+      }
+      if (!least) {
+        valid_ = false;
+        return;
+      }
+      std::string k = *least;
+      const Runs::Cursor* winner = nullptr;
+      for (auto& r : runs_) {
+        if (run_at(*r) && r->key() == k) {
+          winner = r.get();
+          break;
+        }
+      }
+      if (winner && !winner->put()) {
+        advance(k);
+        continue;
+      }
+      key_ = std::move(k);
+      value_ = winner ? winner->value() : base_->value().ToString();
+      valid_ = true;
+      return;
+    }
+  }
+
+  void unsupported() {
+    valid_ = false;
+    status_ = rocksdb::Status::NotSupported("a transaction's spilled writes are read forward only");
+  }
+  template <typename F>
+  void guard(F&& f) {
+    try {
+      f();
+    } catch (const std::exception& e) {
+      valid_ = false;
+      status_ = rocksdb::Status::IOError(e.what());
+    }
+  }
+
+  std::uint32_t cf_;
+  std::vector<std::unique_ptr<Runs::Cursor>> runs_;  // newest first
+  std::unique_ptr<rocksdb::Iterator> base_;
+  bool valid_ = false;
+  std::string key_, value_;
+  rocksdb::Status status_;
+};
+
+}  // namespace
+
+std::unique_ptr<rocksdb::Iterator> Runs::merged(std::uint32_t cf, std::unique_ptr<rocksdb::Iterator> base) const {
+  std::vector<std::unique_ptr<Cursor>> cursors;
+  for (auto it = runs_.rbegin(); it != runs_.rend(); ++it) cursors.push_back(std::make_unique<Cursor>(**it));
+  return std::make_unique<MergedIterator>(cf, std::move(cursors), std::move(base));
+}
+
+void Runs::visit_cf(std::uint32_t cf, const std::function<void(const RunEntry&)>& visit) const {
+  std::vector<std::unique_ptr<Cursor>> cursors;  // newest first
+  for (auto it = runs_.rbegin(); it != runs_.rend(); ++it) {
+    cursors.push_back(std::make_unique<Cursor>(**it));
+    cursors.back()->seek(cf, "");
+  }
+  auto at = [&](const Cursor& c) { return c.valid() && c.cf() == cf; };
+  for (;;) {
+    const Cursor* winner = nullptr;  // the newest at the least key
+    for (auto& c : cursors) {
+      if (at(*c) && (!winner || c->key() < winner->key())) winner = c.get();
+    }
+    if (!winner) return;
+    std::string key = winner->key();
+    visit({cf, winner->put(), key, winner->value()});
+    for (auto& c : cursors) {
+      if (at(*c) && c->key() == key) c->next();
+    }
+  }
+}
+
+}  // namespace entente::storage

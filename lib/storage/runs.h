@@ -1,0 +1,67 @@
+// A transaction's writes past its memory budget (StoreOptions::transaction_bytes): sorted
+// runs in files, newest last. A run holds the batch's last write of each key at the time
+// it was spilled, a put or a delete. Reads through the transaction merge the runs with the
+// database (an iterator); the commit merges them into one table per column family and
+// ingests those in one step (docs/format.md, "Transactions past their memory budget").
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <rocksdb/iterator.h>
+
+namespace entente::storage {
+
+// One write of a batch.
+struct RunEntry {
+  std::uint32_t cf = 0;  // the column family's index (Cf)
+  bool put = true;       // false: a delete
+  std::string_view key, value;
+};
+
+class Runs {
+ public:
+  // Run files go to `dir` (created on the first spill, removed with everything in it by
+  // the destructor).
+  explicit Runs(std::filesystem::path dir);
+  ~Runs();
+  Runs(const Runs&) = delete;
+  Runs& operator=(const Runs&) = delete;
+
+  // Writes a run of `entries`, which are sorted by (cf, key) with one entry a key.
+  // Throws Error(kIO).
+  void add(const std::vector<RunEntry>& entries);
+  bool empty() const { return runs_.empty(); }
+  std::size_t size() const { return runs_.size(); }
+  const std::filesystem::path& dir() const { return dir_; }
+
+  // The keys of column family `cf` as the runs and then `base` hold them (the newest run's
+  // write of a key wins; a delete hides the key), as an iterator over `base`, which it
+  // owns. Forward only: Prev, SeekToLast and SeekForPrev make it invalid with an error.
+  std::unique_ptr<rocksdb::Iterator> merged(std::uint32_t cf, std::unique_ptr<rocksdb::Iterator> base) const;
+
+  // Visits the runs' last write of each key of `cf`, in key order (for the commit's tables).
+  template <typename Visit>
+  void each(std::uint32_t cf, Visit&& visit) const;
+
+  class Run;
+  class Cursor;
+
+ private:
+  void visit_cf(std::uint32_t cf, const std::function<void(const RunEntry&)>& visit) const;
+
+  std::filesystem::path dir_;
+  std::vector<std::unique_ptr<Run>> runs_;  // oldest first
+};
+
+template <typename Visit>
+void Runs::each(std::uint32_t cf, Visit&& visit) const {
+  visit_cf(cf, visit);
+}
+
+}  // namespace entente::storage
