@@ -18,23 +18,6 @@
 namespace entente::graph {
 namespace {
 
-template <typename B>
-void set_common(B record, const std::optional<Interval>& valid, const std::vector<Citation>& sources) {
-  if (valid) {
-    auto v = record.initValid();
-    v.setFrom(valid->from ? valid->from->ymd() : 0);
-    v.setTo(valid->to ? valid->to->ymd() : 0);
-  }
-  if (!sources.empty()) {
-    auto list = record.initSources(static_cast<unsigned>(sources.size()));
-    for (unsigned i = 0; i < sources.size(); ++i) {
-      list[i].setDoc(sources[i].doc);
-      if (!sources[i].locator.empty()) list[i].setLocator(sources[i].locator);
-      if (!sources[i].quote.empty()) list[i].setQuote(sources[i].quote);
-    }
-  }
-}
-
 // Text set as setKey(...) would set it: the same allocation, from a view.
 template <typename Init>
 void set_text(Init init, std::string_view s) {
@@ -42,8 +25,10 @@ void set_text(Init init, std::string_view s) {
   if (!s.empty()) std::memcpy(t.begin(), s.data(), s.size());
 }
 
-template <typename B>
-void set_common(B record, const std::optional<Interval>& valid, const std::vector<CitationView>& sources) {
+// The validity and citations of a record, from an input's citations or a view's: texts
+// allocated as setDoc(...) would, so both give the same bytes.
+template <typename B, typename Sources>
+void set_common(B record, const std::optional<Interval>& valid, const Sources& sources) {
   if (valid) {
     auto v = record.initValid();
     v.setFrom(valid->from ? valid->from->ymd() : 0);

@@ -261,7 +261,7 @@ std::unique_ptr<rocksdb::Iterator> Runs::merged(std::uint32_t cf, std::unique_pt
   return std::make_unique<MergedIterator>(cf, std::move(cursors), std::move(base));
 }
 
-void Runs::visit_cf(std::uint32_t cf, const std::function<void(const RunEntry&)>& visit) const {
+void Runs::each(std::uint32_t cf, const std::function<void(const RunEntry&)>& visit) const {
   std::vector<std::unique_ptr<Cursor>> cursors;  // newest first
   for (auto it = runs_.rbegin(); it != runs_.rend(); ++it) {
     cursors.push_back(std::make_unique<Cursor>(**it));

@@ -46,22 +46,14 @@ class Runs {
   std::unique_ptr<rocksdb::Iterator> merged(std::uint32_t cf, std::unique_ptr<rocksdb::Iterator> base) const;
 
   // Visits the runs' last write of each key of `cf`, in key order (for the commit's tables).
-  template <typename Visit>
-  void each(std::uint32_t cf, Visit&& visit) const;
+  void each(std::uint32_t cf, const std::function<void(const RunEntry&)>& visit) const;
 
   class Run;
   class Cursor;
 
  private:
-  void visit_cf(std::uint32_t cf, const std::function<void(const RunEntry&)>& visit) const;
-
   std::filesystem::path dir_;
   std::vector<std::unique_ptr<Run>> runs_;  // oldest first
 };
-
-template <typename Visit>
-void Runs::each(std::uint32_t cf, Visit&& visit) const {
-  visit_cf(cf, visit);
-}
 
 }  // namespace entente::storage
