@@ -247,7 +247,7 @@ def print_table(results, markdown=False):
             return "-"
         return f"{fmt_us(theirs)} ({theirs / ours:.1f}x)"
 
-    for q in ["lookup_key", "lookup_name", "neighbors_at", "allies", "hop2", "query_2hop", "hop3", "shortest_path", "blocs",
+    for q in ["lookup_key", "lookup_name", "neighbors_at", "neighbors_records_at", "allies", "hop2", "query_2hop", "hop3", "shortest_path", "blocs",
               "q_1hop", "q_2hop", "q_reach4", "q_shortest_path"]:
         row(f"{q} warm median / p90", lambda r, q=q: f"{fmt_us(get(r, 'queries', q, 'warm', 'median_us'))} / {fmt_us(get(r, 'queries', q, 'warm', 'p90_us'))}")
         row(f"  cold median", lambda r, q=q: fmt_us(get(r, "queries", q, "cold", "median_us")))

@@ -33,6 +33,7 @@ namespace entente {
 
 class Reader;
 class Database;
+class NeighborCursor;
 namespace detail {
 struct ReadContext;
 struct DatabaseState;
@@ -135,6 +136,9 @@ class Reader {
 
   std::optional<Node> node(NodeId id) const;
   std::optional<Node> node(const NodeRef& ref) const;
+  // The id of node `ref`, from the key index alone (its record is not read); nullopt when
+  // there is no such node.
+  std::optional<NodeId> id_of(const NodeRef& ref) const;
   std::optional<Edge> edge(EdgeId id) const;
   // The edge with the identity of `e`: its type, ends, valid-from and key (what put_edge
   // replaces). Reads the adjacency index, not the from node's other edges. nullopt when
@@ -170,6 +174,8 @@ class Reader {
   // node's record for its validity. Calls visit until it returns false. The Step's strings
   // live as long as the reader.
   void adjacent(NodeId id, const NeighborQuery& query, const std::function<bool(const Step&)>& visit) const;
+  // The same steps through a cursor, one at a time, with no callback (see NeighborCursor).
+  NeighborCursor cursor(NodeId id, const NeighborQuery& query = {}) const;
 
   Stats stats() const;
   // Builds the in-memory topology of this snapshot now (when Options::topology allows, and
@@ -190,6 +196,41 @@ class Reader {
 
  private:
   friend const detail::ReadContext& detail::context_of(const Reader& reader);
+};
+
+// The steps from one node that a NeighborQuery finds, one at a time: what adjacent() visits,
+// in the same order, without a callback per step. The edge and node records are read only
+// when asked for.
+//
+//   for (auto c = snap->cursor(id, {.edge_types = {"PARTY_TO"}, .at = day}); c.next();) {
+//     if (c->node_type == "Treaty") treaties.push_back(c->node);
+//   }
+//
+// Made, it holds the node's matching adjacency entries (20 bytes each, read from the
+// in-memory topology when the reader has it, else by one prefix seek per edge type); it
+// must not outlive its reader. Not thread-safe; cheap to make.
+class NeighborCursor {
+ public:
+  NeighborCursor(NeighborCursor&&) noexcept;
+  NeighborCursor& operator=(NeighborCursor&&) noexcept;
+  ~NeighborCursor();
+
+  // Moves to the next step (the first, on the first call). False when there is none left.
+  [[nodiscard]] bool next();
+  // The current step; only after next() returned true.
+  const Reader::Step& operator*() const;
+  const Reader::Step* operator->() const { return &**this; }
+  // The current step's records: the edge (with its ends' refs) and the node at its other end.
+  Edge edge() const;
+  Node node() const;
+  // How many steps the cursor holds in all.
+  std::size_t size() const;
+
+ private:
+  friend class Reader;
+  struct Impl;
+  explicit NeighborCursor(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
 };
 
 // A consistent, read-only view of the database as of its creation.

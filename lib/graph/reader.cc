@@ -38,6 +38,14 @@ std::optional<Node> Reader::node(const NodeRef& ref) const {
   return n;
 }
 
+std::optional<NodeId> Reader::id_of(const NodeRef& ref) const {
+  const auto* type = context_->catalog->find(ref.type);
+  if (!type || type->is_edge) return std::nullopt;
+  auto id = context_->view->get(Cf::kKeys, keys::node_key(type->tag, ref.key));
+  if (!id) return std::nullopt;
+  return keys::decode_id(*id);
+}
+
 std::optional<Edge> Reader::edge(EdgeId id) const {
   auto bytes = context_->view->get(Cf::kEdges, keys::id(id));
   if (!bytes) return std::nullopt;
@@ -262,6 +270,67 @@ void Reader::adjacent(NodeId id, const NeighborQuery& query, const std::function
                   a.out() ? Direction::kOut : Direction::kIn});
   });
 }
+
+struct NeighborCursor::Impl {
+  const Reader* reader = nullptr;
+  const catalog::Catalog* catalog = nullptr;
+  NodeId from = 0;
+  std::vector<graph::Arc> arcs;
+  std::size_t next = 0;  // the index of the step after the current one
+  std::optional<Reader::Step> step;
+};
+
+NeighborCursor Reader::cursor(NodeId id, const NeighborQuery& query) const {
+  auto impl = std::make_unique<NeighborCursor::Impl>();
+  graph::Adjacency adj(*this);
+  impl->reader = this;
+  impl->catalog = &adj.catalog();
+  impl->from = id;
+  query_arcs(adj, id, query, [&](const graph::Arc& a) {
+    impl->arcs.push_back(a);
+    return true;
+  });
+  return NeighborCursor(std::move(impl));
+}
+
+NeighborCursor::NeighborCursor(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+NeighborCursor::NeighborCursor(NeighborCursor&&) noexcept = default;
+NeighborCursor& NeighborCursor::operator=(NeighborCursor&&) noexcept = default;
+NeighborCursor::~NeighborCursor() = default;
+
+bool NeighborCursor::next() {
+  auto& c = *impl_;
+  if (c.next >= c.arcs.size()) {
+    c.next = c.arcs.size() + 1;
+    c.step.reset();
+    return false;
+  }
+  const graph::Arc& a = c.arcs[c.next++];
+  c.step.emplace(Reader::Step{a.edge, a.other, c.catalog->by_tag(a.tag()).name, c.catalog->by_tag(a.other_type).name,
+                              a.out() ? Direction::kOut : Direction::kIn});
+  return true;
+}
+
+const Reader::Step& NeighborCursor::operator*() const {
+  if (!impl_->step) throw invalid("a neighbor cursor was read before next() or after its end");
+  return *impl_->step;
+}
+
+Edge NeighborCursor::edge() const {
+  const auto& s = **this;
+  auto e = impl_->reader->edge(s.edge);
+  if (!e) throw corruption("an adjacency entry of node {} names edge {}, which does not exist", impl_->from, s.edge);
+  return std::move(*e);
+}
+
+Node NeighborCursor::node() const {
+  const auto& s = **this;
+  auto n = impl_->reader->node(s.node);
+  if (!n) throw corruption("adjacency entry of node {} names node {}, which does not exist", impl_->from, s.node);
+  return std::move(*n);
+}
+
+std::size_t NeighborCursor::size() const { return impl_->arcs.size(); }
 
 Stats Reader::stats() const {
   Stats s;

@@ -225,3 +225,66 @@ TEST_CASE("an unknown node type in a neighbour query is an error with a suggesti
   CHECK_THROWS_WITH(l.neighbours("State:PRK", {{"PARTY_TO"}, Direction::kOut, {}, {"PARTY_TO"}}),
                     Catch::Contains("unknown node type 'PARTY_TO'"));
 }
+
+TEST_CASE("a neighbor cursor steps through what adjacent() visits, in order, and reads records on demand",
+          "[reader][cursor]") {
+  WithAgreements l;
+  const auto mode = GENERATE(TopologyMode::kOff, TopologyMode::kAtOpen);
+  l.db.reset();
+  Options o;
+  o.topology = mode;
+  l.db = Database::open(l.dir / "db", o);
+  auto snap = l.db->snapshot();
+  const NodeId prk = snap->id_of(NodeRef{"State", "PRK"}).value();
+  CHECK(prk == snap->node(NodeRef{"State", "PRK"})->id);
+  CHECK_FALSE(snap->id_of(NodeRef{"State", "XXX"}));
+  CHECK_FALSE(snap->id_of(NodeRef{"PARTY_TO", "PRK"}));  // an edge type names no node
+  const std::vector<NeighborQuery> queries{
+      {},
+      {{"PARTY_TO"}, Direction::kOut, {}},
+      {{"PARTY_TO"}, Direction::kOut, Date::parse("2010-01-01"), {"Treaty"}},
+      {{}, Direction::kIn, {}},
+      {{"PARTY_TO", "PARTNERSHIP"}, Direction::kBoth, Date::parse("2024-12-04")},
+  };
+  for (const auto& q : queries) {
+    std::vector<std::string> visited, stepped;
+    snap->adjacent(prk, q, [&](const Reader::Step& s) {
+      visited.push_back(fmt::format("{} {} {} {} {}", s.edge, s.edge_type, s.node, s.node_type, s.direction == Direction::kOut));
+      return true;
+    });
+    auto records = snap->neighbors(prk, q);
+    auto c = snap->cursor(prk, q);
+    CHECK(c.size() == visited.size());
+    std::size_t i = 0;
+    while (c.next()) {
+      stepped.push_back(fmt::format("{} {} {} {} {}", c->edge, c->edge_type, c->node, c->node_type, c->direction == Direction::kOut));
+      REQUIRE(i < records.size());
+      // The records it reads are the ones neighbors() gives, step for step.
+      CHECK(c.edge().id == records[i].edge.id);
+      CHECK(c.edge().from_ref.str() == records[i].edge.from_ref.str());
+      CHECK(c.node().ref() == records[i].node.ref());
+      CHECK(c.node().name == records[i].node.name);
+      ++i;
+    }
+    CHECK(stepped == visited);
+    CHECK(i == records.size());
+    CHECK_FALSE(c.next());  // stays at its end
+    CHECK_THROWS_WITH(*c, Catch::Contains("before next() or after its end"));
+  }
+  CHECK(snap->cursor(prk, {{"PARTY_TO"}, Direction::kOut, Date::parse("2010-01-01"), {"Treaty"}}).size() == 2);
+  CHECK_THROWS_WITH(snap->cursor(prk, {{"PARTY"}, Direction::kOut, {}}), Catch::Contains("PARTY_TO"));
+  // Before the first next(), there is no step.
+  auto fresh = snap->cursor(prk);
+  CHECK_THROWS_WITH(fresh.node(), Catch::Contains("before next()"));
+
+  // A transaction's cursor sees its own writes.
+  auto txn = l.db->begin();
+  txn->put_node({.type = "Agreement", .key = "new", .name = "new agreement", .valid = Interval{Date::parse("2001"), std::nullopt}});
+  txn->put_edge({.type = "PARTY_TO", .from = {"State", "PRK"}, .to = {"Agreement", "new"}});
+  std::vector<std::string> keys;
+  for (auto c = txn->cursor(prk, {{"PARTY_TO"}, Direction::kOut, Date::parse("2010-01-01"), {"Agreement"}}); c.next();) {
+    keys.push_back(c.node().key);
+  }
+  std::sort(keys.begin(), keys.end());
+  CHECK(keys == std::vector<std::string>{"new", "prk-rus-health"});
+}
