@@ -21,14 +21,15 @@ int main(int argc, char** argv) {
     if (argc > 2) import_files(*db, std::vector<std::filesystem::path>(argv + 2, argv + argc));
     auto snap = db->snapshot();
 
-    // The treaty, its properties (JSON, as in the interchange format) and its parties.
+    // The treaty, its properties (read from the record: typed getters, and JSON for the
+    // list of articles) and its parties.
     Node treaty = snap->resolve("Treaty:rus-prk-2024");
     std::printf("%s\n  signed %s, in force %s\n", treaty.name.c_str(),
-                treaty.props["signed"].get<std::string>().c_str(), treaty.valid ? treaty.valid->str().c_str() : "never");
+                treaty.props.date("signed")->str().c_str(), treaty.valid ? treaty.valid->str().c_str() : "never");
     for (const auto& p : snap->neighbors(treaty.id, {.edge_types = {"PARTY_TO"}, .direction = Direction::kIn})) {
       std::printf("  party: %s\n", p.node.name.c_str());
     }
-    for (const auto& a : treaty.props["articles"]) {
+    for (const auto& a : treaty.props.json("articles")) {
       std::printf("  Article %s: %s\n", a["number"].get<std::string>().c_str(), a["summary"].get<std::string>().c_str());
     }
     std::vector<std::string> cited;  // each document and place once
@@ -46,7 +47,7 @@ int main(int argc, char** argv) {
     std::vector<Row> rows;
     for (const auto& v : snap->neighbors(putin.id, {.edge_types = {"VISITOR"}, .direction = Direction::kIn})) {
       auto hosts = snap->neighbors(v.node.id, {.edge_types = {"HOST"}, .direction = Direction::kOut});
-      Row r{v.node.props.value("start", ""), v.node.props.value("end", ""), "?", v.node.props.value("city", "")};
+      Row r{v.node.props.text("start").value_or(""), v.node.props.text("end").value_or(""), "?", v.node.props.text("city").value_or("")};
       if (!hosts.empty()) r.host = hosts.front().node.name;
       rows.push_back(r);
     }

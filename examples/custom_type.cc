@@ -41,10 +41,10 @@ int main(int argc, char** argv) {
     // 3. Query: who attended, in what role.
     auto snap = db->snapshot();
     Node summit = snap->resolve("Summit:g7-2024");
-    std::printf("%s at %s, %s to %s\n", summit.name.c_str(), summit.props["venue"].get<std::string>().c_str(),
-                summit.props["start"].get<std::string>().c_str(), summit.props["end"].get<std::string>().c_str());
+    std::printf("%s at %s, %s to %s\n", summit.name.c_str(), summit.props.text("venue")->c_str(),
+                summit.props.text("start")->c_str(), summit.props.text("end")->c_str());
     for (const auto& a : snap->neighbors(summit.id, {.edge_types = {"ATTENDED"}, .direction = Direction::kIn})) {
-      std::printf("  %s (%s)\n", a.node.name.c_str(), a.edge.props["role"].get<std::string>().c_str());
+      std::printf("  %s (%s)\n", a.node.name.c_str(), a.edge.props.text("role")->c_str());
     }
   } catch (const Error& e) {
     std::fprintf(stderr, "custom_type: %s\n", e.what());

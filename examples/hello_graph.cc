@@ -37,7 +37,7 @@ int main(int argc, char** argv) {
   // Reads go through a snapshot: a consistent view that later commits do not change.
   auto snap = db->snapshot();
   Node prk = snap->resolve("north korea");  // by name or alias, any case
-  std::printf("%s: %s (COW %d)\n", prk.ref().str().c_str(), prk.name.c_str(), prk.props["cow"].get<int>());
+  std::printf("%s: %s (COW %d)\n", prk.ref().str().c_str(), prk.name.c_str(), static_cast<int>(prk.props.integer("cow").value_or(0)));
 
   // The same question on two dates: the treaty entered into force on 1961-09-10.
   for (const char* day : {"1960-01-01", "2024-12-31"}) {

@@ -160,11 +160,17 @@ std::string describe_path_step(const PathStep& s, bool with_names) {
   return fmt::format("{} -{}-> {}", from, s.edge.type, to);
 }
 
-std::string prop_text(const Props& props, const char* key) {
-  if (!props.is_object()) return {};
-  auto it = props.find(key);
-  if (it == props.end() || it->is_null()) return {};
+std::string prop_text(const Props& object, const char* key) {
+  if (!object.is_object()) return {};
+  auto it = object.find(key);
+  if (it == object.end() || it->is_null()) return {};
   return it->is_string() ? it->get<std::string>() : it->dump();
+}
+
+std::string prop_text(const Properties& props, const char* key) {
+  auto v = props.json(key);
+  if (v.is_null()) return {};
+  return v.is_string() ? v.get<std::string>() : v.dump();
 }
 
 std::string describe_source(const Citation& c) {

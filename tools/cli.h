@@ -84,7 +84,9 @@ nlohmann::ordered_json office_term_json(const OfficeTerm& t);
 // "<-MEMBER_OF-" when the step runs against the edge; with_names false: refs only.
 std::string describe_path_step(const PathStep& s, bool with_names = true);
 // A property as text (a string as it is, anything else as JSON); empty when absent or null.
-std::string prop_text(const Props& props, const char* key);
+std::string prop_text(const Properties& props, const char* key);
+// The same for a JSON object (a Treaty's article).
+std::string prop_text(const Props& object, const char* key);
 // "pism-89-2024 (para 2)": a citation without its quote.
 std::string describe_source(const Citation& c);
 // Each document and place once ("doc (locator)"), in first-cited order.

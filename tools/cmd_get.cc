@@ -28,13 +28,13 @@ Runner add_get(CLI::App& app) {
     fmt::print("{}\n", describe(n));
     if (!n.aliases.empty()) fmt::print("  aliases: {}\n", fmt::join(n.aliases, "; "));
     fmt::print("  valid:   {}\n", describe_valid(n.valid));
-    print_props(n.props, "  ");
+    print_props(n.props.to_json(), "  ");
     for (const auto& c : n.sources) fmt::print("  source: {}\n", describe_citation(c));
     if (!edges.empty()) fmt::print("edges ({}):\n", edges.size());
     for (const auto& nb : edges) {
       const char* arrow = nb.direction == Direction::kOut ? "->" : "<-";
       fmt::print("  {} {} {}  {}", arrow, nb.edge.type, describe(nb.node), describe_step(n, nb));
-      if (!nb.edge.props.empty()) fmt::print("  {}", describe_props(nb.edge.props));
+      if (auto p = nb.edge.props.to_json(); !p.empty()) fmt::print("  {}", describe_props(p));
       fmt::print("\n");
       for (const auto& c : nb.edge.sources) fmt::print("       source: {}\n", describe_citation(c));
     }

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -16,9 +17,71 @@ namespace entente {
 using NodeId = std::uint64_t;
 using EdgeId = std::uint64_t;
 
-// Property values of a node or edge: a JSON object whose keys are the type's property
-// names (snake_case) and whose values fit the property types (see docs/interchange.md).
+// Property values to write (NodeInput, EdgeInput): a JSON object whose keys are the type's
+// property names (snake_case) and whose values fit the property types, as the interchange
+// format writes them (docs/interchange.md). What is read comes as Properties.
 using Props = nlohmann::ordered_json;
+
+namespace detail {
+struct PropertyData;
+}
+
+// What kind of value a property holds, as its type declares it (docs/schema.md).
+enum class PropertyKind {
+  kNone,     // the type has no property of that name
+  kBool,
+  kInteger,  // Int8..Int64, UInt8..UInt64
+  kNumber,   // Float32, Float64
+  kText,     // Text, or an enum (read as its value's snake_case name)
+  kDate,
+  kList,
+  kStruct,
+};
+
+// The properties of a node or edge as read: a view of the stored record (shared, kept alive
+// by the view), each property decoded only when asked for. No JSON is made unless json() or
+// to_json() is called.
+//
+//   if (auto d = treaty.props.date("signed")) fmt::print("signed {}\n", d->str());
+//   for (const auto& o : party_to.props.texts("obligations")) ...
+//
+// A property is set when it was given: one at its type's default (0, false, an enum's first
+// value, an empty text) reads as unset unless the type requires it. A name the type does not
+// have reads as unset. A typed getter asked for a property of another kind throws
+// Error(kInvalid) naming the property and its kind.
+class Properties {
+ public:
+  Properties();  // no properties
+  explicit Properties(std::shared_ptr<const detail::PropertyData> data);
+
+  bool empty() const;
+  bool has(std::string_view name) const;
+  // The names of the set properties, in the order the type declares them.
+  std::vector<std::string> names() const;
+  PropertyKind kind(std::string_view name) const;
+
+  std::optional<bool> boolean(std::string_view name) const;
+  std::optional<std::int64_t> integer(std::string_view name) const;
+  std::optional<double> number(std::string_view name) const;  // an integer property too
+  // A Text or an enum's value; a Date as its ISO text (e.g. "1961-07").
+  std::optional<std::string> text(std::string_view name) const;
+  std::optional<Date> date(std::string_view name) const;
+  // A list of texts or enum values (empty when unset).
+  std::vector<std::string> texts(std::string_view name) const;
+
+  // One property as the interchange format writes it (null when unset), and all of them as
+  // one object: for lists of structures (a Treaty's articles) and for output.
+  nlohmann::ordered_json json(std::string_view name) const;
+  nlohmann::ordered_json to_json() const;
+
+  // Whether both hold the same properties with the same values.
+  bool operator==(const Properties& other) const;
+
+  const detail::PropertyData* data() const { return data_.get(); }
+
+ private:
+  std::shared_ptr<const detail::PropertyData> data_;
+};
 
 // A node named by type and key, written "Type:key" (e.g. "State:PRK").
 struct NodeRef {
@@ -46,7 +109,7 @@ struct Node {
   std::string name;
   std::vector<std::string> aliases;
   std::optional<Interval> valid;  // nullopt: no validity given (see valid_at)
-  Props props = Props::object();
+  Properties props;
   std::vector<Citation> sources;
 
   NodeRef ref() const { return {type, key}; }
@@ -65,7 +128,7 @@ struct Edge {
   NodeRef to_ref;
   std::string key;   // optional; tells apart edges of one type with the same ends and start
   std::optional<Interval> valid;  // nullopt: valid at every date
-  Props props = Props::object();
+  Properties props;
   std::vector<Citation> sources;
 
   bool valid_at(const Date& d) const { return !valid || valid->contains(d); }

@@ -25,25 +25,16 @@ void check_obligations(const std::vector<std::string>& obligations) {
 }
 
 std::vector<std::string> member_obligations(const Edge& party_to, const Node& treaty) {
-  const Props* source = nullptr;
-  if (auto it = party_to.props.find("obligations"); it != party_to.props.end() && !it->empty()) {
-    source = &*it;
-  } else if (auto t = treaty.props.find("obligations"); t != treaty.props.end()) {
-    source = &*t;
-  }
-  std::vector<std::string> out;
-  if (source) {
-    for (const auto& o : *source) out.push_back(o.get<std::string>());
-  }
-  return out;
+  auto own = party_to.props.texts("obligations");
+  return own.empty() ? treaty.props.texts("obligations") : own;
 }
 
 std::string alliance_status(const Node& treaty, const Date& d, bool include_signed) {
   if (treaty.valid_at(d)) return "in force";
   if (!include_signed) return {};
-  auto signed_at = treaty.props.find("signed");
-  if (signed_at == treaty.props.end()) return {};
-  if (before(d, Date::parse(signed_at->get<std::string>()))) return {};  // not yet signed
+  auto signed_at = treaty.props.text("signed");
+  if (!signed_at) return {};
+  if (before(d, Date::parse(*signed_at))) return {};  // not yet signed
   if (treaty.valid && treaty.valid->to && !before(d, *treaty.valid->to)) return {};  // terminated
   return "signed, not in force";
 }
@@ -95,8 +86,8 @@ std::vector<AllianceLink> direct_links(const Reader& reader, const Node& state, 
       }
       if (matched.empty()) continue;
       AllianceLink link{state, other, treaty, status, matched, my_obligations, their_obligations, {}, {}};
-      if (auto arts = treaty.props.find("articles"); arts != treaty.props.end()) {
-        for (const auto& a : *arts) {
+      if (auto arts = treaty.props.json("articles"); arts.is_array()) {
+        for (const auto& a : arts) {
           auto obl = a.find("obligations");
           if (obl == a.end()) continue;
           bool creates = std::any_of(obl->begin(), obl->end(), [&](const Props& o) {

@@ -284,10 +284,11 @@ std::vector<Ranked> centrality(const Reader& reader, const NetworkQuery& q) {
     case Network::kVisits: {
       std::set<std::pair<NodeId, NodeId>> pairs;
       reader.scan("Visit", [&](const Node& v) {
-        auto start = v.props.find("start");
-        if (start == v.props.end()) return true;
-        Date s = Date::parse(start->get<std::string>());
-        Date e = v.props.contains("end") ? Date::parse(v.props["end"].get<std::string>()) : s;
+        auto start = v.props.text("start");
+        if (!start) return true;
+        Date s = Date::parse(*start);
+        auto end = v.props.text("end");
+        Date e = end ? Date::parse(*end) : s;
         if (q.at ? (before(*q.at, s) || before(e, *q.at)) : !in_range(s, q.from, q.to)) return true;
         auto hosts = reader.neighbors(v.id, {{"HOST"}, Direction::kOut, std::nullopt});
         for (const auto& visitor : reader.neighbors(v.id, {{"VISITOR"}, Direction::kOut, std::nullopt})) {
@@ -305,7 +306,7 @@ std::vector<Ranked> centrality(const Reader& reader, const NetworkQuery& q) {
       reader.scan("State", [&](const Node& s) {
         for (const auto& t : reader.neighbors(s.id, {{"TRADE"}, Direction::kOut, std::nullopt})) {
           if (t.node.type != "State") continue;
-          int year = t.edge.props.value("year", 0);
+          int year = static_cast<int>(t.edge.props.integer("year").value_or(0));
           bool keep = q.at ? (t.edge.valid ? t.edge.valid_at(*q.at) : year == q.at->year())
                            : (!ranged || in_range(Date(year), q.from, q.to));
           if (keep) pairs.insert({s.id, t.node.id});

@@ -15,7 +15,7 @@ std::vector<OfficeTerm> officeholders(const Reader& reader, std::string_view of,
   std::string wanted = text::fold(office);
   std::vector<OfficeTerm> out;
   for (const auto& n : reader.neighbors(body.id, {{"HOLDS_OFFICE"}, Direction::kIn, at})) {
-    std::string title = n.edge.props.value("office", "");
+    std::string title = n.edge.props.text("office").value_or("");
     if (!wanted.empty() && text::fold(title).find(wanted) == std::string::npos) continue;
     out.push_back({n.node, body, title, n.edge});
   }
@@ -30,7 +30,7 @@ std::vector<OfficeTerm> offices(const Reader& reader, std::string_view person) {
   if (p.type != "Person") throw invalid("offices: {} is a {}, not a Person", p.ref().str(), p.type);
   std::vector<OfficeTerm> out;
   for (const auto& n : reader.neighbors(p.id, {{"HOLDS_OFFICE"}, Direction::kOut, std::nullopt})) {
-    out.push_back({p, n.node, n.edge.props.value("office", ""), n.edge});
+    out.push_back({p, n.node, n.edge.props.text("office").value_or(""), n.edge});
   }
   auto start = [](const OfficeTerm& t) {
     return t.edge.valid && t.edge.valid->from ? std::optional<Date>(*t.edge.valid->from) : std::nullopt;

@@ -9,9 +9,9 @@ namespace entente {
 namespace {
 
 std::optional<Date> signed_date(const Node& t) {
-  auto it = t.props.find("signed");
-  if (it == t.props.end() || !it->is_string()) return std::nullopt;
-  return Date::parse(it->get<std::string>());
+  auto s = t.props.text("signed");
+  if (!s) return std::nullopt;
+  return Date::parse(*s);
 }
 
 std::string status_on(const Node& t, const std::optional<Date>& at) {

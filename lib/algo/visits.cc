@@ -23,9 +23,9 @@ std::optional<Node> visitor_state(const Reader& reader, const Node& person, Date
 namespace {
 
 std::optional<Date> date_prop(const Node& n, const char* name) {
-  auto it = n.props.find(name);
-  if (it == n.props.end() || !it->is_string()) return std::nullopt;
-  return Date::parse(it->get<std::string>());
+  auto s = n.props.text(name);
+  if (!s) return std::nullopt;
+  return Date::parse(*s);
 }
 
 std::vector<Node> ends(const Reader& reader, const Node& visit, const char* edge_type) {
@@ -40,7 +40,7 @@ VisitInfo describe_visit(const Reader& reader, const Node& visit) {
   info.visit = visit;
   for (const auto& v : reader.neighbors(visit.id, {{"VISITOR"}, Direction::kOut, std::nullopt})) {
     info.visitor = v.node;
-    info.office = v.edge.props.value("office", "");
+    info.office = v.edge.props.text("office").value_or("");
     break;
   }
   auto hosts = ends(reader, visit, "HOST");

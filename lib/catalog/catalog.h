@@ -41,7 +41,9 @@ struct TypeDef {
   std::vector<std::string> prop_names() const;
 };
 
-class Catalog {
+// Held by shared_ptr (every way of making one gives one): what is read from records keeps
+// its catalog alive through it (shared_from_this).
+class Catalog : public std::enable_shared_from_this<Catalog> {
  public:
   // The built-in geopolitical types (schema/geo.capnp).
   static std::shared_ptr<const Catalog> builtin();

@@ -210,13 +210,7 @@ Props value_to_json(capnp::DynamicValue::Reader v, capnp::Type t);
 Props struct_to_json(capnp::DynamicStruct::Reader in) {
   Props out = Props::object();
   for (auto field : in.getSchema().getFields()) {
-    // A required property is always written, even at its default (an enum's first value).
-    if (!in.has(field, capnp::HasMode::NON_DEFAULT) && !(required(field) && in.has(field))) continue;
-    // A Date of 0 is "no date" (schema/meta.capnp).
-    if (field.getType().isStruct() && Catalog::is_date(field.getType().asStruct()) &&
-        in.get(field).as<capnp::DynamicStruct>().get("ymd").as<std::uint32_t>() == 0) {
-      continue;
-    }
+    if (!prop_is_set(in, field)) continue;
     out[text::camel_to_snake(field.getProto().getName().cStr())] = value_to_json(in.get(field), field.getType());
   }
   return out;
@@ -272,5 +266,18 @@ void props_from_json(const TypeDef& t, const Props& props, capnp::DynamicStruct:
 }
 
 Props props_to_json(capnp::DynamicStruct::Reader in) { return struct_to_json(in); }
+
+bool prop_is_set(capnp::DynamicStruct::Reader in, capnp::StructSchema::Field field) {
+  // A required property is always written, even at its default (an enum's first value).
+  if (!in.has(field, capnp::HasMode::NON_DEFAULT) && !(required(field) && in.has(field))) return false;
+  // A Date of 0 is "no date" (schema/meta.capnp).
+  return !(field.getType().isStruct() && Catalog::is_date(field.getType().asStruct()) &&
+           in.get(field).as<capnp::DynamicStruct>().get("ymd").as<std::uint32_t>() == 0);
+}
+
+Props prop_to_json(capnp::DynamicStruct::Reader in, capnp::StructSchema::Field field) {
+  if (!prop_is_set(in, field)) return nullptr;
+  return value_to_json(in.get(field), field.getType());
+}
 
 }  // namespace entente::catalog

@@ -29,5 +29,9 @@ bool props_from_json_dom(const TypeDef& t, const simdjson::dom::element& props, 
 // default (0, false, an enum's first value) is left out unless it is required; reading it
 // back gives the same default.
 Props props_to_json(capnp::DynamicStruct::Reader in);
+// Whether a stored struct's field is given: what props_to_json writes.
+bool prop_is_set(capnp::DynamicStruct::Reader in, capnp::StructSchema::Field field);
+// One field as props_to_json writes it; null when it is not given.
+Props prop_to_json(capnp::DynamicStruct::Reader in, capnp::StructSchema::Field field);
 
 }  // namespace entente::catalog

@@ -147,7 +147,7 @@ class Checker {
         n = graph::decode_node(catalog_, id, v);
         where = fmt::format("node record {} ({})", id, n.ref().str());
         // It must fit its type's schema as a write would: re-encoding validates it.
-        NodeInput in{n.type, n.key, n.name, n.aliases, n.valid, n.props, n.sources};
+        NodeInput in{n.type, n.key, n.name, n.aliases, n.valid, n.props.to_json(), n.sources};
         graph::encode_node(*catalog_.find(n.type), in);
         if (n.valid && n.valid->empty()) problem(where, "its validity interval is empty");
       } catch (const Error& e) {
@@ -263,7 +263,7 @@ class Checker {
         if (!allowed(type->from, from->type)) problem(where, fmt::format("a {} cannot be its from end", from->type));
         if (!allowed(type->to, to->type)) problem(where, fmt::format("a {} cannot be its to end", to->type));
         try {
-          EdgeInput in{e.type, from->ref(), to->ref(), e.key, e.valid, e.props, e.sources};
+          EdgeInput in{e.type, from->ref(), to->ref(), e.key, e.valid, e.props.to_json(), e.sources};
           graph::encode_edge(*type, e.from, e.to, in);
         } catch (const Error& err) {
           problem(where, err.what());

@@ -2,7 +2,12 @@
 // of nodes and edges that the interchange format, query results and --json share.
 #include "entente/record.h"
 
+#include <capnp/dynamic.h>
+
+#include "catalog/props.h"
 #include "common/error.h"
+#include "common/text.h"
+#include "graph/records.h"
 #include "graph/topology.h"
 
 namespace entente {
@@ -19,6 +24,184 @@ bool Node::valid_at(const Date& d) const {
   if (valid) return valid->contains(d);
   return graph::holds_without_validity(type);
 }
+
+// ---- Properties
+
+namespace {
+
+using W = capnp::schema::Type::Which;
+
+PropertyKind kind_of(capnp::Type t) {
+  switch (t.which()) {
+    case W::BOOL: return PropertyKind::kBool;
+    case W::INT8:
+    case W::INT16:
+    case W::INT32:
+    case W::INT64:
+    case W::UINT8:
+    case W::UINT16:
+    case W::UINT32:
+    case W::UINT64: return PropertyKind::kInteger;
+    case W::FLOAT32:
+    case W::FLOAT64: return PropertyKind::kNumber;
+    case W::TEXT:
+    case W::ENUM: return PropertyKind::kText;
+    case W::STRUCT: return catalog::Catalog::is_date(t.asStruct()) ? PropertyKind::kDate : PropertyKind::kStruct;
+    case W::LIST: return PropertyKind::kList;
+    default: return PropertyKind::kStruct;
+  }
+}
+
+const char* kind_name(PropertyKind k) {
+  switch (k) {
+    case PropertyKind::kNone: return "absent";
+    case PropertyKind::kBool: return "a Boolean";
+    case PropertyKind::kInteger: return "an integer";
+    case PropertyKind::kNumber: return "a number";
+    case PropertyKind::kText: return "a text";
+    case PropertyKind::kDate: return "a date";
+    case PropertyKind::kList: return "a list";
+    case PropertyKind::kStruct: return "a structure";
+  }
+  return "?";
+}
+
+const catalog::PropDef* prop_of(const detail::PropertyData* d, std::string_view name) {
+  return d ? d->type->prop(name) : nullptr;
+}
+
+// Calls f(props struct, field) when the property is set; returns f's result, or nullopt.
+template <class F>
+auto read_prop(const detail::PropertyData* d, std::string_view name, std::initializer_list<PropertyKind> kinds,
+               const char* wanted, F&& f) -> std::optional<decltype(f(std::declval<capnp::DynamicValue::Reader>(),
+                                                                       std::declval<capnp::Type>()))> {
+  const auto* p = prop_of(d, name);
+  if (!p) return std::nullopt;
+  const auto k = kind_of(p->field.getType());
+  if (std::find(kinds.begin(), kinds.end(), k) == kinds.end()) {
+    throw invalid("property '{}' of {} is {} ({}), not {}", name, d->type->name, kind_name(k), p->type_name, wanted);
+  }
+  try {
+    std::optional<capnp::FlatArrayMessageReader> reader;
+    auto props = d->props(reader);
+    if (!catalog::prop_is_set(props, p->field)) return std::nullopt;
+    return f(props.get(p->field), p->field.getType());
+  } catch (const kj::Exception& e) {
+    throw corruption("{} record {}: the record is damaged: {}", d->type->is_edge ? "edge" : "node", d->id,
+                     e.getDescription().cStr());
+  }
+}
+
+std::string enum_text(capnp::DynamicEnum e) {
+  KJ_IF_MAYBE(v, e.getEnumerant()) { return text::camel_to_snake(v->getProto().getName().cStr()); }
+  return std::to_string(e.getRaw());  // a value newer than this schema
+}
+
+template <class F>
+auto whole(const detail::PropertyData* d, F&& f) {
+  try {
+    std::optional<capnp::FlatArrayMessageReader> reader;
+    return f(d->props(reader));
+  } catch (const kj::Exception& e) {
+    throw corruption("{} record {}: the record is damaged: {}", d->type->is_edge ? "edge" : "node", d->id,
+                     e.getDescription().cStr());
+  }
+}
+
+}  // namespace
+
+Properties::Properties() = default;
+Properties::Properties(std::shared_ptr<const detail::PropertyData> data) : data_(std::move(data)) {}
+
+bool Properties::empty() const { return names().empty(); }
+
+bool Properties::has(std::string_view name) const {
+  const auto* p = prop_of(data_.get(), name);
+  return p && whole(data_.get(), [&](capnp::DynamicStruct::Reader s) { return catalog::prop_is_set(s, p->field); });
+}
+
+std::vector<std::string> Properties::names() const {
+  std::vector<std::string> out;
+  if (!data_) return out;
+  whole(data_.get(), [&](capnp::DynamicStruct::Reader s) {
+    for (const auto& p : data_->type->props) {
+      if (catalog::prop_is_set(s, p.field)) out.push_back(p.name);
+    }
+    return 0;
+  });
+  return out;
+}
+
+PropertyKind Properties::kind(std::string_view name) const {
+  const auto* p = prop_of(data_.get(), name);
+  return p ? kind_of(p->field.getType()) : PropertyKind::kNone;
+}
+
+std::optional<bool> Properties::boolean(std::string_view name) const {
+  return read_prop(data_.get(), name, {PropertyKind::kBool}, "a Boolean",
+                   [](capnp::DynamicValue::Reader v, capnp::Type) { return v.as<bool>(); });
+}
+
+std::optional<std::int64_t> Properties::integer(std::string_view name) const {
+  return read_prop(data_.get(), name, {PropertyKind::kInteger}, "an integer",
+                   [](capnp::DynamicValue::Reader v, capnp::Type t) -> std::int64_t {
+                     if (t.which() == W::UINT64) return static_cast<std::int64_t>(v.as<std::uint64_t>());
+                     return v.as<std::int64_t>();
+                   });
+}
+
+std::optional<double> Properties::number(std::string_view name) const {
+  return read_prop(data_.get(), name, {PropertyKind::kNumber, PropertyKind::kInteger}, "a number",
+                   [](capnp::DynamicValue::Reader v, capnp::Type) { return v.as<double>(); });
+}
+
+std::optional<std::string> Properties::text(std::string_view name) const {
+  return read_prop(data_.get(), name, {PropertyKind::kText, PropertyKind::kDate}, "a text",
+                   [](capnp::DynamicValue::Reader v, capnp::Type t) -> std::string {
+                     if (t.which() == W::TEXT) return v.as<capnp::Text>().cStr();
+                     if (t.which() == W::ENUM) return enum_text(v.as<capnp::DynamicEnum>());
+                     return Date::from_ymd(v.as<capnp::DynamicStruct>().get("ymd").as<std::uint32_t>()).str();
+                   });
+}
+
+std::optional<Date> Properties::date(std::string_view name) const {
+  return read_prop(data_.get(), name, {PropertyKind::kDate}, "a date", [](capnp::DynamicValue::Reader v, capnp::Type) {
+    return Date::from_ymd(v.as<capnp::DynamicStruct>().get("ymd").as<std::uint32_t>());
+  });
+}
+
+std::vector<std::string> Properties::texts(std::string_view name) const {
+  auto got = read_prop(data_.get(), name, {PropertyKind::kList}, "a list of texts",
+                       [&](capnp::DynamicValue::Reader v, capnp::Type t) {
+                         auto elem = t.asList().getElementType();
+                         if (elem.which() != W::TEXT && elem.which() != W::ENUM) {
+                           throw invalid("property '{}' of {} is a list of structures, not of texts", name,
+                                         data_->type->name);
+                         }
+                         std::vector<std::string> out;
+                         for (auto e : v.as<capnp::DynamicList>()) {
+                           out.push_back(elem.which() == W::TEXT ? std::string(e.as<capnp::Text>().cStr())
+                                                                 : enum_text(e.as<capnp::DynamicEnum>()));
+                         }
+                         return out;
+                       });
+  return got ? std::move(*got) : std::vector<std::string>{};
+}
+
+nlohmann::ordered_json Properties::json(std::string_view name) const {
+  const auto* p = prop_of(data_.get(), name);
+  if (!p) return nullptr;
+  return whole(data_.get(), [&](capnp::DynamicStruct::Reader s) { return catalog::prop_to_json(s, p->field); });
+}
+
+nlohmann::ordered_json Properties::to_json() const {
+  if (!data_) return nlohmann::ordered_json::object();
+  return whole(data_.get(), [](capnp::DynamicStruct::Reader s) { return catalog::props_to_json(s); });
+}
+
+bool Properties::operator==(const Properties& other) const { return to_json() == other.to_json(); }
+
+// ---- JSON
 
 namespace {
 
@@ -47,7 +230,7 @@ nlohmann::ordered_json to_json(const Node& n) {
   if (!n.name.empty()) j["name"] = n.name;
   if (!n.aliases.empty()) j["aliases"] = n.aliases;
   if (n.valid) j["valid"] = interval_json(*n.valid);
-  if (!n.props.empty()) j["props"] = n.props;
+  if (auto p = n.props.to_json(); !p.empty()) j["props"] = std::move(p);
   if (!n.sources.empty()) j["sources"] = to_json(n.sources);
   return j;
 }
@@ -56,7 +239,7 @@ nlohmann::ordered_json to_json(const Edge& e) {
   nlohmann::ordered_json j = {{"edge", e.type}, {"from", e.from_ref.str()}, {"to", e.to_ref.str()}};
   if (!e.key.empty()) j["key"] = e.key;
   if (e.valid) j["valid"] = interval_json(*e.valid);
-  if (!e.props.empty()) j["props"] = e.props;
+  if (auto p = e.props.to_json(); !p.empty()) j["props"] = std::move(p);
   if (!e.sources.empty()) j["sources"] = to_json(e.sources);
   return j;
 }

@@ -212,6 +212,22 @@ void set_edge_ends(char* record, std::size_t size, NodeId from, NodeId to) {
   }
 }
 
+namespace {
+
+// What the record's Properties keep: a copy of its words, with its type and catalog.
+std::shared_ptr<const detail::PropertyData> property_data(const catalog::Catalog& catalog, const catalog::TypeDef& type,
+                                                          std::uint64_t id, std::string_view bytes) {
+  auto data = std::make_shared<detail::PropertyData>();
+  data->catalog = catalog.shared_from_this();
+  data->type = &type;
+  data->id = id;
+  data->words = kj::heapArray<capnp::word>(bytes.size() / sizeof(capnp::word));
+  std::memcpy(data->words.begin(), bytes.data(), data->words.size() * sizeof(capnp::word));
+  return data;
+}
+
+}  // namespace
+
 Node decode_node(const catalog::Catalog& catalog, NodeId id, std::string_view bytes) {
   std::string what = fmt::format("node record {}", id);
   storage::RecordReader reader(bytes, what);
@@ -227,7 +243,7 @@ Node decode_node(const catalog::Catalog& catalog, NodeId id, std::string_view by
     n.name = r.getName().cStr();
     for (auto a : r.getAliases()) n.aliases.emplace_back(a.cStr());
     get_common(r, n.valid, n.sources);
-    n.props = catalog::props_to_json(r.getProps().getAs<capnp::DynamicStruct>(type.schema));
+    n.props = Properties(property_data(catalog, type, id, bytes));
     return n;
   } catch (const kj::Exception& e) {
     throw corruption("{}: the record is damaged: {}", what, e.getDescription().cStr());
@@ -253,7 +269,7 @@ Edge decode_edge(const catalog::Catalog& catalog, EdgeId id, std::string_view by
     if (e.from == 0 || e.to == 0) throw corruption("the record is damaged: an end is node 0");
     e.key = r.getKey().cStr();
     get_common(r, e.valid, e.sources);
-    e.props = catalog::props_to_json(r.getProps().getAs<capnp::DynamicStruct>(type.schema));
+    e.props = Properties(property_data(catalog, type, id, bytes));
     return e;
   } catch (const kj::Exception& e) {
     throw corruption("{}: the record is damaged: {}", what, e.getDescription().cStr());
@@ -376,3 +392,16 @@ void put_counts(storage::Store::Batch& batch, const TypeCounts& counts) {
 }
 
 }  // namespace entente::graph
+
+namespace entente::detail {
+
+capnp::DynamicStruct::Reader PropertyData::props(std::optional<capnp::FlatArrayMessageReader>& reader) const {
+  capnp::ReaderOptions limits;
+  limits.traversalLimitInWords = std::max<std::uint64_t>(4096, 4 * words.size());
+  limits.nestingLimit = 32;
+  reader.emplace(words.asPtr(), limits);
+  if (type->is_edge) return reader->getRoot<schema::EdgeRecord>().getProps().getAs<capnp::DynamicStruct>(type->schema);
+  return reader->getRoot<schema::NodeRecord>().getProps().getAs<capnp::DynamicStruct>(type->schema);
+}
+
+}  // namespace entente::detail

@@ -8,6 +8,8 @@
 #include <string_view>
 #include <vector>
 
+#include <capnp/dynamic.h>
+
 #include "catalog/catalog.h"
 #include "entente/record.h"
 #include "storage/store.h"
@@ -62,7 +64,8 @@ std::optional<std::string> encode_view(const catalog::TypeDef& type, const EdgeV
 void set_edge_ends(std::string& record, NodeId from, NodeId to);
 void set_edge_ends(char* record, std::size_t size, NodeId from, NodeId to);
 
-// Throws Error(kCorruption) naming the record when the bytes do not decode.
+// Throws Error(kCorruption) naming the record when the bytes do not decode. The node's
+// Properties keep a copy of the record's words and the catalog.
 Node decode_node(const catalog::Catalog& catalog, NodeId id, std::string_view bytes);
 // The edge, without from_ref/to_ref (the caller fills them).
 Edge decode_edge(const catalog::Catalog& catalog, EdgeId id, std::string_view bytes);
@@ -97,3 +100,19 @@ TypeCounts count_records(const storage::View& view);
 void put_counts(storage::Store::Batch& batch, const TypeCounts& counts);
 
 }  // namespace entente::graph
+
+namespace entente::detail {
+
+// What a Properties views: a record's words (a flat-array message: NodeRecord or
+// EdgeRecord), its type, and the catalog that holds the type's schema. Each read opens the
+// message afresh, so that its traversal limit bounds one read, not the record's lifetime.
+struct PropertyData {
+  std::shared_ptr<const catalog::Catalog> catalog;
+  const catalog::TypeDef* type = nullptr;
+  kj::Array<capnp::word> words;
+  std::uint64_t id = 0;  // the record's id, for errors
+  // The properties struct of the record, in a reader of the caller's (which must outlive it).
+  capnp::DynamicStruct::Reader props(std::optional<capnp::FlatArrayMessageReader>& reader) const;
+};
+
+}  // namespace entente::detail

@@ -224,7 +224,7 @@ SalvageReport Database::salvage(const fs::path& damaged, const fs::path& to) {
     for (const auto& n : nodes) {
       try {
         txn->savepoint();
-        txn->put_node({n.type, n.key, n.name, n.aliases, n.valid, n.props, n.sources});
+        txn->put_node({n.type, n.key, n.name, n.aliases, n.valid, n.props.to_json(), n.sources});
         txn->release_savepoint();
         refs[n.id] = n.ref();
         ++report.nodes[n.type];
@@ -244,7 +244,7 @@ SalvageReport Database::salvage(const fs::path& damaged, const fs::path& to) {
       }
       try {
         txn->savepoint();
-        txn->put_edge({e.type, from->second, to_ref->second, e.key, e.valid, e.props, e.sources});
+        txn->put_edge({e.type, from->second, to_ref->second, e.key, e.valid, e.props.to_json(), e.sources});
         txn->release_savepoint();
         ++report.edges[e.type];
       } catch (const Error& err) {

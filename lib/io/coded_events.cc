@@ -21,7 +21,7 @@ void merge_keeping(ImportContext& ctx, NodeInput in) {
   if (auto existing = ctx.txn().node(NodeRef{in.type, in.key})) {
     Props props = Props::object();
     for (auto it = in.props.begin(); it != in.props.end(); ++it) {
-      if (!existing->props.contains(it.key())) props[it.key()] = it.value();
+      if (!existing->props.has(it.key())) props[it.key()] = it.value();
     }
     in.props = std::move(props);
     in.name.clear();
@@ -65,7 +65,7 @@ void write_visit(ImportContext& ctx, const CodedEvent& e, const CodedActor& visi
   h.sources = {e.cite};
   if (auto existing = ctx.txn().edge(h)) {
     // The first report's city stays.
-    if (existing->props.contains("city")) h.props.erase("city");
+    if (existing->props.has("city")) h.props.erase("city");
   }
   ctx.merge_edge(h);
 

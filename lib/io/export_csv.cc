@@ -130,7 +130,7 @@ std::vector<std::filesystem::path> export_neo4j(const Reader& reader, const std:
       Neo4jRow row(multiline);
       row.add(n.ref().str()).add(n.type).add(n.key).add(n.name).add(neo4j_array(Props(n.aliases)));
       row.add(io::from_text(n.valid)).add(io::to_text(n.valid));
-      row.props(columns, n.props);
+      row.props(columns, n.props.to_json());
       out << row.str();
     }
     io::close_out(out, file);
@@ -146,7 +146,7 @@ std::vector<std::filesystem::path> export_neo4j(const Reader& reader, const std:
       Neo4jRow row(multiline);
       row.add(e.from_ref.str()).add(e.to_ref.str()).add(e.type).add(e.key);
       row.add(io::from_text(e.valid)).add(io::to_text(e.valid));
-      row.props(columns, e.props);
+      row.props(columns, e.props.to_json());
       out << row.str();
     }
     io::close_out(out, file);
@@ -193,7 +193,7 @@ std::vector<std::filesystem::path> export_graphframes(const Reader& reader, cons
   out << "id,type,key,name,aliases,valid_from,valid_to,props\n";
   for (const auto& n : g.nodes) {
     out << join({n.ref().str(), n.type, n.key, n.name, n.aliases.empty() ? "" : Props(n.aliases).dump(),
-                 io::from_text(n.valid), io::to_text(n.valid), json_or_empty(n.props)});
+                 io::from_text(n.valid), io::to_text(n.valid), json_or_empty(n.props.to_json())});
   }
   io::close_out(out, vertices);
   auto edges = dir / "edges.csv";
@@ -201,7 +201,7 @@ std::vector<std::filesystem::path> export_graphframes(const Reader& reader, cons
   out << "src,dst,relationship,key,valid_from,valid_to,props\n";
   for (const auto& e : g.edges) {
     out << join({e.from_ref.str(), e.to_ref.str(), e.type, e.key, io::from_text(e.valid), io::to_text(e.valid),
-                 json_or_empty(e.props)});
+                 json_or_empty(e.props.to_json())});
   }
   io::close_out(out, edges);
   return {vertices, edges};

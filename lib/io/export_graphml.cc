@@ -123,7 +123,7 @@ void export_graphml(const Reader& reader, std::ostream& out, const ExportOptions
     if (!n.aliases.empty()) data(out, node_keys["aliases"], Props(n.aliases).dump());
     if (auto f = io::from_text(n.valid); !f.empty()) data(out, node_keys["valid_from"], f);
     if (auto t = io::to_text(n.valid); !t.empty()) data(out, node_keys["valid_to"], t);
-    props_data(out, node_keys, n.props);
+    props_data(out, node_keys, n.props.to_json());
     out << "    </node>\n";
   }
   for (const auto& e : g.edges) {
@@ -134,7 +134,7 @@ void export_graphml(const Reader& reader, std::ostream& out, const ExportOptions
     if (!e.key.empty()) data(out, edge_keys["key"], e.key);
     if (auto f = io::from_text(e.valid); !f.empty()) data(out, edge_keys["valid_from"], f);
     if (auto t = io::to_text(e.valid); !t.empty()) data(out, edge_keys["valid_to"], t);
-    props_data(out, edge_keys, e.props);
+    props_data(out, edge_keys, e.props.to_json());
     out << "    </edge>\n";
   }
   out << "  </graph>\n</graphml>\n";

@@ -38,9 +38,9 @@ struct VisitRecord {
 std::vector<VisitRecord> read_visits(const Reader& reader) {
   std::vector<VisitRecord> out;
   reader.scan("Visit", [&](const Node& v) {
-    auto start = v.props.find("start");
-    if (start == v.props.end() || !start->is_string()) return true;
-    Date s = Date::parse(start->get<std::string>());
+    auto start = v.props.text("start");
+    if (!start) return true;
+    Date s = Date::parse(*start);
     VisitRecord r;
     r.year = s.year();
     for (const auto& n : reader.neighbors(v.id, {{"VISITOR"}, Direction::kOut, std::nullopt})) {
@@ -61,9 +61,9 @@ std::map<int, std::vector<Edge>> read_trade(const Reader& reader) {
   reader.scan("State", [&](const Node& s) {
     for (const auto& n : reader.neighbors(s.id, {{"TRADE"}, Direction::kOut, std::nullopt})) {
       if (n.node.type != "State") continue;
-      auto year = n.edge.props.find("year");
-      if (year == n.edge.props.end() || !year->is_number_integer()) continue;
-      out[year->get<int>()].push_back(n.edge);
+      auto year = n.edge.props.integer("year");
+      if (!year) continue;
+      out[static_cast<int>(*year)].push_back(n.edge);
     }
     return true;
   });
@@ -71,8 +71,8 @@ std::map<int, std::vector<Edge>> read_trade(const Reader& reader) {
 }
 
 std::string ccode(const Node& state) {
-  auto it = state.props.find("cow");
-  return it != state.props.end() && it->is_number() ? it->dump() : std::string();
+  auto cow = state.props.json("cow");
+  return cow.is_number() ? cow.dump() : std::string();
 }
 
 std::string csv_row(const std::vector<std::string>& fields) {
@@ -207,7 +207,7 @@ PanelSummary export_panel(const Reader& reader, std::ostream& state_year, std::o
         for (const char* field : {"value", "unit", "currency", "qualifier"}) {
           std::string value;
           if (traded) {
-            if (auto it = traded->props.find(field); it != traded->props.end()) value = io::value_text(*it);
+            if (auto v = traded->props.json(field); !v.is_null()) value = io::value_text(v);
           }
           row.push_back(value);
         }

@@ -17,15 +17,13 @@ constexpr double kMinWidth = 900;  // points the span of the visits takes, at le
 constexpr double kMargin = 70;     // axis beyond the first and last marks
 
 
-Date start_of(const VisitInfo& v) { return Date::parse(v.visit.props.at("start").get<std::string>()); }
+Date start_of(const VisitInfo& v) { return Date::parse(v.visit.props.text("start").value()); }
 
 // "2024-06-19", "2024-06-19 to 2024-06-20" when the end is another day.
 std::string when(const VisitInfo& v) {
-  std::string s = v.visit.props.at("start").get<std::string>();
-  auto end = v.visit.props.find("end");
-  if (end != v.visit.props.end() && end->is_string() && end->get<std::string>() != s) {
-    return s + " to " + end->get<std::string>();
-  }
+  std::string s = v.visit.props.text("start").value();
+  auto end = v.visit.props.text("end");
+  if (end && *end != s) return s + " to " + *end;
   return s;
 }
 

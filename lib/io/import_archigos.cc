@@ -57,8 +57,8 @@ void read_archigos(ImportContext& ctx, std::istream& in) {
   // with archigos_id set receives Archigos's spells).
   std::unordered_map<std::string, std::string> known;
   ctx.txn().scan("Person", [&](const Node& p) {
-    if (p.props.contains("archigos_id") && p.props["archigos_id"].is_string()) {
-      known.emplace(p.props["archigos_id"].get<std::string>(), p.key);
+    if (auto id = p.props.json("archigos_id"); id.is_string()) {
+      known.emplace(id.get<std::string>(), p.key);
     }
     return true;
   });

@@ -157,8 +157,8 @@ std::vector<std::string> unite_obligations(const Transaction& txn, const NodeRef
                                            const std::vector<std::string>& more) {
   static const std::vector<std::string> order = {"defense", "offense", "neutrality", "non_aggression", "consultation"};
   std::vector<std::string> have;
-  if (auto t = txn.node(treaty); t && t->props.contains("obligations")) {
-    for (const auto& o : t->props["obligations"]) have.push_back(o.get<std::string>());
+  if (auto t = txn.node(treaty)) {
+    for (auto& o : t->props.texts("obligations")) have.push_back(std::move(o));
   }
   std::vector<std::string> out;
   for (const auto& o : order) {

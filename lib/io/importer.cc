@@ -169,7 +169,7 @@ NodeId ImportContext::merge_node(NodeInput in, Validity validity) {
       }
       break;
   }
-  out.props = existing->props;
+  out.props = existing->props.to_json();
   overlay(out.props, in.props);
   out.sources = existing->sources;
   unite_sources(out.sources, in.sources);
@@ -178,7 +178,7 @@ NodeId ImportContext::merge_node(NodeInput in, Validity validity) {
 
 EdgeId ImportContext::merge_edge(EdgeInput in) {
   if (auto existing = txn_->edge(in)) {
-    Props props = existing->props;
+    Props props = existing->props.to_json();
     overlay(props, in.props);
     in.props = std::move(props);
     auto sources = existing->sources;

@@ -46,7 +46,7 @@ TEST_CASE("data: Putin's five presidential visits to Vietnam, the last in June 2
   for (const auto& v : b.at("Person:putin", "VISITOR", Direction::kIn)) {
     auto host = b.snap->neighbors(v.node.id, {{"HOST"}, Direction::kOut, {}});
     REQUIRE(host.size() == 1);
-    if (host[0].node.key == "VNM") starts.push_back(v.node.props["start"]);
+    if (host[0].node.key == "VNM") starts.push_back(v.node.props.json("start"));
   }
   std::sort(starts.begin(), starts.end());
   REQUIRE(starts.size() == 5);
@@ -59,7 +59,7 @@ TEST_CASE("data: Putin's visits to Pyongyang in 2000 and 2024, 24 years apart", 
   std::vector<std::string> starts;
   for (const auto& v : b.at("Person:putin", "VISITOR", Direction::kIn)) {
     auto host = b.snap->neighbors(v.node.id, {{"HOST"}, Direction::kOut, {}});
-    if (host.at(0).node.key == "PRK") starts.push_back(v.node.props["start"]);
+    if (host.at(0).node.key == "PRK") starts.push_back(v.node.props.json("start"));
   }
   std::sort(starts.begin(), starts.end());
   REQUIRE(starts.size() == 2);
@@ -67,17 +67,17 @@ TEST_CASE("data: Putin's visits to Pyongyang in 2000 and 2024, 24 years apart", 
   CHECK(starts[1].starts_with("2024-06-19"));
   for (const char* visit : {"Visit:kim-rus-2023", "Visit:putin-chn-2024", "Visit:biden-vnm-2023", "Visit:xi-vnm-2023"}) {
     INFO(visit);
-    CHECK(b.snap->resolve(visit).props.contains("start"));
+    CHECK(b.snap->resolve(visit).props.has("start"));
   }
 }
 
 TEST_CASE("data: the 2024 treaty, its articles 4 and 8, its entry into force, and what it replaced", "[data]") {
   Bundled b;
   auto t = b.snap->resolve("Treaty:rus-prk-2024");
-  CHECK(t.props["signed"] == "2024-06-19");
-  CHECK(t.props["termination_notice_months"] == 12);
+  CHECK(t.props.json("signed") == "2024-06-19");
+  CHECK(t.props.json("termination_notice_months") == 12);
   std::set<std::string> articles;
-  for (const auto& a : t.props["articles"]) articles.insert(a["number"]);
+  for (const auto& a : t.props.json("articles")) articles.insert(a["number"]);
   CHECK(articles.count("4") == 1);
   CHECK(articles.count("8") == 1);
   CHECK(t.valid_at(Date::parse("2024-12-31")));
@@ -120,8 +120,8 @@ TEST_CASE("data: trade figures for 2023 and the stances", "[data]") {
   for (const auto& t : trade) {
     if (t.node.key == "RUS") {
       russia = true;
-      CHECK(t.edge.props["value"] == 3.6);
-      CHECK(t.edge.props["year"] == 2023);
+      CHECK(t.edge.props.json("value") == 3.6);
+      CHECK(t.edge.props.json("year") == 2023);
     }
   }
   CHECK(russia);
@@ -133,7 +133,7 @@ TEST_CASE("data: trade figures for 2023 and the stances", "[data]") {
 TEST_CASE("data: the brief is cited", "[data]") {
   Bundled b;
   auto doc = b.snap->resolve("Document:pism-89-2024");
-  CHECK(doc.props["published"] == "2024-06-21");
+  CHECK(doc.props.json("published") == "2024-06-21");
   std::size_t citing = 0;
   for (const char* type : {"Treaty", "Visit", "Agreement", "Event"}) {
     b.snap->scan(type, [&](const Node& n) {

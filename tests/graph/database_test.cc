@@ -133,7 +133,7 @@ TEST_CASE("an edge is identified by type, ends, valid-from and key", "[database]
   CHECK(txn->put_edge(e) != first);  // another start: another edge
   txn->commit();
   auto snap = db->snapshot();
-  CHECK(snap->edge(first)->props["value"] == 2.0);
+  CHECK(snap->edge(first)->props.json("value") == 2.0);
   CHECK(snap->stats().edges.at("TRADE") == 3);
 }
 
@@ -174,7 +174,7 @@ struct Attended $M.edge((name = "ATTENDED", from = ["Person"], to = ["Summit"]))
   }
   auto db = Database::open(dir / "db");  // reopened: the catalog came from the database
   auto snap = db->snapshot();
-  CHECK(snap->node(NodeRef{"Summit", "g7-2024"})->props["venue"] == "Apulia");
+  CHECK(snap->node(NodeRef{"Summit", "g7-2024"})->props.json("venue") == "Apulia");
   CHECK(snap->type("ATTENDED")->from == std::vector<std::string>{"Person"});
   CHECK(snap->stats().edges.at("ATTENDED") == 1);
 }

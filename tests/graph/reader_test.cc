@@ -143,9 +143,9 @@ TEST_CASE("an edge is found by its identity: type, ends, valid-from and key", "[
     return snap->edge(e);
   };
   REQUIRE(find("2020", ""));
-  CHECK(find("2020", "")->props["value"] == 1);
-  CHECK(find("2020", "x")->props["value"] == 2);
-  CHECK(find("2021", "")->props["value"] == 3);
+  CHECK(find("2020", "")->props.json("value") == 1);
+  CHECK(find("2020", "x")->props.json("value") == 2);
+  CHECK(find("2021", "")->props.json("value") == 3);
   CHECK(find("2021", "")->to_ref.key == "B");
   // valid-from is exact: 2020-01-01 is not 2020.
   CHECK_FALSE(find("2020-01-01", ""));

@@ -154,11 +154,11 @@ TEST_CASE("gdelt: 1.0 daily rows become events with INVOLVES, visits with a host
 
   auto ev = snap->node(NodeRef{"Event", "gdelt-255000001"});
   REQUIRE(ev);
-  CHECK(ev->props["date"] == "2013-04-01");
-  CHECK(ev->props["cameo"] == "042");
-  CHECK(ev->props["goldstein"] == 1.9);
-  CHECK(ev->props["place"] == "Beijing, Beijing, China");
-  CHECK(ev->props["summary"] == "WHITE HOUSE -> 042 -> CHINA");
+  CHECK(ev->props.json("date") == "2013-04-01");
+  CHECK(ev->props.json("cameo") == "042");
+  CHECK(ev->props.json("goldstein") == 1.9);
+  CHECK(ev->props.json("place") == "Beijing, Beijing, China");
+  CHECK(ev->props.json("summary") == "WHITE HOUSE -> 042 -> CHINA");
   REQUIRE(ev->sources.size() == 1);
   CHECK(ev->sources[0].doc == "gdelt-1.0");
   CHECK(ev->sources[0].locator == "http://example.com/news/1");
@@ -169,9 +169,9 @@ TEST_CASE("gdelt: 1.0 daily rows become events with INVOLVES, visits with a host
   // 042: the White House visits China; GDELT's actor is no person: a visit without VISITOR.
   auto visit = snap->node(NodeRef{"Visit", "gdelt-255000001"});
   REQUIRE(visit);
-  CHECK(visit->props["start"] == "2013-04-01");
-  CHECK(visit->props["city"] == "Beijing");
-  CHECK(visit->props["summary"] == "WHITE HOUSE (United States) visits China (CAMEO 042)");
+  CHECK(visit->props.json("start") == "2013-04-01");
+  CHECK(visit->props.json("city") == "Beijing");
+  CHECK(visit->props.json("summary") == "WHITE HOUSE (United States) visits China (CAMEO 042)");
   CHECK(ends_of(out_of(*snap, "Visit:gdelt-255000001", "HOST")) == std::set<std::string>{"State:CHN"});
   CHECK(out_of(*snap, "Visit:gdelt-255000001", "VISITOR").empty());
   // 043: China hosts Russia.
@@ -179,14 +179,14 @@ TEST_CASE("gdelt: 1.0 daily rows become events with INVOLVES, visits with a host
   // 057: an agreement, the United States and South Korea parties to it.
   auto a = snap->node(NodeRef{"Agreement", "gdelt-255000003"});
   REQUIRE(a);
-  CHECK(a->props["signed"] == "2013-04-02");
+  CHECK(a->props.json("signed") == "2013-04-02");
   CHECK(out_of(*snap, "State:USA", "PARTY_TO").size() == 1);
   CHECK(out_of(*snap, "State:KOR", "PARTY_TO").size() == 1);
   // Actors of no state: an event all the same, without INVOLVES.
   REQUIRE(snap->node(NodeRef{"Event", "gdelt-255000004"}));
   CHECK(out_of(*snap, "Event:gdelt-255000004", "INVOLVES").empty());
   // A four-digit code keeps its text; a visit at home is no visit.
-  CHECK(snap->node(NodeRef{"Event", "gdelt-255000005"})->props["cameo"] == "0874");
+  CHECK(snap->node(NodeRef{"Event", "gdelt-255000005"})->props.json("cameo") == "0874");
   CHECK(snap->node(NodeRef{"Event", "gdelt-255000006"}));
   CHECK_FALSE(snap->node(NodeRef{"Visit", "gdelt-255000006"}));
   // Both actors of one state: two INVOLVES edges, told apart by role.
@@ -219,8 +219,8 @@ TEST_CASE("gdelt: 1.0 back-files (57 columns) and 2.0 (61) are told by their col
   REQUIRE(sg);
   CHECK(sg->sources[0].doc == "gdelt-2.0");
   CHECK(sg->sources[0].locator == "https://example.org/a");
-  CHECK(sg->props["place"] == "Singapore, Singapore (general), Singapore");
-  CHECK(snap->node(NodeRef{"Visit", "gdelt-410000001"})->props["city"] == "Singapore");
+  CHECK(sg->props.json("place") == "Singapore, Singapore (general), Singapore");
+  CHECK(snap->node(NodeRef{"Visit", "gdelt-410000001"})->props.json("city") == "Singapore");
   CHECK(snap->node(NodeRef{"Document", "gdelt-2.0"}));
   CHECK(visits(*snap, {"", "SGP", std::nullopt, std::nullopt, ""}).size() == 2);
 }
@@ -297,16 +297,16 @@ TEST_CASE("icews: events, NA values, and person visitors with VISITOR edges, and
 
   auto ev = snap->node(NodeRef{"Event", "icews-9001"});
   REQUIRE(ev);
-  CHECK(ev->props["cameo"] == "042");
-  CHECK(ev->props["goldstein"] == 1.9);
-  CHECK(ev->props["place"] == "La Malbaie, Quebec, Canada");
-  CHECK(ev->props["summary"] == "Shinzo Abe -> Make a visit -> Canada");
+  CHECK(ev->props.json("cameo") == "042");
+  CHECK(ev->props.json("goldstein") == 1.9);
+  CHECK(ev->props.json("place") == "La Malbaie, Quebec, Canada");
+  CHECK(ev->props.json("summary") == "Shinzo Abe -> Make a visit -> Canada");
   CHECK(ev->sources[0].doc == "icews");
   CHECK(ev->sources[0].locator == "Japan Times, story 5001, sentence 1");
   // NA intensity: no goldstein. Hong Kong resolves to no state: only China is involved.
   auto hk = snap->node(NodeRef{"Event", "icews-9007"});
   REQUIRE(hk);
-  CHECK_FALSE(hk->props.contains("goldstein"));
+  CHECK_FALSE(hk->props.has("goldstein"));
   CHECK(ends_of(out_of(*snap, "Event:icews-9007", "INVOLVES")) == std::set<std::string>{"State:CHN"});
 
   // Two reports of Abe's visit on 8 June: one Visit, both cited, the first report's city.
@@ -315,8 +315,8 @@ TEST_CASE("icews: events, NA values, and person visitors with VISITOR edges, and
   CHECK(abe->name == "Shinzo Abe");
   auto v = snap->node(NodeRef{"Visit", "icews-2018-06-08-CAN-shinzo-abe"});
   REQUIRE(v);
-  CHECK(v->props["city"] == "La Malbaie");
-  CHECK(v->props["summary"] == "Shinzo Abe (Japan) visits Canada (CAMEO 042)");
+  CHECK(v->props.json("city") == "La Malbaie");
+  CHECK(v->props.json("summary") == "Shinzo Abe (Japan) visits Canada (CAMEO 042)");
   CHECK(v->sources.size() == 2);
   auto visitor = out_of(*snap, "Visit:icews-2018-06-08-CAN-shinzo-abe", "VISITOR");
   REQUIRE(visitor.size() == 1);
@@ -332,7 +332,7 @@ TEST_CASE("icews: events, NA values, and person visitors with VISITOR edges, and
   REQUIRE(abe_visits.size() == 2);
   CHECK(abe_visits[0].number == 1);
   CHECK(abe_visits[1].number == 2);
-  CHECK(abe_visits[1].visit.props["city"] == "Quebec City");
+  CHECK(abe_visits[1].visit.props.json("city") == "Quebec City");
 
   // A ministry is no person: a visit with a host and no visitor.
   auto mfa = snap->node(NodeRef{"Visit", "icews-2018-06-01-PRK-foreign-affairs-russia"});
@@ -346,7 +346,7 @@ TEST_CASE("icews: events, NA values, and person visitors with VISITOR edges, and
   // 057: Japan and Vietnam sign.
   auto a = snap->node(NodeRef{"Agreement", "icews-9006"});
   REQUIRE(a);
-  CHECK(a->props["signed"] == "2018-06-02");
+  CHECK(a->props.json("signed") == "2018-06-02");
   CHECK(ends_of(out_of(*snap, "State:JPN", "PARTY_TO")) == std::set<std::string>{"Agreement:icews-9006"});
   CHECK(ends_of(out_of(*snap, "State:VNM", "PARTY_TO")) == std::set<std::string>{"Agreement:icews-9006"});
 
@@ -412,14 +412,14 @@ TEST_CASE("us-trips: trips become visits of the president, numbered per host, Ru
 
   auto trip = snap->node(NodeRef{"Visit", "us-trip-2850"});
   REQUIRE(trip);
-  CHECK(trip->props["start"] == "1972-05-22");
-  CHECK(trip->props["end"] == "1972-05-30");
-  CHECK(trip->props["city"] == "Moscow, Leningrad, Kiev");
-  CHECK(trip->props["kind"] == "presidential trip");
+  CHECK(trip->props.json("start") == "1972-05-22");
+  CHECK(trip->props.json("end") == "1972-05-30");
+  CHECK(trip->props.json("city") == "Moscow, Leningrad, Kiev");
+  CHECK(trip->props.json("kind") == "presidential trip");
   // Whitespace of the wrapped text is squeezed; the text of inner elements is kept.
-  CHECK(trip->props["summary"] ==
+  CHECK(trip->props.json("summary") ==
         "State visit. Met with Chairman Brezhnev and other Soviet officials. Signed the Anti-Ballistic Missile Treaty.");
-  CHECK(snap->node(NodeRef{"Visit", "us-trip-2880"})->props["summary"] ==
+  CHECK(snap->node(NodeRef{"Visit", "us-trip-2880"})->props.json("summary") ==
         "State visit. Met with General Secretary Brezhnev; signed agreements.");
   REQUIRE(trip->sources.size() == 1);
   CHECK(trip->sources[0].doc == "us-oh");
@@ -507,16 +507,16 @@ TEST_CASE("us-visits: visitors with their titles as offices, hosted by the Unite
 
   auto v = snap->node(NodeRef{"Visit", "us-visit-3001"});
   REQUIRE(v);
-  CHECK(v->props["start"] == "1986-10-06");
-  CHECK(v->props["end"] == "1986-10-08");
-  CHECK(v->props["summary"] ==
+  CHECK(v->props.json("start") == "1986-10-06");
+  CHECK(v->props.json("end") == "1986-10-08");
+  CHECK(v->props.json("summary") ==
         "Prime Minister Anibal Antonio Cavaco e Silva (Portugal): Official working visit. Met with President Reagan.");
   CHECK(v->sources[0].locator == "visit 3001");
   CHECK(ends_of(out_of(*snap, "Visit:us-visit-3001", "HOST")) == std::set<std::string>{"State:USA"});
   auto visitor = out_of(*snap, "Visit:us-visit-3001", "VISITOR");
   REQUIRE(visitor.size() == 1);
   CHECK(visitor[0].to_ref.str() == "Person:us-anibal-antonio-cavaco-e-silva");
-  CHECK(visitor[0].props["office"] == "Prime Minister");
+  CHECK(visitor[0].props.json("office") == "Prime Minister");
   CHECK(snap->node(NodeRef{"Person", "us-anibal-antonio-cavaco-e-silva"})->name == "Anibal Antonio Cavaco e Silva");
   // No HOLDS_OFFICE is made up from a title.
   CHECK(out_of(*snap, "Person:us-anibal-antonio-cavaco-e-silva", "HOLDS_OFFICE").empty());
@@ -529,11 +529,11 @@ TEST_CASE("us-visits: visitors with their titles as offices, hosted by the Unite
   REQUIRE(hussein.size() == 2);
   CHECK(hussein[1].number == 2);
   CHECK(hussein[1].office == "King");
-  CHECK(hussein[1].visit.props["summary"] ==
+  CHECK(hussein[1].visit.props.json("summary") ==
         "King Hussein (Jordan): State visit; addressed a joint session of Congress.");
   auto fox = out_of(*snap, "Visit:us-visit-3005", "VISITOR");
   REQUIRE(fox.size() == 1);
-  CHECK(fox[0].props["office"] == "President-elect");
+  CHECK(fox[0].props.json("office") == "President-elect");
 
   check_idempotent(*db, "us-visits", {fixture("us-visits.xml")});
 }
@@ -552,23 +552,23 @@ TEST_CASE("csv: nodes and edges files, typed property columns, lists, JSON cells
   CHECK(prk->name == "North Korea");
   CHECK(prk->aliases == std::vector<std::string>{"DPRK", "Korea North"});
   CHECK(prk->valid->str() == "[1948-09-09, open)");
-  CHECK(prk->props["cow"] == 731);
-  CHECK(prk->props["capital"] == "Pyongyang");
+  CHECK(prk->props.json("cow") == 731);
+  CHECK(prk->props.json("capital") == "Pyongyang");
   CHECK(prk->sources[0].doc == "test-csv");
   auto kim = snap->node(NodeRef{"Person", "kim-il-sung"});
   CHECK(kim->aliases == std::vector<std::string>{"Kim Il-sung"});
-  CHECK(kim->props["born"] == "1912-04-15");
+  CHECK(kim->props.json("born") == "1912-04-15");
   auto a = snap->node(NodeRef{"Agreement", "prk-chn-trade-1953"});
-  CHECK(a->props["public"] == false);
-  CHECK(a->props["field"] == "economy");
+  CHECK(a->props.json("public") == false);
+  CHECK(a->props.json("field") == "economy");
   CHECK(a->sources[0].locator == "p. 2");
   auto t = snap->node(NodeRef{"Treaty", "prk-sun-1961"});
-  CHECK(t->props["obligations"] == nlohmann::ordered_json::parse(R"(["defense","consultation"])"));
+  CHECK(t->props.json("obligations") == nlohmann::ordered_json::parse(R"(["defense","consultation"])"));
   CHECK(t->valid->str() == "[1961-09-10, 1996-09-10)");
 
   auto office = out_of(*snap, "Person:kim-il-sung", "HOLDS_OFFICE");
   REQUIRE(office.size() == 1);
-  CHECK(office[0].props["office"] == "leader");
+  CHECK(office[0].props.json("office") == "leader");
   CHECK(office[0].valid->str() == "[1948-09-09, 1994-07-08)");
   auto parties = out_of(*snap, "State:PRK", "PARTY_TO");
   CHECK(parties.size() == 2);

@@ -138,12 +138,12 @@ TEST_CASE("cow-states: spells, several per state, become MEMBER_OF edges, and 36
   CHECK(spells[1].valid->str() == "[1945-06-28, open)");
   auto pol = snap->node(NodeRef{"State", "POL"});
   CHECK(pol->valid->str() == "[1918-11-11, open)");
-  CHECK(pol->props["cow"] == 290);
+  CHECK(pol->props.json("cow") == 290);
 
   // COW's UKG is ISO's GBR.
   auto gbr = snap->node(NodeRef{"State", "GBR"});
   REQUIRE(gbr);
-  CHECK(gbr->props["cow_abbrev"] == "UKG");
+  CHECK(gbr->props.json("cow_abbrev") == "UKG");
 
   // Code 365 over 1816-2016: Russia, the USSR, Russia again, each succeeding the one before.
   auto sun = out_of(*snap, "State:SUN", "MEMBER_OF");
@@ -195,9 +195,9 @@ TEST_CASE("cow-alliances: treaties with obligations, member spells split at 1991
 
   auto t = snap->node(NodeRef{"Treaty", "cow-901"});
   REQUIRE(t);
-  CHECK(t->props["cow_id"] == 901);
-  CHECK(t->props["cow_ss_type"] == "Type I: Defense Pact");
-  CHECK(t->props["obligations"] == Props::parse(R"(["defense","non_aggression","consultation"])"));
+  CHECK(t->props.json("cow_id") == 901);
+  CHECK(t->props.json("cow_ss_type") == "Type I: Defense Pact");
+  CHECK(t->props.json("obligations") == Props::parse(R"(["defense","non_aggression","consultation"])"));
   CHECK(t->valid->str() == "[1961-07-06, open)");
 
   // The North Korean alliances under COW's coding: China and the USSR, then China and Russia.
@@ -232,7 +232,7 @@ TEST_CASE("cow-alliances: states missing from the database are created from the 
   auto snap = db->snapshot();
   auto prk = snap->node(NodeRef{"State", "PRK"});
   REQUIRE(prk);
-  CHECK(prk->props["cow"] == 731);
+  CHECK(prk->props.json("cow") == 731);
   CHECK(ally_keys(*snap, "North Korea", "1970-01-01") == std::set<std::string>{"CHN", "SUN"});
 }
 
@@ -248,16 +248,16 @@ TEST_CASE("atop: member obligations on PARTY_TO edges, yrexit 0 open, unknown mo
   auto snap = db->snapshot();
   auto t = snap->node(NodeRef{"Treaty", "atop-3707"});
   REQUIRE(t);
-  CHECK(t->props["atop_id"] == 3707);
+  CHECK(t->props.json("atop_id") == 3707);
   CHECK(t->valid->str() == "[1953-10, open)");
   // Asymmetric: only South Korea carries consultation.
   auto kor = out_of(*snap, "State:KOR", "PARTY_TO");
   REQUIRE(kor.size() == 1);
-  CHECK(kor[0].props["obligations"] == Props::parse(R"(["defense","consultation"])"));
+  CHECK(kor[0].props.json("obligations") == Props::parse(R"(["defense","consultation"])"));
   auto usa = out_of(*snap, "State:USA", "PARTY_TO");
   REQUIRE(usa.size() == 1);
-  CHECK(usa[0].props["obligations"] == Props::parse(R"(["defense"])"));
-  CHECK(t->props["obligations"] == Props::parse(R"(["defense","consultation"])"));
+  CHECK(usa[0].props.json("obligations") == Props::parse(R"(["defense"])"));
+  CHECK(t->props.json("obligations") == Props::parse(R"(["defense","consultation"])"));
   // The 1961 Soviet treaty, ended 10 September 1996: the USSR, then Russia.
   CHECK(ally_keys(*snap, "PRK", "1970-01-01") == std::set<std::string>{"CHN", "SUN"});
   CHECK(ally_keys(*snap, "PRK", "1995-01-01") == std::set<std::string>{"CHN", "RUS"});
@@ -340,25 +340,25 @@ TEST_CASE("archigos: leaders and spells, missing-value codes, the end of the dat
   auto putin = out_of(*snap, "Person:putin", "HOLDS_OFFICE");
   REQUIRE(putin.size() == 2);
   CHECK(putin[0].valid->str() == "[1999-12-31, 2008-05-07)");
-  CHECK(putin[0].props["exit"] == "Regular");
+  CHECK(putin[0].props.json("exit") == "Regular");
   // In office at the end of the data (2015-12-31): open, with no exit.
   CHECK(putin[1].valid->str() == "[2012-05-07, open)");
-  CHECK_FALSE(putin[1].props.contains("exit"));
-  CHECK(putin[1].props["source_id"] == "RUS-2012");
+  CHECK_FALSE(putin[1].props.has("exit"));
+  CHECK(putin[1].props.json("source_id") == "RUS-2012");
   CHECK(putin[1].key == "archigos");
 
   auto kim = snap->node(NodeRef{"Person", "archigos-t-0004"});
   REQUIRE(kim);
   CHECK(kim->name == "Kim Jong Un");
-  CHECK_FALSE(kim->props.contains("born"));  // yrborn -999, borndate NA
+  CHECK_FALSE(kim->props.has("born"));  // yrborn -999, borndate NA
   auto gorbachev = snap->node(NodeRef{"Person", "archigos-t-0001"});
-  CHECK(gorbachev->props["born"] == "1931-03-02");
-  CHECK(snap->node(NodeRef{"Person", "archigos-t-0005"})->props["born"] == "1949");
-  CHECK_FALSE(gorbachev->props.contains("died"));  // -999 and NA
+  CHECK(gorbachev->props.json("born") == "1931-03-02");
+  CHECK(snap->node(NodeRef{"Person", "archigos-t-0005"})->props.json("born") == "1949");
+  CHECK_FALSE(gorbachev->props.has("died"));  // -999 and NA
   auto g = out_of(*snap, "Person:archigos-t-0001", "HOLDS_OFFICE");
   REQUIRE(g.size() == 1);
   CHECK(g[0].to_ref.key == "SUN");
-  CHECK(g[0].props["exit_code"] == "Domestic Popular Protest");
+  CHECK(g[0].props.json("exit_code") == "Domestic Popular Protest");
 
   // Yeltsin took over on 25 December 1991, a day before code 365 turns from the USSR to Russia.
   auto y = out_of(*snap, "Person:archigos-t-0002", "HOLDS_OFFICE");

@@ -39,7 +39,7 @@ void write_transaction(Database& db, std::uint64_t i) {
 std::uint64_t prefix_length(const Database& db) {
   auto snap = db.snapshot();
   auto last = snap->node(NodeRef{"State", "LAST"});
-  std::uint64_t k = last ? last->props.at("cow").get<std::uint64_t>() : 0;
+  std::uint64_t k = last ? last->props.json("cow").get<std::uint64_t>() : 0;
   INFO("k = " << k);
   auto stats = snap->stats();
   CHECK(stats.nodes["State"] == (last ? 2 * k + 1 : 0));
@@ -120,7 +120,7 @@ TEST_CASE("backup: a backup taken while a writer commits holds exactly a prefix 
         while (!stop) {
           auto snap = db->snapshot();
           auto last = snap->node(NodeRef{"State", "LAST"});
-          std::uint64_t k = last ? last->props.at("cow").get<std::uint64_t>() : 0;
+          std::uint64_t k = last ? last->props.json("cow").get<std::uint64_t>() : 0;
           if (snap->stats().edges["PARTNERSHIP"] != k) fail("a reader saw half a transaction");
           ++reads;
         }

@@ -50,14 +50,14 @@ struct Seen {
 Seen read_snapshot(const Reader& r) {
   Seen s;
   auto total = r.node(NodeRef{"State", "TOTAL"});
-  s.k = total->props.value("cow", std::uint64_t{0});  // 0, the default, is not stored: absent
+  s.k = static_cast<std::uint64_t>(total->props.integer("cow").value_or(0));  // 0, the default, is not stored: absent
   auto stats = r.stats();
   s.states = stats.nodes["State"];
   s.partnerships = stats.edges["PARTNERSHIP"];
   s.trades = stats.edges["TRADE"];
   r.scan("State", [&](const Node& n) {
     ++s.scanned;
-    s.max_cow = std::max(s.max_cow, n.props.value("cow", std::uint64_t{0}));
+    s.max_cow = std::max(s.max_cow, static_cast<std::uint64_t>(n.props.integer("cow").value_or(0)));
     return true;
   });
   r.out_edges(total->id, [&](const Edge&) {

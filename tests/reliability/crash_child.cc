@@ -81,7 +81,7 @@ int main(int argc, char** argv) {
     auto db = Database::open(argv[1]);
     std::uint64_t last = 0;
     if (auto counter = db->snapshot()->node(NodeRef{"State", "COUNTER"}))
-      last = counter->props.at("cow").get<std::uint64_t>();
+      last = counter->props.json("cow").get<std::uint64_t>();
     std::printf("start %llu\n", static_cast<unsigned long long>(last));
     std::fflush(stdout);
     for (std::uint64_t i = last + 1;; ++i) {

@@ -109,7 +109,7 @@ std::uint64_t verify_transactions(const Database& db) {
   auto snap = db.snapshot();
   std::uint64_t k = 0;
   auto counter = snap->node(NodeRef{"State", "COUNTER"});
-  if (counter) k = counter->props.at("cow").get<std::uint64_t>();
+  if (counter) k = counter->props.json("cow").get<std::uint64_t>();
   INFO("transactions in the database: " << k);
   const std::uint64_t first = k > kWindow ? k - kWindow + 1 : 1, live = k - first + 1;
   auto stats = snap->stats();
@@ -133,8 +133,8 @@ std::uint64_t verify_transactions(const Database& db) {
     auto b = snap->node(NodeRef{"State", key(i, "b")});
     REQUIRE(a);
     REQUIRE(b);
-    CHECK(a->props.at("cow") == i);
-    CHECK(b->props.at("cow") == i);
+    CHECK(a->props.json("cow") == i);
+    CHECK(b->props.json("cow") == i);
     CHECK(a->aliases == std::vector<std::string>{"t" + std::to_string(i) + "a"});
     CHECK(b->name == "Transaction " + std::to_string(i) + " b" + (i < k ? " (followed)" : ""));
     auto edges = snap->neighbors(a->id);
@@ -145,12 +145,12 @@ std::uint64_t verify_transactions(const Database& db) {
         ++partnerships;
         CHECK(nb.direction == Direction::kOut);
         CHECK(nb.node.id == b->id);
-        CHECK(nb.edge.props.at("level") == "txn " + std::to_string(i));
+        CHECK(nb.edge.props.json("level") == "txn " + std::to_string(i));
       } else if (nb.edge.type == "TRADE") {
         ++trades;
         CHECK(nb.direction == Direction::kIn);
         CHECK(nb.node.key == "COUNTER");
-        CHECK(nb.edge.props.at("value") == static_cast<double>(i));
+        CHECK(nb.edge.props.json("value") == static_cast<double>(i));
       }
     }
     CHECK(partnerships == 1);

@@ -145,7 +145,7 @@ std::uint64_t commit_then_kill(const fs::path& db, int acks, const fs::path& out
 
 std::uint64_t counter_of(const Database& db) {
   auto n = db.snapshot()->node(NodeRef{"State", "COUNTER"});
-  return n ? n->props.at("cow").get<std::uint64_t>() : 0;
+  return n ? n->props.json("cow").get<std::uint64_t>() : 0;
 }
 
 

@@ -185,18 +185,27 @@ bool truthy(const Value& v, const Expr& where) {
 
 namespace {
 
-Value json_property(const nlohmann::ordered_json& props, std::string_view name, const PropertyInfo* info) {
-  auto it = props.find(std::string(name));
-  if (it == props.end() || it->is_null()) return Value();
-  if (info && info->type == "Date" && it->is_string()) {
-    if (auto d = Date::try_parse(it->get<std::string>())) return Value(*d);
+// A property read from the record as its type declares it: no JSON but for lists and
+// structures.
+Value stored_property(const Properties& props, std::string_view name) {
+  auto or_null = [](const auto& v) { return v ? Value(*v) : Value(); };
+  switch (props.kind(name)) {
+    case PropertyKind::kNone: return Value();
+    case PropertyKind::kBool: return or_null(props.boolean(name));
+    case PropertyKind::kInteger: return or_null(props.integer(name));
+    case PropertyKind::kNumber: return or_null(props.number(name));
+    case PropertyKind::kText: return or_null(props.text(name));
+    case PropertyKind::kDate: return or_null(props.date(name));
+    case PropertyKind::kList:
+    case PropertyKind::kStruct: break;
   }
-  return Value::from_json(*it);
+  auto j = props.json(name);
+  return j.is_null() ? Value() : Value::from_json(j);
 }
 
 }  // namespace
 
-Value node_property(const Node& n, std::string_view name, const Schema& schema) {
+Value node_property(const Node& n, std::string_view name, const Schema&) {
   if (name == "key") return Value(n.key);
   if (name == "name") return n.name.empty() ? Value() : Value(n.name);
   if (name == "type") return Value(n.type);
@@ -206,14 +215,14 @@ Value node_property(const Node& n, std::string_view name, const Schema& schema) 
     for (const auto& a : n.aliases) l.emplace_back(a);
     return Value(std::move(l));
   }
-  return json_property(n.props, name, schema.property(n.type, name));
+  return stored_property(n.props, name);
 }
 
-Value edge_property(const Edge& e, std::string_view name, const Schema& schema) {
+Value edge_property(const Edge& e, std::string_view name, const Schema&) {
   if (name == "type") return Value(e.type);
   if (name == "key") return e.key.empty() ? Value() : Value(e.key);
   if (name == "id") return Value(static_cast<std::int64_t>(e.id));
-  return json_property(e.props, name, schema.property(e.type, name));
+  return stored_property(e.props, name);
 }
 
 std::optional<Date> date_arg(const Value& v, Pos pos, const char* what) {

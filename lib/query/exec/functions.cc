@@ -110,13 +110,13 @@ Value call_function(const ast::Expr& e, std::vector<Value>& args, Context& ctx) 
   }
   if (f == "properties" || f == "keys") {
     const Value& v = arg(0);
-    const Props* props = v.type() == T::kNode ? &v.as_node().props : v.type() == T::kEdge ? &v.as_edge().props : nullptr;
+    const Properties* props = v.type() == T::kNode ? &v.as_node().props : v.type() == T::kEdge ? &v.as_edge().props : nullptr;
     Value::Map m;
     if (props) {
-      for (auto it = props->begin(); it != props->end(); ++it) {
-        Value pv = v.type() == T::kNode ? node_property(v.as_node(), it.key(), ctx.schema)
-                                        : edge_property(v.as_edge(), it.key(), ctx.schema);
-        m.emplace_back(it.key(), std::move(pv));
+      for (const auto& name : props->names()) {
+        Value pv = v.type() == T::kNode ? node_property(v.as_node(), name, ctx.schema)
+                                        : edge_property(v.as_edge(), name, ctx.schema);
+        m.emplace_back(name, std::move(pv));
       }
     } else if (v.type() == T::kMap) {
       m = v.as_map();

@@ -80,9 +80,9 @@ Value nodes(const std::vector<Node>& ns) {
 Value opt_date(const std::optional<Date>& d) { return d ? Value(*d) : Value(); }
 
 Value date_prop(const Node& n, const char* name) {
-  auto it = n.props.find(name);
-  if (it == n.props.end() || !it->is_string()) return Value();
-  auto d = Date::try_parse(it->get<std::string>());
+  auto s = n.props.text(name);
+  if (!s) return Value();
+  auto d = Date::try_parse(*s);
   return d ? Value(*d) : Value();
 }
 
