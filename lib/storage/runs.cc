@@ -115,8 +115,10 @@ class Runs::Cursor {
 Runs::Runs(std::filesystem::path dir) : dir_(std::move(dir)) {}
 
 Runs::~Runs() {
+  // Whether or not a run was written whole: a first run that failed (a full disk) leaves
+  // the directory and part of its file.
   std::error_code ec;
-  if (!runs_.empty()) std::filesystem::remove_all(dir_, ec);
+  std::filesystem::remove_all(dir_, ec);
 }
 
 void Runs::add(const std::vector<RunEntry>& entries) {

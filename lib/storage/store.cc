@@ -238,7 +238,10 @@ class SnapshotView : public View {
 // Past `budget` bytes (StoreOptions::transaction_bytes), with no savepoint set, the writes
 // are spilled into a sorted run on disk (storage/runs.h) and the batch starts empty again;
 // reads then merge the batch, the runs and the database, and the commit adds the runs as
-// tables (Store::commit).
+// tables (Store::commit). The sorting and writing of a run happens on a thread of its own
+// while the transaction goes on writing into a fresh batch (so up to twice the budget is
+// held); anything that reads the batch or the runs, or ends the transaction, first waits
+// for it (await_spill), and a failure there (a full disk) is thrown to that caller.
 class BatchImpl : public Store::Batch {
  public:
   BatchImpl(rocksdb::DB* db, const std::vector<rocksdb::ColumnFamilyHandle*>& cfs, std::size_t budget,
@@ -248,9 +251,13 @@ class BatchImpl : public Store::Batch {
         spill_dir_(std::move(spill_dir)) {
     options_.snapshot = snapshot_;
   }
-  ~BatchImpl() override { db_->ReleaseSnapshot(snapshot_); }
+  ~BatchImpl() override {
+    if (spiller_.joinable()) spiller_.join();
+    db_->ReleaseSnapshot(snapshot_);
+  }
 
   std::optional<std::string> get(Cf cf, std::string_view key) const override {
+    await_spill();
     if (runs_) {
       // Through the runs: an iterator, which sees the batch's and the runs' deletes.
       std::unique_ptr<rocksdb::Iterator> it(iterator(cf, options_));
@@ -302,11 +309,13 @@ class BatchImpl : public Store::Batch {
     maybe_spill();
   }
   void set_savepoint() override {
+    await_spill();
     index(true);
     batch_.SetSavePoint();
     ++savepoints_;
   }
   void rollback_to_savepoint() override {
+    await_spill();
     index(true);
     auto s = batch_.RollbackToSavePoint();
     if (!s.ok()) throw from_status(s, "rolling back to a savepoint");
@@ -320,10 +329,14 @@ class BatchImpl : public Store::Batch {
     maybe_spill();
   }
 
-  // The runs the batch spilled, or null.
-  const Runs* runs() const { return runs_.get(); }
+  // The runs the batch spilled, or null (after any spill under way is done).
+  const Runs* runs() const {
+    await_spill();
+    return runs_.get();
+  }
   // Removes the runs and their directory (after the commit).
   void release() {
+    await_spill();
     tables.reset();
     runs_.reset();
   }
@@ -331,9 +344,42 @@ class BatchImpl : public Store::Batch {
   std::optional<std::vector<std::pair<Cf, std::filesystem::path>>> tables;
 
   // Writes the batch's writes as a run, sorted, the last write of each key only, and
-  // empties the batch. REQUIRES: no savepoint set.
+  // empties the batch; returns when the run is written. REQUIRES: no savepoint set.
   void spill() {
-    rocksdb::WriteBatch* b = write_batch();
+    await_spill();
+    if (!runs_) runs_ = std::make_unique<Runs>(spill_dir_);
+    write_run(*write_batch());
+    plain_.Clear();
+    batch_.Clear();
+  }
+
+  // The same on the spill thread: the plain batch's writes move to it, and the batch
+  // starts empty at once. An indexed batch (one that was read) spills here and now.
+  void spill_in_background() {
+    await_spill();
+    if (indexed_) return spill();
+    if (!runs_) runs_ = std::make_unique<Runs>(spill_dir_);
+    spilling_ = std::make_unique<rocksdb::WriteBatch>(std::move(plain_));
+    plain_.Clear();
+    spiller_ = std::thread([this] {
+      try {
+        write_run(*spilling_);
+      } catch (...) {
+        spill_error_ = std::current_exception();
+      }
+    });
+  }
+
+  // Waits for the spill under way, if any; rethrows its failure.
+  void await_spill() const {
+    if (!spiller_.joinable()) return;
+    spiller_.join();
+    spilling_.reset();
+    if (auto e = std::exchange(spill_error_, nullptr)) std::rethrow_exception(e);
+  }
+
+  // Adds the writes of `b` to the runs as one sorted run: the last write of each key.
+  void write_run(const rocksdb::WriteBatch& b) {
     std::vector<std::uint32_t> index_of;  // RocksDB's column family id -> Cf
     for (std::size_t i = 0; i < cfs_.size(); ++i) {
       auto id = cfs_[i]->GetID();
@@ -354,8 +400,8 @@ class BatchImpl : public Store::Batch {
       }
       rocksdb::Status DeleteCF(std::uint32_t id, const rocksdb::Slice& k) override { return add(id, false, k, {}); }
     } collect(index_of);
-    collect.entries.reserve(b->Count());
-    auto s = b->Iterate(&collect);
+    collect.entries.reserve(b.Count());
+    auto s = b.Iterate(&collect);
     if (!s.ok()) throw from_status(s, "spilling a transaction's writes");
     auto& e = collect.entries;
     std::stable_sort(e.begin(), e.end(), [](const RunEntry& a, const RunEntry& b) {
@@ -368,10 +414,7 @@ class BatchImpl : public Store::Batch {
       e[out++] = e[i];
     }
     e.resize(out);
-    if (!runs_) runs_ = std::make_unique<Runs>(spill_dir_);
     runs_->add(e);
-    plain_.Clear();
-    batch_.Clear();
   }
   rocksdb::WriteBatch* write_batch() { return indexed_ ? batch_.GetWriteBatch() : &plain_; }
 
@@ -380,6 +423,7 @@ class BatchImpl : public Store::Batch {
   // times faster than in random order, and a large import's commit is mostly that.
   // nullptr when the batch is small enough for the order not to matter.
   std::unique_ptr<rocksdb::WriteBatch> sorted() {
+    await_spill();
     rocksdb::WriteBatch* b = write_batch();
     if (b->Count() < 1024) return nullptr;
     struct Op {
@@ -462,6 +506,7 @@ class BatchImpl : public Store::Batch {
 
   // The batch's writes over the runs' over the database's, for column family `cf`.
   rocksdb::Iterator* iterator(Cf cf, const rocksdb::ReadOptions& o) const {
+    await_spill();
     index();
     auto* handle = cfs_[static_cast<int>(cf)];
     std::unique_ptr<rocksdb::Iterator> base(db_->NewIterator(o, handle));
@@ -471,7 +516,7 @@ class BatchImpl : public Store::Batch {
 
   void maybe_spill() {
     if (budget_ == 0 || savepoints_ > 0 || write_batch()->GetDataSize() < budget_) return;
-    spill();
+    spill_in_background();
   }
 
   rocksdb::DB* db_;
@@ -483,6 +528,10 @@ class BatchImpl : public Store::Batch {
   mutable bool indexed_ = false;
   std::size_t budget_;
   std::filesystem::path spill_dir_;
+  // The spill under way: its thread and the writes it sorts (see await_spill).
+  mutable std::thread spiller_;
+  mutable std::unique_ptr<rocksdb::WriteBatch> spilling_;
+  mutable std::exception_ptr spill_error_;
   int savepoints_ = 0;
   std::unique_ptr<Runs> runs_;
 };

@@ -344,6 +344,15 @@ TEST_CASE("durability: a full tmpfs fails the import cleanly", "[reliability][du
   auto now = entente_cmd(dir, "dump --db " + q(db));
   CHECK(now.status == 0);
   CHECK(now.out == whole);
+  // The same import spilling its writes to runs beside the database, on a thread of its
+  // own, every MiB: the run that no longer fits fails the import the same way, and the
+  // runs are gone with it.
+  r = entente_cmd(dir, "import --transaction-memory 1 --db " + q(db) + " " + q(dir / "big.jsonl"));
+  INFO(r.err);
+  CHECK(r.status == 1);
+  CHECK_THAT(r.err, Catch::Contains("no space left on device", Catch::CaseSensitive::No));
+  CHECK(entente_cmd(dir, "dump --db " + q(db)).out == whole);
+  for (const auto& e : fs::directory_iterator(mnt)) CHECK(e.path().filename() == "db");
 }
 
 // Finding 5: read-only opens beside a writer that commits continuously never fail, and each
