@@ -360,7 +360,9 @@ class BatchImpl : public Store::Batch {
     if (indexed_) return spill();
     if (!runs_) runs_ = std::make_unique<Runs>(spill_dir_);
     spilling_ = std::make_unique<rocksdb::WriteBatch>(std::move(plain_));
-    plain_.Clear();
+    // The next batch fills to the budget too: reserved at once (untouched pages cost
+    // nothing), it is not copied over and over as it grows.
+    plain_ = rocksdb::WriteBatch(budget_ + (budget_ >> 4));
     spiller_ = std::thread([this] {
       try {
         write_run(*spilling_);
@@ -941,19 +943,41 @@ void Store::prepare(Batch& batch) {
   if (!impl.runs() || impl.tables) return;
   impl.spill();
   const Runs& runs = *impl.runs();
+  // One table per column family, on two threads (the families are independent).
+  std::vector<std::optional<fs::path>> made(kCfCount);
+  std::atomic<int> next{0};
+  std::exception_ptr failure;
+  std::mutex failure_mu;
+  auto work = [&] {
+    for (int i = next++; i < kCfCount; i = next++) {
+      try {
+        auto cf = static_cast<Cf>(i);
+        auto file = runs.dir() / fmt::format("commit-{}.sst", cf_name(cf));
+        SstWriter sst(*this, file, cf);
+        runs.each(static_cast<std::uint32_t>(i), [&](const RunEntry& e) {
+          if (e.put) {
+            sst.put(e.key, e.value);
+          } else {
+            sst.del(e.key);
+          }
+        });
+        if (sst.finish()) made[i] = file;
+      } catch (...) {
+        std::lock_guard<std::mutex> lock(failure_mu);
+        if (!failure) failure = std::current_exception();
+        next = kCfCount;
+      }
+    }
+  };
+  {
+    std::thread helper(work);
+    work();
+    helper.join();
+  }
+  if (failure) std::rethrow_exception(failure);
   std::vector<std::pair<Cf, fs::path>> tables;
   for (int i = 0; i < kCfCount; ++i) {
-    auto cf = static_cast<Cf>(i);
-    auto file = runs.dir() / fmt::format("commit-{}.sst", cf_name(cf));
-    SstWriter sst(*this, file, cf);
-    runs.each(static_cast<std::uint32_t>(i), [&](const RunEntry& e) {
-      if (e.put) {
-        sst.put(e.key, e.value);
-      } else {
-        sst.del(e.key);
-      }
-    });
-    if (sst.finish()) tables.emplace_back(cf, file);
+    if (made[i]) tables.emplace_back(static_cast<Cf>(i), std::move(*made[i]));
   }
   impl.tables = std::move(tables);
 }
