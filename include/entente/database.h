@@ -134,20 +134,20 @@ class Reader {
  public:
   virtual ~Reader();
 
-  std::optional<Node> node(NodeId id) const;
-  std::optional<Node> node(const NodeRef& ref) const;
+  [[nodiscard]] std::optional<Node> node(NodeId id) const;
+  [[nodiscard]] std::optional<Node> node(const NodeRef& ref) const;
   // The id of node `ref`, from the key index alone (its record is not read); nullopt when
   // there is no such node.
-  std::optional<NodeId> id_of(const NodeRef& ref) const;
-  std::optional<Edge> edge(EdgeId id) const;
+  [[nodiscard]] std::optional<NodeId> id_of(const NodeRef& ref) const;
+  [[nodiscard]] std::optional<Edge> edge(EdgeId id) const;
   // The edge with the identity of `e`: its type, ends, valid-from and key (what put_edge
   // replaces). Reads the adjacency index, not the from node's other edges. nullopt when
   // there is none, or an end or the type does not exist.
-  std::optional<Edge> edge(const EdgeInput& e) const;
+  [[nodiscard]] std::optional<Edge> edge(const EdgeInput& e) const;
 
   // Nodes whose name or one of whose aliases equals `name`, ignoring case (ASCII and
   // Latin letters) and surrounding spaces; ordered by type, then key.
-  std::vector<Node> find(std::string_view name) const;
+  [[nodiscard]] std::vector<Node> find(std::string_view name) const;
   // Resolves "Type:key", or else a unique name or alias. Throws Error(kNotFound) when
   // nothing matches (suggesting the nearest key) and Error(kInvalid) when a name is ambiguous.
   Node resolve(std::string_view ref_or_name) const;
@@ -159,7 +159,7 @@ class Reader {
   // type tag, valid-from, other end, id; until it returns false.
   void out_edges(NodeId id, const std::function<bool(const Edge&)>& visit) const;
   // The edges at a node and the nodes at their other ends, as the query asks.
-  std::vector<Neighbor> neighbors(NodeId id, const NeighborQuery& query = {}) const;
+  [[nodiscard]] std::vector<Neighbor> neighbors(NodeId id, const NeighborQuery& query = {}) const;
   // One step by ids, for traversals: the edge and the node at its other end, with the
   // edge's and the node's type names.
   struct Step {
@@ -175,7 +175,7 @@ class Reader {
   // live as long as the reader.
   void adjacent(NodeId id, const NeighborQuery& query, const std::function<bool(const Step&)>& visit) const;
   // The same steps through a cursor, one at a time, with no callback (see NeighborCursor).
-  NeighborCursor cursor(NodeId id, const NeighborQuery& query = {}) const;
+  [[nodiscard]] NeighborCursor cursor(NodeId id, const NeighborQuery& query = {}) const;
 
   Stats stats() const;
   // Builds the in-memory topology of this snapshot now (when Options::topology allows, and
