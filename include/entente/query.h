@@ -21,6 +21,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <variant>
 #include <vector>
 
@@ -54,6 +55,10 @@ class Value {
   Value(double d) : v_(d) {}
   Value(std::string s) : v_(std::move(s)) {}
   Value(const char* s) : v_(std::string(s)) {}
+  // Any other pointer is not a value: without this it would silently become a Boolean.
+  template <class T>
+    requires(!std::is_same_v<std::remove_cv_t<T>, char>)
+  Value(T*) = delete;
   Value(Date d) : v_(d) {}
   Value(List l) : v_(std::make_shared<const List>(std::move(l))) {}
   Value(Map m) : v_(std::make_shared<const Map>(std::move(m))) {}

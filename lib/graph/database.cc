@@ -83,6 +83,7 @@ std::unique_ptr<Database> Database::open_store(const std::filesystem::path& path
   so.cache_bytes = options.cache_mb << 20;
   so.transaction_bytes = options.transaction_kb << 10;
   st.topology_mode = options.topology;
+  st.transaction_bytes = options.transaction_kb << 10;
   // A new database holds the format version and the built-in catalog before it is moved
   // into place (storage::Store::create): no one ever sees it without them.
   so.initialize = [](storage::Store& store) {

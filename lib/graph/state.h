@@ -44,6 +44,9 @@ struct DatabaseState {
   std::shared_ptr<const graph::Topology> topology;
   std::uint64_t generation = 0;
   TopologyMode topology_mode = TopologyMode::kOnTraversal;
+  // Options::transaction_kb in bytes (0: no limit): a transaction's topology delta is kept
+  // within it too (WriteState::topology_dropped).
+  std::size_t transaction_bytes = 0;
 
   // Makes a write outside a transaction (a bulk ingestion, a repair) visible: runs it with
   // `publish` held and drops the topology.
@@ -92,6 +95,20 @@ struct WriteState {
   bool done = false;
   // What the transaction changed in the graph's structure, for the topology at commit.
   graph::TopologyDelta topology;
+  // Set when the delta grew past the transaction's memory budget: it is let go, and the
+  // commit drops the database's topology instead (rebuilt by the next traversal that asks).
+  bool topology_dropped = false;
+  // Whether the delta is still kept; lets it go when it has grown past the budget.
+  bool keep_topology() {
+    if (topology_dropped) return false;
+    const std::size_t bytes = topology.arcs.size() * sizeof(graph::TopologyDelta::ArcOp) +
+                              topology.nodes.size() * sizeof(graph::TopologyDelta::NodeOp);
+    if (db->transaction_bytes == 0 || bytes < db->transaction_bytes) return true;
+    topology_dropped = true;
+    graph::TopologyDelta().arcs.swap(topology.arcs);
+    graph::TopologyDelta().nodes.swap(topology.nodes);
+    return false;
+  }
   // What savepoint() saved, newest last: the counters to restore on rollback_to_savepoint().
   struct Saved {
     std::uint64_t next_node, next_edge, writes;

@@ -121,7 +121,7 @@ NodeId Transaction::put_node(const NodeInput& in) {
     state_->node_ids.emplace(std::move(key_key), id);
   }
   batch.put(Cf::kNodes, keys::id(id), record);
-  state_->topology.nodes.push_back({id, graph::make_node_info(type, in.valid)});
+  if (state_->keep_topology()) state_->topology.nodes.push_back({id, graph::make_node_info(type, in.valid)});
   for (const auto& f : graph::folded_names(in.name, in.aliases)) batch.put(Cf::kNames, keys::name(f, id), "");
   ++state_->writes;
   return id;
@@ -196,8 +196,10 @@ EdgeId Transaction::put_edge(const EdgeInput& in) {
   const keys::Adj back{to, keys::kIn, type.tag, from_tag, valid_from, from, id};
   batch.put(Cf::kAdj, keys::adj(out), value);
   batch.put(Cf::kAdj, keys::adj(back), value);
-  st.topology.arcs.push_back({from, graph::make_arc(out, value), true});
-  st.topology.arcs.push_back({to, graph::make_arc(back, value), true});
+  if (st.keep_topology()) {
+    st.topology.arcs.push_back({from, graph::make_arc(out, value), true});
+    st.topology.arcs.push_back({to, graph::make_arc(back, value), true});
+  }
   ++state_->writes;
   return id;
 }
@@ -230,7 +232,7 @@ bool Transaction::remove_edge(EdgeId id) {
     graph::Arc arc;
     arc.edge = static_cast<std::uint32_t>(id);
     arc.type = dir;
-    state_->topology.arcs.push_back({node, arc, false});
+    if (state_->keep_topology()) state_->topology.arcs.push_back({node, arc, false});
   }
   --state_->edge_delta[tag];
   ++state_->writes;
@@ -257,7 +259,7 @@ bool Transaction::remove_node(const NodeRef& ref) {
   state_->drop_caches();
   batch.del(Cf::kKeys, key_key);
   batch.del(Cf::kNodes, keys::id(n->id));
-  state_->topology.nodes.push_back({n->id, std::nullopt});
+  if (state_->keep_topology()) state_->topology.nodes.push_back({n->id, std::nullopt});
   --state_->node_delta[tag];
   ++state_->writes;
   return true;
@@ -286,8 +288,10 @@ void Transaction::rollback_to_savepoint() {
   state_->edges = s.edges;
   state_->node_delta = s.node_delta;
   state_->edge_delta = s.edge_delta;
-  state_->topology.arcs.resize(s.topology_arcs);
-  state_->topology.nodes.resize(s.topology_nodes);
+  if (!state_->topology_dropped) {  // a dropped delta stays dropped: the commit rebuilds
+    state_->topology.arcs.resize(s.topology_arcs);
+    state_->topology.nodes.resize(s.topology_nodes);
+  }
   state_->savepoints.pop_back();
 }
 
@@ -324,7 +328,9 @@ void Transaction::commit() {
     db.store->commit(batch);
     ++db.generation;
     // The topology carried forward; were that to fail (memory), it is rebuilt when next asked.
-    if (db.topology) {
+    if (db.topology && state_->topology_dropped) {
+      db.topology.reset();
+    } else if (db.topology) {
       try {
         db.topology = db.topology->apply(state_->topology);
       } catch (...) {

@@ -179,3 +179,17 @@ TEST_CASE("query docs: every query shown in docs/query.md runs on the bundled da
     CHECK_FALSE(result.rows.empty());
   }
 }
+
+// A pointer other than a C string does not become a Value (it would have become a Boolean).
+static_assert(std::is_constructible_v<Value, const char*>);
+static_assert(std::is_constructible_v<Value, bool>);
+static_assert(!std::is_constructible_v<Value, const std::string*>);
+static_assert(!std::is_constructible_v<Value, const Node*>);
+static_assert(!std::is_constructible_v<Value, int*>);
+
+TEST_CASE("query api: a C string is a string value, a Boolean a Boolean", "[query]") {
+  CHECK(Value("PRK").type() == Value::Type::kString);
+  CHECK(Value(true).type() == Value::Type::kBool);
+  const char* p = "CHN";
+  CHECK(Value(p).as_string() == "CHN");
+}
