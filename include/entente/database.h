@@ -67,7 +67,11 @@ struct Options {
   // in a directory beside the database (`<dir>.txn-<pid>-<n>`, removed when the
   // transaction ends) and the transaction holds no more than this of them in memory; its
   // commit then adds them as tables, in one step, all or nothing, instead of through the
-  // write-ahead log. 0: no limit. Default: 65536 (64 MiB).
+  // write-ahead log (a run is written on a thread of its own while the transaction goes on,
+  // so up to twice this is held). What the transaction changed in the graph's structure,
+  // for the in-memory topology, is kept within it too: past it, the commit drops the
+  // topology, and the next traversal that needs it builds it again. 0: no limit.
+  // Default: 65536 (64 MiB).
   std::size_t transaction_kb = 64 * 1024;
   // When to build the in-memory topology: the graph's structure kept in memory for
   // traversals (every edge's type, ends and validity, every node's type and validity; about
