@@ -29,12 +29,10 @@ std::optional<Node> Reader::node(NodeId id) const {
 }
 
 std::optional<Node> Reader::node(const NodeRef& ref) const {
-  const auto* type = context_->catalog->find(ref.type);
-  if (!type || type->is_edge) return std::nullopt;
-  auto id = context_->view->get(Cf::kKeys, keys::node_key(type->tag, ref.key));
+  auto id = id_of(ref);
   if (!id) return std::nullopt;
-  auto n = node(keys::decode_id(*id));
-  if (!n) throw corruption("the key index names node {} for {}, which does not exist", keys::decode_id(*id), ref.str());
+  auto n = node(*id);
+  if (!n) throw corruption("the key index names node {} for {}, which does not exist", *id, ref.str());
   return n;
 }
 
@@ -61,17 +59,10 @@ std::optional<Edge> Reader::edge(const EdgeInput& in) const {
   const auto& catalog = *context_->catalog;
   const auto* type = catalog.find(in.type);
   if (!type || !type->is_edge) return std::nullopt;
-  auto end_id = [&](const NodeRef& ref) -> std::optional<NodeId> {
-    const auto* t = catalog.find(ref.type);
-    if (!t || t->is_edge) return std::nullopt;
-    auto id = context_->view->get(Cf::kKeys, keys::node_key(t->tag, ref.key));
-    if (!id) return std::nullopt;
-    return keys::decode_id(*id);
-  };
-  auto from = end_id(in.from);
-  auto to = from ? end_id(in.to) : std::nullopt;
+  auto from = id_of(in.from);
+  auto to = from ? id_of(in.to) : std::nullopt;
   if (!from || !to) return std::nullopt;
-  const std::uint32_t to_tag = catalog.find(in.to.type)->tag;  // end_id found the type
+  const std::uint32_t to_tag = catalog.find(in.to.type)->tag;  // id_of found the type
   const keys::Adj identity{*from, keys::kOut, type->tag, to_tag, keys::adj_from(in.valid), *to, 0};
   std::optional<Edge> found;
   context_->view->scan(Cf::kAdj, keys::adj_identity(identity, context_->db->format),

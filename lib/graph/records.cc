@@ -214,15 +214,15 @@ void set_edge_ends(char* record, std::size_t size, NodeId from, NodeId to) {
 
 namespace {
 
-// What the record's Properties keep: a copy of its words, with its type and catalog.
+// What the record's Properties keep: its words (the reader's copy, taken over), with its
+// type and catalog. The last use of the reader.
 std::shared_ptr<const detail::PropertyData> property_data(const catalog::Catalog& catalog, const catalog::TypeDef& type,
-                                                          std::uint64_t id, std::string_view bytes) {
+                                                          std::uint64_t id, storage::RecordReader& reader) {
   auto data = std::make_shared<detail::PropertyData>();
   data->catalog = catalog.shared_from_this();
   data->type = &type;
   data->id = id;
-  data->words = kj::heapArray<capnp::word>(bytes.size() / sizeof(capnp::word));
-  std::memcpy(data->words.begin(), bytes.data(), data->words.size() * sizeof(capnp::word));
+  data->words = reader.release();
   return data;
 }
 
@@ -243,7 +243,7 @@ Node decode_node(const catalog::Catalog& catalog, NodeId id, std::string_view by
     n.name = r.getName().cStr();
     for (auto a : r.getAliases()) n.aliases.emplace_back(a.cStr());
     get_common(r, n.valid, n.sources);
-    n.props = Properties(property_data(catalog, type, id, bytes));
+    n.props = Properties(property_data(catalog, type, id, reader));
     return n;
   } catch (const kj::Exception& e) {
     throw corruption("{}: the record is damaged: {}", what, e.getDescription().cStr());
@@ -269,7 +269,7 @@ Edge decode_edge(const catalog::Catalog& catalog, EdgeId id, std::string_view by
     if (e.from == 0 || e.to == 0) throw corruption("the record is damaged: an end is node 0");
     e.key = r.getKey().cStr();
     get_common(r, e.valid, e.sources);
-    e.props = Properties(property_data(catalog, type, id, bytes));
+    e.props = Properties(property_data(catalog, type, id, reader));
     return e;
   } catch (const kj::Exception& e) {
     throw corruption("{}: the record is damaged: {}", what, e.getDescription().cStr());
@@ -396,10 +396,7 @@ void put_counts(storage::Store::Batch& batch, const TypeCounts& counts) {
 namespace entente::detail {
 
 capnp::DynamicStruct::Reader PropertyData::props(std::optional<capnp::FlatArrayMessageReader>& reader) const {
-  capnp::ReaderOptions limits;
-  limits.traversalLimitInWords = std::max<std::uint64_t>(4096, 4 * words.size());
-  limits.nestingLimit = 32;
-  reader.emplace(words.asPtr(), limits);
+  reader.emplace(words.asPtr(), storage::RecordReader::limits(words.size()));
   if (type->is_edge) return reader->getRoot<schema::EdgeRecord>().getProps().getAs<capnp::DynamicStruct>(type->schema);
   return reader->getRoot<schema::NodeRecord>().getProps().getAs<capnp::DynamicStruct>(type->schema);
 }

@@ -9,6 +9,7 @@
 #include <unordered_set>
 
 #include "common/coding.h"
+#include "common/parallel.h"
 #include "common/error.h"
 #include "graph/records.h"
 
@@ -144,29 +145,7 @@ std::shared_ptr<const Topology> Topology::build(const storage::View& view, const
     chunks[i].first = n * i / chunk_count;
     chunks[i].end = n * (i + 1) / chunk_count;
   }
-  std::atomic<std::size_t> next{0};
-  std::exception_ptr failure;
-  std::mutex failure_mu;
-  auto work = [&] {
-    for (std::size_t i; (i = next.fetch_add(1)) < chunks.size();) {
-      try {
-        read_chunk(view, catalog, chunks[i], base->nodes);
-      } catch (...) {
-        std::lock_guard<std::mutex> lock(failure_mu);
-        if (!failure) failure = std::current_exception();
-        next = chunks.size();
-      }
-    }
-  };
-  if (chunk_count == 1 || threads == 1) {
-    work();
-  } else {
-    std::vector<std::thread> pool;
-    for (unsigned t = 1; t < threads; ++t) pool.emplace_back(work);
-    work();
-    for (auto& t : pool) t.join();
-  }
-  if (failure) std::rethrow_exception(failure);
+  parallel::for_each(chunks.size(), threads, [&](std::size_t i) { read_chunk(view, catalog, chunks[i], base->nodes); });
 
   std::uint64_t total = 0;
   for (const auto& c : chunks) {

@@ -26,6 +26,7 @@
 #include <rocksdb/utilities/write_batch_with_index.h>
 
 #include "common/error.h"
+#include "common/parallel.h"
 #include "storage/limited_env.h"
 #include "storage/runs.h"
 
@@ -229,6 +230,49 @@ class SnapshotView : public View {
   rocksdb::ReadOptions options_;
 };
 
+// One write of a batch: RocksDB's column family id, put or delete, and slices into the batch.
+struct BatchOp {
+  std::uint32_t cf;
+  bool put;
+  rocksdb::Slice key, value;
+};
+
+// The puts and deletes of `b` in key order within each column family id (writes to one key
+// keep their order); nullopt when it holds any other kind of operation. `doing` names the
+// work for an error.
+std::optional<std::vector<BatchOp>> sorted_ops(const rocksdb::WriteBatch& b, const char* doing) {
+  struct Collect : rocksdb::WriteBatch::Handler {
+    std::vector<BatchOp> ops;
+    bool other = false;
+    rocksdb::Status PutCF(std::uint32_t cf, const rocksdb::Slice& k, const rocksdb::Slice& v) override {
+      ops.push_back({cf, true, k, v});
+      return rocksdb::Status::OK();
+    }
+    rocksdb::Status DeleteCF(std::uint32_t cf, const rocksdb::Slice& k) override {
+      ops.push_back({cf, false, k, {}});
+      return rocksdb::Status::OK();
+    }
+    rocksdb::Status SingleDeleteCF(std::uint32_t, const rocksdb::Slice&) override { return fail(); }
+    rocksdb::Status DeleteRangeCF(std::uint32_t, const rocksdb::Slice&, const rocksdb::Slice&) override { return fail(); }
+    rocksdb::Status MergeCF(std::uint32_t, const rocksdb::Slice&, const rocksdb::Slice&) override { return fail(); }
+    rocksdb::Status PutBlobIndexCF(std::uint32_t, const rocksdb::Slice&, const rocksdb::Slice&) override { return fail(); }
+    void LogData(const rocksdb::Slice&) override { other = true; }
+    rocksdb::Status fail() {
+      other = true;
+      return rocksdb::Status::OK();
+    }
+  } collect;
+  collect.ops.reserve(b.Count());
+  auto s = b.Iterate(&collect);
+  if (!s.ok()) throw from_status(s, doing);
+  if (collect.other) return std::nullopt;
+  std::stable_sort(collect.ops.begin(), collect.ops.end(), [](const BatchOp& x, const BatchOp& y) {
+    return x.cf != y.cf ? x.cf < y.cf : x.key.compare(y.key) < 0;
+  });
+  return std::move(collect.ops);
+}
+
+
 // A transaction's writes. They go into a plain WriteBatch until something reads through
 // the batch (or sets a savepoint); only then is the WriteBatchWithIndex built, by replaying
 // them, and used from there on. An import that reads only what the transaction's own caches
@@ -388,34 +432,17 @@ class BatchImpl : public Store::Batch {
       if (index_of.size() <= id) index_of.resize(id + 1, ~0u);
       index_of[id] = static_cast<std::uint32_t>(i);
     }
-    struct Collect : rocksdb::WriteBatch::Handler {
-      const std::vector<std::uint32_t>& index_of;
-      std::vector<RunEntry> entries;
-      explicit Collect(const std::vector<std::uint32_t>& i) : index_of(i) {}
-      rocksdb::Status add(std::uint32_t id, bool put, const rocksdb::Slice& k, const rocksdb::Slice& v) {
-        if (id >= index_of.size() || index_of[id] == ~0u) return rocksdb::Status::Corruption("unknown column family in a batch");
-        entries.push_back({index_of[id], put, {k.data(), k.size()}, {v.data(), v.size()}});
-        return rocksdb::Status::OK();
-      }
-      rocksdb::Status PutCF(std::uint32_t id, const rocksdb::Slice& k, const rocksdb::Slice& v) override {
-        return add(id, true, k, v);
-      }
-      rocksdb::Status DeleteCF(std::uint32_t id, const rocksdb::Slice& k) override { return add(id, false, k, {}); }
-    } collect(index_of);
-    collect.entries.reserve(b.Count());
-    auto s = b.Iterate(&collect);
-    if (!s.ok()) throw from_status(s, "spilling a transaction's writes");
-    auto& e = collect.entries;
-    std::stable_sort(e.begin(), e.end(), [](const RunEntry& a, const RunEntry& b) {
-      return a.cf != b.cf ? a.cf < b.cf : a.key < b.key;
-    });
-    // The last write of each key.
-    std::size_t out = 0;
-    for (std::size_t i = 0; i < e.size(); ++i) {
-      if (i + 1 < e.size() && e[i + 1].cf == e[i].cf && e[i + 1].key == e[i].key) continue;
-      e[out++] = e[i];
+    auto ops = sorted_ops(b, "spilling a transaction's writes");
+    if (!ops) throw corruption("a transaction's writes hold an operation other than a put or a delete");
+    std::vector<RunEntry> e;
+    e.reserve(ops->size());
+    for (std::size_t i = 0; i < ops->size(); ++i) {
+      const BatchOp& op = (*ops)[i];
+      // The last write of each key.
+      if (i + 1 < ops->size() && (*ops)[i + 1].cf == op.cf && (*ops)[i + 1].key == op.key) continue;
+      if (op.cf >= index_of.size() || index_of[op.cf] == ~0u) throw corruption("unknown column family in a batch");
+      e.push_back({index_of[op.cf], op.put, {op.key.data(), op.key.size()}, {op.value.data(), op.value.size()}});
     }
-    e.resize(out);
     runs_->add(e);
   }
   rocksdb::WriteBatch* write_batch() { return indexed_ ? batch_.GetWriteBatch() : &plain_; }
@@ -428,49 +455,18 @@ class BatchImpl : public Store::Batch {
     await_spill();
     rocksdb::WriteBatch* b = write_batch();
     if (b->Count() < 1024) return nullptr;
-    struct Op {
-      std::uint32_t cf;
-      bool put;
-      rocksdb::Slice key, value;
-    };
-    struct Collect : rocksdb::WriteBatch::Handler {
-      std::vector<Op> ops;
-      bool other = false;  // an operation other than put and delete: leave the batch as it is
-      rocksdb::Status PutCF(std::uint32_t cf, const rocksdb::Slice& k, const rocksdb::Slice& v) override {
-        ops.push_back({cf, true, k, v});
-        return rocksdb::Status::OK();
-      }
-      rocksdb::Status DeleteCF(std::uint32_t cf, const rocksdb::Slice& k) override {
-        ops.push_back({cf, false, k, {}});
-        return rocksdb::Status::OK();
-      }
-      rocksdb::Status SingleDeleteCF(std::uint32_t, const rocksdb::Slice&) override { return fail(); }
-      rocksdb::Status DeleteRangeCF(std::uint32_t, const rocksdb::Slice&, const rocksdb::Slice&) override { return fail(); }
-      rocksdb::Status MergeCF(std::uint32_t, const rocksdb::Slice&, const rocksdb::Slice&) override { return fail(); }
-      rocksdb::Status PutBlobIndexCF(std::uint32_t, const rocksdb::Slice&, const rocksdb::Slice&) override { return fail(); }
-      void LogData(const rocksdb::Slice&) override { other = true; }
-      rocksdb::Status fail() {
-        other = true;
-        return rocksdb::Status::OK();
-      }
-    } collect;
-    collect.ops.reserve(b->Count());
-    auto s = b->Iterate(&collect);
-    if (!s.ok()) throw from_status(s, "committing");
-    if (collect.other) return nullptr;
-    std::stable_sort(collect.ops.begin(), collect.ops.end(), [](const Op& a, const Op& b) {
-      return a.cf != b.cf ? a.cf < b.cf : a.key.compare(b.key) < 0;
-    });
+    auto ops = sorted_ops(*b, "committing");
+    if (!ops) return nullptr;  // an operation other than put and delete: leave the batch as it is
     auto out = std::make_unique<rocksdb::WriteBatch>(b->GetDataSize());
     std::vector<rocksdb::ColumnFamilyHandle*> by_id;
     for (auto* h : cfs_) {
       if (by_id.size() <= h->GetID()) by_id.resize(h->GetID() + 1, nullptr);
       by_id[h->GetID()] = h;
     }
-    for (const auto& op : collect.ops) {
+    for (const auto& op : *ops) {
       auto* h = op.cf < by_id.size() ? by_id[op.cf] : nullptr;
       if (!h) return nullptr;
-      s = op.put ? out->Put(h, op.key, op.value) : out->Delete(h, op.key);
+      auto s = op.put ? out->Put(h, op.key, op.value) : out->Delete(h, op.key);
       if (!s.ok()) throw from_status(s, "committing");
     }
     return out;
@@ -945,36 +941,19 @@ void Store::prepare(Batch& batch) {
   const Runs& runs = *impl.runs();
   // One table per column family, on two threads (the families are independent).
   std::vector<std::optional<fs::path>> made(kCfCount);
-  std::atomic<int> next{0};
-  std::exception_ptr failure;
-  std::mutex failure_mu;
-  auto work = [&] {
-    for (int i = next++; i < kCfCount; i = next++) {
-      try {
-        auto cf = static_cast<Cf>(i);
-        auto file = runs.dir() / fmt::format("commit-{}.sst", cf_name(cf));
-        SstWriter sst(*this, file, cf);
-        runs.each(static_cast<std::uint32_t>(i), [&](const RunEntry& e) {
-          if (e.put) {
-            sst.put(e.key, e.value);
-          } else {
-            sst.del(e.key);
-          }
-        });
-        if (sst.finish()) made[i] = file;
-      } catch (...) {
-        std::lock_guard<std::mutex> lock(failure_mu);
-        if (!failure) failure = std::current_exception();
-        next = kCfCount;
+  parallel::for_each(kCfCount, 2, [&](std::size_t i) {
+    auto cf = static_cast<Cf>(i);
+    auto file = runs.dir() / fmt::format("commit-{}.sst", cf_name(cf));
+    SstWriter sst(*this, file, cf);
+    runs.each(static_cast<std::uint32_t>(i), [&](const RunEntry& e) {
+      if (e.put) {
+        sst.put(e.key, e.value);
+      } else {
+        sst.del(e.key);
       }
-    }
-  };
-  {
-    std::thread helper(work);
-    work();
-    helper.join();
-  }
-  if (failure) std::rethrow_exception(failure);
+    });
+    if (sst.finish()) made[i] = file;
+  });
   std::vector<std::pair<Cf, fs::path>> tables;
   for (int i = 0; i < kCfCount; ++i) {
     if (made[i]) tables.emplace_back(static_cast<Cf>(i), std::move(*made[i]));
@@ -1194,16 +1173,18 @@ RecordReader::RecordReader(std::string_view bytes, std::string_view what) {
   }
   words_ = kj::heapArray<capnp::word>(bytes.size() / sizeof(capnp::word));
   std::memcpy(words_.begin(), bytes.data(), bytes.size());
-  capnp::ReaderOptions limits;
-  // A valid record is read in about as many words as it holds; a damaged one claiming a
-  // list of millions of empty elements must not make its reader do (or allocate) more.
-  limits.traversalLimitInWords = std::max<std::uint64_t>(4096, 4 * words_.size());
-  limits.nestingLimit = 32;
   try {
-    reader_ = kj::heap<capnp::FlatArrayMessageReader>(words_.asPtr(), limits);
+    reader_ = kj::heap<capnp::FlatArrayMessageReader>(words_.asPtr(), limits(words_.size()));
   } catch (const kj::Exception& e) {
     throw corruption("{}: the record is damaged: {}", what, e.getDescription().cStr());
   }
+}
+
+capnp::ReaderOptions RecordReader::limits(std::size_t words) {
+  capnp::ReaderOptions o;
+  o.traversalLimitInWords = std::max<std::uint64_t>(4096, 4 * words);
+  o.nestingLimit = 32;
+  return o;
 }
 
 std::string encode(capnp::MessageBuilder& message) {

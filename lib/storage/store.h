@@ -244,6 +244,15 @@ class RecordReader {
   RecordReader(std::string_view bytes, std::string_view what);
   template <typename T>
   typename T::Reader root() { return reader_->getRoot<T>(); }
+  // Hands over the record's words (the message was read from them where they are, so
+  // readers taken from root() stay valid while the caller keeps them). The RecordReader
+  // must not be used after.
+  kj::Array<capnp::word> release() { return std::move(words_); }
+
+  // What a reader of a record of `words` words may do: a valid record is read in about as
+  // many words as it holds; a damaged one claiming a list of millions of empty elements
+  // must not make its reader do (or allocate) more.
+  static capnp::ReaderOptions limits(std::size_t words);
 
  private:
   kj::Array<capnp::word> words_;
