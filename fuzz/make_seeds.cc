@@ -56,16 +56,16 @@ int main(int argc, char** argv) {
         if (i >= kPerType) return false;
         std::string name = fmt::format("{}-{}", n.type, i);
         write(out / "fuzz_jsonl" / name, to_line(n));
-        write(out / "fuzz_props" / name, std::string(1, static_cast<char>(selector[n.type])) + n.props.dump());
-        NodeInput in{n.type, n.key, n.name, n.aliases, n.valid, n.props, n.sources};
+        write(out / "fuzz_props" / name, std::string(1, static_cast<char>(selector[n.type])) + n.props.to_json().dump());
+        NodeInput in{n.type, n.key, n.name, n.aliases, n.valid, n.props.to_json(), n.sources};
         write(out / "fuzz_record" / ("node-" + name), graph::encode_node(t, in));
         snap->out_edges(n.id, [&](const Edge& e) {
           int j = written[e.type]++;
           if (j >= kPerType) return true;
           std::string ename = fmt::format("{}-{}", e.type, j);
           write(out / "fuzz_jsonl" / ename, to_line(e));
-          write(out / "fuzz_props" / ename, std::string(1, static_cast<char>(selector[e.type])) + e.props.dump());
-          EdgeInput ein{e.type, e.from_ref, e.to_ref, e.key, e.valid, e.props, e.sources};
+          write(out / "fuzz_props" / ename, std::string(1, static_cast<char>(selector[e.type])) + e.props.to_json().dump());
+          EdgeInput ein{e.type, e.from_ref, e.to_ref, e.key, e.valid, e.props.to_json(), e.sources};
           write(out / "fuzz_record" / ("edge-" + ename), graph::encode_edge(*cat->find(e.type), e.from, e.to, ein));
           return true;
         });

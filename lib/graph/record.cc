@@ -3,6 +3,7 @@
 #include "entente/record.h"
 
 #include <capnp/dynamic.h>
+#include <kj/debug.h>
 
 #include "catalog/props.h"
 #include "common/error.h"
@@ -66,6 +67,11 @@ const char* kind_name(PropertyKind k) {
   return "?";
 }
 
+// The error for a record whose properties cannot be read as stored.
+Error damaged(const detail::PropertyData* d, std::string_view what) {
+  return corruption("{} record {}: the record is damaged: {}", d->type->is_edge ? "edge" : "node", d->id, what);
+}
+
 const catalog::PropDef* prop_of(const detail::PropertyData* d, std::string_view name) {
   return d ? d->type->prop(name) : nullptr;
 }
@@ -87,8 +93,18 @@ auto read_prop(const detail::PropertyData* d, std::string_view name, std::initia
     if (!catalog::prop_is_set(props, p->field)) return std::nullopt;
     return f(props.get(p->field), p->field.getType());
   } catch (const kj::Exception& e) {
-    throw corruption("{} record {}: the record is damaged: {}", d->type->is_edge ? "edge" : "node", d->id,
-                     e.getDescription().cStr());
+    throw damaged(d, e.getDescription().cStr());
+  }
+}
+
+// A stored Date struct; a value that is not a date is a damaged record (caught as
+// kj::Exception by read_prop, which names the record).
+Date stored_date(capnp::DynamicValue::Reader v) {
+  const auto ymd = v.as<capnp::DynamicStruct>().get("ymd").as<std::uint32_t>();
+  try {
+    return Date::from_ymd(ymd);
+  } catch (const Error&) {
+    KJ_FAIL_REQUIRE("a stored date is not a date", ymd);
   }
 }
 
@@ -103,8 +119,10 @@ auto whole(const detail::PropertyData* d, F&& f) {
     std::optional<capnp::FlatArrayMessageReader> reader;
     return f(d->props(reader));
   } catch (const kj::Exception& e) {
-    throw corruption("{} record {}: the record is damaged: {}", d->type->is_edge ? "edge" : "node", d->id,
-                     e.getDescription().cStr());
+    throw damaged(d, e.getDescription().cStr());
+  } catch (const Error& e) {  // from catalog::prop_to_json: a stored value out of its domain
+    if (e.kind() != ErrorKind::kCorruption) throw;
+    throw damaged(d, e.what());
   }
 }
 
@@ -160,14 +178,13 @@ std::optional<std::string> Properties::text(std::string_view name) const {
                    [](capnp::DynamicValue::Reader v, capnp::Type t) -> std::string {
                      if (t.which() == W::TEXT) return v.as<capnp::Text>().cStr();
                      if (t.which() == W::ENUM) return enum_text(v.as<capnp::DynamicEnum>());
-                     return Date::from_ymd(v.as<capnp::DynamicStruct>().get("ymd").as<std::uint32_t>()).str();
+                     return stored_date(v).str();
                    });
 }
 
 std::optional<Date> Properties::date(std::string_view name) const {
-  return read_prop(data_.get(), name, {PropertyKind::kDate}, "a date", [](capnp::DynamicValue::Reader v, capnp::Type) {
-    return Date::from_ymd(v.as<capnp::DynamicStruct>().get("ymd").as<std::uint32_t>());
-  });
+  return read_prop(data_.get(), name, {PropertyKind::kDate}, "a date",
+                   [](capnp::DynamicValue::Reader v, capnp::Type) { return stored_date(v); });
 }
 
 std::vector<std::string> Properties::texts(std::string_view name) const {

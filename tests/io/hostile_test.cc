@@ -590,3 +590,28 @@ TEST_CASE("a huge enum value is refused without a table in proportion to it", "[
   CHECK_THAT(put_error(*db, line),
              Catch::StartsWith("property 'obligations'[0]: 'xxx") && Catch::Contains("is not one of defense, offense"));
 }
+
+// fuzz_record: a stored date that is not a date (month 37) read through the property view
+// threw Error(kInvalid, "invalid date"), as if the caller had asked for something wrong,
+// where the record is damaged. Properties are read in place, so the damage shows at the
+// read, not at decode. Fix: lib/graph/record.cc, stored_date reports kCorruption naming
+// the record.
+TEST_CASE("a damaged stored date read through the property view is corruption naming the record",
+          "[hostile][props]") {
+  auto cat = catalog::Catalog::builtin();
+  nlohmann::ordered_json props = {{"signed", "2024-06-19"}};
+  std::string bytes = graph::encode_node(*cat->find("Agreement"), {.type = "Agreement", .key = "a", .props = props});
+  const std::uint32_t good = 20240619, bad = 20243719;
+  auto at = bytes.find(std::string(reinterpret_cast<const char*>(&good), 4));
+  REQUIRE(at != std::string::npos);
+  bytes.replace(at, 4, std::string(reinterpret_cast<const char*>(&bad), 4));
+  auto node = graph::decode_node(*cat, 42, bytes);  // decodes: the properties are read lazily
+  REQUIRE(node.props.kind("signed") == PropertyKind::kDate);
+  auto is_corruption = Catch::Predicate<Error>([](const Error& e) {
+    return e.kind() == ErrorKind::kCorruption && std::string(e.what()).find("node record 42") != std::string::npos;
+  });
+  CHECK_THROWS_MATCHES(node.props.date("signed"), Error, is_corruption);
+  CHECK_THROWS_MATCHES(node.props.text("signed"), Error, is_corruption);
+  CHECK_THROWS_MATCHES(node.props.json("signed"), Error, is_corruption);
+  CHECK_THROWS_MATCHES(node.props.to_json(), Error, is_corruption);
+}
