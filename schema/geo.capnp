@@ -49,7 +49,7 @@ struct Organization $M.node("Organization") $M.doc("An international organizatio
 }
 
 struct Treaty $M.node("Treaty") $M.doc("A treaty; its validity is its period in force") {
-  signed @0 :Date $M.doc("date of signature");
+  signed @0 :Date $M.validFromNotBefore $M.doc("date of signature; a partial valid.from is never before it");
   obligations @1 :List(Obligation);
   articles @2 :List(Article);
   terminationNoticeMonths @3 :UInt16 $M.doc("months from notice of termination to expiry");
@@ -62,7 +62,7 @@ struct Treaty $M.node("Treaty") $M.doc("A treaty; its validity is its period in 
 }
 
 struct Agreement $M.node("Agreement") $M.doc("An agreement short of a treaty (memorandum, accord, contract)") {
-  signed @0 :Date;
+  signed @0 :Date $M.validFromNotBefore $M.doc("date of signature; a partial valid.from is never before it");
   field @1 :Text $M.doc("education, energy, health, ...");
   summary @2 :Text;
   place @3 :Text;

@@ -35,5 +35,11 @@ annotation edge @0xf65524722f7054fd (struct) :EdgeSpec;
 # Marks a property as required: a write without it is refused.
 annotation required @0xbd7c0911264df286 (field) :Void;
 
+# Marks a Date property as the earliest day of its node's validity: a partial valid.from
+# (a year or a month) that begins before that date, within the same year or month, is
+# clamped to it when written. A Treaty's signature: a treaty in force from "2000" and
+# signed on 2000-02-09 is in force from 2000-02-09, never before it was signed.
+annotation validFromNotBefore @0xa40205bf28fbd4ef (field) :Void;
+
 # A one-line description of a type or property, shown by `entente schema`.
 annotation doc @0xeeb77c54bdee47cb (struct, field, enumerant) :Text;

@@ -239,16 +239,6 @@ std::size_t display_width(const std::string& s) {
   return n;
 }
 
-std::string csv_field(const std::string& s) {
-  if (s.find_first_of(",\"\n\r") == std::string::npos) return s;
-  std::string out = "\"";
-  for (char c : s) {
-    if (c == '"') out += '"';
-    out += c;
-  }
-  return out + "\"";
-}
-
 // A cell of a table: one line (line breaks shown as "\n").
 std::string cell_text(const Value& v) {
   std::string s = v.str();
@@ -286,14 +276,8 @@ void print_result(const QueryResult& r, OutputFormat format, std::FILE* out) {
     return;
   }
   if (format == OutputFormat::kCsv) {
-    std::vector<std::string> cells;
-    for (const auto& c : r.columns) cells.push_back(csv_field(c));
-    fmt::print(out, "{}\n", fmt::join(cells, ","));
-    for (const auto& row : r.rows) {
-      cells.clear();
-      for (const auto& v : row) cells.push_back(v.is_null() ? "" : csv_field(v.str()));
-      fmt::print(out, "{}\n", fmt::join(cells, ","));
-    }
+    fmt::print(out, "{}", csv_line(r.columns));
+    for (const auto& row : r.rows) fmt::print(out, "{}", csv_line(row));
     return;
   }
   std::vector<std::vector<std::string>> text;

@@ -95,10 +95,6 @@ Runner add_export(CLI::App& app) {
       if (!from->count() || !to->count()) {
         throw CLI::ValidationError("--from-year/--to-year", "--format panel needs --from-year and --to-year");
       }
-      if (args->from_year > args->to_year) {
-        throw CLI::ValidationError("--from-year",
-                                   fmt::format("{} is after --to-year {}", args->from_year, args->to_year));
-      }
     } else {
       for (auto* o : {from, to, day, directed, all}) {
         if (o->count()) throw CLI::ValidationError(o->get_name(), "applies to --format panel only");

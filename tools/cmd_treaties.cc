@@ -17,6 +17,27 @@ std::string describe_chain(const std::vector<Node>& chain, const char* link) {
   return out;
 }
 
+// The status line with the dates it rests on, never the query date in their place:
+// "terminated on 1996-09-10 (status on 2000-01-01)", "signed on 2000-02-09, not in force on
+// 2000-03-01".
+std::string status_line(const TreatyStatus& t, const std::optional<Date>& at) {
+  const auto& valid = t.treaty.valid;
+  std::string signed_at = prop_text(t.treaty.props, "signed");
+  std::string on = at ? " on " + at->str() : std::string();
+  if (t.status == "in force") {
+    return valid && valid->from ? fmt::format("in force{} (since {})", on, valid->from->str()) : "in force" + on;
+  }
+  if (t.status == "terminated") {
+    std::string when = valid && valid->to ? " on " + valid->to->str() : std::string();
+    return at ? fmt::format("terminated{} (status on {})", when, at->str()) : "terminated" + when;
+  }
+  if (t.status == "not yet signed") return fmt::format("not yet signed{} (signed on {})", on, signed_at);
+  if (t.status == "signed") {
+    return fmt::format("signed{}, not in force{}", signed_at.empty() ? "" : " on " + signed_at, on);
+  }
+  return t.status + on;
+}
+
 }  // namespace
 
 Runner add_treaties(CLI::App& app) {
@@ -63,7 +84,7 @@ Runner add_treaties(CLI::App& app) {
                result.empty() ? "none" : fmt::format("{} treat{}", result.size(), result.size() == 1 ? "y" : "ies"));
     for (const auto& t : result) {
       fmt::print("{}\n", describe(t.treaty));
-      fmt::print("  status:   {}{}\n", t.status, at ? " on " + at->str() : "");
+      fmt::print("  status:   {}\n", status_line(t, at));
       std::vector<std::string> parties;
       for (const auto& p : t.parties) parties.push_back(describe(p));
       fmt::print("  parties:  {}\n", fmt::join(parties, "; "));

@@ -88,6 +88,10 @@ class Value {
   // "[PARTY_TO State:PRK->Treaty:rus-prk-2024]"; a path "State:KOR -MEMBER_OF-> Organization:un";
   // a list "[1, 'a']"; a map "{a: 1}"; null "null".
   std::string str() const;
+  // For a CSV cell, as spreadsheets and data frames read it: null, NaN and the infinities are
+  // empty (missing); a list is its elements joined by ';' ("defense;consult"); a map is its
+  // JSON; anything else is str().
+  std::string csv_text() const;
   // For machines: JSON scalars; a date as its string; a node or relationship as its
   // interchange-format line (docs/interchange.md) plus "id"; a path as {"nodes", "relationships"}.
   nlohmann::ordered_json to_json() const;
@@ -114,6 +118,11 @@ struct QueryResult {
   std::vector<std::string> columns;
   std::vector<std::vector<Value>> rows;
 };
+
+// One CSV line (RFC 4180 quoting, ending in "\n"): a header of column names, or a row of
+// values as Value::csv_text() gives them. `entente query --format csv` writes these.
+std::string csv_line(const std::vector<std::string>& columns);
+std::string csv_line(const std::vector<Value>& row);
 
 // Runs a query (or "EXPLAIN query", which returns the plan as rows of one column "plan").
 // Throws Error(kInvalid) naming line:column for a bad query; errors of the reads pass through.

@@ -4,6 +4,7 @@
 
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "entente/queries.h"
@@ -24,6 +25,10 @@ std::string alliance_status(const Node& treaty, const Date& d, bool include_sign
 
 // Every direct alliance link from `state` on q.at (one per treaty and ally).
 std::vector<AllianceLink> direct_links(const Reader& reader, const Node& state, const AllyQuery& q);
+
+// Throws Error(kInvalid) when a [from, to) range holds no day: from is not before to. `what`
+// names the question ("visits", "centrality").
+void check_range(const std::optional<Date>& from, const std::optional<Date>& to, std::string_view what);
 
 // The State a visitor travelled for: the State whose office the person held on `at` (the
 // visit's first day; a HOLDS_OFFICE edge and a State both valid then), the first found.

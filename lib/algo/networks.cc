@@ -275,6 +275,7 @@ std::vector<Bloc> blocs(const Reader& reader, Date at, const std::vector<std::st
 std::vector<Ranked> centrality(const Reader& reader, const NetworkQuery& q) {
   bool ranged = q.from || q.to;
   if (q.at && ranged) throw invalid("centrality: give either a date or a range, not both");
+  algo::check_range(q.from, q.to, "centrality");
   std::optional<Projection> net;
   switch (q.network) {
     case Network::kAlliances:

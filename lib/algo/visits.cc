@@ -108,7 +108,15 @@ std::string describe_gap(std::int64_t days) {
   return plural(days, "day");
 }
 
+void algo::check_range(const std::optional<Date>& from, const std::optional<Date>& to, std::string_view what) {
+  if (from && to && !before(*from, *to)) {
+    throw invalid("{}: the range from {} to {} holds no day (from is inclusive, to exclusive: from must come first)",
+                  what, from->str(), to->str());
+  }
+}
+
 std::vector<VisitInfo> visits(const Reader& reader, const VisitQuery& q) {
+  algo::check_range(q.from, q.to, "visits");
   std::optional<Node> visitor, host, met;
   if (!q.visitor.empty()) visitor = reader.resolve(q.visitor);
   if (!q.host.empty()) host = reader.resolve(q.host);

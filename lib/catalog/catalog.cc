@@ -133,6 +133,13 @@ bool is_type_struct(capnp::Schema s) {
 
 }  // namespace
 
+const PropDef* TypeDef::validity_floor() const {
+  for (const auto& p : props) {
+    if (p.valid_from_not_before) return &p;
+  }
+  return nullptr;
+}
+
 const PropDef* TypeDef::prop(std::string_view n) const {
   for (const auto& p : props) {
     if (p.name == n) return &p;
@@ -189,9 +196,17 @@ void Catalog::add_type(capnp::StructSchema schema, std::uint32_t tag) {
       throw invalid("type {}: field {}: {} is not supported as a property type", t.name, fp.getName().cStr(), why);
     }
     PropDef p{text::camel_to_snake(fp.getName().cStr()), field,
-              annotation(fp.getAnnotations(), kRequiredAnnotation) != nullptr, doc_of(fp.getAnnotations()),
+              annotation(fp.getAnnotations(), kRequiredAnnotation) != nullptr,
+              annotation(fp.getAnnotations(), kValidFromNotBeforeAnnotation) != nullptr, doc_of(fp.getAnnotations()),
               type_name(field.getType())};
+    if (p.valid_from_not_before && (t.is_edge || p.type_name != "Date")) {
+      throw invalid("type {}: field {}: $validFromNotBefore marks a Date property of a node type", t.name,
+                    fp.getName().cStr());
+    }
     t.props.push_back(std::move(p));
+  }
+  if (std::count_if(t.props.begin(), t.props.end(), [](const PropDef& p) { return p.valid_from_not_before; }) > 1) {
+    throw invalid("type {}: more than one property is $validFromNotBefore", t.name);
   }
   if (find(t.name)) throw invalid("type {} is defined twice", t.name);
   if (tag < (1u << 16)) {

@@ -18,11 +18,14 @@ namespace entente::catalog {
 
 // The id of the $required annotation (schema/meta.capnp).
 inline constexpr std::uint64_t kRequiredAnnotation = 0xbd7c0911264df286ull;
+// The id of the $validFromNotBefore annotation.
+inline constexpr std::uint64_t kValidFromNotBeforeAnnotation = 0xa40205bf28fbd4efull;
 
 struct PropDef {
   std::string name;  // snake_case, as in JSON
   capnp::StructSchema::Field field;
   bool required = false;
+  bool valid_from_not_before = false;  // a Date the node's valid.from is clamped to
   std::string doc;
   std::string type_name;  // "Text", "Int32", "Date", "List(Obligation)", ...
 };
@@ -36,8 +39,9 @@ struct TypeDef {
   std::vector<std::string> from;  // edge types: allowed end node types; empty = any
   std::vector<std::string> to;
   std::vector<PropDef> props;
-
   const PropDef* prop(std::string_view name) const;
+  // The Date property annotated $validFromNotBefore (a Treaty's `signed`), if any.
+  const PropDef* validity_floor() const;
   std::vector<std::string> prop_names() const;
 };
 

@@ -23,6 +23,12 @@ bool valid_utf8(std::string_view s);
 // Appends code point `cp` (at most U+10FFFF) to `out` in UTF-8.
 void append_utf8(std::string& out, unsigned long cp);
 
+// A CSV field (RFC 4180): quoted when it holds a comma, a quote, CR or LF, or starts or ends
+// with a space, quotes doubled. The one CSV writer: exports, panels and query results.
+std::string csv_field(std::string_view field);
+// Fields as one CSV line, comma-separated, ending in "\n".
+std::string csv_line(const std::vector<std::string>& fields);
+
 // A size for messages: "64 MiB", "1 KiB" (whole units only), else "100 bytes".
 std::string human_size(std::size_t bytes);
 // True when s holds a control character (below 0x20, or 0x7f).

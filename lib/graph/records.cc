@@ -16,6 +16,14 @@
 #include "storage/store.h"
 
 namespace entente::graph {
+
+std::optional<Date> clamped_valid_from(const Date& from, const Date& floor) {
+  if (from.precision() == Precision::kDay || !before(from, floor)) return std::nullopt;
+  if (floor.year() != from.year()) return std::nullopt;
+  if (from.precision() == Precision::kMonth && floor.month() != from.month()) return std::nullopt;
+  return floor;
+}
+
 namespace {
 
 // Text set as setKey(...) would set it: the same allocation, from a view.
@@ -69,6 +77,21 @@ namespace {
 // what they always were: a record spilling into a second segment is laid out differently.
 constexpr unsigned kSmallRecordWords = 128;
 
+// $validFromNotBefore (docs/interchange.md, "Validity"): a node's partial valid.from that
+// begins before its floor date (a Treaty's signature) and holds that date becomes the floor
+// date: "2000" with a signature of 2000-02-09 becomes 2000-02-09. Applied to the record
+// after its properties are set, by both encoders, so every way of writing stores the same.
+template <typename B>
+void clamp_valid_from(const catalog::TypeDef& type, B record) {
+  const auto* floor_prop = type.validity_floor();
+  if (!floor_prop || !record.hasValid() || record.getValid().getFrom() == 0) return;
+  auto props = record.getProps().template getAs<capnp::DynamicStruct>(type.schema).asReader();
+  if (!catalog::prop_is_set(props, floor_prop->field)) return;
+  auto floor_ymd = props.get(floor_prop->field).template as<capnp::DynamicStruct>().get("ymd").template as<std::uint32_t>();
+  Date from = Date::from_ymd(record.getValid().getFrom()), floor = Date::from_ymd(floor_ymd);
+  if (auto clamped = clamped_valid_from(from, floor)) record.getValid().setFrom(clamped->ymd());
+}
+
 template <typename Fill>
 std::string encode_record(Fill fill) {
   {
@@ -95,6 +118,7 @@ std::string encode_node(const catalog::TypeDef& type, const NodeInput& node) {
     }
     set_common(r, node.valid, node.sources);
     catalog::props_from_json(type, node.props, r.getProps().initAs<capnp::DynamicStruct>(type.schema));
+    clamp_valid_from(type, r);
   });
 }
 
@@ -170,7 +194,9 @@ std::optional<std::string> encode_view(const catalog::TypeDef& type, const NodeV
       }
     }
     set_common(r, node.valid, node.sources);
-    return fill_props(type, r, node.props);
+    if (!fill_props(type, r, node.props)) return false;
+    clamp_valid_from(type, r);
+    return true;
   });
 }
 

@@ -53,6 +53,11 @@ struct EdgeView {
   void clear();
 };
 
+// The valid.from a node of a type with a $validFromNotBefore property is stored with (a
+// Treaty's signature as `floor`): `floor` when `from` is partial (a year or a month), holds
+// `floor` and begins before it; nullopt when `from` stands as it is.
+std::optional<Date> clamped_valid_from(const Date& from, const Date& floor);
+
 // The record bytes of a view, the same as encode_node and encode_edge make of the same
 // node or edge given as input. std::nullopt when the properties are not in the subset
 // catalog::props_from_json_dom reads, or would be refused: encode the parsed input instead.

@@ -121,7 +121,11 @@ NodeId Transaction::put_node(const NodeInput& in) {
     state_->node_ids.emplace(std::move(key_key), id);
   }
   batch.put(Cf::kNodes, keys::id(id), record);
-  if (state_->keep_topology()) state_->topology.nodes.push_back({id, graph::make_node_info(type, in.valid)});
+  if (state_->keep_topology()) {
+    // The validity as stored (a Treaty's partial valid.from clamped to its signature).
+    auto valid = type.validity_floor() && in.valid ? graph::node_head(id, record).valid : in.valid;
+    state_->topology.nodes.push_back({id, graph::make_node_info(type, valid)});
+  }
   for (const auto& f : graph::folded_names(in.name, in.aliases)) batch.put(Cf::kNames, keys::name(f, id), "");
   ++state_->writes;
   return id;

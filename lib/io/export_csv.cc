@@ -6,6 +6,7 @@
 #include <set>
 
 #include "common/error.h"
+#include "common/text.h"
 #include "io/export_util.h"
 
 namespace entente {
@@ -77,7 +78,7 @@ class Neo4jRow {
   Neo4jRow& add(std::string_view field) {
     if (field.find_first_of("\r\n") != std::string_view::npos) multiline_ = true;
     if (!line_.empty() || any_) line_ += ',';
-    line_ += io::csv(field);
+    line_ += text::csv_field(field);
     any_ = true;
     return *this;
   }
@@ -102,10 +103,9 @@ class Neo4jRow {
 };
 
 std::string header(const std::vector<std::string>& fixed, const std::vector<Column>& columns) {
-  std::string out;
-  for (const auto& f : fixed) out += (out.empty() ? "" : ",") + io::csv(f);
-  for (const auto& c : columns) out += "," + io::csv(c.header);
-  return out + "\n";
+  std::vector<std::string> fields = fixed;
+  for (const auto& c : columns) fields.push_back(c.header);
+  return text::csv_line(fields);
 }
 
 }  // namespace
@@ -182,17 +182,12 @@ std::vector<std::filesystem::path> export_graphframes(const Reader& reader, cons
                                                       const ExportOptions& options) {
   io::Subgraph g = io::collect(reader, options);
   io::make_dir(dir);
-  auto join = [](std::initializer_list<std::string> fields) {
-    std::string line;
-    for (const auto& f : fields) line += (line.empty() ? "" : ",") + io::csv(f);
-    return line + "\n";
-  };
   auto json_or_empty = [](const Props& p) { return p.empty() ? std::string() : p.dump(); };
   auto vertices = dir / "vertices.csv";
   auto out = io::open_out(vertices);
   out << "id,type,key,name,aliases,valid_from,valid_to,props\n";
   for (const auto& n : g.nodes) {
-    out << join({n.ref().str(), n.type, n.key, n.name, n.aliases.empty() ? "" : Props(n.aliases).dump(),
+    out << text::csv_line({n.ref().str(), n.type, n.key, n.name, n.aliases.empty() ? "" : Props(n.aliases).dump(),
                  io::from_text(n.valid), io::to_text(n.valid), json_or_empty(n.props.to_json())});
   }
   io::close_out(out, vertices);
@@ -200,7 +195,7 @@ std::vector<std::filesystem::path> export_graphframes(const Reader& reader, cons
   out = io::open_out(edges);
   out << "src,dst,relationship,key,valid_from,valid_to,props\n";
   for (const auto& e : g.edges) {
-    out << join({e.from_ref.str(), e.to_ref.str(), e.type, e.key, io::from_text(e.valid), io::to_text(e.valid),
+    out << text::csv_line({e.from_ref.str(), e.to_ref.str(), e.type, e.key, io::from_text(e.valid), io::to_text(e.valid),
                  json_or_empty(e.props.to_json())});
   }
   io::close_out(out, edges);

@@ -9,6 +9,7 @@
 
 #include "algo/links.h"
 #include "common/error.h"
+#include "common/text.h"
 #include "io/export_util.h"
 
 namespace entente {
@@ -75,11 +76,6 @@ std::string ccode(const Node& state) {
   return cow.is_number() ? cow.dump() : std::string();
 }
 
-std::string csv_row(const std::vector<std::string>& fields) {
-  std::string line;
-  for (std::size_t i = 0; i < fields.size(); ++i) line += (i ? "," : "") + io::csv(fields[i]);
-  return line + "\n";
-}
 
 // The day of `year` the panel reads: month-day, February 29 as February 28 in other years.
 Date day_of(int year, int month, int day) {
@@ -167,7 +163,7 @@ PanelSummary export_panel(const Reader& reader, std::ostream& state_year, std::o
       row.push_back(std::to_string(any));
       row.push_back(std::to_string(made.count(s.id) ? made.at(s.id) : 0));
       row.push_back(std::to_string(received.count(s.id) ? received.at(s.id) : 0));
-      state_year << csv_row(row);
+      state_year << text::csv_line(row);
       ++summary.state_years;
     }
 
@@ -211,7 +207,7 @@ PanelSummary export_panel(const Reader& reader, std::ostream& state_year, std::o
           }
           row.push_back(value);
         }
-        dyad_year << csv_row(row);
+        dyad_year << text::csv_line(row);
         ++summary.dyad_years;
       }
     }

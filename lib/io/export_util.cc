@@ -109,18 +109,6 @@ std::string to_text(const std::optional<Interval>& valid) {
   return valid && valid->to ? valid->to->str() : std::string();
 }
 
-std::string csv(std::string_view field) {
-  bool quote = field.find_first_of(",\"\r\n") != std::string_view::npos ||
-               (!field.empty() && (field.front() == ' ' || field.back() == ' '));
-  if (!quote) return std::string(field);
-  std::string out = "\"";
-  for (char c : field) {
-    if (c == '"') out += '"';
-    out += c;
-  }
-  return out + "\"";
-}
-
 std::string xml(std::string_view text) {
   std::string out;
   out.reserve(text.size());

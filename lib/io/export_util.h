@@ -50,9 +50,6 @@ std::string value_text(const Props& value);
 std::string from_text(const std::optional<Interval>& valid);
 std::string to_text(const std::optional<Interval>& valid);
 
-// A CSV field (RFC 4180): quoted when it holds a comma, a quote, CR or LF, or starts or ends
-// with a space, quotes doubled.
-std::string csv(std::string_view field);
 // Text for XML element content or an attribute value: & < > " ' escaped; characters XML 1.0
 // does not allow (controls other than tab, LF, CR) replaced by U+FFFD; CR as &#13;.
 std::string xml(std::string_view text);

@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include "common/text.h"
 #include "entente/query.h"
 
 namespace entente {
@@ -46,6 +47,34 @@ const char* Value::type_name(Type t) {
     case Type::kPath: return "Path";
   }
   return "?";
+}
+
+std::string Value::csv_text() const {
+  switch (type()) {
+    case Type::kNull: return "";
+    case Type::kFloat: return std::isfinite(as_float()) ? float_text(as_float()) : "";
+    case Type::kList: {
+      std::string out;
+      bool first = true;
+      for (const auto& e : as_list()) {
+        if (!first) out += ';';
+        first = false;
+        out += e.type() == Type::kList ? e.str() : e.csv_text();
+      }
+      return out;
+    }
+    case Type::kMap: return to_json().dump();
+    default: return str();
+  }
+}
+
+std::string csv_line(const std::vector<std::string>& columns) { return text::csv_line(columns); }
+
+std::string csv_line(const std::vector<Value>& row) {
+  std::vector<std::string> cells;
+  cells.reserve(row.size());
+  for (const auto& v : row) cells.push_back(v.csv_text());
+  return text::csv_line(cells);
 }
 
 std::string Value::str() const {

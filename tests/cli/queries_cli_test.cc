@@ -118,6 +118,32 @@ TEST_CASE("queries cli: allies of North Korea on each date, with the treaty", "[
   CHECK(keys_of(b.json("allies", "PRK --at 2024-12-31 --hops 2")) == Keys{"State:CHN", "State:RUS"});
 }
 
+// Issue 17: reversed ranges were accepted and answered "0 visits from 2025, before 2023" or
+// "no states"; they exit 1 (a data error, like a state that does not exist) and say why.
+TEST_CASE("queries cli: a range that runs backwards or holds no day is refused", "[cli][queries]") {
+  Bundled b;
+  struct Case {
+    std::string sub, args, message;
+  };
+  for (const auto& c : std::vector<Case>{
+           {"visits", "--from 2025 --to 2023", "visits: the range from 2025 to 2023 holds no day"},
+           {"visits", "--from 2024 --to 2024", "from 2024 to 2024 holds no day"},
+           {"visits", "--from 2024-06 --to 2024", "from 2024-06 to 2024 holds no day"},
+           {"centrality", "--network visits --from 2025 --to 2023", "centrality: the range from 2025 to 2023"},
+           {"centrality", "--network trade --from 2024-02-01 --to 2024-01-31", "holds no day"},
+           {"export", "--format panel -o p --from-year 2002 --to-year 2001", "the years must run forward"},
+       }) {
+    INFO(c.sub << " " << c.args);
+    auto r = b.on_db(c.sub, c.args);
+    CHECK(r.status == 1);
+    CHECK_THAT(r.err, Catch::Contains(c.message));
+    CHECK(r.out.empty());
+  }
+  // The same ranges the right way round answer.
+  CHECK(b.on_db("visits", "--from 2023 --to 2025").status == 0);
+  CHECK(b.on_db("centrality", "--network visits --from 2023 --to 2025").status == 0);
+}
+
 TEST_CASE("queries cli: allies errors", "[cli][queries]") {
   Bundled b;
   auto r = b.on_db("allies", "State:XYZ --at 2024-12-31");
@@ -425,6 +451,14 @@ TEST_CASE("queries cli: North Korea's treaties on 2024-12-31", "[cli][queries]")
   CHECK_THAT(r.out, Catch::Contains("replaces: Treaty:rus-prk-2000"));
   CHECK_THAT(r.out, Catch::Contains("replaced by: Treaty:rus-prk-2024"));
   CHECK_THAT(r.out, Catch::Contains("status:   terminated") && Catch::Contains("status:   in force"));
+
+  // Issue 17: the status printed the query date where the reader takes it for the date of
+  // signature or termination ("terminated on 2000-01-01"); it prints the real dates.
+  auto then = b.on_db("treaties", "PRK --at 2000-01-01");
+  CHECK_THAT(then.out, Catch::Contains("status:   terminated on 1996-09-10 (status on 2000-01-01)"));
+  CHECK_THAT(then.out, Catch::Contains("status:   in force on 2000-01-01 (since 1961-09-10)"));
+  CHECK_THAT(then.out, Catch::Contains("status:   not yet signed on 2000-01-01 (signed on 2024-06-19)"));
+  CHECK_THAT(then.out, !Catch::Contains("terminated on 2000-01-01"));
 
   CHECK(b.on_db("treaties", "State:XYZ").status == 1);
   CHECK(b.on_db("treaties", "PRK --at 31-12-2024").status == 2);

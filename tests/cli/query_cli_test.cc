@@ -73,6 +73,22 @@ TEST_CASE("query cli: --format csv quotes fields and leaves null empty", "[cli][
   CHECK(r.out == "name,text,gw\nJapan,\"a,b\",\n");
 }
 
+// Issue 17: lists came out as Python's repr ("['a', 'b']") and infinities as "Infinity";
+// CSV readers (pandas, R's read.csv) expect ';'-joined text and empty cells for missing.
+TEST_CASE("query cli: --format csv joins lists with ';' and leaves NaN and infinities empty", "[cli][query]") {
+  Bundled b;
+  auto r = b.query("\"RETURN ['a', 'b,c'] AS l, [1, null, 2.5] AS n, 1.0/0 AS inf, -1.0/0 AS ninf, 0.0/0 AS nan, "
+                   "[] AS none, {a: 1} AS m, date('2024-06-19') AS d, 1.5 AS f\" --format csv");
+  INFO(r.err);
+  REQUIRE(r.status == 0);
+  CHECK(r.out == "l,n,inf,ninf,nan,none,m,d,f\n\"a;b,c\",1;;2.5,,,,,\"{\"\"a\"\":1}\",2024-06-19,1.5\n");
+  // A treaty's obligations, a list property, as a CSV user reads them.
+  auto o = b.query("\"MATCH (t:Treaty {key: 'rus-prk-2024'}) RETURN t.obligations AS o\" --format csv");
+  INFO(o.err);
+  CHECK(o.out.find('[') == std::string::npos);
+  CHECK(o.out.find(';') != std::string::npos);
+}
+
 TEST_CASE("query cli: --param values are JSON when they parse, else text", "[cli][query]") {
   Bundled b;
   auto r = b.query("'MATCH (s:State) WHERE s.key IN $keys AND s.cow > $cow RETURN s.key AS k ORDER BY k' "

@@ -120,3 +120,58 @@ TEST_CASE("bad keys, names, intervals and citations are refused", "[validation]"
       },
       ErrorKind::kNotFound, "no Document node 'nope'");
 }
+
+// Issue 17: the Russia-DPRK treaty of 2000, valid from "2000" and signed on 2000-02-09, was in
+// force on 2000-01-15, before it was signed. A partial valid.from that holds the signature
+// ($validFromNotBefore on Treaty.signed and Agreement.signed) is stored as the signature.
+TEST_CASE("a partial valid.from before a treaty's signature is clamped to the signature", "[validation][time]") {
+  test::Loaded l(std::string(test::kSmallData) + R"(
+{"node":"Treaty","key":"month","valid":{"from":"2001-03"},"props":{"signed":"2001-03-20"}}
+{"node":"Treaty","key":"month-signed","valid":{"from":"2001"},"props":{"signed":"2001-05"}}
+{"node":"Treaty","key":"day","valid":{"from":"2002-01-01"},"props":{"signed":"2002-02-01"}}
+{"node":"Treaty","key":"other-year","valid":{"from":"2003"},"props":{"signed":"2002-12-30"}}
+{"node":"Treaty","key":"later-year","valid":{"from":"2004"},"props":{"signed":"2005-01-10"}}
+{"node":"Treaty","key":"unsigned","valid":{"from":"2006"}}
+{"node":"Agreement","key":"mou","valid":{"from":"2007"},"props":{"signed":"2007-06-19"}}
+{"edge":"PARTY_TO","from":"State:RUS","to":"Treaty:month"}
+)");
+  auto from_of = [&](const char* type, const char* key) {
+    auto n = l.snap->node(NodeRef{type, key});
+    REQUIRE(n);
+    REQUIRE(n->valid);
+    REQUIRE(n->valid->from);
+    return n->valid->from->str();
+  };
+  CHECK(from_of("Treaty", "rus-prk-2000") == "2000-02-09");
+  CHECK(from_of("Treaty", "month") == "2001-03-20");
+  CHECK(from_of("Treaty", "month-signed") == "2001-05");
+  CHECK(from_of("Treaty", "day") == "2002-01-01");  // a full date stands (check reports it)
+  CHECK(from_of("Treaty", "other-year") == "2003");
+  CHECK(from_of("Treaty", "later-year") == "2004");  // the signature is not within "2004"
+  CHECK(from_of("Treaty", "unsigned") == "2006");
+  CHECK(from_of("Agreement", "mou") == "2007-06-19");
+
+  auto via = [](const char* treaty) {
+    return [treaty](const Ally& a) {
+      return std::any_of(a.chain.begin(), a.chain.end(), [&](const AllianceLink& l) { return l.treaty.key == treaty; });
+    };
+  };
+  auto t = l.snap->node(NodeRef{"Treaty", "rus-prk-2000"});
+  CHECK_FALSE(t->valid_at(Date::parse("2000-01-15")));
+  CHECK(t->valid_at(Date::parse("2000-02-09")));
+  // Allies follow: on 2000-01-15 Russia is not North Korea's ally through the 2000 treaty.
+  auto links = allies(*l.snap, "State:PRK", {.at = Date::parse("2000-01-15"), .obligations = {"consultation"}});
+  auto later = allies(*l.snap, "State:PRK", {.at = Date::parse("2000-02-09"), .obligations = {"consultation"}});
+  CHECK(std::any_of(later.begin(), later.end(), via("rus-prk-2000")));
+  CHECK(std::none_of(links.begin(), links.end(), via("rus-prk-2000")));
+  // The in-memory topology holds the stored validity, also when the node was written in the
+  // same transaction as the traversal.
+  auto txn = l.db->begin();
+  txn->put_node({"Treaty", "late", "", {}, Interval{Date::parse("2008"), std::nullopt}, Props::parse(R"({"signed":"2008-10-01","obligations":["defense"]})"), {}});
+  txn->put_edge({"PARTY_TO", {"State", "PRK"}, {"Treaty", "late"}, "", std::nullopt, Props::object(), {}});
+  txn->put_edge({"PARTY_TO", {"State", "CHN"}, {"Treaty", "late"}, "", std::nullopt, Props::object(), {}});
+  auto in_txn = allies(*txn, "State:PRK", {.at = Date::parse("2008-06-01")});
+  CHECK(std::none_of(in_txn.begin(), in_txn.end(), via("late")));
+  auto after = allies(*txn, "State:PRK", {.at = Date::parse("2008-10-01")});
+  CHECK(std::any_of(after.begin(), after.end(), via("late")));
+}

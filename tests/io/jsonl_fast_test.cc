@@ -81,7 +81,8 @@ bool agree(const catalog::Catalog& catalog, graph::LineReader& reader, std::stri
 TEST_CASE("the fast reader reads the bundled data set as parse_line does", "[jsonl][bulk]") {
   auto catalog = catalog::Catalog::builtin();
   auto reader = make_fast_line_reader();
-  std::ifstream in(std::string(ENTENTE_DATA_DIR) + "/putin-visits-2024.jsonl");
+  const std::filesystem::path bundled = std::filesystem::path(ENTENTE_DATA_DIR) / "putin-visits-2024.jsonl";
+  std::ifstream in(bundled);
   REQUIRE(in);
   std::string line;
   std::size_t lines = 0, fast = 0;

@@ -292,7 +292,12 @@ std::string describe(const Token& t) {
     case Tok::kInt:
     case Tok::kFloat: return fmt::format("'{}'", t.text);
     case Tok::kQuoted: return fmt::format("`{}`", t.text);
-    case Tok::kString: return fmt::format("the string '{}'", t.text.size() > 40 ? t.text.substr(0, 40) + "..." : t.text);
+    case Tok::kString: {
+      // (Built with append: gcc 12 warns of a false out-of-bounds copy for substr(...) + "...".)
+      std::string shown = t.text.substr(0, 40);
+      if (t.text.size() > 40) shown.append("...");
+      return fmt::format("the string '{}'", shown);
+    }
     case Tok::kParam: return fmt::format("'${}'", t.text);
     default: return describe(t.kind);
   }
