@@ -197,4 +197,13 @@ struct TreatyStatus {
 std::vector<TreatyStatus> treaties(const Reader& reader, std::string_view a, std::string_view b = {},
                                    std::optional<Date> at = {});
 
+// ------------------------------------------------------------------ data concerns
+
+// What the data says that cannot be so, although every record is intact (Database::check
+// finds broken records): a Treaty or Agreement in force before its signature; a member's
+// PARTY_TO edge valid outside its treaty's period in force; two persons holding one office
+// of a State or Organization on the same day (the same office title, ignoring case). At
+// most `limit`, treaties first. `entente check` prints them after the integrity problems.
+std::vector<Problem> data_concerns(const Reader& reader, std::size_t limit = 1000);
+
 }  // namespace entente

@@ -75,7 +75,7 @@ TEST_CASE("query cli: --format csv quotes fields and leaves null empty", "[cli][
 
 // Issue 17: lists came out as Python's repr ("['a', 'b']") and infinities as "Infinity";
 // CSV readers (pandas, R's read.csv) expect ';'-joined text and empty cells for missing.
-TEST_CASE("query cli: --format csv joins lists with ';' and leaves NaN and infinities empty", "[cli][query]") {
+TEST_CASE("query cli: --format csv joins lists with semicolons and leaves NaN and infinities empty", "[cli][query]") {
   Bundled b;
   auto r = b.query("\"RETURN ['a', 'b,c'] AS l, [1, null, 2.5] AS n, 1.0/0 AS inf, -1.0/0 AS ninf, 0.0/0 AS nan, "
                    "[] AS none, {a: 1} AS m, date('2024-06-19') AS d, 1.5 AS f\" --format csv");

@@ -83,8 +83,11 @@ TEST_CASE("neighbours as of a date honour edge and node validity", "[reader][tim
   q.at = Date::parse("2024-12-04");
   CHECK(l.neighbours("State:PRK", q) ==
         std::vector<std::string>{"PARTY_TO Treaty:prk-chn-1961", "PARTY_TO Treaty:rus-prk-2024"});
-  // A partial date stands for its first day: "2000" is in force from 2000-01-01.
+  // A partial date stands for its first day: "2000" asks about 2000-01-01, when the 2000
+  // treaty (valid from "2000", stored from its signature on 2000-02-09) was not yet in force.
   q.at = Date::parse("2000");
+  CHECK(l.neighbours("State:PRK", q) == std::vector<std::string>{"PARTY_TO Treaty:prk-chn-1961"});
+  q.at = Date::parse("2000-02-09");
   CHECK(l.neighbours("State:PRK", q) == std::vector<std::string>{"PARTY_TO Treaty:prk-chn-1961", "PARTY_TO Treaty:rus-prk-2000"});
   // Edge validity: the partnership begins 2024-06-19.
   CHECK(l.neighbours("State:RUS", {{"PARTNERSHIP"}, Direction::kOut, Date::parse("2024-06-18")}).empty());
