@@ -75,6 +75,17 @@ struct Loaded {
   }
 };
 
+// A file of ../shared/data (the real data sets beside the project, read-only), or an empty
+// path when it is not there: tests that read it skip then.
+inline std::filesystem::path shared_data(const std::string& rel) {
+  for (auto dir = std::filesystem::path(ENTENTE_TESTS_DIR); !dir.empty() && dir != dir.root_path();
+       dir = dir.parent_path()) {
+    auto p = dir.parent_path() / "shared" / "data" / rel;
+    if (std::filesystem::exists(p)) return p;
+  }
+  return {};
+}
+
 // A small dataset in the interchange format, used by several tests.
 inline const char* kSmallData = R"({"node":"Document","key":"brief","name":"A brief","props":{"published":"2024-06-21"}}
 {"node":"State","key":"PRK","name":"Democratic People's Republic of Korea","aliases":["North Korea","DPRK"],"valid":{"from":"1948-09-09"},"props":{"iso3":"PRK","cow":731}}

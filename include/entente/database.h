@@ -93,7 +93,9 @@ struct NeighborQuery {
 };
 
 // What a transaction's puts did: added a record, replaced one with different content, or
-// found the same content already there (and wrote nothing).
+// found the same content already there (and wrote nothing). A record the transaction
+// created counts once, as created, however often it is put again (an importer merging
+// rows into one treaty).
 struct WriteCounts {
   std::uint64_t created = 0;
   std::uint64_t updated = 0;

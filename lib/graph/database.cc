@@ -195,6 +195,7 @@ std::unique_ptr<Transaction> Database::begin() {
   ws->next_node = counter(*batch, keys::kNextNodeId);
   ws->next_edge = counter(*batch, keys::kNextEdgeId);
   ws->first_new_node = ws->next_node;
+  ws->first_new_edge = ws->next_edge;
   auto ctx = std::make_unique<detail::ReadContext>();
   ctx->db = state_;
   ctx->catalog = state_->current_catalog();

@@ -131,6 +131,9 @@ struct WriteState {
   std::unordered_map<std::string, EdgeId> edge_ids;
   // The first id of a node created by this transaction: no stored edge has such an end.
   NodeId first_new_node = 1;
+  // The first id of an edge created by this transaction. A record created by it and put
+  // again is counted once, as created: not as updated or unchanged.
+  EdgeId first_new_edge = 1;
   // False once the transaction removed something or rolled back to a savepoint: edge
   // identities are then looked up in the batch again.
   bool edge_cache = true;

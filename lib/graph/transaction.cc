@@ -104,11 +104,12 @@ NodeId Transaction::put_node(const NodeInput& in) {
   if (auto existing = lookup_key(key_key)) {
     id = *existing;
     auto old_bytes = batch.get(Cf::kNodes, keys::id(id));
+    const bool created_here = id >= state_->first_new_node;
     if (old_bytes && *old_bytes == record) {
-      ++state_->nodes.unchanged;
+      if (!created_here) ++state_->nodes.unchanged;
       return id;
     }
-    ++state_->nodes.updated;
+    if (!created_here) ++state_->nodes.updated;
     if (old_bytes) {
       Node old = graph::decode_node(catalog, id, *old_bytes);
       for (const auto& f : graph::folded_names(old.name, old.aliases)) batch.del(Cf::kNames, keys::name(f, id));
@@ -183,11 +184,12 @@ EdgeId Transaction::put_edge(const EdgeInput& in) {
   EdgeId id;
   if (existing) {
     id = *existing;
+    const bool created_here = id >= state_->first_new_edge;
     if (auto old = batch.get(Cf::kEdges, keys::id(id)); old && *old == record) {
-      ++state_->edges.unchanged;
+      if (!created_here) ++state_->edges.unchanged;
       return id;
     }
-    ++state_->edges.updated;
+    if (!created_here) ++state_->edges.updated;
   } else {
     id = state_->next_edge++;
     ++state_->edges.created;

@@ -1,5 +1,8 @@
 // ATOP v4 member-level file (atop): one row per member spell of an alliance, with the
 // member's own obligations. docs/import.md describes the mapping.
+#include <set>
+#include <tuple>
+
 #include "common/error.h"
 #include "io/importer.h"
 #include "io/table.h"
@@ -29,7 +32,11 @@ void read_atop(ImportContext& ctx, std::istream& in) {
              c_mx = h.require("moexit"), c_dx = h.require("dayexit"), c_def = h.require("defense"),
              c_off = h.require("offense"), c_neu = h.require("neutral"), c_non = h.require("nonagg"),
              c_con = h.require("consul");
-  const auto c_cow4 = h.find("cow4id");
+  const auto c_cow4 = h.find("cow4id"), c_phase = h.find("phase");
+  // The PARTY_TO identities written so far (treaty, state, valid-from, key): a second row of
+  // one member of one alliance with the same entry date (ATOP codes the phases of an
+  // alliance as rows) is a distinct edge, keyed by its phase (or its position).
+  std::set<std::tuple<std::string, std::string, std::uint32_t, std::string>> written;
 
   NodeInput doc;
   doc.type = "Document";
@@ -98,6 +105,13 @@ void read_atop(ImportContext& ctx, std::istream& in) {
         party.valid = Interval{p.from, p.to};
         party.props["obligations"] = obligations;
         party.sources = {cite};
+        std::string phase = c_phase ? std::string(trim(row.fields[*c_phase])) : std::string();
+        for (int nth = 1;; ++nth) {
+          auto identity = std::make_tuple(treaty.key, party.from.key, p.from.ymd(), party.key);
+          if (written.insert(identity).second) break;
+          party.key = !phase.empty() && nth == 1 ? "phase-" + phase : fmt::format("row-{}", row.line);
+          if (nth > 2) party.key += fmt::format("-{}", nth);
+        }
         ctx.merge_edge(party);
       }
     });

@@ -21,15 +21,7 @@ std::filesystem::path fixture(const std::string& name) {
   return std::filesystem::path(ENTENTE_TESTS_DIR) / "fixtures" / "import" / name;
 }
 
-// ../shared/data next to the project, or an empty path when it is not there.
-std::filesystem::path shared_data(const std::string& rel) {
-  for (auto dir = std::filesystem::path(ENTENTE_TESTS_DIR); !dir.empty() && dir != dir.root_path();
-       dir = dir.parent_path()) {
-    auto p = dir.parent_path() / "shared" / "data" / rel;
-    if (std::filesystem::exists(p)) return p;
-  }
-  return {};
-}
+using test::shared_data;
 
 std::vector<Edge> out_of(const Reader& r, const std::string& ref, const std::string& type) {
   auto n = r.node(NodeRef::parse(ref));

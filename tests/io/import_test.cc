@@ -265,6 +265,59 @@ TEST_CASE("atop: member obligations on PARTY_TO edges, yrexit 0 open, unknown mo
   CHECK(ally_keys(*snap, "PRK", "1996-09-11") == std::set<std::string>{"CHN"});
 }
 
+// Issue 17: ATOP codes the phases of an alliance as rows; two rows of one member with the
+// same entry date collapsed into one edge (7 of ATOP 4.01's rows, Romania-Czechoslovakia
+// among them), and a fresh import reported them as "updated" and "unchanged".
+TEST_CASE("atop: every member row is an edge, rows of one entry date keyed by phase", "[import]") {
+  TempDir dir;
+  auto lines = test::read_file(fixture("atop-member.csv"));
+  // The USA's row of alliance 3707 again as phase 3, exiting in 1960; KOR's as phase 2
+  // and 3 with the same dates.
+  std::vector<std::string> rows;
+  std::istringstream in(lines);
+  for (std::string line; std::getline(in, line);) rows.push_back(line);
+  auto field_set = [](std::string line, std::size_t index, const std::string& value) {
+    std::vector<std::string> f;
+    std::istringstream s(line);
+    for (std::string x; std::getline(s, x, ',');) f.push_back(x);
+    f.at(index) = value;
+    std::string out;
+    for (std::size_t i = 0; i < f.size(); ++i) out += (i ? "," : "") + f[i];
+    return out;
+  };
+  const std::size_t kYrexit = 8, kPhase = 13;
+  std::string usa = rows.at(5), kor = rows.at(6);
+  REQUIRE(usa.rfind("3707,,,2,", 0) == 0);
+  REQUIRE(kor.rfind("3707,,,732,", 0) == 0);
+  std::string text = lines + field_set(field_set(usa, kYrexit, "1960"), kPhase, "3") + "\n" +
+                     field_set(kor, kPhase, "2") + "\n" + field_set(kor, kPhase, "3") + "\n";
+  test::write_file(dir / "phases.csv", text);
+  auto db = Database::open(dir / "db");
+  auto first = import_format(*db, "atop", {dir / "phases.csv"});
+  CHECK(first.rows == 10);
+  CHECK(first.edges.created == 11);  // 3706's ccode 365 is the USSR, then Russia: two edges
+  CHECK(first.edges.updated + first.edges.unchanged + first.nodes.updated + first.nodes.unchanged == 0);
+  auto snap = db->snapshot();
+  auto usa_edges = out_of(*snap, "State:USA", "PARTY_TO");
+  REQUIRE(usa_edges.size() == 2);
+  std::set<std::string> keys, spans;
+  for (const auto& e : usa_edges) {
+    keys.insert(e.key);
+    spans.insert(e.valid->str());
+  }
+  CHECK(keys == std::set<std::string>{"", "phase-3"});
+  CHECK(spans == std::set<std::string>{"[1953-10, open)", "[1953-10, 1961)"});
+  auto kor_edges = out_of(*snap, "State:KOR", "PARTY_TO");
+  CHECK(kor_edges.size() == 3);
+  // Importing the same file again changes nothing, and says so.
+  snap.reset();
+  std::string before = test::dump_of(*db);
+  auto again = import_format(*db, "atop", {dir / "phases.csv"});
+  CHECK(again.edges.unchanged == 11);
+  CHECK(again.edges.created + again.edges.updated == 0);
+  CHECK(test::dump_of(*db) == before);
+}
+
 TEST_CASE("import: a bad row fails the import with file, line and reason, and nothing is written", "[import]") {
   TempDir dir;
   auto db = Database::open(dir / "db");
