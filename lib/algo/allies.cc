@@ -109,12 +109,30 @@ std::vector<AllianceLink> direct_links(const Reader& reader, const Node& state, 
 
 }  // namespace algo
 
+void algo::require_existing(const Reader& reader, const Node& state, const Date& at, std::string_view what) {
+  if (state.valid_at(at)) return;
+  auto describe_node = [](const Node& n) { return n.name.empty() ? n.ref().str() : fmt::format("{} ({})", n.ref().str(), n.name); };
+  // The states it passed into (X SUCCEEDS state) and came from (state SUCCEEDS X), that
+  // existed on the date.
+  std::string other;
+  for (auto [dir, label] : {std::pair{Direction::kIn, "successor"}, std::pair{Direction::kOut, "predecessor"}}) {
+    for (const auto& n : reader.neighbors(state.id, {{"SUCCEEDS"}, dir, std::nullopt, {"State"}})) {
+      if (n.node.id != state.id && n.node.valid_at(at) && other.empty()) {
+        other = fmt::format("; its {} {} did", label, describe_node(n.node));
+      }
+    }
+  }
+  throw not_found("{}: {} did not exist on {} (it existed {}){}", what, describe_node(state), at.str(),
+                  state.valid ? state.valid->str() : "always", other);
+}
+
 std::vector<Ally> allies(const Reader& reader, std::string_view state, const AllyQuery& q) {
   if (!q.at) throw invalid("allies: a date is required (the date the alliances must hold on)");
   if (q.hops < 1) throw invalid("allies: hops must be at least 1, not {}", q.hops);
   algo::check_obligations(q.obligations);
   Node start = reader.resolve(state);
   if (start.type != "State") throw invalid("allies: {} is a {}, not a State", start.ref().str(), start.type);
+  algo::require_existing(reader, start, *q.at, "allies");
 
   // Breadth-first over states, one treaty hop at a time; every hop is checked on q.at.
   std::map<NodeId, Ally> found;

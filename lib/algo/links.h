@@ -26,6 +26,12 @@ std::string alliance_status(const Node& treaty, const Date& d, bool include_sign
 // Every direct alliance link from `state` on q.at (one per treaty and ally).
 std::vector<AllianceLink> direct_links(const Reader& reader, const Node& state, const AllyQuery& q);
 
+// Throws Error(kNotFound) when `state` did not exist on `at` (its validity does not hold
+// it), naming its successor or predecessor (SUCCEEDS edges) that did: "allies: State:SUN
+// (USSR) did not exist on 2000-01-01 (it existed [1922-12-30, 1991-12-26)); its successor
+// State:RUS (Russian Federation) did". `what` names the question.
+void require_existing(const Reader& reader, const Node& state, const Date& at, std::string_view what);
+
 // Throws Error(kInvalid) when a [from, to) range holds no day: from is not before to. `what`
 // names the question ("visits", "centrality").
 void check_range(const std::optional<Date>& from, const std::optional<Date>& to, std::string_view what);

@@ -357,3 +357,29 @@ TEST_CASE("allies: an unknown state, an unknown obligation or a missing date is 
   CHECK_THROWS_AS(allies(*snap, "State:AAA", {.at = Date::parse("1980-01-01"), .obligations = {"attack"}}), Error);
   CHECK_THROWS_AS(allies(*snap, "State:AAA", AllyQuery{}), Error);
 }
+
+// Issue 17: allies of a state that did not exist on the date answered as if it did (and
+// asymmetrically with its partners' answers); it is refused, naming the successor.
+TEST_CASE("allies refuses a state that did not exist on the date, naming its successor", "[allies][time]") {
+  test::Loaded l(R"({"node":"State","key":"SUN","name":"Union of Soviet Socialist Republics","aliases":["USSR"],"valid":{"from":"1922-12-30","to":"1991-12-26"}}
+{"node":"State","key":"RUS","name":"Russian Federation","valid":{"from":"1991-12-26"}}
+{"node":"State","key":"PRK","name":"North Korea","valid":{"from":"1948-09-09"}}
+{"edge":"SUCCEEDS","from":"State:RUS","to":"State:SUN","valid":{"from":"1991-12-26"}}
+)");
+  auto refused = [&](const char* state, const char* at, const std::string& message) {
+    try {
+      (void)allies(*l.snap, state, {.at = Date::parse(at)});
+      FAIL("answered for " << state << " on " << at);
+    } catch (const Error& e) {
+      CHECK(e.kind() == ErrorKind::kNotFound);
+      CHECK_THAT(e.what(), Catch::Contains(message));
+    }
+  };
+  refused("State:SUN", "2000-01-01",
+          "allies: State:SUN (Union of Soviet Socialist Republics) did not exist on 2000-01-01 (it existed "
+          "[1922-12-30, 1991-12-26)); its successor State:RUS (Russian Federation) did");
+  refused("State:RUS", "1980-01-01", "its predecessor State:SUN (Union of Soviet Socialist Republics) did");
+  refused("State:PRK", "1945-08-15", "State:PRK (North Korea) did not exist on 1945-08-15");
+  CHECK(allies(*l.snap, "State:SUN", {.at = Date::parse("1980-01-01")}).empty());
+  CHECK(allies(*l.snap, "State:RUS", {.at = Date::parse("2000-01-01")}).empty());
+}
