@@ -63,6 +63,14 @@ void read_archigos(ImportContext& ctx, std::istream& in) {
     return true;
   });
 
+  // What each leader id's rows said of the person, and on which line first: rows that
+  // disagree are warned of (the last row's values are kept).
+  struct Said {
+    std::string name, gender, born, died;
+    std::uint64_t line = 0;
+  };
+  std::unordered_map<std::string, Said> said;
+
   std::uint64_t n = 0;
   while (reader.next(row)) {
     ctx.row(row.line, [&] {
@@ -109,10 +117,34 @@ void read_archigos(ImportContext& ctx, std::istream& in) {
       if (born) person.props["born"] = born->str();
       if (died) person.props["died"] = died->str();
       person.sources = {cite};
+      Said now{person.name, opt(c_gender), born ? born->str() : "", died ? died->str() : "", row.line};
+      if (auto [it, first] = said.emplace(lead, now); !first) {
+        const Said& before_row = it->second;
+        std::vector<std::string> differ;
+        auto compare = [&](const char* what, const std::string& a, const std::string& b) {
+          if (a != b) differ.push_back(fmt::format("{} '{}' (line {}) and '{}'", what, a, before_row.line, b));
+        };
+        compare("leader", before_row.name, now.name);
+        compare("gender", before_row.gender, now.gender);
+        compare("born", before_row.born, now.born);
+        compare("died", before_row.died, now.died);
+        if (!differ.empty()) {
+          ctx.warn(row.line, fmt::format("leadid {}: rows disagree on {}; this row's values are kept", lead,
+                                         fmt::join(differ, ", ")));
+        }
+        it->second = now;
+      }
       ctx.merge_node(person, ImportContext::Validity::kKeepExisting);
 
       std::optional<Date> spell_to = to;
-      if (spell_to && !before(*start, *spell_to)) spell_to = start->next_day();  // a one-day leader
+      if (spell_to && !before(*start, *spell_to)) {
+        // A leader for a day: startdate = enddate. Archigos's end is the day the next leader
+        // starts, so a successor starting that day holds office beside this one on it.
+        spell_to = start->next_day();
+        ctx.warn(row.line, fmt::format("leadid {} ({}): startdate = enddate = {}: kept as the one day [{}, {}); a "
+                                       "successor starting on {} holds office beside it that day",
+                                       lead, person.name, start->str(), start->str(), spell_to->str(), start->str()));
+      }
       // Archigos's ccode is a Gleditsch-Ward code (260: Germany, also after 1990).
       auto pieces = ctx.countries().split_gw(*code, *start, spell_to);
       if (pieces.empty()) {
