@@ -107,7 +107,14 @@ void read_cow_states(ImportContext& ctx, std::istream& in) {
         auto abbrev = field(row, c_abb);
         if (!abbrev.empty()) state.props["cow_abbrev"] = abbrev;
         state.sources = {cite};
-        ctx.merge_node(state, ImportContext::Validity::kHull);
+        // A curated state (dated, and citing more than COW) keeps its dates: the COW code 365
+        // spans Russia, the USSR and Russia again, and the hull of Russia's two spells would
+        // have it exist beside the USSR. COW's spells stay on the MEMBER_OF edges.
+        auto existing = ctx.txn().node(ref);
+        bool curated = existing && existing->valid &&
+                       std::any_of(existing->sources.begin(), existing->sources.end(),
+                                   [](const Citation& c) { return c.doc != "cow-states-2016"; });
+        ctx.merge_node(state, curated ? ImportContext::Validity::kKeepExisting : ImportContext::Validity::kHull);
         EdgeInput member;
         member.type = "MEMBER_OF";
         member.from = ref;

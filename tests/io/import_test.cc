@@ -161,6 +161,37 @@ TEST_CASE("cow-states: spells, several per state, become MEMBER_OF edges, and 36
   CHECK(pol->sources[0].locator == "ccode 290");
 }
 
+// Issue 17: after cow-states, Russia and the USSR both existed from 1922 to 1991: the
+// import laid the hull of COW 365's two Russian spells over the curated Russia's dates.
+TEST_CASE("cow-states: a curated state keeps its dates, and Russia and the USSR never overlap", "[import]") {
+  TempDir dir;
+  auto db = Database::open(dir / "db");
+  test::load(*db, test::read_file(std::filesystem::path(ENTENTE_DATA_DIR) / "putin-visits-2024.jsonl"));
+  import_format(*db, "cow-states", {fixture("cow-states.csv")});
+  auto snap = db->snapshot();
+  auto rus = snap->node(NodeRef{"State", "RUS"});
+  auto sun = snap->node(NodeRef{"State", "SUN"});
+  REQUIRE(rus);
+  REQUIRE(sun);
+  CHECK(rus->valid->str() == "[1991-12-26, open)");
+  CHECK(sun->valid->str() == "[1922-12-30, 1991-12-26)");
+  for (const char* d : {"1922-12-30", "1950-01-01", "1991-12-25", "1991-12-26", "2024-01-01"}) {
+    INFO(d);
+    CHECK(rus->valid_at(Date::parse(d)) != sun->valid_at(Date::parse(d)));
+  }
+  // COW's spells are kept on the system-membership edges: Russia's before 1917 too.
+  auto spells = out_of(*snap, "State:RUS", "MEMBER_OF");
+  std::set<std::string> spans;
+  for (const auto& e : spells) {
+    if (e.to_ref.key == "cow-interstate-system") spans.insert(e.valid->str());
+  }
+  CHECK(spans.count("[1991-12-26, open)") == 1);
+  CHECK(spans.count("[1816-01-01, 1922-12-30)") == 1);
+  CHECK(spans.size() == 2);
+  // A state only COW dates takes COW's dates: Poland, created by the import.
+  CHECK(snap->node(NodeRef{"State", "POL"})->valid->str() == "[1918-11-11, open)");
+}
+
 TEST_CASE("cow-states: the same file with CR line endings, or imported again, changes nothing", "[import]") {
   TempDir dir;
   auto db = Database::open(dir / "db");
