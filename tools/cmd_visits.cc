@@ -14,17 +14,20 @@ std::string visit_dates(const Node& visit) {
   return start + ".." + end;
 }
 
-// "5th visit to Vietnam, fifth as President of the Russian Federation, first since 2017
-// (first in 6 years)", or "7 months after the previous" for a gap under two years.
+// "5th recorded visit to Vietnam, fifth as President of the Russian Federation, first
+// recorded since 2017 (first in 6 years)", or "7 months after the previous" for a gap under two years.
 std::string numbering(const VisitInfo& v) {
   std::vector<std::string> parts;
-  if (v.number > 0) parts.push_back(fmt::format("{} visit to {}", numeral_ordinal(v.number), short_name(v.host)));
+  // "recorded": the numbers count the visits the database holds, not every visit made.
+  if (v.number > 0) {
+    parts.push_back(fmt::format("{} recorded visit to {}", numeral_ordinal(v.number), short_name(v.host)));
+  }
   if (v.number_in_office > 0 && !v.office.empty()) {
     parts.push_back(fmt::format("{} as {}", ordinal(v.number_in_office), v.office));
   }
   if (v.previous && v.gap_days) {
     if (*v.gap_days >= 365 * 2) {
-      parts.push_back(fmt::format("first since {} (first in {})", v.previous->year(), describe_gap(*v.gap_days)));
+      parts.push_back(fmt::format("first recorded since {} (first in {})", v.previous->year(), describe_gap(*v.gap_days)));
     } else {
       parts.push_back(fmt::format("{} after the previous", describe_gap(*v.gap_days)));
     }
@@ -163,6 +166,16 @@ Runner add_visits(CLI::App& app) {
     fmt::print("{} visit{}{}{}\n", result.size(), plural(result.size()), filters.empty() ? "" : " ",
                fmt::join(filters, ", "));
     for (const auto& v : result) print_visit(v);
+    // The ordinals count what the database holds: say what that is.
+    if (auto coverage = visit_coverage(*snap, result); !coverage.empty()) {
+      std::vector<std::string> parts;
+      for (const auto& c : coverage) {
+        std::string years = c.first_year == c.last_year ? std::to_string(c.first_year)
+                                                        : fmt::format("{}–{}", c.first_year, c.last_year);
+        parts.push_back(fmt::format("{} {} ({} visit{})", c.source, years, c.visits, plural(c.visits)));
+      }
+      fmt::print("Ordinals count the visits recorded here: {}.\n", fmt::join(parts, "; "));
+    }
     return kOk;
   };
 }

@@ -159,6 +159,19 @@ struct VisitInfo {
 
 // Visits in time order, each numbered among all the visitor's visits to that host.
 std::vector<VisitInfo> visits(const Reader& reader, const VisitQuery& q);
+// Where the visits that number a listing came from, as its ordinals are "recorded" ordinals:
+// for each visitor and host listed, every visit of that visitor to that host (those the
+// numbers count), grouped by the data set they cite (an importer's Document, by its name:
+// "U.S. Department of State, Office of the Historian") or else "curated", with the years
+// of the visits and how many. Largest group first.
+struct VisitCoverage {
+  std::string source;
+  int first_year = 0;
+  int last_year = 0;
+  std::uint64_t visits = 0;
+};
+std::vector<VisitCoverage> visit_coverage(const Reader& reader, const std::vector<VisitInfo>& listed);
+
 // Visits between two leaders: a's visits where a met b, and b's where b met a, in time order.
 std::vector<VisitInfo> reciprocal_visits(const Reader& reader, std::string_view a, std::string_view b);
 // A gap in words, rounded to the nearest whole year (365.2425 days) from a year up, else

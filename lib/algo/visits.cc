@@ -2,8 +2,10 @@
 #include <algorithm>
 #include <cmath>
 #include <map>
+#include <set>
 
 #include "algo/links.h"
+#include "common/datasets.h"
 #include "common/error.h"
 #include "common/text.h"
 #include "entente/queries.h"
@@ -86,6 +88,44 @@ void number(const Reader& reader, VisitInfo& info) {
 }
 
 }  // namespace
+
+std::vector<VisitCoverage> visit_coverage(const Reader& reader, const std::vector<VisitInfo>& listed) {
+  std::map<NodeId, std::set<NodeId>> hosts_of;  // visitor -> hosts listed with it
+  for (const auto& v : listed) {
+    if (v.visitor.id != 0 && v.host.id != 0) hosts_of[v.visitor.id].insert(v.host.id);
+  }
+  std::map<std::string, VisitCoverage> groups;
+  std::map<std::string, std::string> names;  // data-set document key -> its name
+  for (const auto& [visitor, hosts] : hosts_of) {
+    for (const auto& n : reader.neighbors(visitor, {{"VISITOR"}, Direction::kIn, std::nullopt})) {
+      if (n.node.type != "Visit") continue;
+      auto info = describe_visit(reader, n.node);
+      if (!hosts.count(info.host.id)) continue;
+      std::set<std::string> from;
+      for (const auto& c : n.node.sources) {
+        if (!datasets::is_dataset_document(c.doc)) continue;
+        auto [it, fresh] = names.emplace(c.doc, c.doc);
+        if (fresh) {
+          if (auto d = reader.node(NodeRef{"Document", c.doc}); d && !d->name.empty()) it->second = d->name;
+        }
+        from.insert(it->second);
+      }
+      if (from.empty()) from.insert("curated");
+      const int year = start_of(info).year();
+      for (const auto& s : from) {
+        auto& g = groups[s];
+        g.source = s;
+        g.first_year = g.visits == 0 ? year : std::min(g.first_year, year);
+        g.last_year = std::max(g.last_year, year);
+        ++g.visits;
+      }
+    }
+  }
+  std::vector<VisitCoverage> out;
+  for (auto& [_, g] : groups) out.push_back(std::move(g));
+  std::stable_sort(out.begin(), out.end(), [](const VisitCoverage& a, const VisitCoverage& b) { return a.visits > b.visits; });
+  return out;
+}
 
 std::string ordinal(int n) {
   static const char* const kWords[] = {"zeroth", "first", "second", "third", "fourth", "fifth",

@@ -377,3 +377,45 @@ TEST_CASE("treaties: an unknown state is an error", "[treaties][errors]") {
   CHECK_THROWS_AS(treaties(*l.snap, "State:XXX"), Error);
   CHECK_THROWS_AS(treaties(*l.snap, "State:AAA", "State:XXX"), Error);
 }
+
+// Issue 17: ordinals ("1st") were printed as facts; visit_coverage says which data sets the
+// numbers counted, so the command can say "1st recorded" and where the records came from.
+TEST_CASE("visits: coverage names the data sets and curated records an ordinal counts", "[visits]") {
+  test::Loaded l(R"({"node":"Document","key":"us-oh","name":"U.S. Department of State, Office of the Historian"}
+{"node":"Document","key":"a-brief","name":"A brief"}
+{"node":"State","key":"USA","name":"United States"}
+{"node":"State","key":"GBR","name":"United Kingdom"}
+{"node":"State","key":"FRA","name":"France"}
+{"node":"Person","key":"p","name":"A Leader"}
+{"node":"Visit","key":"v1","props":{"start":"1957-03-20"},"sources":[{"doc":"us-oh"}]}
+{"node":"Visit","key":"v2","props":{"start":"1961-06-01"},"sources":[{"doc":"us-oh"},{"doc":"a-brief"}]}
+{"node":"Visit","key":"v3","props":{"start":"2024-05-01"},"sources":[{"doc":"a-brief"}]}
+{"node":"Visit","key":"v4","props":{"start":"2025-01-01"}}
+{"node":"Visit","key":"v5","props":{"start":"1990-01-01"},"sources":[{"doc":"us-oh"}]}
+{"edge":"VISITOR","from":"Visit:v1","to":"Person:p"}
+{"edge":"VISITOR","from":"Visit:v2","to":"Person:p"}
+{"edge":"VISITOR","from":"Visit:v3","to":"Person:p"}
+{"edge":"VISITOR","from":"Visit:v4","to":"Person:p"}
+{"edge":"VISITOR","from":"Visit:v5","to":"Person:p"}
+{"edge":"HOST","from":"Visit:v1","to":"State:GBR"}
+{"edge":"HOST","from":"Visit:v2","to":"State:GBR"}
+{"edge":"HOST","from":"Visit:v3","to":"State:GBR"}
+{"edge":"HOST","from":"Visit:v4","to":"State:GBR"}
+{"edge":"HOST","from":"Visit:v5","to":"State:FRA"}
+)");
+  // Listing only the 2024 visit: its number counts all four to the United Kingdom.
+  auto listed = visits(*l.snap, {.visitor = "Person:p", .host = "State:GBR", .from = Date::parse("2024")});
+  REQUIRE(listed.size() == 2);
+  CHECK(listed[0].number == 3);
+  auto c = visit_coverage(*l.snap, listed);
+  REQUIRE(c.size() == 2);
+  CHECK(c[0].source == "U.S. Department of State, Office of the Historian");
+  CHECK(c[0].first_year == 1957);
+  CHECK(c[0].last_year == 1961);
+  CHECK(c[0].visits == 2);
+  CHECK(c[1].source == "curated");  // the brief-only and the uncited visit
+  CHECK(c[1].first_year == 2024);
+  CHECK(c[1].last_year == 2025);
+  CHECK(c[1].visits == 2);
+  CHECK(visit_coverage(*l.snap, {}).empty());
+}

@@ -324,9 +324,11 @@ TEST_CASE("queries cli: Putin's visits to Vietnam, numbered", "[cli][queries]") 
   CHECK(r.status == 0);
   CHECK_THAT(r.out, Catch::Contains("5 visits"));
   CHECK_THAT(r.out, Catch::Contains("2024-06-19..2024-06-20") && Catch::Contains("Hanoi"));
-  CHECK_THAT(r.out, Catch::Contains("5th visit to Vietnam, fifth as President of the Russian Federation"));
-  CHECK_THAT(r.out, Catch::Contains("first since 2017"));
+  CHECK_THAT(r.out, Catch::Contains("5th recorded visit to Vietnam, fifth as President of the Russian Federation"));
+  CHECK_THAT(r.out, Catch::Contains("first recorded since 2017"));
   CHECK_THAT(r.out, Catch::Contains("To Lam"));
+  // Issue 17: the ordinals were printed as facts; they say what they counted.
+  CHECK_THAT(r.out, Catch::Contains("Ordinals count the visits recorded here: curated 2001–2024 (5 visits)."));
 
   // Numbering counts every visit, whatever the filters.
   j = b.json("visits", "--visitor putin --from 2024 --to 2025");
@@ -346,7 +348,7 @@ TEST_CASE("queries cli: Putin's visits to Pyongyang, 24 years apart", "[cli][que
   auto r = b.on_db("visits", "--visitor putin --host 'North Korea'");
   CHECK(r.status == 0);
   CHECK_THAT(r.out, Catch::Contains("first in 24 years"));
-  CHECK_THAT(r.out, Catch::Contains("2nd visit to North Korea"));
+  CHECK_THAT(r.out, Catch::Contains("2nd recorded visit to North Korea"));
 }
 
 TEST_CASE("queries cli: visits between two leaders", "[cli][queries]") {
@@ -380,7 +382,9 @@ TEST_CASE("queries cli: visits imported from ICEWS, with and without a person as
   r = b.on_db("visits", "--host USA --from 2018 --to 2019");
   CHECK(r.status == 0);
   CHECK_THAT(r.out, Catch::Contains("Kim Yong-chol to United States, Washington (visit)") &&
-                        Catch::Contains("1st visit to United States"));
+                        Catch::Contains("1st recorded visit to United States"));
+  CHECK_THAT(r.out, Catch::Contains("Ordinals count the visits recorded here: ") &&
+                        Catch::Contains("ICEWS Coded Event Data 2018 ("));
   // A ministry is no person: no visitor, and the summary says who came.
   r = b.on_db("visits", "--host PRK --from 2018 --to 2019");
   CHECK_THAT(r.out, Catch::Contains("(no visitor recorded) to") &&

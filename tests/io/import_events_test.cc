@@ -8,6 +8,7 @@
 #include <catch2/catch.hpp>
 
 #include "entente/entente.h"
+#include "common/datasets.h"
 #include "io/crosswalk.h"
 #include "io/names.h"
 #include "test_util.h"
@@ -655,4 +656,33 @@ TEST_CASE("real data: a president's trips list numbered, and the visits file loa
   CHECK(visits_stats.rows > 100);
   auto after = db->snapshot();
   CHECK(visits(*after, {"", "USA", std::nullopt, std::nullopt, ""}).size() >= visits_stats.rows);
+}
+
+// The data-set documents (lib/common/datasets.h) are the importers' own: each importer's
+// Document must be recognized as its data set, or visit ordinals call its records curated.
+TEST_CASE("every importer's Document is a data set to visit coverage", "[import]") {
+  struct Case {
+    const char* format;
+    const char* file;
+  };
+  for (const auto& c : std::vector<Case>{{"cow-states", "cow-states.csv"},
+                                         {"cow-alliances", "cow-alliances.csv"},
+                                         {"atop", "atop-member.csv"},
+                                         {"archigos", "archigos.csv"},
+                                         {"icews", "icews.tab"},
+                                         {"gdelt", "gdelt-1.0.tsv"},
+                                         {"us-trips", "us-trips.xml"},
+                                         {"us-visits", "us-visits.xml"}}) {
+    INFO(c.format);
+    TempDir dir;
+    auto db = Database::open(dir / "db");
+    import_format(*db, c.format, {fixture(c.file)});
+    int documents = 0;
+    db->snapshot()->scan("Document", [&](const Node& d) {
+      ++documents;
+      CHECK(datasets::is_dataset_document(d.key));
+      return true;
+    });
+    CHECK(documents >= 1);
+  }
 }
