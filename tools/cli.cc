@@ -23,9 +23,7 @@ std::unique_ptr<Database> open_for_write(const std::string& dir, const Options& 
   return Database::open(dir, options);
 }
 
-std::string describe(const Node& n) {
-  return n.name.empty() ? n.ref().str() : fmt::format("{} ({})", n.ref().str(), n.name);
-}
+std::string describe(const Node& n) { return n.label(); }
 
 std::string describe_props(const Props& props) {
   std::string out;

@@ -113,6 +113,9 @@ struct Node {
   std::vector<Citation> sources;
 
   NodeRef ref() const { return {type, key}; }
+  // For messages and display: "State:PRK (Democratic People's Republic of Korea)", or the
+  // reference alone when the node has no name.
+  std::string label() const;
   // Whether the node holds on d. A node with no validity holds at every date, except a
   // Treaty or Agreement, whose validity is its period in force: without one it has not
   // entered into force.

@@ -111,18 +111,17 @@ std::vector<AllianceLink> direct_links(const Reader& reader, const Node& state, 
 
 void algo::require_existing(const Reader& reader, const Node& state, const Date& at, std::string_view what) {
   if (state.valid_at(at)) return;
-  auto describe_node = [](const Node& n) { return n.name.empty() ? n.ref().str() : fmt::format("{} ({})", n.ref().str(), n.name); };
   // The states it passed into (X SUCCEEDS state) and came from (state SUCCEEDS X), that
   // existed on the date.
   std::string other;
   for (auto [dir, label] : {std::pair{Direction::kIn, "successor"}, std::pair{Direction::kOut, "predecessor"}}) {
     for (const auto& n : reader.neighbors(state.id, {{"SUCCEEDS"}, dir, std::nullopt, {"State"}})) {
       if (n.node.id != state.id && n.node.valid_at(at) && other.empty()) {
-        other = fmt::format("; its {} {} did", label, describe_node(n.node));
+        other = fmt::format("; its {} {} did", label, n.node.label());
       }
     }
   }
-  throw not_found("{}: {} did not exist on {} (it existed {}){}", what, describe_node(state), at.str(),
+  throw not_found("{}: {} did not exist on {} (it existed {}){}", what, state.label(), at.str(),
                   state.valid ? state.valid->str() : "always", other);
 }
 

@@ -98,9 +98,10 @@ std::vector<VisitCoverage> visit_coverage(const Reader& reader, const std::vecto
   std::map<std::string, std::string> names;  // data-set document key -> its name
   for (const auto& [visitor, hosts] : hosts_of) {
     for (const auto& n : reader.neighbors(visitor, {{"VISITOR"}, Direction::kIn, std::nullopt})) {
-      if (n.node.type != "Visit") continue;
-      auto info = describe_visit(reader, n.node);
-      if (!hosts.count(info.host.id)) continue;
+      // Only the host and the start are needed: not describe_visit's meetings and signings.
+      auto host = ends(reader, n.node, "HOST");
+      auto start = date_prop(n.node, "start");
+      if (host.empty() || !hosts.count(host.front().id) || !start) continue;
       std::set<std::string> from;
       for (const auto& c : n.node.sources) {
         if (!datasets::is_dataset_document(c.doc)) continue;
@@ -111,11 +112,10 @@ std::vector<VisitCoverage> visit_coverage(const Reader& reader, const std::vecto
         from.insert(it->second);
       }
       if (from.empty()) from.insert("curated");
-      const int year = start_of(info).year();
+      const int year = start->year();
       for (const auto& s : from) {
-        auto& g = groups[s];
-        g.source = s;
-        g.first_year = g.visits == 0 ? year : std::min(g.first_year, year);
+        auto& g = groups.try_emplace(s, VisitCoverage{s, year, year, 0}).first->second;
+        g.first_year = std::min(g.first_year, year);
         g.last_year = std::max(g.last_year, year);
         ++g.visits;
       }

@@ -3,6 +3,7 @@
 #include "entente/record.h"
 
 #include <capnp/dynamic.h>
+#include <fmt/format.h>
 #include <kj/debug.h>
 
 #include "catalog/props.h"
@@ -20,6 +21,8 @@ NodeRef NodeRef::parse(std::string_view text) {
   }
   return {std::string(text.substr(0, colon)), std::string(text.substr(colon + 1))};
 }
+
+std::string Node::label() const { return name.empty() ? ref().str() : fmt::format("{} ({})", ref().str(), name); }
 
 bool Node::valid_at(const Date& d) const {
   if (valid) return valid->contains(d);

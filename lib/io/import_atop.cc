@@ -105,12 +105,12 @@ void read_atop(ImportContext& ctx, std::istream& in) {
         party.valid = Interval{p.from, p.to};
         party.props["obligations"] = obligations;
         party.sources = {cite};
+        // No key, else the phase, else the line: a line is one row, so the last is free.
         std::string phase = c_phase ? std::string(trim(row.fields[*c_phase])) : std::string();
-        for (int nth = 1;; ++nth) {
-          auto identity = std::make_tuple(treaty.key, party.from.key, p.from.ymd(), party.key);
-          if (written.insert(identity).second) break;
-          party.key = !phase.empty() && nth == 1 ? "phase-" + phase : fmt::format("row-{}", row.line);
-          if (nth > 2) party.key += fmt::format("-{}", nth);
+        for (std::string key : {std::string(), phase.empty() ? std::string() : "phase-" + phase,
+                                fmt::format("row-{}", row.line)}) {
+          party.key = std::move(key);
+          if (written.insert({treaty.key, party.from.key, p.from.ymd(), party.key}).second) break;
         }
         ctx.merge_edge(party);
       }

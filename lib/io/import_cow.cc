@@ -110,11 +110,7 @@ void read_cow_states(ImportContext& ctx, std::istream& in) {
         // A curated state (dated, and citing more than COW) keeps its dates: the COW code 365
         // spans Russia, the USSR and Russia again, and the hull of Russia's two spells would
         // have it exist beside the USSR. COW's spells stay on the MEMBER_OF edges.
-        auto existing = ctx.txn().node(ref);
-        bool curated = existing && existing->valid &&
-                       std::any_of(existing->sources.begin(), existing->sources.end(),
-                                   [](const Citation& c) { return c.doc != "cow-states-2016"; });
-        ctx.merge_node(state, curated ? ImportContext::Validity::kKeepExisting : ImportContext::Validity::kHull);
+        ctx.merge_node(state, ImportContext::Validity::kHullOwn);
         EdgeInput member;
         member.type = "MEMBER_OF";
         member.from = ref;

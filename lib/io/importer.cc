@@ -148,7 +148,14 @@ NodeId ImportContext::merge_node(NodeInput in, Validity validity) {
   std::vector<std::string> more = in.aliases;
   if (!in.name.empty()) more.insert(more.begin(), in.name);
   unite_aliases(out.aliases, out.name, more);
+  if (validity == Validity::kHullOwn) {
+    const bool own = std::all_of(existing->sources.begin(), existing->sources.end(), [&](const Citation& c) {
+      return std::any_of(in.sources.begin(), in.sources.end(), [&](const Citation& n) { return n.doc == c.doc; });
+    });
+    validity = own || !existing->valid ? Validity::kHull : Validity::kKeepExisting;
+  }
   switch (validity) {
+    case Validity::kHullOwn:  // resolved above
     case Validity::kReplace:
       out.valid = in.valid ? in.valid : existing->valid;
       break;

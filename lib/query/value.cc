@@ -101,10 +101,7 @@ std::string Value::str() const {
       }
       return out + "}";
     }
-    case Type::kNode: {
-      const Node& n = as_node();
-      return n.name.empty() ? n.ref().str() : fmt::format("{} ({})", n.ref().str(), n.name);
-    }
+    case Type::kNode: return as_node().label();
     case Type::kEdge: {
       const Edge& e = as_edge();
       return fmt::format("[{} {}->{}{}]", e.type, e.from_ref.str(), e.to_ref.str(), e.key.empty() ? "" : " key=" + e.key);
