@@ -61,7 +61,7 @@ void check_node(const catalog::Catalog& cat, std::string_view bytes) {
   // What decodes can be written back (unless it breaks a rule of writing), and reads the same.
   auto props = read_all(n.props);
   if (!props) return;
-  NodeInput in{n.type, n.key, n.name, n.aliases, n.valid, *props, n.sources};
+  NodeInput in{n.type, n.key, n.name, n.aliases, n.valid, *props, n.sources, n.gaps};
   std::string again;
   try {
     again = graph::encode_node(*cat.find(n.type), in);

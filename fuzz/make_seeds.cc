@@ -57,7 +57,7 @@ int main(int argc, char** argv) {
         std::string name = fmt::format("{}-{}", n.type, i);
         write(out / "fuzz_jsonl" / name, to_line(n));
         write(out / "fuzz_props" / name, std::string(1, static_cast<char>(selector[n.type])) + n.props.to_json().dump());
-        NodeInput in{n.type, n.key, n.name, n.aliases, n.valid, n.props.to_json(), n.sources};
+        NodeInput in{n.type, n.key, n.name, n.aliases, n.valid, n.props.to_json(), n.sources, n.gaps};
         write(out / "fuzz_record" / ("node-" + name), graph::encode_node(t, in));
         snap->out_edges(n.id, [&](const Edge& e) {
           int j = written[e.type]++;

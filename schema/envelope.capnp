@@ -28,6 +28,9 @@ struct NodeRecord {
   valid @4 :Interval;          # null pointer: no validity given
   props @5 :AnyPointer;        # a struct of the type's Cap'n Proto schema
   sources @6 :List(Citation);
+  gaps @7 :List(Interval);     # stretches inside valid on which the node does not hold
+                               # (a state outside the state system): bounded, in order,
+                               # apart, strictly inside valid; empty for most nodes
 }
 
 # The value of the `edges` column family.

@@ -1,5 +1,5 @@
 // entente export --db DIR --format FORMAT [--at DATE] [--types T,...] [-o FILE|DIR]
-//                [--from-year Y --to-year Y [--day MM-DD] [--directed] [--all-dyads]]:
+//                [--from-year Y --to-year Y [--day MM-DD|any] [--directed] [--all-dyads]]:
 // the graph for other tools (GraphML, DOT, neo4j-admin import, GraphFrames) or a
 // state-year and dyad-year panel. See docs/export.md.
 #include <fstream>
@@ -24,7 +24,7 @@ const char* const kFooter = R"(Formats:
   graphframes  -o DIR: vertices.csv (id, type, key, name, aliases, valid_from, valid_to, props)
                and edges.csv (src, dst, relationship, key, valid_from, valid_to, props).
   panel        -o DIR: state_year.csv and dyad_year.csv for each year from --from-year to
-               --to-year, read on --day (default 12-31).
+               --to-year, read on --day (default 12-31; 'any': on any day of the year).
 
 Panel columns (docs/export.md has the exact rules):
   state_year.csv  year, ccode (COW code, props.cow; empty when unknown), state (key), name,
@@ -78,7 +78,9 @@ Runner add_export(CLI::App& app) {
   auto* from = cmd->add_option("--from-year", args->from_year, "panel: the first year")->type_name("YEAR");
   auto* to = cmd->add_option("--to-year", args->to_year, "panel: the last year (inclusive)")->type_name("YEAR");
   auto* day =
-      cmd->add_option("--day", args->day, "panel: the day each year is read on (default: 12-31)")->type_name("MM-DD");
+      cmd->add_option("--day", args->day, "panel: the day each year is read on (default: 12-31), or 'any': a state, an alliance "
+                    "counts in a year when it holds on any day of it (peacesciencer's and COW's convention)")
+          ->type_name("MM-DD|any");
   auto* directed = cmd->add_flag("--directed", args->directed,
                                  "panel: directed dyads, both (a,b) and (b,a), obligations those of state1 "
                                  "(default: undirected, state1 < state2 by key, either member's obligations)");
@@ -113,9 +115,15 @@ Runner add_export(CLI::App& app) {
     PanelOptions panel_options;
     if (panel) {
       const std::string& d = args->day;
-      auto date = Date::try_parse("2000-" + d);  // a leap year: 02-29 is a day
-      if (d.size() != 5 || !date) throw CLI::ValidationError("--day", "'" + d + "' is not a day of the year (MM-DD)");
-      panel_options = {args->from_year, args->to_year, date->month(), date->day(), args->directed, args->all_dyads};
+      if (d == "any") {
+        panel_options = {args->from_year, args->to_year, 12, 31, args->directed, args->all_dyads, true};
+      } else {
+        auto date = Date::try_parse("2000-" + d);  // a leap year: 02-29 is a day
+        if (d.size() != 5 || !date) {
+          throw CLI::ValidationError("--day", "'" + d + "' is not a day of the year (MM-DD) nor 'any'");
+        }
+        panel_options = {args->from_year, args->to_year, date->month(), date->day(), args->directed, args->all_dyads};
+      }
     }
 
     auto db = open_for_read(args->common.db);

@@ -14,6 +14,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 #include <string_view>
 
 namespace entente {
@@ -73,5 +74,11 @@ struct Interval {
   std::string str() const;
   bool operator==(const Interval&) const = default;
 };
+
+// The intervals united where they overlap or touch, in order (an empty one is dropped):
+// [1918, 1939) and [1939, 1940) and [1945, open) give [1918, 1940) and [1945, open).
+std::vector<Interval> unite(std::vector<Interval> intervals);
+// The part of `a` that is also in `b`; nullopt when they share no day.
+std::optional<Interval> intersect(const Interval& a, const Interval& b);
 
 }  // namespace entente

@@ -73,6 +73,11 @@ struct PanelOptions {
   bool directed = false;
   // Every dyad of states existing on the day, not only those with a non-zero column.
   bool all_dyads = false;
+  // Read each year on any day of it, as peacesciencer and COW's dyad-year files do,
+  // instead of on month-day: a state-year where the state holds on some day of the year,
+  // and an alliance in a dyad-year where the treaty, both states' PARTY_TO edges and both
+  // states hold on one common day of it (CLI: --day any). Default: false.
+  bool any_day = false;
 };
 
 struct PanelSummary {

@@ -108,9 +108,13 @@ struct Node {
   std::string key;
   std::string name;
   std::vector<std::string> aliases;
-  std::optional<Interval> valid;  // nullopt: no validity given (see valid_at)
+  std::optional<Interval> valid;  // nullopt: no validity given (see valid_at); with gaps, their hull
   Properties props;
   std::vector<Citation> sources;
+  // Stretches inside valid on which the node does not hold: Poland outside the state system
+  // from 1939 to 1945. In order, apart, each bounded and strictly inside valid. Most nodes
+  // have none.
+  std::vector<Interval> gaps;
 
   NodeRef ref() const { return {type, key}; }
   // For messages and display: "State:PRK (Democratic People's Republic of Korea)", or the
@@ -118,8 +122,13 @@ struct Node {
   std::string label() const;
   // Whether the node holds on d. A node with no validity holds at every date, except a
   // Treaty or Agreement, whose validity is its period in force: without one it has not
-  // entered into force.
+  // entered into force. Inside a gap it does not hold.
   bool valid_at(const Date& d) const;
+  // Whether it holds on some day of `range` (a state-year: any day of the year).
+  bool valid_during(const Interval& range) const;
+  // The intervals on which it holds: valid less its gaps, in order. One interval without
+  // bounds when it has no validity and holds at every date; none when it holds at none.
+  std::vector<Interval> spells() const;
 };
 
 struct Edge {
@@ -135,6 +144,8 @@ struct Edge {
   std::vector<Citation> sources;
 
   bool valid_at(const Date& d) const { return !valid || valid->contains(d); }
+  // Whether it holds on some day of `range`.
+  bool valid_during(const Interval& range) const;
 };
 
 // What to write: a node is identified by type and key; writing one that exists replaces it.
@@ -146,6 +157,13 @@ struct NodeInput {
   std::optional<Interval> valid{};
   Props props = Props::object();
   std::vector<Citation> sources{};
+  std::vector<Interval> gaps{};  // as Node::gaps; set_spells() fills valid and gaps together
+
+  // Sets valid and gaps from the intervals on which the node holds, in any order: those
+  // that overlap or touch are united, valid becomes their hull and gaps the stretches
+  // between them. Throws Error(kInvalid) naming the spell when one holds no day or there
+  // are none.
+  void set_spells(std::vector<Interval> spells);
 };
 
 // An edge is identified by type, ends, valid-from and key; writing one that exists replaces it.

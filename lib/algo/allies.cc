@@ -121,8 +121,10 @@ void algo::require_existing(const Reader& reader, const Node& state, const Date&
       }
     }
   }
+  std::vector<std::string> spells;
+  for (const auto& s : state.spells()) spells.push_back(s.str());
   throw not_found("{}: {} did not exist on {} (it existed {}){}", what, state.label(), at.str(),
-                  state.valid ? state.valid->str() : "always", other);
+                  state.valid ? fmt::format("{}", fmt::join(spells, " and ")) : "always", other);
 }
 
 std::vector<Ally> allies(const Reader& reader, std::string_view state, const AllyQuery& q) {

@@ -141,14 +141,35 @@ namespace {
 
 // When a step over `arc` from u to v can be taken, at the earliest, by one who is at u at
 // `t`: the first day from t on that the edge and both ends hold. nullopt: never.
-std::optional<std::uint32_t> departure(std::uint32_t t, const graph::Arc& arc, const graph::NodeInfo& u,
-                                       const graph::NodeInfo& v) {
+struct Head {
+  graph::NodeInfo info;
+  std::vector<graph::DaySpan> gaps;  // when info has kHasGaps
+};
+
+std::optional<std::uint32_t> departure(std::uint32_t t, const graph::Arc& arc, const Head& u, const Head& v) {
   std::uint32_t at = std::max(t, arc.from), until = arc.to;
-  for (const auto* n : {&u, &v}) {
+  for (const auto* n : {&u.info, &v.info}) {
     if (!n->holds_ever()) return std::nullopt;
     if (n->bits & graph::NodeInfo::kHasValid) {
       at = std::max(at, n->from);
       if (n->to != 0 && (until == 0 || n->to < until)) until = n->to;
+    }
+  }
+  // A gap of either end: leave after it, and before the next one begins.
+  for (bool moved = true; moved;) {
+    moved = false;
+    for (const auto* h : {&u, &v}) {
+      for (const auto& g : h->gaps) {
+        if (at >= g.from && at < g.to) {
+          at = g.to;
+          moved = true;
+        }
+      }
+    }
+  }
+  for (const auto* h : {&u, &v}) {
+    for (const auto& g : h->gaps) {
+      if (g.from > at && (until == 0 || g.from < until)) until = g.from;
     }
   }
   if (until != 0 && at >= until) return std::nullopt;
@@ -184,13 +205,14 @@ std::optional<TemporalPath> temporal_path(const Reader& reader, std::string_view
   using Entry = std::tuple<std::uint32_t, int, NodeId>;  // day, steps, node
   std::priority_queue<Entry, std::vector<Entry>, std::greater<>> queue;
   queue.emplace(t0, 0, start.id);
-  std::unordered_map<NodeId, graph::NodeInfo> heads;
-  auto head = [&](NodeId id) -> const graph::NodeInfo& {
+  std::unordered_map<NodeId, Head> heads;
+  auto head = [&](NodeId id) -> const Head& {
     auto it = heads.find(id);
     if (it != heads.end()) return it->second;
     auto info = adj.node(id);
     if (!info) throw corruption("an edge names node {}, which does not exist", id);
-    return heads.emplace(id, *info).first->second;
+    Head h{*info, info->has_gaps() ? adj.gaps(id) : std::vector<graph::DaySpan>{}};
+    return heads.emplace(id, std::move(h)).first->second;
   };
   bool found = false;
   while (!queue.empty()) {
@@ -205,7 +227,7 @@ std::optional<TemporalPath> temporal_path(const Reader& reader, std::string_view
       found = true;
       break;
     }
-    const graph::NodeInfo hu = head(u);
+    const Head hu = head(u);
     auto relax = [&](const graph::Arc& arc) {
       auto when = departure(t, arc, hu, head(arc.other));
       if (!when) return true;

@@ -1,5 +1,6 @@
 #include "entente/date.h"
 
+#include <algorithm>
 #include <charconv>
 
 #include <fmt/format.h>
@@ -145,6 +146,42 @@ bool Interval::empty() const { return from && to && from->first_day() >= to->fir
 
 std::string Interval::str() const {
   return fmt::format("[{}, {})", from ? from->str() : "always", to ? to->str() : "open");
+}
+
+namespace {
+
+// By first day; an open side is unbounded.
+bool starts_before(const std::optional<Date>& a, const std::optional<Date>& b) {
+  if (!a) return b.has_value();
+  return b && before(*a, *b);
+}
+bool ends_before(const std::optional<Date>& a, const std::optional<Date>& b) {
+  if (!a) return false;
+  return !b || before(*a, *b);
+}
+
+}  // namespace
+
+std::vector<Interval> unite(std::vector<Interval> intervals) {
+  std::erase_if(intervals, [](const Interval& iv) { return iv.empty(); });
+  std::stable_sort(intervals.begin(), intervals.end(),
+                   [](const Interval& a, const Interval& b) { return starts_before(a.from, b.from); });
+  std::vector<Interval> out;
+  for (auto& iv : intervals) {
+    // Overlapping or touching the last one: one interval.
+    if (!out.empty() && !ends_before(out.back().to, iv.from)) {
+      if (ends_before(out.back().to, iv.to)) out.back().to = iv.to;
+      continue;
+    }
+    out.push_back(std::move(iv));
+  }
+  return out;
+}
+
+std::optional<Interval> intersect(const Interval& a, const Interval& b) {
+  Interval out{starts_before(a.from, b.from) ? b.from : a.from, ends_before(a.to, b.to) ? a.to : b.to};
+  if (out.empty()) return std::nullopt;
+  return out;
 }
 
 }  // namespace entente

@@ -32,7 +32,28 @@ std::optional<NodeInfo> Adjacency::node(NodeId id) {
   auto bytes = view_->get(storage::Cf::kNodes, keys::id(id));
   if (!bytes) return std::nullopt;
   auto head = node_head(id, *bytes);
-  return make_node_info(catalog_.by_tag(head.tag), head.valid);
+  return make_node_info(catalog_.by_tag(head.tag), head.valid, !head.gaps.empty());
+}
+
+std::optional<bool> Adjacency::holds(NodeId id, std::uint32_t day) {
+  if (topo_) {
+    const NodeInfo* info = topo_->node(id);
+    if (!info) return std::nullopt;
+    return info->holds(day) && (!info->has_gaps() || !in_gap(topo_->gaps(id), day));
+  }
+  auto info = node(id);
+  if (!info) return std::nullopt;
+  return info->holds(day) && (!info->has_gaps() || !in_gap(gaps(id), day));
+}
+
+std::vector<DaySpan> Adjacency::gaps(NodeId id) {
+  if (topo_) {
+    auto g = topo_->gaps(id);
+    return {g.begin(), g.end()};
+  }
+  auto bytes = view_->get(storage::Cf::kNodes, keys::id(id));
+  if (!bytes) return {};
+  return day_spans(node_head(id, *bytes).gaps);
 }
 
 }  // namespace entente::graph

@@ -41,6 +41,11 @@ class Adjacency {
 
   // The head of node `id`; nullopt when there is no such node.
   std::optional<NodeInfo> node(NodeId id);
+  // Whether node `id` holds on `day` (a Date's first_day()): its validity less its gaps.
+  // nullopt when there is no such node.
+  std::optional<bool> holds(NodeId id, std::uint32_t day);
+  // The gaps of node `id` (Node::gaps), as days; empty for most nodes.
+  std::vector<DaySpan> gaps(NodeId id);
 
   const catalog::Catalog& catalog() const { return catalog_; }
   // Whether it reads the in-memory topology.

@@ -10,6 +10,7 @@
 #include "common/text.h"
 #include "entente/database.h"
 #include "graph/records.h"
+#include "graph/validate.h"
 #include "graph/state.h"
 #include "storage/keys.h"
 
@@ -147,7 +148,8 @@ class Checker {
         n = graph::decode_node(catalog_, id, v);
         where = fmt::format("node record {} ({})", id, n.ref().str());
         // It must fit its type's schema as a write would: re-encoding validates it.
-        NodeInput in{n.type, n.key, n.name, n.aliases, n.valid, n.props.to_json(), n.sources};
+        NodeInput in{n.type, n.key, n.name, n.aliases, n.valid, n.props.to_json(), n.sources, n.gaps};
+        graph::check_node(catalog_, in);  // what a write checks: sizes, validity, gaps
         graph::encode_node(*catalog_.find(n.type), in);
         if (n.valid && n.valid->empty()) problem(where, "its validity interval is empty");
       } catch (const Error& e) {

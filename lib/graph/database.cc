@@ -142,6 +142,8 @@ std::unique_ptr<Database> Database::open_store(const std::filesystem::path& path
     if (st.format == 1) upgrade_adjacency(*view, *batch);
     // Format 3: the record counts per type, counted once.
     if (st.format < 3) graph::put_counts(*batch, graph::count_records(*view));
+    // Format 4: node records may hold gaps; no record changes, but from now on an older
+    // build (which would drop the gaps it rewrites) refuses the database.
     batch->put(Cf::kMeta, keys::kFormatVersion, u32(keys::kFormat));
     st.store->commit(*batch);
     st.format = keys::kFormat;

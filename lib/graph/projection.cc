@@ -91,8 +91,8 @@ Projection Projection::build(const Reader& reader, const ProjectionSpec& spec) {
         auto n = reader.node(id);
         if (!n || (spec.at && !n->valid_at(*spec.at)) || !spec.node_filter(*n)) return true;
       } else if (spec.at) {
-        auto info = adj.node(id);
-        if (!info || !info->holds(day)) return true;
+        auto holds = adj.holds(id, day);
+        if (!holds || !*holds) return true;
       }
       nodes.push_back(id);
       return true;

@@ -195,9 +195,9 @@ void query_arcs(graph::Adjacency& adj, NodeId id, const NeighborQuery& query, Vi
       return true;
     }
     if (at) {
-      auto info = adj.node(a.other);
-      if (!info) throw corruption("adjacency entry of node {} names node {}, which does not exist", id, a.other);
-      if (!info->holds(day)) return true;
+      auto holds = adj.holds(a.other, day);
+      if (!holds) throw corruption("adjacency entry of node {} names node {}, which does not exist", id, a.other);
+      if (!*holds) return true;
     }
     go = visit(a);
     return go;

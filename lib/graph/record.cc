@@ -3,6 +3,7 @@
 #include "entente/record.h"
 
 #include <capnp/dynamic.h>
+#include <algorithm>
 #include <fmt/format.h>
 #include <kj/debug.h>
 
@@ -25,8 +26,48 @@ NodeRef NodeRef::parse(std::string_view text) {
 std::string Node::label() const { return name.empty() ? ref().str() : fmt::format("{} ({})", ref().str(), name); }
 
 bool Node::valid_at(const Date& d) const {
-  if (valid) return valid->contains(d);
-  return graph::holds_without_validity(type);
+  if (!valid) return graph::holds_without_validity(type);
+  if (!valid->contains(d)) return false;
+  for (const auto& g : gaps) {
+    if (g.contains(d)) return false;
+  }
+  return true;
+}
+
+std::vector<Interval> Node::spells() const {
+  if (!valid) return graph::holds_without_validity(type) ? std::vector<Interval>{Interval{}} : std::vector<Interval>{};
+  std::vector<Interval> out;
+  Interval cur{valid->from, std::nullopt};
+  for (const auto& g : gaps) {
+    cur.to = g.from;
+    if (!cur.empty()) out.push_back(cur);
+    cur.from = g.to;
+  }
+  cur.to = valid->to;
+  if (!cur.empty()) out.push_back(cur);
+  return out;
+}
+
+bool Node::valid_during(const Interval& range) const {
+  for (const auto& s : spells()) {
+    if (intersect(s, range)) return true;
+  }
+  return false;
+}
+
+bool Edge::valid_during(const Interval& range) const { return intersect(valid ? *valid : Interval{}, range).has_value(); }
+
+void NodeInput::set_spells(std::vector<Interval> spells) {
+  if (spells.empty()) throw invalid("valid: no spells (expected at least one interval)");
+  for (std::size_t i = 0; i < spells.size(); ++i) {
+    if (spells[i].empty()) {
+      throw invalid("valid[{}]: 'to' ({}) must be after 'from' ({})", i, spells[i].to->str(), spells[i].from->str());
+    }
+  }
+  auto united = unite(std::move(spells));
+  valid = Interval{united.front().from, united.back().to};
+  gaps.clear();
+  for (std::size_t i = 0; i + 1 < united.size(); ++i) gaps.push_back(Interval{united[i].to, united[i + 1].from});
 }
 
 // ---- Properties
@@ -249,7 +290,14 @@ nlohmann::ordered_json to_json(const Node& n) {
   nlohmann::ordered_json j = {{"node", n.type}, {"key", n.key}};
   if (!n.name.empty()) j["name"] = n.name;
   if (!n.aliases.empty()) j["aliases"] = n.aliases;
-  if (n.valid) j["valid"] = interval_json(*n.valid);
+  if (n.valid && n.gaps.empty()) {
+    j["valid"] = interval_json(*n.valid);
+  } else if (n.valid) {
+    // Gaps: the spells, as the interchange format writes them (docs/interchange.md §4).
+    nlohmann::ordered_json spells = nlohmann::ordered_json::array();
+    for (const auto& s : n.spells()) spells.push_back(interval_json(s));
+    j["valid"] = std::move(spells);
+  }
   if (auto p = n.props.to_json(); !p.empty()) j["props"] = std::move(p);
   if (!n.sources.empty()) j["sources"] = to_json(n.sources);
   return j;

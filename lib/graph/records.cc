@@ -67,6 +67,32 @@ void get_common(R record, std::optional<Interval>& valid, std::vector<Citation>&
   }
 }
 
+// A node's gaps, set when it has any.
+void set_gaps(schema::NodeRecord::Builder record, const std::vector<Interval>& gaps) {
+  if (gaps.empty()) return;
+  auto list = record.initGaps(static_cast<unsigned>(gaps.size()));
+  for (unsigned i = 0; i < gaps.size(); ++i) {
+    list[i].setFrom(gaps[i].from ? gaps[i].from->ymd() : 0);
+    list[i].setTo(gaps[i].to ? gaps[i].to->ymd() : 0);
+  }
+}
+
+// A stored node's gaps. A gap that is not bounded, holds no day or is out of order is
+// damage (writes refuse them: graph::check_node).
+std::vector<Interval> get_gaps(schema::NodeRecord::Reader record) {
+  std::vector<Interval> out;
+  if (!record.hasGaps()) return out;
+  for (auto g : record.getGaps()) {
+    if (g.getFrom() == 0 || g.getTo() == 0) throw corruption("the record is damaged: a gap is not bounded");
+    Interval iv{Date::from_ymd(g.getFrom()), Date::from_ymd(g.getTo())};
+    if (iv.empty() || (!out.empty() && !before(*out.back().to, *iv.from))) {
+      throw corruption("the record is damaged: its gaps are empty or out of order");
+    }
+    out.push_back(iv);
+  }
+  return out;
+}
+
 }  // namespace
 
 namespace {
@@ -117,6 +143,7 @@ std::string encode_node(const catalog::TypeDef& type, const NodeInput& node) {
       for (unsigned i = 0; i < node.aliases.size(); ++i) list.set(i, node.aliases[i]);
     }
     set_common(r, node.valid, node.sources);
+    set_gaps(r, node.gaps);
     catalog::props_from_json(type, node.props, r.getProps().initAs<capnp::DynamicStruct>(type.schema));
     clamp_valid_from(type, r);
   });
@@ -269,6 +296,7 @@ Node decode_node(const catalog::Catalog& catalog, NodeId id, std::string_view by
     n.name = r.getName().cStr();
     for (auto a : r.getAliases()) n.aliases.emplace_back(a.cStr());
     get_common(r, n.valid, n.sources);
+    n.gaps = get_gaps(r);
     n.props = Properties(property_data(catalog, type, id, reader));
     return n;
   } catch (const kj::Exception& e) {
@@ -345,6 +373,7 @@ NodeHead node_head(NodeId id, std::string_view bytes) {
       if (v.getTo() != 0) iv.to = Date::from_ymd(v.getTo());
       h.valid = iv;
     }
+    h.gaps = get_gaps(r);
     return h;
   } catch (const kj::Exception& e) {
     throw corruption("{}: the record is damaged: {}", what, e.getDescription().cStr());

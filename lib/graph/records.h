@@ -83,6 +83,7 @@ std::vector<std::string> folded_names(std::string_view name, const std::vector<s
 struct NodeHead {
   std::uint32_t tag = 0;
   std::optional<Interval> valid;
+  std::vector<Interval> gaps;
 };
 NodeHead node_head(NodeId id, std::string_view bytes);
 

@@ -42,7 +42,7 @@ bool fits(std::uint32_t tag) { return tag <= NodeInfo::kTagMask; }
 
 Arc make_arc(const keys::Adj& a, std::string_view value) {
   if (a.other > kMaxId || a.edge > kMaxId || !fits(a.tag) || !fits(a.other_tag)) {
-    throw invalid("node {}: an edge (id {}, type tag {}) past what traversals hold (ids below 2^32, type tags below 2^13)",
+    throw invalid("node {}: an edge (id {}, type tag {}) past what traversals hold (ids below 2^32, type tags below 2^12)",
                   a.node, a.edge, a.tag);
   }
   Arc arc;
@@ -55,11 +55,29 @@ Arc make_arc(const keys::Adj& a, std::string_view value) {
   return arc;
 }
 
-NodeInfo make_node_info(const catalog::TypeDef& type, const std::optional<Interval>& valid) {
+std::vector<DaySpan> day_spans(const std::vector<Interval>& gaps) {
+  std::vector<DaySpan> out;
+  out.reserve(gaps.size());
+  for (const auto& g : gaps) {
+    if (g.from && g.to) out.push_back({g.from->first_day(), g.to->first_day()});
+  }
+  return out;
+}
+
+bool in_gap(std::span<const DaySpan> gaps, std::uint32_t day) {
+  for (const auto& g : gaps) {
+    if (day < g.from) return false;
+    if (day < g.to) return true;
+  }
+  return false;
+}
+
+NodeInfo make_node_info(const catalog::TypeDef& type, const std::optional<Interval>& valid, bool has_gaps) {
   NodeInfo info;
   info.bits = static_cast<std::uint16_t>(type.tag | NodeInfo::kExists);
   if (valid) {
     info.bits |= NodeInfo::kHasValid;
+    if (has_gaps) info.bits |= NodeInfo::kHasGaps;
     info.from = valid->from ? valid->from->first_day() : 0;
     info.to = valid->to ? valid->to->first_day() : 0;
   } else if (!holds_without_validity(type.name)) {
@@ -73,6 +91,7 @@ namespace {
 // One range of node ids, read by one thread: its nodes' heads and its arcs.
 struct Chunk {
   std::uint64_t first = 0, end = 0;  // node ids [first, end)
+  std::vector<std::pair<NodeId, std::vector<DaySpan>>> gaps;
   std::vector<Arc> arcs;
   std::vector<std::uint32_t> counts;  // arcs per node, by id - first
   bool fits = true;
@@ -93,7 +112,8 @@ void read_chunk(const storage::View& view, const catalog::Catalog& catalog, Chun
         c.fits = false;
         return;
       }
-      nodes[id] = make_node_info(type, head.valid);
+      nodes[id] = make_node_info(type, head.valid, !head.gaps.empty());
+      if (nodes[id].has_gaps()) c.gaps.emplace_back(id, day_spans(head.gaps));
     }
   }
   auto cur = view.cursor(Cf::kAdj, hi, storage::View::Access::kSequential);
@@ -163,6 +183,7 @@ std::shared_ptr<const Topology> Topology::build(const storage::View& view, const
     }
     base->arcs.insert(base->arcs.end(), c.arcs.begin(), c.arcs.end());
     std::vector<Arc>().swap(c.arcs);
+    for (auto& [id, g] : c.gaps) base->gaps.emplace(id, std::move(g));
   }
   base->offsets[n] = at;
   auto topo = std::make_shared<Topology>();
@@ -177,6 +198,13 @@ const NodeInfo* Topology::node(NodeId id) const {
   return info.exists() ? &info : nullptr;
 }
 
+std::span<const DaySpan> Topology::gaps(NodeId id) const {
+  if (const NodeDelta* d = delta(id); d && d->info) return d->gaps;
+  auto it = base_->gaps.find(id);
+  if (it == base_->gaps.end()) return {};
+  return it->second;
+}
+
 std::uint64_t Topology::arc_count() const {
   return base_->arcs.size() + (overlay_ ? overlay_->arcs : 0);
 }
@@ -187,6 +215,7 @@ Topology::Memory Topology::memory() const {
   m.nodes = base_->nodes.size();
   m.bytes = base_->arcs.capacity() * sizeof(Arc) + base_->nodes.capacity() * sizeof(NodeInfo) +
             base_->offsets.capacity() * sizeof(std::uint32_t) + sizeof(Base);
+  for (const auto& [id, g] : base_->gaps) m.bytes += 64 + g.capacity() * sizeof(DaySpan);  // a hash-map node each
   if (overlay_) {
     m.overlay_arcs = overlay_->arcs;
     // Each changed node: its delta's vectors, a hash-map slot and the shared pointer.
@@ -221,6 +250,7 @@ std::shared_ptr<const Topology> Topology::apply(const TopologyDelta& d) const {
   struct Change {
     std::map<std::uint64_t, std::optional<Arc>> arcs;  // Arc::id() -> the arc (nullopt: deleted)
     std::optional<NodeInfo> info;
+    std::vector<DaySpan> gaps;
     bool has_info = false;
   };
   std::unordered_map<NodeId, Change> changes;
@@ -232,6 +262,7 @@ std::shared_ptr<const Topology> Topology::apply(const TopologyDelta& d) const {
     if (op.node > kMaxId || (op.info && !fits(op.info->tag()))) return nullptr;
     auto& c = changes[op.node];
     c.info = op.info ? *op.info : NodeInfo{};  // a removed node: a head that does not exist
+    c.gaps = op.info ? op.gaps : std::vector<DaySpan>{};
     c.has_info = true;
   }
 
@@ -264,7 +295,10 @@ std::shared_ptr<const Topology> Topology::apply(const TopologyDelta& d) const {
       std::sort(nd->hidden.begin(), nd->hidden.end());
       nd->hidden.erase(std::unique(nd->hidden.begin(), nd->hidden.end()), nd->hidden.end());
     }
-    if (change.has_info) nd->info = change.info;
+    if (change.has_info) {
+      nd->info = change.info;
+      nd->gaps = change.gaps;
+    }
     overlay->arcs += nd->added.size() + nd->hidden.size();
     slot = std::move(nd);
   }
@@ -298,6 +332,10 @@ std::shared_ptr<const Topology> Topology::merge() const {
     base->offsets[id] = static_cast<std::uint32_t>(base->arcs.size());
     const NodeInfo* info = node(id);
     if (info) base->nodes[id] = *info;
+    if (info && info->has_gaps()) {
+      auto g = gaps(id);
+      base->gaps.emplace(id, std::vector<DaySpan>(g.begin(), g.end()));
+    }
     arcs(id, [&](const Arc& a) {
       base->arcs.push_back(a);
       return true;

@@ -53,19 +53,33 @@ struct Arc {
 };
 static_assert(sizeof(Arc) == 20);
 
-// What the topology knows of a node: 10 bytes (packed).
+// Days [from, to) of a node's gap (Node::gaps), as first days: both bounded.
+struct DaySpan {
+  std::uint32_t from = 0;
+  std::uint32_t to = 0;
+  bool operator==(const DaySpan&) const = default;
+};
+std::vector<DaySpan> day_spans(const std::vector<Interval>& gaps);
+// Whether `day` falls in one of the (ordered) gaps.
+bool in_gap(std::span<const DaySpan> gaps, std::uint32_t day);
+
+// What the topology knows of a node: 10 bytes (packed). A node with gaps has kHasGaps set,
+// and its gaps are kept beside (Topology::gaps, Adjacency::holds): holds() reads the hull.
 #pragma pack(push, 1)
 struct NodeInfo {
   std::uint32_t from = 0;  // first day valid; 0: since always
   std::uint32_t to = 0;    // first day no longer valid; 0: open
-  std::uint16_t bits = 0;  // type tag | flags (the top three bits)
+  std::uint16_t bits = 0;  // type tag | flags (the top four bits)
 
   static constexpr std::uint16_t kExists = 0x8000;
   static constexpr std::uint16_t kHasValid = 0x4000;
   static constexpr std::uint16_t kNeedsValid = 0x2000;  // no validity: holds at no date
-  static constexpr std::uint16_t kTagMask = 0x1fff;
+  static constexpr std::uint16_t kHasGaps = 0x1000;     // holds not on every day of [from, to)
+  static constexpr std::uint16_t kTagMask = 0x0fff;
   bool exists() const { return bits & kExists; }
+  bool has_gaps() const { return bits & kHasGaps; }
   std::uint16_t tag() const { return bits & kTagMask; }
+  // Whether the hull holds `day` (a node with gaps may still not: Adjacency::holds).
   bool holds(std::uint32_t day) const {
     if (!(bits & kHasValid)) return !(bits & kNeedsValid);
     return (from == 0 || day >= from) && (to == 0 || day < to);
@@ -90,6 +104,7 @@ struct TopologyDelta {
   struct NodeOp {
     NodeId node;
     std::optional<NodeInfo> info;  // nullopt: removed
+    std::vector<DaySpan> gaps{};   // when info has kHasGaps
   };
   std::vector<ArcOp> arcs;
   std::vector<NodeOp> nodes;
@@ -98,7 +113,7 @@ struct TopologyDelta {
 
 // The arc and node head of records, as the topology keeps them.
 Arc make_arc(const keys::Adj& key, std::string_view value);
-NodeInfo make_node_info(const catalog::TypeDef& type, const std::optional<Interval>& valid);
+NodeInfo make_node_info(const catalog::TypeDef& type, const std::optional<Interval>& valid, bool has_gaps = false);
 
 class Topology {
  public:
@@ -110,7 +125,7 @@ class Topology {
   };
 
   // Builds the topology of a view (a snapshot). Returns null when the graph cannot be held
-  // (a node or edge id or an arc count past 2^32, a type tag past 2^13), in which case
+  // (a node or edge id or an arc count past 2^32, a type tag past 2^12), in which case
   // readers use the store.
   static std::shared_ptr<const Topology> build(const storage::View& view, const catalog::Catalog& catalog,
                                                std::uint64_t next_node_id);
@@ -120,6 +135,8 @@ class Topology {
 
   // The head of node `id`; null when the topology has no such node.
   const NodeInfo* node(NodeId id) const;
+  // The gaps of node `id` (empty unless its head has kHasGaps).
+  std::span<const DaySpan> gaps(NodeId id) const;
 
   // Calls f(const Arc&) for each arc at node `id` whose type key (Arc::type: direction and
   // edge tag) is `type`, in the adjacency index's order, until f returns false. Returns
@@ -157,6 +174,7 @@ struct Topology::Base {
   std::vector<std::uint32_t> offsets;  // node id -> first arc; offsets[id + 1] ends it
   std::vector<Arc> arcs;
   std::vector<NodeInfo> nodes;  // by node id
+  std::unordered_map<NodeId, std::vector<DaySpan>> gaps;  // the nodes with kHasGaps
   std::uint64_t next_edge = 0;  // past every edge id of the base
 };
 
@@ -164,6 +182,7 @@ struct Topology::NodeDelta {
   std::vector<Arc> added;             // sorted by arc_less
   std::vector<std::uint64_t> hidden;  // sorted Arc::id() of base arcs no longer there
   std::optional<NodeInfo> info;       // a new head (or a node the base does not have)
+  std::vector<DaySpan> gaps;          // with info: its gaps
 };
 
 // The adjacency index's order: direction, edge type, other type, valid-from, other node, edge.

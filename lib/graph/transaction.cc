@@ -125,7 +125,8 @@ NodeId Transaction::put_node(const NodeInput& in) {
   if (state_->keep_topology()) {
     // The validity as stored (a Treaty's partial valid.from clamped to its signature).
     auto valid = type.validity_floor() && in.valid ? graph::node_head(id, record).valid : in.valid;
-    state_->topology.nodes.push_back({id, graph::make_node_info(type, valid)});
+    state_->topology.nodes.push_back(
+        {id, graph::make_node_info(type, valid, !in.gaps.empty()), graph::day_spans(in.gaps)});
   }
   for (const auto& f : graph::folded_names(in.name, in.aliases)) batch.put(Cf::kNames, keys::name(f, id), "");
   ++state_->writes;

@@ -13,6 +13,7 @@ namespace {
 constexpr std::size_t kMaxKeyBytes = 1024;   // keys, types, cited documents' keys
 constexpr std::size_t kMaxNameBytes = 4096;  // a name, an alias, a locator
 constexpr std::size_t kMaxAliases = 10000;
+constexpr std::size_t kMaxGaps = 10000;
 constexpr std::size_t kMaxCitations = 10000;
 
 void check_size(std::string_view what, std::string_view s, std::size_t limit) {
@@ -35,6 +36,28 @@ void check_text(std::string_view what, std::string_view s, bool allow_empty, std
 void check_interval(const std::optional<Interval>& valid) {
   if (valid && valid->empty()) {
     throw invalid("valid: 'to' ({}) must be after 'from' ({})", valid->to->str(), valid->from->str());
+  }
+}
+
+// A node's gaps: each bounded and holding a day, in order and apart (a gap touching the next
+// would be one gap), strictly inside valid (so that valid stays the hull of the spells).
+void check_gaps(const std::optional<Interval>& valid, const std::vector<Interval>& gaps) {
+  if (gaps.empty()) return;
+  if (!valid) throw invalid("gaps: a node with gaps needs a validity");
+  check_count("gaps", gaps.size(), kMaxGaps);
+  for (std::size_t i = 0; i < gaps.size(); ++i) {
+    const Interval& g = gaps[i];
+    if (!g.from || !g.to) throw invalid("gaps[{}]: a gap needs both 'from' and 'to'", i);
+    if (g.empty()) throw invalid("gaps[{}]: 'to' ({}) must be after 'from' ({})", i, g.to->str(), g.from->str());
+    if (i > 0 && !before(*gaps[i - 1].to, *g.from)) {
+      throw invalid("gaps[{}]: {} must begin after gaps[{}] ends ({})", i, g.str(), i - 1, gaps[i - 1].to->str());
+    }
+  }
+  if (valid->from && !before(*valid->from, *gaps.front().from)) {
+    throw invalid("gaps[0]: {} must begin after valid.from ({})", gaps.front().str(), valid->from->str());
+  }
+  if (valid->to && !before(*gaps.back().to, *valid->to)) {
+    throw invalid("gaps[{}]: {} must end before valid.to ({})", gaps.size() - 1, gaps.back().str(), valid->to->str());
   }
 }
 
@@ -64,6 +87,7 @@ const catalog::TypeDef& node(const catalog::Catalog& catalog, const In& in) {
   check_count("aliases", in.aliases.size(), kMaxAliases);
   for (const auto& a : in.aliases) check_text("alias", a, false, kMaxNameBytes);
   check_interval(in.valid);
+  if constexpr (requires { in.gaps; }) check_gaps(in.valid, in.gaps);
   citations(in.sources);
   return *type;
 }

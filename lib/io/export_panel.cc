@@ -77,6 +77,58 @@ std::string ccode(const Node& state) {
 }
 
 
+// The alliance links from `state` that hold on some day of `range` (--day any): a Treaty,
+// the state's PARTY_TO edge to it, another State's, and both states, all holding on one
+// common day. Obligations as direct_links gives them.
+struct RangeLink {
+  NodeId to = 0;
+  std::string treaty;
+  std::vector<std::string> obligations;       // carried by either
+  std::vector<std::string> from_obligations;  // carried by `state`
+};
+
+std::vector<RangeLink> links_during(const Reader& reader, const Node& state, const Interval& range,
+                                    const std::map<NodeId, const Node*>& states) {
+  std::vector<RangeLink> out;
+  std::vector<Interval> windows;  // where `state` holds within the range
+  for (const auto& s : state.spells()) {
+    if (auto w = intersect(s, range)) windows.push_back(*w);
+  }
+  for (const auto& mine : reader.neighbors(state.id, {{"PARTY_TO"}, Direction::kOut, std::nullopt, {"Treaty"}})) {
+    const Node& treaty = mine.node;
+    if (treaty.type != "Treaty") continue;
+    std::vector<Interval> shared;  // the state, its edge and the treaty, within the range
+    for (const auto& w : windows) {
+      auto with_edge = intersect(w, mine.edge.valid ? *mine.edge.valid : Interval{});
+      if (!with_edge) continue;
+      for (const auto& t : treaty.spells()) {
+        if (auto x = intersect(*with_edge, t)) shared.push_back(*x);
+      }
+    }
+    if (shared.empty()) continue;
+    const auto mine_obligations = algo::member_obligations(mine.edge, treaty);
+    for (const auto& theirs : reader.neighbors(treaty.id, {{"PARTY_TO"}, Direction::kIn, std::nullopt, {"State"}})) {
+      if (theirs.node.id == state.id || !states.count(theirs.node.id)) continue;
+      bool meet = false;
+      for (const auto& w : shared) {
+        auto with_edge = intersect(w, theirs.edge.valid ? *theirs.edge.valid : Interval{});
+        if (!with_edge) continue;
+        for (const auto& o : theirs.node.spells()) meet = meet || intersect(*with_edge, o).has_value();
+      }
+      if (!meet) continue;
+      RangeLink link{theirs.node.id, treaty.key, mine_obligations, mine_obligations};
+      for (auto& o : algo::member_obligations(theirs.edge, treaty)) {
+        if (std::find(link.obligations.begin(), link.obligations.end(), o) == link.obligations.end()) {
+          link.obligations.push_back(std::move(o));
+        }
+      }
+      if (link.obligations.empty()) continue;  // an alliance creates an obligation (as direct_links)
+      out.push_back(std::move(link));
+    }
+  }
+  return out;
+}
+
 // The day of `year` the panel reads: month-day, February 29 as February 28 in other years.
 Date day_of(int year, int month, int day) {
   auto leap = [](int y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; };
@@ -108,26 +160,40 @@ PanelSummary export_panel(const Reader& reader, std::ostream& state_year, std::o
 
   for (int year = o.from_year; year <= o.to_year; ++year) {
     const Date day = day_of(year, o.month, o.day);
-    std::vector<Node> states;  // existing on the day, by key
+    const Interval whole_year{Date(year, 1, 1), year < 9999 ? std::optional<Date>(Date(year + 1, 1, 1)) : std::nullopt};
+    std::vector<Node> states;  // existing on the day (or on some day of the year), by key
     reader.scan("State", [&](const Node& s) {
-      if (s.valid_at(day)) states.push_back(s);
+      if (o.any_day ? s.valid_during(whole_year) : s.valid_at(day)) states.push_back(s);
       return true;
     });
     std::map<NodeId, const Node*> by_id;
     for (const auto& s : states) by_id.emplace(s.id, &s);
 
-    // Alliances: each state's direct links on the day, for every obligation.
-    AllyQuery q{day, names, false, 1};
+    // Alliances: each state's direct links on the day (or on some day of the year), for
+    // every obligation.
     std::map<std::pair<NodeId, NodeId>, Alliance> alliances;
+    auto add = [&](NodeId from, NodeId to, const std::vector<std::string>& either, const std::vector<std::string>& own,
+                   const std::string& treaty) {
+      Alliance& a = alliances[{from, to}];
+      for (const auto& ob : either) {
+        if (auto i = obligation_index(ob); i < kObligations) a.either[i] = true;
+      }
+      for (const auto& ob : own) {
+        if (auto i = obligation_index(ob); i < kObligations) a.own[i] = true;
+      }
+      a.treaties.insert(treaty);
+    };
+    AllyQuery q{day, names, false, 1};
     for (const auto& s : states) {
+      if (o.any_day) {
+        for (const auto& link : links_during(reader, s, whole_year, by_id)) {
+          add(s.id, link.to, link.obligations, link.from_obligations, link.treaty);
+        }
+        continue;
+      }
       for (const auto& link : algo::direct_links(reader, s, q)) {
         if (!by_id.count(link.to.id)) continue;
-        Alliance& a = alliances[{s.id, link.to.id}];
-        for (const auto& ob : link.obligations) a.either[obligation_index(ob)] = true;
-        for (const auto& ob : link.from_obligations) {
-          if (auto i = obligation_index(ob); i < kObligations) a.own[i] = true;
-        }
-        a.treaties.insert(link.treaty.key);
+        add(s.id, link.to.id, link.obligations, link.from_obligations, link.treaty.key);
       }
     }
     // Visits of the year, by (visitor's state, host); and each state's made and received.

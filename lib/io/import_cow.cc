@@ -1,6 +1,7 @@
 // Correlates of War: State System Membership (cow-states) and Formal Alliances v4.1 by
 // member (cow-alliances). docs/import.md describes the mapping.
 #include <algorithm>
+#include <map>
 
 #include "common/error.h"
 #include "io/importer.h"
@@ -54,6 +55,57 @@ std::optional<Date> col_date(const TableRow& row, const TableHeader& h, std::siz
                   int_field(row.fields[d], h.names()[d], {"-9", "-99", "-999"}), what);
 }
 
+// What a state's validity becomes from COW's spells. A state whose dates are COW's own
+// (new, undated, or citing no document but COW's) holds on its spells: their union with
+// what it held before, gaps between them. A curated state (dated, and citing more than
+// COW) keeps its dates, so that Russia and the USSR never overlap where the code 365 spans
+// both; it takes COW's gaps that fall inside its dates (Poland from 1939 to 1945).
+class StateSpells {
+ public:
+  // The validity to write for `state` once COW's spell `spell` is added.
+  void add(const Transaction& txn, NodeInput& state, const Interval& spell) {
+    auto [it, first] = seen_.try_emplace(state.key);
+    Seen& s = it->second;
+    if (first) {
+      if (auto existing = txn.node(NodeRef{state.type, state.key}); existing && existing->valid) {
+        s.curated = !std::all_of(existing->sources.begin(), existing->sources.end(), [&](const Citation& c) {
+          return std::any_of(state.sources.begin(), state.sources.end(), [&](const Citation& n) { return n.doc == c.doc; });
+        });
+        s.valid = *existing->valid;
+        s.gaps = existing->gaps;
+        s.spells = existing->spells();
+      }
+    }
+    s.cow.push_back(spell);
+    if (!s.curated) {
+      auto spells = s.spells;
+      spells.insert(spells.end(), s.cow.begin(), s.cow.end());
+      state.set_spells(std::move(spells));
+      return;
+    }
+    // COW's gaps strictly inside the curated dates, united with the curated gaps.
+    auto cow = unite(s.cow);
+    std::vector<Interval> gaps = s.gaps;
+    for (std::size_t i = 0; i + 1 < cow.size(); ++i) {
+      Interval g{cow[i].to, cow[i + 1].from};
+      const bool inside = (!s.valid.from || before(*s.valid.from, *g.from)) && (!s.valid.to || before(*g.to, *s.valid.to));
+      if (inside) gaps.push_back(g);
+    }
+    state.valid = s.valid;
+    state.gaps = unite(std::move(gaps));
+  }
+
+ private:
+  struct Seen {
+    bool curated = false;
+    Interval valid;                // a curated state's dates
+    std::vector<Interval> gaps;    // and its gaps
+    std::vector<Interval> spells;  // what it held before the import
+    std::vector<Interval> cow;     // COW's spells, from this file
+  };
+  std::map<std::string, Seen> seen_;
+};
+
 }  // namespace
 
 void read_cow_states(ImportContext& ctx, std::istream& in) {
@@ -75,6 +127,7 @@ void read_cow_states(ImportContext& ctx, std::istream& in) {
   system.sources = {{"cow-states-2016", "", ""}};
   ctx.merge_node(system);
 
+  StateSpells spells;
   std::uint64_t n = 0;
   while (reader.next(row)) {
     ctx.row(row.line, [&] {
@@ -102,15 +155,14 @@ void read_cow_states(ImportContext& ctx, std::istream& in) {
       for (const auto& p : pieces) {
         NodeInput state = ctx.state_node(*p.country);
         NodeRef ref{"State", state.key};
-        state.valid = Interval{p.from, p.to};
         state.props["cow"] = *code;
         auto abbrev = field(row, c_abb);
         if (!abbrev.empty()) state.props["cow_abbrev"] = abbrev;
         state.sources = {cite};
-        // A curated state (dated, and citing more than COW) keeps its dates: the COW code 365
-        // spans Russia, the USSR and Russia again, and the hull of Russia's two spells would
-        // have it exist beside the USSR. COW's spells stay on the MEMBER_OF edges.
-        ctx.merge_node(state, ImportContext::Validity::kHullOwn);
+        // The state holds on its spells (a gap between two is a gap of the state); COW's
+        // spells also stay on the MEMBER_OF edges.
+        spells.add(ctx.txn(), state, Interval{p.from, p.to});
+        ctx.merge_node(state, ImportContext::Validity::kReplace);
         EdgeInput member;
         member.type = "MEMBER_OF";
         member.from = ref;

@@ -148,23 +148,19 @@ NodeId ImportContext::merge_node(NodeInput in, Validity validity) {
   std::vector<std::string> more = in.aliases;
   if (!in.name.empty()) more.insert(more.begin(), in.name);
   unite_aliases(out.aliases, out.name, more);
-  if (validity == Validity::kHullOwn) {
-    const bool own = std::all_of(existing->sources.begin(), existing->sources.end(), [&](const Citation& c) {
-      return std::any_of(in.sources.begin(), in.sources.end(), [&](const Citation& n) { return n.doc == c.doc; });
-    });
-    validity = own || !existing->valid ? Validity::kHull : Validity::kKeepExisting;
-  }
   switch (validity) {
-    case Validity::kHullOwn:  // resolved above
     case Validity::kReplace:
       out.valid = in.valid ? in.valid : existing->valid;
+      out.gaps = in.valid ? in.gaps : existing->gaps;
       break;
     case Validity::kKeepExisting:
       out.valid = existing->valid ? existing->valid : in.valid;
+      out.gaps = existing->valid ? existing->gaps : in.gaps;
       break;
     case Validity::kHull:
       if (!existing->valid || !in.valid) {
         out.valid = existing->valid ? existing->valid : in.valid;
+        out.gaps = existing->valid ? existing->gaps : in.gaps;
       } else {
         // The smallest interval holding both: an open side stays open.
         const Interval& a = *existing->valid;
@@ -173,6 +169,9 @@ NodeId ImportContext::merge_node(NodeInput in, Validity validity) {
         if (a.from && b.from) h.from = before(*b.from, *a.from) ? b.from : a.from;
         if (a.to && b.to) h.to = before(*a.to, *b.to) ? b.to : a.to;
         out.valid = h;
+        for (const auto& g : existing->gaps) {
+          if (!intersect(g, b)) out.gaps.push_back(g);
+        }
       }
       break;
   }

@@ -41,11 +41,10 @@ class ImportContext {
   // Reports progress (rate-limited by the caller: call it every few thousand rows).
   void progress(std::uint64_t bytes);
 
-  // How a merge treats the validity of an existing node: take the new one, keep the old,
-  // or the smallest interval holding both. kHullOwn takes the hull only when the existing
-  // node's dates are this data set's own (it cites no document but the new input's), and
-  // else keeps them: a curated state keeps its dates against COW's spells.
-  enum class Validity { kReplace, kKeepExisting, kHull, kHullOwn };
+  // How a merge treats the validity of an existing node: take the new one (with its gaps),
+  // keep the old (with its gaps), or the smallest interval holding both (keeping the old
+  // gaps the new validity does not touch).
+  enum class Validity { kReplace, kKeepExisting, kHull };
   // Writes the node, merged into an existing one with the same type and key: its name
   // stays (the new name becomes an alias), aliases and sources are united, the new
   // properties are laid over the old, validity as asked.

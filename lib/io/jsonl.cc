@@ -34,24 +34,44 @@ const std::string& string_field(const Json& obj, const char* name, bool required
   return it->get_ref<const std::string&>();
 }
 
-std::optional<Interval> parse_valid(const Json& obj) {
-  auto it = obj.find("valid");
-  if (it == obj.end() || it->is_null()) return std::nullopt;
-  if (!it->is_object()) throw invalid("field 'valid': expected an object like {{\"from\":\"1961-09-10\"}}");
+// One interval {"from": ..., "to": ...}; `field` names it in errors ("valid", "valid[1]").
+Interval parse_interval(const Json& v, const std::string& field) {
+  if (!v.is_object()) throw invalid("field '{}': expected an object like {{\"from\":\"1961-09-10\"}}", field);
   Interval iv;
-  for (auto f = it->begin(); f != it->end(); ++f) {
+  for (auto f = v.begin(); f != v.end(); ++f) {
     if (f.key() != "from" && f.key() != "to") {
-      throw invalid("field 'valid': unknown field '{}' (expected 'from' and 'to')", f.key());
+      throw invalid("field '{}': unknown field '{}' (expected 'from' and 'to')", field, f.key());
     }
     if (f->is_null()) continue;
-    if (!f->is_string()) throw invalid("field 'valid.{}': expected a date string", f.key());
+    if (!f->is_string()) throw invalid("field '{}.{}': expected a date string", field, f.key());
     try {
       (f.key() == "from" ? iv.from : iv.to) = Date::parse(f->get_ref<const std::string&>());
     } catch (const Error& e) {
-      throw with_context(e, fmt::format("field 'valid.{}'", f.key()));
+      throw with_context(e, fmt::format("field '{}.{}'", field, f.key()));
     }
   }
   return iv;
+}
+
+std::optional<Interval> parse_valid(const Json& obj) {
+  auto it = obj.find("valid");
+  if (it == obj.end() || it->is_null()) return std::nullopt;
+  if (it->is_array()) throw invalid("field 'valid': an edge holds one interval (write one edge per spell)");
+  return parse_interval(*it, "valid");
+}
+
+// A node's validity: one interval, or its spells [{...}, {...}] (docs/interchange.md §4).
+void parse_node_valid(const Json& obj, NodeInput& n) {
+  auto it = obj.find("valid");
+  if (it == obj.end() || it->is_null()) return;
+  if (!it->is_array()) {
+    n.valid = parse_interval(*it, "valid");
+    return;
+  }
+  if (it->empty()) throw invalid("field 'valid': an empty list of spells (give at least one, or leave 'valid' out)");
+  std::vector<Interval> spells;
+  for (std::size_t i = 0; i < it->size(); ++i) spells.push_back(parse_interval((*it)[i], fmt::format("valid[{}]", i)));
+  n.set_spells(std::move(spells));  // errors name the spell: "valid[1]: 'to' ... must be after 'from'"
 }
 
 std::vector<Citation> parse_sources(const Json& obj) {
@@ -284,7 +304,7 @@ std::variant<NodeInput, EdgeInput> parse_line(std::string_view line) {
         n.aliases.push_back(std::move(a.get_ref<std::string&>()));
       }
     }
-    n.valid = parse_valid(obj);
+    parse_node_valid(obj, n);
     n.props = parse_props(obj);
     n.sources = parse_sources(obj);
     return n;

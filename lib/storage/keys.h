@@ -30,9 +30,10 @@ std::string edge_count(std::uint32_t tag);
 
 // The format this build writes (and the newest it reads). Format 2 put the other end's
 // node type tag into the adjacency key (docs/format.md, "Format 2"); format 3 added the
-// record counts per type in meta ("Format 3"). An older database is upgraded when opened
-// for writing and read as it is when opened read-only.
-inline constexpr std::uint32_t kFormat = 3;
+// record counts per type in meta ("Format 3"); format 4 lets a node record hold gaps
+// (NodeRecord.gaps, "Format 4"). An older database is upgraded when opened for writing and
+// read as it is when opened read-only.
+inline constexpr std::uint32_t kFormat = 4;
 
 std::string id(std::uint64_t id);  // nodes, edges: u64
 std::uint64_t decode_id(std::string_view key);

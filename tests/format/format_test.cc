@@ -97,7 +97,7 @@ TEST_CASE("a format-1 database reads right read-only and is upgraded to format 2
   CHECK(format == 1);
   {
     auto db = Database::open(path);
-    CHECK(db->format_version() == 3);
+    CHECK(db->format_version() == 4);
     auto r = db->check();
     CHECK(r.clean());
     CHECK(r.adjacency == 16);
@@ -106,11 +106,11 @@ TEST_CASE("a format-1 database reads right read-only and is upgraded to format 2
   }
   // Every entry rewritten to the 37-byte key, none of the old left; the version stored.
   CHECK(adjacency_key_sizes(path, &format) == std::map<std::size_t, int>{{keys::kAdjKeySize, 16}});
-  CHECK(format == 3);
+  CHECK(format == 4);
   Options ro;
   ro.read_only = true;
   auto again = Database::open(path, ro);
-  CHECK(again->format_version() == 3);
+  CHECK(again->format_version() == 4);
   CHECK(again->check().clean());
   CHECK(typed_reads(*again->snapshot()) == expected);
 }
@@ -137,7 +137,8 @@ TEST_CASE("a database written by a newer format is refused with a clear message"
     FAIL("a newer format was opened");
   } catch (const Error& e) {
     CHECK(e.kind() == ErrorKind::kInvalid);
-    CHECK_THAT(e.what(), Catch::Contains("newer entente (format 4)") && Catch::Contains("up to 3"));
+    CHECK_THAT(e.what(), Catch::Contains(fmt::format("newer entente (format {})", keys::kFormat + 1)) &&
+                               Catch::Contains(fmt::format("up to {}", keys::kFormat)));
   }
 }
 
@@ -248,7 +249,7 @@ TEST_CASE("the format-2 upgrade of a damaged format-1 database keeps what it can
   };
   {
     auto db = Database::open(path);
-    CHECK(db->format_version() == 3);
+    CHECK(db->format_version() == 4);
     auto r = db->check();
     CHECK(malformed(r) == 2);  // RUS's HOLDS_OFFICE entry and the visit's VISITOR entry
     auto after = db->repair();

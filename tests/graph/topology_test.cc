@@ -66,6 +66,14 @@ struct Writer {
         n.key = fmt::format("k{}", rng() % 400);
         n.name = n.key;
         n.valid = some_interval(rng);
+        // A gap of the 1970s, where it falls strictly inside the validity: the topology
+        // must skip the node there as the index does.
+        if (n.valid && rng() % 2 == 0) {
+          const Interval gap{Date::parse("1970"), Date::parse("1980")};
+          if ((!n.valid->from || before(*n.valid->from, *gap.from)) && (!n.valid->to || before(*gap.to, *n.valid->to))) {
+            n.gaps = {gap};
+          }
+        }
         nodes.push_back({n.type, n.key});
         for (auto& t : txns) t->put_node(n);
       } else if (what <= 7) {  // an edge, new or replaced

@@ -139,6 +139,12 @@ TEST_CASE("cow-states: spells, several per state, become MEMBER_OF edges, and 36
   auto pol = snap->node(NodeRef{"State", "POL"});
   CHECK(pol->valid->str() == "[1918-11-11, open)");
   CHECK(pol->props.json("cow") == 290);
+  // It holds on its spells: not between them (issue 17: Poland existed in 1942).
+  REQUIRE(pol->gaps.size() == 1);
+  CHECK(pol->gaps[0].str() == "[1939-09-29, 1945-06-28)");
+  CHECK(pol->valid_at(Date::parse("1939-09-28")));
+  CHECK_FALSE(pol->valid_at(Date::parse("1942-01-01")));
+  CHECK(pol->valid_at(Date::parse("1945-06-28")));
 
   // COW's UKG is ISO's GBR.
   auto gbr = snap->node(NodeRef{"State", "GBR"});
@@ -150,6 +156,15 @@ TEST_CASE("cow-states: spells, several per state, become MEMBER_OF edges, and 36
   REQUIRE(sun.size() == 1);
   CHECK(sun[0].valid->str() == "[1922-12-30, 1991-12-26)");
   CHECK(out_of(*snap, "State:RUS", "MEMBER_OF").size() == 2);
+  // Russia, dated by COW alone, holds on its two spells: never beside the USSR.
+  auto rus = snap->node(NodeRef{"State", "RUS"});
+  auto ussr = snap->node(NodeRef{"State", "SUN"});
+  REQUIRE(rus->gaps.size() == 1);
+  CHECK(rus->gaps[0].str() == "[1922-12-30, 1991-12-26)");
+  for (const char* d : {"1900-01-01", "1922-12-29", "1922-12-30", "1950-01-01", "1991-12-25", "1991-12-26", "2010-01-01"}) {
+    INFO(d);
+    CHECK(rus->valid_at(Date::parse(d)) != ussr->valid_at(Date::parse(d)));
+  }
   auto succ = out_of(*snap, "State:RUS", "SUCCEEDS");
   REQUIRE(succ.size() == 1);
   CHECK(succ[0].to_ref.key == "SUN");
@@ -188,8 +203,17 @@ TEST_CASE("cow-states: a curated state keeps its dates, and Russia and the USSR 
   CHECK(spans.count("[1991-12-26, open)") == 1);
   CHECK(spans.count("[1816-01-01, 1922-12-30)") == 1);
   CHECK(spans.size() == 2);
-  // A state only COW dates takes COW's dates: Poland, created by the import.
-  CHECK(snap->node(NodeRef{"State", "POL"})->valid->str() == "[1918-11-11, open)");
+  // Curated Poland keeps its dates and takes COW's gap inside them.
+  auto pol = snap->node(NodeRef{"State", "POL"});
+  CHECK(pol->valid->str() == "[1918-11-11, open)");
+  REQUIRE(pol->gaps.size() == 1);
+  CHECK(pol->gaps[0].str() == "[1939-09-29, 1945-06-28)");
+  CHECK(rus->gaps.empty());  // COW's gap 1922-1991 lies before the curated Russia's dates
+  // Imported again: nothing changes.
+  auto dump = test::dump_of(*db);
+  auto again = import_format(*db, "cow-states", {fixture("cow-states.csv")});
+  CHECK(again.nodes.updated == 0);
+  CHECK(test::dump_of(*db) == dump);
 }
 
 TEST_CASE("cow-states: the same file with CR line endings, or imported again, changes nothing", "[import]") {
@@ -246,14 +270,20 @@ TEST_CASE("cow-alliances: treaties with obligations, member spells split at 1991
   // with its year.
   CHECK(snap->node(NodeRef{"Treaty", "cow-904"})->valid->str() == "[1939-08-25, 1939-09-29)");
   CHECK(ally_keys(*snap, "POL", "1939-09-28") == std::set<std::string>{"GBR"});
-  CHECK(ally_keys(*snap, "POL", "1939-09-29").empty());
+  // From the next day Poland is in its COW gap: it has no allies, for it does not exist.
+  CHECK_THROWS_WITH(ally_keys(*snap, "POL", "1939-09-29"), Catch::Contains("did not exist on 1939-09-29"));
+  CHECK(ally_keys(*snap, "GBR", "1939-09-29").empty());
   CHECK(snap->node(NodeRef{"Treaty", "cow-905"})->valid->str() == "[1932-01-01, 1940)");
   AllyQuery q;
-  q.at = Date::parse("1939-12-31");
+  q.at = Date::parse("1939-09-28");
   q.obligations = {"consultation"};
   auto pol = allies(*snap, "POL", q);
   REQUIRE(pol.size() == 1);
   CHECK(pol[0].state.key == "SUN");
+  // The treaty is in force to the end of 1939, but Poland is not there to share it.
+  q.at = Date::parse("1939-12-31");
+  auto sun = allies(*snap, "SUN", q);
+  CHECK(std::none_of(sun.begin(), sun.end(), [](const Ally& a) { return a.state.key == "POL"; }));
 }
 
 TEST_CASE("cow-alliances: states missing from the database are created from the crosswalk", "[import]") {
