@@ -161,19 +161,55 @@ PanelSummary export_panel(const Reader& reader, std::ostream& state_year, std::o
   for (int year = o.from_year; year <= o.to_year; ++year) {
     const Date day = day_of(year, o.month, o.day);
     const Interval whole_year{Date(year, 1, 1), year < 9999 ? std::optional<Date>(Date(year + 1, 1, 1)) : std::nullopt};
-    std::vector<Node> states;  // existing on the day (or on some day of the year), by key
+    std::vector<Node> members;  // existing on the day (or on some day of the year), by key
     reader.scan("State", [&](const Node& s) {
-      if (o.any_day ? s.valid_during(whole_year) : s.valid_at(day)) states.push_back(s);
+      if (o.any_day ? s.valid_during(whole_year) : s.valid_at(day)) members.push_back(s);
       return true;
     });
     std::map<NodeId, const Node*> by_id;
-    for (const auto& s : states) by_id.emplace(s.id, &s);
+    for (const auto& s : members) by_id.emplace(s.id, &s);
+    // One row per COW code and year: states sharing a code in the year (the USSR and Russia
+    // in 1991, on any day) are one unit, shown as the one that exists last in the year.
+    std::map<NodeId, NodeId> unit_of;
+    std::vector<Node> states;  // the units, by key
+    {
+      std::map<std::string, const Node*> last;  // by ccode
+      auto ends_later = [&](const Node& a, const Node& b) {  // a exists later in the year than b
+        auto last_day = [&](const Node& n) {
+          std::uint32_t best = 0;
+          for (const auto& sp : n.spells()) {
+            if (auto x = intersect(sp, whole_year)) best = std::max(best, x->to ? x->to->first_day() : 99999999u);
+          }
+          return best;
+        };
+        return last_day(a) > last_day(b);
+      };
+      for (const auto& s : members) {
+        auto code = ccode(s);
+        if (code.empty()) continue;
+        auto [it, added] = last.try_emplace(code, &s);
+        if (!added && ends_later(s, *it->second)) it->second = &s;
+      }
+      for (const auto& s : members) {
+        auto code = ccode(s);
+        NodeId unit = code.empty() ? s.id : last.at(code)->id;
+        unit_of[s.id] = unit;
+        if (unit == s.id) states.push_back(s);
+      }
+    }
+    auto unit = [&](NodeId id) {
+      auto it = unit_of.find(id);
+      return it == unit_of.end() ? id : it->second;
+    };
 
     // Alliances: each state's direct links on the day (or on some day of the year), for
     // every obligation.
     std::map<std::pair<NodeId, NodeId>, Alliance> alliances;
     auto add = [&](NodeId from, NodeId to, const std::vector<std::string>& either, const std::vector<std::string>& own,
                    const std::string& treaty) {
+      from = unit(from);
+      to = unit(to);
+      if (from == to) return;
       Alliance& a = alliances[{from, to}];
       for (const auto& ob : either) {
         if (auto i = obligation_index(ob); i < kObligations) a.either[i] = true;
@@ -184,7 +220,7 @@ PanelSummary export_panel(const Reader& reader, std::ostream& state_year, std::o
       a.treaties.insert(treaty);
     };
     AllyQuery q{day, names, false, 1};
-    for (const auto& s : states) {
+    for (const auto& s : members) {
       if (o.any_day) {
         for (const auto& link : links_during(reader, s, whole_year, by_id)) {
           add(s.id, link.to, link.obligations, link.from_obligations, link.treaty);
@@ -201,14 +237,17 @@ PanelSummary export_panel(const Reader& reader, std::ostream& state_year, std::o
     std::map<NodeId, int> made, received;
     for (const auto& v : visits) {
       if (v.year != year) continue;
-      for (NodeId home : v.homes) {
-        if (std::any_of(v.hosts.begin(), v.hosts.end(), [&](NodeId h) { return h != home; })) ++made[home];
-        for (NodeId host : v.hosts) {
+      std::set<NodeId> homes, hosts;  // as units
+      for (NodeId h : v.homes) homes.insert(unit(h));
+      for (NodeId h : v.hosts) hosts.insert(unit(h));
+      for (NodeId home : homes) {
+        if (std::any_of(hosts.begin(), hosts.end(), [&](NodeId h) { return h != home; })) ++made[home];
+        for (NodeId host : hosts) {
           if (host != home) ++visit_count[{home, host}];
         }
       }
-      for (NodeId host : v.hosts) {
-        if (!v.homes.count(host)) ++received[host];
+      for (NodeId host : hosts) {
+        if (!homes.count(host)) ++received[host];
       }
     }
     const std::vector<Edge>* trade_edges = nullptr;
@@ -249,7 +288,7 @@ PanelSummary export_panel(const Reader& reader, std::ostream& state_year, std::o
         if (trade_edges) {
           for (bool forward : {true, false}) {
             for (const auto& e : *trade_edges) {
-              if (!traded && e.from == (forward ? a.id : b.id) && e.to == (forward ? b.id : a.id)) traded = &e;
+              if (!traded && unit(e.from) == (forward ? a.id : b.id) && unit(e.to) == (forward ? b.id : a.id)) traded = &e;
             }
           }
         }

@@ -177,6 +177,18 @@ TEST_CASE("export cli: panel writes state_year.csv and dyad_year.csv", "[export]
     if (row.at("state1") == "RUS" && row.at("state2") == "PRK") both = row.at("defense") == "0";  // not yet in force
   }
   CHECK(both);
+
+  // --day any: 1991 holds the USSR's last days and Russia's first; one row for ccode 365.
+  auto any = b.run("export", "--format panel --from-year 1991 --to-year 1991 --day any -o '" + b.path("panel3") + "'");
+  INFO(any.err);
+  REQUIRE(any.status == 0);
+  auto sy3 = test::read_table(b.path("panel3/state_year.csv"));
+  int soviet = 0;
+  for (const auto& row : sy3.rows) soviet += row.at("ccode") == "365";
+  CHECK(soviet == 1);
+  auto bad = b.run("export", "--format panel --from-year 1991 --to-year 1991 --day anytime -o '" + b.path("panel4") + "'");
+  CHECK(bad.status != 0);
+  CHECK_THAT(bad.err, Catch::Contains("'anytime' is not a day of the year (MM-DD) nor 'any'"));
 }
 
 TEST_CASE("export cli: render draws an ego network, the blocs and a timeline", "[export][cli][render]") {

@@ -661,3 +661,65 @@ TEST_CASE("export: panel obligations: a member's own override the treaty's, and 
   // February 29 reads as the 28th in other years.
   CHECK(panel_of(*l.snap, {1990, 1992, 2, 29}).state_year.rows.size() == 9);
 }
+
+// Issue 17: peacesciencer and COW's dyad-year files count a state-year, and an alliance in a
+// dyad-year, when it holds on any day of the year; entente read one day and lacked 2.1% of
+// those dyad-years. And a state in a COW gap had state-years.
+TEST_CASE("export: panel --day any counts what holds on some day of the year, one row per ccode", "[export][panel]") {
+  test::Loaded l(R"({"node":"State","key":"AAA","valid":{"from":"1900"},"props":{"cow":1}}
+{"node":"State","key":"BBB","valid":[{"from":"1900","to":"1939-09-28"},{"from":"1945-06-28"}],"props":{"cow":2}}
+{"node":"State","key":"SUN","valid":{"from":"1922-12-30","to":"1991-12-26"},"props":{"cow":365}}
+{"node":"State","key":"RUS","valid":{"from":"1991-12-26"},"props":{"cow":365}}
+{"node":"Treaty","key":"spring","valid":{"from":"1990-02-01","to":"1990-06-01"},"props":{"obligations":["defense"]}}
+{"edge":"PARTY_TO","from":"State:AAA","to":"Treaty:spring"}
+{"edge":"PARTY_TO","from":"State:BBB","to":"Treaty:spring"}
+{"node":"Treaty","key":"long","valid":{"from":"1980"},"props":{"obligations":["consultation"]}}
+{"edge":"PARTY_TO","from":"State:AAA","to":"Treaty:long"}
+{"edge":"PARTY_TO","from":"State:SUN","to":"Treaty:long","valid":{"to":"1991-12-26"}}
+{"edge":"PARTY_TO","from":"State:RUS","to":"Treaty:long","valid":{"from":"1991-12-26"}}
+{"node":"Treaty","key":"apart","valid":{"from":"1930"},"props":{"obligations":["neutrality"]}}
+{"edge":"PARTY_TO","from":"State:AAA","to":"Treaty:apart","valid":{"from":"1935-06-01"}}
+{"edge":"PARTY_TO","from":"State:BBB","to":"Treaty:apart","valid":{"to":"1935-06-01"}}
+)");
+  PanelOptions any{1930, 1995};
+  any.any_day = true;
+  auto a = panel_of(*l.snap, any);
+  auto d = panel_of(*l.snap, {1930, 1995});  // December 31
+
+  // A treaty in force from February to June: an alliance on any day, not on December 31.
+  CHECK(dyad(a.dyad_year, "AAA", "BBB").at(1990)["defense"] == "1");
+  CHECK(dyad(a.dyad_year, "AAA", "BBB").at(1990)["treaties"] == "spring");
+  CHECK_FALSE(dyad(d.dyad_year, "AAA", "BBB").count(1990));
+  // Memberships of one treaty that never meet on one day: no alliance, on any day either.
+  CHECK_FALSE(dyad(a.dyad_year, "AAA", "BBB").count(1935));
+
+  // A state in a gap has no state-year; one holding on some day of the year has one.
+  CHECK(state_row(a.state_year, 1939, "BBB").size() > 0);   // to 1939-09-27
+  CHECK(state_row(d.state_year, 1939, "BBB").empty());      // gone by December 31
+  CHECK(state_row(a.state_year, 1942, "BBB").empty());
+  CHECK(state_row(d.state_year, 1942, "BBB").empty());
+  CHECK(state_row(a.state_year, 1945, "BBB").size() > 0);
+
+  // 1991: the USSR to December 25, Russia from the 26th. One row for ccode 365, the state
+  // there at the end of the year, holding the USSR's alliance of that year.
+  auto rows_of = [](const Table& t, int year, const std::string& code) {
+    int n = 0;
+    for (const auto& row : t.rows) n += row.at("year") == std::to_string(year) && row.at("ccode") == code;
+    return n;
+  };
+  for (int year = 1930; year <= 1995; ++year) {
+    INFO(year);
+    CHECK(rows_of(a.state_year, year, "365") == (year >= 1923 ? 1 : 0));
+    CHECK(rows_of(d.state_year, year, "365") == 1);
+  }
+  CHECK(state_row(a.state_year, 1991, "RUS")["ccode"] == "365");
+  CHECK(state_row(a.state_year, 1991, "SUN").empty());
+  CHECK(state_row(a.state_year, 1990, "SUN")["allies_consultation"] == "1");
+  CHECK(dyad(a.dyad_year, "AAA", "RUS").at(1991)["consultation"] == "1");
+  CHECK_FALSE(dyad(a.dyad_year, "AAA", "SUN").count(1991));
+  std::set<std::tuple<std::string, std::string, std::string>> seen;
+  for (const auto& row : a.dyad_year.rows) {
+    INFO(row.at("year") << " " << row.at("state1") << " " << row.at("state2"));
+    CHECK(seen.insert({row.at("year"), row.at("ccode1"), row.at("ccode2")}).second);
+  }
+}
