@@ -158,8 +158,14 @@ Runner add_visits(CLI::App& app) {
       result = visits(*snap, q);
     }
     if (args->common.json) {
-      auto j = nlohmann::ordered_json::array();
-      for (const auto& v : result) j.push_back(visit_json(v));
+      // {"visits": [...], "coverage": [...]}: the ordinals' coverage comes with them.
+      auto list = nlohmann::ordered_json::array();
+      for (const auto& v : result) list.push_back(visit_json(v));
+      auto coverage = nlohmann::ordered_json::array();
+      for (const auto& c : visit_coverage(*snap, result)) {
+        coverage.push_back({{"source", c.source}, {"first_year", c.first_year}, {"last_year", c.last_year}, {"visits", c.visits}});
+      }
+      nlohmann::ordered_json j = {{"visits", std::move(list)}, {"coverage", std::move(coverage)}};
       fmt::print("{}\n", j.dump(2));
       return kOk;
     }

@@ -68,7 +68,26 @@ Crosswalk Crosswalk::parse(std::string_view csv, std::string_view source) {
       if (c.key.empty()) throw invalid("column 'key' is blank");
       c.name = f(c_name);
       c.iso3 = upper(f(c_iso));
-      if (auto v = int_field(row.fields[c_cow], "cow_code")) c.cow = static_cast<std::int32_t>(*v);
+      {
+        // "255;260": the state's own code, then codes it continues (crosswalk.h).
+        std::string_view codes = row.fields[c_cow];
+        bool first = true;
+        while (true) {
+          auto semi = codes.find(';');
+          auto code = int_field(codes.substr(0, semi), "cow_code");
+          if (first) {
+            if (code) c.cow = static_cast<std::int32_t>(*code);
+          } else if (!code) {
+            throw invalid("column 'cow_code': a blank code after ';'");
+          } else {
+            if (!c.cow) throw invalid("column 'cow_code': a continued code needs the state's own code first");
+            c.cow_continued.push_back(static_cast<std::int32_t>(*code));
+          }
+          first = false;
+          if (semi == std::string_view::npos) break;
+          codes.remove_prefix(semi + 1);
+        }
+      }
       c.cow_abbrev = upper(f(c_abbrev));
       if (auto v = int_field(row.fields[c_gw], "gw_code")) c.gw = static_cast<std::int32_t>(*v);
       c.cameo = upper(f(c_cameo));
@@ -90,6 +109,7 @@ Crosswalk Crosswalk::parse(std::string_view csv, std::string_view source) {
   for (std::size_t i = 0; i < cw.rows_.size(); ++i) {
     const auto& c = cw.rows_[i];
     if (c.cow) cw.cow_[std::to_string(*c.cow)].push_back(i);
+    for (auto code : c.cow_continued) cw.cow_[std::to_string(code)].push_back(i);
     if (!c.cow_abbrev.empty()) cw.abbrev_[c.cow_abbrev].push_back(i);
     if (!c.iso3.empty()) cw.iso3_[c.iso3].push_back(i);
     if (!c.cameo.empty()) cw.cameo_[c.cameo].push_back(i);

@@ -25,6 +25,9 @@ struct Country {
   std::string name;
   std::string iso3;
   std::optional<std::int32_t> cow;
+  // COW codes of a predecessor that data carry on past a succession, resolving to this row
+  // in its window (unified Germany for 260, Yemen for 678): "255;260" in cow_code.
+  std::vector<std::int32_t> cow_continued;
   std::string cow_abbrev;
   std::optional<std::int32_t> gw;
   std::string cameo;

@@ -138,7 +138,33 @@ TEST_CASE("bundled: Kim Jong Un and Putin visited each other", "[bundled][visits
   auto r = reciprocal_visits(*b.snap, "Person:putin", "Person:kim-jong-un");
   Keys keys;
   for (const auto& v : r) keys.push_back(v.visit.key);
-  CHECK(keys == Keys{"kim-rus-2023", "putin-prk-2024"});
+  CHECK(keys == Keys{"kim-rus-2019", "kim-rus-2023", "putin-prk-2024"});
+  // Kim's 2023 visit is his second recorded to Russia: the 2019 Vladivostok summit came first.
+  REQUIRE(r.size() == 3);
+  CHECK(r[1].number == 2);
+  CHECK(r[0].number == 1);
+}
+
+// Issue 17: the bundled data had no Vietnamese office holders for 2017, the year of Putin's
+// APEC visit to Da Nang.
+TEST_CASE("bundled: Vietnam's office holders at Putin's 2017 visit", "[bundled][offices]") {
+  Bundled b;
+  Keys keys;
+  for (const auto& t : officeholders(*b.snap, "State:VNM", Date::parse("2017-11-10"))) keys.push_back(t.person.key);
+  std::sort(keys.begin(), keys.end());
+  CHECK(keys == Keys{"nguyen-xuan-phuc", "tran-dai-quang"});
+  Keys party;
+  for (const auto& t : officeholders(*b.snap, "Organization:cpv", Date::parse("2017-11-10"))) party.push_back(t.person.key);
+  CHECK(party == Keys{"nguyen-phu-trong"});
+  // From 2016 on, every day has a President and a Prime Minister, except the month between
+  // Tran Dai Quang's death (2018-09-21) and Nguyen Phu Trong's election (2018-10-23).
+  for (const char* d : {"2016-04-07", "2018-09-20", "2018-10-23", "2021-04-05", "2023-01-17", "2024-06-20"}) {
+    INFO(d);
+    auto president = officeholders(*b.snap, "State:VNM", Date::parse(d), "President");
+    auto premier = officeholders(*b.snap, "State:VNM", Date::parse(d), "Prime Minister");
+    CHECK(president.size() == 1);
+    CHECK(premier.size() == 1);
+  }
 }
 
 TEST_CASE("bundled: the leaders Putin met in Hanoi held office then", "[bundled][offices]") {

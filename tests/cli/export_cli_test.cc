@@ -107,8 +107,8 @@ TEST_CASE("export cli: graphml to stdout and dot to a file", "[export][cli]") {
   auto g = b.run("export", "--format graphml");
   REQUIRE(g.status == 0);
   CHECK_THAT(g.out, Catch::StartsWith("<?xml") && Catch::Contains("</graphml>"));
-  CHECK(count(g.out, "<node id=") == 126);
-  CHECK(count(g.out, "<edge id=") == 231);
+  CHECK(count(g.out, "<node id=") == 130);
+  CHECK(count(g.out, "<edge id=") == 237);
   auto at = b.run("export", "--format graphml --at 2024-12-31 --types State");
   REQUIRE(at.status == 0);
   CHECK(count(at.out, "<node id=") == 11);             // the states existing that day; the USSR is not

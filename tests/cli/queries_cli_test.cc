@@ -34,6 +34,13 @@ struct Bundled {
     REQUIRE(r.status == 0);
     return nlohmann::json::parse(r.out);
   }
+  // `visits --json`: the listed visits (the object's "visits"), its coverage checked present.
+  nlohmann::json visits(const std::string& rest) {
+    auto j = json("visits", rest);
+    REQUIRE(j.is_object());
+    REQUIRE(j["coverage"].is_array());
+    return j["visits"];
+  }
 };
 
 // The "key" of each element of a JSON array, sorted.
@@ -301,7 +308,14 @@ TEST_CASE("queries cli: neighborhood by hops", "[cli][queries]") {
 
 TEST_CASE("queries cli: Putin's visits to Vietnam, numbered", "[cli][queries]") {
   Bundled b;
-  auto j = b.json("visits", "--visitor putin --host VNM");
+  // With --json, the coverage of what the ordinals count comes with the visits.
+  auto whole = b.json("visits", "--visitor putin --host VNM");
+  REQUIRE(whole["coverage"].size() == 1);
+  CHECK(whole["coverage"][0]["source"] == "curated");
+  CHECK(whole["coverage"][0]["first_year"] == 2001);
+  CHECK(whole["coverage"][0]["last_year"] == 2024);
+  CHECK(whole["coverage"][0]["visits"] == 5);
+  auto j = b.visits("--visitor putin --host VNM");
   REQUIRE(j.size() == 5);
   const auto& last = j.back();
   CHECK(last["key"] == "Visit:putin-vnm-2024");
@@ -331,15 +345,15 @@ TEST_CASE("queries cli: Putin's visits to Vietnam, numbered", "[cli][queries]") 
   CHECK_THAT(r.out, Catch::Contains("Ordinals count the visits recorded here: curated 2001–2024 (5 visits)."));
 
   // Numbering counts every visit, whatever the filters.
-  j = b.json("visits", "--visitor putin --from 2024 --to 2025");
+  j = b.visits("--visitor putin --from 2024 --to 2025");
   CHECK(keys_of(j) == Keys{"Visit:putin-chn-2024", "Visit:putin-prk-2024", "Visit:putin-vnm-2024"});
   CHECK(find_key(j, "Visit:putin-vnm-2024")["number"] == 5);
-  CHECK(keys_of(b.json("visits", "--met to-lam")) == Keys{"Visit:putin-vnm-2024"});
+  CHECK(keys_of(b.visits("--met to-lam")) == Keys{"Visit:putin-vnm-2024"});
 }
 
 TEST_CASE("queries cli: Putin's visits to Pyongyang, 24 years apart", "[cli][queries]") {
   Bundled b;
-  auto j = b.json("visits", "--visitor putin --host PRK");
+  auto j = b.visits("--visitor putin --host PRK");
   REQUIRE(j.size() == 2);
   CHECK(j[1]["key"] == "Visit:putin-prk-2024");
   CHECK(j[1]["number"] == 2);
@@ -353,10 +367,12 @@ TEST_CASE("queries cli: Putin's visits to Pyongyang, 24 years apart", "[cli][que
 
 TEST_CASE("queries cli: visits between two leaders", "[cli][queries]") {
   Bundled b;
-  auto j = b.json("visits", "--between putin kim-jong-un");
-  REQUIRE(j.size() == 2);
-  CHECK(j[0]["key"] == "Visit:kim-rus-2023");
-  CHECK(j[1]["key"] == "Visit:putin-prk-2024");
+  auto j = b.visits("--between putin kim-jong-un");
+  REQUIRE(j.size() == 3);
+  CHECK(j[0]["key"] == "Visit:kim-rus-2019");
+  CHECK(j[1]["key"] == "Visit:kim-rus-2023");
+  CHECK(j[1]["number"] == 2);
+  CHECK(j[2]["key"] == "Visit:putin-prk-2024");
   auto r = b.on_db("visits", "--between putin 'Kim Jong Un'");
   CHECK(r.status == 0);
   CHECK_THAT(r.out, Catch::Contains("Visit:kim-rus-2023") && Catch::Contains("Visit:putin-prk-2024"));
@@ -389,7 +405,7 @@ TEST_CASE("queries cli: visits imported from ICEWS, with and without a person as
   r = b.on_db("visits", "--host PRK --from 2018 --to 2019");
   CHECK_THAT(r.out, Catch::Contains("(no visitor recorded) to") &&
                         Catch::Contains("Foreign Affairs (Russia) visits North Korea (CAMEO 042)"));
-  auto j = b.json("visits", "--host PRK --from 2018 --to 2019");
+  auto j = b.visits("--host PRK --from 2018 --to 2019");
   REQUIRE(j.size() == 1);
   CHECK(j[0]["visitor"].is_null());
 }

@@ -297,6 +297,48 @@ TEST_CASE("cow-alliances: states missing from the database are created from the 
   CHECK(ally_keys(*snap, "North Korea", "1970-01-01") == std::set<std::string>{"CHN", "SUN"});
 }
 
+// Issue 17: West Germany's membership of the Brussels Treaty/WEU (COW alliance 218, coded
+// open-ended under 260) stopped at 1990-10-03 and was not carried to unified Germany, so in
+// 2008 Germany's tie to the Netherlands rested on NATO alone.
+TEST_CASE("cow-alliances: a membership coded under 260 past 1990 continues with unified Germany", "[import]") {
+  TempDir dir;
+  std::string header = test::read_file(fixture("cow-alliances.csv"));
+  header = header.substr(0, header.find('\n') + 1);
+  test::write_file(dir / "weu.csv", header +
+                   "218,210,\"Netherlands\",17,3,1948,,,,\"Type I: Defense Pact\",17,3,1948,,,,0,1,1,0,0,1,4.1\n"
+                   "218,260,\"German Federal Republic\",17,3,1948,,,,\"Type I: Defense Pact\",6,5,1955,,,,0,1,1,0,0,1,4.1\n");
+  auto db = Database::open(dir / "db");
+  import_format(*db, "cow-alliances", {dir / "weu.csv"});
+  auto snap = db->snapshot();
+  auto gfr = out_of(*snap, "State:GFR", "PARTY_TO");
+  REQUIRE(gfr.size() == 1);
+  CHECK(gfr[0].valid->str() == "[1955-05-06, 1990-10-03)");
+  auto deu = out_of(*snap, "State:DEU", "PARTY_TO");
+  REQUIRE(deu.size() == 1);
+  CHECK(deu[0].valid->str() == "[1990-10-03, open)");
+  CHECK(deu[0].to_ref.key == "cow-218");
+  CHECK(snap->node(NodeRef{"State", "DEU"})->props.json("cow") == 255);  // its own code
+  CHECK(ally_keys(*snap, "State:GFR", "1980-01-01") == std::set<std::string>{"NLD"});
+  CHECK(ally_keys(*snap, "State:DEU", "2008-01-01") == std::set<std::string>{"NLD"});
+  CHECK(ally_keys(*snap, "State:NLD", "2008-01-01") == std::set<std::string>{"DEU"});
+  // The crosswalk: 260 is West Germany before the unification and Germany after it.
+  const auto& cw = io::Crosswalk::builtin();
+  CHECK(cw.by_cow(260, Date::parse("1980-01-01"))->key == "GFR");
+  CHECK(cw.by_cow(260, Date::parse("2008-01-01"))->key == "DEU");
+  CHECK(cw.by_cow(255, Date::parse("2008-01-01"))->key == "DEU");
+  CHECK(cw.by_cow(678, Date::parse("2000-01-01"))->key == "YEM");
+}
+
+TEST_CASE("crosswalk: a continued code needs the state's own code, and nothing blank after the separator", "[import]") {
+  const std::string head = "key,name,iso3,cow_code,cow_abbrev,gw_code,cameo,from,to,aliases\n";
+  CHECK_THROWS_WITH(io::Crosswalk::parse(head + "X,X,,;260,,,,,,\n", "cw.csv"), Catch::Contains("cw.csv:2") &&
+                    Catch::Contains("needs the state's own code first"));
+  CHECK_THROWS_WITH(io::Crosswalk::parse(head + "X,X,,255;,,,,,,\n", "cw.csv"), Catch::Contains("a blank code after ';'"));
+  auto cw = io::Crosswalk::parse(head + "X,X,,255;260;261,,,,,,\n", "cw.csv");
+  CHECK(cw.by_cow(261)->key == "X");
+  CHECK(*cw.by_cow(261)->cow == 255);
+}
+
 TEST_CASE("atop: member obligations on PARTY_TO edges, yrexit 0 open, unknown months partial", "[import]") {
   TempDir dir;
   auto db = Database::open(dir / "db");
