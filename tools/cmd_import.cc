@@ -44,6 +44,7 @@ Runner add_import(CLI::App& app) {
     std::uint64_t transaction_memory_mib = 64;
     bool skip_bad = false;
     std::uint64_t commit_every = 0;
+    std::string person_names;
     bool quiet = false;
   };
   auto args = std::make_shared<Args>();
@@ -69,6 +70,10 @@ Runner add_import(CLI::App& app) {
                   "data set formats: commit after every N rows, so that memory stays bounded for a file "
                   "larger than memory; a bad row then stops the import with earlier batches kept "
                   "(default: 0, the whole import in one transaction)");
+  cmd->add_option("--person-names", args->person_names,
+                  "data set formats: a table of leaders' name variants (the columns of data/person-names.csv), "
+                  "tried before the built-in one, so that two spellings of one leader make one person")
+      ->type_name("FILE");
   cmd->add_flag("-q,--quiet", args->quiet, "no progress and no summary");
   cmd->footer(formats_help() +
               "\nA bad row fails the import with its file, line and reason, and the database is unchanged\n"
@@ -87,6 +92,9 @@ Runner add_import(CLI::App& app) {
     }
     if (args->format == "jsonl" && args->commit_every > 0) {
       throw CLI::ValidationError("--commit-every", "is for the data set formats; a jsonl file is imported whole");
+    }
+    if (args->format == "jsonl" && !args->person_names.empty()) {
+      throw CLI::ValidationError("--person-names", "is for the data set formats; a jsonl file names its persons by key");
     }
     if (args->format == "jsonl" && args->skip_bad) {
       throw CLI::ValidationError("--skip-bad-rows", "is for the data set formats; a jsonl file is imported whole");
@@ -146,6 +154,7 @@ Runner add_import(CLI::App& app) {
     FormatImportOptions options;
     options.skip_bad_rows = args->skip_bad;
     options.commit_every = args->commit_every;
+    options.person_names = args->person_names;
     const auto started = std::chrono::steady_clock::now();
     if (tty) {
       options.progress = [started, last = std::chrono::steady_clock::time_point()](const FormatProgress& p) mutable {

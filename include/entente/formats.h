@@ -54,6 +54,9 @@ struct FormatImportOptions {
   std::uint64_t commit_every = 0;
   // How many skipped rows to list in the stats (all are counted). Default: 1,000.
   std::size_t max_skipped_listed = 1000;
+  // A table of leaders' name variants (the columns of data/person-names.csv) tried before
+  // the built-in one, so that two spellings of one leader make one Person. Default: none.
+  std::filesystem::path person_names{};
 };
 
 struct FormatImportStats {

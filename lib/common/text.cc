@@ -2,8 +2,10 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstdlib>
 
 #include <fmt/format.h>
+#include <utf8proc.h>
 
 namespace entente::text {
 
@@ -58,6 +60,18 @@ long lower(long cp) {
 }
 
 }  // namespace
+
+std::string fold_marks(std::string_view s) {
+  utf8proc_uint8_t* out = nullptr;
+  const auto options = static_cast<utf8proc_option_t>(UTF8PROC_STABLE | UTF8PROC_COMPOSE | UTF8PROC_COMPAT | UTF8PROC_CASEFOLD |
+                                                      UTF8PROC_STRIPMARK);
+  utf8proc_ssize_t n = utf8proc_map(reinterpret_cast<const utf8proc_uint8_t*>(s.data()),
+                                    static_cast<utf8proc_ssize_t>(s.size()), &out, options);
+  if (n < 0) return fold(s);  // not valid UTF-8
+  std::string folded(reinterpret_cast<const char*>(out), static_cast<std::size_t>(n));
+  std::free(out);
+  return fold(folded);
+}
 
 std::string fold(std::string_view s) {
   std::string out;

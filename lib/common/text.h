@@ -14,6 +14,12 @@ namespace entente::text {
 // are lower-cased (UTF-8 aware); leading, trailing and repeated spaces are dropped.
 std::string fold(std::string_view s);
 
+// Folds a name for matching across spellings (utf8proc): case-folded, compatibility-
+// decomposed and stripped of combining marks, so "Sebastián Piñera" and "sebastian pinera"
+// fold alike, as do "Erdoğan" and "Erdogan". Not for stored keys (fold() makes those).
+// Text that is not valid UTF-8 is folded by fold().
+std::string fold_marks(std::string_view s);
+
 // "termination_notice_months" <-> "terminationNoticeMonths"
 std::string snake_to_camel(std::string_view s);
 std::string camel_to_snake(std::string_view s);

@@ -124,7 +124,9 @@ NodeRef ensure_person(ImportContext& ctx, std::string_view prefix, const std::st
     }
     if (count == 1) return *found;
   }
-  std::string s = slug(name);
+  // The key from the name as matched across spellings (diacritics, "ibn"/"bin"): "Sebastián
+  // Piñera" and "Sebastian Pinera" are one person.
+  std::string s = slug(match_name(name));
   if (s.empty()) throw invalid("person name '{}' has no letter or digit to make a key of", name.substr(0, 80));
   NodeRef ref{"Person", fmt::format("{}-{}", prefix, s)};
   if (!ctx.txn().node(ref)) {

@@ -1,5 +1,6 @@
 // The U.S. Office of the Historian's XML: presidents' foreign trips (us-trips) and visits of
 // foreign leaders to the United States (us-visits). docs/import.md describes the mapping.
+#include <algorithm>
 #include <cctype>
 
 #include "common/error.h"
@@ -73,6 +74,29 @@ std::string office_of(std::string role) {
 }
 
 constexpr std::uint64_t kProgressEvery = 1000;
+
+// Another visit (key other than `key`) that starts on `start` and has exactly `persons` as
+// its visitors: the first visitor's visits are read, so this costs one neighbour scan.
+std::optional<std::string> same_visit(const Transaction& txn, const std::vector<NodeRef>& persons, const Date& start,
+                                      const std::string& key) {
+  if (persons.empty()) return std::nullopt;
+  auto first = txn.node(persons.front());
+  if (!first) return std::nullopt;
+  std::vector<std::string> want;
+  for (const auto& p : persons) want.push_back(p.key);
+  std::sort(want.begin(), want.end());
+  want.erase(std::unique(want.begin(), want.end()), want.end());
+  for (const auto& n : txn.neighbors(first->id, {{"VISITOR"}, Direction::kIn, std::nullopt, {"Visit"}})) {
+    const Node& v = n.node;
+    if (v.key == key || v.props.text("start") != start.str()) continue;
+    std::vector<std::string> have;
+    for (const auto& m : txn.neighbors(v.id, {{"VISITOR"}, Direction::kOut, std::nullopt, {"Person"}})) have.push_back(m.node.key);
+    std::sort(have.begin(), have.end());
+    have.erase(std::unique(have.begin(), have.end()), have.end());
+    if (have == want) return v.key;
+  }
+  return std::nullopt;
+}
 
 }  // namespace
 
@@ -181,9 +205,42 @@ void read_us_visits(ImportContext& ctx, std::istream& in) {
       Citation cite{"us-oh", fmt::format("visit {}", id), ""};
       ctx.ensure_document(us_oh_document());
 
+      // Each visitor as one person across the Historian's spellings: the table of name
+      // variants first (King Hussein I is King Hussein), else the name as matched
+      // (diacritics, "ibn"/"bin").
+      std::vector<NodeRef> persons;
+      for (const auto& v : visitors) {
+        auto name = ctx.person_names().canonical(state ? state->key : std::string(), v.name, d.start);
+        persons.push_back(ensure_person(ctx, "us", name ? *name : v.name, cite));
+      }
+
+      // A record the files hold twice (the same visitors, arriving on the same day) is one
+      // visit citing both records: the second adds its citation, with its description.
+      std::string key = "us-visit-" + id;
+      if (auto same = same_visit(ctx.txn(), persons, d.start, key)) {
+        Citation also{"us-oh", fmt::format("visit {}", id), text_of(r, "description")};
+        NodeInput more;
+        more.type = "Visit";
+        more.key = *same;
+        more.sources = {also};
+        ctx.merge_node(more, ImportContext::Validity::kKeepExisting);
+        for (const auto& p : persons) {
+          EdgeInput e;
+          e.type = "VISITOR";
+          e.from = NodeRef{"Visit", *same};
+          e.to = p;
+          if (auto existing = ctx.txn().edge(e)) e.props = existing->props.to_json();
+          e.sources = {also};
+          ctx.merge_edge(e);
+        }
+        ctx.warn(r.line, fmt::format("visit {} repeats {} (the same visitors from {}): merged, both cited", id,
+                                     *same, d.start.str()));
+        return;
+      }
+
       NodeInput visit;
       visit.type = "Visit";
-      visit.key = "us-visit-" + id;
+      visit.key = key;
       visit.props["start"] = d.start.str();
       if (d.end) visit.props["end"] = d.end->str();
       visit.props["kind"] = "visit to the United States";
@@ -200,11 +257,12 @@ void read_us_visits(ImportContext& ctx, std::istream& in) {
       h.sources = {cite};
       ctx.merge_edge(h);
 
-      for (const auto& v : visitors) {
+      for (std::size_t i = 0; i < visitors.size(); ++i) {
+        const auto& v = visitors[i];
         EdgeInput e;
         e.type = "VISITOR";
         e.from = NodeRef{"Visit", visit.key};
-        e.to = ensure_person(ctx, "us", v.name, cite);
+        e.to = persons[i];
         if (!v.title.empty()) e.props["office"] = v.title;
         e.sources = {cite};
         ctx.merge_edge(e);

@@ -35,7 +35,15 @@ const std::vector<Format>& formats() {
 }  // namespace
 
 ImportContext::ImportContext(Database& db, const FormatImportOptions& options, FormatImportStats& stats)
-    : db_(db), txn_(db.begin()), options_(options), stats_(stats), countries_(&Crosswalk::builtin()) {}
+    : db_(db), txn_(db.begin()), options_(options), stats_(stats), countries_(&Crosswalk::builtin()),
+      person_names_(PersonNames::builtin()) {
+  if (!options.person_names.empty()) {
+    std::ifstream in(options.person_names, std::ios::binary);
+    if (!in) throw Error(ErrorKind::kIO, fmt::format("{}: cannot read the person-name table", options.person_names.string()));
+    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    person_names_.add(PersonNames::parse(text, options.person_names.string()));
+  }
+}
 
 namespace {
 

@@ -14,6 +14,7 @@
 #include "entente/database.h"
 #include "entente/formats.h"
 #include "io/crosswalk.h"
+#include "io/names.h"
 
 namespace entente::io {
 
@@ -26,6 +27,9 @@ class ImportContext {
   // Commits the last transaction and adds the write counts to the stats.
   void finish();
   const Crosswalk& countries() const { return *countries_; }
+  // The leaders' name variants: the built-in table, with FormatImportOptions::person_names
+  // tried first.
+  const PersonNames& person_names() const { return person_names_; }
 
   // The file being read (as named in errors) and its size (0: unknown).
   void begin_file(std::filesystem::path file, std::string source, std::uint64_t size);
@@ -71,6 +75,7 @@ class ImportContext {
   const FormatImportOptions& options_;
   FormatImportStats& stats_;
   const Crosswalk* countries_;
+  PersonNames person_names_;
   std::filesystem::path file_;
   std::string source_;
   std::uint64_t size_ = 0;

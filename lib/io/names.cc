@@ -2,9 +2,13 @@
 
 #include <algorithm>
 #include <optional>
+#include <sstream>
 
+#include "catalog/embedded.h"
+#include "common/error.h"
 #include "common/text.h"
 #include "io/crosswalk.h"
+#include "io/table.h"
 
 namespace entente::io {
 namespace {
@@ -369,6 +373,97 @@ std::vector<TitledName> split_visitors(std::string_view text) {
   }
   out.push_back(split_title(text.substr(begin)));
   return out;
+}
+
+std::string match_name(std::string_view name) {
+  std::string folded = text::fold_marks(name);
+  std::string spaced;
+  spaced.reserve(folded.size());
+  for (std::size_t i = 0; i < folded.size(); ++i) {
+    char c = folded[i];
+    if (c == '\'' || c == '`') continue;
+    if (folded.compare(i, 3, "\xe2\x80\x99") == 0) {  // U+2019, the typographic apostrophe
+      i += 2;
+      continue;
+    }
+    spaced.push_back(c == '-' || c == '.' || c == ',' || c == '_' ? ' ' : c);
+  }
+  std::string out;
+  for (auto w : words_of(spaced)) {
+    if (out.empty() && w == "sheikh") continue;
+    if (!out.empty()) out.push_back(' ');
+    out += w == "ibn" ? std::string_view("bin") : w;
+  }
+  return out;
+}
+
+PersonNames PersonNames::parse(std::string_view csv, std::string_view source) {
+  PersonNames table;
+  std::istringstream in{std::string(csv)};
+  TableReader reader(in, std::string(source));
+  TableRow row;
+  if (!reader.next(row)) throw invalid("{}: empty person-name table", source);
+  TableHeader header(row, std::string(source));
+  const auto c_state = header.require("state"), c_name = header.require("name"), c_variants = header.require("variants"),
+             c_from = header.require("from"), c_to = header.require("to");
+  while (reader.next(row)) {
+    try {
+      if (row.fields.size() != header.size()) {
+        throw invalid("{} fields where the header has {}", row.fields.size(), header.size());
+      }
+      Row r;
+      r.state = std::string(trim(row.fields[c_state]));
+      r.name = std::string(trim(row.fields[c_name]));
+      if (r.name.empty()) throw invalid("column 'name' is blank");
+      r.matches.push_back(match_name(r.name));
+      std::string_view variants = row.fields[c_variants];
+      while (!variants.empty()) {
+        auto semi = variants.find(';');
+        auto v = trim(variants.substr(0, semi));
+        if (!v.empty()) r.matches.push_back(match_name(v));
+        if (semi == std::string_view::npos) break;
+        variants.remove_prefix(semi + 1);
+      }
+      auto date = [&](std::size_t col, const char* what) -> std::optional<Date> {
+        auto v = trim(row.fields[col]);
+        if (v.empty()) return std::nullopt;
+        try {
+          return Date::parse(v);
+        } catch (const Error& e) {
+          throw with_context(e, fmt::format("column '{}'", what));
+        }
+      };
+      r.from = date(c_from, "from");
+      r.to = date(c_to, "to");
+      if (r.from && r.to && !before(*r.from, *r.to)) throw invalid("the window ends ({}) before it starts ({})", r.to->str(), r.from->str());
+      table.rows_.push_back(std::move(r));
+    } catch (const Error& e) {
+      throw Error(e.kind(), fmt::format("{}:{}: {}", source, row.line, e.what()));
+    }
+  }
+  return table;
+}
+
+const PersonNames& PersonNames::builtin() {
+  static const PersonNames table = [] {
+    for (const auto& f : detail::embedded_data_files()) {
+      if (f.path == "person-names.csv") return parse(f.text, "data/person-names.csv");
+    }
+    throw corruption("the person-name table (data/person-names.csv) is not compiled into the library");
+  }();
+  return table;
+}
+
+void PersonNames::add(const PersonNames& more) { rows_.insert(rows_.begin(), more.rows_.begin(), more.rows_.end()); }
+
+std::optional<std::string> PersonNames::canonical(std::string_view state, std::string_view name, const Date& on) const {
+  const std::string m = match_name(name);
+  for (const auto& r : rows_) {
+    if (!r.state.empty() && r.state != state) continue;
+    if ((r.from && before(on, *r.from)) || (r.to && !before(on, *r.to))) continue;
+    if (std::find(r.matches.begin(), r.matches.end(), m) != r.matches.end()) return r.name;
+  }
+  return std::nullopt;
 }
 
 }  // namespace entente::io

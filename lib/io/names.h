@@ -3,9 +3,12 @@
 // docs/import.md states the rules.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include "entente/date.h"
 
 namespace entente::io {
 
@@ -49,5 +52,40 @@ TitledName split_title(std::string_view text);
 // name precedes ("President Francesco Cossiga and Prime Minister Giulio Andreotti"), each
 // split by split_title(). "President Tommy E. Remengesau, Jr." is one visitor.
 std::vector<TitledName> split_visitors(std::string_view text);
+
+// A person's name as matched across spellings: text::fold_marks (case and diacritics),
+// apostrophes dropped, '-', '.', ',' and '_' as spaces, "ibn" as "bin", and a leading
+// "Sheikh" (an honorific the Historian writes after the title or not) left out:
+// "Abdullah II ibn Al Hussein" and "Abdullah II bin Al-Hussein" match, as do "Shinzō Abe"
+// and "Shinzo Abe". Regnal numbers are kept: "Mohamed V" is not "Mohamed VI".
+std::string match_name(std::string_view name);
+
+// The table of leaders' name variants (data/person-names.csv, docs/import.md "Persons"):
+// which names, written for a visit from which state and when, mean which person.
+// Users extend it with a file of the same columns (FormatImportOptions::person_names).
+class PersonNames {
+ public:
+  // The table compiled into the library.
+  static const PersonNames& builtin();
+  // Parses table CSV text (columns state, name, variants, from, to, note). Throws
+  // Error(kInvalid) "<source>:<line>: ..." on a bad row.
+  static PersonNames parse(std::string_view csv, std::string_view source);
+  // Adds another table's rows; they are tried before this one's.
+  void add(const PersonNames& more);
+
+  // The canonical name for `name` written for a visit from state `state` (a crosswalk key;
+  // empty when unknown) on `on`: the row whose state matches (or is blank), whose window
+  // holds the date, and whose name or a variant matches (match_name). nullopt: none.
+  std::optional<std::string> canonical(std::string_view state, std::string_view name, const Date& on) const;
+  std::size_t size() const { return rows_.size(); }
+
+ private:
+  struct Row {
+    std::string state, name;
+    std::vector<std::string> matches;  // match_name of the name and of each variant
+    std::optional<Date> from, to;
+  };
+  std::vector<Row> rows_;
+};
 
 }  // namespace entente::io
