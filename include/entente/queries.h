@@ -215,8 +215,10 @@ std::vector<TreatyStatus> treaties(const Reader& reader, std::string_view a, std
 // What the data says that cannot be so, although every record is intact (Database::check
 // finds broken records): a Treaty or Agreement in force before its signature; a member's
 // PARTY_TO edge valid outside its treaty's period in force; two persons holding one office
-// of a State or Organization on the same day (the same office title, ignoring case). At
-// most `limit`, treaties first. `entente check` prints them after the integrity problems.
+// of a State or Organization on the same day (the same office title, ignoring case); a
+// State's dated PARTY_TO, MEMBER_OF or HOLDS_OFFICE edge that holds only while the State
+// does not exist (outside its validity or in a gap). At most `limit`, treaties first.
+// `entente check` prints them after the integrity problems.
 std::vector<Problem> data_concerns(const Reader& reader, std::size_t limit = 1000);
 
 }  // namespace entente

@@ -1,6 +1,7 @@
 // What the data says that cannot be so, although every record is intact: a treaty in force
 // before its signature, a member bound outside its treaty's period in force, two holders of
-// one office at once (docs/reliability.md, "Data concerns").
+// one office at once, a state's ties that hold only while it does not exist
+// (docs/reliability.md, "Data concerns").
 #include <algorithm>
 
 #include <fmt/format.h>
@@ -85,12 +86,36 @@ void check_offices(const Reader& reader, std::string_view type, Concerns& out) {
   });
 }
 
+// A State's dated ties (PARTY_TO, MEMBER_OF, an office of it) that hold only while the
+// State does not exist: outside its validity or within one of its gaps (a COW member row
+// dated before the state entered the state system).
+void check_states(const Reader& reader, Concerns& out) {
+  reader.scan("State", [&](const Node& s) {
+    if (!s.valid) return true;
+    auto tie = [&](const Neighbor& n, const std::string& what) {
+      if (!n.edge.valid || s.valid_during(*n.edge.valid)) return;
+      std::vector<std::string> spells;
+      for (const auto& sp : s.spells()) spells.push_back(sp.str());
+      out.add(what, fmt::format("it holds {}, while {} does not exist (it exists {})", n.edge.valid->str(),
+                                s.ref().str(), fmt::join(spells, " and ")));
+    };
+    for (const auto& n : reader.neighbors(s.id, {{"PARTY_TO", "MEMBER_OF"}, Direction::kOut, std::nullopt})) {
+      tie(n, fmt::format("{} {} -> {}", n.edge.type, s.ref().str(), n.node.ref().str()));
+    }
+    for (const auto& n : reader.neighbors(s.id, {{"HOLDS_OFFICE"}, Direction::kIn, std::nullopt})) {
+      tie(n, fmt::format("HOLDS_OFFICE {} -> {}", n.node.ref().str(), s.ref().str()));
+    }
+    return true;
+  });
+}
+
 }  // namespace
 
 std::vector<Problem> data_concerns(const Reader& reader, std::size_t limit) {
   Concerns out(limit);
   for (auto type : {"Treaty", "Agreement"}) check_treaties(reader, type, out);
   for (auto type : {"State", "Organization"}) check_offices(reader, type, out);
+  check_states(reader, out);
   return out.take();
 }
 

@@ -151,6 +151,7 @@ void read_archigos(ImportContext& ctx, std::istream& in) {
         throw not_found("ccode {} (a Gleditsch-Ward code) on {} is not in the country crosswalk (data/countries.csv)",
                         *code, start->str());
       }
+      warn_uncovered(ctx, row.line, fmt::format("ccode {} (a Gleditsch-Ward code)", *code), pieces, *start, spell_to);
       for (const auto& p : pieces) {
         EdgeInput office;
         office.type = "HOLDS_OFFICE";

@@ -97,6 +97,7 @@ void read_atop(ImportContext& ctx, std::istream& in) {
       if (pieces.empty()) {
         throw not_found("member {} on {} is not in the country crosswalk (data/countries.csv)", *member, start->str());
       }
+      warn_uncovered(ctx, row.line, fmt::format("member {}", *member), pieces, *start, to);
       for (const auto& p : pieces) {
         EdgeInput party;
         party.type = "PARTY_TO";

@@ -150,6 +150,7 @@ void read_cow_states(ImportContext& ctx, std::istream& in) {
       if (pieces.empty()) {
         throw not_found("ccode {} ({}) is not in the country crosswalk (data/countries.csv)", *code, field(row, c_name));
       }
+      warn_uncovered(ctx, row.line, fmt::format("ccode {}", *code), pieces, *start, to);
       Citation cite{"cow-states-2016", fmt::format("ccode {}", *code), ""};
       const Country* previous = nullptr;
       for (const auto& p : pieces) {
@@ -281,6 +282,7 @@ void read_cow_alliances(ImportContext& ctx, std::istream& in) {
         throw not_found("ccode {} ({}) on {} is not in the country crosswalk (data/countries.csv)", *code,
                         field(row, c_name), mem_start->str());
       }
+      warn_uncovered(ctx, row.line, fmt::format("ccode {}", *code), pieces, *mem_start, mem_to);
       for (const auto& p : pieces) {
         EdgeInput party;
         party.type = "PARTY_TO";

@@ -75,10 +75,11 @@ std::string office_of(std::string role) {
 
 constexpr std::uint64_t kProgressEvery = 1000;
 
-// Another visit (key other than `key`) that starts on `start` and has exactly `persons` as
-// its visitors: the first visitor's visits are read, so this costs one neighbour scan.
+// Another visit (key other than `key`) to `host` that starts on `start` and has exactly
+// `persons` as its visitors: the first visitor's visits are read, so this costs one
+// neighbour scan.
 std::optional<std::string> same_visit(const Transaction& txn, const std::vector<NodeRef>& persons, const Date& start,
-                                      const std::string& key) {
+                                      const NodeRef& host, const std::string& key) {
   if (persons.empty()) return std::nullopt;
   auto first = txn.node(persons.front());
   if (!first) return std::nullopt;
@@ -89,6 +90,11 @@ std::optional<std::string> same_visit(const Transaction& txn, const std::vector<
   for (const auto& n : txn.neighbors(first->id, {{"VISITOR"}, Direction::kIn, std::nullopt, {"Visit"}})) {
     const Node& v = n.node;
     if (v.key == key || v.props.text("start") != start.str()) continue;
+    bool same_host = false;
+    for (const auto& h : txn.neighbors(v.id, {{"HOST"}, Direction::kOut, std::nullopt, {"State"}})) {
+      same_host = same_host || h.node.ref() == host;
+    }
+    if (!same_host) continue;
     std::vector<std::string> have;
     for (const auto& m : txn.neighbors(v.id, {{"VISITOR"}, Direction::kOut, std::nullopt, {"Person"}})) have.push_back(m.node.key);
     std::sort(have.begin(), have.end());
@@ -146,6 +152,27 @@ void read_us_trips(ImportContext& ctx, std::istream& in) {
         ctx.txn().put_node(p);
       }
 
+      // A trip the files hold twice (the traveller in the same country from the same day) is
+      // one visit citing both records, as for us-visits.
+      const NodeRef host_ref = ctx.ensure_state(*host);
+      if (auto same = same_visit(ctx.txn(), {person}, d.start, host_ref, "us-trip-" + id)) {
+        Citation also{"us-oh", fmt::format("trip {}", id), text_of(r, "remarks")};
+        NodeInput more;
+        more.type = "Visit";
+        more.key = *same;
+        more.sources = {also};
+        ctx.merge_node(more, ImportContext::Validity::kKeepExisting);
+        EdgeInput e;
+        e.type = "VISITOR";
+        e.from = NodeRef{"Visit", *same};
+        e.to = person;
+        e.sources = {also};
+        ctx.merge_edge(e);
+        ctx.warn(r.line, fmt::format("trip {} repeats {} ({} in {} from {}): merged, both cited", id, *same, who,
+                                     host_ref.key, d.start.str()));
+        return;
+      }
+
       NodeInput visit;
       visit.type = "Visit";
       visit.key = "us-trip-" + id;
@@ -169,7 +196,7 @@ void read_us_trips(ImportContext& ctx, std::istream& in) {
       EdgeInput h;
       h.type = "HOST";
       h.from = NodeRef{"Visit", visit.key};
-      h.to = ctx.ensure_state(*host);
+      h.to = host_ref;
       if (!locale.empty()) h.props["city"] = locale;
       h.sources = {cite};
       ctx.merge_edge(h);
@@ -217,7 +244,7 @@ void read_us_visits(ImportContext& ctx, std::istream& in) {
       // A record the files hold twice (the same visitors, arriving on the same day) is one
       // visit citing both records: the second adds its citation, with its description.
       std::string key = "us-visit-" + id;
-      if (auto same = same_visit(ctx.txn(), persons, d.start, key)) {
+      if (auto same = same_visit(ctx.txn(), persons, d.start, ctx.ensure_state(*usa), key)) {
         Citation also{"us-oh", fmt::format("visit {}", id), text_of(r, "description")};
         NodeInput more;
         more.type = "Visit";

@@ -263,6 +263,25 @@ Date day_after(const Date& last) {
   return last.next_day();
 }
 
+void warn_uncovered(ImportContext& ctx, std::uint64_t line, std::string_view what,
+                    const std::vector<Crosswalk::Piece>& pieces, const Date& from, const std::optional<Date>& to) {
+  std::vector<Interval> covered;
+  for (const auto& p : pieces) covered.push_back(Interval{p.from, p.to});
+  covered = unite(std::move(covered));
+  std::vector<std::string> gaps;
+  std::optional<Date> at = from;  // the first day not yet known to be covered
+  for (const auto& c : covered) {
+    if (at && c.from && before(*at, *c.from)) gaps.push_back(Interval{at, c.from}.str());
+    at = c.to;
+    if (!at) break;
+  }
+  if (at && (!to || before(*at, *to))) gaps.push_back(Interval{at, to}.str());
+  if (gaps.empty()) return;
+  ctx.warn(line, fmt::format("{} names no state in the country crosswalk on {} (data/countries.md); those days are "
+                             "left out",
+                             what, fmt::join(gaps, " and ")));
+}
+
 }  // namespace io
 
 const std::vector<FormatInfo>& import_formats() {

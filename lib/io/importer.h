@@ -112,4 +112,11 @@ std::optional<Date> ymd_date(std::optional<std::int64_t> y, std::optional<std::i
 // dates end after their month or year.
 Date day_after(const Date& last);
 
+// Warns of the parts of [from, to) that no piece covers: days on which a code names no
+// state in the crosswalk (Archigos's Serbia, 340, from 2006-06-04, a day before the
+// crosswalk's Serbia begins). Those days are left out of the row's edges; the warning says
+// so, naming `what` (the row's code).
+void warn_uncovered(ImportContext& ctx, std::uint64_t line, std::string_view what,
+                    const std::vector<Crosswalk::Piece>& pieces, const Date& from, const std::optional<Date>& to);
+
 }  // namespace entente::io

@@ -63,6 +63,28 @@ TEST_CASE("data concerns: treaties before signature, members outside the treaty,
   CHECK(data_concerns(*l.snap, 2).size() == 2);
 }
 
+TEST_CASE("data concerns: a state's ties that hold only while it does not exist", "[concerns][spells]") {
+  test::Loaded l(R"({"node":"State","key":"POL","name":"Poland","valid":[{"from":"1918-11-11","to":"1939-09-29"},{"from":"1945-06-28"}]}
+{"node":"Organization","key":"sys","name":"System"}
+{"node":"Treaty","key":"t","valid":{"from":"1900"}}
+{"edge":"PARTY_TO","from":"State:POL","to":"Treaty:t","valid":{"from":"1941-01-01","to":"1944-01-01"}}
+{"edge":"MEMBER_OF","from":"State:POL","to":"Organization:sys","valid":{"from":"1910","to":"1915"}}
+{"edge":"MEMBER_OF","from":"State:POL","to":"Organization:sys","valid":{"from":"1939-01-01","to":"1941-01-01"}}
+{"node":"Person","key":"p","name":"Someone"}
+{"edge":"HOLDS_OFFICE","from":"Person:p","to":"State:POL","valid":{"from":"1940","to":"1945"},"props":{"office":"President"}}
+)");
+  auto all = data_concerns(*l.snap);
+  for (const auto& c : all) UNSCOPED_INFO(c.where << ": " << c.reason);
+  CHECK(has(all, "PARTY_TO State:POL -> Treaty:t",
+            "it holds [1941-01-01, 1944-01-01), while State:POL does not exist (it exists [1918-11-11, 1939-09-29) "
+            "and [1945-06-28, open))"));
+  CHECK(has(all, "MEMBER_OF State:POL -> Organization:sys", "it holds [1910, 1915)"));
+  CHECK(has(all, "HOLDS_OFFICE Person:p -> State:POL", "it holds [1940, 1945)"));
+  // A tie that holds on some day the state exists is no concern.
+  CHECK_FALSE(has(all, "MEMBER_OF State:POL -> Organization:sys", "[1939-01-01, 1941-01-01)"));
+  CHECK(all.size() == 3);
+}
+
 TEST_CASE("check prints data concerns, and the database stays clean unless --strict", "[concerns][cli]") {
   test::TempDir dir;
   auto file = dir / "concerns.jsonl";

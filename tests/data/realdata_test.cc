@@ -96,3 +96,125 @@ TEST_CASE("real data: every ATOP member row is a PARTY_TO edge, and a fresh impo
   CHECK(again.edges.created + again.edges.updated == 0);
   CHECK(again.nodes.created + again.nodes.updated == 0);
 }
+
+// The state system: a state holds on its COW spells (Poland not in 1942, Austria not in
+// 1943), and the state-years of the panel under --day any are COW's, read independently
+// from the raw rows: a ccode-year for every year a spell touches.
+TEST_CASE("real data: states hold on their COW spells, and the any-day state-years are COW's", "[realdata][import]") {
+  auto states = test::shared_data("cow/states2016.csv");
+  if (states.empty()) {
+    WARN("../shared/data/cow is not here: skipped");
+    return;
+  }
+  auto rows = csv_rows(states);
+  REQUIRE(rows.size() > 1);
+  const auto& h = rows[0];
+  auto col = [&](const char* name) {
+    auto it = std::find(h.begin(), h.end(), name);
+    REQUIRE(it != h.end());
+    return static_cast<std::size_t>(it - h.begin());
+  };
+  const auto c_code = col("ccode"), c_sy = col("styear"), c_ey = col("endyear");
+  std::set<std::pair<std::string, int>> truth;  // (ccode, year)
+  for (std::size_t i = 1; i < rows.size(); ++i) {
+    for (int y = std::stoi(rows[i][c_sy]); y <= std::stoi(rows[i][c_ey]); ++y) truth.insert({rows[i][c_code], y});
+  }
+
+  TempDir dir;
+  auto db = Database::open(dir / "db");
+  import_format(*db, "cow-states", {states});
+  auto snap = db->snapshot();
+  auto pol = snap->node(NodeRef{"State", "POL"});
+  auto aut = snap->node(NodeRef{"State", "AUT"});
+  REQUIRE(pol);
+  REQUIRE(aut);
+  CHECK_FALSE(pol->valid_at(Date::parse("1942-01-01")));
+  CHECK(pol->valid_at(Date::parse("1950-01-01")));
+  CHECK_FALSE(aut->valid_at(Date::parse("1943-01-01")));
+  CHECK(aut->valid_at(Date::parse("1960-01-01")));
+
+  PanelOptions o{1816, 2016};
+  o.any_day = true;
+  std::ostringstream sy, dy;
+  export_panel(*snap, sy, dy, o);
+  std::set<std::pair<std::string, int>> got;
+  std::istringstream in(sy.str());
+  std::string line;
+  std::getline(in, line);  // header: year,ccode,state,name,...
+  std::size_t rows_written = 0;
+  while (std::getline(in, line)) {
+    auto comma = line.find(','), second = line.find(',', comma + 1);
+    got.insert({line.substr(comma + 1, second - comma - 1), std::stoi(line.substr(0, comma))});
+    ++rows_written;
+  }
+  CHECK(rows_written == got.size());  // one row per ccode and year
+  std::vector<std::pair<std::string, int>> missing, extra;
+  std::set_difference(truth.begin(), truth.end(), got.begin(), got.end(), std::back_inserter(missing));
+  std::set_difference(got.begin(), got.end(), truth.begin(), truth.end(), std::back_inserter(extra));
+  CHECK(missing.empty());
+  CHECK(extra.empty());
+  CHECK(got.size() == truth.size());
+}
+
+// West Germany's WEU membership (COW alliance 218, coded open-ended under 260) carries to
+// unified Germany: in 2008 Germany and the Netherlands share it beside NATO.
+TEST_CASE("real data: Germany's WEU membership continues past 1990", "[realdata][import]") {
+  auto states = test::shared_data("cow/states2016.csv");
+  auto alliances = test::shared_data("cow/alliance_v4.1_by_member.csv");
+  if (states.empty() || alliances.empty()) {
+    WARN("../shared/data/cow is not here: skipped");
+    return;
+  }
+  TempDir dir;
+  auto db = Database::open(dir / "db");
+  import_format(*db, "cow-states", {states});
+  import_format(*db, "cow-alliances", {alliances});
+  auto snap = db->snapshot();
+  AllyQuery q;
+  q.at = Date::parse("2008-06-01");
+  q.obligations = {"defense", "neutrality", "non_aggression", "consultation"};
+  std::set<std::string> treaties;
+  for (const auto& a : allies(*snap, "State:DEU", q)) {
+    if (a.state.key != "NLD") continue;
+    for (const auto& link : a.chain) treaties.insert(link.treaty.key);
+  }
+  CHECK(treaties.count("cow-218") == 1);
+  CHECK(treaties.size() >= 2);  // NATO too
+}
+
+// The Office of the Historian's visits: one Person per leader across the spellings.
+TEST_CASE("real data: King Hussein and King Abdullah II are one person each in the Historian's visits",
+          "[realdata][import]") {
+  auto dir_in = test::shared_data("us-history/visits");
+  if (dir_in.empty()) {
+    WARN("../shared/data/us-history is not here: skipped");
+    return;
+  }
+  std::vector<std::filesystem::path> files;
+  for (const auto& f : std::filesystem::directory_iterator(dir_in)) files.push_back(f.path());
+  std::sort(files.begin(), files.end());
+  // Independently: the records naming each king, as the files write them.
+  std::map<std::string, int> written;
+  for (const auto& f : files) {
+    std::string text = test::read_file(f);
+    for (const char* name : {"<visitor>King Hussein</visitor>", "<visitor>King Hussein I</visitor>",
+                             "<visitor>King Abdullah II</visitor>", "<visitor>King Abdullah II bin Al-Hussein</visitor>",
+                             "<visitor>King Abdullah II ibn Al Hussein</visitor>"}) {
+      for (auto at = text.find(name); at != std::string::npos; at = text.find(name, at + 1)) ++written[name];
+    }
+  }
+  TempDir dir;
+  auto db = Database::open(dir / "db");
+  import_format(*db, "us-visits", files);
+  auto snap = db->snapshot();
+  auto hussein = visits(*snap, {"Person:us-hussein-bin-talal", "State:USA", std::nullopt, std::nullopt, ""});
+  CHECK(static_cast<int>(hussein.size()) ==
+        written["<visitor>King Hussein</visitor>"] + written["<visitor>King Hussein I</visitor>"]);
+  CHECK_FALSE(snap->node(NodeRef{"Person", "us-hussein-i"}));
+  auto abdullah = visits(*snap, {"Person:us-abdullah-ii-bin-al-hussein", "State:USA", std::nullopt, std::nullopt, ""});
+  CHECK(static_cast<int>(abdullah.size()) >= written["<visitor>King Abdullah II</visitor>"] +
+                                                written["<visitor>King Abdullah II bin Al-Hussein</visitor>"] +
+                                                written["<visitor>King Abdullah II ibn Al Hussein</visitor>"]);
+  CHECK_FALSE(snap->node(NodeRef{"Person", "us-abdullah-ii"}));
+  CHECK_FALSE(snap->node(NodeRef{"Person", "us-abdullah-ii-ibn-al-hussein"}));
+}

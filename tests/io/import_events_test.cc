@@ -439,6 +439,31 @@ TEST_CASE("us-trips: trips become visits of the president, numbered per host, Ru
   check_idempotent(*db, "us-trips", {fixture("us-trips.xml")});
 }
 
+TEST_CASE("us-trips: a trip held twice is one visit citing both, but the same day in another country is not", "[import]") {
+  TempDir dir;
+  auto trip = [](int id, const char* country, const char* remarks) {
+    return fmt::format("<trip role=\"president\" who=\"biden-joseph-r\"><id>{}</id><name>Joseph R. Biden</name>"
+                       "<start-date>2021-11-01</start-date><end-date>2021-11-02</end-date><country>{}</country>"
+                       "<locale>Glasgow</locale><remarks>{}</remarks></trip>\n",
+                       id, country, remarks);
+  };
+  test::write_file(dir / "trips.xml", "<trips>\n" + trip(1, "United Kingdom", "Attended COP26.") +
+                                          trip(2, "United Kingdom", "Attended the UN Climate Change Conference.") +
+                                          trip(3, "Ireland", "Another country the same day.") + "</trips>\n");
+  auto db = Database::open(dir / "db");
+  auto stats = import_format(*db, "us-trips", {dir / "trips.xml"});
+  CHECK(stats.warned == 1);
+  auto snap = db->snapshot();
+  CHECK(snap->node(NodeRef{"Visit", "us-trip-1"}));
+  CHECK_FALSE(snap->node(NodeRef{"Visit", "us-trip-2"}));
+  CHECK(snap->node(NodeRef{"Visit", "us-trip-3"}));
+  auto one = snap->node(NodeRef{"Visit", "us-trip-1"});
+  REQUIRE(one->sources.size() == 2);
+  CHECK(one->sources[1].locator == "trip 2");
+  CHECK(one->sources[1].quote == "Attended the UN Climate Change Conference.");
+  check_idempotent(*db, "us-trips", {dir / "trips.xml"});
+}
+
 TEST_CASE("us-trips: a missing or bad start-date is a bad row at the trip's line, skippable", "[import]") {
   TempDir dir;
   auto db = Database::open(dir / "db");

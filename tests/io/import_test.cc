@@ -476,6 +476,25 @@ TEST_CASE("import: with skip_bad_rows a bad row is left out whole and listed, an
 
 // Issue 17: rows of one leadid that disagree were resolved last-row-wins in silence, and a
 // leader for one day (startdate = enddate) held office beside the successor without a word.
+// Found re-measuring issue 17 on the real file: Archigos has Serbia (340) from 2006-06-04,
+// the crosswalk from 2006-06-05, and the first day of Kostunica's spell was dropped unsaid.
+TEST_CASE("archigos: days a code names no state are left out with a warning", "[import]") {
+  TempDir dir;
+  std::string header = test::read_file(fixture("archigos.csv"));
+  header = header.substr(0, header.find('\n') + 1);
+  test::write_file(dir / "a.csv", header + "SER-2006,t-9,340,SER,Kostunica,2006-06-04,2008-07-07,Regular,Regular,Regular,1,OK,M,1944,NA,NA,NA,NA,0,0,0,0,NA,NA\n");
+  auto db = Database::open(dir / "db");
+  auto stats = import_format(*db, "archigos", {dir / "a.csv"});
+  REQUIRE(stats.warnings.size() == 1);
+  CHECK_THAT(stats.warnings[0].reason,
+             Catch::Contains("ccode 340 (a Gleditsch-Ward code) names no state in the country crosswalk on "
+                             "[2006-06-04, 2006-06-05)") && Catch::Contains("left out"));
+  auto snap = db->snapshot();
+  auto office = out_of(*snap, "Person:archigos-t-9", "HOLDS_OFFICE");
+  REQUIRE(office.size() == 1);
+  CHECK(office[0].valid->str() == "[2006-06-05, 2008-07-07)");
+}
+
 TEST_CASE("archigos: a one-day leader and rows of one leader that disagree are warned of", "[import]") {
   TempDir dir;
   std::string text = test::read_file(fixture("archigos.csv"));

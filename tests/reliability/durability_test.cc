@@ -132,12 +132,19 @@ struct CrashChild {
 
 // The crash child (tests/reliability/crash_child.cc) run until it acknowledged `acks` more
 // transactions, then killed: what it committed since the last flush is in the WAL only.
-std::uint64_t commit_then_kill(const fs::path& db, int acks, const fs::path& out) {
+// `printed`, when given, receives the last transaction the child acknowledged at all: it
+// runs on between our reading its third acknowledgement and the kill, and may acknowledge
+// more in that time (read from the pipe after the kill).
+std::uint64_t commit_then_kill(const fs::path& db, int acks, const fs::path& out, std::uint64_t* printed = nullptr) {
   CrashChild child(db, 0, out);
   std::uint64_t last = 0;
   int seen = 0;
   for (std::uint64_t n; seen < acks && (n = child.next_ack()) != 0; ++seen) last = n;
   child.kill();
+  if (printed) {
+    *printed = last;
+    for (std::uint64_t n; (n = child.next_ack()) != 0;) *printed = n;
+  }
   INFO(test::read_file(out));
   REQUIRE(seen == acks);
   return last;
@@ -160,13 +167,16 @@ TEST_CASE("durability: a closed database holds its data in table files and repla
   CHECK_FALSE(files_like(dir / "db", "", ".sst").empty());
   // The same through the API, after a crash: a writer's next open recovers the log and its
   // close leaves none.
-  auto acked = commit_then_kill(dir / "db", 3, dir / "child.txt");
+  std::uint64_t printed = 0;
+  auto acked = commit_then_kill(dir / "db", 3, dir / "child.txt", &printed);
   CHECK(log_bytes(dir / "db") > 0);
   {
     auto db = Database::open(dir / "db");
-    // Every acknowledged transaction, and perhaps the one in flight when the kill came.
+    // Every acknowledged transaction, and perhaps the one in flight when the kill came. The
+    // child may have acknowledged more after the third we read (a busy machine: CI's fresh
+    // run saw 5 with 3 read), so the bound is the last it printed.
     CHECK(counter_of(*db) >= acked);
-    CHECK(counter_of(*db) <= acked + 1);
+    CHECK(counter_of(*db) <= printed + 1);
   }
   CHECK(log_bytes(dir / "db") == 0);
   CHECK(test::open_read_only(dir / "db")->check().clean());
