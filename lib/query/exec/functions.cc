@@ -183,7 +183,12 @@ Value call_function(const ast::Expr& e, std::vector<Value>& args, Context& ctx) 
   }
   if (f == "round") {
     if (!arg(0).is_number()) bad_arg(e, 0, "a number", arg(0));
-    return Value(std::round(arg(0).as_number()));
+    // Half up, toward positive infinity, as Neo4j (Java's Math.round): round(-2.5) is -2.0,
+    // where std::round gives -3.0.
+    const double x = arg(0).as_number();
+    double r = std::floor(x);
+    if (x - r >= 0.5) r += 1.0;
+    return Value(r);
   }
   if (f == "substring") {
     if (arg(0).type() != T::kString) bad_arg(e, 0, "a String", arg(0));
