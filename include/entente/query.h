@@ -92,8 +92,10 @@ class Value {
   // empty (missing); a list is its elements joined by ';' ("defense;consult"); a map is its
   // JSON; anything else is str().
   std::string csv_text() const;
-  // For machines: JSON scalars; a date as its string; a node or relationship as its
-  // interchange-format line (docs/interchange.md) plus "id"; a path as {"nodes", "relationships"}.
+  // For machines: JSON scalars; NaN and the infinities as the strings "NaN", "Infinity" and
+  // "-Infinity" (not null, which is a real null); a date as its string; a node or
+  // relationship as its interchange-format line (docs/interchange.md) plus "id"; a path as
+  // {"nodes", "relationships"}.
   nlohmann::ordered_json to_json() const;
   // JSON to a value: objects become maps, arrays lists, integers Int, other numbers Float.
   static Value from_json(const nlohmann::ordered_json& j);

@@ -128,7 +128,9 @@ nlohmann::ordered_json Value::to_json() const {
     case Type::kNull: return nullptr;
     case Type::kBool: return as_bool();
     case Type::kInt: return as_int();
-    case Type::kFloat: return std::isfinite(as_float()) ? J(as_float()) : J(nullptr);
+    // JSON has no NaN or infinities: they are written as the strings "NaN", "Infinity" and
+    // "-Infinity" (as JavaScript's and pandas' readers take them), never as null.
+    case Type::kFloat: return std::isfinite(as_float()) ? J(as_float()) : J(float_text(as_float()));
     case Type::kString: return as_string();
     case Type::kDate: return as_date().str();
     case Type::kList: {

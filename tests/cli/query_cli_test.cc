@@ -64,6 +64,13 @@ TEST_CASE("query cli: --format json gives an array of objects keyed by column", 
   auto n = nlohmann::json::parse(b.query("'MATCH (s:State {key: \"PRK\"}) RETURN s' --format json").out);
   CHECK(n[0]["s"]["node"] == "State");
   CHECK(n[0]["s"]["props"]["capital"] == "Pyongyang");
+  // Issue 16: NaN and the infinities came out as null, like a real null.
+  auto f = nlohmann::json::parse(b.query("'RETURN 1.0/0 AS inf, -1.0/0 AS ninf, 0.0/0 AS nan, null AS none, 2.5 AS x' --json").out);
+  CHECK(f[0]["inf"] == "Infinity");
+  CHECK(f[0]["ninf"] == "-Infinity");
+  CHECK(f[0]["nan"] == "NaN");
+  CHECK(f[0]["none"].is_null());
+  CHECK(f[0]["x"] == 2.5);
 }
 
 TEST_CASE("query cli: --format csv quotes fields and leaves null empty", "[cli][query]") {
