@@ -41,9 +41,11 @@ std::optional<bool> Adjacency::holds(NodeId id, std::uint32_t day) {
     if (!info) return std::nullopt;
     return info->holds(day) && (!info->has_gaps() || !in_gap(topo_->gaps(id), day));
   }
-  auto info = node(id);
-  if (!info) return std::nullopt;
-  return info->holds(day) && (!info->has_gaps() || !in_gap(gaps(id), day));
+  // From the store: the record's head read once, for validity and gaps alike.
+  auto bytes = view_->get(storage::Cf::kNodes, keys::id(id));
+  if (!bytes) return std::nullopt;
+  auto head = node_head(id, *bytes);
+  return make_node_info(catalog_.by_tag(head.tag), head.valid).holds(day) && !in_gap(day_spans(head.gaps), day);
 }
 
 std::vector<DaySpan> Adjacency::gaps(NodeId id) {

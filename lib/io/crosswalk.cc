@@ -70,22 +70,13 @@ Crosswalk Crosswalk::parse(std::string_view csv, std::string_view source) {
       c.iso3 = upper(f(c_iso));
       {
         // "255;260": the state's own code, then codes it continues (crosswalk.h).
-        std::string_view codes = row.fields[c_cow];
-        bool first = true;
-        while (true) {
-          auto semi = codes.find(';');
-          auto code = int_field(codes.substr(0, semi), "cow_code");
-          if (first) {
-            if (code) c.cow = static_cast<std::int32_t>(*code);
-          } else if (!code) {
-            throw invalid("column 'cow_code': a blank code after ';'");
-          } else {
-            if (!c.cow) throw invalid("column 'cow_code': a continued code needs the state's own code first");
-            c.cow_continued.push_back(static_cast<std::int32_t>(*code));
-          }
-          first = false;
-          if (semi == std::string_view::npos) break;
-          codes.remove_prefix(semi + 1);
+        auto codes = split_list(row.fields[c_cow]);
+        if (auto own = int_field(codes[0], "cow_code")) c.cow = static_cast<std::int32_t>(*own);
+        for (std::size_t i = 1; i < codes.size(); ++i) {
+          auto code = int_field(codes[i], "cow_code");
+          if (!code) throw invalid("column 'cow_code': a blank code after ';'");
+          if (!c.cow) throw invalid("column 'cow_code': a continued code needs the state's own code first");
+          c.cow_continued.push_back(static_cast<std::int32_t>(*code));
         }
       }
       c.cow_abbrev = upper(f(c_abbrev));
@@ -93,13 +84,8 @@ Crosswalk Crosswalk::parse(std::string_view csv, std::string_view source) {
       c.cameo = upper(f(c_cameo));
       if (auto v = f(c_from); !v.empty()) c.from = Date::parse(v);
       if (auto v = f(c_to); !v.empty()) c.to = Date::parse(v);
-      std::string_view aliases = row.fields[c_aliases];
-      while (!aliases.empty()) {
-        auto semi = aliases.find(';');
-        auto a = trim(aliases.substr(0, semi));
+      for (auto a : split_list(row.fields[c_aliases])) {
         if (!a.empty()) c.aliases.emplace_back(a);
-        if (semi == std::string_view::npos) break;
-        aliases.remove_prefix(semi + 1);
       }
       cw.rows_.push_back(std::move(c));
     } catch (const Error& e) {

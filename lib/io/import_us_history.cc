@@ -104,6 +104,26 @@ std::optional<std::string> same_visit(const Transaction& txn, const std::vector<
   return std::nullopt;
 }
 
+// A repeated record merged into the visit it repeats (`same`): the visit and each visitor's
+// VISITOR edge gain the record's citation `also`, and the import warns.
+void merge_repeat(ImportContext& ctx, std::uint64_t line, const std::string& same, const std::vector<NodeRef>& persons,
+                  const Citation& also, const std::string& warning) {
+  NodeInput more;
+  more.type = "Visit";
+  more.key = same;
+  more.sources = {also};
+  ctx.merge_node(more, ImportContext::Validity::kKeepExisting);
+  for (const auto& p : persons) {
+    EdgeInput e;
+    e.type = "VISITOR";
+    e.from = NodeRef{"Visit", same};
+    e.to = p;
+    e.sources = {also};
+    ctx.merge_edge(e);  // the existing edge's properties stay: merge_edge lays none over them
+  }
+  ctx.warn(line, warning);
+}
+
 }  // namespace
 
 void read_us_trips(ImportContext& ctx, std::istream& in) {
@@ -156,20 +176,9 @@ void read_us_trips(ImportContext& ctx, std::istream& in) {
       // one visit citing both records, as for us-visits.
       const NodeRef host_ref = ctx.ensure_state(*host);
       if (auto same = same_visit(ctx.txn(), {person}, d.start, host_ref, "us-trip-" + id)) {
-        Citation also{"us-oh", fmt::format("trip {}", id), text_of(r, "remarks")};
-        NodeInput more;
-        more.type = "Visit";
-        more.key = *same;
-        more.sources = {also};
-        ctx.merge_node(more, ImportContext::Validity::kKeepExisting);
-        EdgeInput e;
-        e.type = "VISITOR";
-        e.from = NodeRef{"Visit", *same};
-        e.to = person;
-        e.sources = {also};
-        ctx.merge_edge(e);
-        ctx.warn(r.line, fmt::format("trip {} repeats {} ({} in {} from {}): merged, both cited", id, *same, who,
-                                     host_ref.key, d.start.str()));
+        merge_repeat(ctx, r.line, *same, {person}, {"us-oh", fmt::format("trip {}", id), text_of(r, "remarks")},
+                     fmt::format("trip {} repeats {} ({} in {} from {}): merged, both cited", id, *same, who,
+                                 host_ref.key, d.start.str()));
         return;
       }
 
@@ -245,23 +254,9 @@ void read_us_visits(ImportContext& ctx, std::istream& in) {
       // visit citing both records: the second adds its citation, with its description.
       std::string key = "us-visit-" + id;
       if (auto same = same_visit(ctx.txn(), persons, d.start, ctx.ensure_state(*usa), key)) {
-        Citation also{"us-oh", fmt::format("visit {}", id), text_of(r, "description")};
-        NodeInput more;
-        more.type = "Visit";
-        more.key = *same;
-        more.sources = {also};
-        ctx.merge_node(more, ImportContext::Validity::kKeepExisting);
-        for (const auto& p : persons) {
-          EdgeInput e;
-          e.type = "VISITOR";
-          e.from = NodeRef{"Visit", *same};
-          e.to = p;
-          if (auto existing = ctx.txn().edge(e)) e.props = existing->props.to_json();
-          e.sources = {also};
-          ctx.merge_edge(e);
-        }
-        ctx.warn(r.line, fmt::format("visit {} repeats {} (the same visitors from {}): merged, both cited", id,
-                                     *same, d.start.str()));
+        merge_repeat(ctx, r.line, *same, persons, {"us-oh", fmt::format("visit {}", id), text_of(r, "description")},
+                     fmt::format("visit {} repeats {} (the same visitors from {}): merged, both cited", id, *same,
+                                 d.start.str()));
         return;
       }
 

@@ -416,13 +416,8 @@ PersonNames PersonNames::parse(std::string_view csv, std::string_view source) {
       r.name = std::string(trim(row.fields[c_name]));
       if (r.name.empty()) throw invalid("column 'name' is blank");
       r.matches.push_back(match_name(r.name));
-      std::string_view variants = row.fields[c_variants];
-      while (!variants.empty()) {
-        auto semi = variants.find(';');
-        auto v = trim(variants.substr(0, semi));
+      for (auto v : split_list(row.fields[c_variants])) {
         if (!v.empty()) r.matches.push_back(match_name(v));
-        if (semi == std::string_view::npos) break;
-        variants.remove_prefix(semi + 1);
       }
       auto date = [&](std::size_t col, const char* what) -> std::optional<Date> {
         auto v = trim(row.fields[col]);

@@ -161,6 +161,16 @@ void check_row(const TableRow& row, std::size_t columns) {
   check_utf8(row);
 }
 
+std::vector<std::string_view> split_list(std::string_view cell) {
+  std::vector<std::string_view> out;
+  while (true) {
+    auto semi = cell.find(';');
+    out.push_back(trim(cell.substr(0, semi)));
+    if (semi == std::string_view::npos) return out;
+    cell.remove_prefix(semi + 1);
+  }
+}
+
 std::string_view trim(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
   while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);

@@ -85,6 +85,9 @@ void check_row(const TableRow& row, std::size_t columns);
 // Field helpers for row-level parsing: each throws Error(kInvalid) "column 'x': reason".
 // Surrounding spaces are ignored.
 std::string_view trim(std::string_view s);
+// The items of a ';'-separated cell ("Russia;USSR"), each trimmed; empty items are kept
+// (the caller decides whether a blank one is an error).
+std::vector<std::string_view> split_list(std::string_view cell);
 // An integer; nullopt when the field is blank or one of `missing` (e.g. "NA", "-999").
 std::optional<std::int64_t> int_field(std::string_view value, std::string_view column,
                                       const std::vector<std::string_view>& missing = {});

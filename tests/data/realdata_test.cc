@@ -1,5 +1,6 @@
 // Issue 17's agreement checks on the field's real files (../shared/data, read-only; each case
 // skips where it is absent): entente's answers against independent readings of the raw rows.
+#include <algorithm>
 #include <fstream>
 #include <map>
 #include <set>
@@ -30,6 +31,13 @@ std::vector<std::vector<std::string>> csv_rows(const std::filesystem::path& file
   return out;
 }
 
+// The index of the header's column `name` (the test fails when there is none).
+std::size_t column(const std::vector<std::string>& header, const char* name) {
+  auto it = std::find(header.begin(), header.end(), name);
+  REQUIRE(it != header.end());
+  return static_cast<std::size_t>(it - header.begin());
+}
+
 }  // namespace
 
 TEST_CASE("real data: every ATOP member row is a PARTY_TO edge, and a fresh import updates nothing",
@@ -43,11 +51,7 @@ TEST_CASE("real data: every ATOP member row is a PARTY_TO edge, and a fresh impo
   auto rows = csv_rows(file);
   REQUIRE(rows.size() > 1);
   const auto& h = rows[0];
-  auto col = [&](const char* name) {
-    auto it = std::find(h.begin(), h.end(), name);
-    REQUIRE(it != h.end());
-    return static_cast<std::size_t>(it - h.begin());
-  };
+  auto col = [&](const char* name) { return column(h, name); };
   const auto c_id = col("atopid"), c_member = col("member");
   std::set<std::string> alliances;
   std::map<std::string, int> rows_per_member;  // "atopid member" -> rows
@@ -109,11 +113,7 @@ TEST_CASE("real data: states hold on their COW spells, and the any-day state-yea
   auto rows = csv_rows(states);
   REQUIRE(rows.size() > 1);
   const auto& h = rows[0];
-  auto col = [&](const char* name) {
-    auto it = std::find(h.begin(), h.end(), name);
-    REQUIRE(it != h.end());
-    return static_cast<std::size_t>(it - h.begin());
-  };
+  auto col = [&](const char* name) { return column(h, name); };
   const auto c_code = col("ccode"), c_sy = col("styear"), c_ey = col("endyear");
   std::set<std::pair<std::string, int>> truth;  // (ccode, year)
   for (std::size_t i = 1; i < rows.size(); ++i) {
