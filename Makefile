@@ -13,7 +13,7 @@ DEMO_DB ?= $(BUILD)/demo.db
 ENTENTE = $(BUILD)/tools/entente
 CRASH_KILLS ?= 1000
 
-.PHONY: all deps configure build test demo test-asan install clean crash-test bench
+.PHONY: all deps configure build test demo test-asan install clean crash-test bench probe
 all: build
 
 deps:
@@ -47,6 +47,18 @@ bench: deps
 	    { [ ! -d bench/peers/node_modules/kuzu ] || [ ! -d bench/peers/node_modules/@duckdb/node-api ]; }; then \
 	  (cd bench/peers && npm install --no-audit --no-fund --silent) || echo "bench: npm install failed; the comparison with Kuzu and DuckDB will be skipped"; fi
 	@/usr/bin/python3 bench/run.py --build $(BENCH_BUILD) --scales $(BENCH_SCALES) --peers $(BENCH_PEERS) $(BENCH_ARGS)
+
+# The independent probe of the graph core's targets (bench/probe/README.md): entente
+# installed into a scratch prefix, a program built against it by find_package, and Kuzu and
+# DuckDB asked the same questions of the same 10^6-record graph.
+PROBE_RECORDS ?= 1000000
+probe: deps
+	@cmake -S . -B $(BENCH_BUILD) -DCMAKE_BUILD_TYPE=Release -DENTENTE_BUILD_TESTS=OFF -DENTENTE_BUILD_EXAMPLES=OFF >/dev/null
+	@cmake --build $(BENCH_BUILD) -j$(JOBS) --target entente_cli entente-gen
+	@if command -v npm >/dev/null && { [ ! -d bench/peers/node_modules/kuzu ] || [ ! -d bench/peers/node_modules/@duckdb/node-api ]; }; then \
+	  (cd bench/peers && npm install --no-audit --no-fund --silent); fi
+	@[ -f bench/data/$(PROBE_RECORDS)-1/graph.jsonl ] || $(BENCH_BUILD)/bench/entente-gen --records $(PROBE_RECORDS) --seed 1 --out bench/data/$(PROBE_RECORDS)-1
+	@/usr/bin/python3 bench/probe/run.py --build $(BENCH_BUILD) --data bench/data/$(PROBE_RECORDS)-1 $(PROBE_ARGS)
 
 # The whole suite under AddressSanitizer and UndefinedBehaviorSanitizer (clang). The build
 # directory is the fuzzers' too ($(SAN_BUILD)): one sanitizer build serves both, so CI

@@ -1,10 +1,10 @@
-// Tutorial step 5: run a stock Boost.Graph algorithm on the database. A Projection is a
-// read-only boost::compressed_sparse_row_graph of the nodes and edges that pass a filter
-// on one date; here the State and Treaty nodes and the PARTY_TO edges between them. Its
-// connected components are the groups of states bound together by treaties in force.
-// We compute them with boost::strong_components (the projection is symmetric, each edge
-// in both directions, so strong components are connected components) and compare them with
-// entente::blocs(), which joins states only through treaties carrying a defense obligation.
+// Tutorial step 5: run a stock Boost.Graph algorithm on the database. A GraphView is the
+// stored graph as Boost.Graph sees it, read in place from memory through a filter: here
+// the State and Treaty nodes that hold on one date and the PARTY_TO edges in force between
+// them, each walked both ways. Its connected components are the groups of states bound
+// together by treaties in force. We compute them with boost::connected_components and
+// compare them with entente::blocs(), which joins states only through treaties carrying a
+// defense obligation.
 //
 //   alliance_blocs DB_DIR [DATA_FILE...] [--at DATE]...
 //
@@ -16,7 +16,8 @@
 #include <string>
 #include <vector>
 
-#include <boost/graph/strong_components.hpp>
+#include <boost/graph/connected_components.hpp>
+#include <boost/range/iterator_range.hpp>
 
 #include <entente/entente.h>
 
@@ -32,25 +33,26 @@ std::string line_of(std::vector<std::string> keys) {
   return out + ".";
 }
 
-// The blocs as Boost.Graph sees them: every component of the projection holding two
-// states or more, printed with the treaties in it; returned as sorted lines of state keys.
+// The blocs as Boost.Graph sees them: every component of the view holding two states or
+// more, printed with the treaties in it; returned as sorted lines of state keys.
 std::vector<std::string> bgl_blocs(const Reader& snap, Date at) {
   ProjectionSpec spec{.node_types = {"State", "Treaty"}, .edge_types = {"PARTY_TO"}, .at = at};
-  Projection p = Projection::build(snap, spec);
-  std::printf("  projection: %zu vertices, %zu arcs\n", p.size(), p.arcs());
+  GraphView g = GraphView::of(snap, spec);
+  std::printf("  view: %zu vertices, %zu arcs\n", g.vertex_count(), g.arc_count());
 
-  // The stock algorithm, on the graph as it is: one component number per vertex.
-  std::vector<int> component(p.size());
-  int count = boost::strong_components(p.graph(), component.data());
+  // The stock algorithm, on the graph as it is: one component number per vertex. A vertex
+  // is a node id, so the map is indexed by node id (num_vertices is past the highest).
+  std::vector<std::uint32_t> component(num_vertices(g));
+  auto count = boost::connected_components(g, component.data());
 
-  // Vertex v stands for node p.node(v); read it back to tell states from treaties.
+  // Read each vertex's node back to tell states from treaties.
   struct Group {
     std::vector<std::string> states;    // keys
     std::vector<std::string> treaties;  // names
   };
   std::vector<Group> groups(count);
-  for (Projection::Vertex v = 0; v < p.size(); ++v) {
-    auto node = snap.node(p.node(v));
+  for (GraphView::Vertex v : boost::make_iterator_range(vertices(g))) {
+    auto node = snap.node(v);
     if (!node) continue;
     Group& g = groups[component[v]];
     if (node->type == "State") {
@@ -63,7 +65,7 @@ std::vector<std::string> bgl_blocs(const Reader& snap, Date at) {
   for (const Group& g : groups) {
     if (g.states.size() < 2) continue;  // a state with no treaty partner is no bloc
     lines.push_back(line_of(g.states));
-    std::printf("  strong_components: %s\n", lines.back().c_str());
+    std::printf("  connected_components: %s\n", lines.back().c_str());
     for (const auto& t : g.treaties) std::printf("    held by %s\n", t.c_str());
   }
   std::sort(lines.begin(), lines.end());
@@ -114,9 +116,9 @@ int main(int argc, char** argv) {
       if (by_bgl == by_entente) {
         std::printf("  the two agree\n");
       } else {
-        // The projection joins states through any treaty in force; blocs() only through
+        // The view joins states through any treaty in force; blocs() only through
         // those carrying a defense obligation (for at least one of the two members).
-        std::printf("  they differ: a treaty in force without a defense obligation joins states in the projection\n");
+        std::printf("  they differ: a treaty in force without a defense obligation joins states in the view\n");
       }
     }
   } catch (const Error& e) {

@@ -11,6 +11,7 @@
 #include "entente/error.h"
 #include "entente/export.h"
 #include "entente/formats.h"
+#include "entente/graph_view.h"
 #include "entente/interchange.h"
 #include "entente/load.h"
 #include "entente/projection.h"

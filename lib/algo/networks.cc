@@ -18,6 +18,7 @@
 #include "common/text.h"
 #include "graph/adjacency.h"
 #include "common/error.h"
+#include "entente/graph_view.h"
 #include "entente/projection.h"
 
 namespace entente {
@@ -26,15 +27,6 @@ namespace {
 using Graph = Projection::Graph;
 using Vertex = Projection::Vertex;
 using EdgeDesc = boost::graph_traits<Graph>::edge_descriptor;
-
-PathStep step_of(const Reader& reader, const Projection& p, const Graph& g, EdgeDesc e) {
-  const auto& arc = g[e];
-  auto edge = reader.edge(arc.edge);
-  if (!edge) throw corruption("the projection names edge {}, which does not exist", arc.edge);
-  auto from = reader.node(p.node(boost::source(e, g)));
-  auto to = reader.node(p.node(boost::target(e, g)));
-  return {*from, *edge, arc.reversed, *to};
-}
 
 // The state-to-state alliance network on a date: an arc each way per pair of allies,
 // and the treaties behind each pair.
@@ -366,32 +358,33 @@ std::vector<Reached> neighborhood(const Reader& reader, std::string_view start, 
   if (hops < 0) throw invalid("neighborhood: hops must not be negative");
   Node origin = reader.resolve(start);
   if (at && !origin.valid_at(*at)) return {};
-  auto p = Projection::build(reader, {{}, {}, at, true, {}, {}});
-  const Graph& g = p.graph();
-  auto s = *p.vertex(origin.id);
-  std::vector<int> depth(p.size(), -1);
-  std::vector<std::optional<EdgeDesc>> via(p.size());
-  depth[s] = 0;
-  std::vector<Vertex> frontier{s};
-  // A breadth-first walk cut at `hops`, over the projection's own out_edges.
+  // A breadth-first walk cut at `hops`, over a view of the graph (no copy of it): the
+  // nodes reached, and the arc that first reached each, kept for those alone.
+  const GraphView g = GraphView::of(reader, {.at = at});
+  std::unordered_map<GraphView::Vertex, std::pair<int, std::optional<GraphView::Edge>>> reached;
+  const auto s = static_cast<GraphView::Vertex>(origin.id);
+  reached.emplace(s, std::pair<int, std::optional<GraphView::Edge>>{0, std::nullopt});
+  std::vector<GraphView::Vertex> frontier{s};
   for (int d = 1; d <= hops && !frontier.empty(); ++d) {
-    std::vector<Vertex> next;
-    for (Vertex u : frontier) {
-      for (auto e : boost::make_iterator_range(boost::out_edges(u, g))) {
-        Vertex v = boost::target(e, g);
-        if (depth[v] >= 0) continue;
-        depth[v] = d;
-        via[v] = e;
-        next.push_back(v);
+    std::vector<GraphView::Vertex> next;
+    for (auto u : frontier) {
+      for (auto e : boost::make_iterator_range(out_edges(u, g))) {
+        auto v = target(e, g);
+        if (reached.try_emplace(v, d, e).second) next.push_back(v);
       }
     }
     frontier = std::move(next);
   }
   std::vector<Reached> out;
-  for (std::size_t v = 0; v < p.size(); ++v) {
-    if (depth[v] < 0) continue;
-    Reached r{*reader.node(p.node(static_cast<Vertex>(v))), depth[v], std::nullopt};
-    if (via[v]) r.via = step_of(reader, p, g, *via[v]);
+  out.reserve(reached.size());
+  for (const auto& [v, how] : reached) {
+    Reached r{*reader.node(v), how.first, std::nullopt};
+    if (how.second) {
+      const GraphView::Edge& e = *how.second;
+      auto edge = reader.edge(g.edge_id(e));
+      if (!edge) throw corruption("the view names edge {}, which does not exist", g.edge_id(e));
+      r.via = PathStep{*reader.node(e.source), *edge, g.reversed(e), r.node};
+    }
     out.push_back(std::move(r));
   }
   std::sort(out.begin(), out.end(), [](const Reached& a, const Reached& b) {

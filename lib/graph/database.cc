@@ -187,6 +187,26 @@ const graph::Topology* detail::topology_of(const ReadContext& ctx, bool build) {
   return ctx.topology.get();
 }
 
+std::shared_ptr<const graph::Topology> detail::flat_topology(const ReadContext& ctx) {
+  auto build = [&] {
+    const std::uint64_t next_node = ctx.write ? ctx.write->next_node : counter(*ctx.view, keys::kNextNodeId);
+    return graph::Topology::build(*ctx.view, *ctx.catalog, next_node);
+  };
+  if (!ctx.snapshot) {
+    // A transaction: its writes go on, so what it reads now is not kept.
+    auto own = build();
+    if (!own) throw invalid("the graph cannot be held in memory: its node or edge ids pass 2^32");
+    return own;
+  }
+  topology_of(ctx, true);
+  std::lock_guard<std::mutex> lock(ctx.topology_mu);
+  if (!ctx.flat) {
+    ctx.flat = ctx.topology ? graph::Topology::flat(ctx.topology) : build();
+  }
+  if (!ctx.flat) throw invalid("the graph cannot be held in memory: its node or edge ids pass 2^32");
+  return ctx.flat;
+}
+
 std::unique_ptr<Transaction> Database::begin() {
   if (state_->store->read_only()) throw conflict("{} is open read-only", path().string());
   auto ws = std::make_unique<detail::WriteState>();
@@ -202,6 +222,7 @@ std::unique_ptr<Transaction> Database::begin() {
   ctx->db = state_;
   ctx->catalog = state_->current_catalog();
   ctx->view = std::move(batch);
+  ctx->write = ws.get();
   return std::unique_ptr<Transaction>(new Transaction(std::move(ctx), std::move(ws)));
 }
 

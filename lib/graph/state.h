@@ -59,6 +59,8 @@ struct DatabaseState {
   }
 };
 
+struct WriteState;
+
 struct ReadContext {
   std::shared_ptr<DatabaseState> db;  // first, so that it is released last: the view needs it
   std::unique_ptr<storage::View> view;
@@ -71,6 +73,8 @@ struct ReadContext {
   mutable std::mutex topology_mu;
   mutable std::shared_ptr<const graph::Topology> topology;
   mutable bool topology_built = false;  // tried: a null topology then stays null
+  mutable std::shared_ptr<const graph::Topology> flat;  // flat_topology's, once made
+  const WriteState* write = nullptr;  // a transaction's (its counters are not yet stored)
 };
 
 // The topology of a snapshot's view: its own, or the database's when that is of the same
@@ -79,6 +83,10 @@ struct ReadContext {
 // the graph cannot be held in memory (Topology::build), and, without `build`, when none is
 // built yet.
 const graph::Topology* topology_of(const ReadContext& ctx, bool build);
+// The reader's topology with no overlay (Topology::flat), kept by the reader once made; for
+// a reader that keeps none (a transaction, Options::topology off), one built from its view.
+// Throws Error(kInvalid) when the graph cannot be held in memory.
+std::shared_ptr<const graph::Topology> flat_topology(const ReadContext& ctx);
 
 struct WriteState {
   DatabaseState* db = nullptr;

@@ -92,7 +92,8 @@ namespace {
 struct Chunk {
   std::uint64_t first = 0, end = 0;  // node ids [first, end)
   std::vector<std::pair<NodeId, std::vector<DaySpan>>> gaps;
-  std::vector<Arc> arcs;
+  std::vector<std::uint32_t> others;  // the arcs, as the base holds them
+  std::vector<ArcTail> tails;
   std::vector<std::uint32_t> counts;  // arcs per node, by id - first
   bool fits = true;
 };
@@ -133,9 +134,9 @@ void read_chunk(const storage::View& view, const catalog::Catalog& catalog, Chun
     }
     auto v = cur.value();
     const std::uint32_t to = v.size() >= 4 ? coding::get_u32(v.data()) : 0;
-    c.arcs.push_back({static_cast<std::uint32_t>(edge), static_cast<std::uint32_t>(other), arc_day(from), arc_day(to),
-                      static_cast<std::uint16_t>(tag | (dir == keys::kIn ? Arc::kIn : 0)),
-                      static_cast<std::uint16_t>(other_tag)});
+    c.others.push_back(static_cast<std::uint32_t>(other));
+    c.tails.push_back({static_cast<std::uint32_t>(edge), arc_day(from), arc_day(to),
+                       static_cast<std::uint16_t>(tag | (dir == keys::kIn ? Arc::kIn : 0)), static_cast<std::uint16_t>(other_tag)});
     ++c.counts[node - c.first];
   }
 }
@@ -170,19 +171,21 @@ std::shared_ptr<const Topology> Topology::build(const storage::View& view, const
   std::uint64_t total = 0;
   for (const auto& c : chunks) {
     if (!c.fits) return nullptr;
-    total += c.arcs.size();
+    total += c.others.size();
   }
   if (total > kMaxId) return nullptr;
   base->offsets.resize(n + 1);
-  base->arcs.reserve(total);
+  base->reserve(total);
   std::uint32_t at = 0;
   for (auto& c : chunks) {
     for (std::uint64_t id = c.first; id < c.end; ++id) {
       base->offsets[id] = at;
       at += c.counts[id - c.first];
     }
-    base->arcs.insert(base->arcs.end(), c.arcs.begin(), c.arcs.end());
-    std::vector<Arc>().swap(c.arcs);
+    base->others.insert(base->others.end(), c.others.begin(), c.others.end());
+    base->tails.insert(base->tails.end(), c.tails.begin(), c.tails.end());
+    std::vector<std::uint32_t>().swap(c.others);
+    std::vector<ArcTail>().swap(c.tails);
     for (auto& [id, g] : c.gaps) base->gaps.emplace(id, std::move(g));
   }
   base->offsets[n] = at;
@@ -206,14 +209,15 @@ std::span<const DaySpan> Topology::gaps(NodeId id) const {
 }
 
 std::uint64_t Topology::arc_count() const {
-  return base_->arcs.size() + (overlay_ ? overlay_->arcs : 0);
+  return base_->arc_total() + (overlay_ ? overlay_->arcs : 0);
 }
 
 Topology::Memory Topology::memory() const {
   Memory m;
-  m.arcs = base_->arcs.size();
+  m.arcs = base_->arc_total();
   m.nodes = base_->nodes.size();
-  m.bytes = base_->arcs.capacity() * sizeof(Arc) + base_->nodes.capacity() * sizeof(NodeInfo) +
+  m.bytes = base_->others.capacity() * sizeof(std::uint32_t) + base_->tails.capacity() * sizeof(ArcTail) +
+            base_->nodes.capacity() * sizeof(NodeInfo) +
             base_->offsets.capacity() * sizeof(std::uint32_t) + sizeof(Base);
   for (const auto& [id, g] : base_->gaps) m.bytes += 64 + g.capacity() * sizeof(DaySpan);  // a hash-map node each
   if (overlay_) {
@@ -306,10 +310,15 @@ std::shared_ptr<const Topology> Topology::apply(const TopologyDelta& d) const {
 
   // Merge when the overlay has grown past an eighth of the base: reads then stay at one
   // look-up in the overlay's buckets for the few nodes changed since.
-  if (next->overlay_->arcs + next->overlay_->nodes > std::max<std::uint64_t>(merge_floor.load(), base_->arcs.size() / 8)) {
+  if (next->overlay_->arcs + next->overlay_->nodes > std::max<std::uint64_t>(merge_floor.load(), base_->arc_total() / 8)) {
     return next->merge();
   }
   return next;
+}
+
+std::shared_ptr<const Topology> Topology::flat(std::shared_ptr<const Topology> t) {
+  if (!t || !t->overlay_) return t;
+  return t->merge();
 }
 
 std::shared_ptr<const Topology> Topology::merge() const {
@@ -327,9 +336,9 @@ std::shared_ptr<const Topology> Topology::merge() const {
   base->next_edge = next_edge;
   base->nodes.resize(n);
   base->offsets.resize(n + 1);
-  base->arcs.reserve(arc_count());
+  base->reserve(arc_count());
   for (NodeId id = 0; id < n; ++id) {
-    base->offsets[id] = static_cast<std::uint32_t>(base->arcs.size());
+    base->offsets[id] = static_cast<std::uint32_t>(base->arc_total());
     const NodeInfo* info = node(id);
     if (info) base->nodes[id] = *info;
     if (info && info->has_gaps()) {
@@ -337,12 +346,12 @@ std::shared_ptr<const Topology> Topology::merge() const {
       base->gaps.emplace(id, std::vector<DaySpan>(g.begin(), g.end()));
     }
     arcs(id, [&](const Arc& a) {
-      base->arcs.push_back(a);
+      base->push(a);
       return true;
     });
   }
-  if (base->arcs.size() > kMaxId) return nullptr;
-  base->offsets[n] = static_cast<std::uint32_t>(base->arcs.size());
+  if (base->arc_total() > kMaxId) return nullptr;
+  base->offsets[n] = static_cast<std::uint32_t>(base->arc_total());
   auto topo = std::make_shared<Topology>();
   topo->base_ = std::move(base);
   return topo;

@@ -22,6 +22,7 @@
 #include <vector>
 
 #include "catalog/catalog.h"
+#include "entente/arc.h"
 #include "entente/record.h"
 #include "storage/keys.h"
 #include "storage/store.h"
@@ -33,25 +34,10 @@ namespace entente::graph {
 // The one place this rule lives (Node::valid_at, the adjacency reads and the topology use it).
 bool holds_without_validity(std::string_view node_type);
 
-// One direction of an edge at a node: 20 bytes. Node and edge ids are held in 32 bits: a
-// graph with larger ids is read from the store instead (Topology::build returns null).
-struct Arc {
-  std::uint32_t edge = 0;
-  std::uint32_t other = 0;       // the node at the other end
-  std::uint32_t from = 0;        // first day valid (ymd of a full date); 0: since always
-  std::uint32_t to = 0;          // first day no longer valid; 0: open
-  std::uint16_t type = 0;        // kIn bit | edge type tag
-  std::uint16_t other_type = 0;  // the other node's type tag
-
-  static constexpr std::uint16_t kIn = 0x8000;
-  bool out() const { return (type & kIn) == 0; }
-  std::uint16_t tag() const { return type & ~kIn; }
-  // Whether the edge holds on `day` (a Date's first_day()).
-  bool holds(std::uint32_t day) const { return (from == 0 || day >= from) && (to == 0 || day < to); }
-  // The key identifying the arc among a node's arcs: edge id and direction.
-  std::uint64_t id() const { return std::uint64_t{edge} << 1 | (out() ? 0 : 1); }
-};
-static_assert(sizeof(Arc) == 20);
+// One direction of an edge at a node: 20 bytes (entente/arc.h, public for GraphView). Node
+// and edge ids are held in 32 bits: a graph with larger ids is read from the store instead
+// (Topology::build returns null).
+using Arc = TopologyArc;
 
 // Days [from, to) of a node's gap (Node::gaps), as first days: both bounded.
 struct DaySpan {
@@ -115,6 +101,17 @@ struct TopologyDelta {
 Arc make_arc(const keys::Adj& key, std::string_view value);
 NodeInfo make_node_info(const catalog::TypeDef& type, const std::optional<Interval>& valid, bool has_gaps = false);
 
+// A node's arcs in the base: views of the two arrays (ArcTail, entente/arc.h).
+struct BaseArcs {
+  const std::uint32_t* others = nullptr;
+  const ArcTail* tails = nullptr;
+  std::size_t n = 0;
+  std::size_t size() const { return n; }
+  bool empty() const { return n == 0; }
+  Arc operator[](std::size_t i) const { return tails[i].with(others[i]); }
+  BaseArcs sub(std::size_t first, std::size_t last) const { return {others + first, tails + first, last - first}; }
+};
+
 class Topology {
  public:
   struct Memory {
@@ -148,21 +145,27 @@ class Topology {
   bool arcs(NodeId id, F&& f) const;
 
   Memory memory() const;
+  // `t` with its overlay merged into a new base (`t` itself when it has none): a version
+  // whose arcs lie in the base's arrays alone, for readers that walk them directly
+  // (GraphView). Null when the merged graph cannot be held.
+  static std::shared_ptr<const Topology> flat(std::shared_ptr<const Topology> t);
+  struct Base;
+  // The base version's arrays (the whole graph when the version is flat()).
+  const Base& base() const { return *base_; }
   // The fewest overlay entries that lead to a merge (default 65536; 0 restores it), for tests.
   static void set_merge_floor(std::uint64_t floor);
   // An upper bound on the arcs (the base's and the overlay's entries), for reserving.
   std::uint64_t arc_count() const;
 
-  struct Base;
   struct NodeDelta;
   struct Overlay;
 
  private:
   std::shared_ptr<const Topology> merge() const;
-  std::span<const Arc> base_arcs(NodeId id) const;
+  BaseArcs base_arcs(NodeId id) const;
   const NodeDelta* delta(NodeId id) const;
   template <class F>
-  static bool merged(std::span<const Arc> base, const NodeDelta* d, F&& f);
+  static bool merged(BaseArcs base, const NodeDelta* d, F&& f);
 
   std::shared_ptr<const Base> base_;
   std::shared_ptr<const Overlay> overlay_;  // null: none
@@ -172,7 +175,18 @@ class Topology {
 
 struct Topology::Base {
   std::vector<std::uint32_t> offsets;  // node id -> first arc; offsets[id + 1] ends it
-  std::vector<Arc> arcs;
+  // The arcs, as a structure of arrays: other ends, and the rest (ArcTail).
+  std::vector<std::uint32_t> others;
+  std::vector<ArcTail> tails;
+  std::size_t arc_total() const { return others.size(); }
+  void reserve(std::size_t n) {
+    others.reserve(n);
+    tails.reserve(n);
+  }
+  void push(const Arc& a) {
+    others.push_back(a.other);
+    tails.push_back(ArcTail::of(a));
+  }
   std::vector<NodeInfo> nodes;  // by node id
   std::unordered_map<NodeId, std::vector<DaySpan>> gaps;  // the nodes with kHasGaps
   std::uint64_t next_edge = 0;  // past every edge id of the base
@@ -202,9 +216,10 @@ struct Topology::Overlay {
   std::uint64_t nodes = 0;  // nodes with a delta
 };
 
-inline std::span<const Arc> Topology::base_arcs(NodeId id) const {
+inline BaseArcs Topology::base_arcs(NodeId id) const {
   if (id + 1 >= base_->offsets.size()) return {};
-  return {base_->arcs.data() + base_->offsets[id], base_->arcs.data() + base_->offsets[id + 1]};
+  const std::uint32_t first = base_->offsets[id];
+  return {base_->others.data() + first, base_->tails.data() + first, base_->offsets[id + 1] - first};
 }
 
 inline const Topology::NodeDelta* Topology::delta(NodeId id) const {
@@ -216,16 +231,17 @@ inline const Topology::NodeDelta* Topology::delta(NodeId id) const {
 }
 
 template <class F>
-bool Topology::merged(std::span<const Arc> base, const NodeDelta* d, F&& f) {
+bool Topology::merged(BaseArcs base, const NodeDelta* d, F&& f) {
   if (!d) {
-    for (const Arc& a : base) {
-      if (!f(a)) return false;
+    for (std::size_t i = 0; i < base.size(); ++i) {
+      if (!f(base[i])) return false;
     }
     return true;
   }
   auto hidden = [&](const Arc& a) { return std::binary_search(d->hidden.begin(), d->hidden.end(), a.id()); };
   auto add = d->added.begin();
-  for (const Arc& a : base) {
+  for (std::size_t i = 0; i < base.size(); ++i) {
+    const Arc a = base[i];
     for (; add != d->added.end() && arc_less(*add, a); ++add) {
       if (!f(*add)) return false;
     }
@@ -245,15 +261,16 @@ bool Topology::arcs(NodeId id, F&& f) const {
 
 template <class F>
 bool Topology::arcs(NodeId id, std::uint16_t type, F&& f) const {
-  auto by_type = [](std::span<const Arc> all, std::uint16_t t) {
-    auto less = [](const Arc& a, std::uint16_t t) { return arc_less(a, Arc{0, 0, 0, 0, t, 0}); };
-    auto lo = std::lower_bound(all.begin(), all.end(), t, less);
+  auto by_type = [](BaseArcs all, std::uint16_t t) {
+    // The adjacency order of types: outgoing before incoming, then by tag.
+    auto less = [](std::uint16_t a, std::uint16_t b) { return (a & Arc::kIn) != (b & Arc::kIn) ? !(a & Arc::kIn) : a < b; };
+    auto lo = std::partition_point(all.tails, all.tails + all.n, [&](const ArcTail& a) { return less(a.type, t); });
     auto hi = lo;
-    while (hi != all.end() && hi->type == t) ++hi;
-    return std::span<const Arc>(lo, hi);
+    while (hi != all.tails + all.n && hi->type == t) ++hi;
+    return all.sub(static_cast<std::size_t>(lo - all.tails), static_cast<std::size_t>(hi - all.tails));
   };
   const NodeDelta* d = delta(id);
-  std::span<const Arc> base = base_arcs(id);
+  BaseArcs base = base_arcs(id);
   if (base.size() > 16) base = by_type(base, type);
   auto only = [&](const Arc& a) { return a.type != type || f(a); };
   return merged(base, d, only);
