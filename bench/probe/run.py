@@ -70,7 +70,10 @@ def main():
 
     # 3. The samples: states spread over the generator's 200, and pairs of them.
     states = [f"S{(i * 37 + 5) % 200:03d}" for i in range(args.states)]
-    pairs = [[states[i], f"S{(i * 53 + 101) % 200:03d}"] for i in range(args.states)]
+    # Two different states a pair: a path from a state to itself is a question the systems
+    # answer differently (entente: a trail out and back through two memberships; Kuzu: none).
+    pairs = [[states[i], f"S{(i * 53 + 101 + (1 if (i * 53 + 101) % 200 == (i * 37 + 5) % 200 else 0)) % 200:03d}"]
+             for i in range(args.states)]
     samples = os.path.join(work, "samples.json")
     with open(samples, "w") as f:
         json.dump({"date": args.date, "states": states, "pairs": pairs}, f)

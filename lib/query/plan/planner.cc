@@ -369,10 +369,15 @@ bool ignores_repeats(const Projection& p) {
 }
 
 // Whether `e` reads the variable in `slot` only as the argument of count(x) or
-// count(DISTINCT x), which need the node's identity and nothing of its record.
+// count(DISTINCT x), or as an operand of = or <> with another variable (`b <> a`), all of
+// which need the node's identity and nothing of its record (values compare nodes by id).
 bool counted_only(const Expr* e, int slot) {
   if (!e) return true;
   if (e->kind == ExprKind::kVar) return e->slot != slot;
+  if (e->kind == ExprKind::kBinary && (e->op == BinOp::kEq || e->op == BinOp::kNe) && e->args.size() == 2 &&
+      e->args[0]->kind == ExprKind::kVar && e->args[1]->kind == ExprKind::kVar) {
+    return true;
+  }
   if (e->kind == ExprKind::kFunc && e->args.size() == 1 && e->args[0]->kind == ExprKind::kVar) {
     std::string name = e->name;
     std::transform(name.begin(), name.end(), name.begin(), [](unsigned char c) { return std::tolower(c); });
@@ -442,7 +447,13 @@ void mark_distinct_ends(std::vector<Op>& ops) {
       if (reads_rel || in_path) break;
       if (later.kind == OpKind::kProjection) {
         ok = ignores_repeats(*later.proj);
-        op.ends_by_id = ok && j == i + 1 && op.node->labels.empty() && op.node->props.empty() &&
+        // Between the two, only filters that need no more of the end node than its id.
+        const bool filters_by_id = std::all_of(ops.begin() + static_cast<std::ptrdiff_t>(i) + 1,
+                                               ops.begin() + static_cast<std::ptrdiff_t>(j), [&](const Op& between) {
+                                                 return between.kind == OpKind::kFilter &&
+                                                        counted_only(between.filter, op.to_slot);
+                                               });
+        op.ends_by_id = ok && filters_by_id && op.node->labels.empty() && op.node->props.empty() &&
                         counted_only(*later.proj, op.to_slot);
         break;
       }
