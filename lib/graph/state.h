@@ -14,6 +14,7 @@
 #include "entente/database.h"
 
 #include "catalog/catalog.h"
+#include "common/key_map.h"
 #include "graph/topology.h"
 #include "storage/store.h"
 
@@ -128,15 +129,16 @@ struct WriteState {
 
   // Caches that spare an import most of its reads of the batch (each one a look-up in the
   // batch's index and then in the database):
-  // keys-index key (tag | key) -> node id, for nodes this transaction wrote or found.
-  std::unordered_map<std::string, NodeId> node_ids;
+  // keys-index key (tag | key) -> node id, for nodes this transaction wrote or found. Both
+  // are KeyMaps (common/key_map.h), compact: a 10^7-record import holds millions of each.
+  KeyMap node_ids;
   // Whether node_ids holds every key this transaction wrote (no removal, no rollback to a
   // savepoint since it began): a key missing from it is then looked up in the database
   // alone, not through the batch.
   bool node_ids_complete = true;
   // Edge identity (the out adjacency prefix tag | from | to | valid-from, then the key) ->
   // edge id, for every edge this transaction wrote, while edge_cache holds.
-  std::unordered_map<std::string, EdgeId> edge_ids;
+  KeyMap edge_ids;
   // The first id of a node created by this transaction: no stored edge has such an end.
   NodeId first_new_node = 1;
   // The first id of an edge created by this transaction. A record created by it and put

@@ -69,7 +69,7 @@ void require_open(const detail::WriteState& s) {
 // reads through to the database). Found ids are cached; a miss is not.
 std::optional<NodeId> Transaction::lookup_key(const std::string& key_key) {
   auto& st = *state_;
-  if (auto it = st.node_ids.find(key_key); it != st.node_ids.end()) return it->second;
+  if (auto id = st.node_ids.find(key_key)) return *id;
   std::optional<std::string> found;
   if (!st.node_ids_complete) {
     found = st.batch->get(Cf::kKeys, key_key);
@@ -78,7 +78,7 @@ std::optional<NodeId> Transaction::lookup_key(const std::string& key_key) {
   }
   if (!found) return std::nullopt;
   NodeId id = keys::decode_id(*found);
-  st.node_ids.emplace(key_key, id);
+  st.node_ids.insert(key_key, id);
   return id;
 }
 
@@ -119,7 +119,7 @@ NodeId Transaction::put_node(const NodeInput& in) {
     ++state_->nodes.created;
     ++state_->node_delta[type.tag];
     batch.put(Cf::kKeys, key_key, u64(id));
-    state_->node_ids.emplace(std::move(key_key), id);
+    state_->node_ids.insert(key_key, id);
   }
   batch.put(Cf::kNodes, keys::id(id), record);
   if (state_->keep_topology()) {
@@ -165,8 +165,8 @@ EdgeId Transaction::put_edge(const EdgeInput& in) {
   identity.append(in.key);
   std::optional<EdgeId> existing;
   auto& st = *state_;
-  if (auto it = st.edge_ids.find(identity); st.edge_cache && it != st.edge_ids.end()) {
-    existing = it->second;
+  if (auto cached = st.edge_cache ? st.edge_ids.find(identity) : std::nullopt) {
+    existing = *cached;
   } else if (st.edge_cache && (from >= st.first_new_node || to >= st.first_new_node)) {
     // An end created by this transaction: no stored edge has it, and the edges this
     // transaction wrote are all in edge_ids.
@@ -196,7 +196,7 @@ EdgeId Transaction::put_edge(const EdgeInput& in) {
     ++state_->edges.created;
     ++state_->edge_delta[type.tag];
   }
-  if (st.edge_cache) st.edge_ids.emplace(std::move(identity), id);
+  if (st.edge_cache) st.edge_ids.insert(identity, id);
   batch.put(Cf::kEdges, keys::id(id), record);
   std::string value = keys::adj_value(in.valid);
   const keys::Adj out{from, keys::kOut, type.tag, to_tag, valid_from, to, id};
