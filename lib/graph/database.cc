@@ -166,6 +166,15 @@ std::unique_ptr<Snapshot> Database::snapshot() const {
   return std::unique_ptr<Snapshot>(new Snapshot(std::move(ctx)));
 }
 
+namespace {
+// The topology of a reader's view, built now (a transaction's ids run to its own counters,
+// not yet stored).
+std::shared_ptr<const graph::Topology> build_topology(const detail::ReadContext& ctx) {
+  const std::uint64_t next_node = ctx.write ? ctx.write->next_node : counter(*ctx.view, keys::kNextNodeId);
+  return graph::Topology::build(*ctx.view, *ctx.catalog, next_node);
+}
+}  // namespace
+
 const graph::Topology* detail::topology_of(const ReadContext& ctx, bool build) {
   auto& st = *ctx.db;
   if (!ctx.snapshot || st.topology_mode == TopologyMode::kOff || st.format < 2) return nullptr;
@@ -179,7 +188,7 @@ const graph::Topology* detail::topology_of(const ReadContext& ctx, bool build) {
   if (ctx.topology) return ctx.topology.get();
   if (build) {
     ctx.topology_built = true;
-    ctx.topology = graph::Topology::build(*ctx.view, *ctx.catalog, counter(*ctx.view, keys::kNextNodeId));
+    ctx.topology = build_topology(ctx);
     // Shared with the later snapshots when no write came since this one's view was taken.
     std::unique_lock<std::shared_mutex> publish(st.publish);
     if (st.generation == ctx.generation && !st.topology) st.topology = ctx.topology;
@@ -188,10 +197,7 @@ const graph::Topology* detail::topology_of(const ReadContext& ctx, bool build) {
 }
 
 std::shared_ptr<const graph::Topology> detail::flat_topology(const ReadContext& ctx) {
-  auto build = [&] {
-    const std::uint64_t next_node = ctx.write ? ctx.write->next_node : counter(*ctx.view, keys::kNextNodeId);
-    return graph::Topology::build(*ctx.view, *ctx.catalog, next_node);
-  };
+  auto build = [&] { return build_topology(ctx); };
   if (!ctx.snapshot) {
     // A transaction: its writes go on, so what it reads now is not kept.
     auto own = build();

@@ -8,7 +8,7 @@
 #include <bit>
 
 #include "common/error.h"
-#include "common/text.h"
+#include "graph/spec_types.h"
 #include "graph/state.h"
 #include "graph/topology.h"
 
@@ -31,23 +31,18 @@ GraphView GraphView::of(const Reader& reader, const ProjectionSpec& spec) {
   const auto& ctx = detail::context_of(reader);
   const auto& catalog = *ctx.catalog;
 
-  // The chosen types, checked as Projection::build checks them.
+  // The chosen types: node types as a table by tag, edge types as the view's mask.
+  const auto types = graph::spec_types(catalog, spec);
   std::vector<bool> node_tag_ok;
-  if (!spec.node_types.empty()) {
-    for (const auto& name : spec.node_types) {
-      const auto* t = catalog.find(name);
-      if (!t || t->is_edge) throw invalid("unknown node type '{}'{}", name, text::did_you_mean(name, catalog.names(false)));
-      if (t->tag >= node_tag_ok.size()) node_tag_ok.resize(t->tag + 1, false);
-      node_tag_ok[t->tag] = true;
-    }
+  for (const auto* t : types.nodes) {
+    if (t->tag >= node_tag_ok.size()) node_tag_ok.resize(t->tag + 1, false);
+    node_tag_ok[t->tag] = true;
   }
   GraphView g;
-  for (const auto& name : spec.edge_types) {
-    const auto* t = catalog.find(name);
-    if (!t || !t->is_edge) throw invalid("unknown edge type '{}'{}", name, text::did_you_mean(name, catalog.names(true)));
-    if (t->tag > graph::NodeInfo::kTagMask) throw invalid("edge type '{}' has a tag past what the topology holds", name);
+  for (std::uint32_t tag : types.edge_tags) {
+    if (tag > graph::NodeInfo::kTagMask) throw invalid("edge type tag {} is past what the topology holds", tag);
     g.any_tag_ = true;
-    g.tags_[t->tag >> 6] |= std::uint64_t{1} << (t->tag & 63);
+    g.tags_[tag >> 6] |= std::uint64_t{1} << (tag & 63);
   }
   auto names = std::make_shared<std::vector<std::string>>();
   for (const auto& t : catalog.types()) {

@@ -10,6 +10,7 @@
 #include "common/text.h"
 #include "graph/state.h"
 #include "graph/adjacency.h"
+#include "graph/spec_types.h"
 #include "storage/keys.h"
 
 namespace entente {
@@ -60,23 +61,11 @@ Projection Projection::build(const Reader& reader, const ProjectionSpec& spec) {
   const auto& ctx = detail::context_of(reader);
   const auto& catalog = *ctx.catalog;
 
-  std::vector<const catalog::TypeDef*> node_types;
-  if (spec.node_types.empty()) {
+  auto [node_types, edge_tags] = graph::spec_types(catalog, spec);
+  if (node_types.empty()) {
     for (const auto& t : catalog.types()) {
       if (!t.is_edge) node_types.push_back(&t);
     }
-  } else {
-    for (const auto& name : spec.node_types) {
-      const auto* t = catalog.find(name);
-      if (!t || t->is_edge) throw invalid("unknown node type '{}'{}", name, text::did_you_mean(name, catalog.names(false)));
-      node_types.push_back(t);
-    }
-  }
-  std::set<std::uint32_t> edge_tags;
-  for (const auto& name : spec.edge_types) {
-    const auto* t = catalog.find(name);
-    if (!t || !t->is_edge) throw invalid("unknown edge type '{}'{}", name, text::did_you_mean(name, catalog.names(true)));
-    edge_tags.insert(t->tag);
   }
 
   // The vertices: every node of the chosen types that holds on the date and passes the filter.
