@@ -61,7 +61,11 @@ Projection Projection::build(const Reader& reader, const ProjectionSpec& spec) {
   const auto& ctx = detail::context_of(reader);
   const auto& catalog = *ctx.catalog;
 
-  auto [node_types, edge_tags] = graph::spec_types(catalog, spec);
+  // Named references, not a structured binding: clang before 16 refuses to capture a binding
+  // in a lambda (C++20 allows it), and the sanitizer build uses clang.
+  auto types = graph::spec_types(catalog, spec);
+  auto& node_types = types.nodes;
+  const auto& edge_tags = types.edge_tags;
   if (node_types.empty()) {
     for (const auto& t : catalog.types()) {
       if (!t.is_edge) node_types.push_back(&t);
