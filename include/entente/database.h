@@ -38,6 +38,9 @@ namespace detail {
 struct ReadContext;
 struct DatabaseState;
 struct WriteState;
+struct PreparedNode;
+struct PreparedEdge;
+struct Writes;
 // For the library's own layers above the graph (algorithms): the reader's storage view.
 const ReadContext& context_of(const Reader& reader);
 // For the bulk import (lib/io): the database's state.
@@ -291,8 +294,11 @@ class Transaction : public Reader {
 
  private:
   friend class Database;
+  friend struct detail::Writes;  // the puts of writes checked and encoded ahead (line imports)
   Transaction(std::unique_ptr<detail::ReadContext> context, std::unique_ptr<detail::WriteState> state);
   std::optional<NodeId> lookup_key(const std::string& key_key);
+  NodeId put(const detail::PreparedNode& node);
+  EdgeId put(detail::PreparedEdge& edge);  // sets the record's ends
   std::unique_ptr<detail::WriteState> state_;
 };
 

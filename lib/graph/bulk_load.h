@@ -7,45 +7,13 @@
 
 #include <filesystem>
 #include <memory>
-#include <string_view>
-#include <variant>
 #include <vector>
 
 #include "entente/database.h"
 #include "entente/load.h"
-#include "graph/records.h"
+#include "graph/line_format.h"
 
 namespace entente::graph {
-
-// Parses one line (not blank) into a node or an edge; throws Error naming what is wrong
-// ("line {}" in the message stands for the line's number). Called from several threads.
-using LineParser = std::variant<NodeInput, EdgeInput> (*)(std::string_view line);
-
-// A line read into views (valid until the reader reads the next line).
-struct LineView {
-  bool is_node = true;
-  NodeView node;
-  EdgeView edge;
-};
-
-// Reads lines into views, fast, for the lines it can read exactly as the LineParser
-// would. One per parsing thread.
-class LineReader {
- public:
-  virtual ~LineReader() = default;
-  // Reads `line` into `out`. `capacity` is the readable bytes from line.data() on, at
-  // least line.size() plus 64 (simdjson's padding). False when the line is outside what
-  // it reads or is not a good line: the bulk load then parses it with the LineParser,
-  // whose reading or error is the one that counts.
-  virtual bool read(std::string_view line, std::size_t capacity, LineView& out) = 0;
-};
-
-// How lines are read: `parse` reads any line (and names what is wrong); `fast`, when
-// given, makes a LineReader for each parsing thread.
-struct LineFormat {
-  LineParser parse = nullptr;
-  std::unique_ptr<LineReader> (*fast)() = nullptr;
-};
 
 // import_bulk (interchange.h): the lines of `files` into the empty database.
 ImportStats bulk_load(Database& db, const std::vector<std::filesystem::path>& files, const BulkImportOptions& options,

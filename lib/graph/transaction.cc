@@ -1,6 +1,7 @@
 // Writes: validation against the catalog, then the records and their indexes, all into
 // the transaction's one WriteBatch.
 #include <algorithm>
+#include <cstring>
 #include <functional>
 #include <set>
 #include <tuple>
@@ -9,6 +10,7 @@
 #include "common/error.h"
 #include "common/text.h"
 #include "entente/database.h"
+#include "graph/prepared.h"
 #include "graph/records.h"
 #include "graph/validate.h"
 #include "graph/state.h"
@@ -41,17 +43,17 @@ namespace {
 
 // Throws unless every citation names a Document node (or `self`, a Document citing itself).
 // The fields were checked by graph::check_citations.
-void check_sources(Transaction& txn, const std::vector<Citation>& sources, const std::string& self,
+void check_sources(Transaction& txn, const std::vector<std::string>& cited, const std::string& self,
                    const std::function<bool(const std::string&)>& document_exists) {
-  for (const auto& c : sources) {
-    if (c.doc == self || document_exists(c.doc)) continue;
+  for (const auto& doc : cited) {
+    if (doc == self || document_exists(doc)) continue;
     std::vector<std::string> docs;
     txn.scan("Document", [&](const Node& d) {
       docs.push_back(d.key);
       return docs.size() < 100000;
     });
-    throw not_found("sources: no Document node '{}'{} (a cited document must be imported first)", c.doc,
-                    text::did_you_mean(c.doc, docs));
+    throw not_found("sources: no Document node '{}'{} (a cited document must be imported first)", doc,
+                    text::did_you_mean(doc, docs));
   }
 }
 
@@ -92,20 +94,23 @@ std::function<bool(const std::string&)> document_lookup(const catalog::Catalog& 
 
 NodeId Transaction::put_node(const NodeInput& in) {
   require_open(*state_);
+  return put(detail::prepare_node(*context_->catalog, in));
+}
+
+NodeId Transaction::put(const detail::PreparedNode& p) {
+  require_open(*state_);
   const auto& catalog = *context_->catalog;
-  const auto& type = graph::check_node(catalog, in);
+  const auto& type = *p.type;
   auto lookup = [this](const std::string& k) { return lookup_key(k); };
-  check_sources(*this, in.sources, in.type == "Document" ? in.key : std::string(), document_lookup(catalog, lookup));
-  std::string record = graph::encode_node(type, in);  // validates the properties
+  check_sources(*this, p.cited, type.name == "Document" ? p.key : std::string(), document_lookup(catalog, lookup));
 
   auto& batch = *state_->batch;
-  std::string key_key = keys::node_key(type.tag, in.key);
   NodeId id;
-  if (auto existing = lookup_key(key_key)) {
+  if (auto existing = lookup_key(p.key_key)) {
     id = *existing;
     auto old_bytes = batch.get(Cf::kNodes, keys::id(id));
     const bool created_here = id >= state_->first_new_node;
-    if (old_bytes && *old_bytes == record) {
+    if (old_bytes && *old_bytes == p.record) {
       if (!created_here) ++state_->nodes.unchanged;
       return id;
     }
@@ -118,64 +123,87 @@ NodeId Transaction::put_node(const NodeInput& in) {
     id = state_->next_node++;
     ++state_->nodes.created;
     ++state_->node_delta[type.tag];
-    batch.put(Cf::kKeys, key_key, u64(id));
-    state_->node_ids.insert(key_key, id);
+    batch.put(Cf::kKeys, p.key_key, u64(id));
+    state_->node_ids.insert(p.key_key, id);
   }
-  batch.put(Cf::kNodes, keys::id(id), record);
+  batch.put(Cf::kNodes, keys::id(id), p.record);
   if (state_->keep_topology()) {
-    // The validity as stored (a Treaty's partial valid.from clamped to its signature).
-    auto valid = type.validity_floor() && in.valid ? graph::node_head(id, record).valid : in.valid;
-    state_->topology.nodes.push_back(
-        {id, graph::make_node_info(type, valid, !in.gaps.empty()), graph::day_spans(in.gaps)});
+    state_->topology.nodes.push_back({id, graph::make_node_info(type, p.valid, !p.gaps.empty()), graph::day_spans(p.gaps)});
   }
-  for (const auto& f : graph::folded_names(in.name, in.aliases)) batch.put(Cf::kNames, keys::name(f, id), "");
+  for (const auto& f : p.names) batch.put(Cf::kNames, keys::name(f, id), "");
   ++state_->writes;
   return id;
 }
 
 EdgeId Transaction::put_edge(const EdgeInput& in) {
   require_open(*state_);
+  auto p = detail::prepare_edge(*context_->catalog, in);
+  return put(p);
+}
+
+EdgeId Transaction::put(detail::PreparedEdge& p) {
+  require_open(*state_);
   const auto& catalog = *context_->catalog;
-  const auto& type = graph::check_edge(catalog, in);
-  auto end = [&](const NodeRef& ref, const char* side) -> NodeId {
-    const auto* t = catalog.find(ref.type);
-    if (auto id = lookup_key(keys::node_key(t->tag, ref.key))) return *id;
+  const auto& type = *p.type;
+  auto end = [&](const std::string& key_key, const NodeRef& ref, const char* side) -> NodeId {
+    if (auto id = lookup_key(key_key)) return *id;
     std::vector<std::string> keys;
     scan(ref.type, [&](const Node& n) { keys.push_back(n.key); return keys.size() < 100000; });
     auto near = text::nearest(ref.key, keys);
     throw not_found("{}: no node {}{}", side, ref.str(),
                     near ? fmt::format(" (did you mean {}:{}?)", ref.type, *near) : std::string());
   };
-  NodeId from = end(in.from, "from");
-  NodeId to = end(in.to, "to");
+  NodeId from = end(p.from_key, p.from, "from");
+  NodeId to = end(p.to_key, p.to, "to");
   auto lookup = [this](const std::string& k) { return lookup_key(k); };
-  check_sources(*this, in.sources, "", document_lookup(catalog, lookup));
-  std::string record = graph::encode_edge(type, from, to, in);  // validates the properties
+  check_sources(*this, p.cited, "", document_lookup(catalog, lookup));
+  graph::set_edge_ends(p.record, from, to);
+  const std::string& record = p.record;
 
   auto& batch = *state_->batch;
-  std::uint32_t valid_from = keys::adj_from(in.valid);
-
-  // The ends' type tags, in the adjacency keys (format 2): the refs name them.
-  const std::uint32_t from_tag = catalog.find(in.from.type)->tag;
-  const std::uint32_t to_tag = catalog.find(in.to.type)->tag;
+  std::uint32_t valid_from = keys::adj_from(p.valid);
+  const std::uint32_t from_tag = p.from_tag;
+  const std::uint32_t to_tag = p.to_tag;
 
   // Identity: type, ends, valid-from (all in the adjacency key) and the edge's key.
   const std::string identity_prefix = keys::adj_identity({from, keys::kOut, type.tag, to_tag, valid_from, to, 0});
+  // edge_ids holds a 64-bit hash of the identity, not the identity (8 bytes an edge, not
+  // 45 or more): a hit is confirmed from the edge's record, and a hit of another identity
+  // with the same hash is settled by the search through the batch.
   std::string identity = identity_prefix;
-  identity.append(in.key);
+  identity.append(p.key);
+  const std::uint64_t hash = std::hash<std::string_view>{}(identity);
+  char hash_key[8];
+  std::memcpy(hash_key, &hash, sizeof hash);
+  const std::string_view cache_key(hash_key, sizeof hash_key);
+  auto same_identity = [&](EdgeId e) {
+    auto bytes = batch.get(Cf::kEdges, keys::id(e));
+    if (!bytes) return false;
+    Edge old = graph::decode_edge(catalog, e, *bytes);
+    return old.from == from && old.to == to && old.type == type.name && keys::adj_from(old.valid) == valid_from &&
+           old.key == p.key;
+  };
   std::optional<EdgeId> existing;
   auto& st = *state_;
-  if (auto cached = st.edge_cache ? st.edge_ids.find(identity) : std::nullopt) {
-    existing = *cached;
-  } else if (st.edge_cache && (from >= st.first_new_node || to >= st.first_new_node)) {
-    // An end created by this transaction: no stored edge has it, and the edges this
-    // transaction wrote are all in edge_ids.
-  } else {
+  bool search = true;
+  if (st.edge_cache) {
+    if (auto cached = st.edge_ids.find(cache_key)) {
+      if (same_identity(*cached)) {
+        existing = *cached;
+        search = false;
+      }
+    } else if (from >= st.first_new_node || to >= st.first_new_node) {
+      // An end created by this transaction: no stored edge has it, and the edges this
+      // transaction wrote are all in edge_ids.
+      search = false;
+    }
+  }
+  if (search) {
     batch.scan(Cf::kAdj, identity_prefix,
                [&](std::string_view k, std::string_view) {
                  auto a = keys::decode_adj(k);
                  auto bytes = batch.get(Cf::kEdges, keys::id(a.edge));
-                 if (bytes && graph::decode_edge(catalog, a.edge, *bytes).key == in.key) {
+                 if (bytes && graph::decode_edge(catalog, a.edge, *bytes).key == p.key) {
                    existing = a.edge;
                    return false;
                  }
@@ -196,9 +224,9 @@ EdgeId Transaction::put_edge(const EdgeInput& in) {
     ++state_->edges.created;
     ++state_->edge_delta[type.tag];
   }
-  if (st.edge_cache) st.edge_ids.insert(identity, id);
+  if (st.edge_cache) st.edge_ids.insert(cache_key, id);  // kept by the first identity with this hash
   batch.put(Cf::kEdges, keys::id(id), record);
-  std::string value = keys::adj_value(in.valid);
+  std::string value = keys::adj_value(p.valid);
   const keys::Adj out{from, keys::kOut, type.tag, to_tag, valid_from, to, id};
   const keys::Adj back{to, keys::kIn, type.tag, from_tag, valid_from, from, id};
   batch.put(Cf::kAdj, keys::adj(out), value);
@@ -354,5 +382,12 @@ void Transaction::rollback() {
   state_->done = true;
   state_->lock.unlock();
 }
+
+namespace detail {
+
+NodeId Writes::put(Transaction& txn, const PreparedNode& node) { return txn.put(node); }
+EdgeId Writes::put(Transaction& txn, PreparedEdge& edge) { return txn.put(edge); }
+
+}  // namespace detail
 
 }  // namespace entente

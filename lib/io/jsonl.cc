@@ -3,18 +3,16 @@
 
 #include <algorithm>
 #include <cerrno>
-#include <condition_variable>
 #include <cstring>
-#include <deque>
 #include <fstream>
 #include <iostream>
 #include <map>
-#include <mutex>
 #include <set>
-#include <thread>
 
 #include "common/error.h"
 #include "common/text.h"
+#include "graph/load_lines.h"
+#include "io/jsonl_fast.h"
 #include "io/stdin.h"
 #include "entente/interchange.h"
 
@@ -142,49 +140,6 @@ void check_structure(std::string_view line) {
       }
     } else if ((c == ']' || c == '}') && depth > 0) {
       --depth;
-    }
-  }
-}
-
-// A message cut to at most about 2 KiB, so that an error about a huge value does not
-// quote all of it. Cuts at UTF-8 character boundaries.
-std::string clip(std::string_view msg) {
-  constexpr std::size_t kHead = 1536, kTail = 256;
-  if (msg.size() <= kHead + kTail + 64) return std::string(msg);
-  auto boundary = [&](std::size_t i) {
-    while (i > 0 && i < msg.size() && (static_cast<unsigned char>(msg[i]) & 0xc0) == 0x80) --i;
-    return i;
-  };
-  std::size_t head = boundary(kHead), tail = boundary(msg.size() - kTail);
-  return fmt::format("{}...({} bytes omitted)...{}", msg.substr(0, head), tail - head, msg.substr(tail));
-}
-
-// Reads one line (without its '\n') into `line`, reading at most `limit` bytes of it plus
-// one buffer. Returns false at the end of input; sets `too_long` (and returns true) when
-// the line is longer than `limit`.
-bool read_line(std::istream& in, std::string& line, std::size_t limit, bool& too_long) {
-  line.clear();
-  too_long = false;
-  char buf[64 * 1024];
-  for (;;) {
-    in.getline(buf, sizeof buf);
-    auto n = static_cast<std::size_t>(in.gcount());
-    if (in.bad()) return false;
-    if (!in.fail()) {
-      // A whole line: the newline was extracted (and counted), or the input ended after
-      // at least one character.
-      bool newline = !in.eof();
-      line.append(buf, newline ? n - 1 : n);
-      too_long = line.size() > limit;
-      return true;
-    }
-    if (in.eof()) return !line.empty();  // the input ended; the line (if any) is whole
-    // The buffer filled before a newline: keep reading, within the limit.
-    line.append(buf, n);
-    in.clear();
-    if (line.size() > limit) {
-      too_long = true;
-      return true;
     }
   }
 }
@@ -333,139 +288,9 @@ std::string to_line(const Node& n) { return dump(to_json(n)); }
 
 std::string to_line(const Edge& e) { return dump(to_json(e)); }
 
-namespace {
-
-// import_jsonl reads and parses lines on a second thread while the transaction writes:
-// parsing is about half of an import's time. A parsed line, in order.
-struct ParsedLine {
-  std::uint64_t line = 0;
-  std::variant<std::monostate, NodeInput, EdgeInput, Error> what;  // monostate: a blank line
-};
-
-class LineParser {
- public:
-  LineParser(std::istream& in, std::string_view source, std::size_t max_line_bytes)
-      : in_(in), source_(source), max_(max_line_bytes), thread_([this] { run(); }) {}
-  ~LineParser() {
-    {
-      std::lock_guard<std::mutex> lock(mu_);
-      stop_ = true;
-    }
-    cv_.notify_all();
-    thread_.join();
-  }
-  // The next batch of lines; empty at the end of input.
-  std::vector<ParsedLine> next() {
-    std::unique_lock<std::mutex> lock(mu_);
-    cv_.wait(lock, [&] { return !queue_.empty() || done_; });
-    if (queue_.empty()) return {};
-    auto batch = std::move(queue_.front());
-    queue_.pop_front();
-    cv_.notify_all();
-    return batch;
-  }
-  bool read_failed() const { return bad_; }
-  // Hands a batch back once it is written: the parser's thread frees it (a batch's JSON
-  // values take as long to free as a tenth of the import).
-  void recycle(std::vector<ParsedLine>&& batch) {
-    std::lock_guard<std::mutex> lock(mu_);
-    used_.push_back(std::move(batch));
-  }
-
- private:
-  static constexpr std::size_t kBatch = 256, kQueued = 16;
-
-  void push(std::vector<ParsedLine>& batch) {
-    std::unique_lock<std::mutex> lock(mu_);
-    cv_.wait(lock, [&] { return queue_.size() < kQueued || stop_; });
-    queue_.push_back(std::move(batch));
-    batch.clear();
-    cv_.notify_all();
-  }
-  void run() {
-    std::vector<ParsedLine> batch;
-    std::string line;
-    bool too_long = false;
-    std::uint64_t n = 0;
-    bool failed = false;
-    std::vector<std::vector<ParsedLine>> used;
-    while (!failed && read_line(in_, line, max_, too_long)) {
-      {
-        std::lock_guard<std::mutex> lock(mu_);
-        if (stop_) break;
-        if (n % kBatch == 0) used.swap(used_);
-      }
-      used.clear();
-      ParsedLine p;
-      p.line = ++n;
-      if (too_long) {
-        p.what = invalid("line {} is longer than the limit of {}", n, text::human_size(max_));
-        failed = true;
-      } else {
-        if (!line.empty() && line.back() == '\r') line.pop_back();
-        if (line.find_first_not_of(" \t") != std::string::npos) {
-          try {
-            auto parsed = parse_line(line);
-            if (auto* node = std::get_if<NodeInput>(&parsed)) {
-              p.what = std::move(*node);
-            } else {
-              p.what = std::move(std::get<EdgeInput>(parsed));
-            }
-          } catch (const Error& e) {
-            p.what = e;
-            failed = true;  // the import stops at the first bad line
-          }
-        }
-      }
-      batch.push_back(std::move(p));
-      if (batch.size() >= kBatch || failed) push(batch);
-    }
-    if (!batch.empty()) push(batch);
-    std::lock_guard<std::mutex> lock(mu_);
-    bad_ = in_.bad();
-    done_ = true;
-    cv_.notify_all();
-  }
-
-  std::istream& in_;
-  std::string source_;
-  std::size_t max_;
-  std::mutex mu_;
-  std::condition_variable cv_;
-  std::deque<std::vector<ParsedLine>> queue_;
-  std::vector<std::vector<ParsedLine>> used_;  // written batches, for the parser's thread to free
-  bool stop_ = false, done_ = false, bad_ = false;
-  std::thread thread_;  // last: it starts once the rest is ready
-};
-
-}  // namespace
-
 ImportStats import_jsonl(Transaction& txn, std::istream& in, std::string_view source,
                          const std::function<void(std::uint64_t)>& progress, std::size_t max_line_bytes) {
-  ImportStats stats;
-  LineParser parser(in, source, max_line_bytes);
-  for (auto batch = parser.next(); !batch.empty(); batch = parser.next()) {
-    for (auto& p : batch) {
-      stats.lines = p.line;
-      try {
-        if (auto* n = std::get_if<NodeInput>(&p.what)) {
-          txn.put_node(*n);
-          ++stats.nodes;
-        } else if (auto* e = std::get_if<EdgeInput>(&p.what)) {
-          txn.put_edge(*e);
-          ++stats.edges;
-        } else if (auto* err = std::get_if<Error>(&p.what)) {
-          throw *err;
-        }
-      } catch (const Error& e) {
-        throw Error(e.kind(), clip(fmt::format("{}:{}: {}", source, stats.lines, e.what())));
-      }
-      if (progress && stats.lines % 100000 == 0) progress(stats.lines);
-    }
-    parser.recycle(std::move(batch));
-  }
-  if (parser.read_failed()) throw io_error("{}: read error after line {}", source, stats.lines);
-  return stats;
+  return graph::load_lines(txn, in, source, progress, max_line_bytes, {&parse_line, &make_fast_line_reader});
 }
 
 ImportStats import_files(Database& db, const std::vector<std::filesystem::path>& files, const ImportOptions& options) {

@@ -1,0 +1,99 @@
+// Writes checked and encoded ahead of their turn (graph/prepared.h).
+#include "graph/prepared.h"
+
+#include "common/error.h"
+#include "graph/validate.h"
+#include "storage/keys.h"
+
+namespace entente::detail {
+
+namespace {
+
+// The stored validity: a partial valid.from clamped to the type's floor (a Treaty's
+// signature), as the encoded record holds it.
+std::optional<Interval> stored_valid(const catalog::TypeDef& type, const std::optional<Interval>& valid,
+                                     const std::string& record) {
+  return type.validity_floor() && valid ? graph::node_head(0, record).valid : valid;
+}
+
+template <typename Citations>
+std::vector<std::string> cited(const Citations& sources) {
+  std::vector<std::string> out;
+  out.reserve(sources.size());
+  for (const auto& c : sources) out.emplace_back(c.doc);
+  return out;
+}
+
+}  // namespace
+
+PreparedNode prepare_node(const catalog::Catalog& catalog, const NodeInput& in) {
+  const auto& type = graph::check_node(catalog, in);
+  PreparedNode p;
+  p.type = &type;
+  p.record = graph::encode_node(type, in);  // validates the properties
+  p.key = in.key;
+  p.key_key = keys::node_key(type.tag, in.key);
+  p.cited = cited(in.sources);
+  p.names = graph::folded_names(in.name, in.aliases);
+  p.valid = stored_valid(type, in.valid, p.record);
+  p.gaps = in.gaps;
+  return p;
+}
+
+std::optional<PreparedNode> prepare_node(const catalog::Catalog& catalog, const graph::NodeView& in) {
+  try {
+    const auto& type = graph::check_node(catalog, in);
+    auto record = graph::encode_view(type, in);
+    if (!record) return std::nullopt;
+    PreparedNode p;
+    p.type = &type;
+    p.record = std::move(*record);
+    p.key = std::string(in.key);
+    p.key_key = keys::node_key(type.tag, in.key);
+    p.cited = cited(in.sources);
+    p.names = graph::folded_names(in.name, in.aliases);
+    p.valid = stored_valid(type, in.valid, p.record);
+    return p;
+  } catch (const Error&) {
+    return std::nullopt;  // the parsed input is prepared again, and its error reported
+  }
+}
+
+namespace {
+
+template <typename In>
+PreparedEdge edge_of(const catalog::Catalog& catalog, const catalog::TypeDef& type, const In& in, std::string record) {
+  PreparedEdge p;
+  p.type = &type;
+  p.record = std::move(record);
+  p.from = {std::string(in.from.type), std::string(in.from.key)};
+  p.to = {std::string(in.to.type), std::string(in.to.key)};
+  p.from_tag = catalog.find(in.from.type)->tag;  // check_edge found both ends' types
+  p.to_tag = catalog.find(in.to.type)->tag;
+  p.from_key = keys::node_key(p.from_tag, in.from.key);
+  p.to_key = keys::node_key(p.to_tag, in.to.key);
+  p.key = std::string(in.key);
+  p.valid = in.valid;
+  p.cited = cited(in.sources);
+  return p;
+}
+
+}  // namespace
+
+PreparedEdge prepare_edge(const catalog::Catalog& catalog, const EdgeInput& in) {
+  const auto& type = graph::check_edge(catalog, in);
+  return edge_of(catalog, type, in, graph::encode_edge(type, 0, 0, in));  // validates the properties
+}
+
+std::optional<PreparedEdge> prepare_edge(const catalog::Catalog& catalog, const graph::EdgeView& in) {
+  try {
+    const auto& type = graph::check_edge(catalog, in);
+    auto record = graph::encode_view(type, in);
+    if (!record) return std::nullopt;
+    return edge_of(catalog, type, in, std::move(*record));
+  } catch (const Error&) {
+    return std::nullopt;
+  }
+}
+
+}  // namespace entente::detail

@@ -1,0 +1,56 @@
+// A node or an edge checked and encoded ahead of its write. Checking a write against the
+// catalog and encoding its record read nothing stored, so they need not wait for the
+// transaction's turn: Transaction::put_node is prepare_node then the put of what it
+// prepared, and a line import (graph/load_lines.h) prepares on its parsing thread, from the
+// fast reader's views where it can, while the transaction puts what was prepared before.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "catalog/catalog.h"
+#include "entente/database.h"
+#include "entente/record.h"
+#include "graph/records.h"
+
+namespace entente::detail {
+
+struct PreparedNode {
+  const catalog::TypeDef* type = nullptr;
+  std::string key;                   // the node's key
+  std::string key_key;               // its `keys` entry (keys::node_key)
+  std::vector<std::string> cited;    // the documents its sources cite
+  std::vector<std::string> names;    // its name and aliases, folded (the `names` entries)
+  std::optional<Interval> valid;     // as stored (a partial valid.from clamped to its floor)
+  std::vector<Interval> gaps;
+  std::string record;
+};
+
+struct PreparedEdge {
+  const catalog::TypeDef* type = nullptr;
+  NodeRef from, to;                  // the ends as the input names them (for errors)
+  std::uint32_t from_tag = 0, to_tag = 0;
+  std::string from_key, to_key;      // the ends' `keys` entries
+  std::string key;                   // the edge's key
+  std::optional<Interval> valid;
+  std::vector<std::string> cited;
+  std::string record;                // with both ends 0 (graph::set_edge_ends)
+};
+
+// Throw Error(kInvalid) naming the field and the reason, as put_node and put_edge do.
+PreparedNode prepare_node(const catalog::Catalog& catalog, const NodeInput& node);
+PreparedEdge prepare_edge(const catalog::Catalog& catalog, const EdgeInput& edge);
+// The same from views; nullopt when the view is refused or cannot be encoded from views
+// (then prepare the parsed input instead, whose error is the one to report).
+std::optional<PreparedNode> prepare_node(const catalog::Catalog& catalog, const graph::NodeView& node);
+std::optional<PreparedEdge> prepare_edge(const catalog::Catalog& catalog, const graph::EdgeView& edge);
+
+// The puts of prepared writes, for lib/graph's line import (Transaction's are private).
+struct Writes {
+  static NodeId put(Transaction& txn, const PreparedNode& node);
+  static EdgeId put(Transaction& txn, PreparedEdge& edge);  // sets the record's ends
+};
+
+}  // namespace entente::detail
