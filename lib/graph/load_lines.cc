@@ -3,6 +3,7 @@
 
 #include <condition_variable>
 #include <deque>
+#include <exception>
 #include <mutex>
 #include <thread>
 
@@ -65,7 +66,9 @@ namespace {
 // A line read, checked and encoded on the parsing thread, in order.
 struct ParsedLine {
   std::uint64_t line = 0;
-  std::variant<std::monostate, detail::PreparedNode, detail::PreparedEdge, Error> what;  // monostate: a blank line
+  // monostate: a blank line. An Error is the line's fault; another exception (out of
+  // memory, Cap'n Proto's) is carried over to be thrown on the transaction's thread as it is.
+  std::variant<std::monostate, detail::PreparedNode, detail::PreparedEdge, Error, std::exception_ptr> what;
 };
 
 class LinePipeline {
@@ -138,6 +141,9 @@ class LinePipeline {
           } catch (const Error& e) {
             p.what = e;
             failed = true;  // the import stops at the first bad line
+          } catch (...) {
+            p.what = std::current_exception();  // not to end the process on this thread
+            failed = true;
           }
         }
       }
@@ -153,13 +159,16 @@ class LinePipeline {
 
   // The line prepared: from the fast reader's views where it reads the line and what it
   // read is accepted, else from the format's parser (whose error is the one reported).
-  std::variant<std::monostate, detail::PreparedNode, detail::PreparedEdge, Error> prepare(std::string& line,
-                                                                                          LineReader* reader,
-                                                                                          LineView& view) {
+  std::variant<std::monostate, detail::PreparedNode, detail::PreparedEdge, Error, std::exception_ptr> prepare(
+      std::string& line, LineReader* reader, LineView& view) {
     const auto& catalog = *catalog_;
     if (reader) {
-      line.reserve(line.size() + kPadding);  // the fast reader reads past the end
-      if (reader->read(line, line.capacity(), view)) {
+      // The fast reader reads up to kPadding bytes past the end: written, then cut off
+      // again (the string keeps them).
+      const std::size_t size = line.size();
+      line.append(kPadding, '\0');
+      line.resize(size);
+      if (reader->read(line, size + kPadding, view)) {
         if (view.is_node) {
           if (auto p = detail::prepare_node(catalog, view.node)) return std::move(*p);
         } else if (auto p = detail::prepare_edge(catalog, view.edge)) {
@@ -205,6 +214,8 @@ ImportStats load_lines(Transaction& txn, std::istream& in, std::string_view sour
           ++stats.edges;
         } else if (auto* err = std::get_if<Error>(&p.what)) {
           throw *err;
+        } else if (auto* other = std::get_if<std::exception_ptr>(&p.what)) {
+          std::rethrow_exception(*other);
         }
       } catch (const Error& e) {
         throw Error(e.kind(), clip(fmt::format("{}:{}: {}", source, stats.lines, e.what())));

@@ -30,12 +30,16 @@ PreparedNode prepare_node(const catalog::Catalog& catalog, const NodeInput& in) 
   const auto& type = graph::check_node(catalog, in);
   PreparedNode p;
   p.type = &type;
-  p.record = graph::encode_node(type, in);  // validates the properties
+  try {
+    p.record = graph::encode_node(type, in);  // validates the properties
+  } catch (const Error& e) {
+    p.refused = e;
+  }
   p.key = in.key;
   p.key_key = keys::node_key(type.tag, in.key);
   p.cited = cited(in.sources);
   p.names = graph::folded_names(in.name, in.aliases);
-  p.valid = stored_valid(type, in.valid, p.record);
+  p.valid = p.refused ? in.valid : stored_valid(type, in.valid, p.record);
   p.gaps = in.gaps;
   return p;
 }
@@ -82,7 +86,16 @@ PreparedEdge edge_of(const catalog::Catalog& catalog, const catalog::TypeDef& ty
 
 PreparedEdge prepare_edge(const catalog::Catalog& catalog, const EdgeInput& in) {
   const auto& type = graph::check_edge(catalog, in);
-  return edge_of(catalog, type, in, graph::encode_edge(type, 0, 0, in));  // validates the properties
+  std::string record;
+  std::optional<Error> refused;
+  try {
+    record = graph::encode_edge(type, 0, 0, in);  // validates the properties
+  } catch (const Error& e) {
+    refused = e;
+  }
+  auto p = edge_of(catalog, type, in, std::move(record));
+  p.refused = std::move(refused);
+  return p;
 }
 
 std::optional<PreparedEdge> prepare_edge(const catalog::Catalog& catalog, const graph::EdgeView& in) {

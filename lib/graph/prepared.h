@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "catalog/catalog.h"
+#include "common/error.h"
 #include "entente/database.h"
 #include "entente/record.h"
 #include "graph/records.h"
@@ -26,6 +27,9 @@ struct PreparedNode {
   std::optional<Interval> valid;     // as stored (a partial valid.from clamped to its floor)
   std::vector<Interval> gaps;
   std::string record;
+  // The properties' refusal, thrown by the put after its own checks (a missing cited
+  // document), as put_node always checked them first.
+  std::optional<Error> refused;
 };
 
 struct PreparedEdge {
@@ -37,6 +41,7 @@ struct PreparedEdge {
   std::optional<Interval> valid;
   std::vector<std::string> cited;
   std::string record;                // with both ends 0 (graph::set_edge_ends)
+  std::optional<Error> refused;      // as PreparedNode's, after the ends and the citations
 };
 
 // Throw Error(kInvalid) naming the field and the reason, as put_node and put_edge do.

@@ -103,6 +103,7 @@ NodeId Transaction::put(const detail::PreparedNode& p) {
   const auto& type = *p.type;
   auto lookup = [this](const std::string& k) { return lookup_key(k); };
   check_sources(*this, p.cited, type.name == "Document" ? p.key : std::string(), document_lookup(catalog, lookup));
+  if (p.refused) throw *p.refused;
 
   auto& batch = *state_->batch;
   NodeId id;
@@ -157,6 +158,7 @@ EdgeId Transaction::put(detail::PreparedEdge& p) {
   NodeId to = end(p.to_key, p.to, "to");
   auto lookup = [this](const std::string& k) { return lookup_key(k); };
   check_sources(*this, p.cited, "", document_lookup(catalog, lookup));
+  if (p.refused) throw *p.refused;
   graph::set_edge_ends(p.record, from, to);
   const std::string& record = p.record;
 

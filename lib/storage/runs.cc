@@ -106,13 +106,13 @@ class Runs::Cursor {
   void take(char* p, std::size_t n) {
     while (n > 0) {
       if (pos_ == end_) {
-        if (buf_.empty()) buf_.resize(kBuffer);
+        if (!buf_) buf_.reset(new char[kBuffer]);  // not zeroed: fread fills what is read
         pos_ = 0;
-        end_ = std::fread(buf_.data(), 1, buf_.size(), f_.get());
+        end_ = std::fread(buf_.get(), 1, kBuffer, f_.get());
         if (end_ == 0) fail();
       }
       std::size_t k = std::min(n, end_ - pos_);
-      std::memcpy(p, buf_.data() + pos_, k);
+      std::memcpy(p, buf_.get() + pos_, k);
       pos_ += k;
       p += k;
       n -= k;
@@ -122,7 +122,7 @@ class Runs::Cursor {
 
   const Run& run_;
   File f_;
-  std::vector<char> buf_;
+  std::unique_ptr<char[]> buf_;
   std::size_t pos_ = 0, end_ = 0;  // the unread bytes of buf_
   std::uint64_t at_ = 0;
   bool valid_ = false;

@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <bit>
 #include <cerrno>
 #include <chrono>
 #include <cstdlib>
@@ -17,6 +18,7 @@
 #include <fstream>
 #include <limits>
 #include <set>
+#include <system_error>
 #include <thread>
 
 #include <kj/exception.h>
@@ -247,7 +249,8 @@ std::uint64_t key_head(const rocksdb::Slice& k, std::size_t from) {
   std::uint64_t h = 0;
   if (k.size() >= from + 8) {
     std::memcpy(&h, k.data() + from, 8);
-    return __builtin_bswap64(h);  // big-endian: integers compare as the bytes do
+    // As a big-endian number, so that integers compare as the bytes do.
+    return std::endian::native == std::endian::little ? __builtin_bswap64(h) : h;
   }
   for (std::size_t i = from; i < k.size(); ++i) h |= std::uint64_t{static_cast<unsigned char>(k[i])} << (56 - 8 * (i - from));
   return h;
@@ -282,7 +285,6 @@ bool sorted_ops(const rocksdb::WriteBatch& b, const char* doing, std::vector<Bat
     }
   } collect(ops);
   ops.clear();
-  if (b.Count() > std::numeric_limits<std::uint32_t>::max()) throw invalid("{}: more than 2^32 writes in one batch", doing);
   ops.reserve(b.Count());
   auto s = b.Iterate(&collect);
   if (!s.ok()) throw from_status(s, doing);
@@ -385,19 +387,22 @@ class BatchImpl : public Store::Batch {
     }));
   }
   void put(Cf cf, std::string_view key, std::string_view value) override {
+    if (failed_) await_spill();  // throws
     auto s = indexed_ ? batch_.Put(cfs_[static_cast<int>(cf)], slice(key), slice(value))
                       : plain_.Put(cfs_[static_cast<int>(cf)], slice(key), slice(value));
     if (!s.ok()) throw from_status(s, "writing");
     maybe_spill();
   }
-  // A plain batch past 1 MiB is moved once into a buffer reserved to the budget, so that it
-  // is not copied at every doubling on its way there (small transactions never reserve).
+  // A plain batch past half its budget is moved once into a buffer reserved to the budget,
+  // so that it is not copied at every doubling on the second half of its way there (a
+  // transaction that will not spill does not reserve).
   void reserve_plain() {
-    if (reserved_ || indexed_ || budget_ == 0 || plain_.GetDataSize() < (std::size_t{1} << 20)) return;
+    if (reserved_ || indexed_ || budget_ == 0 || plain_.GetDataSize() < budget_ / 2) return;
     reserved_ = true;
     if (budget_ > plain_.GetDataSize()) plain_ = reserved_batch(plain_, budget_ + (budget_ >> 4));
   }
   void del(Cf cf, std::string_view key) override {
+    if (failed_) await_spill();  // throws
     auto s = indexed_ ? batch_.Delete(cfs_[static_cast<int>(cf)], slice(key))
                       : plain_.Delete(cfs_[static_cast<int>(cf)], slice(key));
     if (!s.ok()) throw from_status(s, "writing");
@@ -462,32 +467,43 @@ class BatchImpl : public Store::Batch {
     await_spill();
     if (indexed_) return spill();
     if (!runs_) runs_ = std::make_unique<Runs>(spill_dir_);
-    spilling_ = std::make_unique<rocksdb::WriteBatch>(std::move(plain_));
     // The next batch fills to the budget too: the buffer of the batch spilled before this
     // one, emptied, whose pages are already mapped (fresh pages cost a fault each, a tenth
-    // of an import's time), or else a buffer reserved at once.
-    if (spare_) {
-      plain_ = std::move(*spare_);
-      spare_.reset();
-    } else {
-      plain_ = reserved_batch(rocksdb::WriteBatch(), budget_ + (budget_ >> 4));
+    // of an import's time), or else a buffer reserved at once. Made before plain_ is moved
+    // from, so that a failure here leaves the writes where they were.
+    auto next = spare_ ? std::move(spare_) : std::make_unique<rocksdb::WriteBatch>(
+                                                 reserved_batch(rocksdb::WriteBatch(), budget_ + (budget_ >> 4)));
+    spilling_ = std::make_unique<rocksdb::WriteBatch>(std::move(plain_));
+    plain_ = std::move(*next);
+    try {
+      spiller_ = std::thread([this] {
+        try {
+          write_run(*spilling_);
+        } catch (...) {
+          spill_error_ = std::current_exception();
+        }
+      });
+    } catch (const std::system_error&) {  // no thread to be had: spill here and now
+      write_run(*spilling_);
+      spilling_->Clear();
+      spare_ = std::move(spilling_);
     }
-    spiller_ = std::thread([this] {
-      try {
-        write_run(*spilling_);
-      } catch (...) {
-        spill_error_ = std::current_exception();
-      }
-    });
   }
 
   // Waits for the spill under way, if any; rethrows its failure.
+  // A failed spill lost the writes it held: the batch is then unusable (every later write,
+  // read and the commit throw), so that a caller who caught the first error cannot commit
+  // the rest as if it were whole.
   void await_spill() const {
+    if (failed_) throw io_error("a transaction's writes could not be spilled to disk earlier; it can only be rolled back");
     if (!spiller_.joinable()) return;
     spiller_.join();
     spilling_->Clear();  // keeps its buffer
     spare_ = std::move(spilling_);
-    if (auto e = std::exchange(spill_error_, nullptr)) std::rethrow_exception(e);
+    if (auto e = std::exchange(spill_error_, nullptr)) {
+      failed_ = true;
+      std::rethrow_exception(e);
+    }
   }
 
   // Adds the writes of `b` to the runs as one sorted run: the last write of each key.
@@ -604,6 +620,7 @@ class BatchImpl : public Store::Batch {
   mutable std::unique_ptr<rocksdb::WriteBatch> spilling_;
   mutable std::unique_ptr<rocksdb::WriteBatch> spare_;  // the last spilled batch, emptied, for its buffer
   mutable std::exception_ptr spill_error_;
+  mutable bool failed_ = false;  // a spill failed (await_spill)
   bool reserved_ = false;
   // The spill thread's sorting space, kept from one spill to the next (its pages mapped).
   std::vector<BatchOp> spill_ops_;

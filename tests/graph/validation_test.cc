@@ -175,3 +175,17 @@ TEST_CASE("a partial valid.from before a treaty's signature is clamped to the si
   auto after = allies(*txn, "State:PRK", {.at = Date::parse("2008-10-01")});
   CHECK(std::any_of(after.begin(), after.end(), via("late")));
 }
+
+TEST_CASE("a write with two faults names the missing node or document before the properties", "[validation]") {
+  // The checks that read the database (an edge's ends, the cited documents) come before the
+  // properties' encoding, as they always have, though the record is now encoded first.
+  Fixture f;
+  f.refused([](Transaction& t) { t.put_edge(edge("PARTY_TO", "State:PRKK", "Treaty:prk-chn-1961", R"({"x":1})")); },
+            ErrorKind::kNotFound, "from: no node State:PRKK");
+  auto n = node("State", "X", R"({"iso":"X"})");
+  n.sources = {Citation{"no-such-document", "", ""}};
+  f.refused([&](Transaction& t) { t.put_node(n); }, ErrorKind::kNotFound, "no Document node 'no-such-document'");
+  // One fault: the properties'.
+  f.refused([](Transaction& t) { t.put_edge(edge("PARTY_TO", "State:PRK", "Treaty:prk-chn-1961", R"({"x":1})")); },
+            ErrorKind::kInvalid, "unknown property 'x'");
+}

@@ -363,6 +363,30 @@ TEST_CASE("durability: a full tmpfs fails the import cleanly", "[reliability][du
   CHECK_THAT(r.err, Catch::Contains("no space left on device", Catch::CaseSensitive::No));
   CHECK(entente_cmd(dir, "dump --db " + q(db)).out == whole);
   for (const auto& e : fs::directory_iterator(mnt)) CHECK(e.path().filename() == "db");
+  // Through the API: once a spill has failed, the writes it held are lost, so the
+  // transaction refuses every later write and the commit, even when the caller caught the
+  // first error and went on.
+  {
+    Options o;
+    o.transaction_kb = 64;
+    auto database = Database::open(db, o);
+    auto txn = database->begin();
+    std::optional<std::string> first;
+    int i = 0;
+    for (; i < 30000 && !first; ++i) {
+      try {
+        txn->put_node({.type = "State", .key = fmt::format("BIG{}", i), .name = std::string(120, 'a' + i % 26)});
+      } catch (const Error& e) {
+        first = e.what();
+      }
+    }
+    INFO(first.value_or("no error"));
+    REQUIRE(first);
+    CHECK_THAT(*first, Catch::Contains("no space left on device", Catch::CaseSensitive::No));
+    CHECK_THROWS_WITH(txn->put_node({.type = "State", .key = "AFTER"}), Catch::Contains("can only be rolled back"));
+    CHECK_THROWS_AS(txn->commit(), Error);
+  }
+  CHECK(entente_cmd(dir, "dump --db " + q(db)).out == whole);
 }
 
 // Finding 5: read-only opens beside a writer that commits continuously never fail, and each
