@@ -71,7 +71,7 @@ struct Options {
   // transaction ends) and the transaction holds no more than this of them in memory; its
   // commit then adds them as tables, in one step, all or nothing, instead of through the
   // write-ahead log (a run is written on a thread of its own while the transaction goes on,
-  // so up to twice this is held). What the transaction changed in the graph's structure,
+  // so up to twice this is held, and the run's sort needs about as much again). What the transaction changed in the graph's structure,
   // for the in-memory topology, is kept within it too: past it, the commit drops the
   // topology, and the next traversal that needs it builds it again. 0: no limit.
   // Default: 65536 (64 MiB).

@@ -425,49 +425,21 @@ class ShortestPathStage : public Stage {
     int max = r.var_length ? r.max : 1;
     int min = r.var_length ? r.min : 1;
     ctx_.reader.load_topology();
-    // Breadth-first from a, by ids; each node remembers the step that reached it first.
-    // Records are read for the path found, and for relationships when the pattern tests
-    // their properties.
-    struct Reached {
-      NodeId node;
-      EdgeId via = 0;
-      std::size_t parent = 0;
-      int depth = 0;
-    };
-    std::vector<Reached> seen{{a->id, 0, 0, 0}};
-    std::unordered_set<NodeId> visited{a->id};
-    std::optional<std::size_t> found;
-    if (a->id == b->id && min == 0) found = 0;
     NeighborQuery q;
     q.edge_types = r.types;
     q.direction = op_.dir;
     q.at = ctx_.at;
-    for (std::size_t i = 0; i < seen.size() && !found; ++i) {
-      if (seen[i].depth >= max) continue;
-      const NodeId u = seen[i].node;
-      const int depth = seen[i].depth;
-      ctx_.reader.adjacent(u, q, [&](const Reader::Step& s) {
-        ctx_.step();
-        if (!rel_props.empty() && !edge_matches(traversed<Edge>(ctx_.reader, s.edge), rel_props, ctx_)) return true;
-        if (s.node == b->id && depth + 1 >= min) {
-          seen.push_back({s.node, s.edge, i, depth + 1});
-          found = seen.size() - 1;
-          return false;
-        }
-        if (!visited.insert(s.node).second) return true;
-        seen.push_back({s.node, s.edge, i, depth + 1});
-        return true;
-      });
-    }
+    // The path as ids from a to b; records are read for it alone, and for relationships
+    // when the pattern tests their properties.
+    std::vector<NodeId> node_ids;
+    std::vector<EdgeId> edge_ids;
+    const bool found = min <= 1 && a->id != b->id
+                           ? from_both_ends(a->id, b->id, max, q, rel_props, node_ids, edge_ids)
+                           : from_one_end(a->id, b->id, min, max, q, rel_props, node_ids, edge_ids);
     if (!found) return true;
     Path p;
-    for (std::size_t i = *found;; i = seen[i].parent) {
-      p.nodes.push_back(traversed<Node>(ctx_.reader, seen[i].node));
-      if (seen[i].via) p.edges.push_back(traversed<Edge>(ctx_.reader, seen[i].via));
-      if (i == 0) break;
-    }
-    std::reverse(p.nodes.begin(), p.nodes.end());
-    std::reverse(p.edges.begin(), p.edges.end());
+    for (NodeId n : node_ids) p.nodes.push_back(traversed<Node>(ctx_.reader, n));
+    for (EdgeId e : edge_ids) p.edges.push_back(traversed<Edge>(ctx_.reader, e));
     if (r.var_length) {
       Value::List edges;
       for (const auto& e : p.edges) edges.emplace_back(e);
@@ -480,6 +452,146 @@ class ShortestPathStage : public Stage {
   }
 
  private:
+  using Props = decltype(eval_props(std::declval<const RelPattern&>().props, std::declval<Row&>(),
+                                    std::declval<Context&>()));
+
+  bool edge_ok(EdgeId e, const Props& rel_props) {
+    return rel_props.empty() || edge_matches(traversed<Edge>(ctx_.reader, e), rel_props, ctx_);
+  }
+
+  // Breadth-first from both ends at once, a level at a time from the side whose frontier
+  // is smaller, until a step from one side reaches a node the other has seen: at 10^7
+  // records a state's PARTY_TO edges reach thousands of agreements, and one search from a
+  // alone read most of the graph within the path's length before it met b. The first
+  // meeting is a shortest path: no node was seen by both sides before this level, so a and
+  // b are further apart than the two depths together, and this step makes one more.
+  bool from_both_ends(NodeId a, NodeId b, int max, const NeighborQuery& q, const Props& rel_props,
+                      std::vector<NodeId>& nodes, std::vector<EdgeId>& edges) {
+    struct Seen {
+      NodeId prev = 0;  // toward the side's own end (0 at the end itself)
+      EdgeId via = 0;
+      int depth = 0;
+    };
+    struct Side {
+      std::unordered_map<NodeId, Seen> seen;
+      std::vector<NodeId> frontier;
+      int depth = 0;
+      NeighborQuery q;
+    };
+    Side from_a, from_b;
+    from_a.seen[a] = {};
+    from_a.frontier = {a};
+    from_a.q = q;
+    from_b.seen[b] = {};
+    from_b.frontier = {b};
+    from_b.q = q;
+    from_b.q.direction = q.direction == Direction::kOut ? Direction::kIn
+                         : q.direction == Direction::kIn ? Direction::kOut
+                                                         : Direction::kBoth;
+    struct Meeting {
+      NodeId near, far;  // near: on the side that stepped; far: seen by the other side
+      EdgeId via;
+    };
+    std::optional<Meeting> met;
+    bool a_stepped = true;
+    while (!met && !from_a.frontier.empty() && !from_b.frontier.empty() && from_a.depth + from_b.depth < max) {
+      a_stepped = from_a.frontier.size() <= from_b.frontier.size();
+      Side& side = a_stepped ? from_a : from_b;
+      const Side& other = a_stepped ? from_b : from_a;
+      std::vector<NodeId> next;
+      for (NodeId u : side.frontier) {
+        ctx_.reader.adjacent(u, side.q, [&](const Reader::Step& s) {
+          ctx_.step();
+          if (side.seen.count(s.node)) return true;
+          if (!edge_ok(s.edge, rel_props)) return true;
+          if (other.seen.count(s.node)) {
+            met = Meeting{u, s.node, s.edge};
+            return false;
+          }
+          side.seen[s.node] = {u, s.edge, side.depth + 1};
+          next.push_back(s.node);
+          return true;
+        });
+        if (met) break;
+      }
+      side.frontier = std::move(next);
+      ++side.depth;
+    }
+    if (!met) return false;
+    // a .. (the meeting edge) .. b
+    const Side& near_side = a_stepped ? from_a : from_b;
+    const Side& far_side = a_stepped ? from_b : from_a;
+    auto chain = [](const Side& side, NodeId from, std::vector<NodeId>& ns, std::vector<EdgeId>& es) {
+      for (NodeId n = from;;) {
+        ns.push_back(n);
+        const Seen& s = side.seen.at(n);
+        if (s.prev == 0 && s.via == 0) break;
+        es.push_back(s.via);
+        n = s.prev;
+      }
+    };
+    std::vector<NodeId> near_nodes, far_nodes;
+    std::vector<EdgeId> near_edges, far_edges;
+    chain(near_side, met->near, near_nodes, near_edges);  // the meeting's near node back to its side's end
+    chain(far_side, met->far, far_nodes, far_edges);      // the far node back to the other end
+    // As walked from the near side's end: near chain reversed, the meeting edge, far chain.
+    std::vector<NodeId> ns(near_nodes.rbegin(), near_nodes.rend());
+    std::vector<EdgeId> es(near_edges.rbegin(), near_edges.rend());
+    es.push_back(met->via);
+    ns.insert(ns.end(), far_nodes.begin(), far_nodes.end());
+    es.insert(es.end(), far_edges.begin(), far_edges.end());
+    if (!a_stepped) {  // the walk went from b to a
+      std::reverse(ns.begin(), ns.end());
+      std::reverse(es.begin(), es.end());
+    }
+    nodes = std::move(ns);
+    edges = std::move(es);
+    return true;
+  }
+
+  // Breadth-first from a alone, by ids; each node remembers the step that reached it first.
+  // For a least length above 1 (or a path from a back to itself), where the first meeting
+  // of two searches need not be long enough.
+  bool from_one_end(NodeId a, NodeId b, int min, int max, const NeighborQuery& q, const Props& rel_props,
+                    std::vector<NodeId>& nodes, std::vector<EdgeId>& edges) {
+    struct Reached {
+      NodeId node;
+      EdgeId via = 0;
+      std::size_t parent = 0;
+      int depth = 0;
+    };
+    std::vector<Reached> seen{{a, 0, 0, 0}};
+    std::unordered_set<NodeId> visited{a};
+    std::optional<std::size_t> found;
+    if (a == b && min == 0) found = 0;
+    for (std::size_t i = 0; i < seen.size() && !found; ++i) {
+      if (seen[i].depth >= max) continue;
+      const NodeId u = seen[i].node;
+      const int depth = seen[i].depth;
+      ctx_.reader.adjacent(u, q, [&](const Reader::Step& s) {
+        ctx_.step();
+        if (!edge_ok(s.edge, rel_props)) return true;
+        if (s.node == b && depth + 1 >= min) {
+          seen.push_back({s.node, s.edge, i, depth + 1});
+          found = seen.size() - 1;
+          return false;
+        }
+        if (!visited.insert(s.node).second) return true;
+        seen.push_back({s.node, s.edge, i, depth + 1});
+        return true;
+      });
+    }
+    if (!found) return false;
+    for (std::size_t i = *found;; i = seen[i].parent) {
+      nodes.push_back(seen[i].node);
+      if (seen[i].via) edges.push_back(seen[i].via);
+      if (i == 0) break;
+    }
+    std::reverse(nodes.begin(), nodes.end());
+    std::reverse(edges.begin(), edges.end());
+    return true;
+  }
+
   const Op& op_;
   Context& ctx_;
 };
