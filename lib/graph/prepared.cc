@@ -26,21 +26,37 @@ std::vector<std::string> cited(const Citations& sources) {
 
 }  // namespace
 
-PreparedNode prepare_node(const catalog::Catalog& catalog, const NodeInput& in) {
-  const auto& type = graph::check_node(catalog, in);
+namespace {
+
+// The fields of a node's write that do not depend on how it was read, once its record is
+// encoded (or refused: `record` is then empty and the validity stays as given).
+template <typename In>
+PreparedNode node_of(const catalog::TypeDef& type, const In& in, std::string record, std::optional<Error> refused) {
   PreparedNode p;
   p.type = &type;
-  try {
-    p.record = graph::encode_node(type, in);  // validates the properties
-  } catch (const Error& e) {
-    p.refused = e;
-  }
-  p.key = in.key;
+  p.record = std::move(record);
+  p.refused = std::move(refused);
+  p.key = std::string(in.key);
   p.key_key = keys::node_key(type.tag, in.key);
   p.cited = cited(in.sources);
   p.names = graph::folded_names(in.name, in.aliases);
   p.valid = p.refused ? in.valid : stored_valid(type, in.valid, p.record);
-  p.gaps = in.gaps;
+  return p;
+}
+
+}  // namespace
+
+PreparedNode prepare_node(const catalog::Catalog& catalog, const NodeInput& in) {
+  const auto& type = graph::check_node(catalog, in);
+  std::string record;
+  std::optional<Error> refused;
+  try {
+    record = graph::encode_node(type, in);  // validates the properties
+  } catch (const Error& e) {
+    refused = e;
+  }
+  auto p = node_of(type, in, std::move(record), std::move(refused));
+  p.gaps = in.gaps;  // a view has none: the fast reader declines them
   return p;
 }
 
@@ -49,15 +65,7 @@ std::optional<PreparedNode> prepare_node(const catalog::Catalog& catalog, const 
     const auto& type = graph::check_node(catalog, in);
     auto record = graph::encode_view(type, in);
     if (!record) return std::nullopt;
-    PreparedNode p;
-    p.type = &type;
-    p.record = std::move(*record);
-    p.key = std::string(in.key);
-    p.key_key = keys::node_key(type.tag, in.key);
-    p.cited = cited(in.sources);
-    p.names = graph::folded_names(in.name, in.aliases);
-    p.valid = stored_valid(type, in.valid, p.record);
-    return p;
+    return node_of(type, in, std::move(*record), std::nullopt);
   } catch (const Error&) {
     return std::nullopt;  // the parsed input is prepared again, and its error reported
   }
@@ -66,10 +74,12 @@ std::optional<PreparedNode> prepare_node(const catalog::Catalog& catalog, const 
 namespace {
 
 template <typename In>
-PreparedEdge edge_of(const catalog::Catalog& catalog, const catalog::TypeDef& type, const In& in, std::string record) {
+PreparedEdge edge_of(const catalog::Catalog& catalog, const catalog::TypeDef& type, const In& in, std::string record,
+                     std::optional<Error> refused) {
   PreparedEdge p;
   p.type = &type;
   p.record = std::move(record);
+  p.refused = std::move(refused);
   p.from = {std::string(in.from.type), std::string(in.from.key)};
   p.to = {std::string(in.to.type), std::string(in.to.key)};
   p.from_tag = catalog.find(in.from.type)->tag;  // check_edge found both ends' types
@@ -93,9 +103,7 @@ PreparedEdge prepare_edge(const catalog::Catalog& catalog, const EdgeInput& in) 
   } catch (const Error& e) {
     refused = e;
   }
-  auto p = edge_of(catalog, type, in, std::move(record));
-  p.refused = std::move(refused);
-  return p;
+  return edge_of(catalog, type, in, std::move(record), std::move(refused));
 }
 
 std::optional<PreparedEdge> prepare_edge(const catalog::Catalog& catalog, const graph::EdgeView& in) {
@@ -103,7 +111,7 @@ std::optional<PreparedEdge> prepare_edge(const catalog::Catalog& catalog, const 
     const auto& type = graph::check_edge(catalog, in);
     auto record = graph::encode_view(type, in);
     if (!record) return std::nullopt;
-    return edge_of(catalog, type, in, std::move(*record));
+    return edge_of(catalog, type, in, std::move(*record), std::nullopt);
   } catch (const Error&) {
     return std::nullopt;
   }

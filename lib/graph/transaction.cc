@@ -164,13 +164,11 @@ EdgeId Transaction::put(detail::PreparedEdge& p) {
 
   auto& batch = *state_->batch;
   std::uint32_t valid_from = keys::adj_from(p.valid);
-  const std::uint32_t from_tag = p.from_tag;
-  const std::uint32_t to_tag = p.to_tag;
 
   // Identity: type, ends, valid-from (all in the adjacency key) and the edge's key.
-  const std::string identity_prefix = keys::adj_identity({from, keys::kOut, type.tag, to_tag, valid_from, to, 0});
+  const std::string identity_prefix = keys::adj_identity({from, keys::kOut, type.tag, p.to_tag, valid_from, to, 0});
   // edge_ids holds a 64-bit hash of the identity, not the identity (8 bytes an edge, not
-  // 45 or more): a hit is confirmed from the edge's record, and a hit of another identity
+  // 29 and the key): a hit is confirmed from the edge's record, and a hit of another identity
   // with the same hash is settled by the search through the batch.
   std::string identity = identity_prefix;
   identity.append(p.key);
@@ -178,12 +176,16 @@ EdgeId Transaction::put(detail::PreparedEdge& p) {
   char hash_key[8];
   std::memcpy(hash_key, &hash, sizeof hash);
   const std::string_view cache_key(hash_key, sizeof hash_key);
+  std::optional<std::string> cached_bytes;  // the cached edge's record, read to confirm it
   auto same_identity = [&](EdgeId e) {
-    auto bytes = batch.get(Cf::kEdges, keys::id(e));
-    if (!bytes) return false;
-    Edge old = graph::decode_edge(catalog, e, *bytes);
-    return old.from == from && old.to == to && old.type == type.name && keys::adj_from(old.valid) == valid_from &&
-           old.key == p.key;
+    cached_bytes = batch.get(Cf::kEdges, keys::id(e));
+    if (!cached_bytes) return false;
+    if (*cached_bytes == record) return true;  // the same record holds the same identity
+    Edge old = graph::decode_edge(catalog, e, *cached_bytes);
+    const bool same = old.from == from && old.to == to && old.type == type.name &&
+                      keys::adj_from(old.valid) == valid_from && old.key == p.key;
+    if (!same) cached_bytes.reset();  // another edge's: the search below finds this one's
+    return same;
   };
   std::optional<EdgeId> existing;
   auto& st = *state_;
@@ -216,7 +218,8 @@ EdgeId Transaction::put(detail::PreparedEdge& p) {
   if (existing) {
     id = *existing;
     const bool created_here = id >= state_->first_new_edge;
-    if (auto old = batch.get(Cf::kEdges, keys::id(id)); old && *old == record) {
+    // The record, unless same_identity read it already.
+    if (auto old = cached_bytes ? std::move(cached_bytes) : batch.get(Cf::kEdges, keys::id(id)); old && *old == record) {
       if (!created_here) ++state_->edges.unchanged;
       return id;
     }
@@ -229,8 +232,8 @@ EdgeId Transaction::put(detail::PreparedEdge& p) {
   if (st.edge_cache) st.edge_ids.insert(cache_key, id);  // kept by the first identity with this hash
   batch.put(Cf::kEdges, keys::id(id), record);
   std::string value = keys::adj_value(p.valid);
-  const keys::Adj out{from, keys::kOut, type.tag, to_tag, valid_from, to, id};
-  const keys::Adj back{to, keys::kIn, type.tag, from_tag, valid_from, from, id};
+  const keys::Adj out{from, keys::kOut, type.tag, p.to_tag, valid_from, to, id};
+  const keys::Adj back{to, keys::kIn, type.tag, p.from_tag, valid_from, from, id};
   batch.put(Cf::kAdj, keys::adj(out), value);
   batch.put(Cf::kAdj, keys::adj(back), value);
   if (st.keep_topology()) {
