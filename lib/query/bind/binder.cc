@@ -1,6 +1,7 @@
 #include "query/bind/binder.h"
 
 #include <algorithm>
+#include <optional>
 #include <set>
 
 #include <fmt/format.h>
@@ -59,21 +60,7 @@ class Binder {
   Binder(Query& q, const Schema& s, const Params& p) : q_(q), s_(s), params_(p) {}
 
   void run() {
-    // A query ending in CALL returns the procedure's columns.
-    if (!q_.clauses.empty() && std::holds_alternative<Call>(q_.clauses.back())) add_implicit_return();
-    for (std::size_t i = 0; i < q_.clauses.size(); ++i) {
-      auto& c = q_.clauses[i];
-      bool last_call = i + 2 == q_.clauses.size() && implicit_return_;
-      if (auto* m = std::get_if<Match>(&c)) {
-        bind_match(*m);
-      } else if (auto* call = std::get_if<Call>(&c)) {
-        bind_call(*call, last_call);
-      } else if (auto* u = std::get_if<Unwind>(&c)) {
-        bind_unwind(*u);
-      } else {
-        bind_projection(std::get<Projection>(c));
-      }
-    }
+    bind_query(q_, {}, true);
     if (q_.at_date) {
       std::vector<Var> none;
       std::swap(scope_, none);
@@ -99,6 +86,15 @@ class Binder {
       if (it->name == name) return &*it;
     }
     return nullptr;
+  }
+  // A variable read: the subqueries being bound that it is outer to read it.
+  void note_use(int slot) {
+    for (auto& f : frames_) {
+      if (std::find(f.outer.begin(), f.outer.end(), slot) != f.outer.end() &&
+          std::find(f.used->begin(), f.used->end(), slot) == f.used->end()) {
+        f.used->push_back(slot);
+      }
+    }
   }
   std::vector<std::string> visible_names() const {
     std::vector<std::string> out;
@@ -195,6 +191,7 @@ class Binder {
         }
         e.slot = v->slot;
         e.labels = v->labels;
+        note_use(v->slot);
         return v->kind;
       }
       case ExprKind::kProp: {
@@ -265,6 +262,134 @@ class Binder {
         return SType::kBool;
       case ExprKind::kBinary: return binary(e, agg, where);
       case ExprKind::kFunc: return function(e, agg, where);
+      case ExprKind::kCase: {
+        std::size_t i = 0;
+        SType subject = SType::kAny;
+        if (e.has_subject) subject = expr(*e.args[i++], agg, where);
+        std::optional<SType> result;
+        auto add_result = [&](SType t) {
+          if (t == SType::kNull) return;
+          result = (!result || *result == t) ? t : SType::kAny;
+        };
+        std::size_t whens_end = e.args.size() - (e.has_else ? 1 : 0);
+        for (; i + 1 < whens_end; i += 2) {
+          SType w = expr(*e.args[i], agg, where);
+          if (e.has_subject) {
+            if (!comparable(subject, w)) {
+              fail(e.args[i]->pos, fmt::format("type mismatch: CASE compares {} with {}", a_type(subject), a_type(w)));
+            }
+          } else if (!unknown(w) && w != SType::kBool) {
+            fail(e.args[i]->pos, fmt::format("type mismatch: WHEN needs a Boolean, got {}", a_type(w)));
+          }
+          add_result(expr(*e.args[i + 1], agg, where));
+        }
+        if (e.has_else) {
+          add_result(expr(*e.args.back(), agg, where));
+        } else {
+          return result && *result != SType::kAny ? *result : SType::kAny;
+        }
+        return result.value_or(SType::kNull);
+      }
+      case ExprKind::kListComp:
+      case ExprKind::kQuantifier: {
+        SType list = expr(*e.args[0], agg, where);
+        if (!unknown(list) && list != SType::kList) {
+          fail(e.args[0]->pos, fmt::format("type mismatch: {} needs a list after IN, got {}",
+                                           e.kind == ExprKind::kListComp ? "a list comprehension" : quant_text(e.quant),
+                                           a_type(list)));
+        }
+        Local local(*this, e.var, element_of(*e.args[0]), e.local);
+        std::size_t i = 1;
+        if (e.has_where) this->where(*e.args[i++], "WHERE");
+        if (e.has_map) expr(*e.args[i], agg, where);
+        return e.kind == ExprKind::kListComp ? SType::kList : SType::kBool;
+      }
+      case ExprKind::kReduce: {
+        SType init = expr(*e.args[0], agg, where);
+        SType list = expr(*e.args[1], agg, where);
+        if (!unknown(list) && list != SType::kList) {
+          fail(e.args[1]->pos, fmt::format("type mismatch: reduce() needs a list after IN, got {}", a_type(list)));
+        }
+        Local acc(*this, e.name, Var{e.name, -1, SType::kAny, {}}, e.local2);
+        Local elem(*this, e.var, element_of(*e.args[1]), e.local);
+        SType step = expr(*e.args[2], agg, where);
+        return init == step ? init : SType::kAny;
+      }
+      case ExprKind::kMapProj: {
+        SType t = expr(*e.args[0], agg, where);
+        if (!unknown(t) && t != SType::kNode && t != SType::kEdge && t != SType::kMap) {
+          fail(e.pos, fmt::format("type mismatch: a map projection needs a node, relationship or map, got {}", a_type(t)));
+        }
+        for (std::size_t i = 1; i < e.args.size(); ++i) expr(*e.args[i], agg, where);
+        return SType::kMap;
+      }
+      case ExprKind::kSlice: {
+        SType list = expr(*e.args[0], agg, where);
+        if (!unknown(list) && list != SType::kList) {
+          fail(e.pos, fmt::format("type mismatch: a slice [from..to] needs a list, got {}", a_type(list)));
+        }
+        for (std::size_t i = 1; i < e.args.size(); ++i) {
+          SType b = expr(*e.args[i], agg, where);
+          if (!unknown(b) && b != SType::kInt) {
+            fail(e.args[i]->pos, fmt::format("type mismatch: a slice's bounds must be Integers, got {}", a_type(b)));
+          }
+        }
+        return SType::kList;
+      }
+      case ExprKind::kSubquery: return subquery(e);
+    }
+    return SType::kAny;
+  }
+
+  // The element of a list: a relationship of a variable-length relationship's list.
+  static Var element_of(const Expr& list) {
+    Var v;
+    if (list.kind == ExprKind::kVar && list.type == SType::kList && !list.labels.empty()) {
+      v.kind = SType::kEdge;
+      v.labels = list.labels;
+    }
+    return v;
+  }
+
+  // A comprehension's variable, in scope while its parts are bound (it may shadow another).
+  struct Local {
+    Binder& b;
+    Local(Binder& binder, const std::string& name, Var v, int& slot) : b(binder) {
+      v.name = name;
+      v.slot = b.new_slot(name);
+      slot = v.slot;
+      b.scope_.push_back(std::move(v));
+    }
+    ~Local() { b.scope_.pop_back(); }
+    Local(const Local&) = delete;
+    Local& operator=(const Local&) = delete;
+  };
+
+  // EXISTS { }, COUNT { }, COLLECT { }: the body sees every variable in scope; the slots of
+  // those it reads are noted, so that the planner places it after they are bound.
+  SType subquery(Expr& e) {
+    std::vector<int> outer;
+    for (const auto& v : scope_) outer.push_back(v.slot);
+    frames_.push_back({std::move(outer), &e.outer_slots});
+    std::vector<Var> returned;
+    try {
+      returned = bind_query(*e.sub, scope_, false);
+    } catch (...) {
+      frames_.pop_back();
+      throw;
+    }
+    frames_.pop_back();
+    // The outer variables it reads are read by the subqueries around it too.
+    for (int s : e.outer_slots) note_use(s);
+    q_.subqueries.push_back(&e);
+    switch (e.sub_kind) {
+      case SubKind::kExists: return SType::kBool;
+      case SubKind::kCount: return SType::kInt;
+      case SubKind::kCollect:
+        if (returned.size() != 1) {
+          fail(e.pos, fmt::format("COLLECT {{ }} must return one column, got {}", returned.size()));
+        }
+        return SType::kList;
     }
     return SType::kAny;
   }
@@ -345,6 +470,7 @@ class Binder {
       fail(e.pos, fmt::format("unknown function '{}'{}", e.name, hint));
     }
     e.name = f->name;
+    e.fn = static_cast<int>(f - functions().data());
     if (e.star && e.name != "count") fail(e.pos, fmt::format("'*' is an argument of count(*) only, not of {}()", e.name));
     int n = static_cast<int>(e.args.size());
     if (e.star) n = 1;
@@ -392,7 +518,14 @@ class Binder {
         name == "substring") {
       need(0, {SType::kString}, "a String");
     }
-    if (name == "sum" || name == "avg" || name == "abs" || name == "round") need(0, {SType::kInt, SType::kFloat}, "numbers");
+    if (name == "sum" || name == "avg" || name == "abs" || name == "round" || name == "stDev" || name == "stDevP" ||
+        name == "percentileCont" || name == "percentileDisc" || name == "floor" || name == "ceil" || name == "sign" ||
+        name == "sqrt" || name == "exp" || name == "log" || name == "log10") {
+      need(0, {SType::kInt, SType::kFloat}, "numbers");
+    }
+    if (name == "ltrim" || name == "rtrim" || name == "left" || name == "right") need(0, {SType::kString}, "a String");
+    if (name == "tail") need(0, {SType::kList}, "a list");
+    if (name == "percentileDisc") return t.empty() ? SType::kAny : t[0];
     if (name == "min" || name == "max" || name == "abs") return t.empty() ? SType::kAny : t[0];
     if (name == "sum") return t.empty() || t[0] == SType::kNull ? SType::kAny : t[0];
     if (name == "coalesce") {
@@ -403,6 +536,114 @@ class Binder {
       return first;
     }
     return f->result;
+  }
+
+  // ---- queries
+
+  // Binds a query (its parts joined by UNION), each part starting with `outer` in scope
+  // (for a CALL { } without import, see bind_call_subquery). Returns the variables of the
+  // first part's RETURN, in order (none when it ends without one). The binder's scope is
+  // as before on return.
+  std::vector<Var> bind_query(Query& body, std::vector<Var> outer, bool top,
+                              std::optional<std::vector<Var>> importing_with = std::nullopt) {
+    auto saved_scope = scope_;
+    auto saved_gone = gone_;
+    auto* saved_aggs = aggregates_;
+    auto restore = [&] {
+      scope_ = saved_scope;
+      gone_ = saved_gone;
+      aggregates_ = saved_aggs;
+    };
+    try {
+      auto start = [&](const std::vector<Clause>& clauses) -> const std::vector<Var>& {
+        if (importing_with && !clauses.empty() && std::holds_alternative<Projection>(clauses.front()) &&
+            !std::get<Projection>(clauses.front()).is_return) {
+          return *importing_with;
+        }
+        return outer;
+      };
+      std::vector<Var> first = bind_part(body.clauses, start(body.clauses), top);
+      for (auto& u : body.unions) {
+        std::vector<Var> other = bind_part(u.clauses, start(u.clauses), top);
+        std::vector<std::string> a, b;
+        for (const auto& v : first) a.push_back(v.name);
+        for (const auto& v : other) b.push_back(v.name);
+        std::vector<std::string> sa = a, sb = b;
+        std::sort(sa.begin(), sa.end());
+        std::sort(sb.begin(), sb.end());
+        if (sa != sb) {
+          fail(u.pos, fmt::format("the parts of a UNION must return the same columns: {} before it, {} after it",
+                                  a.empty() ? "none" : fmt::format("{}", fmt::join(a, ", ")),
+                                  b.empty() ? "none" : fmt::format("{}", fmt::join(b, ", "))));
+        }
+      }
+      restore();
+      return first;
+    } catch (...) {
+      restore();
+      throw;
+    }
+  }
+
+  std::vector<Var> bind_part(std::vector<Clause>& clauses, const std::vector<Var>& outer, bool top) {
+    scope_ = outer;
+    bool implicit = false;
+    // A query ending in CALL returns the procedure's columns.
+    if (top && !clauses.empty() && std::holds_alternative<Call>(clauses.back())) {
+      implicit = true;
+      add_implicit_return(clauses);
+    }
+    bool returned = false;
+    for (std::size_t i = 0; i < clauses.size(); ++i) {
+      auto& c = clauses[i];
+      bool last_call = i + 2 == clauses.size() && implicit;
+      if (auto* m = std::get_if<Match>(&c)) {
+        bind_match(*m);
+      } else if (auto* call = std::get_if<Call>(&c)) {
+        bind_call(*call, last_call);
+      } else if (auto* u = std::get_if<Unwind>(&c)) {
+        bind_unwind(*u);
+      } else if (auto* sq = std::get_if<CallSubquery>(&c)) {
+        bind_call_subquery(*sq);
+      } else {
+        auto& p = std::get<Projection>(c);
+        bind_projection(p);
+        returned = p.is_return;
+      }
+    }
+    return returned ? scope_ : std::vector<Var>{};
+  }
+
+  // CALL { [WITH a, ...] ... RETURN ... } and CALL (a, b) { ... }: the body sees the
+  // variables it imports; its returned columns join the scope.
+  void bind_call_subquery(CallSubquery& c) {
+    std::vector<Var> imported;
+    if (c.import_all) {
+      imported = scope_;
+    } else {
+      for (std::size_t i = 0; i < c.imports.size(); ++i) {
+        const Var* v = lookup(c.imports[i]);
+        if (!v) {
+          fail(c.import_pos[i], fmt::format("unknown variable '{}'{}", c.imports[i],
+                                            text::did_you_mean(c.imports[i], visible_names())));
+        }
+        note_use(v->slot);
+        imported.push_back(*v);
+      }
+    }
+    // Without a scope clause, a part that starts with WITH imports what that WITH names.
+    std::vector<Var> returned = c.scoped ? bind_query(*c.body, imported, false)
+                                         : bind_query(*c.body, {}, false, scope_);
+    if (returned.empty()) fail(c.pos, "the subquery returns nothing: end it with RETURN");
+    for (const auto& v : returned) {
+      if (lookup(v.name)) {
+        fail(c.pos, fmt::format("variable '{}' is already defined: the subquery returns it (rename it with AS)", v.name));
+      }
+    }
+    for (const auto& v : returned) {
+      scope_.push_back(v);
+      c.out_slots.push_back(v.slot);
+    }
   }
 
   // ---- clauses
@@ -450,6 +691,7 @@ class Binder {
         fail(n.pos, fmt::format("variable '{}' is {}, not a node", n.var, a_type(v->kind)));
       }
       n.slot = v->slot;
+      note_use(v->slot);
       if (labels.empty()) labels = v->labels;
     } else {
       n.slot = define(n.var, n.pos, SType::kNode, n.labels).slot;
@@ -534,14 +776,13 @@ class Binder {
     if (c.where) where(*c.where, "WHERE");
   }
 
-  void add_implicit_return() {
-    implicit_return_ = true;
-    const Call& c = std::get<Call>(q_.clauses.back());
+  void add_implicit_return(std::vector<Clause>& clauses) {
+    const Call& c = std::get<Call>(clauses.back());
     Projection p;
     p.pos = c.pos;
     p.is_return = true;
     p.star = true;  // expanded to the yielded columns
-    q_.clauses.emplace_back(std::move(p));
+    clauses.emplace_back(std::move(p));
   }
 
   void bind_unwind(Unwind& u) {
@@ -641,7 +882,12 @@ class Binder {
   const Params& params_;
   std::vector<Var> scope_;
   std::vector<const Expr*>* aggregates_ = nullptr;
-  bool implicit_return_ = false;
+  // The subqueries being bound, innermost last: the outer slots each may read, and those it does.
+  struct Frame {
+    std::vector<int> outer;
+    std::vector<int>* used;
+  };
+  std::vector<Frame> frames_;
   // Variables out of scope, and why: for messages.
   std::vector<std::pair<std::string, std::string>> gone_;
 };
@@ -652,7 +898,15 @@ void bind(Query& q, const Schema& schema, const Params& params) { Binder(q, sche
 
 void slots_used(const Expr& e, std::vector<int>& out) {
   if (e.kind == ExprKind::kVar && e.slot >= 0) out.push_back(e.slot);
+  if (e.kind == ExprKind::kSubquery) out.insert(out.end(), e.outer_slots.begin(), e.outer_slots.end());
+  const std::size_t before = out.size();
   for (const auto& a : e.args) slots_used(*a, out);
+  // A comprehension's own variables are not read from the row it is given.
+  if (e.local >= 0 || e.local2 >= 0) {
+    out.erase(std::remove_if(out.begin() + static_cast<std::ptrdiff_t>(before), out.end(),
+                             [&](int s) { return s == e.local || s == e.local2; }),
+              out.end());
+  }
 }
 
 }  // namespace entente::ql

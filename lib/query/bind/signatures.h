@@ -18,6 +18,7 @@ struct FunctionSig {
   ast::SType result;
   bool aggregate;
   const char* doc;
+  bool takes_nulls = false;  // called with a null first argument (else that gives null)
 };
 
 // nullptr when there is no such function.

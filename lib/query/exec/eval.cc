@@ -1,5 +1,6 @@
 #include "query/exec/eval.h"
 
+#include <algorithm>
 #include <cmath>
 
 #include <fmt/format.h>
@@ -427,6 +428,185 @@ Value property(const Expr& e, const Value& obj, Context& ctx) {
   }
 }
 
+Value properties_of(const Value& v, Context& ctx) {
+  Value::Map m;
+  if (v.type() == T::kNode || v.type() == T::kEdge) {
+    const Properties& props = v.type() == T::kNode ? v.as_node().props : v.as_edge().props;
+    for (const auto& name : props.names()) {
+      m.emplace_back(name, v.type() == T::kNode ? node_property(v.as_node(), name, ctx.schema)
+                                                : edge_property(v.as_edge(), name, ctx.schema));
+    }
+  } else if (v.type() == T::kMap) {
+    m = v.as_map();
+  }
+  return Value(std::move(m));
+}
+
+const Value::List& list_arg(const Value& v, const Expr& at, const char* what) {
+  if (v.type() != T::kList) type_error(at.pos, fmt::format("{} needs a list, got {}", what, a_type(v)));
+  return v.as_list();
+}
+
+Value case_expr(const Expr& e, const Row& row, Context& ctx) {
+  std::size_t i = 0;
+  Value subject;
+  if (e.has_subject) subject = eval(*e.args[i++], row, ctx);
+  const std::size_t whens_end = e.args.size() - (e.has_else ? 1 : 0);
+  for (; i + 1 < whens_end; i += 2) {
+    Value w = eval(*e.args[i], row, ctx);
+    bool hit = false;
+    if (e.has_subject) {
+      auto eq = equals(subject, w);
+      hit = eq && *eq;
+    } else if (!w.is_null()) {
+      if (w.type() != T::kBool) type_error(e.args[i]->pos, fmt::format("WHEN needs a Boolean, got {}", a_type(w)));
+      hit = w.as_bool();
+    }
+    if (hit) return eval(*e.args[i + 1], row, ctx);
+  }
+  return e.has_else ? eval(*e.args.back(), row, ctx) : Value();
+}
+
+// [x IN list WHERE pred | expr], and the quantifiers all/any/none/single.
+Value comprehension(const Expr& e, const Row& row, Context& ctx) {
+  Value list = eval(*e.args[0], row, ctx);
+  if (list.is_null()) return Value();
+  const auto& items = list_arg(list, *e.args[0], e.kind == ExprKind::kListComp ? "a list comprehension" : ast::quant_text(e.quant));
+  Row local = row;
+  const auto slot = static_cast<std::size_t>(e.local);
+  Value::List out;
+  std::int64_t trues = 0, nulls = 0, falses = 0;
+  for (const auto& x : items) {
+    ctx.step();
+    local[slot] = x;
+    std::optional<bool> keep = true;
+    if (e.has_where) {
+      Value c = eval(*e.args[1], local, ctx);
+      if (c.is_null()) {
+        keep = std::nullopt;
+      } else {
+        if (c.type() != T::kBool) type_error(e.args[1]->pos, fmt::format("WHERE needs a Boolean, got {}", a_type(c)));
+        keep = c.as_bool();
+      }
+    }
+    if (e.kind == ExprKind::kListComp) {
+      if (keep && *keep) out.push_back(e.has_map ? eval(*e.args.back(), local, ctx) : x);
+      continue;
+    }
+    if (!keep) {
+      ++nulls;
+    } else if (*keep) {
+      ++trues;
+    } else {
+      ++falses;
+    }
+    if (e.quant == ast::Quant::kAll && falses > 0) return Value(false);
+    if (e.quant == ast::Quant::kAny && trues > 0) return Value(true);
+    if (e.quant == ast::Quant::kNone && trues > 0) return Value(false);
+    if (e.quant == ast::Quant::kSingle && trues > 1) return Value(false);
+  }
+  switch (e.kind == ExprKind::kListComp ? ast::Quant::kAll : e.quant) {
+    case ast::Quant::kAll:
+      if (e.kind == ExprKind::kListComp) return Value(std::move(out));
+      return nulls > 0 ? Value() : Value(true);
+    case ast::Quant::kAny:
+    case ast::Quant::kNone:
+      if (nulls > 0) return Value();
+      return Value(e.quant == ast::Quant::kNone);
+    case ast::Quant::kSingle:
+      if (nulls > 0) return Value();
+      return Value(trues == 1);
+  }
+  return Value();
+}
+
+Value reduce(const Expr& e, const Row& row, Context& ctx) {
+  Value acc = eval(*e.args[0], row, ctx);
+  Value list = eval(*e.args[1], row, ctx);
+  if (list.is_null()) return Value();
+  const auto& items = list_arg(list, *e.args[1], "reduce()");
+  Row local = row;
+  for (const auto& x : items) {
+    ctx.step();
+    local[static_cast<std::size_t>(e.local2)] = std::move(acc);
+    local[static_cast<std::size_t>(e.local)] = x;
+    acc = eval(*e.args[2], local, ctx);
+  }
+  return acc;
+}
+
+Value map_projection(const Expr& e, const Row& row, Context& ctx) {
+  Value subject = eval(*e.args[0], row, ctx);
+  if (subject.is_null()) return Value();
+  if (subject.type() != T::kNode && subject.type() != T::kEdge && subject.type() != T::kMap) {
+    type_error(e.pos, fmt::format("a map projection needs a node, relationship or map, got {}", a_type(subject)));
+  }
+  Value::Map m;
+  if (e.star) m = properties_of(subject, ctx).as_map();
+  for (std::size_t i = 1; i < e.args.size(); ++i) {
+    Value v = eval(*e.args[i], row, ctx);
+    const std::string& key = e.keys[i - 1];
+    auto it = std::find_if(m.begin(), m.end(), [&](const auto& kv) { return kv.first == key; });
+    if (it != m.end()) {
+      it->second = std::move(v);
+    } else {
+      m.emplace_back(key, std::move(v));
+    }
+  }
+  return Value(std::move(m));
+}
+
+Value slice(const Expr& e, const Row& row, Context& ctx) {
+  Value list = eval(*e.args[0], row, ctx);
+  std::size_t i = 1;
+  Value from = e.has_from ? eval(*e.args[i++], row, ctx) : Value(std::int64_t{0});
+  Value to = e.has_to ? eval(*e.args[i], row, ctx) : Value();
+  if (list.is_null() || from.is_null() || (e.has_to && to.is_null())) return Value();
+  const auto& items = list_arg(list, e, "a slice [from..to]");
+  const auto n = static_cast<std::int64_t>(items.size());
+  auto bound = [&](const Value& v, std::size_t arg) {
+    if (v.type() != T::kInt) type_error(e.args[arg]->pos, fmt::format("a slice's bounds must be Integers, got {}", a_type(v)));
+    std::int64_t b = v.as_int();
+    if (b < 0) b = std::max<std::int64_t>(0, n + b);
+    return std::min(b, n);
+  };
+  std::int64_t a = e.has_from ? bound(from, 1) : 0;
+  std::int64_t b = e.has_to ? bound(to, e.has_from ? 2 : 1) : n;
+  if (b <= a) return Value(Value::List{});
+  return Value(Value::List(items.begin() + a, items.begin() + b));
+}
+
+Value subquery(const Expr& e, const Row& row, Context& ctx) {
+  if (!ctx.subquery) throw invalid("line {}:{}: a subquery cannot run here", e.pos.line, e.pos.col);
+  switch (e.sub_kind) {
+    case ast::SubKind::kExists: {
+      bool found = false;
+      ctx.subquery(e, row, [&](const std::vector<Value>&) {
+        found = true;
+        return false;
+      });
+      return Value(found);
+    }
+    case ast::SubKind::kCount: {
+      std::int64_t n = 0;
+      ctx.subquery(e, row, [&](const std::vector<Value>&) {
+        ++n;
+        return true;
+      });
+      return Value(n);
+    }
+    case ast::SubKind::kCollect: {
+      Value::List out;
+      ctx.subquery(e, row, [&](const std::vector<Value>& columns) {
+        out.push_back(columns.at(0));
+        return true;
+      });
+      return Value(std::move(out));
+    }
+  }
+  return Value();
+}
+
 }  // namespace
 
 Value eval(const Expr& e, const Row& row, Context& ctx) {
@@ -498,6 +678,13 @@ Value eval(const Expr& e, const Row& row, Context& ctx) {
       for (const auto& a : e.args) args.push_back(eval(*a, row, ctx));
       return call_function(e, args, ctx);
     }
+    case ExprKind::kCase: return case_expr(e, row, ctx);
+    case ExprKind::kListComp:
+    case ExprKind::kQuantifier: return comprehension(e, row, ctx);
+    case ExprKind::kReduce: return reduce(e, row, ctx);
+    case ExprKind::kMapProj: return map_projection(e, row, ctx);
+    case ExprKind::kSlice: return slice(e, row, ctx);
+    case ExprKind::kSubquery: return subquery(e, row, ctx);
   }
   return Value();
 }

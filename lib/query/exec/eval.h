@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <vector>
 
@@ -26,6 +27,11 @@ struct Context {
   const std::vector<Value>* aggregates = nullptr;  // the current group's aggregate results
   std::uint64_t steps = 0;
   std::uint64_t max_steps = kMaxSteps;
+  // Runs a subquery expression (EXISTS { }, COUNT { }, COLLECT { }) for a row: on_row gets
+  // the columns of each row it returns until on_row returns false. Set by the executor.
+  std::function<void(const ast::Expr& e, const std::vector<Value>& row,
+                     const std::function<bool(const std::vector<Value>& columns)>& on_row)>
+      subquery;
 
   // Counts one relationship looked at; throws past kMaxSteps.
   void step();

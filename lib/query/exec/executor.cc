@@ -1,6 +1,7 @@
 #include "query/exec/executor.h"
 
 #include <algorithm>
+#include <cmath>
 #include <deque>
 #include <map>
 #include <memory>
@@ -737,6 +738,7 @@ struct Accumulator {
   bool is_float = false;
   Value::List items;
   std::set<Value, ValueLess> seen;
+  double percentile = 0;  // percentileCont, percentileDisc: the p asked for
 };
 
 class ProjectStage : public Stage {
@@ -765,6 +767,8 @@ class ProjectStage : public Stage {
 
   bool finish() override {
     bool more = true;
+    // A subquery evaluated inside may run a projection of its own: restore the outer group's.
+    const std::vector<Value>* outer_aggregates = ctx_.aggregates;
     if (p_.aggregating) {
       if (groups_.empty() && grouping_keys() == 0) new_group({}, Row(static_cast<std::size_t>(width_)));
       for (auto& g : groups_) {
@@ -772,11 +776,13 @@ class ProjectStage : public Stage {
         for (std::size_t i = 0; i < p_.aggregates.size(); ++i) results.push_back(result(*p_.aggregates[i], g.accs[i]));
         ctx_.aggregates = &results;
         for (const auto& item : p_.items) g.row[static_cast<std::size_t>(item.slot)] = eval(*item.expr, g.row, ctx_);
-        ctx_.aggregates = nullptr;
+        ctx_.aggregates = outer_aggregates;
         Row out = fresh(g.row);
         if (!p_.order.empty()) {
           std::vector<Value> keys;
+          ctx_.aggregates = &results;
           for (const auto& s : p_.order) keys.push_back(eval(*s.expr, out, ctx_));
+          ctx_.aggregates = outer_aggregates;
           held_.push_back({std::move(keys), std::move(out)});
         } else if (more) {
           more = emit(out);
@@ -883,6 +889,19 @@ class ProjectStage : public Stage {
         acc.items.push_back(std::move(v));
       } else if (f == "min" || f == "max") {
         if (acc.best.is_null() || (f == "min" ? order(v, acc.best) < 0 : order(v, acc.best) > 0)) acc.best = std::move(v);
+      } else if (f == "stDev" || f == "stDevP" || f == "percentileCont" || f == "percentileDisc") {
+        if (!v.is_number()) {
+          type_error(a.args[0]->pos, fmt::format("{}() needs numbers, got a {}", f, Value::type_name(v.type())));
+        }
+        if (a.args.size() > 1 && acc.items.empty()) {
+          Value p = eval(*a.args[1], row, ctx_);
+          if (!p.is_number() || p.as_number() < 0 || p.as_number() > 1) {
+            throw invalid("line {}:{}: {}() needs a percentile from 0 to 1, got {}", a.args[1]->pos.line,
+                          a.args[1]->pos.col, f, p.str());
+          }
+          acc.percentile = p.as_number();
+        }
+        acc.items.push_back(std::move(v));
       } else if (f == "sum" || f == "avg") {
         if (!v.is_number()) {
           type_error(a.args[0]->pos, fmt::format("{}() needs numbers, got a {}", f, Value::type_name(v.type())));
@@ -905,6 +924,33 @@ class ProjectStage : public Stage {
     if (f == "min" || f == "max") return acc.best;
     if (f == "sum") return acc.is_float ? Value(acc.fsum) : Value(acc.isum);
     if (f == "avg") return acc.count == 0 ? Value() : Value(acc.fsum / static_cast<double>(acc.count));
+    if (f == "stDev" || f == "stDevP") {
+      const auto n = static_cast<double>(acc.items.size());
+      if (acc.items.size() < (f == "stDev" ? 2u : 1u)) return Value(0.0);
+      double mean = 0;
+      for (const auto& x : acc.items) mean += x.as_number();
+      mean /= n;
+      double squares = 0;
+      for (const auto& x : acc.items) squares += (x.as_number() - mean) * (x.as_number() - mean);
+      return Value(std::sqrt(squares / (f == "stDev" ? n - 1 : n)));
+    }
+    if (f == "percentileCont" || f == "percentileDisc") {
+      if (acc.items.empty()) return Value();
+      std::vector<Value> sorted = acc.items;
+      std::stable_sort(sorted.begin(), sorted.end(), [](const Value& x, const Value& y) { return x.as_number() < y.as_number(); });
+      const double n = static_cast<double>(sorted.size());
+      if (f == "percentileDisc") {
+        const double at = acc.percentile * n;
+        auto i = static_cast<std::size_t>(at);
+        if (at == static_cast<double>(i) && i > 0) --i;
+        return sorted[std::min(i, sorted.size() - 1)];
+      }
+      const double at = acc.percentile * (n - 1);
+      const auto lo = static_cast<std::size_t>(std::floor(at));
+      const std::size_t hi = std::min(lo + 1, sorted.size() - 1);
+      const double frac = at - static_cast<double>(lo);
+      return Value(sorted[lo].as_number() + (sorted[hi].as_number() - sorted[lo].as_number()) * frac);
+    }
     return Value();
   }
 
@@ -921,21 +967,50 @@ class ProjectStage : public Stage {
   std::deque<Group> groups_;
 };
 
+// The end of a pipeline: the columns of each row to a callback.
 class SinkStage : public Stage {
  public:
-  SinkStage(const plan::Plan& plan, const std::function<bool(const std::vector<Value>&)>& on_row)
-      : plan_(plan), on_row_(on_row) {}
+  SinkStage(const std::vector<int>& slots, const std::function<bool(const std::vector<Value>&)>& on_row)
+      : slots_(slots), on_row_(on_row) {}
   bool push(Row& row) override {
+    if (stopped_) return false;
     std::vector<Value> out;
-    out.reserve(plan_.column_slots.size());
-    for (int s : plan_.column_slots) out.push_back(row[static_cast<std::size_t>(s)]);
-    return on_row_(out);
+    out.reserve(slots_.size());
+    for (int s : slots_) out.push_back(row[static_cast<std::size_t>(s)]);
+    if (!on_row_(out)) stopped_ = true;
+    return !stopped_;
   }
   bool finish() override { return true; }
 
  private:
-  const plan::Plan& plan_;
+  const std::vector<int>& slots_;
   const std::function<bool(const std::vector<Value>&)>& on_row_;
+  bool stopped_ = false;
+};
+
+void run_plan(const plan::Plan& plan, const Row& input, const Query& q, Context& ctx,
+              const std::function<bool(const std::vector<Value>&)>& on_row);
+
+// CALL { }: for each row, the subquery's rows, each the incoming row and the returned columns.
+class SubqueryStage : public Stage {
+ public:
+  SubqueryStage(const Op& op, const Query& q, Context& ctx) : op_(op), q_(q), ctx_(ctx) {}
+  bool push(Row& row) override {
+    bool more = true;
+    const auto& slots = op_.subquery->out_slots;
+    run_plan(*op_.plan, row, q_, ctx_, [&](const std::vector<Value>& columns) {
+      Row out = row;
+      for (std::size_t k = 0; k < slots.size(); ++k) out[static_cast<std::size_t>(slots[k])] = columns[k];
+      more = next->push(out);
+      return more;
+    });
+    return more;
+  }
+
+ private:
+  const Op& op_;
+  const Query& q_;
+  Context& ctx_;
 };
 
 std::vector<std::unique_ptr<Stage>> build(const std::vector<Op>& ops, const Query& q, Context& ctx) {
@@ -956,29 +1031,58 @@ std::vector<std::unique_ptr<Stage>> build(const std::vector<Op>& ops, const Quer
       case OpKind::kCall: out.push_back(std::make_unique<CallStage>(*op.call, ctx)); break;
       case OpKind::kUnwind: out.push_back(std::make_unique<UnwindStage>(*op.unwind, ctx)); break;
       case OpKind::kProjection: out.push_back(std::make_unique<ProjectStage>(*op.proj, q.slots, ctx)); break;
+      case OpKind::kSubquery: out.push_back(std::make_unique<SubqueryStage>(op, q, ctx)); break;
     }
   }
   return out;
+}
+
+// Runs a plan (each part of a UNION in turn) on a copy of the input row.
+void run_plan(const plan::Plan& plan, const Row& input, const Query& q, Context& ctx,
+              const std::function<bool(const std::vector<Value>&)>& on_row) {
+  const bool distinct = !plan.unions.empty() && !plan.union_all;
+  std::set<std::vector<Value>, RowLess> seen;
+  bool stopped = false;
+  const std::function<bool(const std::vector<Value>&)> each = [&](const std::vector<Value>& columns) {
+    if (distinct && !seen.insert(columns).second) return true;
+    if (!on_row(columns)) stopped = true;
+    return !stopped;
+  };
+  auto run_part = [&](const plan::Plan& part) {
+    SinkStage sink(part.column_slots, each);
+    auto stages = build(part.ops, q, ctx);
+    Row row = input;
+    if (stages.empty()) {
+      sink.push(row);
+      return;
+    }
+    for (std::size_t i = 0; i + 1 < stages.size(); ++i) stages[i]->next = stages[i + 1].get();
+    stages.back()->next = &sink;
+    stages.front()->push(row);
+    stages.front()->finish();
+  };
+  run_part(plan);
+  for (const auto& part : plan.unions) {
+    if (stopped) break;
+    run_part(part);
+  }
 }
 
 }  // namespace
 
 void run(const Reader& reader, const Schema& schema, const Query& q, const plan::Plan& plan,
          const std::function<bool(const std::vector<Value>& row)>& on_row, std::uint64_t max_steps) {
-  Context ctx{reader, schema, std::nullopt};
-  ctx.max_steps = max_steps;
+  Context ctx{reader, schema, std::nullopt, nullptr, 0, max_steps, {}};
+  ctx.subquery = [&](const Expr& e, const Row& row, const std::function<bool(const std::vector<Value>&)>& fn) {
+    run_plan(*plan.subqueries.at(&e), row, q, ctx, fn);
+  };
   if (q.at_date) {
     Row none;
     Value at = eval(*q.at_date, none, ctx);
     if (at.is_null()) throw invalid("line {}:{}: AT DATE needs a date, got null", q.at_pos.line, q.at_pos.col);
     ctx.at = date_arg(at, q.at_date->pos, "AT DATE");
   }
-  auto stages = build(plan.ops, q, ctx);
-  stages.push_back(std::make_unique<SinkStage>(plan, on_row));
-  for (std::size_t i = 0; i + 1 < stages.size(); ++i) stages[i]->next = stages[i + 1].get();
-  Row row(static_cast<std::size_t>(q.slots));
-  stages.front()->push(row);
-  stages.front()->finish();
+  run_plan(plan, Row(static_cast<std::size_t>(q.slots)), q, ctx, on_row);
 }
 
 }  // namespace entente::ql::exec

@@ -25,13 +25,30 @@ inline constexpr int kMaxHops = 20;
 enum class SType { kAny, kNull, kBool, kInt, kFloat, kString, kDate, kList, kMap, kNode, kEdge, kPath };
 const char* stype_name(SType t);
 
-enum class ExprKind { kLiteral, kParam, kVar, kProp, kIndex, kList, kMap, kNot, kNeg, kBinary, kIsNull, kFunc };
+enum class ExprKind {
+  kLiteral, kParam, kVar, kProp, kIndex, kList, kMap, kNot, kNeg, kBinary, kIsNull, kFunc,
+  kCase,        // CASE [subject] WHEN .. THEN .. [ELSE ..] END
+  kListComp,    // [x IN list WHERE pred | expr]
+  kQuantifier,  // all/any/none/single(x IN list WHERE pred)
+  kReduce,      // reduce(acc = init, x IN list | expr)
+  kMapProj,     // n {.key, .name, k: expr, v, .*}
+  kSlice,       // list[from..to]
+  kSubquery,    // EXISTS { }, COUNT { }, COLLECT { }, and pattern comprehensions and predicates
+};
+
+// The quantifiers over a list: all(x IN l WHERE p), any, none, single.
+enum class Quant { kAll, kAny, kNone, kSingle };
+const char* quant_text(Quant q);
+
+// The subqueries that are expressions.
+enum class SubKind { kExists, kCount, kCollect };
 
 enum class BinOp { kOr, kXor, kAnd, kEq, kNe, kLt, kLe, kGt, kGe, kIn, kStartsWith, kEndsWith, kContains, kAdd, kSub, kMul, kDiv, kMod, kPow };
 const char* binop_text(BinOp op);
 
 struct Expr;
 using ExprPtr = std::unique_ptr<Expr>;
+struct Query;
 
 struct Expr {
   ExprKind kind = ExprKind::kLiteral;
@@ -47,8 +64,27 @@ struct Expr {
   std::vector<ExprPtr> args;      // operands, elements, function arguments
   std::vector<std::string> keys;  // kMap: the keys, one per args element
   int depth = 1;                  // nesting depth of this subtree
+  // kCase: args are [subject] (when, then)... [else]
+  bool has_subject = false;
+  bool has_else = false;
+  // kListComp: args are list [, where] [, map]; kQuantifier: list, where; kReduce: init,
+  // list, expr (name: the accumulator, var: the element); kSlice: list [, from] [, to]
+  bool has_where = false;
+  bool has_map = false;
+  bool has_from = false;
+  bool has_to = false;
+  Quant quant = Quant::kAll;
+  std::string var;                // kListComp, kQuantifier, kReduce: the element's variable
+  Pos var_pos;
+  // kSubquery: the query it runs for each row (shared: the AST is not copied)
+  SubKind sub_kind = SubKind::kExists;
+  std::shared_ptr<Query> sub;
 
   // bound
+  int local = -1;                 // kListComp, kQuantifier, kReduce: the element's slot
+  int local2 = -1;                // kReduce: the accumulator's slot
+  int fn = -1;                    // kFunc: the function's index in functions()
+  std::vector<int> outer_slots;   // kSubquery: the slots of the outer variables it reads
   int slot = -1;                  // kVar: the variable's slot in a row
   int agg = -1;                   // kFunc, an aggregate: its index among the projection's aggregates
   SType type = SType::kAny;
@@ -154,15 +190,38 @@ struct Projection {
   int width = 0;                        // slots in rows after this projection
 };
 
-using Clause = std::variant<Match, Call, Unwind, Projection>;
+// CALL { ... } and CALL (a, b) { ... }: a subquery run for each incoming row; its returned
+// columns join the row.
+struct CallSubquery {
+  Pos pos;
+  std::shared_ptr<Query> body;
+  bool scoped = false;               // CALL (...) { }: imports the variables listed
+  bool import_all = false;           // CALL (*) { }
+  std::vector<std::string> imports;  // CALL (a, b) { }
+  std::vector<Pos> import_pos;
+  // bound
+  std::vector<int> out_slots;        // the slots of its returned columns, in order
+};
+
+using Clause = std::variant<Match, Call, Unwind, Projection, CallSubquery>;
+
+// A query after UNION [ALL].
+struct UnionPart {
+  Pos pos;
+  bool all = false;
+  std::vector<Clause> clauses;
+};
 
 struct Query {
   bool explain = false;
   std::vector<Clause> clauses;  // the last is a RETURN, or a standalone CALL
+  std::vector<UnionPart> unions;  // UNION [ALL] parts after the first, each with its own RETURN
   ExprPtr at_date;              // AT DATE expr
   Pos at_pos;
   int slots = 0;                // bound: the width of a row
   std::vector<std::string> slot_names;  // bound: for EXPLAIN and messages
+  // bound: the subquery expressions, in the order the binder met them (nested ones too)
+  std::vector<const Expr*> subqueries;
 };
 
 }  // namespace entente::ql::ast

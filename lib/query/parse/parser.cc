@@ -58,6 +58,16 @@ const char* ast::binop_text(BinOp op) {
   return "?";
 }
 
+const char* ast::quant_text(Quant q) {
+  switch (q) {
+    case Quant::kAll: return "all";
+    case Quant::kAny: return "any";
+    case Quant::kNone: return "none";
+    case Quant::kSingle: return "single";
+  }
+  return "?";
+}
+
 namespace {
 
 // Words that start or join clauses: they cannot name a variable without back-quotes.
@@ -84,32 +94,11 @@ class Parser {
     if (is_kw("EXPLAIN")) {
       next();
       q.explain = true;
+    } else if (is_kw("PROFILE")) {
+      fail(cur(), "not supported: PROFILE (EXPLAIN shows the plan without running it)");
     }
     if (at(Tok::kEnd) || at(Tok::kSemicolon)) fail(cur(), "empty query: expected MATCH, CALL, UNWIND, WITH or RETURN");
-    bool done = false;
-    while (!done) {
-      if (q.clauses.size() >= static_cast<std::size_t>(kMaxDepth)) {
-        fail(cur(), fmt::format("too many clauses (the limit is {})", kMaxDepth));
-      }
-      if (is_kw("MATCH") || is_kw("OPTIONAL")) {
-        q.clauses.emplace_back(match());
-      } else if (is_kw("CALL")) {
-        q.clauses.emplace_back(call());
-      } else if (is_kw("UNWIND")) {
-        q.clauses.emplace_back(unwind());
-      } else if (is_kw("WITH")) {
-        q.clauses.emplace_back(projection(false));
-      } else if (is_kw("RETURN")) {
-        q.clauses.emplace_back(projection(true));
-        done = true;
-      } else if (at(Tok::kEnd) || at(Tok::kSemicolon) || is_kw("AT")) {
-        if (!q.clauses.empty() && std::holds_alternative<Call>(q.clauses.back())) break;
-        fail(cur(), fmt::format("expected RETURN, found {}: a query ends with RETURN (or is a single CALL)",
-                                describe(cur())));
-      } else {
-        clause_error();
-      }
-    }
+    body(q, Ends::kStatement);
     if (is_kw("AT")) {
       q.at_pos = cur().pos;
       next();
@@ -160,10 +149,14 @@ class Parser {
       hint = text::did_you_mean(upper(cur().text),
                                 {"MATCH", "OPTIONAL", "CALL", "UNWIND", "WITH", "RETURN", "WHERE", "ORDER", "LIMIT", "SKIP"});
       std::string u = upper(cur().text);
-      if (u == "CREATE" || u == "MERGE" || u == "DELETE" || u == "SET" || u == "REMOVE" || u == "DETACH") {
-        fail(cur(), fmt::format("{} is not supported: queries only read (write with entente import or the C++ API)", u));
+      if (u == "CREATE" || u == "MERGE" || u == "DELETE" || u == "SET" || u == "REMOVE" || u == "DETACH" ||
+          u == "FOREACH" || u == "INSERT") {
+        fail(cur(), fmt::format("not supported: {} (queries only read: write with entente import or the C++ API)", u));
       }
-      if (u == "UNION") fail(cur(), "UNION is not supported");
+      if (u == "LOAD") fail(cur(), "not supported: LOAD CSV (import files with entente import)");
+      if (u == "USE") fail(cur(), "not supported: USE (a query reads the database it is given)");
+      if (u == "SHOW" || u == "TERMINATE") fail(cur(), fmt::format("not supported: {} (use :schema, :procedures and :functions in the shell)", u));
+      if (u == "FINISH" || u == "FILTER" || u == "LET") fail(cur(), fmt::format("not supported: {}", u));
       if (u == "WHERE") fail(cur(), "WHERE must follow MATCH, OPTIONAL MATCH, WITH or CALL ... YIELD");
     }
     fail(cur(), fmt::format("expected MATCH, OPTIONAL MATCH, CALL, UNWIND, WITH or RETURN, found {}{}", describe(cur()), hint));
@@ -225,6 +218,103 @@ class Parser {
     if (e.depth > kMaxDepth) {
       fail(e.pos, fmt::format("the expression is nested deeper than the limit of {} levels", kMaxDepth));
     }
+  }
+
+  // ---- queries
+  // Where a query's text ends: the statement (end, ';', AT DATE), the '}' of a subquery
+  // that must RETURN (COLLECT, CALL), or one that need not (EXISTS, COUNT).
+  enum class Ends { kStatement, kBraceReturn, kBrace };
+
+  bool at_end_of(Ends ends) const {
+    if (ends == Ends::kStatement) return at(Tok::kEnd) || at(Tok::kSemicolon) || is_kw("AT") || is_kw("UNION");
+    return at(Tok::kRBrace) || is_kw("UNION");
+  }
+
+  // A query: parts joined by UNION [ALL].
+  void body(Query& q, Ends ends) {
+    q.clauses = part(ends);
+    while (is_kw("UNION")) {
+      UnionPart u;
+      u.pos = cur().pos;
+      next();
+      if (is_kw("ALL")) {
+        next();
+        u.all = true;
+      }
+      if (!q.unions.empty() && q.unions.front().all != u.all) {
+        fail(u.pos, "UNION and UNION ALL cannot be mixed in one query");
+      }
+      u.clauses = part(ends);
+      q.unions.push_back(std::move(u));
+    }
+  }
+
+  // One part: clauses up to a RETURN (or the end, where the query may end without one).
+  std::vector<Clause> part(Ends ends) {
+    std::vector<Clause> clauses;
+    if (at_end_of(ends) || at(Tok::kEnd)) {
+      fail(cur(), fmt::format("expected MATCH, OPTIONAL MATCH, CALL, UNWIND, WITH or RETURN, found {}", describe(cur())));
+    }
+    for (;;) {
+      if (clauses.size() >= static_cast<std::size_t>(kMaxDepth)) {
+        fail(cur(), fmt::format("too many clauses (the limit is {})", kMaxDepth));
+      }
+      if (is_kw("MATCH") || is_kw("OPTIONAL")) {
+        clauses.emplace_back(match());
+      } else if (is_kw("CALL")) {
+        if (peek_tok().kind == Tok::kLBrace || peek_tok().kind == Tok::kLParen) {
+          clauses.emplace_back(call_subquery());
+        } else {
+          clauses.emplace_back(call());
+        }
+      } else if (is_kw("UNWIND")) {
+        clauses.emplace_back(unwind());
+      } else if (is_kw("WITH")) {
+        clauses.emplace_back(projection(false));
+      } else if (is_kw("RETURN")) {
+        clauses.emplace_back(projection(true));
+        return clauses;
+      } else if (at_end_of(ends) || at(Tok::kEnd)) {
+        const bool standalone_call = std::holds_alternative<Call>(clauses.back());
+        if (ends == Ends::kBrace && !at(Tok::kEnd)) return clauses;  // EXISTS { }, COUNT { }: RETURN optional
+        if (ends == Ends::kStatement && standalone_call) return clauses;
+        if (ends == Ends::kBrace) fail(cur(), fmt::format("expected '}}' to close the subquery, found {}", describe(cur())));
+        fail(cur(), fmt::format("expected RETURN, found {}: {}", describe(cur()),
+                                ends == Ends::kStatement ? "a query ends with RETURN (or is a single CALL)"
+                                                         : "this subquery ends with RETURN"));
+      } else {
+        clause_error();
+      }
+    }
+  }
+
+  // CALL { query } or CALL (a, b) { query } / CALL (*) { query }.
+  CallSubquery call_subquery() {
+    CallSubquery c;
+    c.pos = cur().pos;
+    next();
+    if (at(Tok::kLParen)) {
+      c.scoped = true;
+      next();
+      if (at(Tok::kStar)) {
+        next();
+        c.import_all = true;
+      } else if (!at(Tok::kRParen)) {
+        do {
+          if (!c.imports.empty()) next();
+          c.import_pos.push_back(cur().pos);
+          c.imports.push_back(name("a variable to import"));
+        } while (at(Tok::kComma));
+      }
+      expect(Tok::kRParen, "to close the variables the subquery imports");
+    }
+    Deeper guard(*this, cur());
+    expect(Tok::kLBrace, "to start the subquery");
+    c.body = std::make_shared<Query>();
+    body(*c.body, Ends::kBraceReturn);
+    expect(Tok::kRBrace, "to close the subquery");
+    if (is_kw("IN")) fail(cur(), "not supported: CALL { } IN TRANSACTIONS (queries only read)");
+    return c;
   }
 
   // ---- clauses
@@ -374,7 +464,7 @@ class Parser {
       next();  // '='
     }
     if (at(Tok::kIdent) && (upper(cur().text) == "SHORTESTPATH" || upper(cur().text) == "ALLSHORTESTPATHS")) {
-      if (upper(cur().text) == "ALLSHORTESTPATHS") fail(cur(), "allShortestPaths is not supported; use shortestPath");
+      if (upper(cur().text) == "ALLSHORTESTPATHS") fail(cur(), "not supported: allShortestPaths; use shortestPath");
       next();
       p.shortest = true;
       expect(Tok::kLParen, "after shortestPath");
@@ -604,7 +694,7 @@ class Parser {
         case Tok::kGt: op = BinOp::kGt; break;
         case Tok::kGe: op = BinOp::kGe; break;
         case Tok::kRegex:
-          fail(cur(), "'=~' (regular expressions) is not supported; use STARTS WITH, ENDS WITH or CONTAINS");
+          fail(cur(), "not supported: =~ (regular expressions); use STARTS WITH, ENDS WITH or CONTAINS");
         default: break;
       }
       if (op) {
@@ -715,10 +805,21 @@ class Parser {
         idx->kind = ExprKind::kIndex;
         idx->pos = p;
         idx->args.push_back(std::move(e));
-        idx->args.push_back(expression());
-        expect(Tok::kRBracket, "to close the index");
+        if (!at(Tok::kDotDot)) idx->args.push_back(expression());
+        if (at(Tok::kDotDot)) {  // a slice: l[1..3], l[..2], l[1..]
+          next();
+          idx->kind = ExprKind::kSlice;
+          idx->has_from = idx->args.size() == 2;
+          if (!at(Tok::kRBracket)) {
+            idx->args.push_back(expression());
+            idx->has_to = true;
+          }
+        }
+        expect(Tok::kRBracket, idx->kind == ExprKind::kSlice ? "to close the slice" : "to close the index");
         finish(*idx, begin);
         e = std::move(idx);
+      } else if (at(Tok::kLBrace) && e->kind == ExprKind::kVar) {
+        e = map_projection(std::move(e), begin);
       } else {
         return e;
       }
@@ -777,6 +878,20 @@ class Parser {
         return e;
       }
       case Tok::kLParen: {
+        // (a)-[:T]->(b) as a condition: a pattern predicate, EXISTS { (a)-[:T]->(b) }.
+        if (auto pattern = try_pattern()) {
+          auto e = std::make_unique<Expr>();
+          e->kind = ExprKind::kSubquery;
+          e->sub_kind = SubKind::kExists;
+          e->pos = p;
+          e->sub = std::make_shared<Query>();
+          Match m;
+          m.pos = p;
+          m.patterns.push_back(std::move(*pattern));
+          e->sub->clauses.emplace_back(std::move(m));
+          finish(*e, begin);
+          return e;
+        }
         next();
         auto e = expression();
         expect(Tok::kRParen, "to close the parenthesis");
@@ -784,6 +899,13 @@ class Parser {
       }
       case Tok::kLBracket: {
         Deeper guard(*this, t);
+        if ((peek_tok().kind == Tok::kIdent || peek_tok().kind == Tok::kQuoted) && kw_of(peek_tok(2), "IN")) {
+          return list_comprehension(begin);
+        }
+        if (peek_tok().kind == Tok::kLParen || ((peek_tok().kind == Tok::kIdent || peek_tok().kind == Tok::kQuoted) &&
+                                                peek_tok(2).kind == Tok::kEq)) {
+          if (auto e = try_pattern_comprehension(begin)) return e;
+        }
         next();
         auto e = std::make_unique<Expr>();
         e->kind = ExprKind::kList;
@@ -826,7 +948,19 @@ class Parser {
             finish(*e, begin);
             return e;
           }
-          if (peek_tok().kind == Tok::kLParen) return function(begin);
+          if (u == "CASE") return case_expr(begin);
+          if ((u == "EXISTS" || u == "COUNT" || u == "COLLECT") && peek_tok().kind == Tok::kLBrace) {
+            return subquery_expr(begin);
+          }
+          if (peek_tok().kind == Tok::kLParen) {
+            if (u == "REDUCE") return reduce_expr(begin);
+            if ((u == "ALL" || u == "ANY" || u == "NONE" || u == "SINGLE") &&
+                (peek_tok(2).kind == Tok::kIdent || peek_tok(2).kind == Tok::kQuoted) && kw_of(peek_tok(3), "IN")) {
+              return quantifier(begin);
+            }
+            if (u == "EXISTS") return exists_function(begin);
+            return function(begin);
+          }
         }
         auto e = std::make_unique<Expr>();
         e->kind = ExprKind::kVar;
@@ -868,6 +1002,299 @@ class Parser {
     if (!at(Tok::kRParen)) {
       fail(cur(), fmt::format("expected ')' or ',' in the arguments of {}(), found {}", e->name, describe(cur())));
     }
+    next();
+    finish(*e, begin);
+    return e;
+  }
+
+  // ---- expressions with their own syntax
+
+  // Restores the parser's place when a speculative parse fails.
+  struct Mark {
+    std::size_t i, last_end;
+    int depth;
+  };
+  Mark mark() const { return {i_, last_end_, depth_}; }
+  void reset(const Mark& m) {
+    i_ = m.i;
+    last_end_ = m.last_end;
+    depth_ = m.depth;
+  }
+
+  // A pattern of at least one relationship here, or nothing (the parser's place unchanged).
+  std::optional<PathPattern> try_pattern() {
+    Mark m = mark();
+    try {
+      PathPattern p;
+      p.pos = cur().pos;
+      if ((at(Tok::kIdent) || at(Tok::kQuoted)) && peek_tok().kind == Tok::kEq) {
+        p.var = name("a path variable");
+        next();
+      }
+      path(p);
+      if (!p.rels.empty()) return p;
+    } catch (const Error&) {
+    }
+    reset(m);
+    return std::nullopt;
+  }
+
+  // [x IN list WHERE pred | expr]
+  ExprPtr list_comprehension(std::size_t begin) {
+    auto e = std::make_unique<Expr>();
+    e->kind = ExprKind::kListComp;
+    e->pos = cur().pos;
+    next();  // '['
+    e->var_pos = cur().pos;
+    e->var = name("a variable");
+    next();  // IN
+    e->args.push_back(expression());
+    if (is_kw("WHERE")) {
+      next();
+      e->has_where = true;
+      e->args.push_back(expression());
+    }
+    if (at(Tok::kPipe)) {
+      next();
+      e->has_map = true;
+      e->args.push_back(expression());
+    }
+    if (!at(Tok::kRBracket)) {
+      fail(cur(), fmt::format("expected WHERE, '|' or ']' in the list comprehension, found {}", describe(cur())));
+    }
+    next();
+    finish(*e, begin);
+    return e;
+  }
+
+  // [(a)-[:T]->(b) WHERE pred | expr]: COLLECT { MATCH pattern WHERE pred RETURN expr }.
+  ExprPtr try_pattern_comprehension(std::size_t begin) {
+    Mark m = mark();
+    Pos p = cur().pos;
+    next();  // '['
+    auto pattern = try_pattern();
+    if (!pattern || !(is_kw("WHERE") || at(Tok::kPipe))) {
+      reset(m);
+      return nullptr;
+    }
+    Match match;
+    match.pos = pattern->pos;
+    match.patterns.push_back(std::move(*pattern));
+    if (is_kw("WHERE")) {
+      next();
+      match.where = expression();
+    }
+    expect(Tok::kPipe, "in the pattern comprehension (write [(a)-->(b) | b.name])");
+    Projection ret;
+    ret.pos = cur().pos;
+    ret.is_return = true;
+    ReturnItem item;
+    item.expr = expression();
+    item.alias = item.expr->text;
+    ret.items.push_back(std::move(item));
+    if (!at(Tok::kRBracket)) fail(cur(), fmt::format("expected ']' to close the pattern comprehension, found {}", describe(cur())));
+    next();
+    auto e = std::make_unique<Expr>();
+    e->kind = ExprKind::kSubquery;
+    e->sub_kind = SubKind::kCollect;
+    e->pos = p;
+    e->sub = std::make_shared<Query>();
+    e->sub->clauses.emplace_back(std::move(match));
+    e->sub->clauses.emplace_back(std::move(ret));
+    finish(*e, begin);
+    return e;
+  }
+
+  // all(x IN list WHERE pred), any, none, single
+  ExprPtr quantifier(std::size_t begin) {
+    auto e = std::make_unique<Expr>();
+    e->kind = ExprKind::kQuantifier;
+    e->pos = cur().pos;
+    std::string u = upper(cur().text);
+    e->quant = u == "ALL" ? Quant::kAll : u == "ANY" ? Quant::kAny : u == "NONE" ? Quant::kNone : Quant::kSingle;
+    next();
+    next();  // '('
+    e->var_pos = cur().pos;
+    e->var = name("a variable");
+    next();  // IN
+    e->args.push_back(expression());
+    if (!is_kw("WHERE")) fail(cur(), fmt::format("expected WHERE in {}(x IN list WHERE condition), found {}", quant_text(e->quant), describe(cur())));
+    next();
+    e->has_where = true;
+    e->args.push_back(expression());
+    expect(Tok::kRParen, fmt::format("to close {}(...)", quant_text(e->quant)).c_str());
+    finish(*e, begin);
+    return e;
+  }
+
+  // reduce(acc = init, x IN list | expr)
+  ExprPtr reduce_expr(std::size_t begin) {
+    auto e = std::make_unique<Expr>();
+    e->kind = ExprKind::kReduce;
+    e->pos = cur().pos;
+    next();
+    next();  // '('
+    e->name_pos = cur().pos;
+    e->name = name("the accumulator's name in reduce(acc = initial, x IN list | expression)");
+    expect(Tok::kEq, "after the accumulator's name in reduce(acc = initial, x IN list | expression)");
+    e->args.push_back(expression());
+    expect(Tok::kComma, "after the accumulator's initial value in reduce(acc = initial, x IN list | expression)");
+    e->var_pos = cur().pos;
+    e->var = name("a variable in reduce(acc = initial, x IN list | expression)");
+    expect_kw("IN", "in reduce(acc = initial, x IN list | expression)");
+    e->args.push_back(expression());
+    expect(Tok::kPipe, "in reduce(acc = initial, x IN list | expression)");
+    e->args.push_back(expression());
+    expect(Tok::kRParen, "to close reduce(...)");
+    finish(*e, begin);
+    return e;
+  }
+
+  // exists((a)-->(b)): the pattern predicate, as EXISTS { (a)-->(b) }.
+  ExprPtr exists_function(std::size_t begin) {
+    Pos p = cur().pos;
+    next();
+    next();  // '('
+    auto pattern = try_pattern();
+    if (!pattern) {
+      fail(cur(), "not supported: exists() of a property (write n.prop IS NOT NULL); exists() takes a pattern, "
+                  "exists((a)-->(b)), or write EXISTS { ... }");
+    }
+    expect(Tok::kRParen, "to close exists(...)");
+    auto e = std::make_unique<Expr>();
+    e->kind = ExprKind::kSubquery;
+    e->sub_kind = SubKind::kExists;
+    e->pos = p;
+    e->sub = std::make_shared<Query>();
+    Match m;
+    m.pos = pattern->pos;
+    m.patterns.push_back(std::move(*pattern));
+    e->sub->clauses.emplace_back(std::move(m));
+    finish(*e, begin);
+    return e;
+  }
+
+  // EXISTS { ... }, COUNT { ... }, COLLECT { ... }: a full query, or patterns and a WHERE.
+  ExprPtr subquery_expr(std::size_t begin) {
+    Deeper guard(*this, cur());
+    auto e = std::make_unique<Expr>();
+    e->kind = ExprKind::kSubquery;
+    e->pos = cur().pos;
+    std::string u = upper(cur().text);
+    e->sub_kind = u == "EXISTS" ? SubKind::kExists : u == "COUNT" ? SubKind::kCount : SubKind::kCollect;
+    next();
+    next();  // '{'
+    e->sub = std::make_shared<Query>();
+    if (is_kw("MATCH") || is_kw("OPTIONAL") || is_kw("CALL") || is_kw("UNWIND") || is_kw("WITH") || is_kw("RETURN")) {
+      body(*e->sub, e->sub_kind == SubKind::kCollect ? Ends::kBraceReturn : Ends::kBrace);
+    } else {
+      if (e->sub_kind == SubKind::kCollect) {
+        fail(cur(), "COLLECT { } needs a query that ends with RETURN: COLLECT { MATCH (a)-->(b) RETURN b.name }");
+      }
+      Match m;
+      m.pos = cur().pos;
+      m.patterns.push_back(pattern());
+      while (at(Tok::kComma)) {
+        next();
+        m.patterns.push_back(pattern());
+      }
+      if (is_kw("WHERE")) {
+        next();
+        m.where = expression();
+      }
+      e->sub->clauses.emplace_back(std::move(m));
+    }
+    if (!at(Tok::kRBrace)) fail(cur(), fmt::format("expected '}}' to close {} {{ ... }}, found {}", u, describe(cur())));
+    next();
+    finish(*e, begin);
+    return e;
+  }
+
+  // CASE [subject] WHEN .. THEN .. [ELSE ..] END
+  ExprPtr case_expr(std::size_t begin) {
+    Deeper guard(*this, cur());
+    auto e = std::make_unique<Expr>();
+    e->kind = ExprKind::kCase;
+    e->pos = cur().pos;
+    next();
+    if (!is_kw("WHEN")) {
+      e->has_subject = true;
+      e->args.push_back(expression());
+    }
+    if (!is_kw("WHEN")) fail(cur(), fmt::format("expected WHEN in CASE, found {}", describe(cur())));
+    while (is_kw("WHEN")) {
+      next();
+      e->args.push_back(expression());
+      expect_kw("THEN", "after WHEN's condition");
+      e->args.push_back(expression());
+    }
+    if (is_kw("ELSE")) {
+      next();
+      e->has_else = true;
+      e->args.push_back(expression());
+    }
+    expect_kw("END", "to close CASE");
+    finish(*e, begin);
+    return e;
+  }
+
+  // n {.key, .name, k: expr, v, .*}
+  ExprPtr map_projection(ExprPtr subject, std::size_t begin) {
+    Deeper guard(*this, cur());
+    auto e = std::make_unique<Expr>();
+    e->kind = ExprKind::kMapProj;
+    e->pos = subject->pos;
+    const std::string var = subject->name;
+    auto var_ref = [&](Pos pos) {
+      auto v = std::make_unique<Expr>();
+      v->kind = ExprKind::kVar;
+      v->pos = pos;
+      v->name = var;
+      v->text = var;
+      return v;
+    };
+    next();  // '{'
+
+    e->args.push_back(std::move(subject));
+    if (!at(Tok::kRBrace)) {
+      bool first = true;
+      do {
+        if (!first) next();
+        first = false;
+        Pos p = cur().pos;
+        if (at(Tok::kDot)) {
+          next();
+          if (at(Tok::kStar)) {
+            next();
+            e->star = true;
+            continue;
+          }
+          auto prop = std::make_unique<Expr>();
+          prop->kind = ExprKind::kProp;
+          prop->pos = p;
+          prop->name_pos = cur().pos;
+          prop->name = symbolic("a property name after '.'");
+          prop->text = var + "." + prop->name;
+          prop->args.push_back(var_ref(p));
+          e->keys.push_back(prop->name);
+          e->args.push_back(std::move(prop));
+        } else if ((at(Tok::kIdent) || at(Tok::kQuoted)) && peek_tok().kind == Tok::kColon) {
+          e->keys.push_back(symbolic("a key"));
+          next();  // ':'
+          e->args.push_back(expression());
+        } else {
+          std::string n = name("'.property', 'key: expression' or a variable in the map projection");
+          auto v = std::make_unique<Expr>();
+          v->kind = ExprKind::kVar;
+          v->pos = p;
+          v->name = n;
+          v->text = n;
+          e->keys.push_back(n);
+          e->args.push_back(std::move(v));
+        }
+      } while (at(Tok::kComma));
+    }
+    if (!at(Tok::kRBrace)) fail(cur(), fmt::format("expected '}}' or ',' in the map projection, found {}", describe(cur())));
     next();
     finish(*e, begin);
     return e;

@@ -5,6 +5,8 @@
 // variables it reads are bound. EXPLAIN prints the plan.
 #pragma once
 
+#include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -28,7 +30,10 @@ enum class OpKind {
   kCall,          // CALL procedure(...) YIELD ...
   kUnwind,        // UNWIND list AS x
   kProjection,    // WITH / RETURN: projection, aggregation, DISTINCT, ORDER BY, SKIP, LIMIT, WHERE
+  kSubquery,      // CALL { }: the sub-plan for each row, its returned columns joining the row
 };
+
+struct Plan;
 
 struct Op {
   OpKind kind = OpKind::kFilter;
@@ -62,12 +67,21 @@ struct Op {
   const ast::Call* call = nullptr;
   const ast::Unwind* unwind = nullptr;
   const ast::Projection* proj = nullptr;
+  const ast::CallSubquery* subquery = nullptr;  // kSubquery
+  std::shared_ptr<const Plan> plan;             // kSubquery: the body's plan
 };
 
+// The plan of a query: its operators, or for a UNION the plan of each part.
 struct Plan {
   std::vector<Op> ops;
-  std::vector<std::string> columns;  // of the RETURN
-  std::vector<int> column_slots;
+  std::vector<std::string> columns;  // of the RETURN (none for a subquery that returns nothing)
+  std::vector<int> column_slots;     // where the columns are, in the rows of ops
+  // UNION: the parts after the first, each with its column_slots in the order of `columns`.
+  std::vector<Plan> unions;
+  bool union_all = false;
+  // The top-level plan only: the plans of the subquery expressions (EXISTS { }, COUNT { },
+  // COLLECT { }, pattern comprehensions), nested ones included.
+  std::map<const ast::Expr*, std::shared_ptr<const Plan>> subqueries;
 };
 
 Plan make_plan(const ast::Query& q);

@@ -270,6 +270,8 @@ std::string rel_text(const RelPattern& r, Direction dir) {
   return mid;
 }
 
+void describe_plan(const Query& q, const Plan& plan, int indent, int& counter, std::string& out);
+
 void describe(const Query& q, const std::vector<Op>& ops, int indent, int& counter, std::string& out) {
   for (const auto& op : ops) {
     std::string pad(static_cast<std::size_t>(indent) * 4, ' ');
@@ -321,6 +323,15 @@ void describe(const Query& q, const std::vector<Op>& ops, int indent, int& count
         break;
       }
       case OpKind::kUnwind: name = "Unwind", detail = op.unwind->expr->text + " AS " + op.unwind->var; break;
+      case OpKind::kSubquery: {
+        name = "CallSubquery";
+        std::vector<std::string> cols;
+        for (int s : op.subquery->out_slots) cols.push_back(q.slot_names[static_cast<std::size_t>(s)]);
+        detail = fmt::format("for each row, the subquery below; its rows add {}", fmt::join(cols, ", "));
+        out += fmt::format("{}{:>2}. {:<14}{}\n", pad, ++counter, name, detail);
+        describe_plan(q, *op.plan, indent + 1, counter, out);
+        continue;
+      }
       case OpKind::kProjection: {
         const Projection& p = *op.proj;
         std::vector<std::string> items, keys;
@@ -355,6 +366,16 @@ void describe(const Query& q, const std::vector<Op>& ops, int indent, int& count
   }
 }
 
+void describe_plan(const Query& q, const Plan& plan, int indent, int& counter, std::string& out) {
+  describe(q, plan.ops, indent, counter, out);
+  for (const auto& part : plan.unions) {
+    std::string pad(static_cast<std::size_t>(indent) * 4, ' ');
+    out += fmt::format("{}{:>2}. {:<14}{}\n", pad, ++counter, plan.union_all ? "UnionAll" : "Union",
+                       plan.union_all ? "the rows of the part below too" : "the rows of the part below too, repeats dropped");
+    describe(q, part.ops, indent, counter, out);
+  }
+}
+
 }  // namespace
 
 // Whether a projection gives the same rows however many times each input row repeats: a
@@ -374,6 +395,9 @@ bool ignores_repeats(const Projection& p) {
 bool counted_only(const Expr* e, int slot) {
   if (!e) return true;
   if (e->kind == ExprKind::kVar) return e->slot != slot;
+  if (e->kind == ExprKind::kSubquery) {
+    return std::find(e->outer_slots.begin(), e->outer_slots.end(), slot) == e->outer_slots.end();
+  }
   if (e->kind == ExprKind::kBinary && (e->op == BinOp::kEq || e->op == BinOp::kNe) && e->args.size() == 2 &&
       e->args[0]->kind == ExprKind::kVar && e->args[1]->kind == ExprKind::kVar) {
     return true;
@@ -410,7 +434,7 @@ bool only_expanded_from(const std::vector<Op>& ops, std::size_t i) {
   const int slot = ops[i].to_slot;
   for (std::size_t j = i + 1; j < ops.size(); ++j) {
     const Op& later = ops[j];
-    if (later.kind == OpKind::kOptional) return false;  // its sub-plan is not looked into
+    if (later.kind == OpKind::kOptional || later.kind == OpKind::kSubquery) return false;  // sub-plans are not looked into
     if (later.path && std::any_of(later.path->nodes.begin(), later.path->nodes.end(),
                                   [&](const NodePattern& n) { return &n == ops[i].node; })) {
       return false;
@@ -444,7 +468,7 @@ void mark_distinct_ends(std::vector<Op>& ops) {
                              later.unique_rels.end();
       const bool in_path = later.path && std::any_of(later.path->rels.begin(), later.path->rels.end(),
                                                      [&](const RelPattern& r) { return &r == op.rel; });
-      if (reads_rel || in_path) break;
+      if (reads_rel || in_path || later.kind == OpKind::kSubquery) break;
       if (later.kind == OpKind::kProjection) {
         ok = ignores_repeats(*later.proj);
         // Between the two, only filters that need no more of the end node than its id.
@@ -462,10 +486,14 @@ void mark_distinct_ends(std::vector<Op>& ops) {
   }
 }
 
-Plan make_plan(const Query& q) {
+namespace {
+
+Plan plan_query(const Query& body, const std::set<int>& outer);
+
+// One part of a query: its clauses, from the variables bound before it.
+Plan plan_part(const std::vector<Clause>& clauses, std::set<int> bound) {
   Plan plan;
-  std::set<int> bound;
-  for (const auto& clause : q.clauses) {
+  for (const auto& clause : clauses) {
     if (const auto* m = std::get_if<Match>(&clause)) {
       if (m->optional) {
         Op op;
@@ -497,6 +525,13 @@ Plan make_plan(const Query& q) {
       op.unwind = u;
       plan.ops.push_back(op);
       bound.insert(u->slot);
+    } else if (const auto* sq = std::get_if<CallSubquery>(&clause)) {
+      Op op;
+      op.kind = OpKind::kSubquery;
+      op.subquery = sq;
+      op.plan = std::make_shared<const Plan>(plan_query(*sq->body, bound));
+      plan.ops.push_back(std::move(op));
+      for (int s : sq->out_slots) bound.insert(s);
     } else {
       const auto& p = std::get<Projection>(clause);
       Op op;
@@ -517,10 +552,44 @@ Plan make_plan(const Query& q) {
   return plan;
 }
 
+Plan plan_query(const Query& body, const std::set<int>& outer) {
+  Plan plan = plan_part(body.clauses, outer);
+  for (const auto& u : body.unions) {
+    Plan part = plan_part(u.clauses, outer);
+    // Its columns in the first part's order (the binder checked they are the same names).
+    std::vector<int> slots;
+    for (const auto& name : plan.columns) {
+      auto it = std::find(part.columns.begin(), part.columns.end(), name);
+      slots.push_back(part.column_slots[static_cast<std::size_t>(it - part.columns.begin())]);
+    }
+    part.columns = plan.columns;
+    part.column_slots = std::move(slots);
+    plan.union_all = u.all;
+    plan.unions.push_back(std::move(part));
+  }
+  return plan;
+}
+
+}  // namespace
+
+Plan make_plan(const Query& q) {
+  Plan plan = plan_query(q, {});
+  for (const Expr* e : q.subqueries) {
+    std::set<int> outer(e->outer_slots.begin(), e->outer_slots.end());
+    plan.subqueries.emplace(e, std::make_shared<const Plan>(plan_query(*e->sub, outer)));
+  }
+  return plan;
+}
+
 std::string explain(const Query& q, const Plan& plan) {
   std::string out;
   int counter = 0;
-  describe(q, plan.ops, 0, counter, out);
+  describe_plan(q, plan, 0, counter, out);
+  for (const Expr* e : q.subqueries) {
+    out += fmt::format("{:>2}. {:<14}{}  (line {}:{}: run for each row that evaluates it)\n", ++counter, "Subquery",
+                       e->text, e->pos.line, e->pos.col);
+    describe_plan(q, *plan.subqueries.at(e), 1, counter, out);
+  }
   if (q.at_date) {
     out += fmt::format("valid time: AT DATE {}: every node and relationship matched holds on that date, at every hop\n",
                        q.at_date->text);
