@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cstdlib>
 #include <fstream>
 #include <iostream>
@@ -20,7 +21,7 @@
 namespace entente::cli {
 namespace {
 
-const char* kHelp = R"(Statements end with ';' and may span lines, e.g.
+const char* kHelp = R"(Statements end with ';', may span lines, and several may share a line, e.g.
   MATCH (s:State {key: 'PRK'})-[:PARTY_TO]->(t:Treaty)
   RETURN t.name, valid_from(t) AT DATE date('2024-12-31');
   EXPLAIN MATCH (v:Visit)-[:HOST]->(h:State) RETURN h.name, count(*);
@@ -32,7 +33,9 @@ Commands:
   :functions             the functions
   :format table|json|csv how results are printed
   :param NAME=VALUE      set a parameter $NAME (VALUE as JSON if it is JSON, else text)
+  :param NAME => EXPR    set $NAME to the value of a query expression: :param d => date('2024-12-31')
   :params                the parameters set
+  :timing                print each statement's time after its result (again: stop)
   :history               the statements of this session and earlier ones
   :quit                  leave (also :exit, or end of input)
 )";
@@ -69,10 +72,27 @@ void print_schema(const Reader& reader, const std::string& only) {
   if (!found) throw Error(ErrorKind::kInvalid, fmt::format("no type '{}' (:schema lists them all)", only));
 }
 
+// The complete statements at the start of `buffer` (each ending with a ';' outside strings
+// and comments), removed from it.
+std::vector<std::string> take_statements(std::string& buffer) {
+  std::vector<std::string> out;
+  std::size_t start = 0;
+  for (std::size_t i = 0; i < buffer.size(); ++i) {
+    if (buffer[i] != ';') continue;
+    std::string_view candidate(buffer.data() + start, i + 1 - start);
+    if (!statement_complete(candidate)) continue;
+    if (!trim(std::string(candidate.substr(0, candidate.size() - 1))).empty()) out.emplace_back(candidate);
+    start = i + 1;
+  }
+  buffer.erase(0, start);
+  if (trim(buffer).empty()) buffer.clear();
+  return out;
+}
+
 // " (did you mean ':schema'?)" for a command sharing its first letters with a known one.
 std::string did_you_mean_command(const std::string& word) {
-  static const char* commands[] = {":help", ":schema", ":procedures", ":functions", ":format",
-                                   ":param", ":params", ":history", ":quit", ":exit"};
+  static const char* commands[] = {":help", ":schema", ":procedures", ":functions", ":format", ":param",
+                                   ":params", ":timing", ":history", ":quit", ":exit"};
   for (std::size_t n = std::min<std::size_t>(word.size(), 4); n >= 2; --n) {
     for (const char* c : commands) {
       if (std::string(c).compare(0, n, word, 0, n) == 0) return fmt::format(" (did you mean '{}'?)", c);
@@ -112,6 +132,7 @@ Runner add_shell(CLI::App& app) {
       for (const auto& h : history) add_history(h.c_str());
     }
     bool failed = false;
+    bool timing = false;
     auto report = [&](const std::string& message) {
       fmt::print(stderr, "error: {}\n", message);
       std::fflush(stderr);
@@ -127,13 +148,16 @@ Runner add_shell(CLI::App& app) {
         out << one_line << '\n';
       }
       try {
+        const auto started = std::chrono::steady_clock::now();
         auto snap = db->snapshot();
         auto result = query(*snap, text, params);
+        const std::chrono::duration<double, std::milli> took = std::chrono::steady_clock::now() - started;
         if (format == OutputFormat::kTable && is_explain(text)) {
           for (const auto& row : result.rows) fmt::print("{}\n", row[0].str());
         } else {
           print_result(result, format);
         }
+        if (timing) fmt::print("time: {:.3f} ms\n", took.count());
       } catch (const Error& e) {
         report(e.what());
       }
@@ -147,6 +171,10 @@ Runner add_shell(CLI::App& app) {
       try {
         if (word == ":help" || word == ":h" || word == ":?") {
           fmt::print("{}", kHelp);
+          fmt::print("Procedures (CALL name(...) YIELD ...; docs/query.md section 7):\n");
+          for (const auto& row : query(*db->snapshot(), "CALL procedures() YIELD signature RETURN signature").rows) {
+            fmt::print("  {}\n", row[0].str());
+          }
         } else if (word == ":schema") {
           print_schema(*db->snapshot(), rest);
         } else if (word == ":procedures") {
@@ -156,8 +184,30 @@ Runner add_shell(CLI::App& app) {
         } else if (word == ":format") {
           format = parse_format(rest);
         } else if (word == ":param") {
-          auto [name, value] = parse_param(rest);
-          params[name] = std::move(value);
+          if (auto arrow = rest.find("=>"); arrow != std::string::npos) {
+            // :param name => expression, evaluated as a query would (with the parameters set).
+            std::string name = trim(rest.substr(0, arrow));
+            std::string expr = trim(rest.substr(arrow + 2));
+            if (name.empty() || !std::all_of(name.begin(), name.end(), [](unsigned char c) { return std::isalnum(c) || c == '_'; })) {
+              throw Error(ErrorKind::kInvalid, fmt::format("'{}' is not a parameter name (letters, digits and _)", name));
+            }
+            if (expr.empty()) throw Error(ErrorKind::kInvalid, ":param NAME => EXPRESSION needs an expression");
+            try {
+              auto r = query(*db->snapshot(), "RETURN\n" + expr, params);
+              params[name] = r.rows.at(0).at(0);
+            } catch (const Error& e) {
+              // The expression is line 2 of the query run: name its place in the expression.
+              std::string why = e.what();
+              if (why.rfind("line 2:", 0) == 0) why = "column " + why.substr(7);
+              throw Error(e.kind(), fmt::format(":param {} => {}: {}", name, expr, why));
+            }
+          } else {
+            auto [name, value] = parse_param(rest);
+            params[name] = std::move(value);
+          }
+        } else if (word == ":timing") {
+          timing = !timing;
+          fmt::print("timing {}\n", timing ? "on" : "off");
         } else if (word == ":params") {
           for (const auto& [k, v] : params) fmt::print("${} = {}\n", k, v.to_json().dump());
         } else if (word == ":history") {
@@ -198,10 +248,7 @@ Runner add_shell(CLI::App& app) {
       }
       buffer += line;
       buffer += '\n';
-      if (statement_complete(buffer)) {
-        run_statement(buffer);
-        buffer.clear();
-      }
+      for (const auto& statement : take_statements(buffer)) run_statement(statement);
     }
     if (!trim(buffer).empty()) run_statement(buffer);  // the last statement may omit its ';'
     if (tty) fmt::print("\n");

@@ -195,3 +195,25 @@ TEST_CASE("shell: :help, :schema and :history, and a clean session exits 0", "[c
   CHECK(last.status == 0);
   CHECK(last.out == "two\n2\n");
 }
+
+TEST_CASE("shell: several statements on one line, :param NAME => EXPR, :timing, and :help lists the procedures",
+          "[cli][query]") {
+  Bundled b;
+  auto hist = (b.dir / "history").string();
+  auto r = b.entente_cmd_env(
+      "RETURN 1 AS one; RETURN 'a;b' AS semi; RETURN\n"
+      "  3 AS three;\n"
+      ":param d => date('2024-12-31')\n"
+      ":param code => toUpper('prk')\n"
+      "MATCH (s:State {key: $code}) RETURN s.key AS key, $d AS d;\n"
+      ":param bad => 1 +\n"
+      ":timing\n"
+      "RETURN 4 AS four;\n"
+      ":help\n",
+      "--format csv", hist);
+  CHECK_THAT(r.out, Catch::StartsWith("one\n1\nsemi\na;b\nthree\n3\nkey,d\nPRK,2024-12-31\ntiming on\nfour\n4\ntime: "));
+  CHECK_THAT(r.out, Catch::Contains("allies(state, at"));
+  CHECK_THAT(r.err, Catch::Contains("error: :param bad => 1 +: column "));
+  CHECK_THAT(r.err, Catch::Contains("expected an expression"));
+  CHECK(r.status == 1);
+}
