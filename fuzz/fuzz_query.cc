@@ -3,7 +3,7 @@
 // that bind, the executor with a small budget of steps (so that every input runs in bounded
 // time) and at most 100 rows.
 //
-// Invariants: only entente::Error(kInvalid) escapes (syntax, names, types, limits; a deep
+// Invariants: only entente::Error(kInvalid, kNotFound or kLimit) escapes (syntax, names, types, limits; a deep
 // nesting is an error, not a stack overflow); a query that binds has a plan that EXPLAIN
 // prints; statement_complete does not crash.
 #include <unistd.h>
@@ -82,9 +82,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
           for (const auto& v : row) (void)v.str();
           return ++rows < 100;
         },
-        20000);
+        QueryLimits{std::chrono::milliseconds(0), 64u << 20}, 20000);
   } catch (const Error& e) {
-    FUZZ_CHECK(e.kind() == ErrorKind::kInvalid || e.kind() == ErrorKind::kNotFound);
+    FUZZ_CHECK(e.kind() == ErrorKind::kInvalid || e.kind() == ErrorKind::kNotFound || e.kind() == ErrorKind::kLimit);
   }
   return 0;
 }

@@ -1,6 +1,7 @@
 #include "cli.h"
 
 #include <algorithm>
+#include <charconv>
 #include <cctype>
 
 #include <fmt/format.h>
@@ -322,6 +323,41 @@ std::pair<std::string, Value> parse_param(const std::string& text) {
   auto j = nlohmann::ordered_json::parse(value, nullptr, false);
   if (j.is_discarded()) return {name, Value(value)};
   return {name, Value::from_json(j)};
+}
+
+void add_limits(CLI::App& cmd, LimitOptions& options) {
+  cmd.add_option("--timeout", options.timeout,
+                 "stop a query after this many seconds, with an error (default 60; 0: no limit)")
+      ->type_name("SECONDS")
+      ->check(CLI::NonNegativeNumber);
+  cmd.add_option("--memory-limit", options.memory,
+                 "stop a query whose held rows (sorting, grouping, DISTINCT, collect, the result) pass this size: "
+                 "bytes, or with K, M or G (default 4G; 0: no limit)")
+      ->type_name("SIZE");
+}
+
+QueryLimits LimitOptions::limits() const {
+  QueryLimits l;
+  l.timeout = std::chrono::milliseconds(static_cast<std::int64_t>(timeout * 1000.0));
+  std::string m = memory;
+  std::uint64_t unit = 1;
+  if (!m.empty()) {
+    char u = static_cast<char>(std::toupper(static_cast<unsigned char>(m.back())));
+    if (u == 'K' || u == 'M' || u == 'G') {
+      unit = u == 'K' ? 1ull << 10 : u == 'M' ? 1ull << 20 : 1ull << 30;
+      m.pop_back();
+      if (!m.empty() && std::toupper(static_cast<unsigned char>(m.back())) == 'I') m.pop_back();  // 4GiB
+    } else if (m.size() > 1 && std::toupper(static_cast<unsigned char>(m.back())) == 'B') {
+      m.pop_back();
+    }
+  }
+  std::uint64_t n = 0;
+  auto [ptr, ec] = std::from_chars(m.data(), m.data() + m.size(), n);
+  if (m.empty() || ec != std::errc() || ptr != m.data() + m.size() || n > (UINT64_MAX / unit)) {
+    throw CLI::ValidationError("--memory-limit", "'" + memory + "' is not a size (e.g. 512M, 4G, or 0 for none)");
+  }
+  l.memory_limit = n * unit;
+  return l;
 }
 
 bool is_explain(std::string_view text) {

@@ -117,6 +117,15 @@ std::pair<std::string, Value> parse_param(const std::string& text);
 // True when the statement starts with EXPLAIN (its result is the plan, printed as lines).
 bool is_explain(std::string_view text);
 
+// --timeout SECONDS (default 60; 0: none) and --memory-limit SIZE (default 4G; 0: none) on a
+// command that runs queries; limits() gives them as the API takes them.
+struct LimitOptions {
+  double timeout = 60;
+  std::string memory = "4G";
+  QueryLimits limits() const;
+};
+void add_limits(CLI::App& cmd, LimitOptions& options);
+
 // A subcommand registers its options on `app` and returns the function that runs it.
 using Runner = std::function<int()>;
 Runner add_import(CLI::App& app);

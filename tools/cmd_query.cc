@@ -19,6 +19,7 @@ Runner add_query(CLI::App& app) {
     std::string text;
     std::vector<std::string> params;
     std::string format = "table";
+    LimitOptions limits;
   };
   auto args = std::make_shared<Args>();
   add_common(*cmd, args->common);
@@ -26,7 +27,9 @@ Runner add_query(CLI::App& app) {
   cmd->add_option("--param,-p", args->params, "a parameter $name: name=value (value as JSON if it is JSON, else text)")
       ->type_name("NAME=VALUE");
   cmd->add_option("--format,-f", args->format, "output: table (default), json or csv")->type_name("FORMAT");
+  add_limits(*cmd, args->limits);
   return [args] {
+    const QueryLimits limits = args->limits.limits();
     OutputFormat format = args->common.json ? OutputFormat::kJson : parse_format(args->format);
     Params params;
     for (const auto& p : args->params) {
@@ -37,7 +40,7 @@ Runner add_query(CLI::App& app) {
     if (text == "-") text.assign(std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>());
     auto db = open_for_read(args->common.db);
     auto snap = db->snapshot();
-    auto result = query(*snap, text, params);
+    auto result = query(*snap, text, params, limits);
     if (format == OutputFormat::kTable && is_explain(text)) {
       for (const auto& row : result.rows) fmt::print("{}\n", row[0].str());
     } else {

@@ -110,11 +110,14 @@ Runner add_shell(CLI::App& app) {
   struct Args {
     Common common;
     std::string format = "table";
+    LimitOptions limits;
   };
   auto args = std::make_shared<Args>();
   add_common(*cmd, args->common, false);
   cmd->add_option("--format,-f", args->format, "output: table (default), json or csv")->type_name("FORMAT");
+  add_limits(*cmd, args->limits);
   return [args] {
+    const QueryLimits limits = args->limits.limits();
     OutputFormat format = parse_format(args->format);
     auto db = open_for_read(args->common.db);
     bool tty = isatty(0) != 0;
@@ -150,7 +153,7 @@ Runner add_shell(CLI::App& app) {
       try {
         const auto started = std::chrono::steady_clock::now();
         auto snap = db->snapshot();
-        auto result = query(*snap, text, params);
+        auto result = query(*snap, text, params, limits);
         const std::chrono::duration<double, std::milli> took = std::chrono::steady_clock::now() - started;
         if (format == OutputFormat::kTable && is_explain(text)) {
           for (const auto& row : result.rows) fmt::print("{}\n", row[0].str());

@@ -17,6 +17,7 @@ enum class ErrorKind {
   kConflict,    // the database is locked by another writer, or a transaction is finished
   kCorruption,  // stored data cannot be decoded
   kIO,          // the operating system or RocksDB failed
+  kLimit,       // a query or walk passed a limit it was given (time, memory, steps) and was stopped
 };
 
 class Error : public std::runtime_error {

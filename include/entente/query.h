@@ -15,6 +15,7 @@
 // line:column and the reason, with a suggestion where one is near ("did you mean 'State'?").
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -116,6 +117,15 @@ class Value {
 // Query parameters, referred to as $name.
 using Params = std::map<std::string, Value, std::less<>>;
 
+// Bounds on one query. Passing one stops the query, within a second, with Error(kLimit) that
+// names it: "query stopped: time limit of 60 s reached". A bound of 0 is none.
+struct QueryLimits {
+  std::chrono::milliseconds timeout{0};
+  // An estimate of the bytes of the rows a query holds at once: those sorting, grouping,
+  // DISTINCT, collect() and UNION keep, and the rows query() returns.
+  std::uint64_t memory_limit = 0;
+};
+
 struct QueryResult {
   std::vector<std::string> columns;
   std::vector<std::vector<Value>> rows;
@@ -128,12 +138,13 @@ std::string csv_line(const std::vector<Value>& row);
 
 // Runs a query (or "EXPLAIN query", which returns the plan as rows of one column "plan").
 // Throws Error(kInvalid) naming line:column for a bad query; errors of the reads pass through.
-QueryResult query(const Reader& reader, std::string_view text, const Params& params = {});
+QueryResult query(const Reader& reader, std::string_view text, const Params& params = {},
+                  const QueryLimits& limits = {});
 
 // As query(), streaming: on_columns once, then on_row for each row until it returns false.
 void query(const Reader& reader, std::string_view text, const Params& params,
            const std::function<void(const std::vector<std::string>& columns)>& on_columns,
-           const std::function<bool(const std::vector<Value>& row)>& on_row);
+           const std::function<bool(const std::vector<Value>& row)>& on_row, const QueryLimits& limits = {});
 
 // The plan of a query (with or without a leading EXPLAIN), one step a line: where matching
 // starts (a key or name lookup, a type scan), each expansion, filter, projection and sort.

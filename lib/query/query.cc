@@ -36,7 +36,7 @@ std::vector<std::string> lines_of(const std::string& text) {
 
 void query(const Reader& reader, std::string_view text, const Params& params,
            const std::function<void(const std::vector<std::string>& columns)>& on_columns,
-           const std::function<bool(const std::vector<Value>& row)>& on_row) {
+           const std::function<bool(const std::vector<Value>& row)>& on_row, const QueryLimits& limits) {
   ql::Schema schema(reader);
   Prepared p = prepare(schema, text, params);
   if (p.q.explain) {
@@ -47,17 +47,24 @@ void query(const Reader& reader, std::string_view text, const Params& params,
     return;
   }
   on_columns(p.plan.columns);
-  ql::exec::run(reader, schema, p.q, p.plan, on_row);
+  ql::exec::run(reader, schema, p.q, p.plan, on_row, limits);
 }
 
-QueryResult query(const Reader& reader, std::string_view text, const Params& params) {
+QueryResult query(const Reader& reader, std::string_view text, const Params& params, const QueryLimits& limits) {
   QueryResult r;
+  std::uint64_t held = 0;
   query(
       reader, text, params, [&](const std::vector<std::string>& columns) { r.columns = columns; },
       [&](const std::vector<Value>& row) {
+        // The rows returned count against the memory limit too.
+        if (limits.memory_limit > 0) {
+          held += ql::exec::approx_bytes(row);
+          if (held > limits.memory_limit) ql::exec::memory_limit_reached(limits.memory_limit, "the rows of the result");
+        }
         r.rows.push_back(row);
         return true;
-      });
+      },
+      limits);
   return r;
 }
 

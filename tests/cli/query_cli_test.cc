@@ -217,3 +217,19 @@ TEST_CASE("shell: several statements on one line, :param NAME => EXPR, :timing, 
   CHECK_THAT(r.err, Catch::Contains("expected an expression"));
   CHECK(r.status == 1);
 }
+
+TEST_CASE("query cli: --timeout and --memory-limit stop a runaway query with exit 1 and name the limit", "[cli][query]") {
+  Bundled b;
+  auto slow = b.query("--timeout 0.001 'UNWIND range(1, 1000000) AS a UNWIND range(1, 1000000) AS b RETURN count(*)'");
+  CHECK(slow.status == 1);
+  CHECK_THAT(slow.err, Catch::Contains("query stopped: time limit of 1 ms reached"));
+  auto big = b.query("--memory-limit 1M 'MATCH (a), (b) RETURN a, b ORDER BY a.key'");
+  CHECK(big.status == 1);
+  CHECK_THAT(big.err, Catch::Contains("query stopped: memory limit of 1 MiB reached"));
+  auto bad = b.query("--memory-limit lots 'RETURN 1'");
+  CHECK(bad.status == 2);
+  CHECK_THAT(bad.err, Catch::Contains("'lots' is not a size"));
+  auto fine = b.query("--timeout 30 --memory-limit 512M --format csv 'RETURN 1 AS one'");
+  CHECK(fine.status == 0);
+  CHECK(fine.out == "one\n1\n");
+}

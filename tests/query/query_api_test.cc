@@ -193,3 +193,54 @@ TEST_CASE("query api: a C string is a string value, a Boolean a Boolean", "[quer
   const char* p = "CHN";
   CHECK(Value(p).as_string() == "CHN");
 }
+
+namespace {
+
+// The error a query stops with under the limits, checking it is a limit (kLimit).
+std::string limit_error_of(const Reader& r, const std::string& text, const QueryLimits& limits) {
+  try {
+    query(r, text, {}, limits);
+  } catch (const Error& e) {
+    CHECK(e.kind() == ErrorKind::kLimit);
+    return e.what();
+  }
+  return "(no error)";
+}
+
+}  // namespace
+
+TEST_CASE("query api: a query past its time limit stops with an error naming the limit", "[query]") {
+  Loaded db(bundled_data());
+  // Unbounded it would make 10^12 rows; the step limit would stop it after seconds.
+  QueryLimits limits;
+  limits.timeout = std::chrono::milliseconds(1);
+  CHECK_THAT(limit_error_of(*db.snap, "UNWIND range(1, 1000000) AS a UNWIND range(1, 1000000) AS b RETURN count(*)", limits),
+             Catch::Contains("query stopped: time limit of 1 ms reached"));
+  // A sort that holds every row of a cartesian product, too.
+  CHECK_THAT(limit_error_of(*db.snap, "MATCH (a), (b), (c) RETURN a.key, b.key, c.key ORDER BY a.key", limits),
+             Catch::Contains("time limit of 1 ms"));
+  // Without a limit, the same kind of query answers.
+  auto r = query(*db.snap, "UNWIND range(1, 1000) AS a UNWIND range(1, 1000) AS b RETURN count(*) AS n");
+  CHECK(r.rows.at(0).at(0).as_int() == 1000000);
+}
+
+TEST_CASE("query api: a query holding more rows than its memory limit stops, and frees what it held", "[query]") {
+  Loaded db(bundled_data());
+  QueryLimits limits;
+  limits.memory_limit = 1 << 20;
+  // ORDER BY over a cartesian product: 126^2 rows of two nodes each, held to be sorted.
+  CHECK_THAT(limit_error_of(*db.snap, "MATCH (a), (b) RETURN a, b ORDER BY a.key, b.key", limits),
+             Catch::Contains("query stopped: memory limit of 1 MiB reached by the rows held"));
+  CHECK_THAT(limit_error_of(*db.snap, "MATCH (a), (b) RETURN DISTINCT a, b", limits), Catch::Contains("memory limit of 1 MiB"));
+  CHECK_THAT(limit_error_of(*db.snap, "MATCH (a), (b) RETURN a.key, collect(b) AS all", limits),
+             Catch::Contains("memory limit of 1 MiB"));
+  // The rows returned count too.
+  CHECK_THAT(limit_error_of(*db.snap, "MATCH (a), (b) RETURN a, b", limits),
+             Catch::Contains("memory limit of 1 MiB reached by the rows of the result"));
+  // A query within the limit answers; a subquery run for every row releases what it held.
+  auto r = query(*db.snap,
+                 "MATCH (a), (b) WITH a, b LIMIT 5000 "
+                 "RETURN count(*) AS n, sum(COUNT { MATCH (a)--(x) RETURN DISTINCT x ORDER BY x.key }) AS s",
+                 {}, limits);
+  CHECK(r.rows.at(0).at(0).as_int() == 5000);
+}

@@ -22,10 +22,74 @@ using T = Value::Type;
 
 void Context::step() {
   if (++steps > max_steps) {
-    throw invalid("the query looked at more than {} relationships or rows and was stopped: narrow its patterns "
-                  "(labels, keys, relationship types) or lower the upper bound of variable-length relationships",
-                  max_steps);
+    throw Error(ErrorKind::kLimit,
+                fmt::format("query stopped: it looked at more than {} relationships or rows: narrow its patterns "
+                            "(labels, keys, relationship types) or lower the upper bound of variable-length relationships",
+                            max_steps));
   }
+  if ((steps & 1023) == 0) check_time();
+}
+
+void Context::check_time() {
+  if (limits.timeout.count() > 0 && std::chrono::steady_clock::now() >= deadline) {
+    const auto ms = limits.timeout.count();
+    throw Error(ErrorKind::kLimit,
+                fmt::format("query stopped: time limit of {} reached (narrow the query, or raise it with --timeout)",
+                            ms % 1000 == 0 ? fmt::format("{} s", ms / 1000) : fmt::format("{} ms", ms)));
+  }
+}
+
+void memory_limit_reached(std::uint64_t limit, const char* what) {
+  const double mib = static_cast<double>(limit) / (1024.0 * 1024.0);
+  throw Error(ErrorKind::kLimit,
+              fmt::format("query stopped: memory limit of {} reached by {} (add LIMIT, aggregate, narrow the "
+                          "patterns, or raise it with --memory-limit)",
+                          mib >= 1024 && static_cast<std::uint64_t>(mib) % 1024 == 0
+                              ? fmt::format("{} GiB", static_cast<std::uint64_t>(mib) / 1024)
+                              : fmt::format("{:.0f} MiB", mib),
+                          what));
+}
+
+void Context::charge(std::uint64_t bytes) {
+  memory += bytes;
+  if (limits.memory_limit > 0 && memory > limits.memory_limit) {
+    memory_limit_reached(limits.memory_limit, "the rows held for sorting, grouping, DISTINCT, collect() or UNION");
+  }
+}
+
+std::uint64_t approx_bytes(const Value& v) {
+  constexpr std::uint64_t kShared = 16;  // a shared value's control block
+  std::uint64_t n = sizeof(Value);
+  switch (v.type()) {
+    case T::kString: return n + v.as_string().capacity();
+    case T::kList:
+      n += kShared + sizeof(Value::List);
+      for (const auto& e : v.as_list()) n += approx_bytes(e);
+      return n;
+    case T::kMap:
+      n += kShared + sizeof(Value::Map);
+      for (const auto& [k, e] : v.as_map()) n += sizeof(std::string) + k.capacity() + approx_bytes(e);
+      return n;
+    case T::kNode: {
+      const Node& node = v.as_node();
+      n += kShared + sizeof(Node) + node.key.capacity() + node.name.capacity() + 256;  // 256: the record's properties
+      for (const auto& a : node.aliases) n += sizeof(std::string) + a.capacity();
+      return n;
+    }
+    case T::kEdge: return n + kShared + sizeof(Edge) + v.as_edge().key.capacity() + 128;
+    case T::kPath: {
+      const Path& p = v.as_path();
+      n += kShared + sizeof(Path) + p.nodes.size() * (sizeof(Node) + 256) + p.edges.size() * (sizeof(Edge) + 128);
+      return n;
+    }
+    default: return n;
+  }
+}
+
+std::uint64_t approx_bytes(const std::vector<Value>& row) {
+  std::uint64_t n = sizeof(row);
+  for (const auto& v : row) n += approx_bytes(v);
+  return n;
 }
 
 void type_error(Pos pos, const std::string& why) { throw invalid("line {}:{}: type mismatch: {}", pos.line, pos.col, why); }

@@ -1,6 +1,8 @@
 // Expression evaluation, value comparison and the built-in functions.
 #pragma once
 
+#include <algorithm>
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <optional>
@@ -27,15 +29,33 @@ struct Context {
   const std::vector<Value>* aggregates = nullptr;  // the current group's aggregate results
   std::uint64_t steps = 0;
   std::uint64_t max_steps = kMaxSteps;
+  QueryLimits limits;
+  std::chrono::steady_clock::time_point deadline{};  // when limits.timeout is set
+  std::uint64_t memory = 0;                           // the bytes charged and not released
+  std::uint64_t ticks = 0;
   // Runs a subquery expression (EXISTS { }, COUNT { }, COLLECT { }) for a row: on_row gets
   // the columns of each row it returns until on_row returns false. Set by the executor.
   std::function<void(const ast::Expr& e, const std::vector<Value>& row,
                      const std::function<bool(const std::vector<Value>& columns)>& on_row)>
       subquery;
 
-  // Counts one relationship looked at; throws past kMaxSteps.
+  // Counts one relationship looked at; throws past max_steps, and past the deadline (looked
+  // at every 1,024 steps).
   void step();
+  // Charges (releases) an estimate of the bytes of rows held; throws past the memory limit.
+  void charge(std::uint64_t bytes);
+  void release(std::uint64_t bytes) { memory -= std::min(memory, bytes); }
+  void check_time();
+  // Counts a row passed between operators: the deadline is looked at every 1,024.
+  void tick() {
+    if ((++ticks & 1023) == 0) check_time();
+  }
 };
+
+// An estimate of the bytes a value (a row) holds, for the memory limit.
+std::uint64_t approx_bytes(const Value& v);
+std::uint64_t approx_bytes(const std::vector<Value>& row);
+[[noreturn]] void memory_limit_reached(std::uint64_t limit, const char* what);
 
 // "a String", "an Integer": a value's type for messages.
 std::string a_type(const Value& v);

@@ -642,6 +642,7 @@ class FilterStage : public Stage {
  public:
   FilterStage(const Expr& e, Context& ctx) : e_(e), ctx_(ctx) {}
   bool push(Row& row) override {
+    ctx_.tick();
     if (!truthy(eval(e_, row, ctx_), e_)) return true;
     return next->push(row);
   }
@@ -747,8 +748,12 @@ class ProjectStage : public Stage {
     skip_ = count_of(p.skip.get(), "SKIP");
     limit_ = p.limit ? std::optional<std::int64_t>(count_of(p.limit.get(), "LIMIT")) : std::nullopt;
   }
+  ~ProjectStage() override { ctx_.release(charged_); }
+  ProjectStage(const ProjectStage&) = delete;
+  ProjectStage& operator=(const ProjectStage&) = delete;
 
   bool push(Row& row) override {
+    ctx_.tick();
     if (limit_ && *limit_ == 0) return false;
     if (p_.aggregating) {
       accumulate(row);
@@ -759,6 +764,7 @@ class ProjectStage : public Stage {
     if (!p_.order.empty()) {
       std::vector<Value> keys;
       for (const auto& s : p_.order) keys.push_back(eval(*s.expr, row, ctx_));
+      charge(approx_bytes(keys) + approx_bytes(out));
       held_.push_back({std::move(keys), std::move(out)});
       return true;
     }
@@ -783,6 +789,7 @@ class ProjectStage : public Stage {
           ctx_.aggregates = &results;
           for (const auto& s : p_.order) keys.push_back(eval(*s.expr, out, ctx_));
           ctx_.aggregates = outer_aggregates;
+          charge(approx_bytes(keys) + approx_bytes(out));
           held_.push_back({std::move(keys), std::move(out)});
         } else if (more) {
           more = emit(out);
@@ -790,6 +797,7 @@ class ProjectStage : public Stage {
       }
     }
     if (!p_.order.empty()) {
+      ctx_.check_time();
       std::stable_sort(held_.begin(), held_.end(), [&](const Held& a, const Held& b) {
         for (std::size_t i = 0; i < p_.order.size(); ++i) {
           int c = order(a.keys[i], b.keys[i]);
@@ -798,8 +806,10 @@ class ProjectStage : public Stage {
         }
         return false;
       });
+      ctx_.check_time();
       for (auto& h : held_) {
         if (!more) break;
+        ctx_.tick();
         more = emit(h.row);
       }
       held_.clear();
@@ -847,7 +857,9 @@ class ProjectStage : public Stage {
     if (p_.distinct) {
       std::vector<Value> key;
       for (const auto& item : p_.items) key.push_back(out[static_cast<std::size_t>(item.slot)]);
+      const std::uint64_t bytes = approx_bytes(key);
       if (!distinct_.insert(std::move(key)).second) return true;
+      charge(bytes);
     }
     if (skipped_ < skip_) {
       ++skipped_;
@@ -860,7 +872,13 @@ class ProjectStage : public Stage {
     return more && !(limit_ && emitted_ >= *limit_);
   }
 
+  void charge(std::uint64_t bytes) {
+    charged_ += bytes;
+    ctx_.charge(bytes);
+  }
+
   Group& new_group(std::vector<Value> key, const Row& row) {
+    charge(2 * approx_bytes(key) + approx_bytes(row) + p_.aggregates.size() * sizeof(Accumulator));
     index_.emplace(std::move(key), groups_.size());
     groups_.push_back({row, std::vector<Accumulator>(p_.aggregates.size())});
     return groups_.back();
@@ -882,10 +900,14 @@ class ProjectStage : public Stage {
       }
       Value v = eval(*a.args[0], row, ctx_);
       if (v.is_null()) continue;
-      if (a.distinct && !acc.seen.insert(v).second) continue;
+      if (a.distinct) {
+        if (!acc.seen.insert(v).second) continue;
+        charge(approx_bytes(v));
+      }
       ++acc.count;
       const std::string& f = a.name;
       if (f == "collect") {
+        charge(approx_bytes(v));
         acc.items.push_back(std::move(v));
       } else if (f == "min" || f == "max") {
         if (acc.best.is_null() || (f == "min" ? order(v, acc.best) < 0 : order(v, acc.best) > 0)) acc.best = std::move(v);
@@ -901,6 +923,7 @@ class ProjectStage : public Stage {
           }
           acc.percentile = p.as_number();
         }
+        charge(sizeof(Value));
         acc.items.push_back(std::move(v));
       } else if (f == "sum" || f == "avg") {
         if (!v.is_number()) {
@@ -965,6 +988,7 @@ class ProjectStage : public Stage {
   std::set<std::vector<Value>, RowLess> distinct_;
   std::map<std::vector<Value>, std::size_t, RowLess> index_;
   std::deque<Group> groups_;
+  std::uint64_t charged_ = 0;  // released when the stage ends
 };
 
 // The end of a pipeline: the columns of each row to a callback.
@@ -1042,9 +1066,20 @@ void run_plan(const plan::Plan& plan, const Row& input, const Query& q, Context&
               const std::function<bool(const std::vector<Value>&)>& on_row) {
   const bool distinct = !plan.unions.empty() && !plan.union_all;
   std::set<std::vector<Value>, RowLess> seen;
+  std::uint64_t charged = 0;
+  struct Release {
+    Context& ctx;
+    std::uint64_t& bytes;
+    ~Release() { ctx.release(bytes); }
+  } release{ctx, charged};
   bool stopped = false;
   const std::function<bool(const std::vector<Value>&)> each = [&](const std::vector<Value>& columns) {
-    if (distinct && !seen.insert(columns).second) return true;
+    if (distinct) {
+      if (!seen.insert(columns).second) return true;
+      const std::uint64_t bytes = approx_bytes(columns);
+      charged += bytes;
+      ctx.charge(bytes);
+    }
     if (!on_row(columns)) stopped = true;
     return !stopped;
   };
@@ -1071,8 +1106,10 @@ void run_plan(const plan::Plan& plan, const Row& input, const Query& q, Context&
 }  // namespace
 
 void run(const Reader& reader, const Schema& schema, const Query& q, const plan::Plan& plan,
-         const std::function<bool(const std::vector<Value>& row)>& on_row, std::uint64_t max_steps) {
-  Context ctx{reader, schema, std::nullopt, nullptr, 0, max_steps, {}};
+         const std::function<bool(const std::vector<Value>& row)>& on_row, const QueryLimits& limits,
+         std::uint64_t max_steps) {
+  Context ctx{reader, schema, std::nullopt, nullptr, 0, max_steps, limits, {}, 0, 0, {}};
+  if (limits.timeout.count() > 0) ctx.deadline = std::chrono::steady_clock::now() + limits.timeout;
   ctx.subquery = [&](const Expr& e, const Row& row, const std::function<bool(const std::vector<Value>&)>& fn) {
     run_plan(*plan.subqueries.at(&e), row, q, ctx, fn);
   };

@@ -15,9 +15,11 @@
 namespace entente::ql::exec {
 
 // Runs the plan, calling on_row with the RETURN's columns of each row until it returns false.
-// max_steps bounds the relationships looked at and the rows made by UNWIND and CALL (the
-// fuzzer lowers it); past it the query stops with an error.
+// The limits bound its time and the rows it holds; max_steps bounds the relationships looked
+// at and the rows made by UNWIND and CALL (the fuzzer lowers it). Past one the query stops
+// with Error(kLimit).
 void run(const Reader& reader, const Schema& schema, const ast::Query& q, const plan::Plan& plan,
-         const std::function<bool(const std::vector<Value>& row)>& on_row, std::uint64_t max_steps = kMaxSteps);
+         const std::function<bool(const std::vector<Value>& row)>& on_row, const QueryLimits& limits = {},
+         std::uint64_t max_steps = kMaxSteps);
 
 }  // namespace entente::ql::exec
