@@ -125,8 +125,8 @@ Runner add_import(CLI::App& app) {
                                     {"lines", stats.lines}, {"nodes", stats.nodes}, {"edges", stats.edges}};
         fmt::print("{}\n", j.dump());
       } else if (!args->quiet) {
-        fmt::print("imported {} file{} (bulk): {} lines, {} nodes, {} edges\n", files.size(),
-                   files.size() == 1 ? "" : "s", stats.lines, stats.nodes, stats.edges);
+        fmt::print("imported {} file{} (bulk): {} line{}, {} node{}, {} edge{}\n", files.size(), plural(files.size()),
+                   stats.lines, plural(stats.lines), stats.nodes, plural(stats.nodes), stats.edges, plural(stats.edges));
       }
       return kOk;
     }
@@ -145,8 +145,8 @@ Runner add_import(CLI::App& app) {
                                     {"nodes", stats.nodes}, {"edges", stats.edges}};
         fmt::print("{}\n", j.dump());
       } else if (!args->quiet) {
-        fmt::print("imported {} file{}: {} lines, {} nodes, {} edges\n", files.size(), files.size() == 1 ? "" : "s",
-                   stats.lines, stats.nodes, stats.edges);
+        fmt::print("imported {} file{}: {} line{}, {} node{}, {} edge{}\n", files.size(), plural(files.size()),
+                   stats.lines, plural(stats.lines), stats.nodes, plural(stats.nodes), stats.edges, plural(stats.edges));
       }
       return kOk;
     }

@@ -1,5 +1,6 @@
 // The reads of a Snapshot or a Transaction, over a storage::View.
 #include <algorithm>
+#include <cctype>
 
 #include <capnp/schema.h>
 
@@ -95,6 +96,21 @@ std::vector<Node> Reader::find(std::string_view name) const {
   return out;
 }
 
+namespace {
+
+// A key as written in lower and in upper case, where those differ from it.
+std::vector<std::string> case_variants(std::string_view key) {
+  std::string lower(key), upper(key);
+  for (auto& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  for (auto& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  std::vector<std::string> out;
+  if (lower != key) out.push_back(lower);
+  if (upper != key && upper != lower) out.push_back(upper);
+  return out;
+}
+
+}  // namespace
+
 Node Reader::resolve(std::string_view text) const {
   auto colon = text.find(':');
   if (colon != std::string_view::npos && colon > 0) {
@@ -102,6 +118,10 @@ Node Reader::resolve(std::string_view text) const {
     const auto* type = context_->catalog->find(ref.type);
     if (type && !type->is_edge) {
       if (auto n = node(ref)) return *n;
+      // The key in another case (Organization:NATO for Organization:nato).
+      for (const auto& variant : case_variants(ref.key)) {
+        if (auto n = node(NodeRef{ref.type, variant})) return *n;
+      }
       std::vector<std::string> keys;
       scan(ref.type, [&](const Node& n) {
         keys.push_back(n.key);
@@ -124,13 +144,38 @@ Node Reader::resolve(std::string_view text) const {
     if (t.is_edge) continue;
     if (auto n = node(NodeRef{t.name, std::string(text)})) by_key.push_back(std::move(*n));
   }
+  // Else the key in another case: NATO for nato, prk for PRK.
+  if (by_key.empty()) {
+    for (const auto& variant : case_variants(text)) {
+      for (const auto& t : context_->catalog->types()) {
+        if (t.is_edge) continue;
+        if (auto n = node(NodeRef{t.name, variant})) by_key.push_back(std::move(*n));
+      }
+    }
+  }
   if (by_key.size() == 1) return by_key.front();
   if (by_key.size() > 1) {
     std::vector<std::string> refs;
     for (const auto& n : by_key) refs.push_back(n.ref().str());
     throw invalid("'{}' is the key of {} nodes: {}; use Type:key", text, by_key.size(), fmt::join(refs, ", "));
   }
-  throw not_found("no node named '{}' (give Type:key, a name or an alias)", text);
+  // The nearest key (among the first 100,000 of each type), ignoring case.
+  std::vector<std::string> keys, refs;
+  for (const auto& t : context_->catalog->types()) {
+    if (t.is_edge) continue;
+    std::size_t seen = 0;
+    scan(t.name, [&](const Node& n) {
+      keys.push_back(text::fold(n.key));
+      refs.push_back(n.ref().str());
+      return ++seen < 100000;
+    });
+  }
+  std::string hint;
+  if (auto near = text::nearest(text::fold(text), keys)) {
+    auto at = std::find(keys.begin(), keys.end(), *near) - keys.begin();
+    hint = fmt::format("; did you mean {}?", refs[static_cast<std::size_t>(at)]);
+  }
+  throw not_found("no node named '{}' (give Type:key, a name or an alias){}", text, hint);
 }
 
 void Reader::scan(std::string_view type_name, const std::function<bool(const Node&)>& visit) const {

@@ -41,6 +41,17 @@ TEST_CASE("a node is found by Type:key, by name or alias ignoring case, or by a 
   CHECK_THROWS_WITH(snap->resolve("Atlantis"), Catch::Contains("no node named 'Atlantis'"));
 }
 
+TEST_CASE("a key in another case resolves, and a key not found suggests the nearest, ignoring case", "[reader]") {
+  Loaded l;
+  auto snap = l.db->snapshot();
+  CHECK(snap->resolve("SIGNED-ONLY").ref().str() == "Treaty:signed-only");       // a bare key, upper case
+  CHECK(snap->resolve("Treaty:RUS-PRK-2024").ref().str() == "Treaty:rus-prk-2024");  // a typed key
+  CHECK(snap->resolve("prk").ref().str() == "State:PRK");                         // lower case
+  CHECK_THROWS_WITH(snap->resolve("signed-onyl"), Catch::Contains("no node named 'signed-onyl'") &&
+                                                      Catch::Contains("did you mean Treaty:signed-only?"));
+  CHECK_THROWS_WITH(snap->resolve("pkr"), Catch::Contains("did you mean State:PRK?"));
+}
+
 TEST_CASE("a type scan visits its nodes in key order and stops when asked", "[reader]") {
   Loaded l;
   auto snap = l.db->snapshot();

@@ -38,6 +38,7 @@ struct Plan;
 struct Op {
   OpKind kind = OpKind::kFilter;
   const ast::NodePattern* node = nullptr;  // anchors and checks: the node; expands: the node reached
+  const ast::NodePattern* from = nullptr;  // expands: the node expanded from; shortest path: the first end
   const ast::Expr* lookup = nullptr;       // kNodeByKey, kNodeByName: the key or name
   const ast::RelPattern* rel = nullptr;    // expands, shortest path
   int from_slot = -1;                      // expands: the bound node; shortest path: one end

@@ -186,6 +186,7 @@ class ClausePlanner {
     op.kind = r.var_length ? OpKind::kVarExpand : OpKind::kExpand;
     op.rel = &r;
     op.node = &to;
+    op.from = &from;
     op.from_slot = from.slot;
     op.to_slot = to.slot;
     op.dir = reversed ? reverse(r.dir) : r.dir;
@@ -222,6 +223,8 @@ class ClausePlanner {
     op.kind = OpKind::kShortestPath;
     op.rel = &p.rels.front();
     op.path = &p;
+    op.from = &a;
+    op.node = &b;
     op.from_slot = a.slot;
     op.to_slot = b.slot;
     op.dir = p.rels.front().dir;
@@ -253,6 +256,12 @@ std::string node_text(const NodePattern& n, const Query& q) {
   }
   (void)q;
   return out + ")";
+}
+
+// A node already described: its variable, or for an anonymous node its labels: (s), (:Treaty), ().
+std::string short_node_text(const NodePattern& n) {
+  if (!n.var.empty()) return "(" + n.var + ")";
+  return n.labels.empty() ? "()" : fmt::format("(:{})", fmt::join(n.labels, "|"));
 }
 
 std::string rel_text(const RelPattern& r, Direction dir) {
@@ -300,7 +309,7 @@ void describe(const Query& q, const std::vector<Op>& ops, int indent, int& count
       case OpKind::kExpand:
       case OpKind::kVarExpand:
         name = op.kind == OpKind::kExpand ? "Expand" : "VarExpand";
-        detail = fmt::format("({}){}{}{}{}", q.slot_names[static_cast<std::size_t>(op.from_slot)],
+        detail = fmt::format("{}{}{}{}{}", short_node_text(*op.from),
                              rel_text(*op.rel, op.dir), node_text(*op.node, q), op.to_bound ? "  (into a bound node)" : "",
                              op.ends_by_id       ? "  (breadth-first: each end node once, counted by id)"
                              : op.distinct_ends ? "  (breadth-first: each end node once)"
@@ -308,8 +317,8 @@ void describe(const Query& q, const std::vector<Op>& ops, int indent, int& count
         break;
       case OpKind::kShortestPath:
         name = "ShortestPath";
-        detail = fmt::format("({}){}({})  (breadth-first)", q.slot_names[static_cast<std::size_t>(op.from_slot)],
-                             rel_text(*op.rel, op.dir), q.slot_names[static_cast<std::size_t>(op.to_slot)]);
+        detail = fmt::format("{}{}{}  (breadth-first)", short_node_text(*op.from), rel_text(*op.rel, op.dir),
+                             short_node_text(*op.node));
         break;
       case OpKind::kBuildPath: name = "BuildPath", detail = op.path->var; break;
       case OpKind::kFilter: name = "Filter", detail = op.filter->text; break;
