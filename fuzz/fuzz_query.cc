@@ -70,13 +70,13 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   Params params{{"k", Value("PRK")}, {"d", Value("2024-12-31")}, {"n", Value(2)}, {"l", Value(Value::List{Value(1)})}};
   try {
     ql::ast::Query q = ql::parse(text);
-    ql::bind(q, f.schema(), params);
+    ql::bind(q, f.schema(), &params);
     auto plan = ql::plan::make_plan(q);
     std::string shown = ql::plan::explain(q, plan);
     FUZZ_CHECK(!shown.empty());
     int rows = 0;
     ql::exec::run(
-        f.reader(), f.schema(), q, plan,
+        f.reader(), f.schema(), q, plan, ql::param_values(q, params),
         [&](const std::vector<Value>& row) {
           FUZZ_CHECK(row.size() == plan.columns.size());
           for (const auto& v : row) (void)v.str();

@@ -13,6 +13,7 @@
 #include <cstdlib>
 #include <fstream>
 #include <iostream>
+#include <map>
 
 #include <fmt/format.h>
 
@@ -136,6 +137,7 @@ Runner add_shell(CLI::App& app) {
     }
     bool failed = false;
     bool timing = false;
+    std::map<std::string, PreparedQuery> prepared;
     auto report = [&](const std::string& message) {
       fmt::print(stderr, "error: {}\n", message);
       std::fflush(stderr);
@@ -153,7 +155,14 @@ Runner add_shell(CLI::App& app) {
       try {
         const auto started = std::chrono::steady_clock::now();
         auto snap = db->snapshot();
-        auto result = query(*snap, text, params, limits);
+        // Each statement is prepared once (parsed, checked, planned) and kept: run again,
+        // with other parameters, it only runs.
+        auto found = prepared.find(text);
+        if (found == prepared.end()) {
+          if (prepared.size() >= 256) prepared.clear();
+          found = prepared.emplace(text, prepare(*snap, text)).first;
+        }
+        auto result = found->second.run(*snap, params, limits);
         const std::chrono::duration<double, std::milli> took = std::chrono::steady_clock::now() - started;
         if (format == OutputFormat::kTable && is_explain(text)) {
           for (const auto& row : result.rows) fmt::print("{}\n", row[0].str());

@@ -146,6 +146,46 @@ void query(const Reader& reader, std::string_view text, const Params& params,
            const std::function<void(const std::vector<std::string>& columns)>& on_columns,
            const std::function<bool(const std::vector<Value>& row)>& on_row, const QueryLimits& limits = {});
 
+namespace detail {
+struct PreparedQueryData;
+}
+
+// A query parsed, checked against a database's catalog and planned once, to run many times
+// with new parameters:
+//
+//   auto visits = entente::prepare(*snap, "MATCH (v:Visit)-[:HOST]->(:State {key: $host}) RETURN v.key");
+//   for (const char* host : {"PRK", "VNM"}) {
+//     for (const auto& row : visits.run(*snap, {{"host", entente::Value(host)}}).rows) ...
+//   }
+//
+// It runs on any snapshot of the database it was prepared on (or of one with the same
+// types), from any number of threads at once: running changes nothing in it. A parameter's
+// type is checked as it runs (query() checks the types it is given before running).
+class PreparedQuery {
+ public:
+  // The RETURN's columns ("plan" for an EXPLAIN).
+  const std::vector<std::string>& columns() const;
+  // The parameters it takes, by name without '$', in order of appearance.
+  const std::vector<std::string>& parameters() const;
+  // The plan, as explain() gives it.
+  std::string explain() const;
+
+  // Runs it. Throws Error(kInvalid) "missing parameter $name" for a parameter not given,
+  // and as query() does otherwise.
+  QueryResult run(const Reader& reader, const Params& params = {}, const QueryLimits& limits = {}) const;
+  // As run(), streaming: on_row for each row until it returns false.
+  void run(const Reader& reader, const Params& params, const std::function<bool(const std::vector<Value>& row)>& on_row,
+           const QueryLimits& limits = {}) const;
+
+ private:
+  friend PreparedQuery prepare(const Reader& reader, std::string_view text);
+  std::shared_ptr<const detail::PreparedQueryData> data_;
+};
+
+// Parses, checks and plans a query (or "EXPLAIN query") once. Throws Error(kInvalid) naming
+// line:column for a bad query, as query() does.
+PreparedQuery prepare(const Reader& reader, std::string_view text);
+
 // The plan of a query (with or without a leading EXPLAIN), one step a line: where matching
 // starts (a key or name lookup, a type scan), each expansion, filter, projection and sort.
 std::string explain(const Reader& reader, std::string_view text, const Params& params = {});

@@ -11,17 +11,30 @@
 
 namespace entente {
 
-namespace {
+namespace detail {
 
-struct Prepared {
+// A prepared query: the parsed and bound query and its plan, which points into it. Bound
+// once; nothing changes it after.
+struct PreparedQueryData {
   ql::ast::Query q;
   ql::plan::Plan plan;
+  std::vector<std::string> columns;
 };
 
-Prepared prepare(const ql::Schema& schema, std::string_view text, const Params& params) {
-  Prepared p{ql::parse(text), {}};
-  ql::bind(p.q, schema, params);
-  p.plan = ql::plan::make_plan(p.q);
+}  // namespace detail
+
+namespace {
+
+using detail::PreparedQueryData;
+
+// Parses, binds (with the parameters' types when given) and plans.
+std::shared_ptr<const PreparedQueryData> prepare_data(const ql::Schema& schema, std::string_view text,
+                                                      const Params* params) {
+  auto p = std::make_shared<PreparedQueryData>();
+  p->q = ql::parse(text);
+  ql::bind(p->q, schema, params);
+  p->plan = ql::plan::make_plan(p->q);
+  p->columns = p->q.explain ? std::vector<std::string>{"plan"} : p->plan.columns;
   return p;
 }
 
@@ -32,46 +45,80 @@ std::vector<std::string> lines_of(const std::string& text) {
   return out;
 }
 
-}  // namespace
-
-void query(const Reader& reader, std::string_view text, const Params& params,
-           const std::function<void(const std::vector<std::string>& columns)>& on_columns,
-           const std::function<bool(const std::vector<Value>& row)>& on_row, const QueryLimits& limits) {
-  ql::Schema schema(reader);
-  Prepared p = prepare(schema, text, params);
+void run_prepared(const PreparedQueryData& p, const ql::Schema& schema, const Reader& reader, const Params& params,
+                  const std::function<bool(const std::vector<Value>& row)>& on_row, const QueryLimits& limits) {
   if (p.q.explain) {
-    on_columns({"plan"});
     for (auto& line : lines_of(ql::plan::explain(p.q, p.plan))) {
       if (!on_row({Value(std::move(line))})) break;
     }
     return;
   }
-  on_columns(p.plan.columns);
-  ql::exec::run(reader, schema, p.q, p.plan, on_row, limits);
+  ql::exec::run(reader, schema, p.q, p.plan, ql::param_values(p.q, params), on_row, limits);
+}
+
+// Collects the rows, counting them against the memory limit.
+QueryResult collect(const std::vector<std::string>& columns, const QueryLimits& limits,
+                    const std::function<void(const std::function<bool(const std::vector<Value>&)>&)>& produce) {
+  QueryResult r;
+  r.columns = columns;
+  std::uint64_t held = 0;
+  produce([&](const std::vector<Value>& row) {
+    if (limits.memory_limit > 0) {
+      held += ql::exec::approx_bytes(row);
+      if (held > limits.memory_limit) ql::exec::memory_limit_reached(limits.memory_limit, "the rows of the result");
+    }
+    r.rows.push_back(row);
+    return true;
+  });
+  return r;
+}
+
+}  // namespace
+
+const std::vector<std::string>& PreparedQuery::columns() const { return data_->columns; }
+const std::vector<std::string>& PreparedQuery::parameters() const { return data_->q.params; }
+std::string PreparedQuery::explain() const { return ql::plan::explain(data_->q, data_->plan); }
+
+void PreparedQuery::run(const Reader& reader, const Params& params,
+                        const std::function<bool(const std::vector<Value>& row)>& on_row, const QueryLimits& limits) const {
+  ql::Schema schema(reader);
+  run_prepared(*data_, schema, reader, params, on_row, limits);
+}
+
+QueryResult PreparedQuery::run(const Reader& reader, const Params& params, const QueryLimits& limits) const {
+  return collect(data_->columns, limits, [&](const auto& on_row) { run(reader, params, on_row, limits); });
+}
+
+PreparedQuery prepare(const Reader& reader, std::string_view text) {
+  ql::Schema schema(reader);
+  PreparedQuery p;
+  p.data_ = prepare_data(schema, text, nullptr);
+  return p;
+}
+
+void query(const Reader& reader, std::string_view text, const Params& params,
+           const std::function<void(const std::vector<std::string>& columns)>& on_columns,
+           const std::function<bool(const std::vector<Value>& row)>& on_row, const QueryLimits& limits) {
+  ql::Schema schema(reader);
+  auto p = prepare_data(schema, text, &params);
+  on_columns(p->columns);
+  run_prepared(*p, schema, reader, params, on_row, limits);
 }
 
 QueryResult query(const Reader& reader, std::string_view text, const Params& params, const QueryLimits& limits) {
   QueryResult r;
-  std::uint64_t held = 0;
-  query(
-      reader, text, params, [&](const std::vector<std::string>& columns) { r.columns = columns; },
-      [&](const std::vector<Value>& row) {
-        // The rows returned count against the memory limit too.
-        if (limits.memory_limit > 0) {
-          held += ql::exec::approx_bytes(row);
-          if (held > limits.memory_limit) ql::exec::memory_limit_reached(limits.memory_limit, "the rows of the result");
-        }
-        r.rows.push_back(row);
-        return true;
-      },
-      limits);
+  std::vector<std::string> columns;
+  r = collect({}, limits, [&](const auto& on_row) {
+    query(reader, text, params, [&](const std::vector<std::string>& c) { columns = c; }, on_row, limits);
+  });
+  r.columns = std::move(columns);
   return r;
 }
 
 std::string explain(const Reader& reader, std::string_view text, const Params& params) {
   ql::Schema schema(reader);
-  Prepared p = prepare(schema, text, params);
-  return ql::plan::explain(p.q, p.plan);
+  auto p = prepare_data(schema, text, &params);
+  return ql::plan::explain(p->q, p->plan);
 }
 
 bool statement_complete(std::string_view text) {

@@ -3,10 +3,13 @@
 #include <catch2/catch.hpp>
 
 #include <filesystem>
+#include <thread>
 #include <fstream>
 #include <iterator>
 #include <string>
 #include <vector>
+
+#include <fmt/format.h>
 
 #include "test_util.h"
 
@@ -243,4 +246,60 @@ TEST_CASE("query api: a query holding more rows than its memory limit stops, and
                  "RETURN count(*) AS n, sum(COUNT { MATCH (a)--(x) RETURN DISTINCT x ORDER BY x.key }) AS s",
                  {}, limits);
   CHECK(r.rows.at(0).at(0).as_int() == 5000);
+}
+
+TEST_CASE("query api: a prepared query runs many times with new parameters, on a later snapshot, from several threads",
+          "[query]") {
+  Loaded db(bundled_data());
+  auto visits = prepare(*db.snap, "MATCH (v:Visit)-[:HOST]->(h:State {key: $host}) WHERE v.start >= $since "
+                                  "RETURN count(v) AS visits");
+  CHECK(visits.columns() == std::vector<std::string>{"visits"});
+  CHECK(visits.parameters() == std::vector<std::string>{"host", "since"});
+  CHECK_THAT(visits.explain(), Catch::Contains("NodeByKey") && Catch::Contains("key = $host"));
+  auto count = [&](const Reader& r, const char* host, const char* since) {
+    return visits.run(r, {{"host", Value(host)}, {"since", Value(Date::parse(since))}}).rows.at(0).at(0).as_int();
+  };
+  // The same answers as the query with its values written in.
+  auto direct = [&](const Reader& r, const char* host, const char* since) {
+    return query(r, fmt::format("MATCH (v:Visit)-[:HOST]->(h:State {{key: '{}'}}) WHERE v.start >= date('{}') "
+                                       "RETURN count(v) AS visits",
+                                       host, since))
+        .rows.at(0)
+        .at(0)
+        .as_int();
+  };
+  for (const char* host : {"PRK", "VNM", "CHN", "USA"}) {
+    for (const char* since : {"1990", "2024"}) {
+      INFO(host << " " << since);
+      CHECK(count(*db.snap, host, since) == direct(*db.snap, host, since));
+    }
+  }
+  CHECK(count(*db.snap, "VNM", "1990") > count(*db.snap, "VNM", "2024"));
+  // A parameter left out is named when it runs.
+  try {
+    visits.run(*db.snap, {{"host", Value("PRK")}});
+    FAIL("no error");
+  } catch (const Error& e) {
+    CHECK(e.kind() == ErrorKind::kInvalid);
+    CHECK_THAT(std::string(e.what()), Catch::Contains("missing parameter $since"));
+  }
+  // A later snapshot sees a later write.
+  const auto before = count(*db.snap, "PRK", "1990");
+  test::load(*db.db, R"({"node":"Visit","key":"test-visit","props":{"start":"2030-01-01"}}
+{"edge":"HOST","from":"Visit:test-visit","to":"State:PRK"})");
+  auto later = db.db->snapshot();
+  CHECK(count(*later, "PRK", "1990") == before + 1);
+  CHECK(count(*db.snap, "PRK", "1990") == before);
+  // Several threads run it at once, each on its own snapshot with its own parameters.
+  std::vector<std::thread> threads;
+  std::vector<std::int64_t> got(4, -1);
+  const char* hosts[] = {"PRK", "VNM", "CHN", "USA"};
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&, t] {
+      auto own = db.db->snapshot();
+      for (int i = 0; i < 20; ++i) got[static_cast<std::size_t>(t)] = count(*own, hosts[t], "1990");
+    });
+  }
+  for (auto& th : threads) th.join();
+  for (int t = 0; t < 4; ++t) CHECK(got[static_cast<std::size_t>(t)] == direct(*later, hosts[t], "1990"));
 }

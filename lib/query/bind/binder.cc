@@ -57,7 +57,7 @@ std::string a_type(SType t) {
 
 class Binder {
  public:
-  Binder(Query& q, const Schema& s, const Params& p) : q_(q), s_(s), params_(p) {}
+  Binder(Query& q, const Schema& s, const Params* p) : q_(q), s_(s), params_(p) {}
 
   void run() {
     bind_query(q_, {}, true);
@@ -172,14 +172,22 @@ class Binder {
     switch (e.kind) {
       case ExprKind::kLiteral: return e.type;
       case ExprKind::kParam: {
-        auto it = params_.find(e.name);
-        if (it == params_.end()) {
+        // The parameter's index among the query's; its value comes when the query runs.
+        auto at = std::find(q_.params.begin(), q_.params.end(), e.name);
+        if (at == q_.params.end()) {
+          q_.params.push_back(e.name);
+          q_.param_pos.push_back(e.pos);
+          at = q_.params.end() - 1;
+        }
+        e.slot = static_cast<int>(at - q_.params.begin());
+        if (!params_) return SType::kAny;  // prepared: checked when it runs
+        auto it = params_->find(e.name);
+        if (it == params_->end()) {
           std::vector<std::string> names;
-          for (const auto& [k, v] : params_) names.push_back(k);
+          for (const auto& [k, v] : *params_) names.push_back(k);
           fail(e.pos, fmt::format("missing parameter ${}{}", e.name, text::did_you_mean(e.name, names)));
         }
-        e.value = it->second;
-        return stype_of(e.value);
+        return stype_of(it->second);
       }
       case ExprKind::kVar: {
         const Var* v = lookup(e.name);
@@ -879,7 +887,7 @@ class Binder {
 
   Query& q_;
   const Schema& s_;
-  const Params& params_;
+  const Params* params_;  // the values, for their types; null when preparing
   std::vector<Var> scope_;
   std::vector<const Expr*>* aggregates_ = nullptr;
   // The subqueries being bound, innermost last: the outer slots each may read, and those it does.
@@ -894,7 +902,23 @@ class Binder {
 
 }  // namespace
 
-void bind(Query& q, const Schema& schema, const Params& params) { Binder(q, schema, params).run(); }
+void bind(Query& q, const Schema& schema, const Params* params) { Binder(q, schema, params).run(); }
+
+std::vector<Value> param_values(const Query& q, const Params& params) {
+  std::vector<Value> out;
+  out.reserve(q.params.size());
+  for (std::size_t i = 0; i < q.params.size(); ++i) {
+    auto it = params.find(q.params[i]);
+    if (it == params.end()) {
+      std::vector<std::string> names;
+      for (const auto& [k, v] : params) names.push_back(k);
+      throw invalid("line {}:{}: missing parameter ${}{}", q.param_pos[i].line, q.param_pos[i].col, q.params[i],
+                    text::did_you_mean(q.params[i], names));
+    }
+    out.push_back(it->second);
+  }
+  return out;
+}
 
 void slots_used(const Expr& e, std::vector<int>& out) {
   if (e.kind == ExprKind::kVar && e.slot >= 0) out.push_back(e.slot);

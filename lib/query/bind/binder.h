@@ -12,8 +12,15 @@
 namespace entente::ql {
 
 // Fills in the bound fields of the query. Throws Error(kInvalid) "line L:C: reason", with a
-// suggestion where a near name exists.
-void bind(ast::Query& q, const Schema& schema, const Params& params);
+// suggestion where a near name exists. Each parameter gets an index (Query::params); with
+// `params`, their types are checked where they meet known types ("found before running")
+// and a missing one is an error; without (a prepared statement), they are checked as the
+// query runs.
+void bind(ast::Query& q, const Schema& schema, const Params* params);
+
+// The parameters' values in the order of Query::params. Throws Error(kInvalid) "missing
+// parameter $name" for one not given.
+std::vector<Value> param_values(const ast::Query& q, const Params& params);
 
 // The slots of the variables an expression reads (for placing filters).
 void slots_used(const ast::Expr& e, std::vector<int>& out);

@@ -675,8 +675,8 @@ Value subquery(const Expr& e, const Row& row, Context& ctx) {
 
 Value eval(const Expr& e, const Row& row, Context& ctx) {
   switch (e.kind) {
-    case ExprKind::kLiteral:
-    case ExprKind::kParam: return e.value;
+    case ExprKind::kLiteral: return e.value;
+    case ExprKind::kParam: return (*ctx.params)[static_cast<std::size_t>(e.slot)];
     case ExprKind::kVar: return row[static_cast<std::size_t>(e.slot)];
     case ExprKind::kProp: return property(e, eval(*e.args[0], row, ctx), ctx);
     case ExprKind::kIndex: {

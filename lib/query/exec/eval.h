@@ -26,6 +26,7 @@ struct Context {
   const Reader& reader;
   const Schema& schema;
   std::optional<Date> at;                     // AT DATE
+  const std::vector<Value>* params = nullptr;  // by index (Query::params)
   const std::vector<Value>* aggregates = nullptr;  // the current group's aggregate results
   std::uint64_t steps = 0;
   std::uint64_t max_steps = kMaxSteps;

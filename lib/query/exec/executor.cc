@@ -1106,9 +1106,9 @@ void run_plan(const plan::Plan& plan, const Row& input, const Query& q, Context&
 }  // namespace
 
 void run(const Reader& reader, const Schema& schema, const Query& q, const plan::Plan& plan,
-         const std::function<bool(const std::vector<Value>& row)>& on_row, const QueryLimits& limits,
-         std::uint64_t max_steps) {
-  Context ctx{reader, schema, std::nullopt, nullptr, 0, max_steps, limits, {}, 0, 0, {}};
+         const std::vector<Value>& params, const std::function<bool(const std::vector<Value>& row)>& on_row,
+         const QueryLimits& limits, std::uint64_t max_steps) {
+  Context ctx{reader, schema, std::nullopt, &params, nullptr, 0, max_steps, limits, {}, 0, 0, {}};
   if (limits.timeout.count() > 0) ctx.deadline = std::chrono::steady_clock::now() + limits.timeout;
   ctx.subquery = [&](const Expr& e, const Row& row, const std::function<bool(const std::vector<Value>&)>& fn) {
     run_plan(*plan.subqueries.at(&e), row, q, ctx, fn);

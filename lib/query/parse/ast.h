@@ -54,7 +54,7 @@ struct Expr {
   ExprKind kind = ExprKind::kLiteral;
   Pos pos;
   std::string text;               // the source text of the expression (column names, EXPLAIN)
-  Value value;                    // kLiteral; kParam once bound
+  Value value;                    // kLiteral
   std::string name;               // kVar, kParam, kProp (the property), kFunc (as written)
   Pos name_pos;                   // kProp: where the property's name is
   BinOp op = BinOp::kAnd;         // kBinary
@@ -85,7 +85,7 @@ struct Expr {
   int local2 = -1;                // kReduce: the accumulator's slot
   int fn = -1;                    // kFunc: the function's index in functions()
   std::vector<int> outer_slots;   // kSubquery: the slots of the outer variables it reads
-  int slot = -1;                  // kVar: the variable's slot in a row
+  int slot = -1;                  // kVar: the variable's slot in a row; kParam: its index in Query::params
   int agg = -1;                   // kFunc, an aggregate: its index among the projection's aggregates
   SType type = SType::kAny;
   std::vector<std::string> labels;  // kVar of a node or relationship: the types it may have (empty: any)
@@ -220,6 +220,9 @@ struct Query {
   Pos at_pos;
   int slots = 0;                // bound: the width of a row
   std::vector<std::string> slot_names;  // bound: for EXPLAIN and messages
+  // bound: the parameters' names, each once, in order of appearance (kParam's slot)
+  std::vector<std::string> params;
+  std::vector<Pos> param_pos;
   // bound: the subquery expressions, in the order the binder met them (nested ones too)
   std::vector<const Expr*> subqueries;
 };
