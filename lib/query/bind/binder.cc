@@ -1,6 +1,7 @@
 #include "query/bind/binder.h"
 
 #include <algorithm>
+#include <cctype>
 #include <optional>
 #include <set>
 
@@ -345,6 +346,22 @@ class Binder {
         return SType::kList;
       }
       case ExprKind::kSubquery: return subquery(e);
+      case ExprKind::kHasLabel: {
+        SType t = expr(*e.args[0], agg, where);
+        for (const auto& label : e.keys) {
+          if (t == SType::kNode) {
+            check_label(label, e.name_pos);
+          } else if (t == SType::kEdge) {
+            check_rel_type(label, e.name_pos);
+          } else if (!s_.node_type(label) && !s_.edge_type(label)) {
+            check_label(label, e.name_pos);  // neither: the error names the nearest label
+          }
+        }
+        if (!unknown(t) && t != SType::kNode && t != SType::kEdge) {
+          fail(e.pos, fmt::format("type mismatch: a label test needs a node or relationship, got {}", a_type(t)));
+        }
+        return SType::kBool;
+      }
     }
     return SType::kAny;
   }
@@ -471,6 +488,15 @@ class Binder {
   SType function(Expr& e, Agg agg, const char* where) {
     const FunctionSig* f = find_function(e.name);
     if (!f) {
+      std::string lower = e.name;
+      for (auto& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      for (const char* t : {"datetime", "localdatetime", "time", "localtime", "duration", "timestamp"}) {
+        if (lower == t) {
+          fail(e.pos, fmt::format("not supported: {}() (entente's time is valid time in days: use date('2024-06-19'), "
+                                  "and compare dates or their year, month and day)",
+                                  e.name));
+        }
+      }
       std::vector<std::string> names;
       for (const auto& fn : functions()) names.push_back(fn.name);
       std::string hint = text::did_you_mean(e.name, names);

@@ -749,6 +749,13 @@ Value eval(const Expr& e, const Row& row, Context& ctx) {
     case ExprKind::kMapProj: return map_projection(e, row, ctx);
     case ExprKind::kSlice: return slice(e, row, ctx);
     case ExprKind::kSubquery: return subquery(e, row, ctx);
+    case ExprKind::kHasLabel: {
+      Value v = eval(*e.args[0], row, ctx);
+      if (v.is_null()) return Value();
+      const std::string* type = v.type() == T::kNode ? &v.as_node().type : v.type() == T::kEdge ? &v.as_edge().type : nullptr;
+      if (!type) type_error(e.pos, fmt::format("a label test needs a node or relationship, got {}", a_type(v)));
+      return Value(std::find(e.keys.begin(), e.keys.end(), *type) != e.keys.end());
+    }
   }
   return Value();
 }

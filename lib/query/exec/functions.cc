@@ -42,10 +42,10 @@ Value node_or_fetch(const Reader& reader, NodeId id) {
 
 
 
-using Args = std::vector<Value>;
-using Impl = Value (*)(const ast::Expr& e, Args& args, Context& ctx);
+using FnArgs = std::vector<Value>;
+using FnImpl = Value (*)(const ast::Expr& e, FnArgs& args, Context& ctx);
 
-#define ENTENTE_FN(name) Value name([[maybe_unused]] const ast::Expr& e, [[maybe_unused]] Args& args, [[maybe_unused]] Context& ctx)
+#define ENTENTE_FN(name) Value name([[maybe_unused]] const ast::Expr& e, [[maybe_unused]] FnArgs& args, [[maybe_unused]] Context& ctx)
 #define ENTENTE_FN_PRELUDE                                                   \
   [[maybe_unused]] const std::string& f = e.name;                            \
   [[maybe_unused]] auto arg = [&](std::size_t i) -> const Value& { return args[i]; }
@@ -312,7 +312,7 @@ ENTENTE_FN(fn_range) {
 
 // ---- math
 
-double number_arg(const ast::Expr& e, const Args& args, std::size_t i) {
+double number_arg(const ast::Expr& e, const FnArgs& args, std::size_t i) {
   if (!args[i].is_number()) bad_arg(e, i, "a number", args[i]);
   return args[i].as_number();
 }
@@ -360,7 +360,7 @@ ENTENTE_FN(fn_rand) {
 
 // ---- strings and lists
 
-const std::string& string_arg(const ast::Expr& e, const Args& args, std::size_t i) {
+const std::string& string_arg(const ast::Expr& e, const FnArgs& args, std::size_t i) {
   if (args[i].type() != T::kString) bad_arg(e, i, "a String", args[i]);
   return args[i].as_string();
 }
@@ -503,8 +503,8 @@ ENTENTE_FN(fn_element_id) {
 }
 
 // The implementations by name; functions() gives the order.
-const std::vector<std::pair<std::string_view, Impl>>& by_name() {
-  static const std::vector<std::pair<std::string_view, Impl>> table{
+const std::vector<std::pair<std::string_view, FnImpl>>& by_name() {
+  static const std::vector<std::pair<std::string_view, FnImpl>> table{
       {"date", fn_date},
       {"valid_from", fn_valid_from},
       {"valid_to", fn_valid_from},
@@ -577,11 +577,11 @@ const std::vector<std::pair<std::string_view, Impl>>& by_name() {
 }
 
 // By index in functions(): null for the aggregates, which the projection computes.
-const std::vector<Impl>& implementations() {
-  static const std::vector<Impl> table = [] {
-    std::vector<Impl> out;
+const std::vector<FnImpl>& implementations() {
+  static const std::vector<FnImpl> table = [] {
+    std::vector<FnImpl> out;
     for (const auto& sig : functions()) {
-      Impl impl = nullptr;
+      FnImpl impl = nullptr;
       for (const auto& [name, fn] : by_name()) {
         if (name == sig.name) impl = fn;
       }

@@ -34,6 +34,7 @@ enum class ExprKind {
   kMapProj,     // n {.key, .name, k: expr, v, .*}
   kSlice,       // list[from..to]
   kSubquery,    // EXISTS { }, COUNT { }, COLLECT { }, and pattern comprehensions and predicates
+  kHasLabel,    // n:State|Organization (keys: the labels or relationship types)
 };
 
 // The quantifiers over a list: all(x IN l WHERE p), any, none, single.

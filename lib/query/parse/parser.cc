@@ -323,6 +323,7 @@ class Parser {
     m.pos = cur().pos;
     if (is_kw("OPTIONAL")) {
       next();
+      if (is_kw("CALL")) fail(cur(), "not supported: OPTIONAL CALL (use OPTIONAL MATCH, or a CALL { } subquery that returns nulls)");
       expect_kw("MATCH", "after OPTIONAL");
       m.optional = true;
     } else {
@@ -820,6 +821,25 @@ class Parser {
         e = std::move(idx);
       } else if (at(Tok::kLBrace) && e->kind == ExprKind::kVar) {
         e = map_projection(std::move(e), begin);
+      } else if (at(Tok::kColon)) {
+        // n:State, n:Treaty|Agreement: whether the node has one of the types.
+        auto has = std::make_unique<Expr>();
+        has->kind = ExprKind::kHasLabel;
+        has->pos = e->pos;
+        next();
+        has->name_pos = cur().pos;
+        has->keys.push_back(symbolic("a label after ':'"));
+        while (at(Tok::kPipe) || at(Tok::kColon)) {
+          if (at(Tok::kColon)) {
+            fail(cur(), "a node has one type: write alternatives as n:Treaty|Agreement, not n:Treaty:Agreement");
+          }
+          next();
+          if (at(Tok::kColon)) next();
+          has->keys.push_back(symbolic("a label after '|'"));
+        }
+        has->args.push_back(std::move(e));
+        finish(*has, begin);
+        e = std::move(has);
       } else {
         return e;
       }
