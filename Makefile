@@ -13,7 +13,7 @@ DEMO_DB ?= $(BUILD)/demo.db
 ENTENTE = $(BUILD)/tools/entente
 CRASH_KILLS ?= 1000
 
-.PHONY: all deps configure build test demo test-asan install clean crash-test bench probe
+.PHONY: all deps configure build test demo test-asan install clean crash-test bench probe differential
 all: build
 
 deps:
@@ -100,6 +100,11 @@ fuzz: fuzz-build
 
 fuzz-smoke:
 	@$(MAKE) --no-print-directory fuzz FUZZ_SECONDS=10
+
+# The query language against Kùzu (npm kuzu@0.11.3) on a small generated graph, question by
+# question (bench/differential/run.py); needs Node.js and npm, so not part of make test.
+differential: build
+	@/usr/bin/python3 bench/differential/run.py --build $(BUILD)
 
 install: build
 	@cmake --install $(BUILD) $(if $(PREFIX),--prefix $(PREFIX))
