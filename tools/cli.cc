@@ -368,7 +368,7 @@ bool is_explain(std::string_view text) {
     word += static_cast<char>(std::toupper(static_cast<unsigned char>(text[i])));
     ++i;
   }
-  return word == "EXPLAIN";
+  return word == "EXPLAIN" || word == "PROFILE";
 }
 
 }  // namespace entente::cli

@@ -114,7 +114,7 @@ void print_result(const QueryResult& r, OutputFormat format, std::FILE* out = st
 // "name=value": the value as JSON when it parses as JSON (3, true, "x", [1,2]), else as
 // text (PRK, 2024-12-31). Throws CLI::ValidationError for a missing '=' or a bad name.
 std::pair<std::string, Value> parse_param(const std::string& text);
-// True when the statement starts with EXPLAIN (its result is the plan, printed as lines).
+// True when the statement starts with EXPLAIN or PROFILE (its result is the plan, printed as lines).
 bool is_explain(std::string_view text);
 
 // --timeout SECONDS (default 60; 0: none) and --memory-limit SIZE (default 4G; 0: none) on a

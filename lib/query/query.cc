@@ -1,7 +1,10 @@
 // The public entry points of the query language: parse, bind, plan, run.
 #include "entente/query.h"
 
+#include <chrono>
 #include <sstream>
+
+#include <fmt/format.h>
 
 #include "query/bind/binder.h"
 #include "query/bind/schema.h"
@@ -34,7 +37,7 @@ std::shared_ptr<const PreparedQueryData> prepare_data(const ql::Schema& schema, 
   p->q = ql::parse(text);
   ql::bind(p->q, schema, params);
   p->plan = ql::plan::make_plan(p->q);
-  p->columns = p->q.explain ? std::vector<std::string>{"plan"} : p->plan.columns;
+  p->columns = p->q.explain || p->q.profile ? std::vector<std::string>{"plan"} : p->plan.columns;
   return p;
 }
 
@@ -49,6 +52,27 @@ void run_prepared(const PreparedQueryData& p, const ql::Schema& schema, const Re
                   const std::function<bool(const std::vector<Value>& row)>& on_row, const QueryLimits& limits) {
   if (p.q.explain) {
     for (auto& line : lines_of(ql::plan::explain(p.q, p.plan))) {
+      if (!on_row({Value(std::move(line))})) break;
+    }
+    return;
+  }
+  if (p.q.profile) {
+    // Runs the query to its end, counting its rows, then gives the plan with each
+    // operator's rows and time.
+    ql::plan::Profile profile;
+    std::uint64_t rows = 0;
+    const auto started = std::chrono::steady_clock::now();
+    ql::exec::run(
+        reader, schema, p.q, p.plan, ql::param_values(p.q, params),
+        [&](const std::vector<Value>&) {
+          ++rows;
+          return true;
+        },
+        limits, ql::exec::kMaxSteps, &profile);
+    const std::chrono::duration<double, std::milli> took = std::chrono::steady_clock::now() - started;
+    auto lines = lines_of(ql::plan::explain(p.q, p.plan, &profile));
+    lines.push_back(fmt::format("{} row{} in {:.3f} ms", rows, rows == 1 ? "" : "s", took.count()));
+    for (auto& line : lines) {
       if (!on_row({Value(std::move(line))})) break;
     }
     return;

@@ -12,6 +12,7 @@
 #include "entente/query.h"
 #include "query/bind/schema.h"
 #include "query/parse/ast.h"
+#include "query/plan/plan.h"
 
 namespace entente::ql::exec {
 
@@ -39,6 +40,7 @@ struct Context {
   std::function<void(const ast::Expr& e, const std::vector<Value>& row,
                      const std::function<bool(const std::vector<Value>& columns)>& on_row)>
       subquery;
+  plan::Profile* profile = nullptr;  // PROFILE: each operator's rows and time, else null
 
   // Counts one relationship looked at; throws past max_steps, and past the deadline (looked
   // at every 1,024 steps).

@@ -1,6 +1,7 @@
 #include "query/exec/executor.h"
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <deque>
 #include <map>
@@ -1037,9 +1038,62 @@ class SubqueryStage : public Stage {
   Context& ctx_;
 };
 
+// PROFILE: an operator wrapped to count the rows it passes on and the time spent in it,
+// less the time spent in the operators after it (which its tap measures).
+class ProfileStage : public Stage {
+ public:
+  ProfileStage(std::unique_ptr<Stage> inner, plan::OpStats& stats) : inner_(std::move(inner)), stats_(stats), tap_(*this) {
+    inner_->next = &tap_;
+  }
+  bool push(Row& row) override {
+    return timed([&] { return inner_->push(row); });
+  }
+  bool finish() override {
+    return timed([&] { return inner_->finish(); });
+  }
+
+ private:
+  using Clock = std::chrono::steady_clock;
+  class Tap : public Stage {
+   public:
+    explicit Tap(ProfileStage& owner) : owner_(owner) {}
+    bool push(Row& row) override {
+      ++owner_.stats_.rows;
+      const auto t0 = Clock::now();
+      const bool more = owner_.next->push(row);
+      owner_.downstream_ += Clock::now() - t0;
+      return more;
+    }
+    bool finish() override {
+      const auto t0 = Clock::now();
+      const bool more = owner_.next->finish();
+      owner_.downstream_ += Clock::now() - t0;
+      return more;
+    }
+
+   private:
+    ProfileStage& owner_;
+  };
+
+  template <class F>
+  bool timed(F&& f) {
+    const auto t0 = Clock::now();
+    const auto down0 = downstream_;
+    const bool more = f();
+    stats_.time += std::chrono::duration_cast<std::chrono::nanoseconds>((Clock::now() - t0) - (downstream_ - down0));
+    return more;
+  }
+
+  std::unique_ptr<Stage> inner_;
+  plan::OpStats& stats_;
+  Tap tap_;
+  Clock::duration downstream_{0};
+};
+
 std::vector<std::unique_ptr<Stage>> build(const std::vector<Op>& ops, const Query& q, Context& ctx) {
   std::vector<std::unique_ptr<Stage>> out;
   for (const auto& op : ops) {
+    const std::size_t before = out.size();
     switch (op.kind) {
       case OpKind::kNodeByKey:
       case OpKind::kNodeByName:
@@ -1056,6 +1110,9 @@ std::vector<std::unique_ptr<Stage>> build(const std::vector<Op>& ops, const Quer
       case OpKind::kUnwind: out.push_back(std::make_unique<UnwindStage>(*op.unwind, ctx)); break;
       case OpKind::kProjection: out.push_back(std::make_unique<ProjectStage>(*op.proj, q.slots, ctx)); break;
       case OpKind::kSubquery: out.push_back(std::make_unique<SubqueryStage>(op, q, ctx)); break;
+    }
+    if (ctx.profile && out.size() > before) {
+      out.back() = std::make_unique<ProfileStage>(std::move(out.back()), (*ctx.profile)[&op]);
     }
   }
   return out;
@@ -1107,8 +1164,9 @@ void run_plan(const plan::Plan& plan, const Row& input, const Query& q, Context&
 
 void run(const Reader& reader, const Schema& schema, const Query& q, const plan::Plan& plan,
          const std::vector<Value>& params, const std::function<bool(const std::vector<Value>& row)>& on_row,
-         const QueryLimits& limits, std::uint64_t max_steps) {
+         const QueryLimits& limits, std::uint64_t max_steps, plan::Profile* profile) {
   Context ctx{reader, schema, std::nullopt, &params, nullptr, 0, max_steps, limits, {}, 0, 0, {}};
+  ctx.profile = profile;
   if (limits.timeout.count() > 0) ctx.deadline = std::chrono::steady_clock::now() + limits.timeout;
   ctx.subquery = [&](const Expr& e, const Row& row, const std::function<bool(const std::vector<Value>&)>& fn) {
     run_plan(*plan.subqueries.at(&e), row, q, ctx, fn);

@@ -18,9 +18,10 @@ namespace entente::ql::exec {
 // The limits bound its time and the rows it holds; max_steps bounds the relationships looked
 // at and the rows made by UNWIND and CALL (the fuzzer lowers it). Past one the query stops
 // with Error(kLimit).
-// `params` are the parameters' values by index (param_values()).
+// `params` are the parameters' values by index (param_values()). With `profile`, each
+// operator's rows and time are added to it (PROFILE).
 void run(const Reader& reader, const Schema& schema, const ast::Query& q, const plan::Plan& plan,
          const std::vector<Value>& params, const std::function<bool(const std::vector<Value>& row)>& on_row,
-         const QueryLimits& limits = {}, std::uint64_t max_steps = kMaxSteps);
+         const QueryLimits& limits = {}, std::uint64_t max_steps = kMaxSteps, plan::Profile* profile = nullptr);
 
 }  // namespace entente::ql::exec

@@ -215,6 +215,7 @@ struct UnionPart {
 
 struct Query {
   bool explain = false;
+  bool profile = false;         // PROFILE: run it, then give the plan with rows and time per operator
   std::vector<Clause> clauses;  // the last is a RETURN, or a standalone CALL
   std::vector<UnionPart> unions;  // UNION [ALL] parts after the first, each with its own RETURN
   ExprPtr at_date;              // AT DATE expr

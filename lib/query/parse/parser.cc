@@ -95,7 +95,8 @@ class Parser {
       next();
       q.explain = true;
     } else if (is_kw("PROFILE")) {
-      fail(cur(), "not supported: PROFILE (EXPLAIN shows the plan without running it)");
+      next();
+      q.profile = true;
     }
     if (at(Tok::kEnd) || at(Tok::kSemicolon)) fail(cur(), "empty query: expected MATCH, CALL, UNWIND, WITH or RETURN");
     body(q, Ends::kStatement);

@@ -5,6 +5,8 @@
 // variables it reads are bound. EXPLAIN prints the plan.
 #pragma once
 
+#include <chrono>
+#include <cstdint>
 #include <map>
 #include <memory>
 #include <string>
@@ -87,7 +89,18 @@ struct Plan {
 
 Plan make_plan(const ast::Query& q);
 
-// The plan, one operator a line, numbered, sub-plans indented.
-std::string explain(const ast::Query& q, const Plan& plan);
+// PROFILE: what an operator did in a run, over every time it ran (a sub-plan runs once per
+// row that needs it): the rows it passed on, and the time spent in it, not in the operators
+// after it (a subquery evaluated in an expression counts in its own operators and in the
+// one that evaluates it).
+struct OpStats {
+  std::uint64_t rows = 0;
+  std::chrono::nanoseconds time{0};
+};
+using Profile = std::map<const Op*, OpStats>;
+
+// The plan, one operator a line, numbered, sub-plans indented; with a profile, each line
+// ends with the operator's rows and time.
+std::string explain(const ast::Query& q, const Plan& plan, const Profile* profile = nullptr);
 
 }  // namespace entente::ql::plan

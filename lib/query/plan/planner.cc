@@ -273,15 +273,25 @@ std::string rel_text(const RelPattern& r, Direction dir) {
     for (const auto& p : r.props) parts.push_back(p.key + ": " + p.value->text);
     inner += " {" + fmt::format("{}", fmt::join(parts, ", ")) + "}";
   }
-  std::string mid = inner.empty() ? "-" : "-[" + inner + "]-";
+  std::string mid = inner.empty() ? "--" : "-[" + inner + "]-";  // (a)-->(b) as written without brackets
   if (dir == Direction::kOut) return mid + ">";
   if (dir == Direction::kIn) return "<" + mid;
   return mid;
 }
 
-void describe_plan(const Query& q, const Plan& plan, int indent, int& counter, std::string& out);
+void describe_plan(const Query& q, const Plan& plan, int indent, int& counter, std::string& out, const Profile* profile);
 
-void describe(const Query& q, const std::vector<Op>& ops, int indent, int& counter, std::string& out) {
+// "  [12 rows, 0.034 ms]" for an operator that ran, under PROFILE.
+std::string stats_text(const Profile* profile, const Op& op) {
+  if (!profile) return "";
+  auto it = profile->find(&op);
+  if (it == profile->end()) return "  [not run]";
+  const double ms = std::chrono::duration<double, std::milli>(it->second.time).count();
+  return fmt::format("  [{} row{}, {:.3f} ms]", it->second.rows, it->second.rows == 1 ? "" : "s", ms);
+}
+
+void describe(const Query& q, const std::vector<Op>& ops, int indent, int& counter, std::string& out,
+              const Profile* profile) {
   for (const auto& op : ops) {
     std::string pad(static_cast<std::size_t>(indent) * 4, ' ');
     std::string name, detail;
@@ -337,8 +347,8 @@ void describe(const Query& q, const std::vector<Op>& ops, int indent, int& count
         std::vector<std::string> cols;
         for (int s : op.subquery->out_slots) cols.push_back(q.slot_names[static_cast<std::size_t>(s)]);
         detail = fmt::format("for each row, the subquery below; its rows add {}", fmt::join(cols, ", "));
-        out += fmt::format("{}{:>2}. {:<14}{}\n", pad, ++counter, name, detail);
-        describe_plan(q, *op.plan, indent + 1, counter, out);
+        out += fmt::format("{}{:>2}. {:<14}{}{}\n", pad, ++counter, name, detail, stats_text(profile, op));
+        describe_plan(q, *op.plan, indent + 1, counter, out, profile);
         continue;
       }
       case OpKind::kProjection: {
@@ -358,7 +368,7 @@ void describe(const Query& q, const std::vector<Op>& ops, int indent, int& count
         }
         name = p.is_return ? "Return" : "With";
         detail = fmt::format("{}{}", p.distinct ? "DISTINCT " : "", fmt::join(items, ", "));
-        out += fmt::format("{}{:>2}. {:<14}{}\n", pad, ++counter, name, detail);
+        out += fmt::format("{}{:>2}. {:<14}{}{}\n", pad, ++counter, name, detail, stats_text(profile, op));
         if (!p.order.empty()) {
           std::vector<std::string> keys2;
           for (const auto& s : p.order) keys2.push_back(s.expr->text + (s.descending ? " DESC" : ""));
@@ -370,18 +380,18 @@ void describe(const Query& q, const std::vector<Op>& ops, int indent, int& count
         continue;
       }
     }
-    out += fmt::format("{}{:>2}. {:<14}{}\n", pad, ++counter, name, detail);
-    if (op.kind == OpKind::kOptional) describe(q, op.sub, indent + 1, counter, out);
+    out += fmt::format("{}{:>2}. {:<14}{}{}\n", pad, ++counter, name, detail, stats_text(profile, op));
+    if (op.kind == OpKind::kOptional) describe(q, op.sub, indent + 1, counter, out, profile);
   }
 }
 
-void describe_plan(const Query& q, const Plan& plan, int indent, int& counter, std::string& out) {
-  describe(q, plan.ops, indent, counter, out);
+void describe_plan(const Query& q, const Plan& plan, int indent, int& counter, std::string& out, const Profile* profile) {
+  describe(q, plan.ops, indent, counter, out, profile);
   for (const auto& part : plan.unions) {
     std::string pad(static_cast<std::size_t>(indent) * 4, ' ');
     out += fmt::format("{}{:>2}. {:<14}{}\n", pad, ++counter, plan.union_all ? "UnionAll" : "Union",
                        plan.union_all ? "the rows of the part below too" : "the rows of the part below too, repeats dropped");
-    describe(q, part.ops, indent, counter, out);
+    describe(q, part.ops, indent, counter, out, profile);
   }
 }
 
@@ -590,14 +600,14 @@ Plan make_plan(const Query& q) {
   return plan;
 }
 
-std::string explain(const Query& q, const Plan& plan) {
+std::string explain(const Query& q, const Plan& plan, const Profile* profile) {
   std::string out;
   int counter = 0;
-  describe_plan(q, plan, 0, counter, out);
+  describe_plan(q, plan, 0, counter, out, profile);
   for (const Expr* e : q.subqueries) {
     out += fmt::format("{:>2}. {:<14}{}  (line {}:{}: run for each row that evaluates it)\n", ++counter, "Subquery",
                        e->text, e->pos.line, e->pos.col);
-    describe_plan(q, *plan.subqueries.at(e), 1, counter, out);
+    describe_plan(q, *plan.subqueries.at(e), 1, counter, out, profile);
   }
   if (q.at_date) {
     out += fmt::format("valid time: AT DATE {}: every node and relationship matched holds on that date, at every hop\n",
