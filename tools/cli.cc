@@ -307,16 +307,19 @@ void print_result(const QueryResult& r, OutputFormat format, std::FILE* out) {
   fmt::print(out, "({} row{})\n", r.rows.size(), plural(r.rows.size()));
 }
 
+bool is_param_name(std::string_view name) {
+  return !name.empty() &&
+         std::all_of(name.begin(), name.end(), [](unsigned char c) { return std::isalnum(c) || c == '_'; });
+}
+
 std::pair<std::string, Value> parse_param(const std::string& text) {
   auto eq = text.find('=');
   if (eq == std::string::npos || eq == 0) {
     throw CLI::ValidationError("--param", "'" + text + "' is not name=value (e.g. --param code=PRK)");
   }
   std::string name = text.substr(0, eq);
-  for (char c : name) {
-    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '_') {
-      throw CLI::ValidationError("--param", "'" + name + "' is not a parameter name (letters, digits and _)");
-    }
+  if (!is_param_name(name)) {
+    throw CLI::ValidationError("--param", "'" + name + "' is not a parameter name (letters, digits and _)");
   }
   std::string value = text.substr(eq + 1);
   // JSON when it is JSON (numbers, true, null, "quoted", [lists], {maps}); else the text.

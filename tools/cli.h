@@ -114,6 +114,8 @@ void print_result(const QueryResult& r, OutputFormat format, std::FILE* out = st
 // "name=value": the value as JSON when it parses as JSON (3, true, "x", [1,2]), else as
 // text (PRK, 2024-12-31). Throws CLI::ValidationError for a missing '=' or a bad name.
 std::pair<std::string, Value> parse_param(const std::string& text);
+// Letters, digits and '_', at least one: what $name may be.
+bool is_param_name(std::string_view name);
 // True when the statement starts with EXPLAIN or PROFILE (its result is the plan, printed as lines).
 bool is_explain(std::string_view text);
 

@@ -200,7 +200,7 @@ Runner add_shell(CLI::App& app) {
             // :param name => expression, evaluated as a query would (with the parameters set).
             std::string name = trim(rest.substr(0, arrow));
             std::string expr = trim(rest.substr(arrow + 2));
-            if (name.empty() || !std::all_of(name.begin(), name.end(), [](unsigned char c) { return std::isalnum(c) || c == '_'; })) {
+            if (!is_param_name(name)) {
               throw Error(ErrorKind::kInvalid, fmt::format("'{}' is not a parameter name (letters, digits and _)", name));
             }
             if (expr.empty()) throw Error(ErrorKind::kInvalid, ":param NAME => EXPRESSION needs an expression");

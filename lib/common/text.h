@@ -35,7 +35,7 @@ std::string csv_field(std::string_view field);
 // Fields as one CSV line, comma-separated, ending in "\n".
 std::string csv_line(const std::vector<std::string>& fields);
 
-// A size for messages: "64 MiB", "1 KiB" (whole units only), else "100 bytes".
+// A size for messages: "4 GiB", "64 MiB", "1 KiB" (whole units only), else "100 bytes".
 std::string human_size(std::size_t bytes);
 // True when s holds a control character (below 0x20, or 0x7f).
 bool has_control(std::string_view s);

@@ -50,12 +50,13 @@ std::vector<std::string> lines_of(const std::string& text) {
 
 void run_prepared(const PreparedQueryData& p, const ql::Schema& schema, const Reader& reader, const Params& params,
                   const std::function<bool(const std::vector<Value>& row)>& on_row, const QueryLimits& limits) {
-  if (p.q.explain) {
-    for (auto& line : lines_of(ql::plan::explain(p.q, p.plan))) {
+  // EXPLAIN and PROFILE give the plan's lines as rows of one column.
+  auto plan_rows = [&](std::vector<std::string> lines) {
+    for (auto& line : lines) {
       if (!on_row({Value(std::move(line))})) break;
     }
-    return;
-  }
+  };
+  if (p.q.explain) return plan_rows(lines_of(ql::plan::explain(p.q, p.plan)));
   if (p.q.profile) {
     // Runs the query to its end, counting its rows, then gives the plan with each
     // operator's rows and time.
@@ -72,10 +73,7 @@ void run_prepared(const PreparedQueryData& p, const ql::Schema& schema, const Re
     const std::chrono::duration<double, std::milli> took = std::chrono::steady_clock::now() - started;
     auto lines = lines_of(ql::plan::explain(p.q, p.plan, &profile));
     lines.push_back(fmt::format("{} row{} in {:.3f} ms", rows, rows == 1 ? "" : "s", took.count()));
-    for (auto& line : lines) {
-      if (!on_row({Value(std::move(line))})) break;
-    }
-    return;
+    return plan_rows(std::move(lines));
   }
   ql::exec::run(reader, schema, p.q, p.plan, ql::param_values(p.q, params), on_row, limits);
 }

@@ -18,11 +18,13 @@ using test::Loaded;
 
 namespace {
 
-std::string error_of(const Reader& r, const std::string& text, const Params& params = {}) {
+// The error a query stops with, checking its kind (kInvalid; kLimit for a limit passed).
+std::string error_of(const Reader& r, const std::string& text, const Params& params = {},
+                     const QueryLimits& limits = {}, ErrorKind kind = ErrorKind::kInvalid) {
   try {
-    query(r, text, params);
+    query(r, text, params, limits);
   } catch (const Error& e) {
-    CHECK(e.kind() == ErrorKind::kInvalid);
+    CHECK(e.kind() == kind);
     return e.what();
   }
   return "(no error)";
@@ -199,15 +201,8 @@ TEST_CASE("query api: a C string is a string value, a Boolean a Boolean", "[quer
 
 namespace {
 
-// The error a query stops with under the limits, checking it is a limit (kLimit).
 std::string limit_error_of(const Reader& r, const std::string& text, const QueryLimits& limits) {
-  try {
-    query(r, text, {}, limits);
-  } catch (const Error& e) {
-    CHECK(e.kind() == ErrorKind::kLimit);
-    return e.what();
-  }
-  return "(no error)";
+  return error_of(r, text, {}, limits, ErrorKind::kLimit);
 }
 
 }  // namespace

@@ -1,7 +1,6 @@
 #include "query/bind/binder.h"
 
 #include <algorithm>
-#include <cctype>
 #include <optional>
 #include <set>
 
@@ -183,11 +182,7 @@ class Binder {
         e.slot = static_cast<int>(at - q_.params.begin());
         if (!params_) return SType::kAny;  // prepared: checked when it runs
         auto it = params_->find(e.name);
-        if (it == params_->end()) {
-          std::vector<std::string> names;
-          for (const auto& [k, v] : *params_) names.push_back(k);
-          fail(e.pos, fmt::format("missing parameter ${}{}", e.name, text::did_you_mean(e.name, names)));
-        }
+        if (it == params_->end()) missing_parameter(e.name, e.pos, *params_);
         return stype_of(it->second);
       }
       case ExprKind::kVar: {
@@ -403,9 +398,7 @@ class Binder {
       frames_.pop_back();
       throw;
     }
-    frames_.pop_back();
-    // The outer variables it reads are read by the subqueries around it too.
-    for (int s : e.outer_slots) note_use(s);
+    frames_.pop_back();  // note_use noted each outer read in the frames around it too
     q_.subqueries.push_back(&e);
     switch (e.sub_kind) {
       case SubKind::kExists: return SType::kBool;
@@ -488,10 +481,9 @@ class Binder {
   SType function(Expr& e, Agg agg, const char* where) {
     const FunctionSig* f = find_function(e.name);
     if (!f) {
-      std::string lower = e.name;
-      for (auto& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      const std::string folded = text::fold(e.name);
       for (const char* t : {"datetime", "localdatetime", "time", "localtime", "duration", "timestamp"}) {
-        if (lower == t) {
+        if (folded == t) {
           fail(e.pos, fmt::format("not supported: {}() (entente's time is valid time in days: use date('2024-06-19'), "
                                   "and compare dates or their year, month and day)",
                                   e.name));
@@ -602,10 +594,7 @@ class Binder {
         std::vector<std::string> a, b;
         for (const auto& v : first) a.push_back(v.name);
         for (const auto& v : other) b.push_back(v.name);
-        std::vector<std::string> sa = a, sb = b;
-        std::sort(sa.begin(), sa.end());
-        std::sort(sb.begin(), sb.end());
-        if (sa != sb) {
+        if (!std::is_permutation(a.begin(), a.end(), b.begin(), b.end())) {
           fail(u.pos, fmt::format("the parts of a UNION must return the same columns: {} before it, {} after it",
                                   a.empty() ? "none" : fmt::format("{}", fmt::join(a, ", ")),
                                   b.empty() ? "none" : fmt::format("{}", fmt::join(b, ", "))));
@@ -930,17 +919,18 @@ class Binder {
 
 void bind(Query& q, const Schema& schema, const Params* params) { Binder(q, schema, params).run(); }
 
+void missing_parameter(const std::string& name, Pos pos, const Params& given) {
+  std::vector<std::string> names;
+  for (const auto& [k, v] : given) names.push_back(k);
+  throw invalid("line {}:{}: missing parameter ${}{}", pos.line, pos.col, name, text::did_you_mean(name, names));
+}
+
 std::vector<Value> param_values(const Query& q, const Params& params) {
   std::vector<Value> out;
   out.reserve(q.params.size());
   for (std::size_t i = 0; i < q.params.size(); ++i) {
     auto it = params.find(q.params[i]);
-    if (it == params.end()) {
-      std::vector<std::string> names;
-      for (const auto& [k, v] : params) names.push_back(k);
-      throw invalid("line {}:{}: missing parameter ${}{}", q.param_pos[i].line, q.param_pos[i].col, q.params[i],
-                    text::did_you_mean(q.params[i], names));
-    }
+    if (it == params.end()) missing_parameter(q.params[i], q.param_pos[i], params);
     out.push_back(it->second);
   }
   return out;

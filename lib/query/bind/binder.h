@@ -18,6 +18,9 @@ namespace entente::ql {
 // query runs.
 void bind(ast::Query& q, const Schema& schema, const Params* params);
 
+// Throws Error(kInvalid) "line L:C: missing parameter $name", suggesting a near name given.
+[[noreturn]] void missing_parameter(const std::string& name, Pos pos, const Params& given);
+
 // The parameters' values in the order of Query::params. Throws Error(kInvalid) "missing
 // parameter $name" for one not given.
 std::vector<Value> param_values(const ast::Query& q, const Params& params);

@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "common/error.h"
+#include "common/text.h"
 
 namespace entente::ql::exec {
 
@@ -40,14 +41,10 @@ void Context::check_time() {
 }
 
 void memory_limit_reached(std::uint64_t limit, const char* what) {
-  const double mib = static_cast<double>(limit) / (1024.0 * 1024.0);
   throw Error(ErrorKind::kLimit,
               fmt::format("query stopped: memory limit of {} reached by {} (add LIMIT, aggregate, narrow the "
                           "patterns, or raise it with --memory-limit)",
-                          mib >= 1024 && static_cast<std::uint64_t>(mib) % 1024 == 0
-                              ? fmt::format("{} GiB", static_cast<std::uint64_t>(mib) / 1024)
-                              : fmt::format("{:.0f} MiB", mib),
-                          what));
+                          text::human_size(limit), what));
 }
 
 void Context::charge(std::uint64_t bytes) {
@@ -290,6 +287,20 @@ Value edge_property(const Edge& e, std::string_view name, const Schema&) {
   return stored_property(e.props, name);
 }
 
+Value properties_of(const Value& v, const Context& ctx) {
+  Value::Map m;
+  if (v.type() == T::kNode || v.type() == T::kEdge) {
+    const Properties& props = v.type() == T::kNode ? v.as_node().props : v.as_edge().props;
+    for (const auto& name : props.names()) {
+      m.emplace_back(name, v.type() == T::kNode ? node_property(v.as_node(), name, ctx.schema)
+                                                : edge_property(v.as_edge(), name, ctx.schema));
+    }
+  } else if (v.type() == T::kMap) {
+    m = v.as_map();
+  }
+  return Value(std::move(m));
+}
+
 std::optional<Date> date_arg(const Value& v, Pos pos, const char* what) {
   if (v.is_null()) return std::nullopt;
   if (v.type() == T::kDate) return v.as_date();
@@ -492,19 +503,6 @@ Value property(const Expr& e, const Value& obj, Context& ctx) {
   }
 }
 
-Value properties_of(const Value& v, Context& ctx) {
-  Value::Map m;
-  if (v.type() == T::kNode || v.type() == T::kEdge) {
-    const Properties& props = v.type() == T::kNode ? v.as_node().props : v.as_edge().props;
-    for (const auto& name : props.names()) {
-      m.emplace_back(name, v.type() == T::kNode ? node_property(v.as_node(), name, ctx.schema)
-                                                : edge_property(v.as_edge(), name, ctx.schema));
-    }
-  } else if (v.type() == T::kMap) {
-    m = v.as_map();
-  }
-  return Value(std::move(m));
-}
 
 const Value::List& list_arg(const Value& v, const Expr& at, const char* what) {
   if (v.type() != T::kList) type_error(at.pos, fmt::format("{} needs a list, got {}", what, a_type(v)));
@@ -569,10 +567,9 @@ Value comprehension(const Expr& e, const Row& row, Context& ctx) {
     if (e.quant == ast::Quant::kNone && trues > 0) return Value(false);
     if (e.quant == ast::Quant::kSingle && trues > 1) return Value(false);
   }
-  switch (e.kind == ExprKind::kListComp ? ast::Quant::kAll : e.quant) {
-    case ast::Quant::kAll:
-      if (e.kind == ExprKind::kListComp) return Value(std::move(out));
-      return nulls > 0 ? Value() : Value(true);
+  if (e.kind == ExprKind::kListComp) return Value(std::move(out));
+  switch (e.quant) {
+    case ast::Quant::kAll: return nulls > 0 ? Value() : Value(true);
     case ast::Quant::kAny:
     case ast::Quant::kNone:
       if (nulls > 0) return Value();

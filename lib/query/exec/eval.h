@@ -48,6 +48,9 @@ struct Context {
   // Charges (releases) an estimate of the bytes of rows held; throws past the memory limit.
   void charge(std::uint64_t bytes);
   void release(std::uint64_t bytes) { memory -= std::min(memory, bytes); }
+  // Whether rows held are counted: only under a memory limit, so that no estimate is made
+  // without one.
+  bool counts_memory() const { return limits.memory_limit > 0; }
   void check_time();
   // Counts a row passed between operators: the deadline is looked at every 1,024.
   void tick() {
@@ -86,6 +89,10 @@ struct RowLess {
 // A node's field or property as a value (Date properties as dates); null when absent.
 Value node_property(const Node& n, std::string_view name, const Schema& schema);
 Value edge_property(const Edge& e, std::string_view name, const Schema& schema);
+
+// The properties of a node or relationship as a map (Date properties as dates), or a map
+// itself; an empty map for anything else.
+Value properties_of(const Value& v, const Context& ctx);
 
 // A date argument: a Date, or a String parsed as one (throws naming pos), or null.
 std::optional<Date> date_arg(const Value& v, Pos pos, const char* what);

@@ -765,7 +765,7 @@ class ProjectStage : public Stage {
     if (!p_.order.empty()) {
       std::vector<Value> keys;
       for (const auto& s : p_.order) keys.push_back(eval(*s.expr, row, ctx_));
-      charge(approx_bytes(keys) + approx_bytes(out));
+      charge([&] { return approx_bytes(keys) + approx_bytes(out); });
       held_.push_back({std::move(keys), std::move(out)});
       return true;
     }
@@ -790,7 +790,7 @@ class ProjectStage : public Stage {
           ctx_.aggregates = &results;
           for (const auto& s : p_.order) keys.push_back(eval(*s.expr, out, ctx_));
           ctx_.aggregates = outer_aggregates;
-          charge(approx_bytes(keys) + approx_bytes(out));
+          charge([&] { return approx_bytes(keys) + approx_bytes(out); });
           held_.push_back({std::move(keys), std::move(out)});
         } else if (more) {
           more = emit(out);
@@ -858,9 +858,10 @@ class ProjectStage : public Stage {
     if (p_.distinct) {
       std::vector<Value> key;
       for (const auto& item : p_.items) key.push_back(out[static_cast<std::size_t>(item.slot)]);
-      const std::uint64_t bytes = approx_bytes(key);
-      if (!distinct_.insert(std::move(key)).second) return true;
-      charge(bytes);
+      const auto inserted = distinct_.insert(std::move(key));
+      if (!inserted.second) return true;
+      const auto& kept = *inserted.first;  // named: clang before 16 cannot capture a structured binding
+      charge([&] { return approx_bytes(kept); });
     }
     if (skipped_ < skip_) {
       ++skipped_;
@@ -873,13 +874,18 @@ class ProjectStage : public Stage {
     return more && !(limit_ && emitted_ >= *limit_);
   }
 
-  void charge(std::uint64_t bytes) {
+  // Charges the bytes `size` gives to the query's memory limit, when it has one (the
+  // estimate is not made otherwise).
+  template <class Size>
+  void charge(Size&& size) {
+    if (!ctx_.counts_memory()) return;
+    const std::uint64_t bytes = size();
     charged_ += bytes;
     ctx_.charge(bytes);
   }
 
   Group& new_group(std::vector<Value> key, const Row& row) {
-    charge(2 * approx_bytes(key) + approx_bytes(row) + p_.aggregates.size() * sizeof(Accumulator));
+    charge([&] { return 2 * approx_bytes(key) + approx_bytes(row) + p_.aggregates.size() * sizeof(Accumulator); });
     index_.emplace(std::move(key), groups_.size());
     groups_.push_back({row, std::vector<Accumulator>(p_.aggregates.size())});
     return groups_.back();
@@ -903,12 +909,12 @@ class ProjectStage : public Stage {
       if (v.is_null()) continue;
       if (a.distinct) {
         if (!acc.seen.insert(v).second) continue;
-        charge(approx_bytes(v));
+        charge([&] { return approx_bytes(v); });
       }
       ++acc.count;
       const std::string& f = a.name;
       if (f == "collect") {
-        charge(approx_bytes(v));
+        charge([&] { return approx_bytes(v); });
         acc.items.push_back(std::move(v));
       } else if (f == "min" || f == "max") {
         if (acc.best.is_null() || (f == "min" ? order(v, acc.best) < 0 : order(v, acc.best) > 0)) acc.best = std::move(v);
@@ -924,7 +930,7 @@ class ProjectStage : public Stage {
           }
           acc.percentile = p.as_number();
         }
-        charge(sizeof(Value));
+        charge([] { return sizeof(Value); });
         acc.items.push_back(std::move(v));
       } else if (f == "sum" || f == "avg") {
         if (!v.is_number()) {
@@ -1133,9 +1139,11 @@ void run_plan(const plan::Plan& plan, const Row& input, const Query& q, Context&
   const std::function<bool(const std::vector<Value>&)> each = [&](const std::vector<Value>& columns) {
     if (distinct) {
       if (!seen.insert(columns).second) return true;
-      const std::uint64_t bytes = approx_bytes(columns);
-      charged += bytes;
-      ctx.charge(bytes);
+      if (ctx.counts_memory()) {
+        const std::uint64_t bytes = approx_bytes(columns);
+        charged += bytes;
+        ctx.charge(bytes);
+      }
     }
     if (!on_row(columns)) stopped = true;
     return !stopped;

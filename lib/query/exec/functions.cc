@@ -137,22 +137,11 @@ ENTENTE_FN(fn_startNode) {
 ENTENTE_FN(fn_properties) {
   ENTENTE_FN_PRELUDE;
   const Value& v = arg(0);
-  const Properties* props = v.type() == T::kNode ? &v.as_node().props : v.type() == T::kEdge ? &v.as_edge().props : nullptr;
-  Value::Map m;
-  if (props) {
-    for (const auto& name : props->names()) {
-      Value pv = v.type() == T::kNode ? node_property(v.as_node(), name, ctx.schema)
-                                      : edge_property(v.as_edge(), name, ctx.schema);
-      m.emplace_back(name, std::move(pv));
-    }
-  } else if (v.type() == T::kMap) {
-    m = v.as_map();
-  } else {
-    bad_arg(e, 0, "a node, relationship or map", v);
-  }
-  if (f == "properties") return Value(std::move(m));
+  if (v.type() != T::kNode && v.type() != T::kEdge && v.type() != T::kMap) bad_arg(e, 0, "a node, relationship or map", v);
+  Value m = properties_of(v, ctx);
+  if (f == "properties") return m;
   Value::List keys;
-  for (const auto& [k, x] : m) keys.emplace_back(k);
+  for (const auto& [k, x] : m.as_map()) keys.emplace_back(k);
   return Value(std::move(keys));
 }
 

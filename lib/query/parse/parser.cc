@@ -330,6 +330,13 @@ class Parser {
     } else {
       next();
     }
+    patterns_and_where(m);
+    return m;
+  }
+
+  // pattern { "," pattern } [ WHERE expression ]: the body of a MATCH, and of EXISTS { } and
+  // COUNT { } in their short form.
+  void patterns_and_where(Match& m) {
     m.patterns.push_back(pattern());
     while (at(Tok::kComma)) {
       next();
@@ -340,7 +347,6 @@ class Parser {
       next();
       m.where = expression();
     }
-    return m;
   }
 
   Call call() {
@@ -494,26 +500,28 @@ class Parser {
     if (!at(Tok::kLParen)) fail(cur(), fmt::format("expected '(' to start a node pattern, found {}", describe(cur())));
     next();
     if (at(Tok::kIdent) || at(Tok::kQuoted)) n.var = name("a variable name");
-    if (at(Tok::kColon)) {
-      next();
-      n.label_pos.push_back(cur().pos);
-      n.labels.push_back(symbolic("a node type after ':'"));
-      while (at(Tok::kPipe) || at(Tok::kColon)) {
-        if (at(Tok::kColon)) {
-          fail(cur(), "a node has one type: write alternatives as (n:Treaty|Agreement), not (n:Treaty:Agreement)");
-        }
-        next();
-        if (at(Tok::kColon)) next();
-        n.label_pos.push_back(cur().pos);
-        n.labels.push_back(symbolic("a node type after '|'"));
-      }
-    }
+    if (at(Tok::kColon)) label_alternatives(n.labels, n.label_pos, "(n:Treaty|Agreement), not (n:Treaty:Agreement)");
     if (at(Tok::kLBrace)) n.props = prop_map();
     if (!at(Tok::kRParen)) {
       fail(cur(), fmt::format("expected ')' to close the node pattern, found {}", describe(cur())));
     }
     next();
     return n;
+  }
+
+  // ":" Label { "|" [":"] Label } at a ':': a node's type and its alternatives. A node has
+  // one type, so ":A:B" (both) is refused, `example` showing how to write alternatives.
+  void label_alternatives(std::vector<std::string>& labels, std::vector<Pos>& pos, const char* example) {
+    next();  // ':'
+    pos.push_back(cur().pos);
+    labels.push_back(symbolic("a node type after ':'"));
+    while (at(Tok::kPipe) || at(Tok::kColon)) {
+      if (at(Tok::kColon)) fail(cur(), fmt::format("a node has one type: write alternatives as {}", example));
+      next();
+      if (at(Tok::kColon)) next();
+      pos.push_back(cur().pos);
+      labels.push_back(symbolic("a node type after '|'"));
+    }
   }
 
   RelPattern relationship() {
@@ -827,17 +835,9 @@ class Parser {
         auto has = std::make_unique<Expr>();
         has->kind = ExprKind::kHasLabel;
         has->pos = e->pos;
-        next();
-        has->name_pos = cur().pos;
-        has->keys.push_back(symbolic("a label after ':'"));
-        while (at(Tok::kPipe) || at(Tok::kColon)) {
-          if (at(Tok::kColon)) {
-            fail(cur(), "a node has one type: write alternatives as n:Treaty|Agreement, not n:Treaty:Agreement");
-          }
-          next();
-          if (at(Tok::kColon)) next();
-          has->keys.push_back(symbolic("a label after '|'"));
-        }
+        std::vector<Pos> label_pos;
+        label_alternatives(has->keys, label_pos, "n:Treaty|Agreement, not n:Treaty:Agreement");
+        has->name_pos = label_pos.front();
         has->args.push_back(std::move(e));
         finish(*has, begin);
         e = std::move(has);
@@ -901,17 +901,10 @@ class Parser {
       case Tok::kLParen: {
         // (a)-[:T]->(b) as a condition: a pattern predicate, EXISTS { (a)-[:T]->(b) }.
         if (auto pattern = try_pattern()) {
-          auto e = std::make_unique<Expr>();
-          e->kind = ExprKind::kSubquery;
-          e->sub_kind = SubKind::kExists;
-          e->pos = p;
-          e->sub = std::make_shared<Query>();
           Match m;
           m.pos = p;
           m.patterns.push_back(std::move(*pattern));
-          e->sub->clauses.emplace_back(std::move(m));
-          finish(*e, begin);
-          return e;
+          return pattern_subquery(SubKind::kExists, p, std::move(m), nullptr, begin);
         }
         next();
         auto e = expression();
@@ -1106,24 +1099,10 @@ class Parser {
       match.where = expression();
     }
     expect(Tok::kPipe, "in the pattern comprehension (write [(a)-->(b) | b.name])");
-    Projection ret;
-    ret.pos = cur().pos;
-    ret.is_return = true;
-    ReturnItem item;
-    item.expr = expression();
-    item.alias = item.expr->text;
-    ret.items.push_back(std::move(item));
+    ExprPtr returned = expression();
     if (!at(Tok::kRBracket)) fail(cur(), fmt::format("expected ']' to close the pattern comprehension, found {}", describe(cur())));
     next();
-    auto e = std::make_unique<Expr>();
-    e->kind = ExprKind::kSubquery;
-    e->sub_kind = SubKind::kCollect;
-    e->pos = p;
-    e->sub = std::make_shared<Query>();
-    e->sub->clauses.emplace_back(std::move(match));
-    e->sub->clauses.emplace_back(std::move(ret));
-    finish(*e, begin);
-    return e;
+    return pattern_subquery(SubKind::kCollect, p, std::move(match), std::move(returned), begin);
   }
 
   // all(x IN list WHERE pred), any, none, single
@@ -1182,15 +1161,31 @@ class Parser {
                   "exists((a)-->(b)), or write EXISTS { ... }");
     }
     expect(Tok::kRParen, "to close exists(...)");
-    auto e = std::make_unique<Expr>();
-    e->kind = ExprKind::kSubquery;
-    e->sub_kind = SubKind::kExists;
-    e->pos = p;
-    e->sub = std::make_shared<Query>();
     Match m;
     m.pos = pattern->pos;
     m.patterns.push_back(std::move(*pattern));
+    return pattern_subquery(SubKind::kExists, p, std::move(m), nullptr, begin);
+  }
+
+  // A subquery expression of one MATCH, and for COLLECT the expression it returns: a
+  // pattern predicate, exists(pattern), a pattern comprehension.
+  ExprPtr pattern_subquery(SubKind kind, Pos p, Match m, ExprPtr returned, std::size_t begin) {
+    auto e = std::make_unique<Expr>();
+    e->kind = ExprKind::kSubquery;
+    e->sub_kind = kind;
+    e->pos = p;
+    e->sub = std::make_shared<Query>();
     e->sub->clauses.emplace_back(std::move(m));
+    if (returned) {
+      Projection ret;
+      ret.pos = returned->pos;
+      ret.is_return = true;
+      ReturnItem item;
+      item.alias = returned->text;
+      item.expr = std::move(returned);
+      ret.items.push_back(std::move(item));
+      e->sub->clauses.emplace_back(std::move(ret));
+    }
     finish(*e, begin);
     return e;
   }
@@ -1214,15 +1209,7 @@ class Parser {
       }
       Match m;
       m.pos = cur().pos;
-      m.patterns.push_back(pattern());
-      while (at(Tok::kComma)) {
-        next();
-        m.patterns.push_back(pattern());
-      }
-      if (is_kw("WHERE")) {
-        next();
-        m.where = expression();
-      }
+      patterns_and_where(m);
       e->sub->clauses.emplace_back(std::move(m));
     }
     if (!at(Tok::kRBrace)) fail(cur(), fmt::format("expected '}}' to close {} {{ ... }}, found {}", u, describe(cur())));
@@ -1266,12 +1253,12 @@ class Parser {
     e->kind = ExprKind::kMapProj;
     e->pos = subject->pos;
     const std::string var = subject->name;
-    auto var_ref = [&](Pos pos) {
+    auto var_ref = [](const std::string& name, Pos pos) {
       auto v = std::make_unique<Expr>();
       v->kind = ExprKind::kVar;
       v->pos = pos;
-      v->name = var;
-      v->text = var;
+      v->name = name;
+      v->text = name;
       return v;
     };
     next();  // '{'
@@ -1296,7 +1283,7 @@ class Parser {
           prop->name_pos = cur().pos;
           prop->name = symbolic("a property name after '.'");
           prop->text = var + "." + prop->name;
-          prop->args.push_back(var_ref(p));
+          prop->args.push_back(var_ref(var, p));
           e->keys.push_back(prop->name);
           e->args.push_back(std::move(prop));
         } else if ((at(Tok::kIdent) || at(Tok::kQuoted)) && peek_tok().kind == Tok::kColon) {
@@ -1304,14 +1291,8 @@ class Parser {
           next();  // ':'
           e->args.push_back(expression());
         } else {
-          std::string n = name("'.property', 'key: expression' or a variable in the map projection");
-          auto v = std::make_unique<Expr>();
-          v->kind = ExprKind::kVar;
-          v->pos = p;
-          v->name = n;
-          v->text = n;
-          e->keys.push_back(n);
-          e->args.push_back(std::move(v));
+          e->keys.push_back(name("'.property', 'key: expression' or a variable in the map projection"));
+          e->args.push_back(var_ref(e->keys.back(), p));
         }
       } while (at(Tok::kComma));
     }
