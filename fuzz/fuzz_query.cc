@@ -69,9 +69,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   (void)statement_complete(text);
   Params params{{"k", Value("PRK")}, {"d", Value("2024-12-31")}, {"n", Value(2)}, {"l", Value(Value::List{Value(1)})}};
   try {
-    ql::ast::Query q = ql::parse(text);
-    ql::bind(q, f.schema(), &params);
-    auto plan = ql::plan::make_plan(q);
+    const ql::ast::Query parsed = ql::parse(text);
+    auto plan = ql::plan::make_plan(std::make_shared<const ql::bound::Query>(ql::bind(parsed, f.schema(), &params)));
+    const ql::bound::Query& q = *plan.query;
     std::string shown = ql::plan::explain(q, plan);
     FUZZ_CHECK(!shown.empty());
     int rows = 0;

@@ -3,7 +3,7 @@
 # Fails, naming the file and the line, when a file of lib/ includes a header of a layer
 # above its own, when one above lib/graph reaches into lib/storage, or when it includes a
 # public header (include/entente/) of a layer above it: lib/common only the value types
-# (date.h, error.h, version.h), and nothing below lib/io a file format's (interchange.h,
+# (date.h, error.h, version.h, limits.h), and nothing below lib/io a file format's (interchange.h,
 # formats.h, export.h).
 cmake_minimum_required(VERSION 3.16)
 set(allowed_common common)
@@ -14,7 +14,7 @@ set(allowed_algo common catalog graph algo)
 set(allowed_query common catalog graph algo query)
 set(allowed_io common catalog graph algo io)
 set(layers common storage catalog graph algo query io)
-set(public_common date.h error.h version.h)
+set(public_common date.h error.h version.h limits.h)
 set(formats interchange.h formats.h export.h)
 
 set(problems "")

@@ -328,19 +328,22 @@ std::pair<std::string, Value> parse_param(const std::string& text) {
   return {name, Value::from_json(j)};
 }
 
-void add_limits(CLI::App& cmd, LimitOptions& options) {
+void add_limits(CLI::App& cmd, LimitOptions& options, Bounded what) {
+  const bool query = what == Bounded::kQuery;
   cmd.add_option("--timeout", options.timeout,
-                 "stop a query after this many seconds, with an error (default 60; 0: no limit)")
+                 fmt::format("stop {} after this many seconds, with an error (default 60; 0: no limit)",
+                             query ? "a query" : "the walk"))
       ->type_name("SECONDS")
       ->check(CLI::NonNegativeNumber);
   cmd.add_option("--memory-limit", options.memory,
-                 "stop a query whose held rows (sorting, grouping, DISTINCT, collect, the result) pass this size: "
-                 "bytes, or with K, M or G (default 4G; 0: no limit)")
+                 fmt::format("stop {} pass this size: bytes, or with K, M or G (default 4G; 0: no limit)",
+                             query ? "a query whose held rows (sorting, grouping, DISTINCT, collect, the result)"
+                                   : "the walk when what it holds (the nodes reached, the answer it builds)"))
       ->type_name("SIZE");
 }
 
-QueryLimits LimitOptions::limits() const {
-  QueryLimits l;
+Limits LimitOptions::limits() const {
+  Limits l;
   l.timeout = std::chrono::milliseconds(static_cast<std::int64_t>(timeout * 1000.0));
   std::string m = memory;
   std::uint64_t unit = 1;

@@ -120,13 +120,15 @@ bool is_param_name(std::string_view name);
 bool is_explain(std::string_view text);
 
 // --timeout SECONDS (default 60; 0: none) and --memory-limit SIZE (default 4G; 0: none) on a
-// command that runs queries; limits() gives them as the API takes them.
+// command that runs queries (kQuery) or walks the graph (kWalk: paths, neighbourhoods,
+// blocs, ...); limits() gives them as the API takes them.
 struct LimitOptions {
   double timeout = 60;
   std::string memory = "4G";
-  QueryLimits limits() const;
+  Limits limits() const;
 };
-void add_limits(CLI::App& cmd, LimitOptions& options);
+enum class Bounded { kQuery, kWalk };
+void add_limits(CLI::App& cmd, LimitOptions& options, Bounded what = Bounded::kQuery);
 
 // A subcommand registers its options on `app` and returns the function that runs it.
 using Runner = std::function<int()>;

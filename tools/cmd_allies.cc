@@ -61,6 +61,7 @@ Runner add_allies(CLI::App& app) {
       "obligations (default: defense), each with the treaty, its status, the articles and the sources");
   struct Args {
     Common common;
+    LimitOptions limits;
     std::string state;
     std::string at;
     std::vector<std::string> obligations;
@@ -69,6 +70,7 @@ Runner add_allies(CLI::App& app) {
   };
   auto args = std::make_shared<Args>();
   add_common(*cmd, args->common);
+  add_limits(*cmd, args->limits, Bounded::kWalk);
   cmd->add_option("STATE", args->state, "State:key (e.g. State:PRK), or a unique name or alias")->required();
   cmd->add_option("--at", args->at, "the date the alliances must hold on (YYYY[-MM[-DD]])")
       ->required()
@@ -87,7 +89,7 @@ Runner add_allies(CLI::App& app) {
     auto db = open_for_read(args->common.db);
     auto snap = db->snapshot();
     Node state = snap->resolve(args->state);
-    auto result = allies(*snap, state.ref().str(), q);
+    auto result = allies(*snap, state.ref().str(), q, args->limits.limits());
     if (args->common.json) {
       auto j = nlohmann::ordered_json::array();
       for (const auto& a : result) {

@@ -13,11 +13,13 @@ Runner add_blocs(CLI::App& app) {
       "obligations (default: defense), largest first, with the treaties holding them");
   struct Args {
     Common common;
+    LimitOptions limits;
     std::string at;
     std::vector<std::string> obligations;
   };
   auto args = std::make_shared<Args>();
   add_common(*cmd, args->common);
+  add_limits(*cmd, args->limits, Bounded::kWalk);
   cmd->add_option("--at", args->at, "the date (YYYY[-MM[-DD]])")->required()->type_name("DATE");
   add_obligation_option(*cmd, args->obligations);
   return [args] {
@@ -25,7 +27,7 @@ Runner add_blocs(CLI::App& app) {
     auto obligations = obligations_or_default(args->obligations);
     auto db = open_for_read(args->common.db);
     auto snap = db->snapshot();
-    auto result = blocs(*snap, at, obligations);
+    auto result = blocs(*snap, at, obligations, args->limits.limits());
     if (args->common.json) {
       auto j = nlohmann::ordered_json::array();
       int number = 0;

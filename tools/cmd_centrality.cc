@@ -15,6 +15,7 @@ Runner add_centrality(CLI::App& app) {
       "obligation, on --at), visits (a leader of one visiting the other) or trade (TRADE edges)");
   struct Args {
     Common common;
+    LimitOptions limits;
     std::string network;
     std::string measure = "degree";
     std::string at;
@@ -24,6 +25,7 @@ Runner add_centrality(CLI::App& app) {
   };
   auto args = std::make_shared<Args>();
   add_common(*cmd, args->common);
+  add_limits(*cmd, args->limits, Bounded::kWalk);
   cmd->add_option("--network", args->network, "alliances, visits or trade")
       ->required()
       ->check(CLI::IsMember({"alliances", "visits", "trade"}));
@@ -51,7 +53,7 @@ Runner add_centrality(CLI::App& app) {
     }
     auto db = open_for_read(args->common.db);
     auto snap = db->snapshot();
-    auto result = centrality(*snap, q);
+    auto result = centrality(*snap, q, args->limits.limits());
     if (args->limit > 0 && result.size() > args->limit) result.resize(args->limit);
     if (args->common.json) {
       auto j = nlohmann::ordered_json::array();

@@ -11,12 +11,14 @@ Runner add_neighborhood(CLI::App& app) {
       "neighborhood", "Every node within K steps of a node over any edge, in either direction, as of a date; by hops");
   struct Args {
     Common common;
+    LimitOptions limits;
     std::string node;
     int hops = 1;
     std::string at;
   };
   auto args = std::make_shared<Args>();
   add_common(*cmd, args->common);
+  add_limits(*cmd, args->limits, Bounded::kWalk);
   cmd->add_option("NODE", args->node, "Type:key (e.g. State:PRK), or a unique name or alias")->required();
   cmd->add_option("--hops", args->hops, "how many steps out")->required()->type_name("K")->check(CLI::Range(0, 100));
   cmd->add_option("--at", args->at, "only edges and nodes valid on this date (YYYY[-MM[-DD]])")->type_name("DATE");
@@ -26,7 +28,7 @@ Runner add_neighborhood(CLI::App& app) {
     auto db = open_for_read(args->common.db);
     auto snap = db->snapshot();
     Node start = snap->resolve(args->node);
-    auto result = neighborhood(*snap, start.ref().str(), args->hops, at);
+    auto result = neighborhood(*snap, start.ref().str(), args->hops, at, args->limits.limits());
     if (args->common.json) {
       auto j = nlohmann::ordered_json::array();
       for (const auto& r : result) {

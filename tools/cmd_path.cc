@@ -17,7 +17,7 @@ int temporal_command(const Args& args) {
   auto snap = db->snapshot();
   Node a = snap->resolve(args.a);
   Node b = snap->resolve(args.b);
-  auto path = temporal_path(*snap, a.ref().str(), b.ref().str(), args.via, from);
+  auto path = temporal_path(*snap, a.ref().str(), b.ref().str(), args.via, from, args.limits.limits());
   auto when = [](const std::optional<Date>& d) { return d ? d->str() : std::string("undated"); };
   if (args.common.json) {
     auto j = nlohmann::ordered_json::array();
@@ -53,6 +53,7 @@ Runner add_path(CLI::App& app) {
       "path", "A shortest connection between two nodes over edges of the given types (default: all), as of a date");
   struct Args {
     Common common;
+    LimitOptions limits;
     std::string a;
     std::string b;
     std::vector<std::string> via;
@@ -62,6 +63,7 @@ Runner add_path(CLI::App& app) {
   };
   auto args = std::make_shared<Args>();
   add_common(*cmd, args->common);
+  add_limits(*cmd, args->limits, Bounded::kWalk);
   cmd->add_option("A", args->a, "the start: Type:key (e.g. State:KOR), or a unique name or alias")->required();
   cmd->add_option("B", args->b, "the end: Type:key, or a unique name or alias")->required();
   cmd->add_option("--via", args->via, "only edges of this type (repeatable; default: every type)")->type_name("TYPE");
@@ -81,7 +83,7 @@ Runner add_path(CLI::App& app) {
     auto snap = db->snapshot();
     Node a = snap->resolve(args->a);
     Node b = snap->resolve(args->b);
-    auto steps = shortest_path(*snap, a.ref().str(), b.ref().str(), args->via, at);
+    auto steps = shortest_path(*snap, a.ref().str(), b.ref().str(), args->via, at, args->limits.limits());
     if (args->common.json) {
       auto j = nlohmann::ordered_json::array();
       for (const auto& s : steps) j.push_back(step_json(s));

@@ -16,6 +16,7 @@ Runner add_render(CLI::App& app) {
       "timeline (--timeline)");
   struct Args {
     Common common;
+    LimitOptions limits;
     std::string output, around, at, visitor;
     int hops = 1;
     bool blocs = false, timeline = false;
@@ -23,6 +24,7 @@ Runner add_render(CLI::App& app) {
   };
   auto args = std::make_shared<Args>();
   add_common(*cmd, args->common, false);
+  add_limits(*cmd, args->limits, Bounded::kWalk);
   cmd->add_option("-o,--output", args->output,
                   "the picture; its extension names the format: .svg, .png, .pdf (drawn by Graphviz's dot), or "
                   ".dot (the DOT text, no Graphviz needed)")
@@ -74,9 +76,9 @@ Runner add_render(CLI::App& app) {
     auto snap = db->snapshot();
     std::string dot;
     if (around->count()) {
-      dot = dot_neighborhood(*snap, args->around, args->hops, at);
+      dot = dot_neighborhood(*snap, args->around, args->hops, at, args->limits.limits());
     } else if (args->blocs) {
-      dot = dot_blocs(*snap, *at, obligations_or_default(args->obligations));
+      dot = dot_blocs(*snap, *at, obligations_or_default(args->obligations), args->limits.limits());
     } else {
       dot = dot_timeline(*snap, args->visitor);
     }

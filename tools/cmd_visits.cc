@@ -105,6 +105,7 @@ Runner add_visits(CLI::App& app) {
       "office held, the gap since the previous one), with whom the visitor met and what was signed");
   struct Args {
     Common common;
+    LimitOptions limits;
     std::string visitor;
     std::string host;
     std::string from;
@@ -114,6 +115,7 @@ Runner add_visits(CLI::App& app) {
   };
   auto args = std::make_shared<Args>();
   add_common(*cmd, args->common);
+  add_limits(*cmd, args->limits, Bounded::kWalk);
   auto* visitor = cmd->add_option("--visitor", args->visitor, "only visits by this person (Person:key, name or alias)")
                       ->type_name("PERSON");
   auto* host = cmd->add_option("--host", args->host, "only visits to this state (State:key, name or alias)")
@@ -141,7 +143,7 @@ Runner add_visits(CLI::App& app) {
     if (reciprocal) {
       Node a = snap->resolve(args->between[0]);
       Node b = snap->resolve(args->between[1]);
-      result = reciprocal_visits(*snap, a.ref().str(), b.ref().str());
+      result = reciprocal_visits(*snap, a.ref().str(), b.ref().str(), args->limits.limits());
       filters.push_back(fmt::format("between {} and {}", describe(a), describe(b)));
     } else {
       auto resolved = [&](const std::string& text, const char* label) {
@@ -155,7 +157,7 @@ Runner add_visits(CLI::App& app) {
       q.met = resolved(args->met, "meeting");
       if (q.from) filters.push_back("from " + q.from->str());
       if (q.to) filters.push_back("before " + q.to->str());
-      result = visits(*snap, q);
+      result = visits(*snap, q, args->limits.limits());
     }
     if (args->common.json) {
       // {"visits": [...], "coverage": [...]}: the ordinals' coverage comes with them.

@@ -13,6 +13,7 @@
 #include "entente/formats.h"
 #include "entente/graph_view.h"
 #include "entente/interchange.h"
+#include "entente/limits.h"
 #include "entente/load.h"
 #include "entente/projection.h"
 #include "entente/queries.h"

@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "entente/database.h"
+#include "entente/limits.h"
 
 namespace entente {
 
@@ -99,10 +100,12 @@ PanelSummary export_panel(const Reader& reader, const std::filesystem::path& dir
 
 // DOT of the ego network of `start` (Type:key, name or alias): the nodes within `hops`
 // steps (the neighborhood query) and every edge between them, valid on `at` when given.
-std::string dot_neighborhood(const Reader& reader, std::string_view start, int hops, std::optional<Date> at = {});
+std::string dot_neighborhood(const Reader& reader, std::string_view start, int hops, std::optional<Date> at = {},
+                             const Limits& limits = {});
 // DOT of the alliance blocs on `at` (the blocs query): one cluster per bloc with its states,
 // its treaties and their PARTY_TO edges.
-std::string dot_blocs(const Reader& reader, Date at, const std::vector<std::string>& obligations = {"defense"});
+std::string dot_blocs(const Reader& reader, Date at, const std::vector<std::string>& obligations = {"defense"},
+                      const Limits& limits = {});
 // DOT of a person's visits (the visits query) on a horizontal time axis, each a numbered
 // mark labelled with its date, host and ordinal ("5th visit to Vietnam"). Positions are
 // fixed (layout=neato with pinned nodes). Throws Error(kNotFound) for an unknown visitor.

@@ -4,6 +4,10 @@
 //   auto snap = db->snapshot();
 //   for (const auto& a : entente::allies(*snap, "North Korea", {.at = Date::parse("2024-12-31")}))
 //     std::printf("%s via %s\n", a.state.name.c_str(), a.chain.front().treaty.name.c_str());
+//
+// The questions that walk the graph (allies, visits, paths, blocs, centrality,
+// neighbourhoods) take Limits (entente/limits.h): past a bound they stop with
+// Error(kLimit) naming it. By default they have none.
 #pragma once
 
 #include <cstdint>
@@ -14,6 +18,7 @@
 #include <vector>
 
 #include "entente/database.h"
+#include "entente/limits.h"
 
 namespace entente {
 
@@ -55,7 +60,7 @@ struct Ally {
 // member's obligations on its PARTY_TO edge override the treaty's; a pair is allied when
 // either member carries one. Ordered by hops, then name. Throws Error for an unknown state
 // or obligation.
-std::vector<Ally> allies(const Reader& reader, std::string_view state, const AllyQuery& q);
+std::vector<Ally> allies(const Reader& reader, std::string_view state, const AllyQuery& q, const Limits& limits = {});
 
 // ------------------------------------------------------------------ networks (Boost.Graph)
 
@@ -71,7 +76,8 @@ struct PathStep {
 // edge and node valid on `at` when given. Empty when there is none. Throws Error for an
 // unknown node or type.
 std::vector<PathStep> shortest_path(const Reader& reader, std::string_view a, std::string_view b,
-                                    const std::vector<std::string>& via = {}, std::optional<Date> at = {});
+                                    const std::vector<std::string>& via = {}, std::optional<Date> at = {},
+                                    const Limits& limits = {});
 
 // A time-respecting path: its steps are taken on dates that never go back, each edge and
 // both its ends valid on the date its step is taken (a step waits, when it must, until its
@@ -91,7 +97,8 @@ struct TemporalPath {
 // cannot be reached so. Each node on it is reached as early as any path reaches it, and of
 // equally early ways in the fewest steps. Throws Error for an unknown node or type.
 std::optional<TemporalPath> temporal_path(const Reader& reader, std::string_view a, std::string_view b,
-                                          const std::vector<std::string>& via = {}, std::optional<Date> from = {});
+                                          const std::vector<std::string>& via = {}, std::optional<Date> from = {},
+                                          const Limits& limits = {});
 
 struct Bloc {
   std::vector<Node> states;    // by name
@@ -100,7 +107,8 @@ struct Bloc {
 
 // The connected components of the alliance network on `at` (states joined by treaties in
 // force carrying one of the obligations), largest first; states with no ally are left out.
-std::vector<Bloc> blocs(const Reader& reader, Date at, const std::vector<std::string>& obligations = {"defense"});
+std::vector<Bloc> blocs(const Reader& reader, Date at, const std::vector<std::string>& obligations = {"defense"},
+                        const Limits& limits = {});
 
 enum class Network { kAlliances, kVisits, kTrade };
 enum class Measure { kDegree, kBetweenness };
@@ -122,7 +130,7 @@ struct NetworkQuery {
   std::optional<Date> from{};
   std::optional<Date> to{};
 };
-std::vector<Ranked> centrality(const Reader& reader, const NetworkQuery& q);
+std::vector<Ranked> centrality(const Reader& reader, const NetworkQuery& q, const Limits& limits = {});
 
 struct Reached {
   Node node;
@@ -132,7 +140,8 @@ struct Reached {
 
 // Every node within `hops` steps of `start` over any edge, in either direction, valid on
 // `at` when given; ordered by hops, then type and key.
-std::vector<Reached> neighborhood(const Reader& reader, std::string_view start, int hops, std::optional<Date> at = {});
+std::vector<Reached> neighborhood(const Reader& reader, std::string_view start, int hops, std::optional<Date> at = {},
+                                  const Limits& limits = {});
 
 // ------------------------------------------------------------------ visits
 
@@ -158,7 +167,7 @@ struct VisitInfo {
 };
 
 // Visits in time order, each numbered among all the visitor's visits to that host.
-std::vector<VisitInfo> visits(const Reader& reader, const VisitQuery& q);
+std::vector<VisitInfo> visits(const Reader& reader, const VisitQuery& q, const Limits& limits = {});
 // Where the visits that number a listing came from, as its ordinals are "recorded" ordinals:
 // for each visitor and host listed, every visit of that visitor to that host (those the
 // numbers count), grouped by the data set they cite (an importer's Document, by its name:
@@ -173,7 +182,8 @@ struct VisitCoverage {
 std::vector<VisitCoverage> visit_coverage(const Reader& reader, const std::vector<VisitInfo>& listed);
 
 // Visits between two leaders: a's visits where a met b, and b's where b met a, in time order.
-std::vector<VisitInfo> reciprocal_visits(const Reader& reader, std::string_view a, std::string_view b);
+std::vector<VisitInfo> reciprocal_visits(const Reader& reader, std::string_view a, std::string_view b,
+                                         const Limits& limits = {});
 // A gap in words, rounded to the nearest whole year (365.2425 days) from a year up, else
 // to the nearest month, else in days: 8736 -> "24 years", 45 -> "1 month", 12 -> "12 days".
 std::string describe_gap(std::int64_t days);

@@ -30,6 +30,7 @@
 
 #include "entente/database.h"
 #include "entente/date.h"
+#include "entente/limits.h"
 #include "entente/record.h"
 
 namespace entente {
@@ -117,14 +118,11 @@ class Value {
 // Query parameters, referred to as $name.
 using Params = std::map<std::string, Value, std::less<>>;
 
-// Bounds on one query. Passing one stops the query, within a second, with Error(kLimit) that
-// names it: "query stopped: time limit of 60 s reached". A bound of 0 is none.
-struct QueryLimits {
-  std::chrono::milliseconds timeout{0};
-  // An estimate of the bytes of the rows a query holds at once: those sorting, grouping,
-  // DISTINCT, collect() and UNION keep, and the rows query() returns.
-  std::uint64_t memory_limit = 0;
-};
+// Bounds on one query (entente/limits.h): passing one stops the query, within a second, with
+// Error(kLimit) that names it: "query stopped: time limit of 60 s reached". The memory
+// limit counts the rows held by sorting, grouping, DISTINCT, collect() and UNION, and the
+// rows query() returns. A procedure (CALL allies(...)) runs within the query's bounds.
+using QueryLimits = Limits;
 
 struct QueryResult {
   std::vector<std::string> columns;

@@ -3,6 +3,7 @@
 #include <map>
 #include <set>
 
+#include "algo/bounded.h"
 #include "algo/links.h"
 #include "common/error.h"
 #include "common/text.h"
@@ -127,7 +128,12 @@ void algo::require_existing(const Reader& reader, const Node& state, const Date&
                   state.valid ? fmt::format("{}", fmt::join(spells, " and ")) : "always", other);
 }
 
-std::vector<Ally> allies(const Reader& reader, std::string_view state, const AllyQuery& q) {
+std::vector<Ally> allies(const Reader& reader, std::string_view state, const AllyQuery& q, const Limits& limits) {
+  Budget budget = algo::walk_budget(limits, "allies");
+  return algo::allies(reader, state, q, budget);
+}
+
+std::vector<Ally> algo::allies(const Reader& reader, std::string_view state, const AllyQuery& q, Budget& budget) {
   if (!q.at) throw invalid("allies: a date is required (the date the alliances must hold on)");
   if (q.hops < 1) throw invalid("allies: hops must be at least 1, not {}", q.hops);
   algo::check_obligations(q.obligations);
@@ -149,7 +155,13 @@ std::vector<Ally> allies(const Reader& reader, std::string_view state, const All
         path = parent.hops == 1 ? std::vector<AllianceLink>{parent.chain.front()} : parent.chain;
       }
       for (auto& link : algo::direct_links(reader, nodes.at(u), q)) {
+        budget.tick();
         NodeId v = link.to.id;
+        if (budget.counts_memory()) {
+          budget.charge(sizeof(AllianceLink) + approx_bytes(link.to) + approx_bytes(link.treaty) +
+                            sizeof(AllianceLink) * path.size(),
+                        "the allies found");
+        }
         if (hop == 1 && found.count(v)) {  // another treaty with the same ally
           found.at(v).chain.push_back(std::move(link));
           continue;

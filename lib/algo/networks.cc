@@ -14,6 +14,7 @@
 #include <queue>
 #include <tuple>
 
+#include "algo/bounded.h"
 #include "algo/links.h"
 #include "common/text.h"
 #include "graph/adjacency.h"
@@ -35,23 +36,28 @@ struct AllianceNetwork {
   std::map<std::pair<NodeId, NodeId>, std::vector<Node>> treaties;
 };
 
-AllianceNetwork alliance_network(const Reader& reader, Date at, const std::vector<std::string>& obligations) {
+AllianceNetwork alliance_network(const Reader& reader, Date at, const std::vector<std::string>& obligations,
+                                 Budget& budget) {
   algo::check_obligations(obligations);
   AllyQuery q{at, obligations, false, 1};
   std::vector<NodeId> states;
   std::vector<std::tuple<NodeId, NodeId, Projection::Arc>> arcs;
   AllianceNetwork net;
   reader.scan("State", [&](const Node& s) {
+    budget.tick();
     if (!s.valid_at(at)) return true;
     states.push_back(s.id);
     std::set<NodeId> allies;
     for (const auto& link : algo::direct_links(reader, s, q)) {
+      budget.tick();
       auto& list = net.treaties[{s.id, link.to.id}];
       if (std::none_of(list.begin(), list.end(), [&](const Node& t) { return t.id == link.treaty.id; })) {
         list.push_back(link.treaty);
+        budget.charge(algo::approx_bytes(link.treaty) + 64, "the alliance network");
       }
       if (allies.insert(link.to.id).second) arcs.emplace_back(s.id, link.to.id, Projection::Arc{0, 0, false});
     }
+    budget.charge(allies.size() * 64, "the alliance network");
     return true;
   });
   net.projection = Projection::from_edges(std::move(states), arcs);
@@ -59,7 +65,7 @@ AllianceNetwork alliance_network(const Reader& reader, Date at, const std::vecto
 }
 
 // A state-to-state network from pairs (deduplicated, both directions).
-Projection pair_network(const Reader& reader, const std::set<std::pair<NodeId, NodeId>>& pairs) {
+Projection pair_network(const std::set<std::pair<NodeId, NodeId>>& pairs, Budget& budget) {
   std::set<NodeId> ids;
   std::set<std::pair<NodeId, NodeId>> both;
   for (auto [a, b] : pairs) {
@@ -70,6 +76,7 @@ Projection pair_network(const Reader& reader, const std::set<std::pair<NodeId, N
     both.insert({b, a});
   }
   std::vector<std::tuple<NodeId, NodeId, Projection::Arc>> arcs;
+  budget.charge(both.size() * 96, "the network");
   for (auto [a, b] : both) arcs.emplace_back(a, b, Projection::Arc{0, 0, false});
   return Projection::from_edges(std::vector<NodeId>(ids.begin(), ids.end()), arcs);
 }
@@ -80,11 +87,46 @@ bool in_range(const Date& d, const std::optional<Date>& from, const std::optiona
 
 }  // namespace
 
+Budget algo::walk_budget(const Limits& limits, std::string_view what) {
+  return Budget(limits, std::string(what), "narrow it: fewer hops, a date, or fewer edge types");
+}
+
+std::vector<PathStep> shortest_path(const Reader& reader, std::string_view a, std::string_view b,
+                                    const std::vector<std::string>& via, std::optional<Date> at, const Limits& limits) {
+  Budget budget = algo::walk_budget(limits, "shortest path");
+  return algo::shortest_path(reader, a, b, via, at, budget);
+}
+
+std::optional<TemporalPath> temporal_path(const Reader& reader, std::string_view a, std::string_view b,
+                                          const std::vector<std::string>& via, std::optional<Date> from,
+                                          const Limits& limits) {
+  Budget budget = algo::walk_budget(limits, "temporal path");
+  return algo::temporal_path(reader, a, b, via, from, budget);
+}
+
+std::vector<Bloc> blocs(const Reader& reader, Date at, const std::vector<std::string>& obligations,
+                        const Limits& limits) {
+  Budget budget = algo::walk_budget(limits, "blocs");
+  return algo::blocs(reader, at, obligations, budget);
+}
+
+std::vector<Ranked> centrality(const Reader& reader, const NetworkQuery& q, const Limits& limits) {
+  Budget budget = algo::walk_budget(limits, "centrality");
+  return algo::centrality(reader, q, budget);
+}
+
+std::vector<Reached> neighborhood(const Reader& reader, std::string_view start, int hops, std::optional<Date> at,
+                                  const Limits& limits) {
+  Budget budget = algo::walk_budget(limits, "neighborhood");
+  return algo::neighborhood(reader, start, hops, at, budget);
+}
+
 // Breadth-first from `a` over the adjacency index (Reader::adjacent: no records decoded
 // but the nodes' type and validity), until `b` is reached: the work is what the search
 // explores, not the size of the database. Records are read for the path's steps only.
-std::vector<PathStep> shortest_path(const Reader& reader, std::string_view a, std::string_view b,
-                                    const std::vector<std::string>& via, std::optional<Date> at) {
+std::vector<PathStep> algo::shortest_path(const Reader& reader, std::string_view a, std::string_view b,
+                                          const std::vector<std::string>& via, std::optional<Date> at,
+                                          Budget& budget) {
   Node start = reader.resolve(a), goal = reader.resolve(b);
   if (at && !start.valid_at(*at)) return {};
   if (at && !goal.valid_at(*at)) return {};
@@ -103,7 +145,9 @@ std::vector<PathStep> shortest_path(const Reader& reader, std::string_view a, st
     std::vector<NodeId> next;
     for (NodeId u : frontier) {
       reader.adjacent(u, q, [&](const Reader::Step& s) {
+        budget.tick();
         if (!pred.emplace(s.node, Pred{u, s.edge, s.direction == Direction::kIn}).second) return true;
+        budget.charge(64, "the nodes reached");
         if (s.node == goal.id) {
           found = true;
           return false;
@@ -173,8 +217,9 @@ std::optional<std::uint32_t> departure(std::uint32_t t, const graph::Arc& arc, c
 // Earliest arrival, as Dijkstra's algorithm over dates: a node is settled at the earliest day
 // it can be reached; from there every edge is taken as early as it and its ends allow. Dates
 // never go back along a path, so the first time the goal is settled is the earliest.
-std::optional<TemporalPath> temporal_path(const Reader& reader, std::string_view a, std::string_view b,
-                                          const std::vector<std::string>& via, std::optional<Date> from) {
+std::optional<TemporalPath> algo::temporal_path(const Reader& reader, std::string_view a, std::string_view b,
+                                                const std::vector<std::string>& via, std::optional<Date> from,
+                                                Budget& budget) {
   Node start = reader.resolve(a), goal = reader.resolve(b);
   graph::Adjacency adj(reader, true);
   std::vector<std::uint16_t> types;
@@ -204,6 +249,7 @@ std::optional<TemporalPath> temporal_path(const Reader& reader, std::string_view
     auto info = adj.node(id);
     if (!info) throw corruption("an edge names node {}, which does not exist", id);
     Head h{*info, info->has_gaps() ? adj.gaps(id) : std::vector<graph::DaySpan>{}};
+    budget.charge(sizeof(Head) + 32 + h.gaps.size() * sizeof(graph::DaySpan), "the nodes reached");
     return heads.emplace(id, std::move(h)).first->second;
   };
   bool found = false;
@@ -221,9 +267,11 @@ std::optional<TemporalPath> temporal_path(const Reader& reader, std::string_view
     }
     const Head hu = head(u);
     auto relax = [&](const graph::Arc& arc) {
+      budget.tick();
       auto when = departure(t, arc, hu, head(arc.other));
       if (!when) return true;
       auto [it, added] = best.try_emplace(arc.other, Pred{u, arc.edge, !arc.out(), *when, steps + 1});
+      budget.charge(added ? 96 : 24, "the nodes reached");  // an entry, and its place in the queue
       if (!added) {
         // Not earlier, nor as early in fewer steps: nothing better.
         if (*when > it->second.taken || (*when == it->second.taken && steps + 1 >= it->second.steps)) return true;
@@ -254,8 +302,9 @@ std::optional<TemporalPath> temporal_path(const Reader& reader, std::string_view
   return path;
 }
 
-std::vector<Bloc> blocs(const Reader& reader, Date at, const std::vector<std::string>& obligations) {
-  auto net = alliance_network(reader, at, obligations);
+std::vector<Bloc> algo::blocs(const Reader& reader, Date at, const std::vector<std::string>& obligations,
+                              Budget& budget) {
+  auto net = alliance_network(reader, at, obligations, budget);
   const auto& p = net.projection;
   // The network is symmetric, so its strongly connected components are its blocs.
   std::vector<std::size_t> component(p.size());
@@ -265,7 +314,9 @@ std::vector<Bloc> blocs(const Reader& reader, Date at, const std::vector<std::st
   std::vector<std::set<NodeId>> treaty_ids(count);
   for (std::size_t v = 0; v < p.size(); ++v) {
     if (boost::out_degree(static_cast<Vertex>(v), p.graph()) == 0) continue;  // no ally
+    budget.tick();
     out[component[v]].states.push_back(*reader.node(p.node(static_cast<Vertex>(v))));
+    budget.charge(algo::approx_bytes(out[component[v]].states.back()), "the blocs");
   }
   for (const auto& [pair, treaties] : net.treaties) {
     auto c = component[*p.vertex(pair.first)];
@@ -286,7 +337,7 @@ std::vector<Bloc> blocs(const Reader& reader, Date at, const std::vector<std::st
   return out;
 }
 
-std::vector<Ranked> centrality(const Reader& reader, const NetworkQuery& q) {
+std::vector<Ranked> algo::centrality(const Reader& reader, const NetworkQuery& q, Budget& budget) {
   bool ranged = q.from || q.to;
   if (q.at && ranged) throw invalid("centrality: give either a date or a range, not both");
   algo::check_range(q.from, q.to, "centrality");
@@ -294,11 +345,12 @@ std::vector<Ranked> centrality(const Reader& reader, const NetworkQuery& q) {
   switch (q.network) {
     case Network::kAlliances:
       if (!q.at) throw invalid("centrality: the alliance network needs a date (--at)");
-      net = alliance_network(reader, *q.at, {"defense"}).projection;
+      net = alliance_network(reader, *q.at, {"defense"}, budget).projection;
       break;
     case Network::kVisits: {
       std::set<std::pair<NodeId, NodeId>> pairs;
       reader.scan("Visit", [&](const Node& v) {
+        budget.tick();
         auto start = v.props.text("start");
         if (!start) return true;
         Date s = Date::parse(*start);
@@ -309,26 +361,29 @@ std::vector<Ranked> centrality(const Reader& reader, const NetworkQuery& q) {
         for (const auto& visitor : reader.neighbors(v.id, {{"VISITOR"}, Direction::kOut, std::nullopt})) {
           auto home = algo::visitor_state(reader, visitor.node, s);
           if (!home) continue;
-          for (const auto& h : hosts) pairs.insert({home->id, h.node.id});
+          for (const auto& h : hosts) {
+            if (pairs.insert({home->id, h.node.id}).second) budget.charge(64, "the network");
+          }
         }
         return true;
       });
-      net = pair_network(reader, pairs);
+      net = pair_network(pairs, budget);
       break;
     }
     case Network::kTrade: {
       std::set<std::pair<NodeId, NodeId>> pairs;
       reader.scan("State", [&](const Node& s) {
         for (const auto& t : reader.neighbors(s.id, {{"TRADE"}, Direction::kOut, std::nullopt})) {
+          budget.tick();
           if (t.node.type != "State") continue;
           int year = static_cast<int>(t.edge.props.integer("year").value_or(0));
           bool keep = q.at ? (t.edge.valid ? t.edge.valid_at(*q.at) : year == q.at->year())
                            : (!ranged || in_range(Date(year), q.from, q.to));
-          if (keep) pairs.insert({s.id, t.node.id});
+          if (keep && pairs.insert({s.id, t.node.id}).second) budget.charge(64, "the network");
         }
         return true;
       });
-      net = pair_network(reader, pairs);
+      net = pair_network(pairs, budget);
       break;
     }
   }
@@ -339,6 +394,7 @@ std::vector<Ranked> centrality(const Reader& reader, const NetworkQuery& q) {
         g, boost::centrality_map(boost::make_iterator_property_map(score.begin(), boost::get(boost::vertex_index, g))));
     for (auto& s : score) s /= 2;  // each pair is counted in both directions
   }
+  budget.check_time();
   std::vector<Ranked> out;
   for (std::size_t v = 0; v < net->size(); ++v) {
     std::set<Vertex> partners;
@@ -354,7 +410,8 @@ std::vector<Ranked> centrality(const Reader& reader, const NetworkQuery& q) {
   return out;
 }
 
-std::vector<Reached> neighborhood(const Reader& reader, std::string_view start, int hops, std::optional<Date> at) {
+std::vector<Reached> algo::neighborhood(const Reader& reader, std::string_view start, int hops, std::optional<Date> at,
+                                        Budget& budget) {
   if (hops < 0) throw invalid("neighborhood: hops must not be negative");
   Node origin = reader.resolve(start);
   if (at && !origin.valid_at(*at)) return {};
@@ -369,8 +426,12 @@ std::vector<Reached> neighborhood(const Reader& reader, std::string_view start, 
     std::vector<GraphView::Vertex> next;
     for (auto u : frontier) {
       for (auto e : boost::make_iterator_range(out_edges(u, g))) {
+        budget.tick();
         auto v = target(e, g);
-        if (reached.try_emplace(v, d, e).second) next.push_back(v);
+        if (reached.try_emplace(v, d, e).second) {
+          next.push_back(v);
+          budget.charge(96, "the nodes reached");
+        }
       }
     }
     frontier = std::move(next);
@@ -378,12 +439,17 @@ std::vector<Reached> neighborhood(const Reader& reader, std::string_view start, 
   std::vector<Reached> out;
   out.reserve(reached.size());
   for (const auto& [v, how] : reached) {
+    budget.tick();
     Reached r{*reader.node(v), how.first, std::nullopt};
     if (how.second) {
       const GraphView::Edge& e = *how.second;
       auto edge = reader.edge(g.edge_id(e));
       if (!edge) throw corruption("the view names edge {}, which does not exist", g.edge_id(e));
       r.via = PathStep{*reader.node(e.source), *edge, g.reversed(e), r.node};
+    }
+    if (budget.counts_memory()) {
+      budget.charge(sizeof(Reached) + 2 * algo::approx_bytes(r.node) + (r.via ? algo::approx_bytes(r.via->edge) : 0),
+                    "the nodes reached");
     }
     out.push_back(std::move(r));
   }

@@ -4,6 +4,7 @@
 #include <map>
 #include <set>
 
+#include "algo/bounded.h"
 #include "algo/links.h"
 #include "common/datasets.h"
 #include "common/error.h"
@@ -155,7 +156,12 @@ void algo::check_range(const std::optional<Date>& from, const std::optional<Date
   }
 }
 
-std::vector<VisitInfo> visits(const Reader& reader, const VisitQuery& q) {
+std::vector<VisitInfo> visits(const Reader& reader, const VisitQuery& q, const Limits& limits) {
+  Budget budget = algo::walk_budget(limits, "visits");
+  return algo::visits(reader, q, budget);
+}
+
+std::vector<VisitInfo> algo::visits(const Reader& reader, const VisitQuery& q, Budget& budget) {
   algo::check_range(q.from, q.to, "visits");
   std::optional<Node> visitor, host, met;
   if (!q.visitor.empty()) visitor = reader.resolve(q.visitor);
@@ -170,12 +176,15 @@ std::vector<VisitInfo> visits(const Reader& reader, const VisitQuery& q) {
     for (auto& v : reader.neighbors(host->id, {{"HOST"}, Direction::kIn, std::nullopt})) candidates.push_back(v.node);
   } else {
     reader.scan("Visit", [&](const Node& v) {
+      budget.tick();
       candidates.push_back(v);
+      if (budget.counts_memory()) budget.charge(algo::approx_bytes(v), "the visits read");
       return true;
     });
   }
   std::vector<VisitInfo> out;
   for (const auto& c : candidates) {
+    budget.tick();
     if (c.type != "Visit") continue;
     auto info = describe_visit(reader, c);
     Date s = start_of(info);
@@ -184,16 +193,26 @@ std::vector<VisitInfo> visits(const Reader& reader, const VisitQuery& q) {
     if (host && info.host.id != host->id) continue;
     if (met && std::none_of(info.met.begin(), info.met.end(), [&](const Node& m) { return m.id == met->id; })) continue;
     number(reader, info);
+    if (budget.counts_memory()) {
+      std::uint64_t bytes = sizeof(VisitInfo) + algo::approx_bytes(info.visit) + algo::approx_bytes(info.visitor) +
+                            algo::approx_bytes(info.host);
+      for (const auto* list : {&info.met, &info.produced}) {
+        for (const auto& n : *list) bytes += algo::approx_bytes(n);
+      }
+      budget.charge(bytes, "the visits found");
+    }
     out.push_back(std::move(info));
   }
   std::sort(out.begin(), out.end(), by_start);
   return out;
 }
 
-std::vector<VisitInfo> reciprocal_visits(const Reader& reader, std::string_view a, std::string_view b) {
+std::vector<VisitInfo> reciprocal_visits(const Reader& reader, std::string_view a, std::string_view b,
+                                         const Limits& limits) {
   Node pa = reader.resolve(a), pb = reader.resolve(b);
-  auto out = visits(reader, {pa.ref().str(), "", std::nullopt, std::nullopt, pb.ref().str()});
-  auto back = visits(reader, {pb.ref().str(), "", std::nullopt, std::nullopt, pa.ref().str()});
+  Budget budget = algo::walk_budget(limits, "visits");
+  auto out = algo::visits(reader, {pa.ref().str(), "", std::nullopt, std::nullopt, pb.ref().str()}, budget);
+  auto back = algo::visits(reader, {pb.ref().str(), "", std::nullopt, std::nullopt, pa.ref().str()}, budget);
   out.insert(out.end(), back.begin(), back.end());
   std::sort(out.begin(), out.end(), by_start);
   return out;

@@ -136,10 +136,11 @@ void export_dot(const Reader& reader, std::ostream& out, const ExportOptions& op
   if (!out) throw Error(ErrorKind::kIO, "DOT: write failed");
 }
 
-std::string dot_neighborhood(const Reader& reader, std::string_view start, int hops, std::optional<Date> at) {
+std::string dot_neighborhood(const Reader& reader, std::string_view start, int hops, std::optional<Date> at,
+                             const Limits& limits) {
   Node origin = reader.resolve(start);
   DotGraph g;
-  for (auto& r : neighborhood(reader, origin.ref().str(), hops, at)) g.nodes.push_back(std::move(r.node));
+  for (auto& r : neighborhood(reader, origin.ref().str(), hops, at, limits)) g.nodes.push_back(std::move(r.node));
   g.edges = io::edges_between(reader, g.nodes, at);
   g.focus = origin.id;
   g.legend = true;
@@ -152,8 +153,9 @@ std::string dot_neighborhood(const Reader& reader, std::string_view start, int h
   return out.str();
 }
 
-std::string dot_blocs(const Reader& reader, Date at, const std::vector<std::string>& obligations) {
-  auto found = blocs(reader, at, obligations);
+std::string dot_blocs(const Reader& reader, Date at, const std::vector<std::string>& obligations,
+                      const Limits& limits) {
+  auto found = blocs(reader, at, obligations, limits);
   DotGraph g;
   g.title = fmt::format("Alliance blocs on {} ({}): {}", at.str(), fmt::join(obligations, ", "),
                         found.empty() ? std::string("none") : std::to_string(found.size()));

@@ -16,11 +16,11 @@ namespace entente {
 
 namespace detail {
 
-// A prepared query: the parsed and bound query and its plan, which points into it. Bound
-// once; nothing changes it after.
+// A prepared query: its plan, which owns the bound tree it points into (Plan::query).
+// Bound once; nothing changes it after.
 struct PreparedQueryData {
-  ql::ast::Query q;
   ql::plan::Plan plan;
+  const ql::bound::Query& q() const { return *plan.query; }
   std::vector<std::string> columns;
 };
 
@@ -34,10 +34,9 @@ using detail::PreparedQueryData;
 std::shared_ptr<const PreparedQueryData> prepare_data(const ql::Schema& schema, std::string_view text,
                                                       const Params* params) {
   auto p = std::make_shared<PreparedQueryData>();
-  p->q = ql::parse(text);
-  ql::bind(p->q, schema, params);
-  p->plan = ql::plan::make_plan(p->q);
-  p->columns = p->q.explain || p->q.profile ? std::vector<std::string>{"plan"} : p->plan.columns;
+  const ql::ast::Query parsed = ql::parse(text);
+  p->plan = ql::plan::make_plan(std::make_shared<const ql::bound::Query>(ql::bind(parsed, schema, params)));
+  p->columns = p->q().explain || p->q().profile ? std::vector<std::string>{"plan"} : p->plan.columns;
   return p;
 }
 
@@ -56,26 +55,26 @@ void run_prepared(const PreparedQueryData& p, const ql::Schema& schema, const Re
       if (!on_row({Value(std::move(line))})) break;
     }
   };
-  if (p.q.explain) return plan_rows(lines_of(ql::plan::explain(p.q, p.plan)));
-  if (p.q.profile) {
+  if (p.q().explain) return plan_rows(lines_of(ql::plan::explain(p.q(), p.plan)));
+  if (p.q().profile) {
     // Runs the query to its end, counting its rows, then gives the plan with each
     // operator's rows and time.
     ql::plan::Profile profile;
     std::uint64_t rows = 0;
     const auto started = std::chrono::steady_clock::now();
     ql::exec::run(
-        reader, schema, p.q, p.plan, ql::param_values(p.q, params),
+        reader, schema, p.q(), p.plan, ql::param_values(p.q(), params),
         [&](const std::vector<Value>&) {
           ++rows;
           return true;
         },
         limits, ql::exec::kMaxSteps, &profile);
     const std::chrono::duration<double, std::milli> took = std::chrono::steady_clock::now() - started;
-    auto lines = lines_of(ql::plan::explain(p.q, p.plan, &profile));
+    auto lines = lines_of(ql::plan::explain(p.q(), p.plan, &profile));
     lines.push_back(fmt::format("{} row{} in {:.3f} ms", rows, rows == 1 ? "" : "s", took.count()));
     return plan_rows(std::move(lines));
   }
-  ql::exec::run(reader, schema, p.q, p.plan, ql::param_values(p.q, params), on_row, limits);
+  ql::exec::run(reader, schema, p.q(), p.plan, ql::param_values(p.q(), params), on_row, limits);
 }
 
 // Collects the rows, counting them against the memory limit.
@@ -83,12 +82,9 @@ QueryResult collect(const std::vector<std::string>& columns, const QueryLimits& 
                     const std::function<void(const std::function<bool(const std::vector<Value>&)>&)>& produce) {
   QueryResult r;
   r.columns = columns;
-  std::uint64_t held = 0;
+  Budget budget = ql::exec::query_budget(limits);
   produce([&](const std::vector<Value>& row) {
-    if (limits.memory_limit > 0) {
-      held += ql::exec::approx_bytes(row);
-      if (held > limits.memory_limit) ql::exec::memory_limit_reached(limits.memory_limit, "the rows of the result");
-    }
+    if (budget.counts_memory()) budget.charge(ql::exec::approx_bytes(row), "the rows of the result");
     r.rows.push_back(row);
     return true;
   });
@@ -98,8 +94,8 @@ QueryResult collect(const std::vector<std::string>& columns, const QueryLimits& 
 }  // namespace
 
 const std::vector<std::string>& PreparedQuery::columns() const { return data_->columns; }
-const std::vector<std::string>& PreparedQuery::parameters() const { return data_->q.params; }
-std::string PreparedQuery::explain() const { return ql::plan::explain(data_->q, data_->plan); }
+const std::vector<std::string>& PreparedQuery::parameters() const { return data_->q().params; }
+std::string PreparedQuery::explain() const { return ql::plan::explain(data_->q(), data_->plan); }
 
 void PreparedQuery::run(const Reader& reader, const Params& params,
                         const std::function<bool(const std::vector<Value>& row)>& on_row, const QueryLimits& limits) const {
@@ -140,7 +136,7 @@ QueryResult query(const Reader& reader, std::string_view text, const Params& par
 std::string explain(const Reader& reader, std::string_view text, const Params& params) {
   ql::Schema schema(reader);
   auto p = prepare_data(schema, text, &params);
-  return ql::plan::explain(p->q, p->plan);
+  return ql::plan::explain(p->q(), p->plan);
 }
 
 bool statement_complete(std::string_view text) {

@@ -306,6 +306,32 @@ TEST_CASE("queries cli: neighborhood by hops", "[cli][queries]") {
   CHECK(b.on_db("neighborhood", "State:XYZ --hops 1").status == 1);
 }
 
+TEST_CASE("queries cli: the commands that walk the graph take --timeout and --memory-limit, exit 1 past them",
+          "[cli][queries]") {
+  Bundled b;
+  struct Case {
+    const char* sub;
+    const char* rest;
+    const char* walk;
+  };
+  for (const auto& c : {Case{"neighborhood", "PRK --hops 3", "neighborhood"},
+                        Case{"visits", "--visitor Putin", "visits"},
+                        Case{"allies", "RUS --at 2024-12-31 --hops 3", "allies"},
+                        Case{"render", "--around PRK --hops 2 -o out.dot", "neighborhood"}}) {
+    INFO(c.sub << " " << c.rest);
+    auto r = b.on_db(c.sub, std::string(c.rest) + " --memory-limit 16");
+    CHECK(r.status == 1);
+    CHECK_THAT(r.err, Catch::Contains(std::string(c.walk) + " stopped: memory limit of 16 bytes reached by "));
+    auto fine = b.on_db(c.sub, std::string(c.rest) + " --timeout 600 --memory-limit 1G");
+    CHECK(fine.status == 0);
+  }
+  for (const char* sub : {"neighborhood", "path", "blocs", "centrality", "allies", "visits", "render"}) {
+    auto help = entente_cmd(b.dir, std::string(sub) + " --help");
+    CHECK_THAT(help.out, Catch::Contains("--timeout") && Catch::Contains("--memory-limit"));
+  }
+  CHECK(b.on_db("path", "PRK VNM --memory-limit lots").status == 2);
+}
+
 TEST_CASE("queries cli: Putin's visits to Vietnam, numbered", "[cli][queries]") {
   Bundled b;
   // With --json, the coverage of what the ordinals count comes with the visits.

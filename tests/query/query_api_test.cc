@@ -11,6 +11,10 @@
 
 #include <fmt/format.h>
 
+#include "query/bind/binder.h"
+#include "query/exec/executor.h"
+#include "query/parse/parser.h"
+#include "query/plan/plan.h"
 #include "test_util.h"
 
 using namespace entente;
@@ -325,4 +329,38 @@ TEST_CASE("query api: PROFILE runs the query and gives each operator's rows and 
   CHECK_THAT(none.rows.back().at(0).as_string(), Catch::StartsWith("0 rows in "));
   auto some = p.run(*db.snap, {{"k", Value("USA")}});
   CHECK_THAT(some.rows.at(1).at(0).as_string(), Catch::Contains("Expand") && !Catch::Contains("[0 rows"));
+}
+
+TEST_CASE("query api: the binder reads the parsed tree and builds its own, so one parse binds many times", "[query]") {
+  Loaded db(bundled_data());
+  const ql::Schema schema(*db.snap);
+  const ql::ast::Query parsed =
+      ql::parse("MATCH (s:State)-[:PARTY_TO]->(t:Treaty) WHERE t.key STARTS WITH $prefix WITH s, count(t) AS n "
+                "RETURN s.key AS state, n, [x IN range(1, n) | x * 2] AS evens ORDER BY state");
+  const Params first{{"prefix", Value("rus-prk")}};
+  // Bound twice, with the parameters' types and without (as prepare() binds): each bound
+  // tree is its own, with its slots and the function table's indexes, and runs alone.
+  auto a = ql::plan::make_plan(std::make_shared<const ql::bound::Query>(ql::bind(parsed, schema, &first)));
+  auto b = ql::plan::make_plan(std::make_shared<const ql::bound::Query>(ql::bind(parsed, schema, nullptr)));
+  CHECK(a.query != b.query);
+  CHECK(a.query->slots == b.query->slots);
+  CHECK(a.query->params == std::vector<std::string>{"prefix"});
+  auto rows_of = [&](const ql::plan::Plan& plan, const Params& params) {
+    std::vector<std::string> out;
+    ql::exec::run(*db.snap, schema, *plan.query, plan, ql::param_values(*plan.query, params),
+                  [&](const std::vector<Value>& row) {
+                    out.push_back(row.at(0).str() + " " + row.at(1).str() + " " + row.at(2).str());
+                    return true;
+                  });
+    return out;
+  };
+  const std::vector<std::string> expected{"PRK 2 [2, 4]", "RUS 2 [2, 4]"};
+  CHECK(rows_of(a, first) == expected);
+  CHECK(rows_of(b, first) == expected);
+  CHECK(rows_of(b, {{"prefix", Value("prk-chn")}}) == std::vector<std::string>{"CHN 1 [2]", "PRK 1 [2]"});
+  // A type error found by the binder with the parameters' types leaves the parsed tree as it was.
+  const Params wrong{{"prefix", Value(1)}};
+  CHECK_THROWS_WITH(ql::bind(parsed, schema, &wrong), Catch::Contains("type mismatch"));
+  CHECK(rows_of(ql::plan::make_plan(std::make_shared<const ql::bound::Query>(ql::bind(parsed, schema, &first))), first) ==
+        expected);
 }

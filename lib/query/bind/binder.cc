@@ -12,7 +12,7 @@
 
 namespace entente::ql {
 
-using namespace ast;
+using namespace bound;
 
 namespace {
 
@@ -170,7 +170,7 @@ class Binder {
 
   SType expr_type(Expr& e, Agg agg, const char* where) {
     switch (e.kind) {
-      case ExprKind::kLiteral: return e.type;
+      case ExprKind::kLiteral: return stype_of(e.value);
       case ExprKind::kParam: {
         // The parameter's index among the query's; its value comes when the query runs.
         auto at = std::find(q_.params.begin(), q_.params.end(), e.name);
@@ -917,7 +917,11 @@ class Binder {
 
 }  // namespace
 
-void bind(Query& q, const Schema& schema, const Params* params) { Binder(q, schema, params).run(); }
+bound::Query bind(const ast::Query& q, const Schema& schema, const Params* params) {
+  bound::Query b = bound::copy_syntax(q);
+  Binder(b, schema, params).run();
+  return b;
+}
 
 void missing_parameter(const std::string& name, Pos pos, const Params& given) {
   std::vector<std::string> names;

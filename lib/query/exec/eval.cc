@@ -17,7 +17,7 @@ std::string a_type(const Value& v) {
 }
 
 using ast::BinOp;
-using ast::Expr;
+using bound::Expr;
 using ast::ExprKind;
 using T = Value::Type;
 
@@ -28,30 +28,11 @@ void Context::step() {
                             "(labels, keys, relationship types) or lower the upper bound of variable-length relationships",
                             max_steps));
   }
-  if ((steps & 1023) == 0) check_time();
+  budget.tick();
 }
 
-void Context::check_time() {
-  if (limits.timeout.count() > 0 && std::chrono::steady_clock::now() >= deadline) {
-    const auto ms = limits.timeout.count();
-    throw Error(ErrorKind::kLimit,
-                fmt::format("query stopped: time limit of {} reached (narrow the query, or raise it with --timeout)",
-                            ms % 1000 == 0 ? fmt::format("{} s", ms / 1000) : fmt::format("{} ms", ms)));
-  }
-}
-
-void memory_limit_reached(std::uint64_t limit, const char* what) {
-  throw Error(ErrorKind::kLimit,
-              fmt::format("query stopped: memory limit of {} reached by {} (add LIMIT, aggregate, narrow the "
-                          "patterns, or raise it with --memory-limit)",
-                          text::human_size(limit), what));
-}
-
-void Context::charge(std::uint64_t bytes) {
-  memory += bytes;
-  if (limits.memory_limit > 0 && memory > limits.memory_limit) {
-    memory_limit_reached(limits.memory_limit, "the rows held for sorting, grouping, DISTINCT, collect() or UNION");
-  }
+Budget query_budget(const QueryLimits& limits) {
+  return Budget(limits, "query", "narrow the query", "add LIMIT, aggregate, narrow the patterns");
 }
 
 std::uint64_t approx_bytes(const Value& v) {

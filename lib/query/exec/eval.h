@@ -9,9 +9,10 @@
 #include <vector>
 
 #include "entente/database.h"
+#include "common/budget.h"
 #include "entente/query.h"
 #include "query/bind/schema.h"
-#include "query/parse/ast.h"
+#include "query/bind/bound.h"
 #include "query/plan/plan.h"
 
 namespace entente::ql::exec {
@@ -31,13 +32,10 @@ struct Context {
   const std::vector<Value>* aggregates = nullptr;  // the current group's aggregate results
   std::uint64_t steps = 0;
   std::uint64_t max_steps = kMaxSteps;
-  QueryLimits limits;
-  std::chrono::steady_clock::time_point deadline{};  // when limits.timeout is set
-  std::uint64_t memory = 0;                           // the bytes charged and not released
-  std::uint64_t ticks = 0;
+  Budget budget;  // the query's deadline and the bytes of rows it holds
   // Runs a subquery expression (EXISTS { }, COUNT { }, COLLECT { }) for a row: on_row gets
   // the columns of each row it returns until on_row returns false. Set by the executor.
-  std::function<void(const ast::Expr& e, const std::vector<Value>& row,
+  std::function<void(const bound::Expr& e, const std::vector<Value>& row,
                      const std::function<bool(const std::vector<Value>& columns)>& on_row)>
       subquery;
   plan::Profile* profile = nullptr;  // PROFILE: each operator's rows and time, else null
@@ -46,29 +44,29 @@ struct Context {
   // at every 1,024 steps).
   void step();
   // Charges (releases) an estimate of the bytes of rows held; throws past the memory limit.
-  void charge(std::uint64_t bytes);
-  void release(std::uint64_t bytes) { memory -= std::min(memory, bytes); }
+  void charge(std::uint64_t bytes) { budget.charge(bytes, "the rows held for sorting, grouping, DISTINCT, collect() or UNION"); }
+  void release(std::uint64_t bytes) { budget.release(bytes); }
   // Whether rows held are counted: only under a memory limit, so that no estimate is made
   // without one.
-  bool counts_memory() const { return limits.memory_limit > 0; }
-  void check_time();
+  bool counts_memory() const { return budget.counts_memory(); }
+  void check_time() const { budget.check_time(); }
   // Counts a row passed between operators: the deadline is looked at every 1,024.
-  void tick() {
-    if ((++ticks & 1023) == 0) check_time();
-  }
+  void tick() { budget.tick(); }
 };
+
+// A query's budget: its messages say "query stopped: ..." with what to do.
+Budget query_budget(const QueryLimits& limits);
 
 // An estimate of the bytes a value (a row) holds, for the memory limit.
 std::uint64_t approx_bytes(const Value& v);
 std::uint64_t approx_bytes(const std::vector<Value>& row);
-[[noreturn]] void memory_limit_reached(std::uint64_t limit, const char* what);
 
 // "a String", "an Integer": a value's type for messages.
 std::string a_type(const Value& v);
 
-Value eval(const ast::Expr& e, const Row& row, Context& ctx);
+Value eval(const bound::Expr& e, const Row& row, Context& ctx);
 // A WHERE: true, false or null (null filters the row out). Throws for a non-Boolean.
-bool truthy(const Value& v, const ast::Expr& where);
+bool truthy(const Value& v, const bound::Expr& where);
 
 // Equality as '=' sees it: null when either side is null; dates by first day; numbers by value;
 // values of different types are not equal.
@@ -101,7 +99,7 @@ std::optional<Date> date_arg(const Value& v, Pos pos, const char* what);
 // follows a Treaty or Agreement at either end (PARTY_TO follows its treaty).
 bool valid_on(const Value& x, const Date& d, const Reader& reader);
 
-Value call_function(const ast::Expr& e, std::vector<Value>& args, Context& ctx);
+Value call_function(const bound::Expr& e, std::vector<Value>& args, Context& ctx);
 
 [[noreturn]] void type_error(Pos pos, const std::string& why);
 

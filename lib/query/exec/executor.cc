@@ -19,7 +19,7 @@
 
 namespace entente::ql::exec {
 
-using namespace ast;
+using namespace bound;
 using plan::Op;
 using plan::OpKind;
 using T = Value::Type;
@@ -1173,9 +1173,8 @@ void run_plan(const plan::Plan& plan, const Row& input, const Query& q, Context&
 void run(const Reader& reader, const Schema& schema, const Query& q, const plan::Plan& plan,
          const std::vector<Value>& params, const std::function<bool(const std::vector<Value>& row)>& on_row,
          const QueryLimits& limits, std::uint64_t max_steps, plan::Profile* profile) {
-  Context ctx{reader, schema, std::nullopt, &params, nullptr, 0, max_steps, limits, {}, 0, 0, {}};
+  Context ctx{reader, schema, std::nullopt, &params, nullptr, 0, max_steps, query_budget(limits), {}};
   ctx.profile = profile;
-  if (limits.timeout.count() > 0) ctx.deadline = std::chrono::steady_clock::now() + limits.timeout;
   ctx.subquery = [&](const Expr& e, const Row& row, const std::function<bool(const std::vector<Value>&)>& fn) {
     run_plan(*plan.subqueries.at(&e), row, q, ctx, fn);
   };

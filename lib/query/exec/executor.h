@@ -9,7 +9,7 @@
 #include "entente/database.h"
 #include "query/bind/schema.h"
 #include "query/exec/eval.h"
-#include "query/parse/ast.h"
+#include "query/bind/bound.h"
 #include "query/plan/plan.h"
 
 namespace entente::ql::exec {
@@ -20,7 +20,7 @@ namespace entente::ql::exec {
 // with Error(kLimit).
 // `params` are the parameters' values by index (param_values()). With `profile`, each
 // operator's rows and time are added to it (PROFILE).
-void run(const Reader& reader, const Schema& schema, const ast::Query& q, const plan::Plan& plan,
+void run(const Reader& reader, const Schema& schema, const bound::Query& q, const plan::Plan& plan,
          const std::vector<Value>& params, const std::function<bool(const std::vector<Value>& row)>& on_row,
          const QueryLimits& limits = {}, std::uint64_t max_steps = kMaxSteps, plan::Profile* profile = nullptr);
 

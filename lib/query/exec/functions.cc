@@ -21,7 +21,7 @@ using T = Value::Type;
 
 namespace {
 
-[[noreturn]] void bad_arg(const ast::Expr& e, std::size_t i, const char* want, const Value& got) {
+[[noreturn]] void bad_arg(const bound::Expr& e, std::size_t i, const char* want, const Value& got) {
   Pos p = i < e.args.size() ? e.args[i]->pos : e.pos;
   type_error(p, fmt::format("{}() needs {}, got {}", e.name, want, a_type(got)));
 }
@@ -43,9 +43,9 @@ Value node_or_fetch(const Reader& reader, NodeId id) {
 
 
 using FnArgs = std::vector<Value>;
-using FnImpl = Value (*)(const ast::Expr& e, FnArgs& args, Context& ctx);
+using FnImpl = Value (*)(const bound::Expr& e, FnArgs& args, Context& ctx);
 
-#define ENTENTE_FN(name) Value name([[maybe_unused]] const ast::Expr& e, [[maybe_unused]] FnArgs& args, [[maybe_unused]] Context& ctx)
+#define ENTENTE_FN(name) Value name([[maybe_unused]] const bound::Expr& e, [[maybe_unused]] FnArgs& args, [[maybe_unused]] Context& ctx)
 #define ENTENTE_FN_PRELUDE                                                   \
   [[maybe_unused]] const std::string& f = e.name;                            \
   [[maybe_unused]] auto arg = [&](std::size_t i) -> const Value& { return args[i]; }
@@ -301,7 +301,7 @@ ENTENTE_FN(fn_range) {
 
 // ---- math
 
-double number_arg(const ast::Expr& e, const FnArgs& args, std::size_t i) {
+double number_arg(const bound::Expr& e, const FnArgs& args, std::size_t i) {
   if (!args[i].is_number()) bad_arg(e, i, "a number", args[i]);
   return args[i].as_number();
 }
@@ -349,7 +349,7 @@ ENTENTE_FN(fn_rand) {
 
 // ---- strings and lists
 
-const std::string& string_arg(const ast::Expr& e, const FnArgs& args, std::size_t i) {
+const std::string& string_arg(const bound::Expr& e, const FnArgs& args, std::size_t i) {
   if (args[i].type() != T::kString) bad_arg(e, i, "a String", args[i]);
   return args[i].as_string();
 }
@@ -583,7 +583,7 @@ const std::vector<FnImpl>& implementations() {
 
 }  // namespace
 
-Value call_function(const ast::Expr& e, std::vector<Value>& args, Context& ctx) {
+Value call_function(const bound::Expr& e, std::vector<Value>& args, Context& ctx) {
   const auto& table = implementations();
   if (e.fn < 0 || static_cast<std::size_t>(e.fn) >= table.size() || !table[static_cast<std::size_t>(e.fn)]) {
     throw invalid("line {}:{}: function {}() is not implemented", e.pos.line, e.pos.col, e.name);

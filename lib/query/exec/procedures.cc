@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "algo/bounded.h"
 #include "common/error.h"
 #include "entente/queries.h"
 #include "query/bind/signatures.h"
@@ -13,7 +14,7 @@ using T = Value::Type;
 namespace {
 
 struct Args {
-  const ast::Call& call;
+  const bound::Call& call;
   const std::vector<Value>& values;
   Context& ctx;
 
@@ -92,21 +93,31 @@ Value strings_value(const std::vector<std::string>& v) {
   return Value(std::move(l));
 }
 
-// Errors of the questions (an unknown state, ...) name the call's place.
+// Errors of the questions (an unknown state, ...) name the call's place. They run within
+// the query's budget: a limit passed is the query's, and its message is kept as it is.
 template <typename F>
-auto located(const ast::Call& call, F f) -> decltype(f()) {
+auto located(const bound::Call& call, F f) -> decltype(f()) {
   try {
     return f();
   } catch (const Error& e) {
+    if (e.kind() == ErrorKind::kLimit) throw;
     throw Error(e.kind(), fmt::format("line {}:{}: {}(): {}", call.pos.line, call.pos.col, call.name, e.what()));
   }
 }
 
 }  // namespace
 
-std::vector<std::vector<Value>> run_procedure(const ast::Call& call, const std::vector<Value>& values, Context& ctx) {
+std::vector<std::vector<Value>> run_procedure(const bound::Call& call, const std::vector<Value>& values, Context& ctx) {
   Args a{call, values, ctx};
   const Reader& r = ctx.reader;
+  // What the question held while it ran is freed when it returns: only its rows stay.
+  struct Held {
+    Budget& budget;
+    std::uint64_t before = budget.held();
+    ~Held() {
+      if (budget.held() > before) budget.release(budget.held() - before);
+    }
+  } held{ctx.budget};
   std::vector<std::vector<Value>> out;
   const std::string& name = call.name;
 
@@ -120,7 +131,7 @@ std::vector<std::vector<Value>> run_procedure(const ast::Call& call, const std::
     }
     q.include_signed = a.boolean(4);
     std::string state = a.required_node(0);
-    auto result = located(call, [&] { return allies(r, state, q); });
+    auto result = located(call, [&] { return algo::allies(r, state, q, ctx.budget); });
     for (const auto& ally : result) {
       std::vector<const AllianceLink*> links;
       if (ally.hops == 1) {
@@ -147,7 +158,7 @@ std::vector<std::vector<Value>> run_procedure(const ast::Call& call, const std::
     if (a.given(2)) q.from = a.date(2);
     if (a.given(3)) q.to = a.date(3);
     q.met = a.node(4);
-    auto result = located(call, [&] { return visits(r, q); });
+    auto result = located(call, [&] { return algo::visits(r, q, ctx.budget); });
     for (const auto& v : result) {
       out.push_back({Value(v.visit), Value(v.visitor), Value(v.host), date_prop(v.visit, "start"), date_prop(v.visit, "end"),
                      v.office.empty() ? Value() : Value(v.office), Value(v.number), Value(v.number_in_office),
@@ -161,7 +172,7 @@ std::vector<std::vector<Value>> run_procedure(const ast::Call& call, const std::
     std::string to = a.required_node(1);
     auto via = a.strings(2);
     auto at = a.date(3);
-    auto steps = located(call, [&] { return shortest_path(r, from, to, via, at); });
+    auto steps = located(call, [&] { return algo::shortest_path(r, from, to, via, at, ctx.budget); });
     if (steps.empty()) return out;
     Path p;
     p.nodes.push_back(steps.front().from);
@@ -179,7 +190,7 @@ std::vector<std::vector<Value>> run_procedure(const ast::Call& call, const std::
     auto via = a.strings(2);
     std::optional<Date> leaving;
     if (a.given(3)) leaving = a.date(3);
-    auto found = located(call, [&] { return temporal_path(r, from, to, via, leaving); });
+    auto found = located(call, [&] { return algo::temporal_path(r, from, to, via, leaving, ctx.budget); });
     if (!found) return out;
     Path p;
     Value::List taken;
@@ -221,7 +232,7 @@ std::vector<std::vector<Value>> run_procedure(const ast::Call& call, const std::
   if (name == "blocs") {
     Date at = a.required_date(0);
     auto obligations = a.given(1) ? a.strings(1) : std::vector<std::string>{"defense"};
-    auto result = located(call, [&] { return blocs(r, at, obligations); });
+    auto result = located(call, [&] { return algo::blocs(r, at, obligations, ctx.budget); });
     int i = 0;
     for (const auto& b : result) out.push_back({Value(++i), nodes(b.states), nodes(b.treaties)});
     return out;

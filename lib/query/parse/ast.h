@@ -1,6 +1,5 @@
-// The query's syntax tree, as the parser builds it. The binder fills in the fields marked
-// "bound" (variable slots, static types, aggregate indexes); the planner and the executor
-// read them.
+// The query's syntax tree, as the parser builds it. The binder reads it and builds the
+// bound tree (query/bind/bound.h), which the planner and the executor read.
 #pragma once
 
 #include <memory>
@@ -47,11 +46,13 @@ enum class SubKind { kExists, kCount, kCollect };
 enum class BinOp { kOr, kXor, kAnd, kEq, kNe, kLt, kLe, kGt, kGe, kIn, kStartsWith, kEndsWith, kContains, kAdd, kSub, kMul, kDiv, kMod, kPow };
 const char* binop_text(BinOp op);
 
-struct Expr;
-using ExprPtr = std::unique_ptr<Expr>;
-struct Query;
+// The syntax of each part of a query, as the parser reads it: the heads below hold what
+// the query says, and the parser's tree (this namespace) adds only its children. The
+// binder reads that tree, which it never changes, and builds its own (query/bind/bound.h)
+// from the same heads, adding what binding finds: variable slots, static types, the
+// function and procedure each call names, aggregate indexes.
 
-struct Expr {
+struct ExprSyntax {
   ExprKind kind = ExprKind::kLiteral;
   Pos pos;
   std::string text;               // the source text of the expression (column names, EXPLAIN)
@@ -62,8 +63,7 @@ struct Expr {
   bool negated = false;           // kIsNull: IS NOT NULL
   bool distinct = false;          // kFunc: count(DISTINCT x)
   bool star = false;              // kFunc: count(*)
-  std::vector<ExprPtr> args;      // operands, elements, function arguments
-  std::vector<std::string> keys;  // kMap: the keys, one per args element
+  std::vector<std::string> keys;  // kMap: the keys, one per args element; kHasLabel: the labels
   int depth = 1;                  // nesting depth of this subtree
   // kCase: args are [subject] (when, then)... [else]
   bool has_subject = false;
@@ -77,19 +77,98 @@ struct Expr {
   Quant quant = Quant::kAll;
   std::string var;                // kListComp, kQuantifier, kReduce: the element's variable
   Pos var_pos;
-  // kSubquery: the query it runs for each row (shared: the AST is not copied)
-  SubKind sub_kind = SubKind::kExists;
-  std::shared_ptr<Query> sub;
+  SubKind sub_kind = SubKind::kExists;  // kSubquery
+};
 
-  // bound
-  int local = -1;                 // kListComp, kQuantifier, kReduce: the element's slot
-  int local2 = -1;                // kReduce: the accumulator's slot
-  int fn = -1;                    // kFunc: the function's index in functions()
-  std::vector<int> outer_slots;   // kSubquery: the slots of the outer variables it reads
-  int slot = -1;                  // kVar: the variable's slot in a row; kParam: its index in Query::params
-  int agg = -1;                   // kFunc, an aggregate: its index among the projection's aggregates
-  SType type = SType::kAny;
-  std::vector<std::string> labels;  // kVar of a node or relationship: the types it may have (empty: any)
+struct NodeSyntax {
+  Pos pos;
+  std::string var;                  // empty: anonymous
+  std::vector<std::string> labels;  // alternatives (n:Treaty|Agreement); empty: any
+  std::vector<Pos> label_pos;
+};
+
+struct RelSyntax {
+  Pos pos;
+  std::string var;
+  std::vector<std::string> types;   // alternatives; empty: any
+  std::vector<Pos> type_pos;
+  Direction dir = Direction::kBoth; // kOut: (a)-->(b); kIn: (a)<--(b); kBoth: (a)--(b)
+  bool var_length = false;          // *min..max
+  int min = 1;
+  int max = 1;
+};
+
+struct PathSyntax {
+  Pos pos;
+  std::string var;                  // p = ...; empty: none
+  bool shortest = false;            // shortestPath(...)
+};
+
+struct MatchSyntax {
+  Pos pos;
+  bool optional = false;
+};
+
+struct YieldSyntax {
+  Pos pos;
+  std::string name;
+  std::string alias;  // empty: the name
+};
+
+struct CallSyntax {
+  Pos pos;
+  std::string name;
+  bool has_yield = false;  // without: every column (standalone CALL)
+};
+
+struct UnwindSyntax {
+  Pos pos;
+  std::string var;
+};
+
+struct ReturnItemSyntax {
+  std::string alias;  // AS name, else the expression's text
+  bool aliased = false;
+};
+
+// WITH and RETURN.
+struct ProjectionSyntax {
+  Pos pos;
+  bool is_return = false;
+  bool distinct = false;
+  bool star = false;  // RETURN * / WITH *
+};
+
+// CALL { ... } and CALL (a, b) { ... }: a subquery run for each incoming row; its returned
+// columns join the row.
+struct CallSubquerySyntax {
+  Pos pos;
+  bool scoped = false;               // CALL (...) { }: imports the variables listed
+  bool import_all = false;           // CALL (*) { }
+  std::vector<std::string> imports;  // CALL (a, b) { }
+  std::vector<Pos> import_pos;
+};
+
+struct UnionSyntax {
+  Pos pos;
+  bool all = false;
+};
+
+struct QuerySyntax {
+  bool explain = false;
+  bool profile = false;  // PROFILE: run it, then give the plan with rows and time per operator
+  Pos at_pos;            // AT DATE
+};
+
+// ---- the parser's tree
+
+struct Expr;
+using ExprPtr = std::unique_ptr<Expr>;
+struct Query;
+
+struct Expr : ExprSyntax {
+  std::vector<ExprPtr> args;  // operands, elements, function arguments
+  std::shared_ptr<Query> sub; // kSubquery: the query it runs for each row
 };
 
 // A property map in a pattern: {key: 'PRK', name: $n}.
@@ -99,74 +178,38 @@ struct PropEntry {
   ExprPtr value;
 };
 
-struct NodePattern {
-  Pos pos;
-  std::string var;                  // empty: anonymous
-  std::vector<std::string> labels;  // alternatives (n:Treaty|Agreement); empty: any
-  std::vector<Pos> label_pos;
+struct NodePattern : NodeSyntax {
   std::vector<PropEntry> props;
-  int slot = -1;                    // bound (anonymous nodes get a hidden slot)
 };
 
-struct RelPattern {
-  Pos pos;
-  std::string var;
-  std::vector<std::string> types;   // alternatives; empty: any
-  std::vector<Pos> type_pos;
-  Direction dir = Direction::kBoth; // kOut: (a)-->(b); kIn: (a)<--(b); kBoth: (a)--(b)
-  bool var_length = false;          // *min..max
-  int min = 1;
-  int max = 1;
+struct RelPattern : RelSyntax {
   std::vector<PropEntry> props;
-  int slot = -1;                    // bound: an Edge, or a list of Edges when var_length
 };
 
-struct PathPattern {
-  Pos pos;
-  std::string var;                  // p = ...; empty: none
-  bool shortest = false;            // shortestPath(...)
+struct PathPattern : PathSyntax {
   std::vector<NodePattern> nodes;   // rels.size() + 1
   std::vector<RelPattern> rels;
-  int slot = -1;                    // bound, when var is given
 };
 
-struct Match {
-  Pos pos;
-  bool optional = false;
+struct Match : MatchSyntax {
   std::vector<PathPattern> patterns;
   ExprPtr where;
 };
 
-struct YieldItem {
-  Pos pos;
-  std::string name;
-  std::string alias;  // empty: the name
-  int slot = -1;      // bound
-  int column = -1;    // bound: the procedure's output column
-};
+using YieldItem = YieldSyntax;
 
-struct Call {
-  Pos pos;
-  std::string name;
+struct Call : CallSyntax {
   std::vector<ExprPtr> args;
-  bool has_yield = false;
-  std::vector<YieldItem> yields;  // empty with has_yield false: every column (standalone CALL)
+  std::vector<YieldItem> yields;
   ExprPtr where;
-  int procedure = -1;  // bound: index in the procedure table
 };
 
-struct Unwind {
-  Pos pos;
+struct Unwind : UnwindSyntax {
   ExprPtr expr;
-  std::string var;
-  int slot = -1;
 };
 
-struct ReturnItem {
+struct ReturnItem : ReturnItemSyntax {
   ExprPtr expr;
-  std::string alias;  // AS name, else the expression's text
-  bool aliased = false;
-  int slot = -1;      // bound: the slot the projected value goes to
 };
 
 struct SortItem {
@@ -174,59 +217,29 @@ struct SortItem {
   bool descending = false;
 };
 
-// WITH and RETURN.
-struct Projection {
-  Pos pos;
-  bool is_return = false;
-  bool distinct = false;
-  bool star = false;               // RETURN * / WITH *
-  std::vector<ReturnItem> items;   // after binding, * is expanded into items
+struct Projection : ProjectionSyntax {
+  std::vector<ReturnItem> items;
   std::vector<SortItem> order;
   ExprPtr skip;
   ExprPtr limit;
-  ExprPtr where;                   // WITH ... WHERE
-  // bound
-  bool aggregating = false;
-  std::vector<const Expr*> aggregates;  // the aggregate calls in the items and ORDER BY, by index
-  int width = 0;                        // slots in rows after this projection
+  ExprPtr where;  // WITH ... WHERE
 };
 
-// CALL { ... } and CALL (a, b) { ... }: a subquery run for each incoming row; its returned
-// columns join the row.
-struct CallSubquery {
-  Pos pos;
+struct CallSubquery : CallSubquerySyntax {
   std::shared_ptr<Query> body;
-  bool scoped = false;               // CALL (...) { }: imports the variables listed
-  bool import_all = false;           // CALL (*) { }
-  std::vector<std::string> imports;  // CALL (a, b) { }
-  std::vector<Pos> import_pos;
-  // bound
-  std::vector<int> out_slots;        // the slots of its returned columns, in order
 };
 
 using Clause = std::variant<Match, Call, Unwind, Projection, CallSubquery>;
 
 // A query after UNION [ALL].
-struct UnionPart {
-  Pos pos;
-  bool all = false;
+struct UnionPart : UnionSyntax {
   std::vector<Clause> clauses;
 };
 
-struct Query {
-  bool explain = false;
-  bool profile = false;         // PROFILE: run it, then give the plan with rows and time per operator
-  std::vector<Clause> clauses;  // the last is a RETURN, or a standalone CALL
+struct Query : QuerySyntax {
+  std::vector<Clause> clauses;    // the last is a RETURN, or a standalone CALL
   std::vector<UnionPart> unions;  // UNION [ALL] parts after the first, each with its own RETURN
-  ExprPtr at_date;              // AT DATE expr
-  Pos at_pos;
-  int slots = 0;                // bound: the width of a row
-  std::vector<std::string> slot_names;  // bound: for EXPLAIN and messages
-  // bound: the parameters' names, each once, in order of appearance (kParam's slot)
-  std::vector<std::string> params;
-  std::vector<Pos> param_pos;
-  // bound: the subquery expressions, in the order the binder met them (nested ones too)
-  std::vector<const Expr*> subqueries;
+  ExprPtr at_date;                // AT DATE expr
 };
 
 }  // namespace entente::ql::ast

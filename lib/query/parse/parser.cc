@@ -862,7 +862,6 @@ class Parser {
           fail(t, fmt::format("the integer {} is out of range (-9223372036854775808..9223372036854775807)", t.text));
         }
         e->value = Value(v);
-        e->type = SType::kInt;
         next();
         finish(*e, begin);
         return e;
@@ -874,7 +873,6 @@ class Parser {
         double v = std::strtod(t.text.c_str(), nullptr);
         if (!std::isfinite(v)) fail(t, fmt::format("the number {} is out of range", t.text));
         e->value = Value(v);
-        e->type = SType::kFloat;
         next();
         finish(*e, begin);
         return e;
@@ -884,7 +882,6 @@ class Parser {
         e->kind = ExprKind::kLiteral;
         e->pos = p;
         e->value = Value(t.text);
-        e->type = SType::kString;
         next();
         finish(*e, begin);
         return e;
@@ -957,7 +954,6 @@ class Parser {
             e->kind = ExprKind::kLiteral;
             e->pos = p;
             e->value = u == "NULL" ? Value() : Value(u == "TRUE");
-            e->type = u == "NULL" ? SType::kNull : SType::kBool;
             next();
             finish(*e, begin);
             return e;

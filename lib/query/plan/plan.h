@@ -12,7 +12,7 @@
 #include <string>
 #include <vector>
 
-#include "query/parse/ast.h"
+#include "query/bind/bound.h"
 
 namespace entente::ql::plan {
 
@@ -39,10 +39,10 @@ struct Plan;
 
 struct Op {
   OpKind kind = OpKind::kFilter;
-  const ast::NodePattern* node = nullptr;  // anchors and checks: the node; expands: the node reached
-  const ast::NodePattern* from = nullptr;  // expands: the node expanded from; shortest path: the first end
-  const ast::Expr* lookup = nullptr;       // kNodeByKey, kNodeByName: the key or name
-  const ast::RelPattern* rel = nullptr;    // expands, shortest path
+  const bound::NodePattern* node = nullptr;  // anchors and checks: the node; expands: the node reached
+  const bound::NodePattern* from = nullptr;  // expands: the node expanded from; shortest path: the first end
+  const bound::Expr* lookup = nullptr;       // kNodeByKey, kNodeByName: the key or name
+  const bound::RelPattern* rel = nullptr;    // expands, shortest path
   int from_slot = -1;                      // expands: the bound node; shortest path: one end
   int to_slot = -1;                        // expands: the node reached; shortest path: the other end
   Direction dir = Direction::kBoth;        // expands: the direction from from_slot
@@ -63,14 +63,14 @@ struct Op {
   // path, and only expanded from by later single hops: it is bound by id and type, its
   // record not read.
   bool node_by_id = false;
-  const ast::PathPattern* path = nullptr;  // kBuildPath, kShortestPath
-  const ast::Expr* filter = nullptr;       // kFilter
+  const bound::PathPattern* path = nullptr;  // kBuildPath, kShortestPath
+  const bound::Expr* filter = nullptr;       // kFilter
   std::vector<Op> sub;                     // kOptional
   std::vector<int> nulls;                  // kOptional: slots set to null when nothing matches
-  const ast::Call* call = nullptr;
-  const ast::Unwind* unwind = nullptr;
-  const ast::Projection* proj = nullptr;
-  const ast::CallSubquery* subquery = nullptr;  // kSubquery
+  const bound::Call* call = nullptr;
+  const bound::Unwind* unwind = nullptr;
+  const bound::Projection* proj = nullptr;
+  const bound::CallSubquery* subquery = nullptr;  // kSubquery
   std::shared_ptr<const Plan> plan;             // kSubquery: the body's plan
 };
 
@@ -84,10 +84,13 @@ struct Plan {
   bool union_all = false;
   // The top-level plan only: the plans of the subquery expressions (EXISTS { }, COUNT { },
   // COLLECT { }, pattern comprehensions), nested ones included.
-  std::map<const ast::Expr*, std::shared_ptr<const Plan>> subqueries;
+  std::map<const bound::Expr*, std::shared_ptr<const Plan>> subqueries;
+  // The top-level plan only: the bound tree its operators (and its sub-plans') point into.
+  std::shared_ptr<const bound::Query> query;
 };
 
-Plan make_plan(const ast::Query& q);
+// The plan of a bound query, which it keeps (Plan::query).
+Plan make_plan(std::shared_ptr<const bound::Query> q);
 
 // PROFILE: what an operator did in a run, over every time it ran (a sub-plan runs once per
 // row that needs it): the rows it passed on, and the time spent in it, not in the operators
@@ -101,6 +104,6 @@ using Profile = std::map<const Op*, OpStats>;
 
 // The plan, one operator a line, numbered, sub-plans indented; with a profile, each line
 // ends with the operator's rows and time.
-std::string explain(const ast::Query& q, const Plan& plan, const Profile* profile = nullptr);
+std::string explain(const bound::Query& q, const Plan& plan, const Profile* profile = nullptr);
 
 }  // namespace entente::ql::plan

@@ -8,7 +8,7 @@
 
 namespace entente::ql::plan {
 
-using namespace ast;
+using namespace bound;
 
 namespace {
 
@@ -591,12 +591,14 @@ Plan plan_query(const Query& body, const std::set<int>& outer) {
 
 }  // namespace
 
-Plan make_plan(const Query& q) {
+Plan make_plan(std::shared_ptr<const Query> query) {
+  const Query& q = *query;
   Plan plan = plan_query(q, {});
   for (const Expr* e : q.subqueries) {
     std::set<int> outer(e->outer_slots.begin(), e->outer_slots.end());
     plan.subqueries.emplace(e, std::make_shared<const Plan>(plan_query(*e->sub, outer)));
   }
+  plan.query = std::move(query);
   return plan;
 }
 
