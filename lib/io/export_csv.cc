@@ -113,15 +113,15 @@ std::string header(const std::vector<std::string>& fixed, const std::vector<Colu
 std::vector<std::filesystem::path> export_neo4j(const Reader& reader, const std::filesystem::path& dir,
                                                 const ExportOptions& options) {
   io::Subgraph g = io::collect(reader, options);
-  io::make_dir(dir);
-  std::vector<std::filesystem::path> written, node_files, rel_files;
+  io::OutputDir od(dir);
+  std::vector<std::filesystem::path> node_files, rel_files;
   bool multiline = false;
   const std::set<std::string> node_reserved{"id", "key", "name", "aliases", "valid_from", "valid_to"};
   const std::set<std::string> edge_reserved{"key", "valid_from", "valid_to"};
   for (const auto& [name, type] : g.node_types) {
     auto columns = property_columns(type, node_reserved);
-    auto file = dir / ("nodes_" + name + ".csv");
-    auto out = io::open_out(file);
+    const std::string file = "nodes_" + name + ".csv";
+    auto out = od.open(file);
     out << header(
         {"id:ID", ":LABEL", "key:string", "name:string", "aliases:string[]", "valid_from:date", "valid_to:date"},
         columns);
@@ -133,13 +133,13 @@ std::vector<std::filesystem::path> export_neo4j(const Reader& reader, const std:
       row.props(columns, n.props.to_json());
       out << row.str();
     }
-    io::close_out(out, file);
+    od.close(out, file);
     node_files.push_back(file);
   }
   for (const auto& [name, type] : g.edge_types) {
     auto columns = property_columns(type, edge_reserved);
-    auto file = dir / ("relationships_" + name + ".csv");
-    auto out = io::open_out(file);
+    const std::string file = "relationships_" + name + ".csv";
+    auto out = od.open(file);
     out << header({":START_ID", ":END_ID", ":TYPE", "key:string", "valid_from:date", "valid_to:date"}, columns);
     for (const auto& e : g.edges) {
       if (e.type != name) continue;
@@ -149,14 +149,11 @@ std::vector<std::filesystem::path> export_neo4j(const Reader& reader, const std:
       row.props(columns, e.props.to_json());
       out << row.str();
     }
-    io::close_out(out, file);
+    od.close(out, file);
     rel_files.push_back(file);
   }
-  written = node_files;
-  written.insert(written.end(), rel_files.begin(), rel_files.end());
 
-  auto script = dir / "import.sh";
-  auto out = io::open_out(script);
+  auto out = od.open("import.sh");
   out << "#!/bin/sh\n"
          "# Loads this directory into Neo4j 5 with neo4j-admin (written by `entente export --format neo4j`).\n"
          "# Stop the database first. Extra arguments are passed on, e.g. the database name\n"
@@ -172,34 +169,32 @@ std::vector<std::filesystem::path> export_neo4j(const Reader& reader, const std:
   out << "  --array-delimiter=\";\" \\\n";
   if (multiline) out << "  --multiline-fields=true \\\n";
   out << "  \"$@\"\n";
-  io::close_out(out, script);
-  ::chmod(script.c_str(), 0755);
-  written.push_back(script);
+  od.close(out, "import.sh");
+  auto written = od.commit();
+  ::chmod((dir / "import.sh").c_str(), 0755);
   return written;
 }
 
 std::vector<std::filesystem::path> export_graphframes(const Reader& reader, const std::filesystem::path& dir,
                                                       const ExportOptions& options) {
   io::Subgraph g = io::collect(reader, options);
-  io::make_dir(dir);
+  io::OutputDir od(dir);
   auto json_or_empty = [](const Props& p) { return p.empty() ? std::string() : p.dump(); };
-  auto vertices = dir / "vertices.csv";
-  auto out = io::open_out(vertices);
+  auto out = od.open("vertices.csv");
   out << "id,type,key,name,aliases,valid_from,valid_to,props\n";
   for (const auto& n : g.nodes) {
     out << text::csv_line({n.ref().str(), n.type, n.key, n.name, n.aliases.empty() ? "" : Props(n.aliases).dump(),
                  io::from_text(n.valid), io::to_text(n.valid), json_or_empty(n.props.to_json())});
   }
-  io::close_out(out, vertices);
-  auto edges = dir / "edges.csv";
-  out = io::open_out(edges);
+  od.close(out, "vertices.csv");
+  out = od.open("edges.csv");
   out << "src,dst,relationship,key,valid_from,valid_to,props\n";
   for (const auto& e : g.edges) {
     out << text::csv_line({e.from_ref.str(), e.to_ref.str(), e.type, e.key, io::from_text(e.valid), io::to_text(e.valid),
                  json_or_empty(e.props.to_json())});
   }
-  io::close_out(out, edges);
-  return {vertices, edges};
+  od.close(out, "edges.csv");
+  return od.commit();
 }
 
 }  // namespace entente

@@ -322,13 +322,13 @@ PanelSummary export_panel(const Reader& reader, std::ostream& state_year, std::o
 }
 
 PanelSummary export_panel(const Reader& reader, const std::filesystem::path& dir, const PanelOptions& options) {
-  io::make_dir(dir);
-  auto sy = dir / "state_year.csv", dy = dir / "dyad_year.csv";
-  auto state_year = io::open_out(sy);
-  auto dyad_year = io::open_out(dy);
+  io::OutputDir out(dir);
+  auto state_year = out.open("state_year.csv");
+  auto dyad_year = out.open("dyad_year.csv");
   auto summary = export_panel(reader, state_year, dyad_year, options);
-  io::close_out(state_year, sy);
-  io::close_out(dyad_year, dy);
+  out.close(state_year, "state_year.csv");
+  out.close(dyad_year, "dyad_year.csv");
+  out.commit();
   return summary;
 }
 

@@ -230,6 +230,44 @@ void make_dir(const std::filesystem::path& dir) {
   if (ec) throw io_error("{}: cannot create the directory: {}", dir.string(), ec.message());
 }
 
+OutputDir::OutputDir(std::filesystem::path dir) : dir_(std::move(dir)) {
+  std::error_code ec;
+  made_ = !std::filesystem::exists(dir_, ec);
+  make_dir(dir_);
+}
+
+OutputDir::~OutputDir() {
+  if (committed_) return;
+  std::error_code ec;
+  for (const auto& name : names_) std::filesystem::remove(temp(name), ec);
+  if (made_) std::filesystem::remove(dir_, ec);  // only when empty: nothing else was put there
+}
+
+std::filesystem::path OutputDir::temp(const std::string& name) const { return dir_ / ("." + name + ".tmp"); }
+
+std::ofstream OutputDir::open(const std::string& name) {
+  if (std::find(names_.begin(), names_.end(), name) == names_.end()) names_.push_back(name);
+  return open_out(temp(name));
+}
+
+void OutputDir::close(std::ofstream& out, const std::string& name) {
+  out.flush();
+  if (!out) throw io_error("{}: write failed: {}", (dir_ / name).string(), std::strerror(errno));
+  out.close();
+}
+
+std::vector<std::filesystem::path> OutputDir::commit() {
+  std::vector<std::filesystem::path> out;
+  for (const auto& name : names_) {
+    std::error_code ec;
+    std::filesystem::rename(temp(name), dir_ / name, ec);
+    if (ec) throw io_error("{}: cannot write: {}", (dir_ / name).string(), ec.message());
+    out.push_back(dir_ / name);
+  }
+  committed_ = true;
+  return out;
+}
+
 std::string dot_node_style(const std::string& type) {
   struct Style {
     const char* type;

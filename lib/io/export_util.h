@@ -74,6 +74,33 @@ void close_out(std::ofstream& out, const std::filesystem::path& file);
 // when the path is a file.
 void make_dir(const std::filesystem::path& dir);
 
+// The files of a directory export, written all or none: each is written under a temporary
+// name beside its own (".NAME.tmp") and renamed into place by commit(). Destroyed without
+// a commit (an error on the way), it removes what it wrote, and the directory when it made
+// it, so that a failed export leaves no file half-written or empty and replaces none.
+class OutputDir {
+ public:
+  explicit OutputDir(std::filesystem::path dir);
+  ~OutputDir();
+  OutputDir(const OutputDir&) = delete;
+  OutputDir& operator=(const OutputDir&) = delete;
+
+  const std::filesystem::path& path() const { return dir_; }
+  // Opens file `name` of the directory for writing (its temporary name).
+  std::ofstream open(const std::string& name);
+  // Flushes and closes it; throws Error(kIO) naming the file when the write failed.
+  void close(std::ofstream& out, const std::string& name);
+  // Renames every file opened into place; returns their paths, in the order opened.
+  std::vector<std::filesystem::path> commit();
+
+ private:
+  std::filesystem::path temp(const std::string& name) const;
+  std::filesystem::path dir_;
+  bool made_ = false;
+  bool committed_ = false;
+  std::vector<std::string> names_;
+};
+
 // DOT styling of a node type: "shape=box, style=\"filled\", fillcolor=\"#...\"".
 std::string dot_node_style(const std::string& type);
 

@@ -82,6 +82,11 @@ TEST_CASE("export cli: usage errors exit 2 and say why", "[export][cli]") {
     CHECK(r.status == 2);
     CHECK_THAT(r.err, Catch::Contains(c.message));
   }
+  // Refused options write nothing: no directory "p" made, no empty files left in it.
+  auto years = b.run("export", "--format panel -o p --from-year 2002 --to-year 2001");
+  CHECK(years.status == 1);
+  CHECK_THAT(years.err, Catch::Contains("the years must run forward"));
+  CHECK_FALSE(std::filesystem::exists(b.dir / "p"));
 }
 
 TEST_CASE("export cli: data errors exit 1 and name the reason", "[export][cli]") {

@@ -656,6 +656,18 @@ TEST_CASE("export: panel obligations: a member's own override the treaty's, and 
   CHECK(state_row(directed.state_year, 1990, "AAA")["allies_defense"] == "2");  // either member's
 
   CHECK_THROWS_WITH(panel_of(*l.snap, {2001, 1990}), Catch::Contains("must run forward"));
+  // Into a directory: an export that fails leaves the files it would replace as they were,
+  // and no directory it made (it once left two empty files behind).
+  test::TempDir out;
+  CHECK_THROWS_WITH(export_panel(*l.snap, out / "made", {2001, 1990}), Catch::Contains("must run forward"));
+  CHECK_FALSE(std::filesystem::exists(out / "made"));
+  test::write_file(out / "state_year.csv", "earlier\n");
+  CHECK_THROWS(export_panel(*l.snap, out.path(), {2001, 1990}));
+  CHECK(test::read_file(out / "state_year.csv") == "earlier\n");
+  CHECK(std::distance(std::filesystem::directory_iterator(out.path()), {}) == 1);
+  export_panel(*l.snap, out.path(), {1990, 1991});
+  CHECK(test::read_file(out / "state_year.csv").rfind("year,", 0) == 0);
+  CHECK(std::distance(std::filesystem::directory_iterator(out.path()), {}) == 2);
   std::ostringstream s, d;
   CHECK_THROWS_WITH(export_panel(*l.snap, s, d, {1990, 1991, 2, 30}), Catch::Contains("02-30 is not a day"));
   // February 29 reads as the 28th in other years.
