@@ -4,6 +4,8 @@
 #pragma once
 
 #include <cstdint>
+#include <cstdio>
+#include <memory>
 #include <filesystem>
 #include <optional>
 #include <string>
@@ -11,6 +13,14 @@
 #include <vector>
 
 namespace entente::storage::files {
+
+// A C stream closed when it goes out of scope (the spill's run files).
+struct FileCloser {
+  void operator()(std::FILE* f) const {
+    if (f) std::fclose(f);
+  }
+};
+using File = std::unique_ptr<std::FILE, FileCloser>;
 
 // What a directory holds, as far as opening a database there goes.
 enum class DirKind {

@@ -14,6 +14,7 @@
 
 #include "common/coding.h"
 #include "common/error.h"
+#include "storage/files.h"
 
 namespace entente::storage {
 
@@ -21,12 +22,7 @@ namespace {
 
 constexpr std::size_t kIndexEvery = 32;
 
-struct FileCloser {
-  void operator()(std::FILE* f) const {
-    if (f) std::fclose(f);
-  }
-};
-using File = std::unique_ptr<std::FILE, FileCloser>;
+using files::File;
 
 int compare(std::uint32_t cf_a, std::string_view a, std::uint32_t cf_b, std::string_view b) {
   if (cf_a != cf_b) return cf_a < cf_b ? -1 : 1;

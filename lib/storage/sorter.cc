@@ -8,6 +8,7 @@
 #include <queue>
 
 #include "common/error.h"
+#include "storage/files.h"
 
 namespace entente::storage {
 namespace {
@@ -26,10 +27,7 @@ std::uint64_t key_prefix(std::string_view key) {
   return v;
 }
 
-struct FileCloser {
-  void operator()(std::FILE* f) const { std::fclose(f); }
-};
-using File = std::unique_ptr<std::FILE, FileCloser>;
+using files::File;
 
 // A run file read an entry at a time through a buffer.
 class RunReader {
