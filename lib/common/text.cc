@@ -121,6 +121,26 @@ std::string camel_to_snake(std::string_view s) {
   return out;
 }
 
+std::size_t utf8_length(std::string_view s) {
+  std::size_t n = 0;
+  for (char c : s) n += utf8_continuation(c) ? 0 : 1;
+  return n;
+}
+
+std::vector<std::size_t> utf8_starts(std::string_view s) {
+  std::vector<std::size_t> out;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    if (!utf8_continuation(s[i])) out.push_back(i);
+  }
+  return out;
+}
+
+std::size_t utf8_floor(std::string_view s, std::size_t i) {
+  if (i >= s.size()) return s.size();
+  while (i > 0 && utf8_continuation(s[i])) --i;
+  return i;
+}
+
 bool valid_utf8(std::string_view s) {
   for (std::size_t i = 0; i < s.size();) {
     if (decode(s, i) < 0) return false;

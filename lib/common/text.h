@@ -24,8 +24,17 @@ std::string fold_marks(std::string_view s);
 std::string snake_to_camel(std::string_view s);
 std::string camel_to_snake(std::string_view s);
 
+// UTF-8, the one place that knows its bytes. Counts and cuts are by code point.
 // True when s is well-formed UTF-8.
 bool valid_utf8(std::string_view s);
+// Whether byte c continues a character (10xxxxxx) rather than starting one.
+inline bool utf8_continuation(char c) { return (static_cast<unsigned char>(c) & 0xc0) == 0x80; }
+// The code points of s (its characters, for column numbers and widths).
+std::size_t utf8_length(std::string_view s);
+// The byte offset of each code point of s.
+std::vector<std::size_t> utf8_starts(std::string_view s);
+// The character boundary at or before byte offset i (i itself when it is one, or s.size()).
+std::size_t utf8_floor(std::string_view s, std::size_t i);
 // Appends code point `cp` (at most U+10FFFF) to `out` in UTF-8.
 void append_utf8(std::string& out, unsigned long cp);
 

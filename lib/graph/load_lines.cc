@@ -21,11 +21,7 @@ namespace {
 std::string clip(std::string_view msg) {
   constexpr std::size_t kHead = 1536, kTail = 256;
   if (msg.size() <= kHead + kTail + 64) return std::string(msg);
-  auto boundary = [&](std::size_t i) {
-    while (i > 0 && i < msg.size() && (static_cast<unsigned char>(msg[i]) & 0xc0) == 0x80) --i;
-    return i;
-  };
-  std::size_t head = boundary(kHead), tail = boundary(msg.size() - kTail);
+  std::size_t head = text::utf8_floor(msg, kHead), tail = text::utf8_floor(msg, msg.size() - kTail);
   return fmt::format("{}...({} bytes omitted)...{}", msg.substr(0, head), tail - head, msg.substr(tail));
 }
 

@@ -187,10 +187,7 @@ std::string short_name(const Node& n) {
 }
 
 std::string wrap(std::string_view text, std::size_t width) {
-  auto chars = [](std::string_view s) {
-    return static_cast<std::size_t>(
-        std::count_if(s.begin(), s.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
-  };
+  auto chars = [](std::string_view s) { return text::utf8_length(s); };
   std::string out, line;
   std::size_t start = 0;
   while (start <= text.size()) {

@@ -46,3 +46,18 @@ TEST_CASE("a long string gets no suggestion, whatever the candidates", "[text]")
   std::string at_limit(text::kMaxSuggestible, 'd');
   CHECK(text::nearest(at_limit, {at_limit + "x"}) == at_limit + "x");
 }
+
+TEST_CASE("UTF-8 lengths, character starts and boundaries count code points", "[text]") {
+  const std::string s = "Việt Nam";  // 'ệ' is three bytes
+  CHECK(s.size() == 10);
+  CHECK(text::utf8_length(s) == 8);
+  CHECK(text::utf8_length("") == 0);
+  CHECK(text::utf8_starts(s) == std::vector<std::size_t>{0, 1, 2, 5, 6, 7, 8, 9});
+  CHECK(text::utf8_floor(s, 3) == 2);  // inside 'ệ': back to its first byte
+  CHECK(text::utf8_floor(s, 4) == 2);
+  CHECK(text::utf8_floor(s, 5) == 5);
+  CHECK(text::utf8_floor(s, 0) == 0);
+  CHECK(text::utf8_floor(s, 99) == s.size());
+  CHECK(text::utf8_continuation(s[3]));
+  CHECK_FALSE(text::utf8_continuation(s[2]));
+}

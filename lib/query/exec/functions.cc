@@ -12,6 +12,7 @@
 #include <fmt/format.h>
 
 #include "common/error.h"
+#include "common/text.h"
 #include "query/bind/signatures.h"
 #include "query/exec/eval.h"
 
@@ -24,15 +25,6 @@ namespace {
 [[noreturn]] void bad_arg(const bound::Expr& e, std::size_t i, const char* want, const Value& got) {
   Pos p = i < e.args.size() ? e.args[i]->pos : e.pos;
   type_error(p, fmt::format("{}() needs {}, got {}", e.name, want, a_type(got)));
-}
-
-// UTF-8 characters of s (code points), as byte offsets.
-std::vector<std::size_t> char_starts(const std::string& s) {
-  std::vector<std::size_t> out;
-  for (std::size_t i = 0; i < s.size(); ++i) {
-    if ((static_cast<unsigned char>(s[i]) & 0xc0) != 0x80) out.push_back(i);
-  }
-  return out;
 }
 
 Value node_or_fetch(const Reader& reader, NodeId id) {
@@ -112,7 +104,7 @@ ENTENTE_FN(fn_length) {
   const Value& v = arg(0);
   if (v.type() == T::kPath && f == "length") return Value(static_cast<std::int64_t>(v.as_path().edges.size()));
   if (v.type() == T::kList) return Value(static_cast<std::int64_t>(v.as_list().size()));
-  if (v.type() == T::kString) return Value(static_cast<std::int64_t>(char_starts(v.as_string()).size()));
+  if (v.type() == T::kString) return Value(static_cast<std::int64_t>(text::utf8_length(v.as_string())));
   bad_arg(e, 0, f == "length" ? "a path, list or string" : "a list or string", v);
 }
 
@@ -240,7 +232,7 @@ ENTENTE_FN(fn_substring) {
     if (args[i].type() != T::kInt || args[i].as_int() < 0) bad_arg(e, i, "a non-negative Integer", args[i]);
   }
   const std::string& s = arg(0).as_string();
-  auto starts = char_starts(s);
+  auto starts = text::utf8_starts(s);
   auto n = static_cast<std::int64_t>(starts.size());
   std::int64_t from = std::min(arg(1).as_int(), n);
   std::int64_t len = args.size() > 2 ? arg(2).as_int() : n - from;
@@ -371,7 +363,7 @@ ENTENTE_FN(fn_left_right) {
   if (args[1].is_null()) bad_arg(e, 1, "a non-negative Integer", args[1]);
   const std::string& s = string_arg(e, args, 0);
   if (args[1].type() != T::kInt || args[1].as_int() < 0) bad_arg(e, 1, "a non-negative Integer", args[1]);
-  auto starts = char_starts(s);
+  auto starts = text::utf8_starts(s);
   const auto n = static_cast<std::int64_t>(starts.size());
   const std::int64_t k = std::min(args[1].as_int(), n);
   if (f == "left") return Value(s.substr(0, k < n ? starts[static_cast<std::size_t>(k)] : s.size()));
@@ -386,7 +378,7 @@ ENTENTE_FN(fn_reverse) {
     return Value(std::move(l));
   }
   const std::string& s = string_arg(e, args, 0);
-  auto starts = char_starts(s);
+  auto starts = text::utf8_starts(s);
   std::string out;
   out.reserve(s.size());
   for (std::size_t i = starts.size(); i-- > 0;) {
@@ -415,7 +407,7 @@ ENTENTE_FN(fn_is_empty) {
 }
 
 ENTENTE_FN(fn_char_length) {
-  return Value(static_cast<std::int64_t>(char_starts(string_arg(e, args, 0)).size()));
+  return Value(static_cast<std::int64_t>(text::utf8_starts(string_arg(e, args, 0)).size()));
 }
 
 // ---- conversions

@@ -44,7 +44,7 @@ class Lexer {
     if (c == '\n') {
       ++pos_.line;
       pos_.col = 1;
-    } else if ((static_cast<unsigned char>(c) & 0xc0) != 0x80) {
+    } else if (!text::utf8_continuation(c)) {
       // A new character (not a UTF-8 continuation byte). Its first byte was counted; the
       // column is that of the next character.
       ++pos_.col;
