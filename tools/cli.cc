@@ -85,13 +85,13 @@ Date parse_date_arg(const std::string& text, const char* option) {
   return *d;
 }
 
-CLI::Option* add_obligation_option(CLI::App& cmd, std::vector<std::string>& obligations) {
+CLI::Option* add_obligation_option(CLI::App& cmd, std::vector<std::string>& chosen) {
   return cmd
-      .add_option("--obligation", obligations,
-                  "count treaties carrying this obligation (repeatable; default: defense): "
-                  "defense, offense, neutrality, non_aggression, consultation")
+      .add_option("--obligation", chosen,
+                  fmt::format("count treaties carrying this obligation (repeatable; default: defense): {}",
+                              fmt::join(obligations(), ", ")))
       ->type_name("OBLIGATION")
-      ->check(CLI::IsMember({"defense", "offense", "neutrality", "non_aggression", "consultation"}));
+      ->check(CLI::IsMember(obligations()));
 }
 
 std::vector<std::string> obligations_or_default(const std::vector<std::string>& given) {

@@ -59,7 +59,7 @@ Date parse_date_arg(const std::string& text, const char* option);
 // ---- shared by the query subcommands (allies, path, blocs, visits, treaties, ...)
 
 // Adds a repeatable --obligation option, checked against the ATOP obligations.
-CLI::Option* add_obligation_option(CLI::App& cmd, std::vector<std::string>& obligations);
+CLI::Option* add_obligation_option(CLI::App& cmd, std::vector<std::string>& chosen);
 // The obligations asked for, or {"defense"} when none was given.
 std::vector<std::string> obligations_or_default(const std::vector<std::string>& given);
 

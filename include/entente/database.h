@@ -312,10 +312,10 @@ class Database {
   Database(const Database&) = delete;
   Database& operator=(const Database&) = delete;
 
-  std::unique_ptr<Snapshot> snapshot() const;
+  [[nodiscard]] std::unique_ptr<Snapshot> snapshot() const;
   // Starts a write transaction, waiting while another is open in this process.
   // Throws Error(kConflict) when the database is open read-only.
-  std::unique_ptr<Transaction> begin();
+  [[nodiscard]] std::unique_ptr<Transaction> begin();
 
   // Adds the node and edge types of a Cap'n Proto schema (the text of a .capnp file that
   // imports "/entente/meta.capnp"; see examples/custom_type). Stored in the database at
@@ -326,7 +326,7 @@ class Database {
   // record decodes and fits its type; every edge has both adjacency entries and every
   // adjacency entry an edge; the key and name indexes match the nodes; no dangling edge
   // end or citation; the id counters are ahead of every id. Reads a snapshot.
-  CheckReport check() const;
+  [[nodiscard]] CheckReport check() const;
   // Rebuilds the derived data (key, name and adjacency indexes, id counters) from the
   // node and edge records in one transaction, then checks again. Damaged records are not
   // touched: they stay in the report. Throws Error(kConflict) when read-only.

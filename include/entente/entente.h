@@ -16,7 +16,7 @@
 #include "entente/limits.h"
 #include "entente/load.h"
 #include "entente/projection.h"
-#include "entente/queries.h"
+#include "entente/questions.h"
 #include "entente/query.h"
 #include "entente/record.h"
 #include "entente/schema.h"

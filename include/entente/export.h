@@ -22,6 +22,7 @@
 
 #include "entente/database.h"
 #include "entente/limits.h"
+#include "entente/questions.h"
 
 namespace entente {
 
@@ -62,35 +63,15 @@ std::vector<std::filesystem::path> export_graphframes(const Reader& reader, cons
 
 // ------------------------------------------------------------------ panels
 
-struct PanelOptions {
-  int from_year = 0;  // required: the first year (inclusive)
-  int to_year = 0;    // required: the last year (inclusive)
-  // The day of each year the panel is read on. Default: 12-31. February 29 reads as
-  // February 28 in other years.
-  int month = 12;
-  int day = 31;
-  // Directed dyads (both (a, b) and (b, a), obligations those of state1) instead of
-  // undirected ones (state1 < state2 by key, obligations of either). Default: false.
-  bool directed = false;
-  // Every dyad of states existing on the day, not only those with a non-zero column.
-  bool all_dyads = false;
-  // Read each year on any day of it, as peacesciencer and COW's dyad-year files do,
-  // instead of on month-day: a state-year where the state holds on some day of the year,
-  // and an alliance in a dyad-year where the treaty, both states' PARTY_TO edges and both
-  // states hold on one common day of it (CLI: --day any). Default: false.
-  bool any_day = false;
-};
+// PanelOptions is in entente/questions.h, with the panel itself (panel()).
 
 struct PanelSummary {
   std::size_t state_years = 0;  // rows written, header not counted
   std::size_t dyad_years = 0;
 };
 
-// The state-year and dyad-year tables (CSV with a header; every column in docs/export.md):
-// for each year and each state existing on that day, its allies by obligation and its
-// visits made and received; for each dyad, the obligations of the treaties in force the two
-// share, those treaties, the visits each way that year and the trade of that year.
-// Throws Error(kInvalid) for a bad span or day.
+// The state-year and dyad-year tables of panel() as CSV with a header (every column in
+// docs/export.md). Throws Error(kInvalid) for a bad span or day.
 PanelSummary export_panel(const Reader& reader, std::ostream& state_year, std::ostream& dyad_year,
                           const PanelOptions& options);
 // The same into `dir` (created when missing) as state_year.csv and dyad_year.csv.
@@ -100,16 +81,16 @@ PanelSummary export_panel(const Reader& reader, const std::filesystem::path& dir
 
 // DOT of the ego network of `start` (Type:key, name or alias): the nodes within `hops`
 // steps (the neighborhood query) and every edge between them, valid on `at` when given.
-std::string dot_neighborhood(const Reader& reader, std::string_view start, int hops, std::optional<Date> at = {},
+[[nodiscard]] std::string dot_neighborhood(const Reader& reader, std::string_view start, int hops, std::optional<Date> at = {},
                              const Limits& limits = {});
 // DOT of the alliance blocs on `at` (the blocs query): one cluster per bloc with its states,
 // its treaties and their PARTY_TO edges.
-std::string dot_blocs(const Reader& reader, Date at, const std::vector<std::string>& obligations = {"defense"},
+[[nodiscard]] std::string dot_blocs(const Reader& reader, Date at, const std::vector<std::string>& obligations = {"defense"},
                       const Limits& limits = {});
 // DOT of a person's visits (the visits query) on a horizontal time axis, each a numbered
 // mark labelled with its date, host and ordinal ("5th visit to Vietnam"). Positions are
 // fixed (layout=neato with pinned nodes). Throws Error(kNotFound) for an unknown visitor.
-std::string dot_timeline(const Reader& reader, std::string_view visitor);
+[[nodiscard]] std::string dot_timeline(const Reader& reader, std::string_view visitor);
 
 // Runs Graphviz's `dot` (found on PATH) on the DOT text, writing `out` in the format its
 // extension names (.svg, .png, .pdf). Throws Error(kNotFound) when dot is not on PATH,

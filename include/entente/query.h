@@ -131,12 +131,12 @@ struct QueryResult {
 
 // One CSV line (RFC 4180 quoting, ending in "\n"): a header of column names, or a row of
 // values as Value::csv_text() gives them. `entente query --format csv` writes these.
-std::string csv_line(const std::vector<std::string>& columns);
-std::string csv_line(const std::vector<Value>& row);
+[[nodiscard]] std::string csv_line(const std::vector<std::string>& columns);
+[[nodiscard]] std::string csv_line(const std::vector<Value>& row);
 
 // Runs a query (or "EXPLAIN query", which returns the plan as rows of one column "plan").
 // Throws Error(kInvalid) naming line:column for a bad query; errors of the reads pass through.
-QueryResult query(const Reader& reader, std::string_view text, const Params& params = {},
+[[nodiscard]] QueryResult query(const Reader& reader, std::string_view text, const Params& params = {},
                   const QueryLimits& limits = {});
 
 // As query(), streaming: on_columns once, then on_row for each row until it returns false.
@@ -182,14 +182,14 @@ class PreparedQuery {
 
 // Parses, checks and plans a query (or "EXPLAIN query") once. Throws Error(kInvalid) naming
 // line:column for a bad query, as query() does.
-PreparedQuery prepare(const Reader& reader, std::string_view text);
+[[nodiscard]] PreparedQuery prepare(const Reader& reader, std::string_view text);
 
 // The plan of a query (with or without a leading EXPLAIN), one step a line: where matching
 // starts (a key or name lookup, a type scan), each expansion, filter, projection and sort.
-std::string explain(const Reader& reader, std::string_view text, const Params& params = {});
+[[nodiscard]] std::string explain(const Reader& reader, std::string_view text, const Params& params = {});
 
 // True when the text is a complete statement as the shell reads it: it ends with ';' outside
 // any string literal or comment.
-bool statement_complete(std::string_view text);
+[[nodiscard]] bool statement_complete(std::string_view text);
 
 }  // namespace entente

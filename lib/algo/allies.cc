@@ -5,20 +5,16 @@
 
 #include "algo/bounded.h"
 #include "algo/links.h"
+#include "catalog/catalog.h"
 #include "common/error.h"
 #include "common/text.h"
 
 namespace entente {
 namespace algo {
 
-const std::vector<std::string>& obligation_names() {
-  static const std::vector<std::string> names{"defense", "offense", "neutrality", "non_aggression", "consultation"};
-  return names;
-}
-
 void check_obligations(const std::vector<std::string>& obligations) {
   for (const auto& o : obligations) {
-    const auto& names = obligation_names();
+    const auto& names = catalog::obligation_names();
     if (std::find(names.begin(), names.end(), o) == names.end()) {
       throw invalid("'{}' is not an obligation (one of {}){}", o, fmt::join(names, ", "), text::did_you_mean(o, names));
     }
@@ -109,6 +105,8 @@ std::vector<AllianceLink> direct_links(const Reader& reader, const Node& state, 
 }
 
 }  // namespace algo
+
+const std::vector<std::string>& obligations() { return catalog::obligation_names(); }
 
 void algo::require_existing(const Reader& reader, const Node& state, const Date& at, std::string_view what) {
   if (state.valid_at(at)) return;

@@ -1,5 +1,5 @@
 // The built-in questions within a Budget (common/budget.h): the public functions of
-// entente/queries.h make one from their Limits; the query language's procedures pass the
+// entente/questions.h make one from their Limits; the query language's procedures pass the
 // query's own, so that CALL allies(...) counts against the query's deadline and memory.
 #pragma once
 
@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "common/budget.h"
-#include "entente/queries.h"
+#include "entente/questions.h"
 
 namespace entente::algo {
 

@@ -7,7 +7,7 @@
 #include <fmt/format.h>
 
 #include "common/text.h"
-#include "entente/queries.h"
+#include "entente/questions.h"
 
 namespace entente {
 namespace {

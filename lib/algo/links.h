@@ -7,12 +7,10 @@
 #include <string_view>
 #include <vector>
 
-#include "entente/queries.h"
+#include "entente/questions.h"
 
 namespace entente::algo {
 
-// The ATOP obligation names.
-const std::vector<std::string>& obligation_names();
 // Throws Error(kInvalid) for a name that is not an obligation.
 void check_obligations(const std::vector<std::string>& obligations);
 

@@ -3,7 +3,7 @@
 
 #include "common/error.h"
 #include "common/text.h"
-#include "entente/queries.h"
+#include "entente/questions.h"
 
 namespace entente {
 

@@ -3,7 +3,7 @@
 #include <set>
 
 #include "common/error.h"
-#include "entente/queries.h"
+#include "entente/questions.h"
 
 namespace entente {
 namespace {

@@ -9,7 +9,7 @@
 #include "common/datasets.h"
 #include "common/error.h"
 #include "common/text.h"
-#include "entente/queries.h"
+#include "entente/questions.h"
 
 namespace entente {
 namespace algo {

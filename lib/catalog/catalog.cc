@@ -394,6 +394,23 @@ std::shared_ptr<const Catalog> Catalog::upgraded(const Catalog& newer) const {
   return out;
 }
 
+const std::vector<std::string>& obligation_names() {
+  static const std::vector<std::string> names = [] {
+    // The element type of Treaty.obligations, a List(Obligation).
+    const TypeDef* treaty = Catalog::builtin()->find("Treaty");
+    const PropDef* p = treaty ? treaty->prop("obligations") : nullptr;
+    if (!p || !p->field.getType().isList() || !p->field.getType().asList().getElementType().isEnum()) {
+      throw corruption("the built-in schema has no enum Obligation on Treaty.obligations");
+    }
+    std::vector<std::string> out;
+    for (auto e : p->field.getType().asList().getElementType().asEnum().getEnumerants()) {
+      out.push_back(text::camel_to_snake(e.getProto().getName().cStr()));
+    }
+    return out;
+  }();
+  return names;
+}
+
 std::shared_ptr<const Catalog> Catalog::builtin() {
   static const std::shared_ptr<const Catalog> geo = [] {
     Catalog empty;

@@ -93,4 +93,9 @@ class Catalog : public std::enable_shared_from_this<Catalog> {
   std::vector<std::int32_t> tag_index_;
 };
 
+// ATOP's obligation categories, as JSON spells them (snake_case), in the order of the
+// built-in schema's enum Obligation (schema/geo.capnp): defense, offense, neutrality,
+// non_aggression, consultation. The one list: every place that names them reads it.
+const std::vector<std::string>& obligation_names();
+
 }  // namespace entente::catalog

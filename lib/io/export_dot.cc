@@ -8,7 +8,7 @@
 #include <unordered_map>
 
 #include "common/error.h"
-#include "entente/queries.h"
+#include "entente/questions.h"
 #include "io/export_util.h"
 
 namespace entente {

@@ -6,7 +6,7 @@
 #include <sstream>
 
 #include "common/error.h"
-#include "entente/queries.h"
+#include "entente/questions.h"
 #include "io/export_util.h"
 
 namespace entente {

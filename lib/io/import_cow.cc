@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <map>
 
+#include "catalog/catalog.h"
 #include "common/error.h"
 #include "io/importer.h"
 #include "io/table.h"
@@ -211,7 +212,7 @@ std::vector<std::string> cow_obligations(const TableRow& row, const TableHeader&
 // The union of a treaty's stored obligations and more, in schema order.
 std::vector<std::string> unite_obligations(const Transaction& txn, const NodeRef& treaty,
                                            const std::vector<std::string>& more) {
-  static const std::vector<std::string> order = {"defense", "offense", "neutrality", "non_aggression", "consultation"};
+  const std::vector<std::string>& order = catalog::obligation_names();
   std::vector<std::string> have;
   if (auto t = txn.node(treaty)) {
     for (auto& o : t->props.texts("obligations")) have.push_back(std::move(o));

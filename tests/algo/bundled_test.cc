@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "entente/entente.h"
+#include "entente/queries.h"  // the old name of questions.h, kept for one release: it must still compile
 #include "test_util.h"
 
 using namespace entente;

@@ -89,13 +89,13 @@ TEST_CASE("limits: a walk holding more than its memory limit stops, naming what 
   test::Loaded db(test::bundled_data());
   const Reader& r = *db.snap;
   const Limits tiny{.memory_limit = 1024};
-  CHECK_THAT(limit_error([&] { neighborhood(r, "State:PRK", 3, std::nullopt, tiny); }),
+  CHECK_THAT(limit_error([&] { (void)neighborhood(r, "State:PRK", 3, std::nullopt, tiny); }),
              Catch::Equals("neighborhood stopped: memory limit of 1 KiB reached by the nodes reached (narrow it: fewer "
                            "hops, a date, or fewer edge types, or raise it with --memory-limit)"));
-  CHECK_THAT(limit_error([&] { visits(r, {}, tiny); }), Catch::StartsWith("visits stopped: memory limit of 1 KiB"));
-  CHECK_THAT(limit_error([&] { allies(r, "State:RUS", {.at = kDay, .hops = 3}, {.memory_limit = 16}); }),
+  CHECK_THAT(limit_error([&] { (void)visits(r, {}, tiny); }), Catch::StartsWith("visits stopped: memory limit of 1 KiB"));
+  CHECK_THAT(limit_error([&] { (void)allies(r, "State:RUS", {.at = kDay, .hops = 3}, {.memory_limit = 16}); }),
              Catch::Contains("by the allies found"));
-  CHECK_THAT(limit_error([&] { dot_neighborhood(r, "State:PRK", 2, std::nullopt, tiny); }),
+  CHECK_THAT(limit_error([&] { (void)dot_neighborhood(r, "State:PRK", 2, std::nullopt, tiny); }),
              Catch::StartsWith("neighborhood stopped: memory limit"));
   // Within a limit that holds them, the answers are those given without one.
   const Limits ample{.memory_limit = 64ull << 20};
@@ -109,7 +109,7 @@ TEST_CASE("limits: a procedure runs within its query's limits, and frees what it
   const Reader& r = *db.snap;
   QueryLimits tiny{.memory_limit = 512};
   try {
-    query(r, "CALL visits('Person:putin') YIELD visit RETURN count(*)", {}, tiny);
+    (void)query(r, "CALL visits('Person:putin') YIELD visit RETURN count(*)", {}, tiny);
     FAIL("no error");
   } catch (const Error& e) {
     CHECK(e.kind() == ErrorKind::kLimit);

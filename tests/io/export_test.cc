@@ -492,6 +492,38 @@ TEST_CASE("export: GraphFrames vertices have unique ids and every edge's src and
 
 // ------------------------------------------------------------------ panel
 
+TEST_CASE("panel: the rows the CSV export writes, through callbacks, with the obligations from the schema", "[export][panel]") {
+  Bundled b;
+  CHECK(obligations() == std::vector<std::string>{"defense", "offense", "neutrality", "non_aggression", "consultation"});
+  std::size_t states = 0, dyads = 0;
+  std::vector<std::string> prk_rus_2024;  // the treaties of the dyad (PRK, RUS) in 2024
+  std::vector<bool> prk_rus_obligations;
+  panel(
+      *b.snap, {2023, 2024},
+      [&](const StateYear& s) {
+        ++states;
+        CHECK(s.allies.size() == obligations().size());
+        CHECK(s.allies_any >= *std::max_element(s.allies.begin(), s.allies.end()));
+      },
+      [&](const DyadYear& d) {
+        ++dyads;
+        CHECK(d.state1->key < d.state2->key);  // undirected
+        CHECK(d.obligations.size() == obligations().size());
+        if (d.year == 2024 && d.state1->key == "PRK" && d.state2->key == "RUS") {
+          prk_rus_2024 = d.treaties;
+          prk_rus_obligations = d.obligations;
+        }
+      });
+  auto csv = panel_of(*b.snap, {2023, 2024});
+  CHECK(states == csv.summary.state_years);
+  CHECK(dyads == csv.summary.dyad_years);
+  CHECK(prk_rus_2024 == std::vector<std::string>{"rus-prk-2024"});
+  REQUIRE(prk_rus_obligations.size() == 5);
+  CHECK(prk_rus_obligations[0]);  // defense, by Article 4
+  CHECK_THROWS_WITH(panel(*b.snap, {2024, 2023}, [](const StateYear&) {}, [](const DyadYear&) {}),
+                    Catch::Contains("must run forward"));
+}
+
 TEST_CASE("export: panel dyad-years carry the treaties in force on the day with their obligations", "[export][panel]") {
   Bundled b;
   auto p = panel_of(*b.snap, {1960, 2024});

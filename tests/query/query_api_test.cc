@@ -26,7 +26,7 @@ namespace {
 std::string error_of(const Reader& r, const std::string& text, const Params& params = {},
                      const QueryLimits& limits = {}, ErrorKind kind = ErrorKind::kInvalid) {
   try {
-    query(r, text, params, limits);
+    (void)query(r, text, params, limits);
   } catch (const Error& e) {
     CHECK(e.kind() == kind);
     return e.what();
