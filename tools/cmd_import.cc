@@ -30,24 +30,164 @@ nlohmann::ordered_json counts_json(const WriteCounts& c) {
   return {{"created", c.created}, {"updated", c.updated}, {"unchanged", c.unchanged}};
 }
 
+struct ImportArgs {
+  Common common;
+  std::vector<std::string> files;
+  std::string format = "jsonl";
+  bool single = false;
+  bool bulk = false;
+  std::uint64_t bulk_memory_mib = 256;
+  std::uint64_t transaction_memory_mib = 64;
+  bool skip_bad = false;
+  std::uint64_t commit_every = 0;
+  std::string person_names;
+  bool quiet = false;
+};
+
+// Usage errors the options' own checks cannot see: a format that does not exist, and
+// options given to a format they do not apply to.
+void check_combination(const ImportArgs& a) {
+  bool known = false;
+  for (const auto& f : import_formats()) known = known || f.name == a.format;
+  if (!known) {
+    std::vector<std::string> names;
+    for (const auto& f : import_formats()) names.push_back(f.name);
+    throw CLI::ValidationError("--format",
+                               fmt::format("unknown format '{}' (formats: {})", a.format, fmt::join(names, ", ")));
+  }
+  if (a.format == "jsonl" && a.commit_every > 0) {
+    throw CLI::ValidationError("--commit-every", "is for the data set formats; a jsonl file is imported whole");
+  }
+  if (a.format == "jsonl" && !a.person_names.empty()) {
+    throw CLI::ValidationError("--person-names", "is for the data set formats; a jsonl file names its persons by key");
+  }
+  if (a.format == "jsonl" && a.skip_bad) {
+    throw CLI::ValidationError("--skip-bad-rows", "is for the data set formats; a jsonl file is imported whole");
+  }
+  if (a.bulk && a.format != "jsonl") {
+    throw CLI::ValidationError("--bulk", "is for jsonl files; the data set formats import in a transaction");
+  }
+  if (a.bulk && a.single) {
+    throw CLI::ValidationError("--bulk", "imports all files at once already; drop --single-transaction");
+  }
+}
+
+// A jsonl import's progress on a terminal: the file and its lines so far.
+std::function<void(const std::filesystem::path&, std::uint64_t)> line_progress(bool tty) {
+  if (!tty) return {};
+  return [](const std::filesystem::path& f, std::uint64_t lines) { fmt::print(stderr, "\r{}: {} lines", f.string(), lines); };
+}
+
+// A jsonl import's summary: a line, or with --json an object.
+void print_jsonl_summary(const ImportArgs& a, std::size_t files, std::uint64_t lines, std::uint64_t nodes,
+                         std::uint64_t edges) {
+  if (a.common.json) {
+    nlohmann::ordered_json j = {{"format", "jsonl"}};
+    if (a.bulk) j["bulk"] = true;
+    j["files"] = files;
+    j["lines"] = lines;
+    j["nodes"] = nodes;
+    j["edges"] = edges;
+    fmt::print("{}\n", j.dump());
+  } else if (!a.quiet) {
+    fmt::print("imported {} file{}{}: {} line{}, {} node{}, {} edge{}\n", files, plural(files), a.bulk ? " (bulk)" : "",
+               lines, plural(lines), nodes, plural(nodes), edges, plural(edges));
+  }
+}
+
+// A data set format's progress on a terminal: the share of the bytes read, rows, rate, ETA.
+std::function<void(const FormatProgress&)> format_progress(bool tty, std::chrono::steady_clock::time_point started) {
+  if (!tty) return {};
+  return [started, last = std::chrono::steady_clock::time_point()](const FormatProgress& p) mutable {
+    auto now = std::chrono::steady_clock::now();
+    if (now - last < std::chrono::milliseconds(200)) return;
+    last = now;
+    double secs = std::chrono::duration<double>(now - started).count();
+    double rate = secs > 0 ? static_cast<double>(p.rows) / secs : 0;
+    std::string where = p.file.filename().string();
+    if (p.total_bytes > 0 && p.bytes > 0) {
+      double done = static_cast<double>(p.bytes) / static_cast<double>(p.total_bytes);
+      double eta = done > 0 ? secs * (1 - done) / done : 0;
+      fmt::print(stderr, "\r\033[K{}: {:3.0f}% {} rows, {:.0f} rows/s, ETA {}", where, done * 100, p.rows, rate,
+                 duration(eta));
+    } else {
+      fmt::print(stderr, "\r\033[K{}: {} rows, {:.0f} rows/s", where, p.rows, rate);
+    }
+  };
+}
+
+// A data set format's summary: what was created, updated, skipped and warned of.
+void print_format_summary(const ImportArgs& a, const FormatImportStats& stats, double secs) {
+  if (a.common.json) {
+    nlohmann::ordered_json skipped = nlohmann::ordered_json::array();
+    for (const auto& s : stats.skipped_rows) skipped.push_back({{"where", s.where}, {"reason", s.reason}});
+    nlohmann::ordered_json j = {{"format", a.format},           {"files", stats.files},
+                                {"rows", stats.rows},           {"nodes", counts_json(stats.nodes)},
+                                {"edges", counts_json(stats.edges)}, {"skipped", stats.skipped},
+                                {"skipped_rows", skipped}};
+    nlohmann::ordered_json warnings = nlohmann::ordered_json::array();
+    for (const auto& w : stats.warnings) warnings.push_back({{"where", w.where}, {"warning", w.reason}});
+    j["warned"] = stats.warned;
+    j["warnings"] = warnings;
+    fmt::print("{}\n", j.dump());
+    return;
+  }
+  if (a.quiet) return;
+  fmt::print("imported {} file{} ({}) in {:.1f} s: {} rows read, {} skipped\n", stats.files, stats.files == 1 ? "" : "s",
+             a.format, secs, stats.rows, stats.skipped);
+  fmt::print("  nodes: {}\n  edges: {}\n", counts(stats.nodes), counts(stats.edges));
+  for (const auto& s : stats.skipped_rows) fmt::print("  skipped {}: {}\n", s.where, s.reason);
+  if (stats.skipped > stats.skipped_rows.size()) {
+    fmt::print("  ... and {} more skipped\n", stats.skipped - stats.skipped_rows.size());
+  }
+  for (const auto& w : stats.warnings) fmt::print("  warning {}: {}\n", w.where, w.reason);
+  if (stats.warned > stats.warnings.size()) {
+    fmt::print("  ... and {} more warnings\n", stats.warned - stats.warnings.size());
+  }
+}
+
+int run_import(const ImportArgs& a) {
+  check_combination(a);
+  std::vector<std::filesystem::path> files(a.files.begin(), a.files.end());
+  const bool tty = !a.quiet && isatty(STDERR_FILENO);
+  Options open_options;
+  open_options.transaction_kb = static_cast<std::size_t>(a.transaction_memory_mib) << 10;
+  auto db = open_for_write(a.common.db, open_options);
+
+  if (a.bulk) {
+    BulkImportOptions options;
+    options.memory = static_cast<std::size_t>(a.bulk_memory_mib) << 20;
+    options.progress = line_progress(tty);
+    auto stats = import_bulk(*db, files, options);
+    if (tty) fmt::print(stderr, "\r\033[K");
+    print_jsonl_summary(a, files.size(), stats.lines, stats.nodes, stats.edges);
+    return kOk;
+  }
+  if (a.format == "jsonl" && !a.single) {
+    ImportOptions options;
+    options.progress = line_progress(tty);
+    auto stats = import_files(*db, files, options);
+    if (tty) fmt::print(stderr, "\r\033[K");
+    print_jsonl_summary(a, files.size(), stats.lines, stats.nodes, stats.edges);
+    return kOk;
+  }
+  FormatImportOptions options;
+  options.skip_bad_rows = a.skip_bad;
+  options.commit_every = a.commit_every;
+  options.person_names = a.person_names;
+  const auto started = std::chrono::steady_clock::now();
+  options.progress = format_progress(tty, started);
+  auto stats = import_format(*db, a.format, files, options);
+  if (tty) fmt::print(stderr, "\r\033[K");
+  print_format_summary(a, stats, std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+  return kOk;
+}
+
 }  // namespace
 
 Runner add_import(CLI::App& app) {
   auto* cmd = app.add_subcommand("import", "Import JSON Lines files (docs/interchange.md) or data sets (docs/import.md)");
-  struct Args {
-    Common common;
-    std::vector<std::string> files;
-    std::string format = "jsonl";
-    bool single = false;
-    bool bulk = false;
-    std::uint64_t bulk_memory_mib = 256;
-    std::uint64_t transaction_memory_mib = 64;
-    bool skip_bad = false;
-    std::uint64_t commit_every = 0;
-    std::string person_names;
-    bool quiet = false;
-  };
-  auto args = std::make_shared<Args>();
+  auto args = std::make_shared<ImportArgs>();
   add_common(*cmd, args->common);
   cmd->add_option("FILE", args->files, "files to import ('-' for standard input)")->required();
   cmd->add_option("-f,--format", args->format, "the files' format (default: jsonl; see below)");
@@ -80,129 +220,7 @@ Runner add_import(CLI::App& app) {
               "(jsonl without --single-transaction: files before the bad one stay imported).\n"
               "Importing the same file twice changes nothing. Exit status: 0 imported, 1 a data error,\n"
               "2 a usage error.");
-  return [args] {
-    std::vector<std::filesystem::path> files(args->files.begin(), args->files.end());
-    bool known = false;
-    for (const auto& f : import_formats()) known = known || f.name == args->format;
-    if (!known) {
-      std::vector<std::string> names;
-      for (const auto& f : import_formats()) names.push_back(f.name);
-      throw CLI::ValidationError("--format", fmt::format("unknown format '{}' (formats: {})", args->format,
-                                                         fmt::join(names, ", ")));
-    }
-    if (args->format == "jsonl" && args->commit_every > 0) {
-      throw CLI::ValidationError("--commit-every", "is for the data set formats; a jsonl file is imported whole");
-    }
-    if (args->format == "jsonl" && !args->person_names.empty()) {
-      throw CLI::ValidationError("--person-names", "is for the data set formats; a jsonl file names its persons by key");
-    }
-    if (args->format == "jsonl" && args->skip_bad) {
-      throw CLI::ValidationError("--skip-bad-rows", "is for the data set formats; a jsonl file is imported whole");
-    }
-    if (args->bulk && args->format != "jsonl") {
-      throw CLI::ValidationError("--bulk", "is for jsonl files; the data set formats import in a transaction");
-    }
-    if (args->bulk && args->single) {
-      throw CLI::ValidationError("--bulk", "imports all files at once already; drop --single-transaction");
-    }
-    const bool tty = !args->quiet && isatty(STDERR_FILENO);
-    Options open_options;
-    open_options.transaction_kb = static_cast<std::size_t>(args->transaction_memory_mib) << 10;
-    auto db = open_for_write(args->common.db, open_options);
-
-    if (args->bulk) {
-      BulkImportOptions options;
-      options.memory = static_cast<std::size_t>(args->bulk_memory_mib) << 20;
-      if (tty) {
-        options.progress = [](const std::filesystem::path& f, std::uint64_t lines) {
-          fmt::print(stderr, "\r{}: {} lines", f.string(), lines);
-        };
-      }
-      auto stats = import_bulk(*db, files, options);
-      if (tty) fmt::print(stderr, "\r\033[K");
-      if (args->common.json) {
-        nlohmann::ordered_json j = {{"format", "jsonl"}, {"bulk", true},          {"files", files.size()},
-                                    {"lines", stats.lines}, {"nodes", stats.nodes}, {"edges", stats.edges}};
-        fmt::print("{}\n", j.dump());
-      } else if (!args->quiet) {
-        fmt::print("imported {} file{} (bulk): {} line{}, {} node{}, {} edge{}\n", files.size(), plural(files.size()),
-                   stats.lines, plural(stats.lines), stats.nodes, plural(stats.nodes), stats.edges, plural(stats.edges));
-      }
-      return kOk;
-    }
-
-    if (args->format == "jsonl" && !args->single) {
-      ImportOptions options;
-      if (tty) {
-        options.progress = [](const std::filesystem::path& f, std::uint64_t lines) {
-          fmt::print(stderr, "\r{}: {} lines", f.string(), lines);
-        };
-      }
-      auto stats = import_files(*db, files, options);
-      if (tty) fmt::print(stderr, "\r\033[K");
-      if (args->common.json) {
-        nlohmann::ordered_json j = {{"format", "jsonl"}, {"files", files.size()}, {"lines", stats.lines},
-                                    {"nodes", stats.nodes}, {"edges", stats.edges}};
-        fmt::print("{}\n", j.dump());
-      } else if (!args->quiet) {
-        fmt::print("imported {} file{}: {} line{}, {} node{}, {} edge{}\n", files.size(), plural(files.size()),
-                   stats.lines, plural(stats.lines), stats.nodes, plural(stats.nodes), stats.edges, plural(stats.edges));
-      }
-      return kOk;
-    }
-
-    FormatImportOptions options;
-    options.skip_bad_rows = args->skip_bad;
-    options.commit_every = args->commit_every;
-    options.person_names = args->person_names;
-    const auto started = std::chrono::steady_clock::now();
-    if (tty) {
-      options.progress = [started, last = std::chrono::steady_clock::time_point()](const FormatProgress& p) mutable {
-        auto now = std::chrono::steady_clock::now();
-        if (now - last < std::chrono::milliseconds(200)) return;
-        last = now;
-        double secs = std::chrono::duration<double>(now - started).count();
-        double rate = secs > 0 ? static_cast<double>(p.rows) / secs : 0;
-        std::string where = p.file.filename().string();
-        if (p.total_bytes > 0 && p.bytes > 0) {
-          double done = static_cast<double>(p.bytes) / static_cast<double>(p.total_bytes);
-          double eta = done > 0 ? secs * (1 - done) / done : 0;
-          fmt::print(stderr, "\r\033[K{}: {:3.0f}% {} rows, {:.0f} rows/s, ETA {}", where, done * 100, p.rows, rate,
-                     duration(eta));
-        } else {
-          fmt::print(stderr, "\r\033[K{}: {} rows, {:.0f} rows/s", where, p.rows, rate);
-        }
-      };
-    }
-    auto stats = import_format(*db, args->format, files, options);
-    if (tty) fmt::print(stderr, "\r\033[K");
-    double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-    if (args->common.json) {
-      nlohmann::ordered_json skipped = nlohmann::ordered_json::array();
-      for (const auto& s : stats.skipped_rows) skipped.push_back({{"where", s.where}, {"reason", s.reason}});
-      nlohmann::ordered_json j = {{"format", args->format}, {"files", stats.files},     {"rows", stats.rows},
-                                  {"nodes", counts_json(stats.nodes)}, {"edges", counts_json(stats.edges)},
-                                  {"skipped", stats.skipped}, {"skipped_rows", skipped}};
-      nlohmann::ordered_json warnings = nlohmann::ordered_json::array();
-      for (const auto& w : stats.warnings) warnings.push_back({{"where", w.where}, {"warning", w.reason}});
-      j["warned"] = stats.warned;
-      j["warnings"] = warnings;
-      fmt::print("{}\n", j.dump());
-    } else if (!args->quiet) {
-      fmt::print("imported {} file{} ({}) in {:.1f} s: {} rows read, {} skipped\n", stats.files,
-                 stats.files == 1 ? "" : "s", args->format, secs, stats.rows, stats.skipped);
-      fmt::print("  nodes: {}\n  edges: {}\n", counts(stats.nodes), counts(stats.edges));
-      for (const auto& s : stats.skipped_rows) fmt::print("  skipped {}: {}\n", s.where, s.reason);
-      if (stats.skipped > stats.skipped_rows.size()) {
-        fmt::print("  ... and {} more skipped\n", stats.skipped - stats.skipped_rows.size());
-      }
-      for (const auto& w : stats.warnings) fmt::print("  warning {}: {}\n", w.where, w.reason);
-      if (stats.warned > stats.warnings.size()) {
-        fmt::print("  ... and {} more warnings\n", stats.warned - stats.warnings.size());
-      }
-    }
-    return kOk;
-  };
+  return [args] { return run_import(*args); };
 }
 
 }  // namespace entente::cli

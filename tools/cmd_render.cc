@@ -40,13 +40,12 @@ Runner add_render(CLI::App& app) {
   cmd->add_option("--at", args->at,
                   "with --around: only nodes and edges valid on this date; with --blocs: the date (required)")
       ->type_name("DATE");
-  auto* blocs_flag = cmd->add_flag("--blocs", args->blocs,
-                                   "draw the alliance blocs on --at: one box per bloc with its states, its treaties "
-                                   "and their PARTY_TO edges");
+  cmd->add_flag("--blocs", args->blocs,
+                "draw the alliance blocs on --at: one box per bloc with its states, its treaties and their PARTY_TO "
+                "edges");
   auto* obligation = add_obligation_option(*cmd, args->obligations);
-  auto* timeline = cmd->add_flag("--timeline", args->timeline,
-                                 "draw --visitor's visits on a time axis: each a numbered mark with its date, host "
-                                 "and ordinal");
+  cmd->add_flag("--timeline", args->timeline,
+                "draw --visitor's visits on a time axis: each a numbered mark with its date, host and ordinal");
   auto* visitor = cmd->add_option("--visitor", args->visitor, "with --timeline: the person (Type:key, name or alias)")
                       ->type_name("PERSON");
   cmd->footer(
@@ -55,7 +54,7 @@ Runner add_render(CLI::App& app) {
       "  entente render --db geo.db --blocs --at 2024-12-31 -o blocs.png\n"
       "  entente render --db geo.db --timeline --visitor Person:putin -o putin.svg\n"
       "Needs Graphviz's dot on PATH (Debian: graphviz) except for -o FILE.dot.");
-  return [args, around, hops, blocs_flag, obligation, timeline, visitor] {
+  return [args, around, hops, obligation, visitor] {
     int modes = (around->count() ? 1 : 0) + (args->blocs ? 1 : 0) + (args->timeline ? 1 : 0);
     if (modes != 1) throw CLI::ValidationError("render", "give exactly one of --around NODE, --blocs, --timeline");
     if (hops->count() && !around->count()) throw CLI::ValidationError("--hops", "applies to --around only");

@@ -1,10 +1,12 @@
 #include "query/exec/procedures.h"
 
+#include <algorithm>
+
 #include <fmt/format.h>
 
 #include "algo/bounded.h"
 #include "common/error.h"
-#include "entente/queries.h"
+#include "entente/questions.h"
 #include "query/bind/signatures.h"
 
 namespace entente::ql::exec {
@@ -105,11 +107,206 @@ auto located(const bound::Call& call, F f) -> decltype(f()) {
   }
 }
 
+using Rows = std::vector<std::vector<Value>>;
+
+Rows proc_allies(const Args& a) {
+  const Reader& r = a.ctx.reader;
+  Context& ctx = a.ctx;
+  const bound::Call& call = a.call;
+  Rows out;
+  AllyQuery q;
+  q.at = a.required_date(1);
+  if (a.given(2)) q.obligations = a.strings(2);
+  if (auto h = a.integer(3)) {
+    if (*h < 1 || *h > 100) a.bad(3, "hops must be 1 to 100");
+    q.hops = static_cast<int>(*h);
+  }
+  q.include_signed = a.boolean(4);
+  std::string state = a.required_node(0);
+  auto result = located(call, [&] { return algo::allies(r, state, q, ctx.budget); });
+  for (const auto& ally : result) {
+    std::vector<const AllianceLink*> links;
+    if (ally.hops == 1) {
+      for (const auto& l : ally.chain) links.push_back(&l);
+    } else if (!ally.chain.empty()) {
+      links.push_back(&ally.chain.back());
+    }
+    for (const auto* l : links) {
+      Value::List articles;
+      for (const auto& art : l->articles) {
+        auto it = art.find("number");
+        if (it != art.end() && it->is_string()) articles.emplace_back(it->get<std::string>());
+      }
+      out.push_back({Value(ally.state), Value(l->treaty), Value(l->status), Value(ally.hops), strings_value(l->obligations),
+                     Value(std::move(articles)), Value(l->from)});
+    }
+  }
+  return out;
+}
+
+Rows proc_visits(const Args& a) {
+  const Reader& r = a.ctx.reader;
+  Context& ctx = a.ctx;
+  const bound::Call& call = a.call;
+  Rows out;
+  VisitQuery q;
+  q.visitor = a.node(0);
+  q.host = a.node(1);
+  if (a.given(2)) q.from = a.date(2);
+  if (a.given(3)) q.to = a.date(3);
+  q.met = a.node(4);
+  auto result = located(call, [&] { return algo::visits(r, q, ctx.budget); });
+  for (const auto& v : result) {
+    out.push_back({Value(v.visit), Value(v.visitor), Value(v.host), date_prop(v.visit, "start"), date_prop(v.visit, "end"),
+                   v.office.empty() ? Value() : Value(v.office), Value(v.number), Value(v.number_in_office),
+                   opt_date(v.previous), v.gap_days ? Value(static_cast<std::int64_t>(*v.gap_days)) : Value(),
+                   v.gap_days ? Value(describe_gap(*v.gap_days)) : Value(), nodes(v.met), nodes(v.produced)});
+  }
+  return out;
+}
+
+Rows proc_shortest_path(const Args& a) {
+  const Reader& r = a.ctx.reader;
+  Context& ctx = a.ctx;
+  const bound::Call& call = a.call;
+  Rows out;
+  std::string from = a.required_node(0);
+  std::string to = a.required_node(1);
+  auto via = a.strings(2);
+  auto at = a.date(3);
+  auto steps = located(call, [&] { return algo::shortest_path(r, from, to, via, at, ctx.budget); });
+  if (steps.empty()) return out;
+  Path p;
+  p.nodes.push_back(steps.front().from);
+  for (const auto& s : steps) {
+    p.edges.push_back(s.edge);
+    p.nodes.push_back(s.to);
+  }
+  auto len = static_cast<std::int64_t>(p.edges.size());
+  out.push_back({Value(std::move(p)), Value(len)});
+  return out;
+}
+
+Rows proc_temporal_path(const Args& a) {
+  const Reader& r = a.ctx.reader;
+  Context& ctx = a.ctx;
+  const bound::Call& call = a.call;
+  Rows out;
+  std::string from = a.required_node(0);
+  std::string to = a.required_node(1);
+  auto via = a.strings(2);
+  std::optional<Date> leaving;
+  if (a.given(3)) leaving = a.date(3);
+  auto found = located(call, [&] { return algo::temporal_path(r, from, to, via, leaving, ctx.budget); });
+  if (!found) return out;
+  Path p;
+  Value::List taken;
+  p.nodes.push_back(found->steps.empty() ? r.resolve(from) : found->steps.front().from);
+  for (std::size_t i = 0; i < found->steps.size(); ++i) {
+    p.edges.push_back(found->steps[i].edge);
+    p.nodes.push_back(found->steps[i].to);
+    taken.push_back(opt_date(found->taken[i]));
+  }
+  auto len = static_cast<std::int64_t>(p.edges.size());
+  out.push_back({Value(std::move(p)), Value(len), Value(std::move(taken)), opt_date(found->arrival())});
+  return out;
+}
+
+Rows proc_officeholders(const Args& a) {
+  const Reader& r = a.ctx.reader;
+  const bound::Call& call = a.call;
+  const std::vector<Value>& values = a.values;
+  Rows out;
+  std::string of = a.required_node(0);
+  Date at = a.required_date(1);
+  std::string office;
+  if (a.given(2)) {
+    if (values[2].type() != T::kString) a.bad(2, "expected a String");
+    office = values[2].as_string();
+  }
+  auto result = located(call, [&] { return officeholders(r, of, at, office); });
+  for (const auto& t : result) {
+    out.push_back({Value(t.person), Value(t.office), Value(t.of), t.edge.valid ? opt_date(t.edge.valid->from) : Value(),
+                   t.edge.valid ? opt_date(t.edge.valid->to) : Value()});
+  }
+  return out;
+}
+
+Rows proc_treaties(const Args& a) {
+  const Reader& r = a.ctx.reader;
+  const bound::Call& call = a.call;
+  Rows out;
+  std::string x = a.required_node(0);
+  std::string y = a.node(1);
+  auto at = a.date(2);
+  auto result = located(call, [&] { return treaties(r, x, y, at); });
+  for (const auto& t : result) {
+    out.push_back({Value(t.treaty), Value(t.status), nodes(t.parties), nodes(t.replaces), nodes(t.replaced_by)});
+  }
+  return out;
+}
+
+Rows proc_blocs(const Args& a) {
+  const Reader& r = a.ctx.reader;
+  Context& ctx = a.ctx;
+  const bound::Call& call = a.call;
+  Rows out;
+  Date at = a.required_date(0);
+  auto obligations = a.given(1) ? a.strings(1) : std::vector<std::string>{"defense"};
+  auto result = located(call, [&] { return algo::blocs(r, at, obligations, ctx.budget); });
+  int i = 0;
+  for (const auto& b : result) out.push_back({Value(++i), nodes(b.states), nodes(b.treaties)});
+  return out;
+}
+
+Rows proc_procedures(const Args& a) {
+  Rows out;
+  for (const auto& p : procedures()) {
+    Value::List cols;
+    for (const auto& c : p.columns) cols.emplace_back(c.name);
+    out.push_back({Value(p.name), Value(p.doc), Value(std::move(cols))});
+  }
+  return out;
+}
+
+Rows proc_functions(const Args& a) {
+  Rows out;
+  for (const auto& f : functions()) out.push_back({Value(f.name), Value(f.aggregate), Value(f.doc)});
+  return out;
+}
+
+// Each procedure's code, by its index in procedures() (bound::Call::procedure): the table is
+// matched to the signatures by name once, and every procedure must have its code.
+using ProcImpl = Rows (*)(const Args& a);
+const std::vector<ProcImpl>& impls() {
+  static const std::vector<ProcImpl> table = [] {
+    const std::pair<const char*, ProcImpl> by_name[] = {
+      {"allies", proc_allies},
+      {"visits", proc_visits},
+      {"shortest_path", proc_shortest_path},
+      {"path", proc_shortest_path},
+      {"temporal_path", proc_temporal_path},
+      {"officeholders", proc_officeholders},
+      {"treaties", proc_treaties},
+      {"blocs", proc_blocs},
+      {"procedures", proc_procedures},
+      {"functions", proc_functions},
+    };
+    std::vector<ProcImpl> out;
+    for (const auto& sig : procedures()) {
+      auto it = std::find_if(std::begin(by_name), std::end(by_name),
+                             [&](const auto& e) { return std::string_view(sig.name) == e.first; });
+      if (it == std::end(by_name)) throw Error(ErrorKind::kCorruption, fmt::format("procedure {}() has no code", sig.name));
+      out.push_back(it->second);
+    }
+    return out;
+  }();
+  return table;
+}
+
 }  // namespace
 
 std::vector<std::vector<Value>> run_procedure(const bound::Call& call, const std::vector<Value>& values, Context& ctx) {
-  Args a{call, values, ctx};
-  const Reader& r = ctx.reader;
   // What the question held while it ran is freed when it returns: only its rows stay.
   struct Held {
     Budget& budget;
@@ -118,138 +315,11 @@ std::vector<std::vector<Value>> run_procedure(const bound::Call& call, const std
       if (budget.held() > before) budget.release(budget.held() - before);
     }
   } held{ctx.budget};
-  std::vector<std::vector<Value>> out;
-  const std::string& name = call.name;
-
-  if (name == "allies") {
-    AllyQuery q;
-    q.at = a.required_date(1);
-    if (a.given(2)) q.obligations = a.strings(2);
-    if (auto h = a.integer(3)) {
-      if (*h < 1 || *h > 100) a.bad(3, "hops must be 1 to 100");
-      q.hops = static_cast<int>(*h);
-    }
-    q.include_signed = a.boolean(4);
-    std::string state = a.required_node(0);
-    auto result = located(call, [&] { return algo::allies(r, state, q, ctx.budget); });
-    for (const auto& ally : result) {
-      std::vector<const AllianceLink*> links;
-      if (ally.hops == 1) {
-        for (const auto& l : ally.chain) links.push_back(&l);
-      } else if (!ally.chain.empty()) {
-        links.push_back(&ally.chain.back());
-      }
-      for (const auto* l : links) {
-        Value::List articles;
-        for (const auto& art : l->articles) {
-          auto it = art.find("number");
-          if (it != art.end() && it->is_string()) articles.emplace_back(it->get<std::string>());
-        }
-        out.push_back({Value(ally.state), Value(l->treaty), Value(l->status), Value(ally.hops), strings_value(l->obligations),
-                       Value(std::move(articles)), Value(l->from)});
-      }
-    }
-    return out;
+  const auto& table = impls();
+  if (call.procedure < 0 || static_cast<std::size_t>(call.procedure) >= table.size()) {
+    throw invalid("line {}:{}: procedure {}() is not implemented", call.pos.line, call.pos.col, call.name);
   }
-  if (name == "visits") {
-    VisitQuery q;
-    q.visitor = a.node(0);
-    q.host = a.node(1);
-    if (a.given(2)) q.from = a.date(2);
-    if (a.given(3)) q.to = a.date(3);
-    q.met = a.node(4);
-    auto result = located(call, [&] { return algo::visits(r, q, ctx.budget); });
-    for (const auto& v : result) {
-      out.push_back({Value(v.visit), Value(v.visitor), Value(v.host), date_prop(v.visit, "start"), date_prop(v.visit, "end"),
-                     v.office.empty() ? Value() : Value(v.office), Value(v.number), Value(v.number_in_office),
-                     opt_date(v.previous), v.gap_days ? Value(static_cast<std::int64_t>(*v.gap_days)) : Value(),
-                     v.gap_days ? Value(describe_gap(*v.gap_days)) : Value(), nodes(v.met), nodes(v.produced)});
-    }
-    return out;
-  }
-  if (name == "shortest_path" || name == "path") {
-    std::string from = a.required_node(0);
-    std::string to = a.required_node(1);
-    auto via = a.strings(2);
-    auto at = a.date(3);
-    auto steps = located(call, [&] { return algo::shortest_path(r, from, to, via, at, ctx.budget); });
-    if (steps.empty()) return out;
-    Path p;
-    p.nodes.push_back(steps.front().from);
-    for (const auto& s : steps) {
-      p.edges.push_back(s.edge);
-      p.nodes.push_back(s.to);
-    }
-    auto len = static_cast<std::int64_t>(p.edges.size());
-    out.push_back({Value(std::move(p)), Value(len)});
-    return out;
-  }
-  if (name == "temporal_path") {
-    std::string from = a.required_node(0);
-    std::string to = a.required_node(1);
-    auto via = a.strings(2);
-    std::optional<Date> leaving;
-    if (a.given(3)) leaving = a.date(3);
-    auto found = located(call, [&] { return algo::temporal_path(r, from, to, via, leaving, ctx.budget); });
-    if (!found) return out;
-    Path p;
-    Value::List taken;
-    p.nodes.push_back(found->steps.empty() ? r.resolve(from) : found->steps.front().from);
-    for (std::size_t i = 0; i < found->steps.size(); ++i) {
-      p.edges.push_back(found->steps[i].edge);
-      p.nodes.push_back(found->steps[i].to);
-      taken.push_back(opt_date(found->taken[i]));
-    }
-    auto len = static_cast<std::int64_t>(p.edges.size());
-    out.push_back({Value(std::move(p)), Value(len), Value(std::move(taken)), opt_date(found->arrival())});
-    return out;
-  }
-  if (name == "officeholders") {
-    std::string of = a.required_node(0);
-    Date at = a.required_date(1);
-    std::string office;
-    if (a.given(2)) {
-      if (values[2].type() != T::kString) a.bad(2, "expected a String");
-      office = values[2].as_string();
-    }
-    auto result = located(call, [&] { return officeholders(r, of, at, office); });
-    for (const auto& t : result) {
-      out.push_back({Value(t.person), Value(t.office), Value(t.of), t.edge.valid ? opt_date(t.edge.valid->from) : Value(),
-                     t.edge.valid ? opt_date(t.edge.valid->to) : Value()});
-    }
-    return out;
-  }
-  if (name == "treaties") {
-    std::string x = a.required_node(0);
-    std::string y = a.node(1);
-    auto at = a.date(2);
-    auto result = located(call, [&] { return treaties(r, x, y, at); });
-    for (const auto& t : result) {
-      out.push_back({Value(t.treaty), Value(t.status), nodes(t.parties), nodes(t.replaces), nodes(t.replaced_by)});
-    }
-    return out;
-  }
-  if (name == "blocs") {
-    Date at = a.required_date(0);
-    auto obligations = a.given(1) ? a.strings(1) : std::vector<std::string>{"defense"};
-    auto result = located(call, [&] { return algo::blocs(r, at, obligations, ctx.budget); });
-    int i = 0;
-    for (const auto& b : result) out.push_back({Value(++i), nodes(b.states), nodes(b.treaties)});
-    return out;
-  }
-  if (name == "procedures") {
-    for (const auto& p : procedures()) {
-      Value::List cols;
-      for (const auto& c : p.columns) cols.emplace_back(c.name);
-      out.push_back({Value(p.name), Value(p.doc), Value(std::move(cols))});
-    }
-    return out;
-  }
-  if (name == "functions") {
-    for (const auto& f : functions()) out.push_back({Value(f.name), Value(f.aggregate), Value(f.doc)});
-    return out;
-  }
-  throw invalid("line {}:{}: procedure {}() is not implemented", call.pos.line, call.pos.col, name);
+  return table[static_cast<std::size_t>(call.procedure)](Args{call, values, ctx});
 }
 
 }  // namespace entente::ql::exec
