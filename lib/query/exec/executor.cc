@@ -739,8 +739,27 @@ struct Accumulator {
   double fsum = 0;
   bool is_float = false;
   Value::List items;
+  // DISTINCT: the values met. Nodes and relationships are equal when their ids are, and to
+  // nothing else, so they are kept by id in hash sets (count(DISTINCT b) over a
+  // variable-length pattern's ends meets hundreds of thousands); other values in order.
   std::set<Value, ValueLess> seen;
+  std::unordered_set<NodeId> seen_nodes;
+  std::unordered_set<EdgeId> seen_edges;
   double percentile = 0;  // percentileCont, percentileDisc: the p asked for
+
+  // Whether v is met for the first time; the bytes it then holds, through `held`.
+  bool first_time(const Value& v, std::uint64_t& held) {
+    if (v.type() == Value::Type::kNode) {
+      held = 2 * sizeof(NodeId);
+      return seen_nodes.insert(v.as_node().id).second;
+    }
+    if (v.type() == Value::Type::kEdge) {
+      held = 2 * sizeof(EdgeId);
+      return seen_edges.insert(v.as_edge().id).second;
+    }
+    held = 0;
+    return seen.insert(v).second;
+  }
 };
 
 class ProjectStage : public Stage {
@@ -908,8 +927,9 @@ class ProjectStage : public Stage {
       Value v = eval(*a.args[0], row, ctx_);
       if (v.is_null()) continue;
       if (a.distinct) {
-        if (!acc.seen.insert(v).second) continue;
-        charge([&] { return approx_bytes(v); });
+        std::uint64_t held = 0;
+        if (!acc.first_time(v, held)) continue;
+        charge([&] { return held > 0 ? held : approx_bytes(v); });
       }
       ++acc.count;
       const std::string& f = a.name;
