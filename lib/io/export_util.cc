@@ -247,11 +247,7 @@ std::ofstream OutputDir::open(const std::string& name) {
   return open_out(temp(name));
 }
 
-void OutputDir::close(std::ofstream& out, const std::string& name) {
-  out.flush();
-  if (!out) throw io_error("{}: write failed: {}", (dir_ / name).string(), std::strerror(errno));
-  out.close();
-}
+void OutputDir::close(std::ofstream& out, const std::string& name) { close_out(out, dir_ / name); }
 
 std::vector<std::filesystem::path> OutputDir::commit() {
   std::vector<std::filesystem::path> out;

@@ -24,6 +24,18 @@ struct Args {
   Pos pos(std::size_t i) const { return i < call.args.size() ? call.args[i]->pos : call.pos; }
   const char* param(std::size_t i) const { return procedures()[static_cast<std::size_t>(call.procedure)].params[i]; }
 
+  // Runs a question. Its errors (an unknown state, ...) name the call's place. It runs
+  // within the query's budget: a limit passed is the query's, and its message is kept.
+  template <typename F>
+  auto located(F f) const -> decltype(f()) {
+    try {
+      return f();
+    } catch (const Error& e) {
+      if (e.kind() == ErrorKind::kLimit) throw;
+      throw Error(e.kind(), fmt::format("line {}:{}: {}(): {}", call.pos.line, call.pos.col, call.name, e.what()));
+    }
+  }
+
   [[noreturn]] void bad(std::size_t i, const std::string& why) const {
     throw invalid("line {}:{}: {}(): argument {} ({}): {}", pos(i).line, pos(i).col, call.name, i + 1, param(i), why);
   }
@@ -95,24 +107,20 @@ Value strings_value(const std::vector<std::string>& v) {
   return Value(std::move(l));
 }
 
-// Errors of the questions (an unknown state, ...) name the call's place. They run within
-// the query's budget: a limit passed is the query's, and its message is kept as it is.
-template <typename F>
-auto located(const bound::Call& call, F f) -> decltype(f()) {
-  try {
-    return f();
-  } catch (const Error& e) {
-    if (e.kind() == ErrorKind::kLimit) throw;
-    throw Error(e.kind(), fmt::format("line {}:{}: {}(): {}", call.pos.line, call.pos.col, call.name, e.what()));
-  }
-}
-
 using Rows = std::vector<std::vector<Value>>;
 
+// A path of a question's steps as a query value, from `first`.
+Value path_value(const Node& first, const std::vector<PathStep>& steps) {
+  Path p;
+  p.nodes.push_back(first);
+  for (const auto& s : steps) {
+    p.edges.push_back(s.edge);
+    p.nodes.push_back(s.to);
+  }
+  return Value(std::move(p));
+}
+
 Rows proc_allies(const Args& a) {
-  const Reader& r = a.ctx.reader;
-  Context& ctx = a.ctx;
-  const bound::Call& call = a.call;
   Rows out;
   AllyQuery q;
   q.at = a.required_date(1);
@@ -123,7 +131,7 @@ Rows proc_allies(const Args& a) {
   }
   q.include_signed = a.boolean(4);
   std::string state = a.required_node(0);
-  auto result = located(call, [&] { return algo::allies(r, state, q, ctx.budget); });
+  auto result = a.located([&] { return algo::allies(a.ctx.reader, state, q, a.ctx.budget); });
   for (const auto& ally : result) {
     std::vector<const AllianceLink*> links;
     if (ally.hops == 1) {
@@ -145,9 +153,6 @@ Rows proc_allies(const Args& a) {
 }
 
 Rows proc_visits(const Args& a) {
-  const Reader& r = a.ctx.reader;
-  Context& ctx = a.ctx;
-  const bound::Call& call = a.call;
   Rows out;
   VisitQuery q;
   q.visitor = a.node(0);
@@ -155,7 +160,7 @@ Rows proc_visits(const Args& a) {
   if (a.given(2)) q.from = a.date(2);
   if (a.given(3)) q.to = a.date(3);
   q.met = a.node(4);
-  auto result = located(call, [&] { return algo::visits(r, q, ctx.budget); });
+  auto result = a.located([&] { return algo::visits(a.ctx.reader, q, a.ctx.budget); });
   for (const auto& v : result) {
     out.push_back({Value(v.visit), Value(v.visitor), Value(v.host), date_prop(v.visit, "start"), date_prop(v.visit, "end"),
                    v.office.empty() ? Value() : Value(v.office), Value(v.number), Value(v.number_in_office),
@@ -166,65 +171,44 @@ Rows proc_visits(const Args& a) {
 }
 
 Rows proc_shortest_path(const Args& a) {
-  const Reader& r = a.ctx.reader;
-  Context& ctx = a.ctx;
-  const bound::Call& call = a.call;
   Rows out;
   std::string from = a.required_node(0);
   std::string to = a.required_node(1);
   auto via = a.strings(2);
   auto at = a.date(3);
-  auto steps = located(call, [&] { return algo::shortest_path(r, from, to, via, at, ctx.budget); });
+  auto steps = a.located([&] { return algo::shortest_path(a.ctx.reader, from, to, via, at, a.ctx.budget); });
   if (steps.empty()) return out;
-  Path p;
-  p.nodes.push_back(steps.front().from);
-  for (const auto& s : steps) {
-    p.edges.push_back(s.edge);
-    p.nodes.push_back(s.to);
-  }
-  auto len = static_cast<std::int64_t>(p.edges.size());
-  out.push_back({Value(std::move(p)), Value(len)});
+  out.push_back({path_value(steps.front().from, steps), Value(static_cast<std::int64_t>(steps.size()))});
   return out;
 }
 
 Rows proc_temporal_path(const Args& a) {
-  const Reader& r = a.ctx.reader;
-  Context& ctx = a.ctx;
-  const bound::Call& call = a.call;
   Rows out;
   std::string from = a.required_node(0);
   std::string to = a.required_node(1);
   auto via = a.strings(2);
   std::optional<Date> leaving;
   if (a.given(3)) leaving = a.date(3);
-  auto found = located(call, [&] { return algo::temporal_path(r, from, to, via, leaving, ctx.budget); });
+  auto found = a.located([&] { return algo::temporal_path(a.ctx.reader, from, to, via, leaving, a.ctx.budget); });
   if (!found) return out;
-  Path p;
   Value::List taken;
-  p.nodes.push_back(found->steps.empty() ? r.resolve(from) : found->steps.front().from);
-  for (std::size_t i = 0; i < found->steps.size(); ++i) {
-    p.edges.push_back(found->steps[i].edge);
-    p.nodes.push_back(found->steps[i].to);
-    taken.push_back(opt_date(found->taken[i]));
-  }
-  auto len = static_cast<std::int64_t>(p.edges.size());
-  out.push_back({Value(std::move(p)), Value(len), Value(std::move(taken)), opt_date(found->arrival())});
+  for (const auto& t : found->taken) taken.push_back(opt_date(t));
+  const Node first = found->steps.empty() ? a.ctx.reader.resolve(from) : found->steps.front().from;
+  out.push_back({path_value(first, found->steps), Value(static_cast<std::int64_t>(found->steps.size())),
+                 Value(std::move(taken)), opt_date(found->arrival())});
   return out;
 }
 
 Rows proc_officeholders(const Args& a) {
-  const Reader& r = a.ctx.reader;
-  const bound::Call& call = a.call;
-  const std::vector<Value>& values = a.values;
   Rows out;
   std::string of = a.required_node(0);
   Date at = a.required_date(1);
   std::string office;
   if (a.given(2)) {
-    if (values[2].type() != T::kString) a.bad(2, "expected a String");
-    office = values[2].as_string();
+    if (a.values[2].type() != T::kString) a.bad(2, "expected a String");
+    office = a.values[2].as_string();
   }
-  auto result = located(call, [&] { return officeholders(r, of, at, office); });
+  auto result = a.located([&] { return officeholders(a.ctx.reader, of, at, office); });
   for (const auto& t : result) {
     out.push_back({Value(t.person), Value(t.office), Value(t.of), t.edge.valid ? opt_date(t.edge.valid->from) : Value(),
                    t.edge.valid ? opt_date(t.edge.valid->to) : Value()});
@@ -233,13 +217,11 @@ Rows proc_officeholders(const Args& a) {
 }
 
 Rows proc_treaties(const Args& a) {
-  const Reader& r = a.ctx.reader;
-  const bound::Call& call = a.call;
   Rows out;
   std::string x = a.required_node(0);
   std::string y = a.node(1);
   auto at = a.date(2);
-  auto result = located(call, [&] { return treaties(r, x, y, at); });
+  auto result = a.located([&] { return treaties(a.ctx.reader, x, y, at); });
   for (const auto& t : result) {
     out.push_back({Value(t.treaty), Value(t.status), nodes(t.parties), nodes(t.replaces), nodes(t.replaced_by)});
   }
@@ -247,13 +229,10 @@ Rows proc_treaties(const Args& a) {
 }
 
 Rows proc_blocs(const Args& a) {
-  const Reader& r = a.ctx.reader;
-  Context& ctx = a.ctx;
-  const bound::Call& call = a.call;
   Rows out;
   Date at = a.required_date(0);
   auto obligations = a.given(1) ? a.strings(1) : std::vector<std::string>{"defense"};
-  auto result = located(call, [&] { return algo::blocs(r, at, obligations, ctx.budget); });
+  auto result = a.located([&] { return algo::blocs(a.ctx.reader, at, obligations, a.ctx.budget); });
   int i = 0;
   for (const auto& b : result) out.push_back({Value(++i), nodes(b.states), nodes(b.treaties)});
   return out;
