@@ -44,6 +44,10 @@ class Adjacency {
   // Whether node `id` holds on `day` (a Date's first_day()): its validity less its gaps.
   // nullopt when there is no such node.
   std::optional<bool> holds(NodeId id, std::uint32_t day);
+  // Asks for node `id`'s head to be brought into the cache, for a holds() soon after.
+  void prefetch(NodeId id) const {
+    if (topo_) topo_->prefetch(id);
+  }
   // The gaps of node `id` (Node::gaps), as days; empty for most nodes.
   std::vector<DaySpan> gaps(NodeId id);
 

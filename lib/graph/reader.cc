@@ -1,5 +1,6 @@
 // The reads of a Snapshot or a Transaction, over a storage::View.
 #include <algorithm>
+#include <array>
 #include <cctype>
 
 #include <capnp/schema.h>
@@ -231,7 +232,22 @@ void query_arcs(graph::Adjacency& adj, NodeId id, const NeighborQuery& query, Vi
   const bool at = query.at.has_value();
   const std::uint32_t day = at ? query.at->first_day() : 0;
   std::uint32_t node_tag = 0;  // the node type of this pass; 0: any
-  bool go = true;
+  // On a date, the other ends' validity is read for a batch of arcs at a time, their heads
+  // fetched from memory together beforehand: at 10^7 records each head is a cache miss,
+  // and misses asked for together overlap instead of following one another.
+  std::array<graph::Arc, 16> batch;
+  std::size_t held = 0;
+  auto flush = [&] {
+    const std::size_t n = held;
+    held = 0;
+    for (std::size_t i = 0; i < n; ++i) {
+      const graph::Arc& a = batch[i];
+      auto holds = adj.holds(a.other, day);
+      if (!holds) throw corruption("adjacency entry of node {} names node {}, which does not exist", id, a.other);
+      if (*holds && !visit(a)) return false;
+    }
+    return true;
+  };
   auto each = [&](const graph::Arc& a) {
     if (at && !a.holds(day)) return true;
     if (node_tag != 0 ? a.other_type != node_tag
@@ -239,17 +255,14 @@ void query_arcs(graph::Adjacency& adj, NodeId id, const NeighborQuery& query, Vi
                             std::find(tags.nodes.begin(), tags.nodes.end(), a.other_type) == tags.nodes.end()) {
       return true;
     }
-    if (at) {
-      auto holds = adj.holds(a.other, day);
-      if (!holds) throw corruption("adjacency entry of node {} names node {}, which does not exist", id, a.other);
-      if (!*holds) return true;
-    }
-    go = visit(a);
-    return go;
+    if (!at) return static_cast<bool>(visit(a));
+    adj.prefetch(a.other);
+    batch[held++] = a;
+    return held < batch.size() || flush();
   };
   const bool out = query.direction != Direction::kIn, in = query.direction != Direction::kOut;
   if (tags.edges.empty()) {
-    adj.arcs(id, [&](const graph::Arc& a) { return (a.out() ? !out : !in) || each(a); });
+    if (adj.arcs(id, [&](const graph::Arc& a) { return (a.out() ? !out : !in) || each(a); })) flush();
     return;
   }
   for (std::uint16_t dir : {std::uint16_t{0}, graph::Arc::kIn}) {
@@ -267,6 +280,7 @@ void query_arcs(graph::Adjacency& adj, NodeId id, const NeighborQuery& query, Vi
       }
     }
   }
+  flush();
 }
 
 }  // namespace

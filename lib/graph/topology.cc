@@ -92,13 +92,13 @@ namespace {
 struct Chunk {
   std::uint64_t first = 0, end = 0;  // node ids [first, end)
   std::vector<std::pair<NodeId, std::vector<DaySpan>>> gaps;
-  std::vector<std::uint32_t> others;  // the arcs, as the base holds them
-  std::vector<ArcTail> tails;
+  memory::HugeVector<std::uint32_t> others;  // the arcs, as the base holds them
+  memory::HugeVector<ArcTail> tails;
   std::vector<std::uint32_t> counts;  // arcs per node, by id - first
   bool fits = true;
 };
 
-void read_chunk(const storage::View& view, const catalog::Catalog& catalog, Chunk& c, std::vector<NodeInfo>& nodes) {
+void read_chunk(const storage::View& view, const catalog::Catalog& catalog, Chunk& c, memory::HugeVector<NodeInfo>& nodes) {
   c.counts.assign(c.end - c.first, 0);
   const std::string lo = keys::id(c.first), hi = keys::id(c.end);
   {
@@ -184,8 +184,8 @@ std::shared_ptr<const Topology> Topology::build(const storage::View& view, const
     }
     base->others.insert(base->others.end(), c.others.begin(), c.others.end());
     base->tails.insert(base->tails.end(), c.tails.begin(), c.tails.end());
-    std::vector<std::uint32_t>().swap(c.others);
-    std::vector<ArcTail>().swap(c.tails);
+    memory::HugeVector<std::uint32_t>().swap(c.others);
+    memory::HugeVector<ArcTail>().swap(c.tails);
     for (auto& [id, g] : c.gaps) base->gaps.emplace(id, std::move(g));
   }
   base->offsets[n] = at;

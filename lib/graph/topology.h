@@ -22,6 +22,7 @@
 #include <vector>
 
 #include "catalog/catalog.h"
+#include "common/huge_pages.h"
 #include "entente/arc.h"
 #include "entente/record.h"
 #include "storage/keys.h"
@@ -132,6 +133,8 @@ class Topology {
 
   // The head of node `id`; null when the topology has no such node.
   const NodeInfo* node(NodeId id) const;
+  // Asks for the base's head of node `id` to be brought into the cache (a hint).
+  void prefetch(NodeId id) const;
   // The gaps of node `id` (empty unless its head has kHasGaps).
   std::span<const DaySpan> gaps(NodeId id) const;
 
@@ -174,10 +177,11 @@ class Topology {
 // ---- implementation of the templates
 
 struct Topology::Base {
-  std::vector<std::uint32_t> offsets;  // node id -> first arc; offsets[id + 1] ends it
+  // The arrays lie on huge pages (common/huge_pages.h): reads land at random in them.
+  memory::HugeVector<std::uint32_t> offsets;  // node id -> first arc; offsets[id + 1] ends it
   // The arcs, as a structure of arrays: other ends, and the rest (ArcTail).
-  std::vector<std::uint32_t> others;
-  std::vector<ArcTail> tails;
+  memory::HugeVector<std::uint32_t> others;
+  memory::HugeVector<ArcTail> tails;
   std::size_t arc_total() const { return others.size(); }
   void reserve(std::size_t n) {
     others.reserve(n);
@@ -187,7 +191,7 @@ struct Topology::Base {
     others.push_back(a.other);
     tails.push_back(ArcTail::of(a));
   }
-  std::vector<NodeInfo> nodes;  // by node id
+  memory::HugeVector<NodeInfo> nodes;  // by node id
   std::unordered_map<NodeId, std::vector<DaySpan>> gaps;  // the nodes with kHasGaps
   std::uint64_t next_edge = 0;  // past every edge id of the base
 };
@@ -220,6 +224,10 @@ inline BaseArcs Topology::base_arcs(NodeId id) const {
   if (id + 1 >= base_->offsets.size()) return {};
   const std::uint32_t first = base_->offsets[id];
   return {base_->others.data() + first, base_->tails.data() + first, base_->offsets[id + 1] - first};
+}
+
+inline void Topology::prefetch(NodeId id) const {
+  if (id < base_->nodes.size()) __builtin_prefetch(base_->nodes.data() + id);
 }
 
 inline const Topology::NodeDelta* Topology::delta(NodeId id) const {
