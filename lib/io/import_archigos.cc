@@ -4,7 +4,6 @@
 
 #include "common/error.h"
 #include "io/importer.h"
-#include "io/table.h"
 
 namespace entente::io {
 namespace {
@@ -12,38 +11,16 @@ namespace {
 // Archigos's missing-value codes.
 const std::vector<std::string_view> kMissing = {"NA", "-777", "-888", "-999", "."};
 
-bool missing(std::string_view v) {
-  v = trim(v);
-  if (v.empty()) return true;
-  for (auto m : kMissing) {
-    if (v == m) return true;
-  }
-  return false;
-}
-
-std::optional<Date> date_field(std::string_view v, std::string_view column) {
-  v = trim(v);
-  if (missing(v)) return std::nullopt;
-  auto d = Date::try_parse(v);
-  if (!d) throw invalid("column '{}': '{}' is not a date (YYYY-MM-DD)", column, v.substr(0, 40));
-  return d;
-}
-
 // The last day of the data: a spell ending then is still going on.
 const Date kCensored = Date::parse("2015-12-31");
 
 }  // namespace
 
 void read_archigos(ImportContext& ctx, std::istream& in) {
-  TableReader reader(in, ctx.source());
-  TableRow row;
-  if (!reader.next(row)) throw invalid("{}: empty file (expected a header)", ctx.source());
-  TableHeader h(row, ctx.source());
-  const auto c_obs = h.require("obsid"), c_lead = h.require("leadid"), c_code = h.require("ccode"),
-             c_leader = h.require("leader"), c_start = h.require("startdate"), c_end = h.require("enddate"),
-             c_entry = h.require("entry"), c_exit = h.require("exit"), c_exitcode = h.require("exitcode");
-  const auto c_gender = h.find("gender"), c_yrborn = h.find("yrborn"), c_yrdied = h.find("yrdied"),
-             c_born = h.find("borndate"), c_died = h.find("deathdate");
+  const TableLayout layout{
+      .required = {"obsid", "leadid", "ccode", "leader", "startdate", "enddate", "entry", "exit", "exitcode"},
+      .missing = kMissing,
+      .progress_every = 1024};
 
   NodeInput doc;
   doc.type = "Document";
@@ -71,107 +48,93 @@ void read_archigos(ImportContext& ctx, std::istream& in) {
   };
   std::unordered_map<std::string, Said> said;
 
-  std::uint64_t n = 0;
-  while (reader.next(row)) {
-    ctx.row(row.line, [&] {
-      if (row.fields.size() != h.size()) throw invalid("{} fields where the header has {}", row.fields.size(), h.size());
-      auto f = [&](std::size_t i) { return std::string(trim(row.fields[i])); };
-      auto opt = [&](std::optional<std::size_t> i) { return i && !missing(row.fields[*i]) ? f(*i) : std::string(); };
-      std::string lead = f(c_lead);
-      if (missing(lead)) throw invalid("column 'leadid' is blank");
-      auto code = int_field(row.fields[c_code], "ccode", kMissing);
-      if (!code) throw invalid("column 'ccode' is missing");
-      auto start = date_field(row.fields[c_start], "startdate");
-      if (!start) throw invalid("column 'startdate' is missing");
-      auto end = date_field(row.fields[c_end], "enddate");
-      std::optional<Date> to;
-      if (end && *end != kCensored) to = end;
-      if (to && before(*to, *start)) throw invalid("enddate {} is before startdate {}", to->str(), start->str());
-      Citation cite{"archigos-4.1", fmt::format("obsid {}", f(c_obs)), ""};
+  read_table(ctx, in, layout, [&](const TableRecord& row) {
+    std::string lead = row.required("leadid");
+    auto code = row.required_integer("ccode");
+    auto start = row.date("startdate");
+    if (!start) throw invalid("column 'startdate' is blank");
+    auto end = row.date("enddate");
+    std::optional<Date> to;
+    if (end && *end != kCensored) to = end;
+    if (to && before(*to, *start)) throw invalid("enddate {} is before startdate {}", to->str(), start->str());
+    Citation cite{"archigos-4.1", fmt::format("obsid {}", row.text("obsid")), ""};
 
-      NodeInput person;
-      person.type = "Person";
-      auto it = known.find(lead);
-      person.key = it != known.end() ? it->second : "archigos-" + lead;
-      person.name = f(c_leader);
-      person.props["archigos_id"] = lead;
-      if (auto g = opt(c_gender); !g.empty()) person.props["gender"] = g;
-      // A birth or death date: the full date, else the year. A malformed full date where
-      // the year is given falls back to the year, with a warning; without a year it is an error.
-      auto life_date = [&](std::optional<std::size_t> date_col, std::optional<std::size_t> year_col,
-                           const char* date_name, const char* year_name) -> std::optional<Date> {
-        std::optional<std::int64_t> year;
-        if (year_col) year = int_field(row.fields[*year_col], year_name, kMissing);
-        if (date_col) {
-          try {
-            if (auto d = date_field(row.fields[*date_col], date_name)) return d;
-          } catch (const Error& e) {
-            if (!year) throw;
-            ctx.warn(row.line, fmt::format("{}; used {} {} instead", e.what(), year_name, *year));
-          }
-        }
-        return year ? ymd_date(year, {}, {}, year_name) : std::nullopt;
-      };
-      std::optional<Date> born = life_date(c_born, c_yrborn, "borndate", "yrborn");
-      std::optional<Date> died = life_date(c_died, c_yrdied, "deathdate", "yrdied");
-      if (born) person.props["born"] = born->str();
-      if (died) person.props["died"] = died->str();
-      person.sources = {cite};
-      Said now{person.name, opt(c_gender), born ? born->str() : "", died ? died->str() : "", row.line};
-      if (auto [it, first] = said.emplace(lead, now); !first) {
-        const Said& before_row = it->second;
-        std::vector<std::string> differ;
-        auto compare = [&](const char* what, const std::string& a, const std::string& b) {
-          if (a != b) differ.push_back(fmt::format("{} '{}' (line {}) and '{}'", what, a, before_row.line, b));
-        };
-        compare("leader", before_row.name, now.name);
-        compare("gender", before_row.gender, now.gender);
-        compare("born", before_row.born, now.born);
-        compare("died", before_row.died, now.died);
-        if (!differ.empty()) {
-          ctx.warn(row.line, fmt::format("leadid {}: rows disagree on {}; this row's values are kept", lead,
-                                         fmt::join(differ, ", ")));
-        }
-        it->second = now;
+    NodeInput person;
+    person.type = "Person";
+    auto it = known.find(lead);
+    person.key = it != known.end() ? it->second : "archigos-" + lead;
+    person.name = row.text("leader");
+    person.props["archigos_id"] = lead;
+    if (auto g = row.text("gender"); !g.empty()) person.props["gender"] = g;
+    // A birth or death date: the full date, else the year. A malformed full date where
+    // the year is given falls back to the year, with a warning; without a year it is an error.
+    auto life_date = [&](const char* date_column, const char* year_column) -> std::optional<Date> {
+      std::optional<std::int64_t> year = row.integer(year_column);
+      try {
+        if (auto d = row.date(date_column)) return d;
+      } catch (const Error& e) {
+        if (!year) throw;
+        ctx.warn(row.line(), fmt::format("{}; used {} {} instead", e.what(), year_column, *year));
       }
-      ctx.merge_node(person, ImportContext::Validity::kKeepExisting);
+      return year ? ymd_date(year, {}, {}, year_column) : std::nullopt;
+    };
+    std::optional<Date> born = life_date("borndate", "yrborn");
+    std::optional<Date> died = life_date("deathdate", "yrdied");
+    if (born) person.props["born"] = born->str();
+    if (died) person.props["died"] = died->str();
+    person.sources = {cite};
+    Said now{person.name, row.text("gender"), born ? born->str() : "", died ? died->str() : "", row.line()};
+    if (auto [it, first] = said.emplace(lead, now); !first) {
+      const Said& before_row = it->second;
+      std::vector<std::string> differ;
+      auto compare = [&](const char* what, const std::string& a, const std::string& b) {
+        if (a != b) differ.push_back(fmt::format("{} '{}' (line {}) and '{}'", what, a, before_row.line, b));
+      };
+      compare("leader", before_row.name, now.name);
+      compare("gender", before_row.gender, now.gender);
+      compare("born", before_row.born, now.born);
+      compare("died", before_row.died, now.died);
+      if (!differ.empty()) {
+        ctx.warn(row.line(), fmt::format("leadid {}: rows disagree on {}; this row's values are kept", lead,
+                                         fmt::join(differ, ", ")));
+      }
+      it->second = now;
+    }
+    ctx.merge_node(person, ImportContext::Validity::kKeepExisting);
 
-      std::optional<Date> spell_to = to;
-      if (spell_to && !before(*start, *spell_to)) {
-        // A leader for a day: startdate = enddate. Archigos's end is the day the next leader
-        // starts, so a successor starting that day holds office beside this one on it.
-        spell_to = start->next_day();
-        ctx.warn(row.line, fmt::format("leadid {} ({}): startdate = enddate = {}: kept as the one day [{}, {}); a "
+    std::optional<Date> spell_to = to;
+    if (spell_to && !before(*start, *spell_to)) {
+      // A leader for a day: startdate = enddate. Archigos's end is the day the next leader
+      // starts, so a successor starting that day holds office beside this one on it.
+      spell_to = start->next_day();
+      ctx.warn(row.line(), fmt::format("leadid {} ({}): startdate = enddate = {}: kept as the one day [{}, {}); a "
                                        "successor starting on {} holds office beside it that day",
                                        lead, person.name, start->str(), start->str(), spell_to->str(), start->str()));
-      }
-      // Archigos's ccode is a Gleditsch-Ward code (260: Germany, also after 1990).
-      auto pieces = ctx.countries().split_gw(*code, *start, spell_to);
-      if (pieces.empty()) {
-        throw not_found("ccode {} (a Gleditsch-Ward code) on {} is not in the country crosswalk (data/countries.csv)",
-                        *code, start->str());
-      }
-      warn_uncovered(ctx, row.line, fmt::format("ccode {} (a Gleditsch-Ward code)", *code), pieces, *start, spell_to);
-      for (const auto& p : pieces) {
-        EdgeInput office;
-        office.type = "HOLDS_OFFICE";
-        // Keyed apart from curated offices of the same person, state and start.
-        office.key = "archigos";
-        office.from = NodeRef{"Person", person.key};
-        office.to = ctx.ensure_state(*p.country);
-        office.valid = Interval{p.from, p.to};
-        office.props["office"] = "leader";
-        if (auto v = opt(c_entry); !v.empty()) office.props["entry"] = v;
-        if (auto v = opt(c_exit); !v.empty() && to) office.props["exit"] = v;
-        if (auto v = opt(c_exitcode); !v.empty() && to) office.props["exit_code"] = v;
-        office.props["source_id"] = f(c_obs);
-        office.sources = {cite};
-        ctx.merge_edge(office);
-      }
-    });
-    if (++n % 1024 == 0) ctx.progress(reader.bytes());
-  }
-  ctx.progress(reader.bytes());
+    }
+    // Archigos's ccode is a Gleditsch-Ward code (260: Germany, also after 1990).
+    auto pieces = ctx.countries().split_gw(code, *start, spell_to);
+    if (pieces.empty()) {
+      throw not_found("ccode {} (a Gleditsch-Ward code) on {} is not in the country crosswalk (data/countries.csv)",
+                      code, start->str());
+    }
+    warn_uncovered(ctx, row.line(), fmt::format("ccode {} (a Gleditsch-Ward code)", code), pieces, *start, spell_to);
+    for (const auto& p : pieces) {
+      EdgeInput office;
+      office.type = "HOLDS_OFFICE";
+      // Keyed apart from curated offices of the same person, state and start.
+      office.key = "archigos";
+      office.from = NodeRef{"Person", person.key};
+      office.to = ctx.ensure_state(*p.country);
+      office.valid = Interval{p.from, p.to};
+      office.props["office"] = "leader";
+      if (auto v = row.text("entry"); !v.empty()) office.props["entry"] = v;
+      if (auto v = row.text("exit"); !v.empty() && to) office.props["exit"] = v;
+      if (auto v = row.text("exitcode"); !v.empty() && to) office.props["exit_code"] = v;
+      office.props["source_id"] = row.text("obsid");
+      office.sources = {cite};
+      ctx.merge_edge(office);
+    }
+  });
 }
 
 }  // namespace entente::io

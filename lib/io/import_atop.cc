@@ -5,7 +5,6 @@
 
 #include "common/error.h"
 #include "io/importer.h"
-#include "io/table.h"
 
 namespace entente::io {
 namespace {
@@ -23,16 +22,8 @@ const Country* atop_member(const Crosswalk& cw, std::int64_t code) {
 }  // namespace
 
 void read_atop(ImportContext& ctx, std::istream& in) {
-  TableReader reader(in, ctx.source());
-  TableRow row;
-  if (!reader.next(row)) throw invalid("{}: empty file (expected a header)", ctx.source());
-  TableHeader h(row, ctx.source());
-  const auto c_id = h.require("atopid"), c_member = h.require("member"), c_ye = h.require("yrent"),
-             c_me = h.require("moent"), c_de = h.require("dayent"), c_yx = h.require("yrexit"),
-             c_mx = h.require("moexit"), c_dx = h.require("dayexit"), c_def = h.require("defense"),
-             c_off = h.require("offense"), c_neu = h.require("neutral"), c_non = h.require("nonagg"),
-             c_con = h.require("consul");
-  const auto c_cow4 = h.find("cow4id"), c_phase = h.find("phase");
+  const TableLayout layout{.required = {"atopid", "member", "yrent", "moent", "dayent", "yrexit", "moexit", "dayexit",
+                                        "defense", "offense", "neutral", "nonagg", "consul"}};
   // The PARTY_TO identities written so far (treaty, state, valid-from, key): a second row of
   // one member of one alliance with the same entry date (ATOP codes the phases of an
   // alliance as rows) is a distinct edge, keyed by its phase (or its position).
@@ -46,79 +37,68 @@ void read_atop(ImportContext& ctx, std::istream& in) {
   doc.props["series"] = "International Interactions 28 (2002): 237-260";
   ctx.ensure_document(doc);
 
-  std::uint64_t n = 0;
-  while (reader.next(row)) {
-    ctx.row(row.line, [&] {
-      if (row.fields.size() != h.size()) throw invalid("{} fields where the header has {}", row.fields.size(), h.size());
-      auto num = [&](std::size_t i) { return int_field(row.fields[i], h.names()[i]); };
-      auto id = num(c_id);
-      if (!id) throw invalid("column 'atopid' is blank");
-      auto member = num(c_member);
-      if (!member) throw invalid("column 'member' is blank");
-      auto start = ymd_date(num(c_ye), num(c_me), num(c_de), "yrent");
-      if (!start) throw invalid("column 'yrent' is blank");
-      // yrexit 0: still in force at the end of the data.
-      auto exit_year = num(c_yx);
-      std::optional<Date> to;
-      if (exit_year && *exit_year != 0) to = day_after(*ymd_date(exit_year, num(c_mx), num(c_dx), "yrexit"));
-      if (to && !before(*start, *to)) throw invalid("the membership ends before it starts ({})", start->str());
-      std::vector<std::string> obligations;
-      auto flag = [&](std::size_t i, const char* name) {
-        auto v = num(i);
-        if (v && *v < 0) throw invalid("column '{}': {} is not a flag", h.names()[i], *v);
-        // ATOP codes some obligations 1, 2 or 3 (conditions); any positive value is one.
-        if (v && *v > 0) obligations.emplace_back(name);
-      };
-      flag(c_def, "defense");
-      flag(c_off, "offense");
-      flag(c_neu, "neutrality");
-      flag(c_non, "non_aggression");
-      flag(c_con, "consultation");
-      Citation cite{"atop-4.01", fmt::format("atopid {}", *id), ""};
+  read_table(ctx, in, layout, [&](const TableRecord& row) {
+    auto id = row.required_integer("atopid");
+    auto member = row.required_integer("member");
+    auto start = row.date("yrent", "moent", "dayent");
+    if (!start) throw invalid("column 'yrent' is blank");
+    // yrexit 0: still in force at the end of the data.
+    auto exit_year = row.integer("yrexit");
+    std::optional<Date> to;
+    if (exit_year && *exit_year != 0) to = day_after(*row.date("yrexit", "moexit", "dayexit"));
+    if (to && !before(*start, *to)) throw invalid("the membership ends before it starts ({})", start->str());
+    std::vector<std::string> obligations;
+    auto flag = [&](const char* column, const char* name) {
+      auto v = row.integer(column);
+      if (v && *v < 0) throw invalid("column '{}': {} is not a flag", column, *v);
+      // ATOP codes some obligations 1, 2 or 3 (conditions); any positive value is one.
+      if (v && *v > 0) obligations.emplace_back(name);
+    };
+    flag("defense", "defense");
+    flag("offense", "offense");
+    flag("neutral", "neutrality");
+    flag("nonagg", "non_aggression");
+    flag("consul", "consultation");
+    Citation cite{"atop-4.01", fmt::format("atopid {}", id), ""};
 
-      NodeInput treaty;
-      treaty.type = "Treaty";
-      treaty.key = fmt::format("atop-{}", *id);
-      treaty.name = fmt::format("ATOP alliance {}", *id);
-      treaty.props["atop_id"] = *id;
-      if (c_cow4) {
-        if (auto cow = num(*c_cow4); cow && *cow > 0) treaty.props["cow_id"] = *cow;
-      }
-      treaty.props["obligations"] = unite_obligations(ctx.txn(), {"Treaty", treaty.key}, obligations);
-      // In force from the earliest member's entry to the latest member's exit.
-      treaty.valid = Interval{start, to};
-      treaty.sources = {cite};
-      ctx.merge_node(treaty, ImportContext::Validity::kHull);
+    NodeInput treaty;
+    treaty.type = "Treaty";
+    treaty.key = fmt::format("atop-{}", id);
+    treaty.name = fmt::format("ATOP alliance {}", id);
+    treaty.props["atop_id"] = id;
+    if (auto cow = row.integer("cow4id"); cow && *cow > 0) treaty.props["cow_id"] = *cow;
+    treaty.props["obligations"] = unite_obligations(ctx.txn(), {"Treaty", treaty.key}, obligations);
+    // In force from the earliest member's entry to the latest member's exit.
+    treaty.valid = Interval{start, to};
+    treaty.sources = {cite};
+    ctx.merge_node(treaty, ImportContext::Validity::kHull);
 
-      auto pieces = ctx.countries().split_cow(*member, *start, to);
-      if (pieces.empty()) {
-        if (const auto* own = atop_member(ctx.countries(), *member)) pieces.push_back({own, *start, to});
+    auto pieces = ctx.countries().split_cow(member, *start, to);
+    if (pieces.empty()) {
+      if (const auto* own = atop_member(ctx.countries(), member)) pieces.push_back({own, *start, to});
+    }
+    if (pieces.empty()) {
+      throw not_found("member {} on {} is not in the country crosswalk (data/countries.csv)", member, start->str());
+    }
+    warn_uncovered(ctx, row.line(), fmt::format("member {}", member), pieces, *start, to);
+    for (const auto& p : pieces) {
+      EdgeInput party;
+      party.type = "PARTY_TO";
+      party.from = ctx.ensure_state(*p.country);
+      party.to = NodeRef{"Treaty", treaty.key};
+      party.valid = Interval{p.from, p.to};
+      party.props["obligations"] = obligations;
+      party.sources = {cite};
+      // No key, else the phase, else the line: a line is one row, so the last is free.
+      std::string phase = row.text("phase");
+      for (std::string key :
+           {std::string(), phase.empty() ? std::string() : "phase-" + phase, fmt::format("row-{}", row.line())}) {
+        party.key = std::move(key);
+        if (written.insert({treaty.key, party.from.key, p.from.ymd(), party.key}).second) break;
       }
-      if (pieces.empty()) {
-        throw not_found("member {} on {} is not in the country crosswalk (data/countries.csv)", *member, start->str());
-      }
-      warn_uncovered(ctx, row.line, fmt::format("member {}", *member), pieces, *start, to);
-      for (const auto& p : pieces) {
-        EdgeInput party;
-        party.type = "PARTY_TO";
-        party.from = ctx.ensure_state(*p.country);
-        party.to = NodeRef{"Treaty", treaty.key};
-        party.valid = Interval{p.from, p.to};
-        party.props["obligations"] = obligations;
-        party.sources = {cite};
-        // No key, else the phase, else the line: a line is one row, so the last is free.
-        std::string phase = c_phase ? std::string(trim(row.fields[*c_phase])) : std::string();
-        for (std::string key : {std::string(), phase.empty() ? std::string() : "phase-" + phase,
-                                fmt::format("row-{}", row.line)}) {
-          party.key = std::move(key);
-          if (written.insert({treaty.key, party.from.key, p.from.ymd(), party.key}).second) break;
-        }
-        ctx.merge_edge(party);
-      }
-    });
-    if (++n % 256 == 0) ctx.progress(reader.bytes());
-  }
-  ctx.progress(reader.bytes());
+      ctx.merge_edge(party);
+    }
+  });
 }
 
 }  // namespace entente::io

@@ -34,27 +34,8 @@ NodeInput alliances_document() {
   return d;
 }
 
-std::string field(const TableRow& row, std::size_t i) {
-  return i < row.fields.size() ? std::string(trim(row.fields[i])) : std::string();
-}
-
-void require_width(const TableRow& row, const TableHeader& header) {
-  if (row.fields.size() != header.size()) {
-    throw invalid("{} fields where the header has {}", row.fields.size(), header.size());
-  }
-}
-
-std::optional<std::int64_t> col_int(const TableRow& row, const TableHeader& h, std::size_t i) {
-  return int_field(row.fields[i], h.names()[i]);
-}
-
-// A date from three columns (blank day or month: a partial date).
-std::optional<Date> col_date(const TableRow& row, const TableHeader& h, std::size_t y, std::size_t m, std::size_t d) {
-  auto what = h.names()[y];
-  return ymd_date(int_field(row.fields[y], h.names()[y], {"-9", "-99", "-999"}),
-                  int_field(row.fields[m], h.names()[m], {"-9", "-99", "-999"}),
-                  int_field(row.fields[d], h.names()[d], {"-9", "-99", "-999"}), what);
-}
+// COW's codes for a missing day, month or year.
+const std::vector<std::string_view> kMissing = {"-9", "-99", "-999"};
 
 // What a state's validity becomes from COW's spells. A state whose dates are COW's own
 // (new, undated, or citing no document but COW's) holds on its spells: their union with
@@ -70,7 +51,8 @@ class StateSpells {
     if (first) {
       if (auto existing = txn.node(NodeRef{state.type, state.key}); existing && existing->valid) {
         s.curated = !std::all_of(existing->sources.begin(), existing->sources.end(), [&](const Citation& c) {
-          return std::any_of(state.sources.begin(), state.sources.end(), [&](const Citation& n) { return n.doc == c.doc; });
+          return std::any_of(state.sources.begin(), state.sources.end(),
+                             [&](const Citation& n) { return n.doc == c.doc; });
         });
         s.valid = *existing->valid;
         s.gaps = existing->gaps;
@@ -89,7 +71,8 @@ class StateSpells {
     std::vector<Interval> gaps = s.gaps;
     for (std::size_t i = 0; i + 1 < cow.size(); ++i) {
       Interval g{cow[i].to, cow[i + 1].from};
-      const bool inside = (!s.valid.from || before(*s.valid.from, *g.from)) && (!s.valid.to || before(*g.to, *s.valid.to));
+      const bool inside =
+          (!s.valid.from || before(*s.valid.from, *g.from)) && (!s.valid.to || before(*g.to, *s.valid.to));
       if (inside) gaps.push_back(g);
     }
     state.valid = s.valid;
@@ -110,14 +93,9 @@ class StateSpells {
 }  // namespace
 
 void read_cow_states(ImportContext& ctx, std::istream& in) {
-  TableReader reader(in, ctx.source());
-  TableRow row;
-  if (!reader.next(row)) throw invalid("{}: empty file (expected a header)", ctx.source());
-  TableHeader h(row, ctx.source());
-  const auto c_abb = h.require("stateabb"), c_code = h.require("ccode"), c_name = h.require("statenme"),
-             c_sy = h.require("styear"), c_sm = h.require("stmonth"), c_sd = h.require("stday"),
-             c_ey = h.require("endyear"), c_em = h.require("endmonth"), c_ed = h.require("endday");
-  const auto c_version = h.find("version");
+  const TableLayout layout{
+      .required = {"stateabb", "ccode", "statenme", "styear", "stmonth", "stday", "endyear", "endmonth", "endday"},
+      .missing = kMissing};
 
   ctx.ensure_document(states_document());
   NodeInput system;
@@ -129,81 +107,74 @@ void read_cow_states(ImportContext& ctx, std::istream& in) {
   ctx.merge_node(system);
 
   StateSpells spells;
-  std::uint64_t n = 0;
-  while (reader.next(row)) {
-    ctx.row(row.line, [&] {
-      require_width(row, h);
-      auto code = col_int(row, h, c_code);
-      if (!code) throw invalid("column 'ccode' is blank");
-      auto start = col_date(row, h, c_sy, c_sm, c_sd);
-      if (!start) throw invalid("column 'styear' is blank");
-      auto end = col_date(row, h, c_ey, c_em, c_ed);
-      std::optional<Date> to;
-      // The data end on the last day of their version's year: a spell ending there is open.
-      bool censored = false;
-      if (end && c_version) {
-        auto version = int_field(row.fields[*c_version], "version");
-        censored = version && end->year() == *version && end->month() == 12 && end->day() == 31;
+  read_table(ctx, in, layout, [&](const TableRecord& row) {
+    auto code = row.required_integer("ccode");
+    auto start = row.date("styear", "stmonth", "stday");
+    if (!start) throw invalid("column 'styear' is blank");
+    auto end = row.date("endyear", "endmonth", "endday");
+    std::optional<Date> to;
+    // The data end on the last day of their version's year: a spell ending there is open.
+    bool censored = false;
+    if (end) {
+      auto version = row.integer("version");
+      censored = version && end->year() == *version && end->month() == 12 && end->day() == 31;
+    }
+    if (end && !censored) to = day_after(*end);
+    if (to && !before(*start, *to))
+      throw invalid("the spell ends ({}) before it starts ({})", end->str(), start->str());
+    auto pieces = ctx.countries().split_cow(code, *start, to);
+    if (pieces.empty()) {
+      throw not_found("ccode {} ({}) is not in the country crosswalk (data/countries.csv)", code, row.text("statenme"));
+    }
+    warn_uncovered(ctx, row.line(), fmt::format("ccode {}", code), pieces, *start, to);
+    Citation cite{"cow-states-2016", fmt::format("ccode {}", code), ""};
+    const Country* previous = nullptr;
+    for (const auto& p : pieces) {
+      NodeInput state = ctx.state_node(*p.country);
+      NodeRef ref{"State", state.key};
+      state.props["cow"] = code;
+      auto abbrev = row.text("stateabb");
+      if (!abbrev.empty()) state.props["cow_abbrev"] = abbrev;
+      state.sources = {cite};
+      // The state holds on its spells (a gap between two is a gap of the state); COW's
+      // spells also stay on the MEMBER_OF edges.
+      spells.add(ctx.txn(), state, Interval{p.from, p.to});
+      ctx.merge_node(state, ImportContext::Validity::kReplace);
+      EdgeInput member;
+      member.type = "MEMBER_OF";
+      member.from = ref;
+      member.to = NodeRef{"Organization", std::string(kSystemKey)};
+      member.valid = Interval{p.from, p.to};
+      member.sources = {cite};
+      ctx.merge_edge(member);
+      // One code, two states (365: Russia, the USSR): the later continues the earlier.
+      if (previous && previous->key != p.country->key) {
+        EdgeInput succeeds;
+        succeeds.type = "SUCCEEDS";
+        succeeds.from = ref;
+        succeeds.to = NodeRef{"State", previous->key};
+        succeeds.sources = {cite};
+        ctx.merge_edge(succeeds);
       }
-      if (end && !censored) to = day_after(*end);
-      if (to && !before(*start, *to)) throw invalid("the spell ends ({}) before it starts ({})", end->str(), start->str());
-      auto pieces = ctx.countries().split_cow(*code, *start, to);
-      if (pieces.empty()) {
-        throw not_found("ccode {} ({}) is not in the country crosswalk (data/countries.csv)", *code, field(row, c_name));
-      }
-      warn_uncovered(ctx, row.line, fmt::format("ccode {}", *code), pieces, *start, to);
-      Citation cite{"cow-states-2016", fmt::format("ccode {}", *code), ""};
-      const Country* previous = nullptr;
-      for (const auto& p : pieces) {
-        NodeInput state = ctx.state_node(*p.country);
-        NodeRef ref{"State", state.key};
-        state.props["cow"] = *code;
-        auto abbrev = field(row, c_abb);
-        if (!abbrev.empty()) state.props["cow_abbrev"] = abbrev;
-        state.sources = {cite};
-        // The state holds on its spells (a gap between two is a gap of the state); COW's
-        // spells also stay on the MEMBER_OF edges.
-        spells.add(ctx.txn(), state, Interval{p.from, p.to});
-        ctx.merge_node(state, ImportContext::Validity::kReplace);
-        EdgeInput member;
-        member.type = "MEMBER_OF";
-        member.from = ref;
-        member.to = NodeRef{"Organization", std::string(kSystemKey)};
-        member.valid = Interval{p.from, p.to};
-        member.sources = {cite};
-        ctx.merge_edge(member);
-        // One code, two states (365: Russia, the USSR): the later continues the earlier.
-        if (previous && previous->key != p.country->key) {
-          EdgeInput succeeds;
-          succeeds.type = "SUCCEEDS";
-          succeeds.from = ref;
-          succeeds.to = NodeRef{"State", previous->key};
-          succeeds.sources = {cite};
-          ctx.merge_edge(succeeds);
-        }
-        previous = p.country;
-      }
-    });
-    if (++n % 256 == 0) ctx.progress(reader.bytes());
-  }
-  ctx.progress(reader.bytes());
+      previous = p.country;
+    }
+  });
 }
 
 namespace {
 
 // The obligations of a COW member row, in schema order.
-std::vector<std::string> cow_obligations(const TableRow& row, const TableHeader& h, std::size_t defense,
-                                         std::size_t neutrality, std::size_t nonaggression, std::size_t entente) {
+std::vector<std::string> cow_obligations(const TableRecord& row) {
   std::vector<std::string> out;
-  auto flag = [&](std::size_t i) {
-    auto v = int_field(row.fields[i], h.names()[i]);
-    if (v && *v != 0 && *v != 1) throw invalid("column '{}': {} is not 0 or 1", h.names()[i], *v);
+  auto flag = [&](const char* column) {
+    auto v = int_field(row.raw(column), column);  // strict: a missing-value code is not a flag
+    if (v && *v != 0 && *v != 1) throw invalid("column '{}': {} is not 0 or 1", column, *v);
     return v && *v == 1;
   };
-  if (flag(defense)) out.push_back("defense");
-  if (flag(neutrality)) out.push_back("neutrality");
-  if (flag(nonaggression)) out.push_back("non_aggression");
-  if (flag(entente)) out.push_back("consultation");
+  if (flag("defense")) out.push_back("defense");
+  if (flag("neutrality")) out.push_back("neutrality");
+  if (flag("nonaggression")) out.push_back("non_aggression");
+  if (flag("entente")) out.push_back("consultation");
   return out;
 }
 
@@ -227,77 +198,64 @@ std::vector<std::string> unite_obligations(const Transaction& txn, const NodeRef
 }
 
 void read_cow_alliances(ImportContext& ctx, std::istream& in) {
-  TableReader reader(in, ctx.source());
-  TableRow row;
-  if (!reader.next(row)) throw invalid("{}: empty file (expected a header)", ctx.source());
-  TableHeader h(row, ctx.source());
-  const auto c_id = h.require("version4id"), c_code = h.require("ccode"), c_name = h.require("state_name"),
-             c_asd = h.require("all_st_day"), c_asm = h.require("all_st_month"), c_asy = h.require("all_st_year"),
-             c_aed = h.require("all_end_day"), c_aem = h.require("all_end_month"), c_aey = h.require("all_end_year"),
-             c_type = h.require("ss_type"), c_msd = h.require("mem_st_day"), c_msm = h.require("mem_st_month"),
-             c_msy = h.require("mem_st_year"), c_med = h.require("mem_end_day"), c_mem = h.require("mem_end_month"),
-             c_mey = h.require("mem_end_year"), c_def = h.require("defense"), c_neu = h.require("neutrality"),
-             c_non = h.require("nonaggression"), c_ent = h.require("entente");
+  const TableLayout layout{
+      .required = {"version4id",   "ccode",        "state_name",    "all_st_day",    "all_st_month",
+                   "all_st_year",  "all_end_day",  "all_end_month", "all_end_year",  "ss_type",
+                   "mem_st_day",   "mem_st_month", "mem_st_year",   "mem_end_day",   "mem_end_month",
+                   "mem_end_year", "defense",      "neutrality",    "nonaggression", "entente"},
+      .missing = kMissing};
 
   ctx.ensure_document(alliances_document());
-  std::uint64_t n = 0;
-  while (reader.next(row)) {
-    ctx.row(row.line, [&] {
-      require_width(row, h);
-      auto id = col_int(row, h, c_id);
-      if (!id) throw invalid("column 'version4id' is blank");
-      auto code = col_int(row, h, c_code);
-      if (!code) throw invalid("column 'ccode' is blank");
-      auto all_start = col_date(row, h, c_asy, c_asm, c_asd);
-      if (!all_start) throw invalid("column 'all_st_year' is blank");
-      auto all_end = col_date(row, h, c_aey, c_aem, c_aed);
-      auto mem_start = col_date(row, h, c_msy, c_msm, c_msd);
-      if (!mem_start) throw invalid("column 'mem_st_year' is blank");
-      auto mem_end = col_date(row, h, c_mey, c_mem, c_med);
-      auto obligations = cow_obligations(row, h, c_def, c_neu, c_non, c_ent);
-      std::optional<Date> all_to, mem_to;
-      if (all_end) all_to = day_after(*all_end);
-      if (mem_end) mem_to = day_after(*mem_end);
-      if (all_to && !before(*all_start, *all_to)) {
-        throw invalid("the alliance ends ({}) before it starts ({})", all_end->str(), all_start->str());
-      }
-      if (mem_to && !before(*mem_start, *mem_to)) {
-        throw invalid("the membership ends ({}) before it starts ({})", mem_end->str(), mem_start->str());
-      }
-      Citation cite{"cow-alliances-4.1", fmt::format("version4id {}", *id), ""};
+  read_table(ctx, in, layout, [&](const TableRecord& row) {
+    auto id = row.required_integer("version4id");
+    auto code = row.required_integer("ccode");
+    auto all_start = row.date("all_st_year", "all_st_month", "all_st_day");
+    if (!all_start) throw invalid("column 'all_st_year' is blank");
+    auto all_end = row.date("all_end_year", "all_end_month", "all_end_day");
+    auto mem_start = row.date("mem_st_year", "mem_st_month", "mem_st_day");
+    if (!mem_start) throw invalid("column 'mem_st_year' is blank");
+    auto mem_end = row.date("mem_end_year", "mem_end_month", "mem_end_day");
+    auto obligations = cow_obligations(row);
+    std::optional<Date> all_to, mem_to;
+    if (all_end) all_to = day_after(*all_end);
+    if (mem_end) mem_to = day_after(*mem_end);
+    if (all_to && !before(*all_start, *all_to)) {
+      throw invalid("the alliance ends ({}) before it starts ({})", all_end->str(), all_start->str());
+    }
+    if (mem_to && !before(*mem_start, *mem_to)) {
+      throw invalid("the membership ends ({}) before it starts ({})", mem_end->str(), mem_start->str());
+    }
+    Citation cite{"cow-alliances-4.1", fmt::format("version4id {}", id), ""};
 
-      NodeInput treaty;
-      treaty.type = "Treaty";
-      treaty.key = fmt::format("cow-{}", *id);
-      auto type = field(row, c_type);
-      treaty.name = type.empty() ? fmt::format("COW alliance {}", *id) : fmt::format("COW alliance {} ({})", *id, type);
-      treaty.valid = Interval{all_start, all_to};
-      treaty.props["cow_id"] = *id;
-      if (!type.empty()) treaty.props["cow_ss_type"] = type;
-      treaty.props["obligations"] = unite_obligations(ctx.txn(), {"Treaty", treaty.key}, obligations);
-      treaty.sources = {cite};
-      ctx.merge_node(treaty);
+    NodeInput treaty;
+    treaty.type = "Treaty";
+    treaty.key = fmt::format("cow-{}", id);
+    auto type = row.text("ss_type");
+    treaty.name = type.empty() ? fmt::format("COW alliance {}", id) : fmt::format("COW alliance {} ({})", id, type);
+    treaty.valid = Interval{all_start, all_to};
+    treaty.props["cow_id"] = id;
+    if (!type.empty()) treaty.props["cow_ss_type"] = type;
+    treaty.props["obligations"] = unite_obligations(ctx.txn(), {"Treaty", treaty.key}, obligations);
+    treaty.sources = {cite};
+    ctx.merge_node(treaty);
 
-      auto pieces = ctx.countries().split_cow(*code, *mem_start, mem_to);
-      if (pieces.empty()) {
-        throw not_found("ccode {} ({}) on {} is not in the country crosswalk (data/countries.csv)", *code,
-                        field(row, c_name), mem_start->str());
-      }
-      warn_uncovered(ctx, row.line, fmt::format("ccode {}", *code), pieces, *mem_start, mem_to);
-      for (const auto& p : pieces) {
-        EdgeInput party;
-        party.type = "PARTY_TO";
-        party.from = ctx.ensure_state(*p.country);
-        party.to = NodeRef{"Treaty", treaty.key};
-        party.valid = Interval{p.from, p.to};
-        party.props["obligations"] = obligations;
-        party.sources = {cite};
-        ctx.merge_edge(party);
-      }
-    });
-    if (++n % 256 == 0) ctx.progress(reader.bytes());
-  }
-  ctx.progress(reader.bytes());
+    auto pieces = ctx.countries().split_cow(code, *mem_start, mem_to);
+    if (pieces.empty()) {
+      throw not_found("ccode {} ({}) on {} is not in the country crosswalk (data/countries.csv)", code,
+                      row.text("state_name"), mem_start->str());
+    }
+    warn_uncovered(ctx, row.line(), fmt::format("ccode {}", code), pieces, *mem_start, mem_to);
+    for (const auto& p : pieces) {
+      EdgeInput party;
+      party.type = "PARTY_TO";
+      party.from = ctx.ensure_state(*p.country);
+      party.to = NodeRef{"Treaty", treaty.key};
+      party.valid = Interval{p.from, p.to};
+      party.props["obligations"] = obligations;
+      party.sources = {cite};
+      ctx.merge_edge(party);
+    }
+  });
 }
 
 }  // namespace entente::io

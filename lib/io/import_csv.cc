@@ -73,7 +73,8 @@ nlohmann::ordered_json value_of(std::string_view type, const PropertyInfo& prop,
   if (is_int_type(type)) return *int_field(t, column);
   if (type == "Float32" || type == "Float64") return *float_field(t, column);
   if (type == "Date") {
-    if (!Date::try_parse(t)) throw invalid("column '{}': '{}' is not a date (YYYY, YYYY-MM or YYYY-MM-DD)", column, t.substr(0, 40));
+    if (!Date::try_parse(t))
+      throw invalid("column '{}': '{}' is not a date (YYYY, YYYY-MM or YYYY-MM-DD)", column, t.substr(0, 40));
     return std::string(t);
   }
   if (!prop.values.empty()) return std::string(t);  // an enum: the catalog checks the name
@@ -143,118 +144,112 @@ struct Column {
 }  // namespace
 
 void read_csv(ImportContext& ctx, std::istream& in) {
-  TableReader reader(in, ctx.source());
-  TableRow row;
-  if (!reader.next(row)) throw invalid("{}: empty file (expected a header)", ctx.source());
-  TableHeader h(row, ctx.source());
-  const std::uint64_t header_line = row.line;
-  std::set<std::string> seen;
-  for (const auto& name : h.names()) {
-    if (!seen.insert(name).second) throw invalid("{}:{}: column '{}' appears twice", ctx.source(), header_line, name);
-  }
-  const bool edges = seen.count("from") || seen.count("to");
-  if (edges && !(seen.count("from") && seen.count("to"))) {
-    throw invalid("{}:{}: an edges file has both 'from' and 'to' columns", ctx.source(), header_line);
-  }
-  if (!seen.count("type") || (!edges && !seen.count("key"))) {
-    throw invalid("{}:{}: the header is neither a nodes file's (type,key,...) nor an edges file's (type,from,to,...)",
-                  ctx.source(), header_line);
-  }
-  const auto& reserved = edges ? kEdgeColumns : kNodeColumns;
-
-  // Every other column must be a property of some type of the file's kind.
+  const TableLayout layout{.progress_every = 1000};
+  // What the header says, read by check_header() below before any row.
+  bool edges = false;
   std::map<std::string, TypeInfo> types;
   std::vector<std::string> type_names;
-  std::set<std::string> all_props;
-  for (auto& t : ctx.txn().types()) {
-    if (t.is_edge != edges) continue;
-    type_names.push_back(t.name);
-    for (const auto& p : t.properties) all_props.insert(p.name);
-    types.emplace(t.name, std::move(t));
-  }
   std::vector<Column> props;
-  for (std::size_t i = 0; i < h.size(); ++i) {
-    const auto& name = h.names()[i];
-    if (reserved.count(name)) continue;
-    if (!all_props.count(name)) {
-      std::vector<std::string> candidates(all_props.begin(), all_props.end());
-      candidates.insert(candidates.end(), reserved.begin(), reserved.end());
-      throw invalid("{}:{}: column '{}' is not a property of any {} type{}", ctx.source(), header_line, name,
-                    edges ? "edge" : "node", text::did_you_mean(name, candidates));
+  auto check_header = [&](const TableHeader& h) {
+    std::set<std::string> seen;
+    for (const auto& name : h.names()) {
+      if (!seen.insert(name).second) throw invalid("{}:{}: column '{}' appears twice", ctx.source(), h.line(), name);
     }
-    props.push_back({i, name});
-  }
-  auto col = [&](const char* name) { return h.find(name); };
-  const auto c_type = col("type"), c_key = col("key"), c_name = col("name"), c_aliases = col("aliases"),
-             c_from_date = col("valid_from"), c_to_date = col("valid_to"), c_sources = col("sources"),
-             c_from = col("from"), c_to = col("to");
+    edges = seen.count("from") || seen.count("to");
+    if (edges && !(seen.count("from") && seen.count("to"))) {
+      throw invalid("{}:{}: an edges file has both 'from' and 'to' columns", ctx.source(), h.line());
+    }
+    if (!seen.count("type") || (!edges && !seen.count("key"))) {
+      throw invalid("{}:{}: the header is neither a nodes file's (type,key,...) nor an edges file's (type,from,to,...)",
+                    ctx.source(), h.line());
+    }
+    const auto& reserved = edges ? kEdgeColumns : kNodeColumns;
 
-  std::uint64_t n = 0;
-  while (reader.next(row)) {
-    ctx.row(row.line, [&] {
-      check_row(row, h.size());
-      auto cell = [&](std::optional<std::size_t> i) { return i ? std::string_view(row.fields[*i]) : std::string_view(); };
-      std::string type(trim(cell(c_type)));
-      if (type.empty()) throw invalid("column 'type' is blank");
-      auto it = types.find(type);
-      if (it == types.end()) {
-        auto other = ctx.txn().type(type);
-        if (other) {
-          throw invalid("'{}' is {} type; this is {} file", type, other->is_edge ? "an edge" : "a node",
-                        edges ? "an edges" : "a nodes");
-        }
-        throw invalid("unknown {} type '{}'{}", edges ? "edge" : "node", type, text::did_you_mean(type, type_names));
+    // Every other column must be a property of some type of the file's kind.
+    std::set<std::string> all_props;
+    for (auto& t : ctx.txn().types()) {
+      if (t.is_edge != edges) continue;
+      type_names.push_back(t.name);
+      for (const auto& p : t.properties) all_props.insert(p.name);
+      types.emplace(t.name, std::move(t));
+    }
+    for (std::size_t i = 0; i < h.size(); ++i) {
+      const auto& name = h.names()[i];
+      if (reserved.count(name)) continue;
+      if (!all_props.count(name)) {
+        std::vector<std::string> candidates(all_props.begin(), all_props.end());
+        candidates.insert(candidates.end(), reserved.begin(), reserved.end());
+        throw invalid("{}:{}: column '{}' is not a property of any {} type{}", ctx.source(), h.line(), name,
+                      edges ? "edge" : "node", text::did_you_mean(name, candidates));
       }
-      const TypeInfo& info = it->second;
-      Props values = Props::object();
-      for (const auto& c : props) {
-        std::string_view v = row.fields[c.index];
-        if (trim(v).empty()) continue;
-        const PropertyInfo* prop = nullptr;
-        for (const auto& p : info.properties) {
-          if (p.name == c.name) prop = &p;
-        }
-        if (!prop) {
-          std::vector<std::string> names;
-          for (const auto& p : info.properties) names.push_back(p.name);
-          throw invalid("column '{}': {} has no property '{}'{}", c.name, type, c.name, text::did_you_mean(c.name, names));
-        }
-        values[c.name] = value_of(prop->type, *prop, v, c.name);
-      }
-      std::optional<Interval> valid;
-      auto from_date = date_cell(cell(c_from_date), "valid_from");
-      auto to_date = date_cell(cell(c_to_date), "valid_to");
-      if (from_date || to_date) valid = Interval{from_date, to_date};
-      std::vector<Citation> sources;
-      if (!trim(cell(c_sources)).empty()) sources = sources_of(cell(c_sources));
-      std::string key(trim(cell(c_key)));
+      props.push_back({i, name});
+    }
+  };
 
-      if (edges) {
-        EdgeInput e;
-        e.type = type;
-        e.from = NodeRef::parse(trim(cell(c_from)));
-        e.to = NodeRef::parse(trim(cell(c_to)));
-        e.key = key;
-        e.valid = valid;
-        e.props = std::move(values);
-        e.sources = std::move(sources);
-        ctx.merge_edge(std::move(e));
-      } else {
-        if (key.empty()) throw invalid("column 'key' is blank");
-        NodeInput node;
-        node.type = type;
-        node.key = key;
-        node.name = std::string(trim(cell(c_name)));
-        if (!trim(cell(c_aliases)).empty()) node.aliases = aliases_of(cell(c_aliases));
-        node.valid = valid;
-        node.props = std::move(values);
-        node.sources = std::move(sources);
-        ctx.merge_node(std::move(node));
-      }
-    });
-    if (++n % 1000 == 0) ctx.progress(reader.bytes());
-  }
-  ctx.progress(reader.bytes());
+  read_table(
+      ctx, in, layout,
+      [&](const TableRecord& row) {
+        auto cell = [&](const char* column) { return row.raw(column); };
+        std::string type(trim(cell("type")));
+        if (type.empty()) throw invalid("column 'type' is blank");
+        auto it = types.find(type);
+        if (it == types.end()) {
+          auto other = ctx.txn().type(type);
+          if (other) {
+            throw invalid("'{}' is {} type; this is {} file", type, other->is_edge ? "an edge" : "a node",
+                          edges ? "an edges" : "a nodes");
+          }
+          throw invalid("unknown {} type '{}'{}", edges ? "edge" : "node", type, text::did_you_mean(type, type_names));
+        }
+        const TypeInfo& info = it->second;
+        Props values = Props::object();
+        for (const auto& c : props) {
+          std::string_view v = row.row().fields[c.index];
+          if (trim(v).empty()) continue;
+          const PropertyInfo* prop = nullptr;
+          for (const auto& p : info.properties) {
+            if (p.name == c.name) prop = &p;
+          }
+          if (!prop) {
+            std::vector<std::string> names;
+            for (const auto& p : info.properties) names.push_back(p.name);
+            throw invalid("column '{}': {} has no property '{}'{}", c.name, type, c.name,
+                          text::did_you_mean(c.name, names));
+          }
+          values[c.name] = value_of(prop->type, *prop, v, c.name);
+        }
+        std::optional<Interval> valid;
+        auto from_date = date_cell(cell("valid_from"), "valid_from");
+        auto to_date = date_cell(cell("valid_to"), "valid_to");
+        if (from_date || to_date) valid = Interval{from_date, to_date};
+        std::vector<Citation> sources;
+        if (!trim(cell("sources")).empty()) sources = sources_of(cell("sources"));
+        std::string key(trim(cell("key")));
+
+        if (edges) {
+          EdgeInput e;
+          e.type = type;
+          e.from = NodeRef::parse(trim(cell("from")));
+          e.to = NodeRef::parse(trim(cell("to")));
+          e.key = key;
+          e.valid = valid;
+          e.props = std::move(values);
+          e.sources = std::move(sources);
+          ctx.merge_edge(std::move(e));
+        } else {
+          if (key.empty()) throw invalid("column 'key' is blank");
+          NodeInput node;
+          node.type = type;
+          node.key = key;
+          node.name = std::string(trim(cell("name")));
+          if (!trim(cell("aliases")).empty()) node.aliases = aliases_of(cell("aliases"));
+          node.valid = valid;
+          node.props = std::move(values);
+          node.sources = std::move(sources);
+          ctx.merge_node(std::move(node));
+        }
+      },
+      check_header);
 }
 
 }  // namespace entente::io

@@ -5,7 +5,6 @@
 #include "common/error.h"
 #include "io/coded_events.h"
 #include "io/importer.h"
-#include "io/table.h"
 
 namespace entente::io {
 namespace {
@@ -19,8 +18,8 @@ constexpr std::size_t kGlobalEventId = 0, kSqlDate = 1, kActor1Code = 5, kActor1
 
 struct Layout {
   std::size_t columns;
-  const char* version;     // "1.0", "2.0"
-  const char* describe;    // for errors
+  const char* version;   // "1.0", "2.0"
+  const char* describe;  // for errors
   std::size_t action_geo_type, action_geo_fullname;
   std::optional<std::size_t> source_url;
 };
@@ -64,60 +63,54 @@ NodeInput gdelt_document(const Layout& l) {
 }  // namespace
 
 void read_gdelt(ImportContext& ctx, std::istream& in) {
-  TableReader reader(in, ctx.source(), TableFormat{'\t', false});
-  TableRow row;
-  const Layout* layout = nullptr;  // fixed by the file's first well-formed row
-  std::uint64_t n = 0;
-  while (reader.next(row)) {
-    ctx.row(row.line, [&] {
-      const Layout* l = layout_for(row.fields.size());
-      if (!l) {
-        throw invalid("{} columns: a GDELT event row has 57 (1.0 back-file), 58 (1.0 daily) or 61 (2.0)",
-                      row.fields.size());
-      }
-      if (layout && l != layout) {
-        throw invalid("{} columns ({}) in a file whose rows have {} ({})", l->columns, l->describe, layout->columns,
-                      layout->describe);
-      }
-      check_utf8(row);
-      auto f = [&](std::size_t i) { return std::string(trim(row.fields[i])); };
-      std::string id = f(kGlobalEventId);
-      if (id.empty()) throw invalid("column GLOBALEVENTID (1) is blank");
-      for (char c : id) {
-        if (c < '0' || c > '9') throw invalid("column GLOBALEVENTID (1): '{}' is not a number", id.substr(0, 40));
-      }
-      CodedEvent e;
-      e.prefix = "gdelt";
-      e.id = id;
-      e.date = sql_date(row.fields[kSqlDate]);
-      e.cameo = f(kEventCode);
-      if (e.cameo.empty()) throw invalid("column EventCode (27) is blank");
-      e.goldstein = float_field(row.fields[kGoldstein], "GoldsteinScale (31)");
-      e.place = f(l->action_geo_fullname);
-      // ActionGeo_Type 3 (US city) and 4 (world city) name a city first: "Beijing, Beijing, China".
-      std::string geo_type = f(l->action_geo_type);
-      if ((geo_type == "3" || geo_type == "4") && !e.place.empty()) e.city = e.place.substr(0, e.place.find(','));
-      auto actor = [&](std::size_t name, std::size_t code, std::size_t country) {
-        CodedActor a;
-        a.name = f(name);
-        if (a.name.empty()) a.name = f(code);
-        if (auto cc = f(country); !cc.empty()) a.country = ctx.countries().by_cameo(cc, e.date);
-        return a;
-      };
-      e.actor1 = actor(kActor1Name, kActor1Code, kActor1Country);
-      e.actor2 = actor(kActor2Name, kActor2Code, kActor2Country);
-      e.summary = fmt::format("{} -> {} -> {}", e.actor1.name.empty() ? "?" : e.actor1.name, e.cameo,
-                              e.actor2.name.empty() ? "?" : e.actor2.name);
-      std::string url = l->source_url ? f(*l->source_url) : "";
-      if (url.size() > 4096) url.clear();  // longer than a locator may be: cite the event id
-      e.cite = Citation{fmt::format("gdelt-{}", l->version), url.empty() ? "GLOBALEVENTID " + id : url, ""};
-      ctx.ensure_document(gdelt_document(*l));
-      write_coded_event(ctx, e);
-      layout = l;
-    });
-    if (++n % 1000 == 0) ctx.progress(reader.bytes());
-  }
-  ctx.progress(reader.bytes());
+  // No header; the rows' width tells the version, the same for every row of a file.
+  const TableLayout layout{.format = {'\t', false}, .header = false, .same_width = false, .progress_every = 1000};
+  const Layout* layout_seen = nullptr;  // fixed by the file's first well-formed row
+  read_table(ctx, in, layout, [&](const TableRecord& row) {
+    const std::size_t columns = row.row().fields.size();
+    const Layout* l = layout_for(columns);
+    if (!l) {
+      throw invalid("{} columns: a GDELT event row has 57 (1.0 back-file), 58 (1.0 daily) or 61 (2.0)", columns);
+    }
+    if (layout_seen && l != layout_seen) {
+      throw invalid("{} columns ({}) in a file whose rows have {} ({})", l->columns, l->describe, layout_seen->columns,
+                    layout_seen->describe);
+    }
+    auto f = [&](std::size_t i) { return std::string(row.at(i)); };
+    std::string id = f(kGlobalEventId);
+    if (id.empty()) throw invalid("column GLOBALEVENTID (1) is blank");
+    for (char c : id) {
+      if (c < '0' || c > '9') throw invalid("column GLOBALEVENTID (1): '{}' is not a number", id.substr(0, 40));
+    }
+    CodedEvent e;
+    e.prefix = "gdelt";
+    e.id = id;
+    e.date = sql_date(row.at(kSqlDate));
+    e.cameo = f(kEventCode);
+    if (e.cameo.empty()) throw invalid("column EventCode (27) is blank");
+    e.goldstein = float_field(row.at(kGoldstein), "GoldsteinScale (31)");
+    e.place = f(l->action_geo_fullname);
+    // ActionGeo_Type 3 (US city) and 4 (world city) name a city first: "Beijing, Beijing, China".
+    std::string geo_type = f(l->action_geo_type);
+    if ((geo_type == "3" || geo_type == "4") && !e.place.empty()) e.city = e.place.substr(0, e.place.find(','));
+    auto actor = [&](std::size_t name, std::size_t code, std::size_t country) {
+      CodedActor a;
+      a.name = f(name);
+      if (a.name.empty()) a.name = f(code);
+      if (auto cc = f(country); !cc.empty()) a.country = ctx.countries().by_cameo(cc, e.date);
+      return a;
+    };
+    e.actor1 = actor(kActor1Name, kActor1Code, kActor1Country);
+    e.actor2 = actor(kActor2Name, kActor2Code, kActor2Country);
+    e.summary = fmt::format("{} -> {} -> {}", e.actor1.name.empty() ? "?" : e.actor1.name, e.cameo,
+                            e.actor2.name.empty() ? "?" : e.actor2.name);
+    std::string url = l->source_url ? f(*l->source_url) : "";
+    if (url.size() > 4096) url.clear();  // longer than a locator may be: cite the event id
+    e.cite = Citation{fmt::format("gdelt-{}", l->version), url.empty() ? "GLOBALEVENTID " + id : url, ""};
+    ctx.ensure_document(gdelt_document(*l));
+    write_coded_event(ctx, e);
+    layout_seen = l;
+  });
 }
 
 }  // namespace entente::io

@@ -96,7 +96,8 @@ std::optional<std::string> same_visit(const Transaction& txn, const std::vector<
     }
     if (!same_host) continue;
     std::vector<std::string> have;
-    for (const auto& m : txn.neighbors(v.id, {{"VISITOR"}, Direction::kOut, std::nullopt, {"Person"}})) have.push_back(m.node.key);
+    for (const auto& m : txn.neighbors(v.id, {{"VISITOR"}, Direction::kOut, std::nullopt, {"Person"}}))
+      have.push_back(m.node.key);
     std::sort(have.begin(), have.end());
     have.erase(std::unique(have.begin(), have.end()), have.end());
     if (have == want) return v.key;
@@ -129,10 +130,8 @@ void merge_repeat(ImportContext& ctx, std::uint64_t line, const std::string& sam
 void read_us_trips(ImportContext& ctx, std::istream& in) {
   XmlRecordReader reader(in, ctx.source(), "trips", "trip",
                          {"id", "role", "name", "start-date", "end-date", "country", "locale", "remarks"});
-  XmlRecord r;
-  std::uint64_t n = 0;
-  while (reader.next(r)) {
-    if (++n % kProgressEvery == 0) ctx.progress(reader.bytes());
+  XmlRecord record;
+  each_record(ctx, reader, record, kProgressEvery, [&](const XmlRecord& r) {
     // A country the crosswalk leaves out on purpose (Niue, the Cook Islands, French
     // territories: not states) leaves the trip out, listed, rather than failing it.
     const XmlField* country = r.field("country");
@@ -143,13 +142,13 @@ void read_us_trips(ImportContext& ctx, std::istream& in) {
       if (!country_id.empty()) host = ctx.countries().by_name(country_id, *start);
       if (!host && !country_name.empty()) host = ctx.countries().by_name(country_name, *start);
       if (!host && (!country_id.empty() || !country_name.empty())) {
-        ctx.ignore(r.line, fmt::format("country '{}' ({}) on {} is not a state in the country crosswalk "
-                                       "(data/countries.md); the trip is left out",
-                                       country_id, country_name, start->str()));
-        continue;
+        throw LeftOut{
+            fmt::format("country '{}' ({}) on {} is not a state in the country crosswalk "
+                        "(data/countries.md); the trip is left out",
+                        country_id, country_name, start->str())};
       }
     }
-    ctx.row(r.line, [&] {
+    {
       std::string id = required_id(r, "trip");
       Dates d = dates_of(r, "trip");
       if (!host) throw invalid("trip {} has no <country>", id);
@@ -209,89 +208,83 @@ void read_us_trips(ImportContext& ctx, std::istream& in) {
       if (!locale.empty()) h.props["city"] = locale;
       h.sources = {cite};
       ctx.merge_edge(h);
-    });
-  }
-  ctx.progress(reader.bytes());
+    }
+  });
 }
 
 void read_us_visits(ImportContext& ctx, std::istream& in) {
   XmlRecordReader reader(in, ctx.source(), "visits", "visit",
                          {"id", "start-date", "end-date", "visitor", "from", "description"});
-  XmlRecord r;
-  std::uint64_t n = 0;
+  XmlRecord record;
   const Country* usa = ctx.countries().by_key("USA");
   if (!usa) throw not_found("the country crosswalk has no USA");
-  while (reader.next(r)) {
-    if (++n % kProgressEvery == 0) ctx.progress(reader.bytes());
-    ctx.row(r.line, [&] {
-      std::string id = required_id(r, "visit");
-      Dates d = dates_of(r, "visit");
-      std::string text = text_of(r, "visitor");
-      if (text.empty()) throw invalid("visit {} has no <visitor>", id);
-      auto visitors = split_visitors(text);
-      for (const auto& v : visitors) {
-        if (v.name.empty()) throw invalid("visitor '{}' has a title ({}) but no name", text.substr(0, 80), v.title);
-      }
-      const XmlField* from = r.field("from");
-      std::string from_id = attr_of(from, "id"), from_name = from ? squeeze(from->text) : "";
-      const Country* state = nullptr;
-      if (!from_id.empty()) state = ctx.countries().by_name(from_id, d.start);
-      if (!state && !from_name.empty()) state = ctx.countries().by_name(from_name, d.start);
-      std::string from_label = state ? ctx.state_node(*state).name : from_name.empty() ? from_id : from_name;
-      Citation cite{"us-oh", fmt::format("visit {}", id), ""};
-      ctx.ensure_document(us_oh_document());
+  each_record(ctx, reader, record, kProgressEvery, [&](const XmlRecord& r) {
+    std::string id = required_id(r, "visit");
+    Dates d = dates_of(r, "visit");
+    std::string text = text_of(r, "visitor");
+    if (text.empty()) throw invalid("visit {} has no <visitor>", id);
+    auto visitors = split_visitors(text);
+    for (const auto& v : visitors) {
+      if (v.name.empty()) throw invalid("visitor '{}' has a title ({}) but no name", text.substr(0, 80), v.title);
+    }
+    const XmlField* from = r.field("from");
+    std::string from_id = attr_of(from, "id"), from_name = from ? squeeze(from->text) : "";
+    const Country* state = nullptr;
+    if (!from_id.empty()) state = ctx.countries().by_name(from_id, d.start);
+    if (!state && !from_name.empty()) state = ctx.countries().by_name(from_name, d.start);
+    std::string from_label = state ? ctx.state_node(*state).name : from_name.empty() ? from_id : from_name;
+    Citation cite{"us-oh", fmt::format("visit {}", id), ""};
+    ctx.ensure_document(us_oh_document());
 
-      // Each visitor as one person across the Historian's spellings: the table of name
-      // variants first (King Hussein I is King Hussein), else the name as matched
-      // (diacritics, "ibn"/"bin").
-      std::vector<NodeRef> persons;
-      for (const auto& v : visitors) {
-        auto name = ctx.person_names().canonical(state ? state->key : std::string(), v.name, d.start);
-        persons.push_back(ensure_person(ctx, "us", name ? *name : v.name, cite));
-      }
+    // Each visitor as one person across the Historian's spellings: the table of name
+    // variants first (King Hussein I is King Hussein), else the name as matched
+    // (diacritics, "ibn"/"bin").
+    std::vector<NodeRef> persons;
+    for (const auto& v : visitors) {
+      auto name = ctx.person_names().canonical(state ? state->key : std::string(), v.name, d.start);
+      persons.push_back(ensure_person(ctx, "us", name ? *name : v.name, cite));
+    }
 
-      // A record the files hold twice (the same visitors, arriving on the same day) is one
-      // visit citing both records: the second adds its citation, with its description.
-      std::string key = "us-visit-" + id;
-      if (auto same = same_visit(ctx.txn(), persons, d.start, ctx.ensure_state(*usa), key)) {
-        merge_repeat(ctx, r.line, *same, persons, {"us-oh", fmt::format("visit {}", id), text_of(r, "description")},
-                     fmt::format("visit {} repeats {} (the same visitors from {}): merged, both cited", id, *same,
-                                 d.start.str()));
-        return;
-      }
+    // A record the files hold twice (the same visitors, arriving on the same day) is one
+    // visit citing both records: the second adds its citation, with its description.
+    std::string key = "us-visit-" + id;
+    if (auto same = same_visit(ctx.txn(), persons, d.start, ctx.ensure_state(*usa), key)) {
+      merge_repeat(
+          ctx, r.line, *same, persons, {"us-oh", fmt::format("visit {}", id), text_of(r, "description")},
+          fmt::format("visit {} repeats {} (the same visitors from {}): merged, both cited", id, *same, d.start.str()));
+      return;
+    }
 
-      NodeInput visit;
-      visit.type = "Visit";
-      visit.key = key;
-      visit.props["start"] = d.start.str();
-      if (d.end) visit.props["end"] = d.end->str();
-      visit.props["kind"] = "visit to the United States";
-      std::string summary = from_label.empty() ? text : fmt::format("{} ({})", text, from_label);
-      if (auto desc = text_of(r, "description"); !desc.empty()) summary += ": " + desc;
-      visit.props["summary"] = summary;
-      visit.sources = {cite};
-      ctx.merge_node(visit);
+    NodeInput visit;
+    visit.type = "Visit";
+    visit.key = key;
+    visit.props["start"] = d.start.str();
+    if (d.end) visit.props["end"] = d.end->str();
+    visit.props["kind"] = "visit to the United States";
+    std::string summary = from_label.empty() ? text : fmt::format("{} ({})", text, from_label);
+    if (auto desc = text_of(r, "description"); !desc.empty()) summary += ": " + desc;
+    visit.props["summary"] = summary;
+    visit.sources = {cite};
+    ctx.merge_node(visit);
 
-      EdgeInput h;
-      h.type = "HOST";
-      h.from = NodeRef{"Visit", visit.key};
-      h.to = ctx.ensure_state(*usa);
-      h.sources = {cite};
-      ctx.merge_edge(h);
+    EdgeInput h;
+    h.type = "HOST";
+    h.from = NodeRef{"Visit", visit.key};
+    h.to = ctx.ensure_state(*usa);
+    h.sources = {cite};
+    ctx.merge_edge(h);
 
-      for (std::size_t i = 0; i < visitors.size(); ++i) {
-        const auto& v = visitors[i];
-        EdgeInput e;
-        e.type = "VISITOR";
-        e.from = NodeRef{"Visit", visit.key};
-        e.to = persons[i];
-        if (!v.title.empty()) e.props["office"] = v.title;
-        e.sources = {cite};
-        ctx.merge_edge(e);
-      }
-    });
-  }
-  ctx.progress(reader.bytes());
+    for (std::size_t i = 0; i < visitors.size(); ++i) {
+      const auto& v = visitors[i];
+      EdgeInput e;
+      e.type = "VISITOR";
+      e.from = NodeRef{"Visit", visit.key};
+      e.to = persons[i];
+      if (!v.title.empty()) e.props["office"] = v.title;
+      e.sources = {cite};
+      ctx.merge_edge(e);
+    }
+  });
 }
 
 }  // namespace entente::io

@@ -26,7 +26,8 @@ const std::vector<Format>& formats() {
        read_gdelt},
       {"icews", "ICEWS coded event data (.tab): events, visits (042, 043), agreements (057)", read_icews},
       {"us-trips", "U.S. Office of the Historian, presidents' foreign trips (XML): visits", read_us_trips},
-      {"us-visits", "U.S. Office of the Historian, visits of foreign leaders to the U.S. (XML): visits", read_us_visits},
+      {"us-visits", "U.S. Office of the Historian, visits of foreign leaders to the U.S. (XML): visits",
+       read_us_visits},
       {"csv", "generic node or edge CSV with a header (type,key,... or type,from,to,...): docs/import.md", read_csv},
   };
   return all;
@@ -35,11 +36,16 @@ const std::vector<Format>& formats() {
 }  // namespace
 
 ImportContext::ImportContext(Database& db, const FormatImportOptions& options, FormatImportStats& stats)
-    : db_(db), txn_(db.begin()), options_(options), stats_(stats), countries_(&Crosswalk::builtin()),
+    : db_(db),
+      txn_(db.begin()),
+      options_(options),
+      stats_(stats),
+      countries_(&Crosswalk::builtin()),
       person_names_(PersonNames::builtin()) {
   if (!options.person_names.empty()) {
     std::ifstream in(options.person_names, std::ios::binary);
-    if (!in) throw Error(ErrorKind::kIO, fmt::format("{}: cannot read the person-name table", options.person_names.string()));
+    if (!in)
+      throw Error(ErrorKind::kIO, fmt::format("{}: cannot read the person-name table", options.person_names.string()));
     std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
     person_names_.add(PersonNames::parse(text, options.person_names.string()));
   }
@@ -86,6 +92,13 @@ void ImportContext::row(std::uint64_t line, const std::function<void()>& body) {
   try {
     body();
     txn_->release_savepoint();
+  } catch (const LeftOut& out) {
+    txn_->rollback_to_savepoint();
+    stats_.warned = warned;
+    stats_.warnings.resize(warnings);
+    --stats_.rows;  // counted again by ignore()
+    ignore(line, out.reason);
+    return;
   } catch (const Error& e) {
     txn_->rollback_to_savepoint();
     // A row left out leaves no warnings either.
@@ -99,6 +112,78 @@ void ImportContext::row(std::uint64_t line, const std::function<void()>& body) {
     return;
   }
   if (options_.commit_every > 0 && ++rows_in_txn_ >= options_.commit_every) flush();
+}
+
+std::string_view TableRecord::raw(std::string_view column) const {
+  auto i = header_.find(column);
+  if (!i || *i >= row_.fields.size()) return {};
+  return row_.fields[*i];
+}
+
+std::string_view TableRecord::at(std::size_t index) const {
+  return index < row_.fields.size() ? trim(row_.fields[index]) : std::string_view();
+}
+
+bool TableRecord::blank(std::string_view column) const {
+  auto v = trim(raw(column));
+  return v.empty() || std::find(layout_.missing.begin(), layout_.missing.end(), v) != layout_.missing.end();
+}
+
+std::string TableRecord::text(std::string_view column) const {
+  return blank(column) ? std::string() : std::string(trim(raw(column)));
+}
+
+std::string TableRecord::required(std::string_view column) const {
+  if (blank(column)) throw invalid("column '{}' is blank", column);
+  return std::string(trim(raw(column)));
+}
+
+std::optional<std::int64_t> TableRecord::integer(std::string_view column) const {
+  return int_field(raw(column), column, layout_.missing);
+}
+
+std::int64_t TableRecord::required_integer(std::string_view column) const {
+  auto v = integer(column);
+  if (!v) throw invalid("column '{}' is blank", column);
+  return *v;
+}
+
+std::optional<double> TableRecord::number(std::string_view column) const {
+  return float_field(raw(column), column, layout_.missing);
+}
+
+std::optional<Date> TableRecord::date(std::string_view column) const {
+  if (blank(column)) return std::nullopt;
+  auto v = trim(raw(column));
+  auto d = Date::try_parse(v);
+  if (!d) throw invalid("column '{}': '{}' is not a date (YYYY-MM-DD)", column, v.substr(0, 40));
+  return d;
+}
+
+std::optional<Date> TableRecord::date(std::string_view year, std::string_view month, std::string_view day) const {
+  return ymd_date(integer(year), integer(month), integer(day), year);
+}
+
+void read_table(ImportContext& ctx, std::istream& in, const TableLayout& layout,
+                const std::function<void(const TableRecord&)>& map,
+                const std::function<void(const TableHeader&)>& on_header) {
+  TableReader reader(in, ctx.source(), layout.format);
+  TableRow row;
+  TableHeader header;
+  if (layout.header) {
+    if (!reader.next(row)) throw invalid("{}: empty file (expected a header)", ctx.source());
+    header = TableHeader(row, ctx.source());
+    for (auto column : layout.required) (void)header.require(column);
+    if (on_header) on_header(header);
+  }
+  each_record(ctx, reader, row, layout.progress_every, [&](const TableRow& r) {
+    if (layout.header && layout.same_width) {
+      check_row(r, header.size());
+    } else {
+      check_utf8(r);
+    }
+    map(TableRecord(r, header, layout));
+  });
 }
 
 void ImportContext::ignore(std::uint64_t line, std::string_view reason) {
@@ -334,7 +419,8 @@ FormatImportStats import_format(Database& db, std::string_view format, const std
     try {
       if (jsonl) {
         std::function<void(std::uint64_t)> progress;
-        if (options.progress) progress = [&](std::uint64_t lines) { options.progress({file, 0, size, stats.rows + lines}); };
+        if (options.progress)
+          progress = [&](std::uint64_t lines) { options.progress({file, 0, size, stats.rows + lines}); };
         stats.rows += import_jsonl(ctx.txn(), *in, source, progress).lines;
       } else {
         fmt->read(ctx, *in);

@@ -15,6 +15,7 @@
 #include "entente/formats.h"
 #include "io/crosswalk.h"
 #include "io/names.h"
+#include "io/table.h"
 
 namespace entente::io {
 
@@ -81,6 +82,93 @@ class ImportContext {
   std::uint64_t size_ = 0;
 };
 
+// ---- The record loop every format shares.
+//
+// A format declares its layout (a table's columns and missing-value codes, or an XML
+// file's record element), and maps one record to nodes and edges. The framework reads the
+// records, checks each one's shape, runs each mapping as one unit of writes
+// (ImportContext::row: undone whole on an error, which is reported at "<source>:<line>"),
+// reports progress and counts what was imported, skipped and warned of.
+
+// Thrown by a mapping to leave its record out on purpose (a country the crosswalk leaves
+// out, not an error): the record's writes are undone and it is counted as skipped, with
+// the reason, whether or not bad rows are skipped.
+struct LeftOut {
+  std::string reason;
+};
+
+// Maps every record of `reader` (anything with next(record) and bytes(): TableReader,
+// XmlRecordReader) through `map(record)`, each as one unit, with progress every `every`
+// records and at the end.
+template <class Reader, class Record, class Map>
+void each_record(ImportContext& ctx, Reader& reader, Record& record, std::uint64_t every, Map&& map) {
+  std::uint64_t n = 0;
+  while (reader.next(record)) {
+    ctx.row(record.line, [&] { map(static_cast<const Record&>(record)); });
+    if (++n % every == 0) ctx.progress(reader.bytes());
+  }
+  ctx.progress(reader.bytes());
+}
+
+// A table format's layout: CSV or tab-separated, with a header row naming its columns
+// (or, header = false, none: columns are then read by position).
+struct TableLayout {
+  TableFormat format{};
+  bool header = true;
+  std::vector<std::string_view> required{};  // columns the header must name
+  std::vector<std::string_view> missing{};   // the format's codes for a missing value ("NA", "-999")
+  // Whether every row must have as many fields as the header (a format whose rows vary,
+  // GDELT's, checks its own).
+  bool same_width = true;
+  std::uint64_t progress_every = 256;
+};
+
+// One row of a table, as a format's mapping reads it: fields by column name (or position),
+// trimmed, a missing-value code read as blank. Errors name the column: "column 'x': ...".
+// A column the header does not name (an optional one) reads as blank.
+class TableRecord {
+ public:
+  TableRecord(const TableRow& row, const TableHeader& header, const TableLayout& layout)
+      : row_(row), header_(header), layout_(layout) {}
+
+  std::uint64_t line() const { return row_.line; }
+  const TableRow& row() const { return row_; }
+  const TableHeader& header() const { return header_; }
+  // Whether the header names the column.
+  bool has(std::string_view column) const { return header_.find(column).has_value(); }
+
+  // The field as read (untrimmed); empty when the header has no such column.
+  std::string_view raw(std::string_view column) const;
+  // The field at a position (0-based), trimmed; empty past the row's end.
+  std::string_view at(std::size_t index) const;
+  // Whether the field is blank or a missing-value code.
+  bool blank(std::string_view column) const;
+  // The field trimmed; empty when blank or a missing-value code.
+  std::string text(std::string_view column) const;
+  // The same, required: Error(kInvalid) "column 'x' is blank" when it is.
+  std::string required(std::string_view column) const;
+  std::optional<std::int64_t> integer(std::string_view column) const;
+  std::int64_t required_integer(std::string_view column) const;
+  std::optional<double> number(std::string_view column) const;
+  // An ISO date (YYYY, YYYY-MM or YYYY-MM-DD); nullopt when blank.
+  std::optional<Date> date(std::string_view column) const;
+  // A date from year, month and day columns (blank month or day: a partial date);
+  // nullopt when the year is blank.
+  std::optional<Date> date(std::string_view year, std::string_view month, std::string_view day) const;
+
+ private:
+  const TableRow& row_;
+  const TableHeader& header_;
+  const TableLayout& layout_;
+};
+
+// Reads a table: its header (each required column must be there; `on_header`, when given,
+// checks the rest), then maps every row through `map`, as each_record() does, after
+// checking its width (TableLayout::same_width) and that it is well-formed UTF-8.
+void read_table(ImportContext& ctx, std::istream& in, const TableLayout& layout,
+                const std::function<void(const TableRecord&)>& map,
+                const std::function<void(const TableHeader&)>& on_header = {});
+
 // One format: reads a stream, calling ctx.row() for each row.
 struct Format {
   std::string_view name;
@@ -93,11 +181,11 @@ void read_cow_states(ImportContext& ctx, std::istream& in);
 void read_cow_alliances(ImportContext& ctx, std::istream& in);
 void read_atop(ImportContext& ctx, std::istream& in);
 void read_archigos(ImportContext& ctx, std::istream& in);
-void read_gdelt(ImportContext& ctx, std::istream& in);         // import_gdelt.cc
-void read_icews(ImportContext& ctx, std::istream& in);         // import_icews.cc
-void read_us_trips(ImportContext& ctx, std::istream& in);      // import_us_history.cc
-void read_us_visits(ImportContext& ctx, std::istream& in);     // import_us_history.cc
-void read_csv(ImportContext& ctx, std::istream& in);           // import_csv.cc
+void read_gdelt(ImportContext& ctx, std::istream& in);      // import_gdelt.cc
+void read_icews(ImportContext& ctx, std::istream& in);      // import_icews.cc
+void read_us_trips(ImportContext& ctx, std::istream& in);   // import_us_history.cc
+void read_us_visits(ImportContext& ctx, std::istream& in);  // import_us_history.cc
+void read_csv(ImportContext& ctx, std::istream& in);        // import_csv.cc
 
 // The union of a treaty's stored obligations and `more`, in schema order.
 std::vector<std::string> unite_obligations(const Transaction& txn, const NodeRef& treaty,

@@ -69,6 +69,8 @@ class TableHeader {
   std::optional<std::size_t> find(std::string_view name) const;
   const std::vector<std::string>& names() const { return names_; }
   std::size_t size() const { return names_.size(); }
+  // The line the header is on.
+  std::uint64_t line() const { return line_; }
 
  private:
   std::vector<std::string> names_;
