@@ -41,11 +41,10 @@ struct WriteState;
 struct PreparedNode;
 struct PreparedEdge;
 struct Writes;
-// For the library's own layers above the graph (algorithms): the reader's storage view.
-const ReadContext& context_of(const Reader& reader);
-// For the bulk import (lib/io): the database's state.
-DatabaseState& state_of(Database& db);
 }  // namespace detail
+namespace graph {
+struct Internals;  // the library's graph layer (lib/graph/state.h); not part of the API
+}
 
 enum class TopologyMode {
   kOff,          // never: every read goes to the adjacency index
@@ -204,7 +203,7 @@ class Reader {
   std::unique_ptr<detail::ReadContext> context_;
 
  private:
-  friend const detail::ReadContext& detail::context_of(const Reader& reader);
+  friend struct graph::Internals;
 };
 
 // The steps from one node that a NeighborQuery finds, one at a time: what adjacent() visits,
@@ -364,7 +363,7 @@ class Database {
  private:
   Database();
   static std::unique_ptr<Database> open_store(const std::filesystem::path& path, const Options& options, bool lenient);
-  friend detail::DatabaseState& detail::state_of(Database& db);
+  friend struct graph::Internals;
   // Shared with every Snapshot and Transaction, which may outlive the Database object:
   // the store closes when the last of them is gone.
   std::shared_ptr<detail::DatabaseState> state_;

@@ -7,10 +7,10 @@
 namespace entente::graph {
 
 Adjacency::Adjacency(const Reader& reader, bool build)
-    : catalog_(*detail::context_of(reader).catalog),
-      topo_(detail::topology_of(detail::context_of(reader), build)),
-      view_(detail::context_of(reader).view.get()),
-      format_(detail::context_of(reader).db->format) {}
+    : catalog_(*graph::Internals::context(reader).catalog),
+      topo_(detail::topology_of(graph::Internals::context(reader), build)),
+      view_(graph::Internals::context(reader).view.get()),
+      format_(graph::Internals::context(reader).db->format) {}
 
 Arc Adjacency::arc_at(const storage::Cursor& cursor) {
   auto a = keys::decode_adj(cursor.key());

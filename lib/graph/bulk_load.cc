@@ -846,7 +846,7 @@ class BulkLoad {
 
 ImportStats graph::bulk_load(Database& db, const std::vector<std::filesystem::path>& files,
                              const BulkImportOptions& options, LineFormat format) {
-  auto& state = detail::state_of(db);
+  auto& state = graph::Internals::state(db);
   std::unique_lock<std::mutex> lock(state.writer);  // no transaction meanwhile
   bulk::BulkLoad load(state, files, options, format);
   return load.run();

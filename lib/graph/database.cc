@@ -53,7 +53,6 @@ std::uint64_t upgrade_adjacency(const storage::View& view, storage::Store::Batch
 
 }  // namespace
 
-detail::DatabaseState& detail::state_of(Database& db) { return *db.state_; }
 
 Database::Database() : state_(std::make_shared<detail::DatabaseState>()) {}
 Database::~Database() = default;

@@ -28,7 +28,7 @@ const graph::Topology& topology_of_view(const std::shared_ptr<const void>& keep)
 }  // namespace
 
 GraphView GraphView::of(const Reader& reader, const ProjectionSpec& spec) {
-  const auto& ctx = detail::context_of(reader);
+  const auto& ctx = graph::Internals::context(reader);
   const auto& catalog = *ctx.catalog;
 
   // The chosen types: node types as a table by tag, edge types as the view's mask.

@@ -197,7 +197,7 @@ ImportStats load_lines(Transaction& txn, std::istream& in, std::string_view sour
                        const std::function<void(std::uint64_t)>& progress, std::size_t max_line_bytes,
                        LineFormat format) {
   ImportStats stats;
-  LinePipeline parser(in, detail::context_of(txn).catalog, format, max_line_bytes);
+  LinePipeline parser(in, graph::Internals::context(txn).catalog, format, max_line_bytes);
   for (auto batch = parser.next(); !batch.empty(); batch = parser.next()) {
     for (auto& p : batch) {
       stats.lines = p.line;

@@ -58,7 +58,7 @@ Projection Projection::from_edges(std::vector<NodeId> nodes, const std::vector<s
 }
 
 Projection Projection::build(const Reader& reader, const ProjectionSpec& spec) {
-  const auto& ctx = detail::context_of(reader);
+  const auto& ctx = graph::Internals::context(reader);
   const auto& catalog = *ctx.catalog;
 
   // Named references, not a structured binding: clang before 16 refuses to capture a binding

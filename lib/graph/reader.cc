@@ -19,7 +19,6 @@ namespace entente {
 using storage::Cf;
 
 
-const detail::ReadContext& detail::context_of(const Reader& reader) { return *reader.context_; }
 
 Reader::Reader(std::unique_ptr<detail::ReadContext> context) : context_(std::move(context)) {}
 Reader::~Reader() = default;

@@ -68,6 +68,214 @@ void scan_ids(const storage::View& view, Cf cf, const char* what, std::vector<st
   }
 }
 
+// 1. A private copy of the damaged files, in `work`: nothing after touches the original.
+void copy_damaged(const fs::path& damaged, const fs::path& work) {
+  std::error_code ec;
+  fs::remove_all(work, ec);
+  fs::create_directories(work, ec);
+  if (ec) throw io_error("creating {}: {}", work.string(), ec.message());
+  for (fs::directory_iterator it(damaged, ec), end; !ec && it != end; it.increment(ec)) {
+    std::string n = it->path().filename().string();
+    if (!it->is_regular_file() || n == "LOCK" || n.rfind("LOG", 0) == 0) continue;
+    storage::files::copy_file(it->path(), work / n);
+  }
+  if (ec) throw io_error("reading {}: {}", damaged.string(), ec.message());
+}
+
+// Why the copy's MANIFEST must be rebuilt from its table files (empty: it need not): table
+// files it does not name, or a sequence below the acknowledged one, mean it lost records.
+std::string manifest_lost(const storage::Store& store, const fs::path& work, const storage::files::AckRead& ack) {
+  std::set<std::string> live;
+  for (const auto& t : store.table_files()) live.insert(t.name);
+  std::vector<std::string> orphans;
+  std::error_code ec;
+  for (fs::directory_iterator it(work, ec), end; !ec && it != end; it.increment(ec)) {
+    std::string n = it->path().filename().string();
+    if (n.size() > 4 && n.substr(n.size() - 4) == ".sst" && !live.count(n)) orphans.push_back(n);
+  }
+  if (!orphans.empty()) {
+    std::sort(orphans.begin(), orphans.end());
+    return fmt::format("its MANIFEST does not name the table files {}", fmt::join(orphans, ", "));
+  }
+  if (ack.state == storage::files::AckState::kRead && store.sequence() < ack.ack.sequence) {
+    return fmt::format("it acknowledged commits up to sequence number {} but opens at {}", ack.ack.sequence,
+                       store.sequence());
+  }
+  return {};
+}
+
+// 2. The copy opened: its logs replayed up to their first damage; failing that, RocksDB's
+// repair rebuilds the MANIFEST from the table files (and turns the logs into tables).
+std::unique_ptr<storage::Store> open_copy(const fs::path& work, const storage::files::AckRead& ack,
+                                          std::vector<std::string>& notes) {
+  storage::StoreOptions so;
+  so.read_only = true;
+  so.create_if_missing = false;
+  so.salvage = true;
+  std::unique_ptr<storage::Store> store;
+  std::string why;  // why the MANIFEST is rebuilt
+  try {
+    store = storage::Store::open(work, so);
+    why = manifest_lost(*store, work, ack);
+  } catch (const Error& e) {
+    why = fmt::format("it does not open as it is ({})", e.what());
+  }
+  if (!why.empty()) {
+    store.reset();
+    notes.push_back(fmt::format("{}: rebuilt its MANIFEST from the table files and logs with RocksDB's repair "
+                                "(unreadable table files are left out; records deleted long ago may reappear)",
+                                why));
+    storage::repair_files(work);
+    store = storage::Store::open(work, so);
+  }
+  // (A rebuilt MANIFEST numbers the records afresh: then only the counts tell.)
+  if (why.empty() && ack.state == storage::files::AckState::kRead && store->sequence() < ack.ack.sequence) {
+    notes.push_back(fmt::format("the database acknowledged commits up to sequence number {}; what could be read "
+                                "reaches {}: the newest commits are lost",
+                                ack.ack.sequence, store->sequence()));
+  }
+  return store;
+}
+
+// 3. The catalog (user types included); the built-in one when it cannot be read.
+std::shared_ptr<const catalog::Catalog> read_catalog(const storage::View& view, std::vector<std::string>& notes) {
+  try {
+    auto bytes = view.get(Cf::kMeta, keys::kCatalog);
+    if (!bytes) throw corruption("the catalog is missing");
+    return catalog::Catalog::deserialize(*bytes)->upgraded(*catalog::Catalog::builtin());
+  } catch (const Error& e) {
+    notes.push_back(fmt::format("the catalog cannot be read ({}): the built-in types are used, and records of other "
+                                "types are lost",
+                                e.what()));
+    return catalog::Catalog::builtin();
+  }
+}
+
+// The counts of records by type that the commits kept, where they can be read.
+void read_expected(const storage::View& view, const catalog::Catalog& cat, SalvageReport& report) {
+  try {
+    auto kept = graph::read_counts(view);
+    auto name_of = [&](std::uint32_t tag) -> std::optional<std::string> {
+      try {
+        return cat.by_tag(tag).name;
+      } catch (const Error&) {
+        return std::nullopt;  // a type the catalog no longer has
+      }
+    };
+    for (const auto& [tag, n] : kept.nodes) {
+      if (auto name = name_of(tag)) report.expected_nodes[*name] = static_cast<std::uint64_t>(n);
+    }
+    for (const auto& [tag, n] : kept.edges) {
+      if (auto name = name_of(tag)) report.expected_edges[*name] = static_cast<std::uint64_t>(n);
+    }
+  } catch (const Error&) {
+  }
+}
+
+// 4. The records that decode.
+struct Records {
+  std::vector<Node> nodes;
+  std::vector<Edge> edges;
+};
+
+Records read_records(const storage::View& view, const catalog::Catalog& cat, SalvageReport& report) {
+  Records out;
+  scan_ids(view, Cf::kNodes, "node records", report.notes, [&](std::uint64_t id, std::string_view v) {
+    try {
+      out.nodes.push_back(graph::decode_node(cat, id, v));
+    } catch (const Error&) {
+      ++report.lost_nodes;
+    }
+  });
+  scan_ids(view, Cf::kEdges, "edge records", report.notes, [&](std::uint64_t id, std::string_view v) {
+    try {
+      out.edges.push_back(graph::decode_edge(cat, id, v));
+    } catch (const Error&) {
+      ++report.lost_edges;
+    }
+  });
+  return out;
+}
+
+// 5. The records written into the new database: the catalog, then Documents (which others
+// cite), the other nodes, the edges, in transactions of 20,000; a record that no longer
+// fits (a citation or an end lost) is left out, counted, and the first 20 noted.
+void write_records(Database& db, std::shared_ptr<const catalog::Catalog> cat, Records& records, SalvageReport& report) {
+  auto& st = graph::Internals::state(db);
+  {
+    auto batch = st.store->batch();
+    batch->put(Cf::kMeta, keys::kCatalog, cat->serialize());
+    st.store->commit(*batch);
+    std::lock_guard<std::mutex> guard(st.catalog_mu);
+    st.catalog = std::move(cat);
+  }
+  std::stable_sort(records.nodes.begin(), records.nodes.end(),
+                   [](const Node& a, const Node& b) { return (a.type == "Document") > (b.type == "Document"); });
+  std::map<NodeId, NodeRef> refs;
+  std::size_t reasons = 0;
+  auto note_lost = [&](const std::string& what, std::string_view why) {
+    if (reasons++ < 20) report.notes.push_back(fmt::format("left out {}: {}", what, why));
+  };
+  constexpr std::size_t kChunk = 20000;
+  auto txn = db.begin();
+  std::size_t in_txn = 0;
+  // Writes one record inside a savepoint: false (and nothing written) when it is refused.
+  auto put = [&](const std::function<void()>& write, const std::string& what) {
+    bool ok = true;
+    try {
+      txn->savepoint();
+      write();
+      txn->release_savepoint();
+    } catch (const Error& e) {
+      txn->rollback_to_savepoint();
+      note_lost(what, e.what());
+      ok = false;
+    }
+    if (++in_txn >= kChunk) {
+      txn->commit();
+      txn = db.begin();
+      in_txn = 0;
+    }
+    return ok;
+  };
+  for (const auto& n : records.nodes) {
+    if (put([&] { txn->put_node({n.type, n.key, n.name, n.aliases, n.valid, n.props.to_json(), n.sources}); },
+            fmt::format("node {}", n.ref().str()))) {
+      refs[n.id] = n.ref();
+      ++report.nodes[n.type];
+    } else {
+      ++report.lost_nodes;
+    }
+  }
+  for (const auto& e : records.edges) {
+    auto from = refs.find(e.from), to = refs.find(e.to);
+    if (from == refs.end() || to == refs.end()) {
+      ++report.lost_edges;
+      note_lost(fmt::format("edge {} ({})", e.id, e.type), "an end was lost");
+      continue;
+    }
+    if (put([&] { txn->put_edge({e.type, from->second, to->second, e.key, e.valid, e.props.to_json(), e.sources}); },
+            fmt::format("edge {} ({})", e.id, e.type))) {
+      ++report.edges[e.type];
+    } else {
+      ++report.lost_edges;
+    }
+  }
+  txn->commit();
+  if (reasons > 20) report.notes.push_back(fmt::format("... and {} more records left out", reasons - 20));
+}
+
+// Records the counts said existed but that were not even found to be read, counted lost.
+void count_unread(SalvageReport& report) {
+  std::uint64_t expected_nodes = 0, expected_edges = 0, got_nodes = 0, got_edges = 0;
+  for (const auto& [t, n] : report.expected_nodes) expected_nodes += n;
+  for (const auto& [t, n] : report.expected_edges) expected_edges += n;
+  for (const auto& [t, n] : report.nodes) got_nodes += n;
+  for (const auto& [t, n] : report.edges) got_edges += n;
+  if (expected_nodes > got_nodes + report.lost_nodes) report.lost_nodes = expected_nodes - got_nodes;
+  if (expected_edges > got_edges + report.lost_edges) report.lost_edges = expected_edges - got_edges;
+}
+
 }  // namespace
 
 SalvageReport Database::salvage(const fs::path& damaged, const fs::path& to) {
@@ -80,196 +288,27 @@ SalvageReport Database::salvage(const fs::path& damaged, const fs::path& to) {
     throw not_found("no database at {} to salvage", damaged.string());
   }
   SalvageReport report;
-  auto& notes = report.notes;
-
-  // 1. A private copy of the damaged files: nothing below touches the original.
   storage::files::ScratchDir work(storage::files::sibling(to, "salvage"));
-  std::error_code ec;
-  fs::remove_all(work.path(), ec);
-  fs::create_directories(work.path(), ec);
-  if (ec) throw io_error("creating {}: {}", work.path().string(), ec.message());
-  for (fs::directory_iterator it(damaged, ec), end; !ec && it != end; it.increment(ec)) {
-    std::string n = it->path().filename().string();
-    if (!it->is_regular_file() || n == "LOCK" || n.rfind("LOG", 0) == 0) continue;
-    storage::files::copy_file(it->path(), work.path() / n);
-  }
-  if (ec) throw io_error("reading {}: {}", damaged.string(), ec.message());
-  auto ack = storage::files::read_ack(damaged);
-
-  // 2. Open the copy: the logs replayed up to their first damage; failing that, RocksDB's
-  // repair rebuilds the MANIFEST from the table files (and turns the logs into tables).
-  storage::StoreOptions so;
-  so.read_only = true;
-  so.create_if_missing = false;
-  so.salvage = true;
-  std::unique_ptr<storage::Store> store;
-  std::string why;  // why the MANIFEST is rebuilt
-  try {
-    store = storage::Store::open(work.path(), so);
-    // Table files the MANIFEST does not name, or a sequence below the acknowledged one: the
-    // MANIFEST lost records, and the tables hold what it forgot.
-    std::set<std::string> live;
-    for (const auto& t : store->table_files()) live.insert(t.name);
-    std::vector<std::string> orphans;
-    for (fs::directory_iterator it(work.path(), ec), end; !ec && it != end; it.increment(ec)) {
-      std::string n = it->path().filename().string();
-      if (n.size() > 4 && n.substr(n.size() - 4) == ".sst" && !live.count(n)) orphans.push_back(n);
-    }
-    if (!orphans.empty()) {
-      std::sort(orphans.begin(), orphans.end());
-      why = fmt::format("its MANIFEST does not name the table files {}", fmt::join(orphans, ", "));
-    } else if (ack.state == storage::files::AckState::kRead && store->sequence() < ack.ack.sequence) {
-      why = fmt::format("it acknowledged commits up to sequence number {} but opens at {}", ack.ack.sequence,
-                        store->sequence());
-    }
-  } catch (const Error& e) {
-    why = fmt::format("it does not open as it is ({})", e.what());
-  }
-  if (!why.empty()) {
-    store.reset();
-    notes.push_back(fmt::format("{}: rebuilt its MANIFEST from the table files and logs with RocksDB's repair "
-                                "(unreadable table files are left out; records deleted long ago may reappear)",
-                                why));
-    storage::repair_files(work.path());
-    store = storage::Store::open(work.path(), so);
-  }
-  // (A rebuilt MANIFEST numbers the records afresh: then only the counts below tell.)
-  if (why.empty() && ack.state == storage::files::AckState::kRead && store->sequence() < ack.ack.sequence) {
-    notes.push_back(fmt::format("the database acknowledged commits up to sequence number {}; what could be read "
-                                "reaches {}: the newest commits are lost",
-                                ack.ack.sequence, store->sequence()));
-  }
+  copy_damaged(damaged, work.path());
+  auto store = open_copy(work.path(), storage::files::read_ack(damaged), report.notes);
   auto view = store->snapshot();
-
-  // 3. The catalog (user types included) and the counts the commits kept.
-  std::shared_ptr<const catalog::Catalog> cat;
-  try {
-    auto bytes = view->get(Cf::kMeta, keys::kCatalog);
-    if (!bytes) throw corruption("the catalog is missing");
-    cat = catalog::Catalog::deserialize(*bytes)->upgraded(*catalog::Catalog::builtin());
-  } catch (const Error& e) {
-    notes.push_back(fmt::format("the catalog cannot be read ({}): the built-in types are used, and records of other "
-                                "types are lost",
-                                e.what()));
-    cat = catalog::Catalog::builtin();
-  }
-  try {
-    auto kept = graph::read_counts(*view);
-    for (const auto& [tag, n] : kept.nodes) {
-      try {
-        report.expected_nodes[cat->by_tag(tag).name] = static_cast<std::uint64_t>(n);
-      } catch (const Error&) {
-      }
-    }
-    for (const auto& [tag, n] : kept.edges) {
-      try {
-        report.expected_edges[cat->by_tag(tag).name] = static_cast<std::uint64_t>(n);
-      } catch (const Error&) {
-      }
-    }
-  } catch (const Error&) {
-  }
-
-  // 4. The records that decode.
-  std::vector<Node> nodes;
-  std::vector<Edge> edges;
-  scan_ids(*view, Cf::kNodes, "node records", notes, [&](std::uint64_t id, std::string_view v) {
-    try {
-      nodes.push_back(graph::decode_node(*cat, id, v));
-    } catch (const Error&) {
-      ++report.lost_nodes;
-    }
-  });
-  scan_ids(*view, Cf::kEdges, "edge records", notes, [&](std::uint64_t id, std::string_view v) {
-    try {
-      edges.push_back(graph::decode_edge(*cat, id, v));
-    } catch (const Error&) {
-      ++report.lost_edges;
-    }
-  });
+  auto cat = read_catalog(*view, report.notes);
+  read_expected(*view, *cat, report);
+  Records records = read_records(*view, *cat, report);
   view.reset();
   store.reset();
 
-  // 5. A new database, made in a temporary directory and renamed into place: the catalog,
-  // then Documents (which others cite), the other nodes, the edges; a record that no longer
-  // fits (a citation or an end lost) is left out and counted.
+  // A new database, made in a temporary directory and renamed into place.
   storage::files::ScratchDir staging(storage::files::sibling(to, "salvaging"));
+  std::error_code ec;
   fs::remove_all(staging.path(), ec);
-  {
-    auto db = open(staging.path());
-    auto& st = *db->state_;
-    {
-      auto batch = st.store->batch();
-      batch->put(Cf::kMeta, keys::kCatalog, cat->serialize());
-      st.store->commit(*batch);
-      std::lock_guard<std::mutex> guard(st.catalog_mu);
-      st.catalog = cat;
-    }
-    std::stable_sort(nodes.begin(), nodes.end(),
-                     [](const Node& a, const Node& b) { return (a.type == "Document") > (b.type == "Document"); });
-    std::map<NodeId, NodeRef> refs;
-    std::size_t reasons = 0;
-    auto note_lost = [&](const std::string& what, const Error& e) {
-      if (reasons++ < 20) notes.push_back(fmt::format("left out {}: {}", what, e.what()));
-    };
-    constexpr std::size_t kChunk = 20000;
-    auto txn = db->begin();
-    std::size_t in_txn = 0;
-    auto maybe_commit = [&] {
-      if (++in_txn < kChunk) return;
-      txn->commit();
-      txn = db->begin();
-      in_txn = 0;
-    };
-    for (const auto& n : nodes) {
-      try {
-        txn->savepoint();
-        txn->put_node({n.type, n.key, n.name, n.aliases, n.valid, n.props.to_json(), n.sources});
-        txn->release_savepoint();
-        refs[n.id] = n.ref();
-        ++report.nodes[n.type];
-      } catch (const Error& e) {
-        txn->rollback_to_savepoint();
-        ++report.lost_nodes;
-        note_lost(fmt::format("node {}", n.ref().str()), e);
-      }
-      maybe_commit();
-    }
-    for (const auto& e : edges) {
-      auto from = refs.find(e.from), to_ref = refs.find(e.to);
-      if (from == refs.end() || to_ref == refs.end()) {
-        ++report.lost_edges;
-        if (reasons++ < 20) notes.push_back(fmt::format("left out edge {} ({}): an end was lost", e.id, e.type));
-        continue;
-      }
-      try {
-        txn->savepoint();
-        txn->put_edge({e.type, from->second, to_ref->second, e.key, e.valid, e.props.to_json(), e.sources});
-        txn->release_savepoint();
-        ++report.edges[e.type];
-      } catch (const Error& err) {
-        txn->rollback_to_savepoint();
-        ++report.lost_edges;
-        note_lost(fmt::format("edge {} ({})", e.id, e.type), err);
-      }
-      maybe_commit();
-    }
-    txn->commit();
-    if (reasons > 20) notes.push_back(fmt::format("... and {} more records left out", reasons - 20));
-  }
+  write_records(*open(staging.path()), cat, records, report);
   storage::files::sync_dir(staging.path());
   fs::rename(staging.path(), to, ec);
   if (ec) throw io_error("moving {} to {}: {}", staging.path().string(), to.string(), ec.message());
   staging.release();
   storage::files::sync_dir(to.parent_path().empty() ? fs::path(".") : to.parent_path());
-  // Records the counts said existed but that were not even found to be read.
-  std::uint64_t expected_nodes = 0, expected_edges = 0, got_nodes = 0, got_edges = 0;
-  for (const auto& [t, n] : report.expected_nodes) expected_nodes += n;
-  for (const auto& [t, n] : report.expected_edges) expected_edges += n;
-  for (const auto& [t, n] : report.nodes) got_nodes += n;
-  for (const auto& [t, n] : report.edges) got_edges += n;
-  if (expected_nodes > got_nodes + report.lost_nodes) report.lost_nodes = expected_nodes - got_nodes;
-  if (expected_edges > got_edges + report.lost_edges) report.lost_edges = expected_edges - got_edges;
+  count_unread(report);
   return report;
 }
 

@@ -159,3 +159,16 @@ struct WriteState {
 };
 
 }  // namespace entente::detail
+
+namespace entente::graph {
+
+// The graph layer's access to the private parts of the public classes it implements: a
+// reader's context (its storage view, catalog and topology) and a database's state. The
+// public headers name this struct as a friend and nothing else; it is defined here, in
+// lib/graph, so only the library's own code can use it.
+struct Internals {
+  static const detail::ReadContext& context(const Reader& reader) { return *reader.context_; }
+  static detail::DatabaseState& state(Database& db) { return *db.state_; }
+};
+
+}  // namespace entente::graph
