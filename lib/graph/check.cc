@@ -355,6 +355,106 @@ class Checker {
   EdgeId max_edge_ = 0;
 };
 
+// What repair() reads of the records: those that decode, and the ids of those that do not.
+// A damaged record keeps its index entries, so that a read reaching it still fails as
+// damaged instead of silently missing it.
+struct Decoded {
+  NodeId max_node = 0;
+  EdgeId max_edge = 0;
+  std::vector<Node> nodes;
+  std::vector<Edge> edges;
+  std::set<NodeId> damaged_nodes;
+  std::set<EdgeId> damaged_edges;
+  std::map<NodeId, std::uint32_t> node_tags;  // of every node whose record's type tag reads
+};
+
+Decoded decode_records(storage::Store::Batch& batch, const catalog::Catalog& catalog) {
+  Decoded d;
+  batch.scan(Cf::kNodes, "", [&](std::string_view k, std::string_view v) {
+    if (k.size() != 8) return true;
+    NodeId id = coding::get_u64(k.data());
+    d.max_node = std::max(d.max_node, id);
+    try {
+      d.node_tags[id] = graph::node_tag(id, v);
+    } catch (const Error&) {
+    }
+    try {
+      d.nodes.push_back(graph::decode_node(catalog, id, v));
+    } catch (const Error&) {
+      d.damaged_nodes.insert(id);
+    }
+    return true;
+  });
+  batch.scan(Cf::kEdges, "", [&](std::string_view k, std::string_view v) {
+    if (k.size() != 8) return true;
+    EdgeId id = coding::get_u64(k.data());
+    d.max_edge = std::max(d.max_edge, id);
+    try {
+      d.edges.push_back(graph::decode_edge(catalog, id, v));
+    } catch (const Error&) {
+      d.damaged_edges.insert(id);
+    }
+    return true;
+  });
+  return d;
+}
+
+// Drops the derived entries (keys, names, adjacency), except those of damaged records.
+void drop_derived(storage::Store::Batch& batch, const Decoded& d) {
+  auto drop = [&](Cf cf, const std::function<bool(std::string_view)>& keep) {
+    std::vector<std::string> doomed;
+    batch.scan(cf, "", [&](std::string_view k, std::string_view v) {
+      if (!keep(cf == Cf::kKeys ? v : k)) doomed.emplace_back(k);
+      return true;
+    });
+    for (const auto& k : doomed) batch.del(cf, k);
+  };
+  drop(Cf::kKeys, [&](std::string_view v) { return v.size() == 8 && d.damaged_nodes.count(coding::get_u64(v.data())); });
+  drop(Cf::kNames, [&](std::string_view k) {
+    return k.size() >= 9 && d.damaged_nodes.count(coding::get_u64(k.data() + k.size() - 8));
+  });
+  drop(Cf::kAdj, [&](std::string_view k) {
+    if (k.size() != keys::kAdjKeySize) return false;
+    auto a = keys::decode_adj(k);
+    return d.damaged_edges.count(a.edge) || d.damaged_nodes.count(a.node) || d.damaged_nodes.count(a.other);
+  });
+}
+
+// Writes the derived entries again from the records that decode.
+void rebuild_derived(storage::Store::Batch& batch, const catalog::Catalog& catalog, const Decoded& d) {
+  std::set<NodeId> present(d.damaged_nodes);
+  for (const auto& n : d.nodes) {
+    present.insert(n.id);
+    batch.put(Cf::kKeys, keys::node_key(catalog.find(n.type)->tag, n.key), keys::id(n.id));
+    for (const auto& f : graph::folded_names(n.name, n.aliases)) batch.put(Cf::kNames, keys::name(f, n.id), "");
+  }
+  for (const auto& e : d.edges) {
+    if (!present.count(e.from) || !present.count(e.to)) continue;  // dangling: left to report
+    // An end whose record's type tag does not read: its entries (kept above) stay as they are.
+    auto from_tag = d.node_tags.find(e.from), to_tag = d.node_tags.find(e.to);
+    if (from_tag == d.node_tags.end() || to_tag == d.node_tags.end()) continue;
+    std::uint32_t tag = catalog.find(e.type)->tag;
+    std::uint32_t from = keys::adj_from(e.valid);
+    std::string value = keys::adj_value(e.valid);
+    batch.put(Cf::kAdj, keys::adj({e.from, keys::kOut, tag, to_tag->second, from, e.to, e.id}), value);
+    batch.put(Cf::kAdj, keys::adj({e.to, keys::kIn, tag, from_tag->second, from, e.from, e.id}), value);
+  }
+}
+
+// Moves the id counters ahead of every id read; never back.
+void counters_ahead(storage::Store::Batch& batch, const Decoded& d) {
+  auto ahead = [&](std::string_view key, std::uint64_t max_id) {
+    std::uint64_t next = 1;
+    if (auto v = batch.get(Cf::kMeta, key); v && v->size() == 8) next = coding::get_u64(v->data());
+    if (next <= max_id) next = max_id + 1;
+    std::string out;
+    coding::put_u64(out, next);
+    batch.put(Cf::kMeta, key, out);
+  };
+  ahead(keys::kNextNodeId, d.max_node);
+  ahead(keys::kNextEdgeId, d.max_edge);
+}
+
 }  // namespace
 
 CheckReport Database::check() const {
@@ -392,91 +492,10 @@ CheckReport Database::repair() {
     state_->publish_write([&] { state_->store->reset(unreadable); });
   }
   auto batch = state_->store->batch();
-
-  // The records: which decode, which are damaged. A damaged record keeps its index entries,
-  // so that a read reaching it still fails as damaged instead of silently missing it.
-  NodeId max_node = 0;
-  EdgeId max_edge = 0;
-  std::vector<Node> nodes;
-  std::vector<Edge> edges;
-  std::set<NodeId> damaged_nodes;
-  std::set<EdgeId> damaged_edges;
-  std::map<NodeId, std::uint32_t> node_tags;  // of every node whose record's type tag reads
-  batch->scan(Cf::kNodes, "", [&](std::string_view k, std::string_view v) {
-    if (k.size() != 8) return true;
-    NodeId id = coding::get_u64(k.data());
-    max_node = std::max(max_node, id);
-    try {
-      node_tags[id] = graph::node_tag(id, v);
-    } catch (const Error&) {
-    }
-    try {
-      nodes.push_back(graph::decode_node(*catalog, id, v));
-    } catch (const Error&) {
-      damaged_nodes.insert(id);
-    }
-    return true;
-  });
-  batch->scan(Cf::kEdges, "", [&](std::string_view k, std::string_view v) {
-    if (k.size() != 8) return true;
-    EdgeId id = coding::get_u64(k.data());
-    max_edge = std::max(max_edge, id);
-    try {
-      edges.push_back(graph::decode_edge(*catalog, id, v));
-    } catch (const Error&) {
-      damaged_edges.insert(id);
-    }
-    return true;
-  });
-
-  // Drop the derived entries, except those of damaged records.
-  auto drop = [&](Cf cf, const std::function<bool(std::string_view)>& keep) {
-    std::vector<std::string> doomed;
-    batch->scan(cf, "", [&](std::string_view k, std::string_view v) {
-      if (!keep(cf == Cf::kKeys ? v : k)) doomed.emplace_back(k);
-      return true;
-    });
-    for (const auto& k : doomed) batch->del(cf, k);
-  };
-  drop(Cf::kKeys, [&](std::string_view v) { return v.size() == 8 && damaged_nodes.count(coding::get_u64(v.data())); });
-  drop(Cf::kNames, [&](std::string_view k) {
-    return k.size() >= 9 && damaged_nodes.count(coding::get_u64(k.data() + k.size() - 8));
-  });
-  drop(Cf::kAdj, [&](std::string_view k) {
-    if (k.size() != keys::kAdjKeySize) return false;
-    auto a = keys::decode_adj(k);
-    return damaged_edges.count(a.edge) || damaged_nodes.count(a.node) || damaged_nodes.count(a.other);
-  });
-
-  // Rebuild from the records that decode.
-  std::set<NodeId> present(damaged_nodes);
-  for (const auto& n : nodes) {
-    present.insert(n.id);
-    batch->put(Cf::kKeys, keys::node_key(catalog->find(n.type)->tag, n.key), keys::id(n.id));
-    for (const auto& f : graph::folded_names(n.name, n.aliases)) batch->put(Cf::kNames, keys::name(f, n.id), "");
-  }
-  for (const auto& e : edges) {
-    if (!present.count(e.from) || !present.count(e.to)) continue;  // dangling: left to report
-    // An end whose record's type tag does not read: its entries (kept above) stay as they are.
-    auto from_tag = node_tags.find(e.from), to_tag = node_tags.find(e.to);
-    if (from_tag == node_tags.end() || to_tag == node_tags.end()) continue;
-    std::uint32_t tag = catalog->find(e.type)->tag;
-    std::uint32_t from = keys::adj_from(e.valid);
-    std::string value = keys::adj_value(e.valid);
-    batch->put(Cf::kAdj, keys::adj({e.from, keys::kOut, tag, to_tag->second, from, e.to, e.id}), value);
-    batch->put(Cf::kAdj, keys::adj({e.to, keys::kIn, tag, from_tag->second, from, e.from, e.id}), value);
-  }
-  // Counters ahead of every id, never moved back.
-  auto ahead = [&](std::string_view key, std::uint64_t max_id) {
-    std::uint64_t next = 1;
-    if (auto v = batch->get(Cf::kMeta, key); v && v->size() == 8) next = coding::get_u64(v->data());
-    if (next <= max_id) next = max_id + 1;
-    std::string out;
-    coding::put_u64(out, next);
-    batch->put(Cf::kMeta, key, out);
-  };
-  ahead(keys::kNextNodeId, max_node);
-  ahead(keys::kNextEdgeId, max_edge);
+  const Decoded decoded = decode_records(*batch, *catalog);
+  drop_derived(*batch, decoded);
+  rebuild_derived(*batch, *catalog, decoded);
+  counters_ahead(*batch, decoded);
   state_->publish_write([&] { state_->store->commit(*batch); });
   lock.unlock();
   return check();

@@ -136,6 +136,67 @@ NodeId Transaction::put(const detail::PreparedNode& p) {
   return id;
 }
 
+namespace {
+
+// The stored edge with a new edge's identity, if there is one (type, ends and valid-from,
+// all in the adjacency key, and the edge's key).
+struct SameEdge {
+  std::optional<EdgeId> id;
+  std::optional<std::string> bytes;  // its record, when the search read it
+  char hash[8];                      // the identity's hash: the edge cache's key
+  std::string_view cache_key() const { return {hash, sizeof hash}; }
+};
+
+SameEdge find_same_edge(detail::WriteState& st, const catalog::Catalog& catalog, const detail::PreparedEdge& p,
+                        NodeId from, NodeId to) {
+  auto& batch = *st.batch;
+  const auto& type = *p.type;
+  const std::uint32_t valid_from = keys::adj_from(p.valid);
+  const std::string identity_prefix = keys::adj_identity({from, keys::kOut, type.tag, p.to_tag, valid_from, to, 0});
+  // edge_ids holds a 64-bit hash of the identity, not the identity (8 bytes an edge, not
+  // 29 and the key): a hit is confirmed from the edge's record, and a hit of another identity
+  // with the same hash is settled by the search through the batch.
+  std::string identity = identity_prefix;
+  identity.append(p.key);
+  SameEdge out;
+  const std::uint64_t hash = std::hash<std::string_view>{}(identity);
+  std::memcpy(out.hash, &hash, sizeof hash);
+  auto same_identity = [&](EdgeId e) {
+    out.bytes = batch.get(Cf::kEdges, keys::id(e));
+    if (!out.bytes) return false;
+    if (*out.bytes == p.record) return true;  // the same record holds the same identity
+    Edge old = graph::decode_edge(catalog, e, *out.bytes);
+    const bool same = old.from == from && old.to == to && old.type == type.name &&
+                      keys::adj_from(old.valid) == valid_from && old.key == p.key;
+    if (!same) out.bytes.reset();  // another edge's: the search below finds this one's
+    return same;
+  };
+  if (st.edge_cache) {
+    if (auto cached = st.edge_ids.find(out.cache_key())) {
+      if (same_identity(*cached)) {
+        out.id = *cached;
+        return out;
+      }
+    } else if (from >= st.first_new_node || to >= st.first_new_node) {
+      // An end created by this transaction: no stored edge has it, and the edges this
+      // transaction wrote are all in edge_ids.
+      return out;
+    }
+  }
+  batch.scan(Cf::kAdj, identity_prefix, [&](std::string_view k, std::string_view) {
+    auto a = keys::decode_adj(k);
+    auto bytes = batch.get(Cf::kEdges, keys::id(a.edge));
+    if (bytes && graph::decode_edge(catalog, a.edge, *bytes).key == p.key) {
+      out.id = a.edge;
+      return false;
+    }
+    return true;
+  });
+  return out;
+}
+
+}  // namespace
+
 EdgeId Transaction::put_edge(const EdgeInput& in) {
   require_open(*state_);
   auto p = detail::prepare_edge(*context_->catalog, in);
@@ -163,63 +224,16 @@ EdgeId Transaction::put(detail::PreparedEdge& p) {
   const std::string& record = p.record;
 
   auto& batch = *state_->batch;
-  std::uint32_t valid_from = keys::adj_from(p.valid);
-
-  // Identity: type, ends, valid-from (all in the adjacency key) and the edge's key.
-  const std::string identity_prefix = keys::adj_identity({from, keys::kOut, type.tag, p.to_tag, valid_from, to, 0});
-  // edge_ids holds a 64-bit hash of the identity, not the identity (8 bytes an edge, not
-  // 29 and the key): a hit is confirmed from the edge's record, and a hit of another identity
-  // with the same hash is settled by the search through the batch.
-  std::string identity = identity_prefix;
-  identity.append(p.key);
-  const std::uint64_t hash = std::hash<std::string_view>{}(identity);
-  char hash_key[8];
-  std::memcpy(hash_key, &hash, sizeof hash);
-  const std::string_view cache_key(hash_key, sizeof hash_key);
-  std::optional<std::string> cached_bytes;  // the cached edge's record, read to confirm it
-  auto same_identity = [&](EdgeId e) {
-    cached_bytes = batch.get(Cf::kEdges, keys::id(e));
-    if (!cached_bytes) return false;
-    if (*cached_bytes == record) return true;  // the same record holds the same identity
-    Edge old = graph::decode_edge(catalog, e, *cached_bytes);
-    const bool same = old.from == from && old.to == to && old.type == type.name &&
-                      keys::adj_from(old.valid) == valid_from && old.key == p.key;
-    if (!same) cached_bytes.reset();  // another edge's: the search below finds this one's
-    return same;
-  };
-  std::optional<EdgeId> existing;
+  const std::uint32_t valid_from = keys::adj_from(p.valid);
+  SameEdge same = find_same_edge(*state_, catalog, p, from, to);
+  const std::optional<EdgeId>& existing = same.id;
   auto& st = *state_;
-  bool search = true;
-  if (st.edge_cache) {
-    if (auto cached = st.edge_ids.find(cache_key)) {
-      if (same_identity(*cached)) {
-        existing = *cached;
-        search = false;
-      }
-    } else if (from >= st.first_new_node || to >= st.first_new_node) {
-      // An end created by this transaction: no stored edge has it, and the edges this
-      // transaction wrote are all in edge_ids.
-      search = false;
-    }
-  }
-  if (search) {
-    batch.scan(Cf::kAdj, identity_prefix,
-               [&](std::string_view k, std::string_view) {
-                 auto a = keys::decode_adj(k);
-                 auto bytes = batch.get(Cf::kEdges, keys::id(a.edge));
-                 if (bytes && graph::decode_edge(catalog, a.edge, *bytes).key == p.key) {
-                   existing = a.edge;
-                   return false;
-                 }
-                 return true;
-               });
-  }
   EdgeId id;
   if (existing) {
     id = *existing;
     const bool created_here = id >= state_->first_new_edge;
-    // The record, unless same_identity read it already.
-    if (auto old = cached_bytes ? std::move(cached_bytes) : batch.get(Cf::kEdges, keys::id(id)); old && *old == record) {
+    // The record, unless find_same_edge read it already.
+    if (auto old = same.bytes ? std::move(same.bytes) : batch.get(Cf::kEdges, keys::id(id)); old && *old == record) {
       if (!created_here) ++state_->edges.unchanged;
       return id;
     }
@@ -229,7 +243,7 @@ EdgeId Transaction::put(detail::PreparedEdge& p) {
     ++state_->edges.created;
     ++state_->edge_delta[type.tag];
   }
-  if (st.edge_cache) st.edge_ids.insert(cache_key, id);  // kept by the first identity with this hash
+  if (st.edge_cache) st.edge_ids.insert(same.cache_key(), id);  // kept by the first identity with this hash
   batch.put(Cf::kEdges, keys::id(id), record);
   std::string value = keys::adj_value(p.valid);
   const keys::Adj out{from, keys::kOut, type.tag, p.to_tag, valid_from, to, id};
