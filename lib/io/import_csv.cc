@@ -141,115 +141,123 @@ struct Column {
   std::string name;
 };
 
+// What a file's header says: nodes or edges, and which of its columns are properties.
+struct CsvFile {
+  bool edges = false;
+  std::map<std::string, TypeInfo> types;  // the types of the file's kind
+  std::vector<std::string> type_names;
+  std::vector<Column> props;
+};
+
+// Reads and checks the header: no column twice, a nodes file's (type, key, ...) or an edges
+// file's (type, from, to, ...), every other column a property of some type of its kind.
+CsvFile read_header(ImportContext& ctx, const TableHeader& h) {
+  CsvFile f;
+  std::set<std::string> seen;
+  for (const auto& name : h.names()) {
+    if (!seen.insert(name).second) throw invalid("{}:{}: column '{}' appears twice", ctx.source(), h.line(), name);
+  }
+  f.edges = seen.count("from") || seen.count("to");
+  if (f.edges && !(seen.count("from") && seen.count("to"))) {
+    throw invalid("{}:{}: an edges file has both 'from' and 'to' columns", ctx.source(), h.line());
+  }
+  if (!seen.count("type") || (!f.edges && !seen.count("key"))) {
+    throw invalid("{}:{}: the header is neither a nodes file's (type,key,...) nor an edges file's (type,from,to,...)",
+                  ctx.source(), h.line());
+  }
+  const auto& reserved = f.edges ? kEdgeColumns : kNodeColumns;
+
+  // Every other column must be a property of some type of the file's kind.
+  std::set<std::string> all_props;
+  for (auto& t : ctx.txn().types()) {
+    if (t.is_edge != f.edges) continue;
+    f.type_names.push_back(t.name);
+    for (const auto& p : t.properties) all_props.insert(p.name);
+    f.types.emplace(t.name, std::move(t));
+  }
+  for (std::size_t i = 0; i < h.size(); ++i) {
+    const auto& name = h.names()[i];
+    if (reserved.count(name)) continue;
+    if (!all_props.count(name)) {
+      std::vector<std::string> candidates(all_props.begin(), all_props.end());
+      candidates.insert(candidates.end(), reserved.begin(), reserved.end());
+      throw invalid("{}:{}: column '{}' is not a property of any {} type{}", ctx.source(), h.line(), name,
+                    f.edges ? "edge" : "node", text::did_you_mean(name, candidates));
+    }
+    f.props.push_back({i, name});
+  }
+  return f;
+}
+
+// One row: a node or an edge of the file's kind, its properties typed by its type.
+void map_row(ImportContext& ctx, const CsvFile& f, const TableRecord& row) {
+  auto cell = [&](const char* column) { return row.raw(column); };
+  std::string type(trim(cell("type")));
+  if (type.empty()) throw invalid("column 'type' is blank");
+  auto it = f.types.find(type);
+  if (it == f.types.end()) {
+    auto other = ctx.txn().type(type);
+    if (other) {
+      throw invalid("'{}' is {} type; this is {} file", type, other->is_edge ? "an edge" : "a node",
+                    f.edges ? "an edges" : "a nodes");
+    }
+    throw invalid("unknown {} type '{}'{}", f.edges ? "edge" : "node", type, text::did_you_mean(type, f.type_names));
+  }
+  const TypeInfo& info = it->second;
+  Props values = Props::object();
+  for (const auto& c : f.props) {
+    std::string_view v = row.row().fields[c.index];
+    if (trim(v).empty()) continue;
+    const PropertyInfo* prop = nullptr;
+    for (const auto& p : info.properties) {
+      if (p.name == c.name) prop = &p;
+    }
+    if (!prop) {
+      std::vector<std::string> names;
+      for (const auto& p : info.properties) names.push_back(p.name);
+      throw invalid("column '{}': {} has no property '{}'{}", c.name, type, c.name, text::did_you_mean(c.name, names));
+    }
+    values[c.name] = value_of(prop->type, *prop, v, c.name);
+  }
+  std::optional<Interval> valid;
+  auto from_date = date_cell(cell("valid_from"), "valid_from");
+  auto to_date = date_cell(cell("valid_to"), "valid_to");
+  if (from_date || to_date) valid = Interval{from_date, to_date};
+  std::vector<Citation> sources;
+  if (!trim(cell("sources")).empty()) sources = sources_of(cell("sources"));
+  std::string key(trim(cell("key")));
+
+  if (f.edges) {
+    EdgeInput e;
+    e.type = type;
+    e.from = NodeRef::parse(trim(cell("from")));
+    e.to = NodeRef::parse(trim(cell("to")));
+    e.key = key;
+    e.valid = valid;
+    e.props = std::move(values);
+    e.sources = std::move(sources);
+    ctx.merge_edge(std::move(e));
+  } else {
+    if (key.empty()) throw invalid("column 'key' is blank");
+    NodeInput node;
+    node.type = type;
+    node.key = key;
+    node.name = std::string(trim(cell("name")));
+    if (!trim(cell("aliases")).empty()) node.aliases = aliases_of(cell("aliases"));
+    node.valid = valid;
+    node.props = std::move(values);
+    node.sources = std::move(sources);
+    ctx.merge_node(std::move(node));
+  }
+}
+
 }  // namespace
 
 void read_csv(ImportContext& ctx, std::istream& in) {
-  const TableLayout layout{.progress_every = 1000};
-  // What the header says, read by check_header() below before any row.
-  bool edges = false;
-  std::map<std::string, TypeInfo> types;
-  std::vector<std::string> type_names;
-  std::vector<Column> props;
-  auto check_header = [&](const TableHeader& h) {
-    std::set<std::string> seen;
-    for (const auto& name : h.names()) {
-      if (!seen.insert(name).second) throw invalid("{}:{}: column '{}' appears twice", ctx.source(), h.line(), name);
-    }
-    edges = seen.count("from") || seen.count("to");
-    if (edges && !(seen.count("from") && seen.count("to"))) {
-      throw invalid("{}:{}: an edges file has both 'from' and 'to' columns", ctx.source(), h.line());
-    }
-    if (!seen.count("type") || (!edges && !seen.count("key"))) {
-      throw invalid("{}:{}: the header is neither a nodes file's (type,key,...) nor an edges file's (type,from,to,...)",
-                    ctx.source(), h.line());
-    }
-    const auto& reserved = edges ? kEdgeColumns : kNodeColumns;
-
-    // Every other column must be a property of some type of the file's kind.
-    std::set<std::string> all_props;
-    for (auto& t : ctx.txn().types()) {
-      if (t.is_edge != edges) continue;
-      type_names.push_back(t.name);
-      for (const auto& p : t.properties) all_props.insert(p.name);
-      types.emplace(t.name, std::move(t));
-    }
-    for (std::size_t i = 0; i < h.size(); ++i) {
-      const auto& name = h.names()[i];
-      if (reserved.count(name)) continue;
-      if (!all_props.count(name)) {
-        std::vector<std::string> candidates(all_props.begin(), all_props.end());
-        candidates.insert(candidates.end(), reserved.begin(), reserved.end());
-        throw invalid("{}:{}: column '{}' is not a property of any {} type{}", ctx.source(), h.line(), name,
-                      edges ? "edge" : "node", text::did_you_mean(name, candidates));
-      }
-      props.push_back({i, name});
-    }
-  };
-
+  CsvFile file;
   read_table(
-      ctx, in, layout,
-      [&](const TableRecord& row) {
-        auto cell = [&](const char* column) { return row.raw(column); };
-        std::string type(trim(cell("type")));
-        if (type.empty()) throw invalid("column 'type' is blank");
-        auto it = types.find(type);
-        if (it == types.end()) {
-          auto other = ctx.txn().type(type);
-          if (other) {
-            throw invalid("'{}' is {} type; this is {} file", type, other->is_edge ? "an edge" : "a node",
-                          edges ? "an edges" : "a nodes");
-          }
-          throw invalid("unknown {} type '{}'{}", edges ? "edge" : "node", type, text::did_you_mean(type, type_names));
-        }
-        const TypeInfo& info = it->second;
-        Props values = Props::object();
-        for (const auto& c : props) {
-          std::string_view v = row.row().fields[c.index];
-          if (trim(v).empty()) continue;
-          const PropertyInfo* prop = nullptr;
-          for (const auto& p : info.properties) {
-            if (p.name == c.name) prop = &p;
-          }
-          if (!prop) {
-            std::vector<std::string> names;
-            for (const auto& p : info.properties) names.push_back(p.name);
-            throw invalid("column '{}': {} has no property '{}'{}", c.name, type, c.name,
-                          text::did_you_mean(c.name, names));
-          }
-          values[c.name] = value_of(prop->type, *prop, v, c.name);
-        }
-        std::optional<Interval> valid;
-        auto from_date = date_cell(cell("valid_from"), "valid_from");
-        auto to_date = date_cell(cell("valid_to"), "valid_to");
-        if (from_date || to_date) valid = Interval{from_date, to_date};
-        std::vector<Citation> sources;
-        if (!trim(cell("sources")).empty()) sources = sources_of(cell("sources"));
-        std::string key(trim(cell("key")));
-
-        if (edges) {
-          EdgeInput e;
-          e.type = type;
-          e.from = NodeRef::parse(trim(cell("from")));
-          e.to = NodeRef::parse(trim(cell("to")));
-          e.key = key;
-          e.valid = valid;
-          e.props = std::move(values);
-          e.sources = std::move(sources);
-          ctx.merge_edge(std::move(e));
-        } else {
-          if (key.empty()) throw invalid("column 'key' is blank");
-          NodeInput node;
-          node.type = type;
-          node.key = key;
-          node.name = std::string(trim(cell("name")));
-          if (!trim(cell("aliases")).empty()) node.aliases = aliases_of(cell("aliases"));
-          node.valid = valid;
-          node.props = std::move(values);
-          node.sources = std::move(sources);
-          ctx.merge_node(std::move(node));
-        }
-      },
-      check_header);
+      ctx, in, TableLayout{.progress_every = 1000}, [&](const TableRecord& row) { map_row(ctx, file, row); },
+      [&](const TableHeader& h) { file = read_header(ctx, h); });
 }
 
 }  // namespace entente::io
