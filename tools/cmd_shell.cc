@@ -66,7 +66,8 @@ void print_schema(const Reader& reader, const std::string& only) {
       fmt::print("(:{})", t.name);
     }
     std::vector<std::string> props;
-    for (const auto& p : t.properties) props.push_back(fmt::format("{} {}{}", p.name, p.type, p.required ? " required" : ""));
+    for (const auto& p : t.properties)
+      props.push_back(fmt::format("{} {}{}", p.name, p.type, p.required ? " required" : ""));
     if (!props.empty()) fmt::print("  {}", fmt::join(props, ", "));
     fmt::print("\n");
   }
@@ -92,8 +93,8 @@ std::vector<std::string> take_statements(std::string& buffer) {
 
 // " (did you mean ':schema'?)" for a command sharing its first letters with a known one.
 std::string did_you_mean_command(const std::string& word) {
-  static const char* commands[] = {":help", ":schema", ":procedures", ":functions", ":format", ":param",
-                                   ":params", ":timing", ":history", ":quit", ":exit"};
+  static const char* commands[] = {":help",   ":schema", ":procedures", ":functions", ":format", ":param",
+                                   ":params", ":timing", ":history",    ":quit",      ":exit"};
   for (std::size_t n = std::min<std::size_t>(word.size(), 4); n >= 2; --n) {
     for (const char* c : commands) {
       if (std::string(c).compare(0, n, word, 0, n) == 0) return fmt::format(" (did you mean '{}'?)", c);
@@ -101,6 +102,189 @@ std::string did_you_mean_command(const std::string& word) {
   }
   return "";
 }
+
+// One session of the shell: its database, settings, parameters, prepared statements and
+// history.
+class Shell {
+ public:
+  Shell(const std::string& db_path, OutputFormat format, QueryLimits limits)
+      : db_path_(db_path), db_(open_for_read(db_path)), format_(format), limits_(limits), tty_(isatty(0) != 0) {
+    load_history();
+  }
+
+  // Reads statements and commands until the end of input or :quit.
+  int run() {
+    if (tty_) fmt::print("entente shell on {}: statements end with ';', :help for help, :quit to leave\n", db_path_);
+    std::string buffer;
+    for (std::string line; read_line(line, buffer.empty());) {
+      if (buffer.empty()) {
+        std::string t = trim(line);
+        if (t.empty()) continue;
+        if (t[0] == ':') {
+          if (!command(t)) return failed_ ? kDataError : kOk;
+          continue;
+        }
+      }
+      buffer += line;
+      buffer += '\n';
+      for (const auto& statement : take_statements(buffer)) run_statement(statement);
+    }
+    if (!trim(buffer).empty()) run_statement(buffer);  // the last statement may omit its ';'
+    if (tty_) fmt::print("\n");
+    return failed_ ? kDataError : kOk;
+  }
+
+ private:
+  void load_history() {
+    if (!hist_file_.empty()) {
+      std::ifstream in(hist_file_);
+      for (std::string line; std::getline(in, line);) {
+        if (!line.empty()) history_.push_back(line);
+      }
+    }
+    if (tty_) {
+      stifle_history(1000);
+      for (const auto& h : history_) add_history(h.c_str());
+    }
+  }
+
+  // A statement kept in the history, on one line.
+  void remember(const std::string& text) {
+    std::string one_line;
+    for (char c : trim(text)) one_line += c == '\n' || c == '\r' ? ' ' : c;
+    history_.push_back(one_line);
+    if (tty_) add_history(one_line.c_str());
+    if (!hist_file_.empty()) {
+      std::ofstream out(hist_file_, std::ios::app);
+      out << one_line << '\n';
+    }
+  }
+
+  // One line: with line editing on a terminal, else from standard input as it comes.
+  bool read_line(std::string& line, bool first) {
+    if (!tty_) return static_cast<bool>(std::getline(std::cin, line));
+    char* got = readline(first ? "entente> " : "      -> ");
+    if (got == nullptr) return false;
+    line = got;
+    std::free(got);
+    return true;
+  }
+
+  void report(const std::string& message) {
+    fmt::print(stderr, "error: {}\n", message);
+    std::fflush(stderr);
+    failed_ = true;
+  }
+
+  void run_statement(const std::string& text) {
+    remember(text);
+    try {
+      const auto started = std::chrono::steady_clock::now();
+      auto snap = db_->snapshot();
+      // Each statement is prepared once (parsed, checked, planned) and kept: run again,
+      // with other parameters, it only runs.
+      auto found = prepared_.find(text);
+      if (found == prepared_.end()) {
+        if (prepared_.size() >= 256) prepared_.clear();
+        found = prepared_.emplace(text, prepare(*snap, text)).first;
+      }
+      auto result = found->second.run(*snap, params_, limits_);
+      const std::chrono::duration<double, std::milli> took = std::chrono::steady_clock::now() - started;
+      if (format_ == OutputFormat::kTable && is_explain(text)) {
+        for (const auto& row : result.rows) fmt::print("{}\n", row[0].str());
+      } else {
+        print_result(result, format_);
+      }
+      if (timing_) fmt::print("time: {:.3f} ms\n", took.count());
+    } catch (const Error& e) {
+      report(e.what());
+    }
+    std::fflush(stdout);
+  }
+
+  void help() {
+    fmt::print("{}", kHelp);
+    fmt::print("Procedures (CALL name(...) YIELD ...; docs/query.md section 7):\n");
+    for (const auto& row : query(*db_->snapshot(), "CALL procedures() YIELD signature RETURN signature").rows) {
+      fmt::print("  {}\n", row[0].str());
+    }
+  }
+
+  // :param name => expression (evaluated as a query would, with the parameters set), or
+  // :param name value.
+  void set_param(const std::string& rest) {
+    auto arrow = rest.find("=>");
+    if (arrow == std::string::npos) {
+      auto [name, value] = parse_param(rest);
+      params_[name] = std::move(value);
+      return;
+    }
+    std::string name = trim(rest.substr(0, arrow));
+    std::string expr = trim(rest.substr(arrow + 2));
+    if (!is_param_name(name)) {
+      throw Error(ErrorKind::kInvalid, fmt::format("'{}' is not a parameter name (letters, digits and _)", name));
+    }
+    if (expr.empty()) throw Error(ErrorKind::kInvalid, ":param NAME => EXPRESSION needs an expression");
+    try {
+      auto r = query(*db_->snapshot(), "RETURN\n" + expr, params_);
+      params_[name] = r.rows.at(0).at(0);
+    } catch (const Error& e) {
+      // The expression is line 2 of the query run: name its place in the expression.
+      std::string why = e.what();
+      if (why.rfind("line 2:", 0) == 0) why = "column " + why.substr(7);
+      throw Error(e.kind(), fmt::format(":param {} => {}: {}", name, expr, why));
+    }
+  }
+
+  // A ':' command. Returns false to quit.
+  bool command(const std::string& line) {
+    std::string word = line.substr(0, line.find_first_of(" \t"));
+    std::string rest = trim(line.substr(word.size()));
+    if (word == ":quit" || word == ":exit" || word == ":q") return false;
+    try {
+      if (word == ":help" || word == ":h" || word == ":?") {
+        help();
+      } else if (word == ":schema") {
+        print_schema(*db_->snapshot(), rest);
+      } else if (word == ":procedures") {
+        print_result(query(*db_->snapshot(), "CALL procedures()"), format_);
+      } else if (word == ":functions") {
+        print_result(query(*db_->snapshot(), "CALL functions()"), format_);
+      } else if (word == ":format") {
+        format_ = parse_format(rest);
+      } else if (word == ":param") {
+        set_param(rest);
+      } else if (word == ":timing") {
+        timing_ = !timing_;
+        fmt::print("timing {}\n", timing_ ? "on" : "off");
+      } else if (word == ":params") {
+        for (const auto& [k, v] : params_) fmt::print("${} = {}\n", k, v.to_json().dump());
+      } else if (word == ":history") {
+        for (std::size_t i = 0; i < history_.size(); ++i) fmt::print("{:>4}  {}\n", i + 1, history_[i]);
+      } else {
+        report(fmt::format("unknown command '{}'{}; :help lists the commands", word, did_you_mean_command(word)));
+      }
+    } catch (const Error& e) {
+      report(e.what());
+    } catch (const CLI::ValidationError& e) {
+      report(e.what());
+    }
+    std::fflush(stdout);
+    return true;
+  }
+
+  std::string db_path_;
+  std::unique_ptr<Database> db_;
+  OutputFormat format_;
+  QueryLimits limits_;
+  bool tty_;
+  Params params_;
+  std::vector<std::string> history_;
+  std::string hist_file_ = history_path();
+  bool failed_ = false;
+  bool timing_ = false;
+  std::map<std::string, PreparedQuery> prepared_;
+};
 
 }  // namespace
 
@@ -118,153 +302,8 @@ Runner add_shell(CLI::App& app) {
   cmd->add_option("--format,-f", args->format, "output: table (default), json or csv")->type_name("FORMAT");
   add_limits(*cmd, args->limits);
   return [args] {
-    const QueryLimits limits = args->limits.limits();
-    OutputFormat format = parse_format(args->format);
-    auto db = open_for_read(args->common.db);
-    bool tty = isatty(0) != 0;
-    Params params;
-    std::vector<std::string> history;
-    std::string hist_file = history_path();
-    if (!hist_file.empty()) {
-      std::ifstream in(hist_file);
-      for (std::string line; std::getline(in, line);) {
-        if (!line.empty()) history.push_back(line);
-      }
-    }
-    if (tty) {
-      stifle_history(1000);
-      for (const auto& h : history) add_history(h.c_str());
-    }
-    bool failed = false;
-    bool timing = false;
-    std::map<std::string, PreparedQuery> prepared;
-    auto report = [&](const std::string& message) {
-      fmt::print(stderr, "error: {}\n", message);
-      std::fflush(stderr);
-      failed = true;
-    };
-    auto run_statement = [&](const std::string& text) {
-      std::string one_line;
-      for (char c : trim(text)) one_line += c == '\n' || c == '\r' ? ' ' : c;
-      history.push_back(one_line);
-      if (tty) add_history(one_line.c_str());
-      if (!hist_file.empty()) {
-        std::ofstream out(hist_file, std::ios::app);
-        out << one_line << '\n';
-      }
-      try {
-        const auto started = std::chrono::steady_clock::now();
-        auto snap = db->snapshot();
-        // Each statement is prepared once (parsed, checked, planned) and kept: run again,
-        // with other parameters, it only runs.
-        auto found = prepared.find(text);
-        if (found == prepared.end()) {
-          if (prepared.size() >= 256) prepared.clear();
-          found = prepared.emplace(text, prepare(*snap, text)).first;
-        }
-        auto result = found->second.run(*snap, params, limits);
-        const std::chrono::duration<double, std::milli> took = std::chrono::steady_clock::now() - started;
-        if (format == OutputFormat::kTable && is_explain(text)) {
-          for (const auto& row : result.rows) fmt::print("{}\n", row[0].str());
-        } else {
-          print_result(result, format);
-        }
-        if (timing) fmt::print("time: {:.3f} ms\n", took.count());
-      } catch (const Error& e) {
-        report(e.what());
-      }
-      std::fflush(stdout);
-    };
-    // Returns false to quit.
-    auto command = [&](const std::string& line) -> bool {
-      std::string word = line.substr(0, line.find_first_of(" \t"));
-      std::string rest = trim(line.substr(word.size()));
-      if (word == ":quit" || word == ":exit" || word == ":q") return false;
-      try {
-        if (word == ":help" || word == ":h" || word == ":?") {
-          fmt::print("{}", kHelp);
-          fmt::print("Procedures (CALL name(...) YIELD ...; docs/query.md section 7):\n");
-          for (const auto& row : query(*db->snapshot(), "CALL procedures() YIELD signature RETURN signature").rows) {
-            fmt::print("  {}\n", row[0].str());
-          }
-        } else if (word == ":schema") {
-          print_schema(*db->snapshot(), rest);
-        } else if (word == ":procedures") {
-          print_result(query(*db->snapshot(), "CALL procedures()"), format);
-        } else if (word == ":functions") {
-          print_result(query(*db->snapshot(), "CALL functions()"), format);
-        } else if (word == ":format") {
-          format = parse_format(rest);
-        } else if (word == ":param") {
-          if (auto arrow = rest.find("=>"); arrow != std::string::npos) {
-            // :param name => expression, evaluated as a query would (with the parameters set).
-            std::string name = trim(rest.substr(0, arrow));
-            std::string expr = trim(rest.substr(arrow + 2));
-            if (!is_param_name(name)) {
-              throw Error(ErrorKind::kInvalid, fmt::format("'{}' is not a parameter name (letters, digits and _)", name));
-            }
-            if (expr.empty()) throw Error(ErrorKind::kInvalid, ":param NAME => EXPRESSION needs an expression");
-            try {
-              auto r = query(*db->snapshot(), "RETURN\n" + expr, params);
-              params[name] = r.rows.at(0).at(0);
-            } catch (const Error& e) {
-              // The expression is line 2 of the query run: name its place in the expression.
-              std::string why = e.what();
-              if (why.rfind("line 2:", 0) == 0) why = "column " + why.substr(7);
-              throw Error(e.kind(), fmt::format(":param {} => {}: {}", name, expr, why));
-            }
-          } else {
-            auto [name, value] = parse_param(rest);
-            params[name] = std::move(value);
-          }
-        } else if (word == ":timing") {
-          timing = !timing;
-          fmt::print("timing {}\n", timing ? "on" : "off");
-        } else if (word == ":params") {
-          for (const auto& [k, v] : params) fmt::print("${} = {}\n", k, v.to_json().dump());
-        } else if (word == ":history") {
-          for (std::size_t i = 0; i < history.size(); ++i) fmt::print("{:>4}  {}\n", i + 1, history[i]);
-        } else {
-          report(fmt::format("unknown command '{}'{}; :help lists the commands", word, did_you_mean_command(word)));
-        }
-      } catch (const Error& e) {
-        report(e.what());
-      } catch (const CLI::ValidationError& e) {
-        report(e.what());
-      }
-      std::fflush(stdout);
-      return true;
-    };
-
-    if (tty) fmt::print("entente shell on {}: statements end with ';', :help for help, :quit to leave\n", args->common.db);
-    std::string buffer;
-    // One line: with line editing on a terminal, else from standard input as it comes.
-    auto read_line = [&](std::string& line) -> bool {
-      if (!tty) return static_cast<bool>(std::getline(std::cin, line));
-      char* got = readline(buffer.empty() ? "entente> " : "      -> ");
-      if (got == nullptr) return false;
-      line = got;
-      std::free(got);
-      return true;
-    };
-    for (;;) {
-      std::string line;
-      if (!read_line(line)) break;
-      if (buffer.empty()) {
-        std::string t = trim(line);
-        if (t.empty()) continue;
-        if (t[0] == ':') {
-          if (!command(t)) return failed ? kDataError : kOk;
-          continue;
-        }
-      }
-      buffer += line;
-      buffer += '\n';
-      for (const auto& statement : take_statements(buffer)) run_statement(statement);
-    }
-    if (!trim(buffer).empty()) run_statement(buffer);  // the last statement may omit its ';'
-    if (tty) fmt::print("\n");
-    return failed ? kDataError : kOk;
+    Shell shell(args->common.db, parse_format(args->format), args->limits.limits());
+    return shell.run();
   };
 }
 
