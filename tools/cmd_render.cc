@@ -9,20 +9,45 @@
 
 namespace entente::cli {
 
+namespace {
+
+struct RenderArgs {
+  Common common;
+  LimitOptions limits;
+  std::string output, around, at, visitor;
+  int hops = 1;
+  bool blocs = false, timeline = false;
+  std::vector<std::string> obligations;
+};
+
+// Refuses a combination of options that does not make one picture; returns the output's
+// extension (lower case), which names the format.
+std::string check_render(const RenderArgs& a, const CLI::Option* around, const CLI::Option* hops,
+                         const CLI::Option* obligation, const CLI::Option* visitor) {
+  int modes = (around->count() ? 1 : 0) + (a.blocs ? 1 : 0) + (a.timeline ? 1 : 0);
+  if (modes != 1) throw CLI::ValidationError("render", "give exactly one of --around NODE, --blocs, --timeline");
+  if (hops->count() && !around->count()) throw CLI::ValidationError("--hops", "applies to --around only");
+  if (obligation->count() && !a.blocs) throw CLI::ValidationError("--obligation", "applies to --blocs only");
+  if (visitor->count() && !a.timeline) throw CLI::ValidationError("--visitor", "applies to --timeline only");
+  if (a.blocs && a.at.empty()) throw CLI::ValidationError("--blocs", "needs a date: --at DATE");
+  if (a.timeline && a.visitor.empty()) throw CLI::ValidationError("--timeline", "needs --visitor PERSON");
+  if (a.timeline && !a.at.empty()) throw CLI::ValidationError("--at", "does not apply to --timeline");
+  std::string ext = std::filesystem::path(a.output).extension().string();
+  for (auto& c : ext) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  if (ext != ".svg" && ext != ".png" && ext != ".pdf" && ext != ".dot") {
+    throw CLI::ValidationError("-o", "'" + a.output + "': the extension must be .svg, .png, .pdf or .dot");
+  }
+  return ext;
+}
+
+}  // namespace
+
 Runner add_render(CLI::App& app) {
   auto* cmd = app.add_subcommand(
       "render",
       "Draw a picture with Graphviz: an ego network (--around), the alliance blocs (--blocs) or a visits "
       "timeline (--timeline)");
-  struct Args {
-    Common common;
-    LimitOptions limits;
-    std::string output, around, at, visitor;
-    int hops = 1;
-    bool blocs = false, timeline = false;
-    std::vector<std::string> obligations;
-  };
-  auto args = std::make_shared<Args>();
+  auto args = std::make_shared<RenderArgs>();
   add_common(*cmd, args->common, false);
   add_limits(*cmd, args->limits, Bounded::kWalk);
   cmd->add_option("-o,--output", args->output,
@@ -55,19 +80,7 @@ Runner add_render(CLI::App& app) {
       "  entente render --db geo.db --timeline --visitor Person:putin -o putin.svg\n"
       "Needs Graphviz's dot on PATH (Debian: graphviz) except for -o FILE.dot.");
   return [args, around, hops, obligation, visitor] {
-    int modes = (around->count() ? 1 : 0) + (args->blocs ? 1 : 0) + (args->timeline ? 1 : 0);
-    if (modes != 1) throw CLI::ValidationError("render", "give exactly one of --around NODE, --blocs, --timeline");
-    if (hops->count() && !around->count()) throw CLI::ValidationError("--hops", "applies to --around only");
-    if (obligation->count() && !args->blocs) throw CLI::ValidationError("--obligation", "applies to --blocs only");
-    if (visitor->count() && !args->timeline) throw CLI::ValidationError("--visitor", "applies to --timeline only");
-    if (args->blocs && args->at.empty()) throw CLI::ValidationError("--blocs", "needs a date: --at DATE");
-    if (args->timeline && args->visitor.empty()) throw CLI::ValidationError("--timeline", "needs --visitor PERSON");
-    if (args->timeline && !args->at.empty()) throw CLI::ValidationError("--at", "does not apply to --timeline");
-    std::string ext = std::filesystem::path(args->output).extension().string();
-    for (auto& c : ext) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    if (ext != ".svg" && ext != ".png" && ext != ".pdf" && ext != ".dot") {
-      throw CLI::ValidationError("-o", "'" + args->output + "': the extension must be .svg, .png, .pdf or .dot");
-    }
+    const std::string ext = check_render(*args, around, hops, obligation, visitor);
     std::optional<Date> at;
     if (!args->at.empty()) at = parse_date_arg(args->at, "--at");
 

@@ -27,7 +27,8 @@ std::string numbering(const VisitInfo& v) {
   }
   if (v.previous && v.gap_days) {
     if (*v.gap_days >= 365 * 2) {
-      parts.push_back(fmt::format("first recorded since {} (first in {})", v.previous->year(), describe_gap(*v.gap_days)));
+      parts.push_back(
+          fmt::format("first recorded since {} (first in {})", v.previous->year(), describe_gap(*v.gap_days)));
     } else {
       parts.push_back(fmt::format("{} after the previous", describe_gap(*v.gap_days)));
     }
@@ -74,7 +75,7 @@ nlohmann::ordered_json visit_json(const VisitInfo& v) {
 void print_visit(const VisitInfo& v) {
   std::string city = prop_text(v.visit.props, "city");
   std::string kind = prop_text(v.visit.props, "kind");
-  std::string visitor = v.visitor.id == 0             ? "(no visitor recorded)"
+  std::string visitor = v.visitor.id == 0        ? "(no visitor recorded)"
                         : v.visitor.name.empty() ? v.visitor.key
                                                  : v.visitor.name;
   fmt::print("{}  {} to {}{}{}  [{}]\n", visit_dates(v.visit), visitor, short_name(v.host),
@@ -93,6 +94,35 @@ void print_visit(const VisitInfo& v) {
   if (!v.produced.empty()) {
     fmt::print("  produced ({}):\n", v.produced.size());
     for (const auto& p : v.produced) fmt::print("    {}\n", describe(p));
+  }
+}
+
+// {"visits": [...], "coverage": [...]}: the ordinals' coverage comes with them.
+void print_visits_json(const Reader& snap, const std::vector<VisitInfo>& result) {
+  auto list = nlohmann::ordered_json::array();
+  for (const auto& v : result) list.push_back(visit_json(v));
+  auto coverage = nlohmann::ordered_json::array();
+  for (const auto& c : visit_coverage(snap, result)) {
+    coverage.push_back(
+        {{"source", c.source}, {"first_year", c.first_year}, {"last_year", c.last_year}, {"visits", c.visits}});
+  }
+  nlohmann::ordered_json j = {{"visits", std::move(list)}, {"coverage", std::move(coverage)}};
+  fmt::print("{}\n", j.dump(2));
+}
+
+void print_visits(const Reader& snap, const std::vector<VisitInfo>& result, const std::vector<std::string>& filters) {
+  fmt::print("{} visit{}{}{}\n", result.size(), plural(result.size()), filters.empty() ? "" : " ",
+             fmt::join(filters, ", "));
+  for (const auto& v : result) print_visit(v);
+  // The ordinals count what the database holds: say what that is.
+  if (auto coverage = visit_coverage(snap, result); !coverage.empty()) {
+    std::vector<std::string> parts;
+    for (const auto& c : coverage) {
+      std::string years =
+          c.first_year == c.last_year ? std::to_string(c.first_year) : fmt::format("{}–{}", c.first_year, c.last_year);
+      parts.push_back(fmt::format("{} {} ({} visit{})", c.source, years, c.visits, plural(c.visits)));
+    }
+    fmt::print("Ordinals count the visits recorded here: {}.\n", fmt::join(parts, "; "));
   }
 }
 
@@ -118,8 +148,8 @@ Runner add_visits(CLI::App& app) {
   add_limits(*cmd, args->limits, Bounded::kWalk);
   auto* visitor = cmd->add_option("--visitor", args->visitor, "only visits by this person (Person:key, name or alias)")
                       ->type_name("PERSON");
-  auto* host = cmd->add_option("--host", args->host, "only visits to this state (State:key, name or alias)")
-                   ->type_name("STATE");
+  auto* host =
+      cmd->add_option("--host", args->host, "only visits to this state (State:key, name or alias)")->type_name("STATE");
   auto* from = cmd->add_option("--from", args->from, "only visits starting on or after this date")->type_name("DATE");
   auto* to = cmd->add_option("--to", args->to, "only visits starting before this date")->type_name("DATE");
   auto* met = cmd->add_option("--met", args->met, "only visits where the visitor met this person")->type_name("PERSON");
@@ -160,29 +190,9 @@ Runner add_visits(CLI::App& app) {
       result = visits(*snap, q, args->limits.limits());
     }
     if (args->common.json) {
-      // {"visits": [...], "coverage": [...]}: the ordinals' coverage comes with them.
-      auto list = nlohmann::ordered_json::array();
-      for (const auto& v : result) list.push_back(visit_json(v));
-      auto coverage = nlohmann::ordered_json::array();
-      for (const auto& c : visit_coverage(*snap, result)) {
-        coverage.push_back({{"source", c.source}, {"first_year", c.first_year}, {"last_year", c.last_year}, {"visits", c.visits}});
-      }
-      nlohmann::ordered_json j = {{"visits", std::move(list)}, {"coverage", std::move(coverage)}};
-      fmt::print("{}\n", j.dump(2));
-      return kOk;
-    }
-    fmt::print("{} visit{}{}{}\n", result.size(), plural(result.size()), filters.empty() ? "" : " ",
-               fmt::join(filters, ", "));
-    for (const auto& v : result) print_visit(v);
-    // The ordinals count what the database holds: say what that is.
-    if (auto coverage = visit_coverage(*snap, result); !coverage.empty()) {
-      std::vector<std::string> parts;
-      for (const auto& c : coverage) {
-        std::string years = c.first_year == c.last_year ? std::to_string(c.first_year)
-                                                        : fmt::format("{}–{}", c.first_year, c.last_year);
-        parts.push_back(fmt::format("{} {} ({} visit{})", c.source, years, c.visits, plural(c.visits)));
-      }
-      fmt::print("Ordinals count the visits recorded here: {}.\n", fmt::join(parts, "; "));
+      print_visits_json(*snap, result);
+    } else {
+      print_visits(*snap, result, filters);
     }
     return kOk;
   };

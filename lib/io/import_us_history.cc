@@ -127,6 +127,8 @@ void merge_repeat(ImportContext& ctx, std::uint64_t line, const std::string& sam
 
 }  // namespace
 
+// Long: one record's mapping, read in the order of the record's elements: the country
+// (left out when it is not a state), the traveller, a repeated trip, the visit and its edges.
 void read_us_trips(ImportContext& ctx, std::istream& in) {
   XmlRecordReader reader(in, ctx.source(), "trips", "trip",
                          {"id", "role", "name", "start-date", "end-date", "country", "locale", "remarks"});

@@ -29,6 +29,8 @@ int TableReader::get() {
 
 void TableReader::unget(int c) { pending_ = c; }
 
+// Long: one state machine over the bytes of a record (quotes, delimiters, the three line
+// endings, the limits), kept whole so that each byte is looked at once, in one place.
 bool TableReader::next(TableRow& row) {
   row.fields.clear();
   for (;;) {

@@ -18,6 +18,7 @@ bool iequals(std::string_view a, std::string_view b) {
 
 }  // namespace
 
+// Long: a table, one entry a function (docs/query.md section 6), read top to bottom.
 const std::vector<FunctionSig>& functions() {
   static const std::vector<FunctionSig> table{
       // aggregates
@@ -115,6 +116,7 @@ const FunctionSig* find_function(std::string_view name) {
   return nullptr;
 }
 
+// Long: a table, one entry a procedure (docs/query.md section 7), read top to bottom.
 const std::vector<ProcedureSig>& procedures() {
   static const std::vector<ProcedureSig> table{
       {"allies",

@@ -651,6 +651,8 @@ Value subquery(const Expr& e, const Row& row, Context& ctx) {
 
 }  // namespace
 
+// Long: one case per kind of expression, each a few lines that hand over to the function
+// that evaluates it; split, the dispatch would be harder to read, not easier.
 Value eval(const Expr& e, const Row& row, Context& ctx) {
   switch (e.kind) {
     case ExprKind::kLiteral: return e.value;
