@@ -48,7 +48,7 @@ struct Organization $M.node("Organization") $M.doc("An international organizatio
   kind @1 :Text $M.doc("intergovernmental, forum, party, company, ...");
 }
 
-struct Treaty $M.node("Treaty") $M.doc("A treaty; its validity is its period in force") {
+struct Treaty $M.node("Treaty") $M.inForceOnly $M.doc("A treaty; its validity is its period in force") {
   signed @0 :Date $M.validFromNotBefore $M.doc("date of signature; a partial valid.from is never before it");
   obligations @1 :List(Obligation);
   articles @2 :List(Article);
@@ -61,7 +61,7 @@ struct Treaty $M.node("Treaty") $M.doc("A treaty; its validity is its period in 
   cowSsType @9 :Text $M.doc("COW alliance type (ss_type), e.g. Type I: Defense Pact");
 }
 
-struct Agreement $M.node("Agreement") $M.doc("An agreement short of a treaty (memorandum, accord, contract)") {
+struct Agreement $M.node("Agreement") $M.inForceOnly $M.doc("An agreement short of a treaty (memorandum, accord, contract)") {
   signed @0 :Date $M.validFromNotBefore $M.doc("date of signature; a partial valid.from is never before it");
   field @1 :Text $M.doc("education, energy, health, ...");
   summary @2 :Text;

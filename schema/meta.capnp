@@ -41,5 +41,13 @@ annotation required @0xbd7c0911264df286 (field) :Void;
 # signed on 2000-02-09 is in force from 2000-02-09, never before it was signed.
 annotation validFromNotBefore @0xa40205bf28fbd4ef (field) :Void;
 
+# Marks a node type whose validity is its period in force: a node of it without a validity
+# has not entered into force and holds at no date (a Treaty or Agreement signed but not yet
+# ratified), where a node of another type without a validity holds at every date. Every
+# read on a date follows it: Node::valid_at, the adjacency reads, the topology, the query
+# language's AT DATE and valid_at(), and an undated edge to such a node holds while the
+# node does.
+annotation inForceOnly @0xbc7a7c815f3ed119 (struct) :Void;
+
 # A one-line description of a type or property, shown by `entente schema`.
 annotation doc @0xeeb77c54bdee47cb (struct, field, enumerant) :Text;

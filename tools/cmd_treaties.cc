@@ -24,18 +24,18 @@ std::string status_line(const TreatyStatus& t, const std::optional<Date>& at) {
   const auto& valid = t.treaty.valid;
   std::string signed_at = prop_text(t.treaty.props, "signed");
   std::string on = at ? " on " + at->str() : std::string();
-  if (t.status == "in force") {
+  if (t.status == TreatyState::kInForce) {
     return valid && valid->from ? fmt::format("in force{} (since {})", on, valid->from->str()) : "in force" + on;
   }
-  if (t.status == "terminated") {
+  if (t.status == TreatyState::kTerminated) {
     std::string when = valid && valid->to ? " on " + valid->to->str() : std::string();
     return at ? fmt::format("terminated{} (status on {})", when, at->str()) : "terminated" + when;
   }
-  if (t.status == "not yet signed") return fmt::format("not yet signed{} (signed on {})", on, signed_at);
-  if (t.status == "signed") {
+  if (t.status == TreatyState::kNotYetSigned) return fmt::format("not yet signed{} (signed on {})", on, signed_at);
+  if (t.status == TreatyState::kSigned) {
     return fmt::format("signed{}, not in force{}", signed_at.empty() ? "" : " on " + signed_at, on);
   }
-  return t.status + on;
+  return std::string(state_name(t.status)) + on;
 }
 
 }  // namespace
@@ -70,7 +70,7 @@ Runner add_treaties(CLI::App& app) {
       auto j = nlohmann::ordered_json::array();
       for (const auto& t : result) {
         auto one = treaty_json(t.treaty);
-        one["status"] = t.status;
+        one["status"] = state_name(t.status);
         one["parties"] = refs_json(t.parties);
         one["replaces"] = refs_json(t.replaces);
         one["replaced_by"] = refs_json(t.replaced_by);

@@ -45,7 +45,9 @@ struct AllianceLink {
   Node from;     // the state the hop starts from
   Node to;       // the ally it reaches
   Node treaty;
-  std::string status;                     // "in force" or "signed, not in force"
+  // Whether the treaty is in force on the date. False only with AllyQuery::include_signed:
+  // then the treaty was signed by the date but is not (yet) in force.
+  bool in_force = true;
   std::vector<std::string> obligations;   // those asked for that the link carries
   std::vector<std::string> from_obligations;  // each member's own (its PARTY_TO edge) or the treaty's
   std::vector<std::string> to_obligations;
@@ -268,11 +270,23 @@ struct OfficeTerm {
 
 // ------------------------------------------------------------------ treaties
 
+// Where a treaty stands on a date (or, without one, as of now).
+enum class TreatyState {
+  kInForce,       // its validity holds the date
+  kSigned,        // signed by the date (or with no date known), not in force
+  kNotYetSigned,  // signed after the date
+  kTerminated,    // in force before the date, no longer
+  kNotInForce,    // no validity and no signature: never in force
+};
+// The state as the command, --json and the query procedures print it: "in force",
+// "signed", "not yet signed", "terminated", "not in force".
+std::string_view state_name(TreatyState state);
+
 struct TreatyStatus {
   Node treaty;
   std::vector<Node> parties;
-  std::string status;  // on the date: "not yet signed", "signed", "in force", "terminated";
-                       // without a date: "in force" or "terminated" or "signed" as of now
+  // On the date; without a date, as of now: kInForce, kTerminated or kSigned.
+  TreatyState status = TreatyState::kInForce;
   std::vector<Node> replaces;     // the chain of earlier treaties it replaced, nearest first
   std::vector<Node> replaced_by;  // the chain of later treaties that replaced it, nearest first
 };

@@ -26,7 +26,7 @@ namespace detail {
 struct PropertyData;
 }
 
-// What kind of value a property holds, as its type declares it (docs/schema.md).
+// What kind of value a property holds, as its type declares it (docs/format.md, 6.3).
 enum class PropertyKind {
   kNone,     // the type has no property of that name
   kBool,
@@ -115,14 +115,17 @@ struct Node {
   // from 1939 to 1945. In order, apart, each bounded and strictly inside valid. Most nodes
   // have none.
   std::vector<Interval> gaps;
+  // Its type's rule (TypeInfo::in_force_only, set by reads): without a validity the node
+  // holds at no date. True for a Treaty or an Agreement.
+  bool in_force_only = false;
 
   NodeRef ref() const { return {type, key}; }
   // For messages and display: "State:PRK (Democratic People's Republic of Korea)", or the
   // reference alone when the node has no name.
   std::string label() const;
-  // Whether the node holds on d. A node with no validity holds at every date, except a
-  // Treaty or Agreement, whose validity is its period in force: without one it has not
-  // entered into force. Inside a gap it does not hold.
+  // Whether the node holds on d. A node with no validity holds at every date, unless its
+  // type is in force only within its validity (in_force_only: a Treaty or Agreement without
+  // one has not entered into force). Inside a gap it does not hold.
   bool valid_at(const Date& d) const;
   // Whether it holds on some day of `range` (a state-year: any day of the year).
   bool valid_during(const Interval& range) const;

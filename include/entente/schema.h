@@ -21,6 +21,9 @@ struct TypeInfo {
   std::vector<std::string> from;  // edge types: the node types the ends may have; empty: any
   std::vector<std::string> to;
   std::vector<PropertyInfo> properties;
+  // A node type annotated $inForceOnly (docs/format.md, 6.2): its validity is its period in
+  // force, and a node of it without one holds at no date (Treaty, Agreement).
+  bool in_force_only = false;
 };
 
 }  // namespace entente

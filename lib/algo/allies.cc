@@ -26,14 +26,14 @@ std::vector<std::string> member_obligations(const Edge& party_to, const Node& tr
   return own.empty() ? treaty.props.texts("obligations") : own;
 }
 
-std::string alliance_status(const Node& treaty, const Date& d, bool include_signed) {
-  if (treaty.valid_at(d)) return "in force";
-  if (!include_signed) return {};
+std::optional<bool> alliance_in_force(const Node& treaty, const Date& d, bool include_signed) {
+  if (treaty.valid_at(d)) return true;
+  if (!include_signed) return std::nullopt;
   auto signed_at = treaty.props.text("signed");
-  if (!signed_at) return {};
-  if (before(d, Date::parse(*signed_at))) return {};  // not yet signed
-  if (treaty.valid && treaty.valid->to && !before(d, *treaty.valid->to)) return {};  // terminated
-  return "signed, not in force";
+  if (!signed_at) return std::nullopt;
+  if (before(d, Date::parse(*signed_at))) return std::nullopt;  // not yet signed
+  if (treaty.valid && treaty.valid->to && !before(d, *treaty.valid->to)) return std::nullopt;  // terminated
+  return false;  // signed, not in force
 }
 
 std::vector<AllianceLink> direct_links(const Reader& reader, const Node& state, const AllyQuery& q) {
@@ -58,8 +58,8 @@ std::vector<AllianceLink> direct_links(const Reader& reader, const Node& state, 
   for (const auto& mine : treaties) {
     const Node& treaty = mine.node;
     if (treaty.type != "Treaty" || !mine.edge.valid_at(d)) continue;
-    std::string status = alliance_status(treaty, d, q.include_signed);
-    if (status.empty()) continue;
+    const std::optional<bool> in_force = alliance_in_force(treaty, d, q.include_signed);
+    if (!in_force) continue;
     auto my_obligations = member_obligations(mine.edge, treaty);
     std::vector<Neighbor> members;
     reader.adjacent(treaty.id, {{"PARTY_TO"}, Direction::kIn, d, {"State"}}, [&](const Reader::Step& s) {
@@ -82,7 +82,7 @@ std::vector<AllianceLink> direct_links(const Reader& reader, const Node& state, 
         if (carried) matched.push_back(o);
       }
       if (matched.empty()) continue;
-      AllianceLink link{state, other, treaty, status, matched, my_obligations, their_obligations, {}, {}};
+      AllianceLink link{state, other, treaty, *in_force, matched, my_obligations, their_obligations, {}, {}};
       if (auto arts = treaty.props.json("articles"); arts.is_array()) {
         for (const auto& a : arts) {
           auto obl = a.find("obligations");

@@ -113,7 +113,9 @@ void check_states(const Reader& reader, Concerns& out) {
 
 std::vector<Problem> data_concerns(const Reader& reader, std::size_t limit) {
   Concerns out(limit);
-  for (auto type : {"Treaty", "Agreement"}) check_treaties(reader, type, out);
+  for (const auto& t : reader.types()) {
+    if (t.in_force_only) check_treaties(reader, t.name, out);
+  }
   for (auto type : {"State", "Organization"}) check_offices(reader, type, out);
   check_states(reader, out);
   return out.take();

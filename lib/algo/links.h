@@ -17,9 +17,9 @@ void check_obligations(const std::vector<std::string>& obligations);
 // A member's obligations: those on its PARTY_TO edge where given, else the treaty's.
 std::vector<std::string> member_obligations(const Edge& party_to, const Node& treaty);
 
-// "in force" when the treaty holds on d; "signed, not in force" when include_signed and it
-// was signed by d but is not (yet) in force; empty otherwise.
-std::string alliance_status(const Node& treaty, const Date& d, bool include_signed);
+// True when the treaty holds on d; false when include_signed and it was signed by d but is
+// not (yet) in force; nullopt otherwise (no alliance on d).
+std::optional<bool> alliance_in_force(const Node& treaty, const Date& d, bool include_signed);
 
 // Every direct alliance link from `state` on q.at (one per treaty and ally).
 std::vector<AllianceLink> direct_links(const Reader& reader, const Node& state, const AllyQuery& q);

@@ -6,6 +6,17 @@
 #include "entente/questions.h"
 
 namespace entente {
+
+std::string_view state_name(TreatyState state) {
+  switch (state) {
+    case TreatyState::kInForce: return "in force";
+    case TreatyState::kSigned: return "signed";
+    case TreatyState::kNotYetSigned: return "not yet signed";
+    case TreatyState::kTerminated: return "terminated";
+    case TreatyState::kNotInForce: return "not in force";
+  }
+  return "unknown";
+}
 namespace {
 
 std::optional<Date> signed_date(const Node& t) {
@@ -14,16 +25,16 @@ std::optional<Date> signed_date(const Node& t) {
   return Date::parse(*s);
 }
 
-std::string status_on(const Node& t, const std::optional<Date>& at) {
+TreatyState status_on(const Node& t, const std::optional<Date>& at) {
   auto signed_at = signed_date(t);
   if (!at) {
-    if (t.valid) return t.valid->to ? "terminated" : "in force";
-    return "signed";
+    if (t.valid) return t.valid->to ? TreatyState::kTerminated : TreatyState::kInForce;
+    return TreatyState::kSigned;
   }
-  if (t.valid && t.valid->contains(*at)) return "in force";
-  if (t.valid && t.valid->to && !before(*at, *t.valid->to)) return "terminated";
-  if (signed_at && before(*at, *signed_at)) return "not yet signed";
-  return signed_at ? "signed" : "not in force";
+  if (t.valid && t.valid->contains(*at)) return TreatyState::kInForce;
+  if (t.valid && t.valid->to && !before(*at, *t.valid->to)) return TreatyState::kTerminated;
+  if (signed_at && before(*at, *signed_at)) return TreatyState::kNotYetSigned;
+  return signed_at ? TreatyState::kSigned : TreatyState::kNotInForce;
 }
 
 // Follows REPLACES edges one way from a treaty, nearest first, stopping at a cycle.

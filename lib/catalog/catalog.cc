@@ -181,6 +181,10 @@ void Catalog::add_type(capnp::StructSchema schema, std::uint32_t tag) {
   } else {
     throw invalid("struct {} is not annotated $node or $edge", schema.getShortDisplayName().cStr());
   }
+  t.in_force_only = annotation(proto.getAnnotations(), kInForceOnlyAnnotation) != nullptr;
+  if (t.in_force_only && t.is_edge) {
+    throw invalid("struct {}: $inForceOnly marks a node type, not an edge type", schema.getShortDisplayName().cStr());
+  }
   if (t.name.empty() || text::has_control(t.name) || t.name.find(':') != std::string::npos) {
     throw invalid("struct {}: '{}' is not a valid type name (non-empty, no ':' or control characters)",
                   schema.getShortDisplayName().cStr(), t.name);
@@ -394,6 +398,14 @@ std::shared_ptr<const Catalog> Catalog::upgraded(const Catalog& newer) const {
   }
   for (const auto& t : newer.types_) {
     if (!out->find(t.name)) out->add_type(out->loader_.get(t.schema.getProto().getId()).asStruct(), next_tag++);
+  }
+  // A built-in type's rules are the build's: a catalog stored before an annotation was
+  // added to geo.capnp keeps the older schema node (Cap'n Proto's loader keeps a node whose
+  // fields are the same), so the flag is taken from the newer type of the same id.
+  for (auto& t : out->types_) {
+    for (const auto& n : newer.types_) {
+      if (n.schema.getProto().getId() == t.schema.getProto().getId()) t.in_force_only = n.in_force_only;
+    }
   }
   return out;
 }

@@ -20,6 +20,8 @@ namespace entente::catalog {
 inline constexpr std::uint64_t kRequiredAnnotation = 0xbd7c0911264df286ull;
 // The id of the $validFromNotBefore annotation.
 inline constexpr std::uint64_t kValidFromNotBeforeAnnotation = 0xa40205bf28fbd4efull;
+// The id of the $inForceOnly annotation.
+inline constexpr std::uint64_t kInForceOnlyAnnotation = 0xbc7a7c815f3ed119ull;
 
 struct PropDef {
   std::string name;  // snake_case, as in JSON
@@ -39,6 +41,9 @@ struct TypeDef {
   std::vector<std::string> from;  // edge types: allowed end node types; empty = any
   std::vector<std::string> to;
   std::vector<PropDef> props;
+  // Annotated $inForceOnly (schema/meta.capnp): a node of this type without a validity
+  // holds at no date. The one place the rule is declared; every read on a date asks it.
+  bool in_force_only = false;
   const PropDef* prop(std::string_view name) const;
   // The Date property annotated $validFromNotBefore (a Treaty's `signed`), if any.
   const PropDef* validity_floor() const;

@@ -423,7 +423,7 @@ PropertyInfo property_info(const catalog::PropDef& p) {
 }
 
 TypeInfo type_info(const catalog::TypeDef& t) {
-  TypeInfo info{t.name, t.is_edge, t.doc, t.from, t.to, {}};
+  TypeInfo info{t.name, t.is_edge, t.doc, t.from, t.to, {}, t.in_force_only};
   for (const auto& p : t.props) info.properties.push_back(property_info(p));
   return info;
 }

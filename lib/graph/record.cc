@@ -26,7 +26,7 @@ NodeRef NodeRef::parse(std::string_view text) {
 std::string Node::label() const { return name.empty() ? ref().str() : fmt::format("{} ({})", ref().str(), name); }
 
 bool Node::valid_at(const Date& d) const {
-  if (!valid) return graph::holds_without_validity(type);
+  if (!valid) return !in_force_only;
   if (!valid->contains(d)) return false;
   for (const auto& g : gaps) {
     if (g.contains(d)) return false;
@@ -35,7 +35,7 @@ bool Node::valid_at(const Date& d) const {
 }
 
 std::vector<Interval> Node::spells() const {
-  if (!valid) return graph::holds_without_validity(type) ? std::vector<Interval>{Interval{}} : std::vector<Interval>{};
+  if (!valid) return in_force_only ? std::vector<Interval>{} : std::vector<Interval>{Interval{}};
   std::vector<Interval> out;
   Interval cur{valid->from, std::nullopt};
   for (const auto& g : gaps) {

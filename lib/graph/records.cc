@@ -297,6 +297,7 @@ Node decode_node(const catalog::Catalog& catalog, NodeId id, std::string_view by
     for (auto a : r.getAliases()) n.aliases.emplace_back(a.cStr());
     get_common(r, n.valid, n.sources);
     n.gaps = get_gaps(r);
+    n.in_force_only = type.in_force_only;
     n.props = Properties(property_data(catalog, type, id, reader));
     return n;
   } catch (const kj::Exception& e) {

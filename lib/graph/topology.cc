@@ -17,8 +17,6 @@ namespace entente::graph {
 
 using storage::Cf;
 
-bool holds_without_validity(std::string_view node_type) { return node_type != "Treaty" && node_type != "Agreement"; }
-
 namespace {
 
 // Date::first_day() of a stored ymd (0 stays 0: unbounded).
@@ -80,7 +78,7 @@ NodeInfo make_node_info(const catalog::TypeDef& type, const std::optional<Interv
     if (has_gaps) info.bits |= NodeInfo::kHasGaps;
     info.from = valid->from ? valid->from->first_day() : 0;
     info.to = valid->to ? valid->to->first_day() : 0;
-  } else if (!holds_without_validity(type.name)) {
+  } else if (type.in_force_only) {
     info.bits |= NodeInfo::kNeedsValid;
   }
   return info;

@@ -30,11 +30,6 @@
 
 namespace entente::graph {
 
-// Whether a node of this type with no validity holds at every date. A Treaty's or an
-// Agreement's validity is its period in force: without one it has not entered into force.
-// The one place this rule lives (Node::valid_at, the adjacency reads and the topology use it).
-bool holds_without_validity(std::string_view node_type);
-
 // One direction of an edge at a node: 20 bytes (entente/arc.h, public for GraphView). Node
 // and edge ids are held in 32 bits: a graph with larger ids is read from the store instead
 // (Topology::build returns null).

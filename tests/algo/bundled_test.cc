@@ -85,14 +85,14 @@ TEST_CASE("bundled: the Russia link of 2024 rests on Article 4 of the treaty", "
   REQUIRE(rus_signed);
   const AllianceLink* pending = find_link(*rus_signed, "rus-prk-2024");
   REQUIRE(pending);
-  CHECK(pending->status == "signed, not in force");
+  CHECK_FALSE(pending->in_force);
 
   auto allies = b.allies_of("State:PRK", "2024-12-31");
   const Ally* rus = find_ally(allies, "RUS");
   REQUIRE(rus);
   const AllianceLink* link = find_link(*rus, "rus-prk-2024");
   REQUIRE(link);
-  CHECK(link->status == "in force");
+  CHECK(link->in_force);
   Keys articles;
   for (const auto& a : link->articles) articles.push_back(a.value("number", ""));
   CHECK(std::find(articles.begin(), articles.end(), "4") != articles.end());
@@ -220,21 +220,21 @@ TEST_CASE("bundled: the 2024 treaty is in force and replaces the 2000 treaty, wh
   const TreatyStatus* t2024 = find_treaty(ts, "rus-prk-2024");
   REQUIRE(t2000);
   REQUIRE(t2024);
-  CHECK(t2000->status == "terminated");
-  CHECK(t2024->status == "in force");
+  CHECK(t2000->status == TreatyState::kTerminated);
+  CHECK(t2024->status == TreatyState::kInForce);
   CHECK(keys_of(t2024->replaces) == Keys{"rus-prk-2000"});
   CHECK(keys_of(t2000->replaced_by) == Keys{"rus-prk-2024"});
   const TreatyStatus* chn = find_treaty(ts, "prk-chn-1961");
   REQUIRE(chn);
-  CHECK(chn->status == "in force");
+  CHECK(chn->status == TreatyState::kInForce);
   const TreatyStatus* sun = find_treaty(ts, "sun-prk-1961");
   REQUIRE(sun);
-  CHECK(sun->status == "terminated");
+  CHECK(sun->status == TreatyState::kTerminated);
   // On the day of signature, the 2024 treaty is signed, not yet in force.
   auto june = treaties(*b.snap, "State:PRK", "State:RUS", Date::parse("2024-06-19"));
   const TreatyStatus* signed2024 = find_treaty(june, "rus-prk-2024");
   REQUIRE(signed2024);
-  CHECK(signed2024->status == "signed");
+  CHECK(signed2024->status == TreatyState::kSigned);
 }
 
 TEST_CASE("bundled: Russia reaches China through North Korea, by the treaties of the day", "[bundled][path]") {

@@ -313,7 +313,7 @@ Keys node_keys(const std::vector<Node>& nodes) {
 // The status of one of AAA's treaties on a date (or, without one, as of now).
 std::string status(const Loaded& l, const std::string& treaty, std::optional<Date> at) {
   for (const auto& t : treaties(*l.snap, "State:AAA", {}, at)) {
-    if (t.treaty.key == treaty) return t.status;
+    if (t.treaty.key == treaty) return std::string(state_name(t.status));
   }
   return "(not listed)";
 }

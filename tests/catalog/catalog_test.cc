@@ -1,7 +1,11 @@
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+
 #include "catalog/catalog.h"
+#include "entente/entente.h"
 #include "entente/error.h"
+#include "test_util.h"
 
 using namespace entente;
 using catalog::Catalog;
@@ -101,4 +105,67 @@ using M = import "/entente/meta.capnp";
 struct X $M.edge((name = "X", from = ["Stat"], to = ["State"])) {}
 )"),
                     Catch::Contains("'Stat' is not a node type") && Catch::Contains("did you mean 'State'"));
+}
+
+// The not-in-force rule is the $inForceOnly annotation of a type, read by every read on a
+// date: a user type can have it too, and an edge type cannot.
+TEST_CASE("a node type annotated inForceOnly holds at no date without a validity, wherever it is read",
+          "[catalog]") {
+  static const char* kAccord = R"(
+@0xd1f1a8e4c2b3a5a0;
+using M = import "/entente/meta.capnp";
+struct Accord $M.node("Accord") $M.inForceOnly { title @0 :Text; }
+struct Joins $M.edge((name = "JOINS", from = ["State"], to = ["Accord"])) { note @0 :Text; }
+)";
+  CHECK(Catalog::builtin()->find("Treaty")->in_force_only);
+  CHECK(Catalog::builtin()->find("Agreement")->in_force_only);
+  CHECK_FALSE(Catalog::builtin()->find("State")->in_force_only);
+
+  test::TempDir dir;
+  auto db = Database::open(dir / "db");
+  db->add_types(kAccord, "accord.capnp");
+  {
+    auto txn = db->begin();
+    txn->put_node({.type = "State", .key = "PRK", .name = "North Korea"});
+    txn->put_node({.type = "Accord", .key = "unratified", .name = "Unratified"});
+    txn->put_node({.type = "Accord", .key = "ratified", .name = "Ratified",
+                   .valid = Interval{Date::parse("2000"), std::nullopt}});
+    txn->put_edge({.type = "JOINS", .from = {"State", "PRK"}, .to = {"Accord", "unratified"}});
+    txn->put_edge({.type = "JOINS", .from = {"State", "PRK"}, .to = {"Accord", "ratified"}});
+    txn->commit();
+  }
+  auto snap = db->snapshot();
+  auto types = snap->types();
+  auto accord = std::find_if(types.begin(), types.end(), [](const TypeInfo& t) { return t.name == "Accord"; });
+  REQUIRE(accord != types.end());
+  CHECK(accord->in_force_only);
+  const Date d = Date::parse("2010-01-01");
+  auto unratified = snap->node(NodeRef{"Accord", "unratified"});
+  REQUIRE(unratified);
+  CHECK(unratified->in_force_only);
+  CHECK_FALSE(unratified->valid_at(d));
+  CHECK(unratified->spells().empty());
+  CHECK(snap->node(NodeRef{"State", "PRK"})->valid_at(d));  // a State without validity holds
+  // On a date the adjacency reads (and the topology, once built) and the query language
+  // skip it.
+  const NodeId prk = snap->resolve("State:PRK").id;
+  for (bool topology : {false, true}) {
+    if (topology) snap->load_topology();
+    std::vector<std::string> reached;
+    snap->adjacent(prk, {{"JOINS"}, Direction::kOut, d}, [&](const Reader::Step& s) {
+      reached.push_back(snap->node(s.node)->key);
+      return true;
+    });
+    CHECK(reached == std::vector<std::string>{"ratified"});
+  }
+  auto r = query(*snap, "MATCH (s:State)-[:JOINS]->(a:Accord) RETURN a.key AT DATE date('2010-01-01')");
+  REQUIRE(r.rows.size() == 1);
+  CHECK(r.rows[0][0].str() == "ratified");
+
+  CHECK_THROWS_WITH(Catalog::builtin()->with_file("bad.capnp", R"(
+@0xd1f1a8e4c2b3a5a1;
+using M = import "/entente/meta.capnp";
+struct Bad $M.edge((name = "BAD")) $M.inForceOnly { note @0 :Text; }
+)"),
+                    Catch::Contains("$inForceOnly marks a node type"));
 }

@@ -259,3 +259,20 @@ TEST_CASE("the format-2 upgrade of a damaged format-1 database keeps what it can
   auto sizes = adjacency_key_sizes(path);
   CHECK(sizes.count(keys::kAdjKeySize1) == 0);
 }
+
+// The fixture's stored catalog was written before geo.capnp annotated Treaty and Agreement
+// $inForceOnly: the rule still holds for them, taken from this build's types.
+TEST_CASE("a catalog stored before the inForceOnly annotation keeps the not-in-force rule of Treaty and Agreement",
+          "[format]") {
+  test::TempDir dir;
+  auto path = copy_fixture(dir);
+  auto db = Database::open(path, {.create_if_missing = false, .read_only = true});
+  auto snap = db->snapshot();
+  for (const auto& t : snap->types()) {
+    INFO(t.name);
+    CHECK(t.in_force_only == (t.name == "Treaty" || t.name == "Agreement"));
+  }
+  auto treaty = snap->node(NodeRef{"Treaty", "prk-chn-1961"});
+  REQUIRE(treaty);
+  CHECK(treaty->in_force_only);
+}

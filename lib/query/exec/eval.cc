@@ -301,7 +301,7 @@ bool valid_on(const Value& x, const Date& d, const Reader& reader) {
   if (e.valid) return e.valid->contains(d);
   for (NodeId end : {e.to, e.from}) {
     auto n = reader.node(end);
-    if (n && (n->type == "Treaty" || n->type == "Agreement")) return n->valid_at(d);
+    if (n && n->in_force_only) return n->valid_at(d);
   }
   return true;
 }

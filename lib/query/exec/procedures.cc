@@ -145,7 +145,7 @@ Rows proc_allies(const Args& a) {
         auto it = art.find("number");
         if (it != art.end() && it->is_string()) articles.emplace_back(it->get<std::string>());
       }
-      out.push_back({Value(ally.state), Value(l->treaty), Value(l->status), Value(ally.hops), strings_value(l->obligations),
+      out.push_back({Value(ally.state), Value(l->treaty), Value(std::string(l->in_force ? "in force" : "signed, not in force")), Value(ally.hops), strings_value(l->obligations),
                      Value(std::move(articles)), Value(l->from)});
     }
   }
@@ -223,7 +223,7 @@ Rows proc_treaties(const Args& a) {
   auto at = a.date(2);
   auto result = a.located([&] { return treaties(a.ctx.reader, x, y, at); });
   for (const auto& t : result) {
-    out.push_back({Value(t.treaty), Value(t.status), nodes(t.parties), nodes(t.replaces), nodes(t.replaced_by)});
+    out.push_back({Value(t.treaty), Value(std::string(state_name(t.status))), nodes(t.parties), nodes(t.replaces), nodes(t.replaced_by)});
   }
   return out;
 }
