@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <chrono>
 
 #include <fmt/format.h>
 
@@ -10,11 +11,9 @@
 namespace entente {
 namespace {
 
-bool leap(int y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
-
-int days_in_month(int y, int m) {
-  static const int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  return m == 2 && leap(y) ? 29 : kDays[m - 1];
+// The calendar is C++20's (<chrono>: proleptic Gregorian).
+std::chrono::year_month_day civil(int y, int m, int d) {
+  return std::chrono::year{y} / std::chrono::month{static_cast<unsigned>(m)} / std::chrono::day{static_cast<unsigned>(d)};
 }
 
 // Why (y, m, d) is not a date, or nullptr when it is one.
@@ -22,18 +21,8 @@ const char* check(int y, int m, int d) {
   if (y < 1 || y > 9999) return "year must be 1..9999";
   if (m < 0 || m > 12) return "month must be 01..12";
   if (d != 0 && m == 0) return "a day needs a month";
-  if (d < 0 || (d > 0 && d > days_in_month(y, m))) return "no such day in that month";
+  if (d < 0 || (d > 0 && !civil(y, m, d).ok())) return "no such day in that month";
   return nullptr;
-}
-
-// Days from 1970-01-01 to y-m-d (proleptic Gregorian; Howard Hinnant's algorithm).
-std::int64_t days_from_civil(int y, int m, int d) {
-  y -= m <= 2;
-  const std::int64_t era = (y >= 0 ? y : y - 399) / 400;
-  const unsigned yoe = static_cast<unsigned>(y - era * 400);
-  const unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + static_cast<std::int64_t>(doe) - 719468;
 }
 
 bool parse_number(std::string_view s, int& out) {
@@ -103,23 +92,19 @@ std::uint32_t Date::first_day() const {
 }
 
 std::int64_t Date::days() const {
-  std::uint32_t f = first_day();
-  return days_from_civil(static_cast<int>(f / 10000), static_cast<int>(f / 100 % 100),
-                         static_cast<int>(f % 100));
+  const std::uint32_t f = first_day();
+  const std::chrono::sys_days day{civil(static_cast<int>(f / 10000), static_cast<int>(f / 100 % 100),
+                                        static_cast<int>(f % 100))};
+  return day.time_since_epoch().count();
 }
 
 Date Date::next_day() const {
-  std::uint32_t f = first_day();
-  int y = static_cast<int>(f / 10000), m = static_cast<int>(f / 100 % 100),
-      d = static_cast<int>(f % 100) + 1;
-  if (d > days_in_month(y, m)) {
-    d = 1;
-    if (++m > 12) {
-      m = 1;
-      ++y;
-    }
-  }
-  return Date(y, m, d);
+  const std::uint32_t f = first_day();
+  const std::chrono::sys_days day{civil(static_cast<int>(f / 10000), static_cast<int>(f / 100 % 100),
+                                        static_cast<int>(f % 100))};
+  const std::chrono::year_month_day next{day + std::chrono::days{1}};
+  return Date(static_cast<int>(next.year()), static_cast<int>(static_cast<unsigned>(next.month())),
+              static_cast<int>(static_cast<unsigned>(next.day())));
 }
 
 std::string Date::str() const {
