@@ -5,6 +5,7 @@
 #include <cctype>
 
 #include <fmt/format.h>
+#include <utf8proc.h>
 
 namespace entente::cli {
 
@@ -232,9 +233,24 @@ namespace entente::cli {
 
 namespace {
 
+// The columns a text takes on a terminal, by utf8proc's character widths: 2 for a wide
+// character (北朝鲜 takes 6), 0 for a combining mark; a byte that is not UTF-8 takes 1.
 std::size_t display_width(const std::string& s) {
   std::size_t n = 0;
-  for (char c : s) n += (static_cast<unsigned char>(c) & 0xc0) != 0x80 ? 1 : 0;
+  const auto* p = reinterpret_cast<const utf8proc_uint8_t*>(s.data());
+  utf8proc_ssize_t left = static_cast<utf8proc_ssize_t>(s.size());
+  while (left > 0) {
+    utf8proc_int32_t c = 0;
+    utf8proc_ssize_t len = utf8proc_iterate(p, left, &c);
+    if (len <= 0) {
+      ++n;
+      len = 1;
+    } else {
+      n += static_cast<std::size_t>(std::max(0, utf8proc_charwidth(c)));
+    }
+    p += len;
+    left -= len;
+  }
   return n;
 }
 

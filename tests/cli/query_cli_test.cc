@@ -233,3 +233,18 @@ TEST_CASE("query cli: --timeout and --memory-limit stop a runaway query with exi
   CHECK(fine.status == 0);
   CHECK(fine.out == "one\n1\n");
 }
+
+// Columns are as wide as their widest cell on a terminal: a wide character (CJK) takes two
+// columns, a combining mark none, so that the bars line up.
+TEST_CASE("query cli: table columns line up with wide and combining characters", "[cli][query]") {
+  Bundled b;
+  auto r = b.query("\"RETURN '北朝鲜' AS name, 1 AS n UNION ALL RETURN 'Vie\xcc\x82\xcc\xa3t' AS name, 2 AS n\"");
+  INFO(r.err);
+  REQUIRE(r.status == 0);
+  CHECK(r.out ==
+        "name   | n\n"
+        "-------+--\n"
+        "北朝鲜 | 1\n"
+        "Vie\xcc\x82\xcc\xa3t   | 2\n"
+        "(2 rows)\n");
+}
