@@ -187,20 +187,19 @@ std::vector<std::string> distinct_sources(const std::vector<Citation>& sources) 
 }
 
 std::string shorten(std::string_view text, std::size_t max_chars) {
-  auto is_lead = [](char ch) { return (static_cast<unsigned char>(ch) & 0xC0) != 0x80; };
-  std::size_t chars = 0;
-  for (char ch : text) chars += is_lead(ch) ? 1 : 0;
-  if (chars <= max_chars) return std::string(text);
-  std::size_t keep = max_chars > 3 ? max_chars - 3 : 0;  // room for "..."
-  std::size_t seen = 0, cut = text.size();
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    if (!is_lead(text[i])) continue;
-    if (seen == keep) {
-      cut = i;
-      break;
-    }
-    ++seen;
+  // The byte offset of each character (utf8proc's reading of UTF-8; a byte that is not
+  // UTF-8 counts as a character of its own).
+  std::vector<std::size_t> starts;
+  const auto* p = reinterpret_cast<const utf8proc_uint8_t*>(text.data());
+  for (std::size_t at = 0; at < text.size();) {
+    starts.push_back(at);
+    utf8proc_int32_t c = 0;
+    const utf8proc_ssize_t len = utf8proc_iterate(p + at, static_cast<utf8proc_ssize_t>(text.size() - at), &c);
+    at += len > 0 ? static_cast<std::size_t>(len) : 1;
   }
+  if (starts.size() <= max_chars) return std::string(text);
+  const std::size_t keep = max_chars > 3 ? max_chars - 3 : 0;  // room for "..."
+  const std::size_t cut = starts[keep];
   std::string out(text.substr(0, cut));
   while (!out.empty() && (out.back() == ' ' || out.back() == ',' || out.back() == ';')) out.pop_back();
   return out + "...";

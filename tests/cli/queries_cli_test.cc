@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -118,8 +119,22 @@ TEST_CASE("queries cli: allies of North Korea on each date, with the treaty", "[
   CHECK_THAT(r.out, Catch::Contains("article II: ") && Catch::Contains("article 4: "));
   CHECK_THAT(r.out, Catch::Contains("in force [2024-12-04, open)") && Catch::Contains("signed 2024-06-19"));
   CHECK_THAT(r.out, Catch::Contains("source:"));
-  // Articles are shortened to about 100 characters.
+  // Articles are shortened to 100 characters (not bytes), "..." included, cut at a
+  // character's start.
   CHECK_THAT(r.out, Catch::Contains("..."));
+  std::istringstream lines(r.out);
+  int shortened = 0;
+  for (std::string line; std::getline(lines, line);) {
+    auto at = line.find("article ");
+    if (at == std::string::npos || line.find(": ", at) == std::string::npos) continue;
+    std::string summary = line.substr(line.find(": ", at) + 2);
+    std::size_t chars = 0;
+    for (char ch : summary) chars += (static_cast<unsigned char>(ch) & 0xC0) != 0x80 ? 1 : 0;
+    INFO(summary);
+    CHECK(chars <= 100);
+    if (summary.ends_with("...")) ++shortened;
+  }
+  CHECK(shortened > 0);
 
   // Allies of allies: nothing further in the bundled data, and still the same direct allies.
   CHECK(keys_of(b.json("allies", "PRK --at 2024-12-31 --hops 2")) == Keys{"State:CHN", "State:RUS"});
