@@ -56,7 +56,7 @@ struct ExportArgs {
 };
 
 // Refuses options that do not apply to the format, and a missing -o DIR or years.
-void check_combination(const ExportArgs& a) {
+void check_export_options(const ExportArgs& a) {
   if (a.format == "panel") {
     for (auto* o : {a.at_opt, a.types_opt}) {
       if (o->count()) throw CLI::ValidationError(o->get_name(), "does not apply to --format panel");
@@ -174,7 +174,7 @@ Runner add_export(CLI::App& app) {
                                 "trade");
   cmd->footer(kFooter);
   return [args] {
-    check_combination(*args);
+    check_export_options(*args);
     const ExportOptions options = export_options(*args);
     if (args->format == "panel") (void)panel_options(*args);  // --day checked before the database opens
     auto db = open_for_read(args->common.db);

@@ -56,8 +56,8 @@ void scan_ids(const storage::View& view, Cf cf, const char* what, std::vector<st
         continue;  // still inside the damage
       }
       if (!found) break;  // nothing readable after the damage
-      notes.push_back(fmt::format("{} with ids from {} to below {} could not be read (a damaged table block)", what,
-                                  from, probe));
+      notes.push_back(
+          fmt::format("{} with ids from {} to below {} could not be read (a damaged table block)", what, from, probe));
       next = probe;
       resumed = true;
     }
@@ -122,17 +122,19 @@ std::unique_ptr<storage::Store> open_copy(const fs::path& work, const storage::f
   }
   if (!why.empty()) {
     store.reset();
-    notes.push_back(fmt::format("{}: rebuilt its MANIFEST from the table files and logs with RocksDB's repair "
-                                "(unreadable table files are left out; records deleted long ago may reappear)",
-                                why));
+    notes.push_back(
+        fmt::format("{}: rebuilt its MANIFEST from the table files and logs with RocksDB's repair "
+                    "(unreadable table files are left out; records deleted long ago may reappear)",
+                    why));
     storage::repair_files(work);
     store = storage::Store::open(work, so);
   }
   // (A rebuilt MANIFEST numbers the records afresh: then only the counts tell.)
   if (why.empty() && ack.state == storage::files::AckState::kRead && store->sequence() < ack.ack.sequence) {
-    notes.push_back(fmt::format("the database acknowledged commits up to sequence number {}; what could be read "
-                                "reaches {}: the newest commits are lost",
-                                ack.ack.sequence, store->sequence()));
+    notes.push_back(
+        fmt::format("the database acknowledged commits up to sequence number {}; what could be read "
+                    "reaches {}: the newest commits are lost",
+                    ack.ack.sequence, store->sequence()));
   }
   return store;
 }
@@ -144,9 +146,10 @@ std::shared_ptr<const catalog::Catalog> read_catalog(const storage::View& view, 
     if (!bytes) throw corruption("the catalog is missing");
     return catalog::Catalog::deserialize(*bytes)->upgraded(*catalog::Catalog::builtin());
   } catch (const Error& e) {
-    notes.push_back(fmt::format("the catalog cannot be read ({}): the built-in types are used, and records of other "
-                                "types are lost",
-                                e.what()));
+    notes.push_back(
+        fmt::format("the catalog cannot be read ({}): the built-in types are used, and records of other "
+                    "types are lost",
+                    e.what()));
     return catalog::Catalog::builtin();
   }
 }
@@ -173,13 +176,13 @@ void read_expected(const storage::View& view, const catalog::Catalog& cat, Salva
 }
 
 // 4. The records that decode.
-struct Records {
+struct Salvaged {
   std::vector<Node> nodes;
   std::vector<Edge> edges;
 };
 
-Records read_records(const storage::View& view, const catalog::Catalog& cat, SalvageReport& report) {
-  Records out;
+Salvaged read_records(const storage::View& view, const catalog::Catalog& cat, SalvageReport& report) {
+  Salvaged out;
   scan_ids(view, Cf::kNodes, "node records", report.notes, [&](std::uint64_t id, std::string_view v) {
     try {
       out.nodes.push_back(graph::decode_node(cat, id, v));
@@ -200,7 +203,8 @@ Records read_records(const storage::View& view, const catalog::Catalog& cat, Sal
 // 5. The records written into the new database: the catalog, then Documents (which others
 // cite), the other nodes, the edges, in transactions of 20,000; a record that no longer
 // fits (a citation or an end lost) is left out, counted, and the first 20 noted.
-void write_records(Database& db, std::shared_ptr<const catalog::Catalog> cat, Records& records, SalvageReport& report) {
+void write_salvaged(Database& db, std::shared_ptr<const catalog::Catalog> cat, Salvaged& records,
+                    SalvageReport& report) {
   auto& st = graph::Internals::state(db);
   {
     auto batch = st.store->batch();
@@ -239,7 +243,10 @@ void write_records(Database& db, std::shared_ptr<const catalog::Catalog> cat, Re
     return ok;
   };
   for (const auto& n : records.nodes) {
-    if (put([&] { txn->put_node({n.type, n.key, n.name, n.aliases, n.valid, n.props.to_json(), n.sources}); },
+    if (put(
+            [&] {
+              txn->put_node({n.type, n.key, n.name, n.aliases, n.valid, n.props.to_json(), n.sources});
+            },
             fmt::format("node {}", n.ref().str()))) {
       refs[n.id] = n.ref();
       ++report.nodes[n.type];
@@ -254,7 +261,10 @@ void write_records(Database& db, std::shared_ptr<const catalog::Catalog> cat, Re
       note_lost(fmt::format("edge {} ({})", e.id, e.type), "an end was lost");
       continue;
     }
-    if (put([&] { txn->put_edge({e.type, from->second, to->second, e.key, e.valid, e.props.to_json(), e.sources}); },
+    if (put(
+            [&] {
+              txn->put_edge({e.type, from->second, to->second, e.key, e.valid, e.props.to_json(), e.sources});
+            },
             fmt::format("edge {} ({})", e.id, e.type))) {
       ++report.edges[e.type];
     } else {
@@ -294,7 +304,7 @@ SalvageReport Database::salvage(const fs::path& damaged, const fs::path& to) {
   auto view = store->snapshot();
   auto cat = read_catalog(*view, report.notes);
   read_expected(*view, *cat, report);
-  Records records = read_records(*view, *cat, report);
+  Salvaged records = read_records(*view, *cat, report);
   view.reset();
   store.reset();
 
@@ -302,7 +312,7 @@ SalvageReport Database::salvage(const fs::path& damaged, const fs::path& to) {
   storage::files::ScratchDir staging(storage::files::sibling(to, "salvaging"));
   std::error_code ec;
   fs::remove_all(staging.path(), ec);
-  write_records(*open(staging.path()), cat, records, report);
+  write_salvaged(*open(staging.path()), cat, records, report);
   storage::files::sync_dir(staging.path());
   fs::rename(staging.path(), to, ec);
   if (ec) throw io_error("moving {} to {}: {}", staging.path().string(), to.string(), ec.message());

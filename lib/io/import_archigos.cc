@@ -9,7 +9,7 @@ namespace entente::io {
 namespace {
 
 // Archigos's missing-value codes.
-const std::vector<std::string_view> kMissing = {"NA", "-777", "-888", "-999", "."};
+const std::vector<std::string_view> kArchigosMissing = {"NA", "-777", "-888", "-999", "."};
 
 // The last day of the data: a spell ending then is still going on.
 const Date kCensored = Date::parse("2015-12-31");
@@ -125,7 +125,7 @@ void write_offices(ImportContext& ctx, const TableRecord& row, const std::string
 void read_archigos(ImportContext& ctx, std::istream& in) {
   const TableLayout layout{
       .required = {"obsid", "leadid", "ccode", "leader", "startdate", "enddate", "entry", "exit", "exitcode"},
-      .missing = kMissing,
+      .missing = kArchigosMissing,
       .progress_every = 1024};
 
   NodeInput doc;

@@ -35,7 +35,7 @@ NodeInput alliances_document() {
 }
 
 // COW's codes for a missing day, month or year.
-const std::vector<std::string_view> kMissing = {"-9", "-99", "-999"};
+const std::vector<std::string_view> kCowMissing = {"-9", "-99", "-999"};
 
 // What a state's validity becomes from COW's spells. A state whose dates are COW's own
 // (new, undated, or citing no document but COW's) holds on its spells: their union with
@@ -95,7 +95,7 @@ class StateSpells {
 void read_cow_states(ImportContext& ctx, std::istream& in) {
   const TableLayout layout{
       .required = {"stateabb", "ccode", "statenme", "styear", "stmonth", "stday", "endyear", "endmonth", "endday"},
-      .missing = kMissing};
+      .missing = kCowMissing};
 
   ctx.ensure_document(states_document());
   NodeInput system;
@@ -203,7 +203,7 @@ void read_cow_alliances(ImportContext& ctx, std::istream& in) {
                    "all_st_year",  "all_end_day",  "all_end_month", "all_end_year",  "ss_type",
                    "mem_st_day",   "mem_st_month", "mem_st_year",   "mem_end_day",   "mem_end_month",
                    "mem_end_year", "defense",      "neutrality",    "nonaggression", "entente"},
-      .missing = kMissing};
+      .missing = kCowMissing};
 
   ctx.ensure_document(alliances_document());
   read_table(ctx, in, layout, [&](const TableRecord& row) {

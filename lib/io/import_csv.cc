@@ -136,7 +136,7 @@ std::vector<Citation> sources_of(std::string_view text) {
   return out;
 }
 
-struct Column {
+struct CsvColumn {
   std::size_t index;
   std::string name;
 };
@@ -146,7 +146,7 @@ struct CsvFile {
   bool edges = false;
   std::map<std::string, TypeInfo> types;  // the types of the file's kind
   std::vector<std::string> type_names;
-  std::vector<Column> props;
+  std::vector<CsvColumn> props;
 };
 
 // Reads and checks the header: no column twice, a nodes file's (type, key, ...) or an edges
