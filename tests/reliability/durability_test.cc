@@ -202,7 +202,8 @@ TEST_CASE("durability: a damaged write-ahead log is refused, never silently cut 
 
   // A log that holds acknowledged commits (the writer was killed): damage in its middle
   // fails the open with an error, read-only and read-write, and changes nothing.
-  auto acked = commit_then_kill(db, 40, dir / "child.txt");
+  std::uint64_t printed = 0;  // the last acknowledgement the child printed before it died
+  commit_then_kill(db, 40, dir / "child.txt", &printed);
   auto logs = files_like(db, "", ".log");
   REQUIRE(!logs.empty());
   auto log = logs.back();
@@ -223,7 +224,10 @@ TEST_CASE("durability: a damaged write-ahead log is refused, never silently cut 
   auto salvaged = test::open_read_only(dir / "salvaged");
   CHECK(salvaged->check().clean());
   // The damaged record's transaction is lost (RocksDB's repair skips it and keeps the rest).
-  CHECK(counter_of(*salvaged) <= acked + 1);  // the transaction in flight may be whole in the log
+  // The transaction in flight may be whole in the log; and the child may have acknowledged
+  // more after the 40th we read before the kill came (a busy machine: the fresh-machine run
+  // saw 42 with 40 read), so the bound is the last it printed.
+  CHECK(counter_of(*salvaged) <= printed + 1);
   CHECK(salvaged->snapshot()->node(NodeRef{"State", "PRK"}));  // the imports before the damage
 }
 
