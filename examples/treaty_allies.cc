@@ -76,7 +76,7 @@ int main(int argc, char** argv) {
         std::printf("  %s (%s)\n", ally.state.name.c_str(), ally.state.ref().str().c_str());
         // For one hop, the chain holds every treaty that links the two states.
         for (const AllianceLink& link : ally.chain) {
-          std::printf("    %s [%s]\n      %s\n", link.treaty.name.c_str(), link.in_force ? "in force" : "signed, not in force",
+          std::printf("    %s [%s]\n      %s\n", link.treaty.name.c_str(), std::string(link_status(link)).c_str(),
                       articles_of(link).c_str());
           if (!link.sources.empty()) {
             const Citation& c = link.sources.front();

@@ -14,7 +14,7 @@ nlohmann::ordered_json link_json(const AllianceLink& l) {
   j["from"] = ref_json(l.from);
   j["to"] = ref_json(l.to);
   j["treaty"] = treaty_json(l.treaty);
-  j["status"] = l.in_force ? "in force" : "signed, not in force";
+  j["status"] = link_status(l);
   j["obligations"] = l.obligations;
   j["from_obligations"] = l.from_obligations;
   j["to_obligations"] = l.to_obligations;
@@ -38,8 +38,7 @@ void print_link(const AllianceLink& l, bool with_ends) {
   if (with_ends) fmt::print("  {} -> {}:\n", describe(l.from), describe(l.to));
   fmt::print("{}treaty:      {} ({})\n", in, l.treaty.name.empty() ? l.treaty.key : l.treaty.name, l.treaty.ref().str());
   std::string signed_at = prop_text(l.treaty.props, "signed");
-  fmt::print("{}status:      {}; treaty {}{}\n", in, l.in_force ? "in force" : "signed, not in force",
-             describe_in_force(l.treaty),
+  fmt::print("{}status:      {}; treaty {}{}\n", in, link_status(l), describe_in_force(l.treaty),
              signed_at.empty() ? "" : ", signed " + signed_at);
   fmt::print("{}obligations: {} ({}: {}; {}: {})\n", in, fmt::join(l.obligations, ", "), l.from.key,
              l.from_obligations.empty() ? "-" : fmt::format("{}", fmt::join(l.from_obligations, ", ")), l.to.key,

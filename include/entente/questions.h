@@ -55,6 +55,10 @@ struct AllianceLink {
   std::vector<Citation> sources;          // the treaty's and both PARTY_TO edges'
 };
 
+// The link's status as the command, --json and the allies() procedure print it: "in force"
+// or "signed, not in force".
+std::string_view link_status(const AllianceLink& link);
+
 struct Ally {
   Node state;
   int hops = 1;

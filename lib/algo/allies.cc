@@ -10,6 +10,9 @@
 #include "common/text.h"
 
 namespace entente {
+
+std::string_view link_status(const AllianceLink& link) { return link.in_force ? "in force" : "signed, not in force"; }
+
 namespace algo {
 
 void check_obligations(const std::vector<std::string>& obligations) {

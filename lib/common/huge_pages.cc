@@ -19,9 +19,9 @@ void* map_huge(std::size_t bytes) {
   const auto start = reinterpret_cast<std::uintptr_t>(p);
   const std::uintptr_t aligned = (start + kHugePage - 1) / kHugePage * kHugePage;
   if (aligned > start) ::munmap(p, aligned - start);
-  if (const std::size_t tail = start + size + kHugePage - (aligned + size); tail > 0) {
+  // What is left of the extra huge page past the block.
+  if (const std::size_t tail = kHugePage - (aligned - start); tail > 0)
     ::munmap(reinterpret_cast<void*>(aligned + size), tail);
-  }
   void* block = reinterpret_cast<void*>(aligned);
 #ifdef MADV_HUGEPAGE
   ::madvise(block, size, MADV_HUGEPAGE);  // advice: refused, ordinary pages serve

@@ -2,10 +2,10 @@
 // topology). Blocks of 2 MiB and more are mapped on their own and advised to transparent
 // huge pages, where the system gives them on request (the `madvise` setting of
 // /sys/kernel/mm/transparent_hugepage/enabled). A random read of a large array then misses
-// the TLB far less often: one entry covers 2 MiB instead of 4 KiB. In a virtual machine a
-// TLB miss walks two page tables, and at 10^7 records it was most of a neighbor read's time
-// (docs/performance.md). Smaller blocks come from operator new. The advice is only advice:
-// where it is refused, ordinary pages serve.
+// the TLB far less often: one entry covers 2 MiB instead of 4 KiB (at 10^7 records a neighbor
+// read on a date went from 0.88 to 0.77 µs, and the topology's build faults far less:
+// docs/performance.md, "sixth step"). Smaller blocks come from operator new. The advice is
+// only advice: where it is refused, ordinary pages serve.
 #pragma once
 
 #include <cstddef>

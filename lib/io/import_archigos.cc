@@ -82,10 +82,9 @@ NodeInput person_of(ImportContext& ctx, const TableRecord& row, const std::strin
 }
 
 // The row's spell in office, as HOLDS_OFFICE edges to the states its Gleditsch-Ward code
-// stands for over the spell.
-void write_offices(ImportContext& ctx, const TableRecord& row, const std::string& lead, const NodeInput& person,
-                   const Date& start, const std::optional<Date>& to, const Citation& cite) {
-  const std::int64_t code = row.required_integer("ccode");
+// (`code`, the row's ccode) stands for over the spell.
+void write_offices(ImportContext& ctx, const TableRecord& row, std::int64_t code, const std::string& lead,
+                   const NodeInput& person, const Date& start, const std::optional<Date>& to, const Citation& cite) {
   std::optional<Date> spell_to = to;
   if (spell_to && !before(start, *spell_to)) {
     // A leader for a day: startdate = enddate. Archigos's end is the day the next leader
@@ -149,7 +148,7 @@ void read_archigos(ImportContext& ctx, std::istream& in) {
   Sayings said;
   read_table(ctx, in, layout, [&](const TableRecord& row) {
     std::string lead = row.required("leadid");
-    (void)row.required_integer("ccode");  // checked before the dates, as the columns come
+    const std::int64_t code = row.required_integer("ccode");
     auto start = row.date("startdate");
     if (!start) throw invalid("column 'startdate' is blank");
     auto end = row.date("enddate");
@@ -160,7 +159,7 @@ void read_archigos(ImportContext& ctx, std::istream& in) {
     NodeInput person = person_of(ctx, row, lead, known, cite);
     said.add(ctx, row.line(), lead, person);
     ctx.merge_node(person, ImportContext::Validity::kKeepExisting);
-    write_offices(ctx, row, lead, person, *start, to, cite);
+    write_offices(ctx, row, code, lead, person, *start, to, cite);
   });
 }
 

@@ -82,13 +82,7 @@ void read_atop(ImportContext& ctx, std::istream& in) {
     }
     warn_uncovered(ctx, row.line(), fmt::format("member {}", member), pieces, *start, to);
     for (const auto& p : pieces) {
-      EdgeInput party;
-      party.type = "PARTY_TO";
-      party.from = ctx.ensure_state(*p.country);
-      party.to = NodeRef{"Treaty", treaty.key};
-      party.valid = Interval{p.from, p.to};
-      party.props["obligations"] = obligations;
-      party.sources = {cite};
+      EdgeInput party = party_to(ctx, p, treaty.key, obligations, cite);
       // No key, else the phase, else the line: a line is one row, so the last is free.
       std::string phase = row.text("phase");
       for (std::string key :

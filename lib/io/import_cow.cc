@@ -180,6 +180,18 @@ std::vector<std::string> cow_obligations(const TableRecord& row) {
 
 }  // namespace
 
+EdgeInput party_to(ImportContext& ctx, const Crosswalk::Piece& piece, const std::string& treaty_key,
+                   const std::vector<std::string>& obligations, const Citation& cite) {
+  EdgeInput party;
+  party.type = "PARTY_TO";
+  party.from = ctx.ensure_state(*piece.country);
+  party.to = NodeRef{"Treaty", treaty_key};
+  party.valid = Interval{piece.from, piece.to};
+  party.props["obligations"] = obligations;
+  party.sources = {cite};
+  return party;
+}
+
 // The union of a treaty's stored obligations and more, in schema order.
 std::vector<std::string> unite_obligations(const Transaction& txn, const NodeRef& treaty,
                                            const std::vector<std::string>& more) {
@@ -245,16 +257,7 @@ void read_cow_alliances(ImportContext& ctx, std::istream& in) {
                       row.text("state_name"), mem_start->str());
     }
     warn_uncovered(ctx, row.line(), fmt::format("ccode {}", code), pieces, *mem_start, mem_to);
-    for (const auto& p : pieces) {
-      EdgeInput party;
-      party.type = "PARTY_TO";
-      party.from = ctx.ensure_state(*p.country);
-      party.to = NodeRef{"Treaty", treaty.key};
-      party.valid = Interval{p.from, p.to};
-      party.props["obligations"] = obligations;
-      party.sources = {cite};
-      ctx.merge_edge(party);
-    }
+    for (const auto& p : pieces) ctx.merge_edge(party_to(ctx, p, treaty.key, obligations, cite));
   });
 }
 

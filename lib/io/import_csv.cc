@@ -84,14 +84,6 @@ nlohmann::ordered_json value_of(std::string_view type, const PropertyInfo& prop,
   return j;
 }
 
-std::optional<Date> date_cell(std::string_view text, std::string_view column) {
-  text = trim(text);
-  if (text.empty()) return std::nullopt;
-  auto d = Date::try_parse(text);
-  if (!d) throw invalid("column '{}': '{}' is not a date (YYYY, YYYY-MM or YYYY-MM-DD)", column, text.substr(0, 40));
-  return d;
-}
-
 std::vector<std::string> aliases_of(std::string_view text) {
   std::string_view t = trim(text);
   if (!t.empty() && t.front() == '[') {
@@ -220,8 +212,8 @@ void map_row(ImportContext& ctx, const CsvFile& f, const TableRecord& row) {
     values[c.name] = value_of(prop->type, *prop, v, c.name);
   }
   std::optional<Interval> valid;
-  auto from_date = date_cell(cell("valid_from"), "valid_from");
-  auto to_date = date_cell(cell("valid_to"), "valid_to");
+  auto from_date = row.date("valid_from");
+  auto to_date = row.date("valid_to");
   if (from_date || to_date) valid = Interval{from_date, to_date};
   std::vector<Citation> sources;
   if (!trim(cell("sources")).empty()) sources = sources_of(cell("sources"));

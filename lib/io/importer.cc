@@ -89,26 +89,23 @@ void ImportContext::row(std::uint64_t line, const std::function<void()>& body) {
   txn_->savepoint();
   const auto warned = stats_.warned;
   const auto warnings = stats_.warnings.size();
+  // The row's writes undone; a row left out leaves no warnings either.
+  auto undo = [&] {
+    txn_->rollback_to_savepoint();
+    stats_.warned = warned;
+    stats_.warnings.resize(warnings);
+  };
   try {
     body();
     txn_->release_savepoint();
   } catch (const LeftOut& out) {
-    txn_->rollback_to_savepoint();
-    stats_.warned = warned;
-    stats_.warnings.resize(warnings);
-    --stats_.rows;  // counted again by ignore()
-    ignore(line, out.reason);
+    undo();
+    skip(line, out.reason);
     return;
   } catch (const Error& e) {
-    txn_->rollback_to_savepoint();
-    // A row left out leaves no warnings either.
-    stats_.warned = warned;
-    stats_.warnings.resize(warnings);
+    undo();
     if (!options_.skip_bad_rows) throw Error(e.kind(), fmt::format("{}:{}: {}", source_, line, e.what()));
-    ++stats_.skipped;
-    if (stats_.skipped_rows.size() < options_.max_skipped_listed) {
-      stats_.skipped_rows.push_back({fmt::format("{}:{}", source_, line), e.what()});
-    }
+    skip(line, e.what());
     return;
   }
   if (options_.commit_every > 0 && ++rows_in_txn_ >= options_.commit_every) flush();
@@ -124,18 +121,20 @@ std::string_view TableRecord::at(std::size_t index) const {
   return index < row_.fields.size() ? trim(row_.fields[index]) : std::string_view();
 }
 
-bool TableRecord::blank(std::string_view column) const {
+std::optional<std::string_view> TableRecord::value(std::string_view column) const {
   auto v = trim(raw(column));
-  return v.empty() || std::find(layout_.missing.begin(), layout_.missing.end(), v) != layout_.missing.end();
+  if (v.empty() || std::find(layout_.missing.begin(), layout_.missing.end(), v) != layout_.missing.end()) {
+    return std::nullopt;
+  }
+  return v;
 }
 
-std::string TableRecord::text(std::string_view column) const {
-  return blank(column) ? std::string() : std::string(trim(raw(column)));
-}
+std::string TableRecord::text(std::string_view column) const { return std::string(value(column).value_or("")); }
 
 std::string TableRecord::required(std::string_view column) const {
-  if (blank(column)) throw invalid("column '{}' is blank", column);
-  return std::string(trim(raw(column)));
+  auto v = value(column);
+  if (!v) throw invalid("column '{}' is blank", column);
+  return std::string(*v);
 }
 
 std::optional<std::int64_t> TableRecord::integer(std::string_view column) const {
@@ -153,10 +152,10 @@ std::optional<double> TableRecord::number(std::string_view column) const {
 }
 
 std::optional<Date> TableRecord::date(std::string_view column) const {
-  if (blank(column)) return std::nullopt;
-  auto v = trim(raw(column));
-  auto d = Date::try_parse(v);
-  if (!d) throw invalid("column '{}': '{}' is not a date (YYYY-MM-DD)", column, v.substr(0, 40));
+  auto v = value(column);
+  if (!v) return std::nullopt;
+  auto d = Date::try_parse(*v);
+  if (!d) throw invalid("column '{}': '{}' is not a date (YYYY, YYYY-MM or YYYY-MM-DD)", column, v->substr(0, 40));
   return d;
 }
 
@@ -186,8 +185,7 @@ void read_table(ImportContext& ctx, std::istream& in, const TableLayout& layout,
   });
 }
 
-void ImportContext::ignore(std::uint64_t line, std::string_view reason) {
-  ++stats_.rows;
+void ImportContext::skip(std::uint64_t line, std::string_view reason) {
   ++stats_.skipped;
   if (stats_.skipped_rows.size() < options_.max_skipped_listed) {
     stats_.skipped_rows.push_back({fmt::format("{}:{}", source_, line), std::string(reason)});

@@ -37,10 +37,9 @@ class ImportContext {
   const std::string& source() const { return source_; }
 
   // Runs one row's writes as a unit: on Error they are all undone, and the row is skipped
-  // (skip_bad_rows) or the error rethrown as "<source>:<line>: <reason>".
+  // (skip_bad_rows) or the error rethrown as "<source>:<line>: <reason>"; on LeftOut they
+  // are undone and the row is skipped.
   void row(std::uint64_t line, const std::function<void()>& body);
-  // A row the format deliberately leaves out (not an error), counted as skipped.
-  void ignore(std::uint64_t line, std::string_view reason);
   // Notes that the current row was imported with a value left out or replaced.
   void warn(std::uint64_t line, std::string_view what);
   // Reports progress (rate-limited by the caller: call it every few thousand rows).
@@ -69,6 +68,8 @@ class ImportContext {
  private:
   // Commits the transaction and begins the next (options.commit_every).
   void flush();
+  // Counts a row left out, listing it (up to max_skipped_listed) with the reason.
+  void skip(std::uint64_t line, std::string_view reason);
 
   Database& db_;
   std::unique_ptr<Transaction> txn_;
@@ -133,16 +134,11 @@ class TableRecord {
 
   std::uint64_t line() const { return row_.line; }
   const TableRow& row() const { return row_; }
-  const TableHeader& header() const { return header_; }
-  // Whether the header names the column.
-  bool has(std::string_view column) const { return header_.find(column).has_value(); }
 
   // The field as read (untrimmed); empty when the header has no such column.
   std::string_view raw(std::string_view column) const;
   // The field at a position (0-based), trimmed; empty past the row's end.
   std::string_view at(std::size_t index) const;
-  // Whether the field is blank or a missing-value code.
-  bool blank(std::string_view column) const;
   // The field trimmed; empty when blank or a missing-value code.
   std::string text(std::string_view column) const;
   // The same, required: Error(kInvalid) "column 'x' is blank" when it is.
@@ -150,13 +146,16 @@ class TableRecord {
   std::optional<std::int64_t> integer(std::string_view column) const;
   std::int64_t required_integer(std::string_view column) const;
   std::optional<double> number(std::string_view column) const;
-  // An ISO date (YYYY, YYYY-MM or YYYY-MM-DD); nullopt when blank.
+  // A date (YYYY, YYYY-MM or YYYY-MM-DD); nullopt when blank.
   std::optional<Date> date(std::string_view column) const;
   // A date from year, month and day columns (blank month or day: a partial date);
   // nullopt when the year is blank.
   std::optional<Date> date(std::string_view year, std::string_view month, std::string_view day) const;
 
  private:
+  // The field trimmed; nullopt when blank or a missing-value code.
+  std::optional<std::string_view> value(std::string_view column) const;
+
   const TableRow& row_;
   const TableHeader& header_;
   const TableLayout& layout_;
@@ -186,6 +185,11 @@ void read_icews(ImportContext& ctx, std::istream& in);      // import_icews.cc
 void read_us_trips(ImportContext& ctx, std::istream& in);   // import_us_history.cc
 void read_us_visits(ImportContext& ctx, std::istream& in);  // import_us_history.cc
 void read_csv(ImportContext& ctx, std::istream& in);        // import_csv.cc
+
+// A state's PARTY_TO edge to Treaty:`treaty_key` over a crosswalk piece (the state, and
+// the part of the membership it covers), carrying the member's obligations and citation.
+EdgeInput party_to(ImportContext& ctx, const Crosswalk::Piece& piece, const std::string& treaty_key,
+                   const std::vector<std::string>& obligations, const Citation& cite);
 
 // The union of a treaty's stored obligations and `more`, in schema order.
 std::vector<std::string> unite_obligations(const Transaction& txn, const NodeRef& treaty,

@@ -145,7 +145,7 @@ Rows proc_allies(const Args& a) {
         auto it = art.find("number");
         if (it != art.end() && it->is_string()) articles.emplace_back(it->get<std::string>());
       }
-      out.push_back({Value(ally.state), Value(l->treaty), Value(std::string(l->in_force ? "in force" : "signed, not in force")), Value(ally.hops), strings_value(l->obligations),
+      out.push_back({Value(ally.state), Value(l->treaty), Value(std::string(link_status(*l))), Value(ally.hops), strings_value(l->obligations),
                      Value(std::move(articles)), Value(l->from)});
     }
   }
