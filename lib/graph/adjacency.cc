@@ -10,7 +10,9 @@ Adjacency::Adjacency(const Reader& reader, bool build)
     : catalog_(*graph::Internals::context(reader).catalog),
       topo_(detail::topology_of(graph::Internals::context(reader), build)),
       view_(graph::Internals::context(reader).view.get()),
-      format_(graph::Internals::context(reader).db->format) {}
+      format_(graph::Internals::context(reader).db->format) {
+  if (const auto* w = graph::Internals::context(reader).write) pending_ = &w->pending;
+}
 
 Arc Adjacency::arc_at(const storage::Cursor& cursor) {
   auto a = keys::decode_adj(cursor.key());

@@ -18,6 +18,7 @@
 #include <optional>
 
 #include "entente/database.h"
+#include "graph/runs.h"
 #include "graph/topology.h"
 #include "storage/keys.h"
 #include "storage/store.h"
@@ -56,15 +57,20 @@ class Adjacency {
   bool in_memory() const { return topo_ != nullptr; }
 
  private:
-  // The index's arcs under `prefix` (a node, a direction, an edge tag).
+  // The index's arcs under `prefix` (a node, a direction, an edge tag): formats 1 to 4.
   template <class F>
   bool scan(const std::string& prefix, F&& f);
+  // The arcs of node `id` (of type *type, when given) from its runs: format 5. The runs
+  // are read and merged before f is called, so f may nest.
+  template <class F>
+  bool runs(NodeId id, const std::uint16_t* type, F&& f);
   Arc arc_at(const storage::Cursor& cursor);  // the arc of the cursor's entry
 
   const catalog::Catalog& catalog_;
   const Topology* topo_ = nullptr;
   const storage::View* view_ = nullptr;
   std::uint32_t format_ = 0;
+  const PendingRuns* pending_ = nullptr;  // a transaction's ops not yet in its batch
   std::deque<storage::Cursor> cursors_;  // one per level of nesting
   std::size_t depth_ = 0;
 };
@@ -72,13 +78,27 @@ class Adjacency {
 template <class F>
 bool Adjacency::arcs(NodeId id, std::uint16_t type, F&& f) {
   if (topo_) return topo_->arcs(id, type, f);
+  if (format_ >= 5) return runs(id, &type, f);
   return scan(keys::adj_prefix(id, type & Arc::kIn ? keys::kIn : keys::kOut, type & ~Arc::kIn), f);
 }
 
 template <class F>
 bool Adjacency::arcs(NodeId id, F&& f) {
   if (topo_) return topo_->arcs(id, f);
+  if (format_ >= 5) return runs(id, nullptr, f);
   return scan(keys::adj_prefix(id), f);
+}
+
+template <class F>
+bool Adjacency::runs(NodeId id, const std::uint16_t* type, F&& f) {
+  if (cursors_.empty()) cursors_.push_back(view_->cursor(storage::Cf::kAdj));
+  const keys::NodeRuns merged = read_runs(*view_, id, pending_, &cursors_.front());
+  for (const auto& r : merged.arcs) {
+    const Arc a = to_arc(id, r);
+    if (type && a.type != *type) continue;
+    if (!f(a)) return false;
+  }
+  return true;
 }
 
 template <class F>

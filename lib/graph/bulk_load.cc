@@ -35,6 +35,8 @@
 #include <rocksdb/sst_file_reader.h>
 
 #include "common/coding.h"
+#include "graph/runs.h"
+#include "storage/adj_run.h"
 #include "common/error.h"
 #include "common/text.h"
 #include "entente/load.h"
@@ -84,6 +86,7 @@ struct Item {
   std::uint32_t cited = 0, cited_end = 0;  // cited Document keys, in Block::spans
   std::uint32_t valid_from = 0, valid_to = 0;
   std::uint8_t adj_flags = 0;
+  Span head;  // node: its head op (storage/adj_run.h), the start of its adjacency run
 };
 
 // A block of lines and what was read from them. Blocks are used again once taken, so
@@ -131,6 +134,14 @@ void keep_node(Block& b, Item& it, const catalog::TypeDef& type, const Node& n, 
   it.cited = static_cast<std::uint32_t>(b.spans.size());
   for (const auto& c : sources) b.spans.push_back(b.put(c.doc));
   it.cited_end = static_cast<std::uint32_t>(b.spans.size());
+  // The head as stored: a partial valid.from clamped to the type's floor, read back from
+  // the record (as graph/prepared.cc does).
+  std::optional<Interval> valid = type.validity_floor() && n.valid ? graph::node_head(0, record).valid : n.valid;
+  std::vector<Interval> gaps;
+  if constexpr (requires { n.gaps; }) gaps = n.gaps;
+  keys::RunWriter w;
+  w.head(graph::run_head(type.tag, valid, gaps));
+  it.head = b.put(w.bytes());
 }
 
 template <typename Edge>
@@ -475,6 +486,7 @@ class BulkLoad {
     next_node_ = counter(*view, keys::kNextNodeId);
     first_edge_ = counter(*view, keys::kNextEdgeId);
     next_edge_ = first_edge_;
+    commit_ = counter(*view, keys::kNextCommit);
     index_ = std::make_unique<KeyIndex>(next_node_);
 
     std::error_code ec;
@@ -699,6 +711,8 @@ class BulkLoad {
           return;
         }
         NodeId id = next_node_++;
+        head_at_.push_back(heads_.size());
+        heads_.append(b.view(it.head));
         for (auto n = it.names; n < it.names_end; ++n) names_->add(keys::name(b.view(b.spans[n]), id), "");
         if (it.is_document) documents_.emplace(b.view(it.doc_self));
         ++stats_.nodes;
@@ -762,13 +776,43 @@ class BulkLoad {
     return sst.finish();
   }
 
-  // The `adj` table; returns the pairs of edges that may repeat an identity.
+  // The `adj` table: one run a node (storage/adj_run.h), its head then its arcs in the
+  // adjacency order, as the sort gives them. Returns the pairs of edges that may repeat an
+  // identity.
   std::vector<Repeat> write_adjacency() {
     storage::SstWriter sst(*db_.store, tmp_.path / "adj.sst", Cf::kAdj);
     std::vector<Repeat> repeats;
     std::vector<AdjEntry> run;  // out entries with the identity of the last one
+    const NodeId first = index_->first();
+    NodeId at = first;  // the next node whose run is not yet begun
+    keys::RunWriter w;
+    bool open = false;  // w holds node at - 1's run
+    auto close = [&] {
+      if (open) sst.put(keys::run_key({at - 1, commit_, 0}), w.bytes());
+      open = false;
+    };
+    auto begin = [&](NodeId node) {  // closes the runs before `node`, then begins its own
+      for (; at <= node; ++at) {
+        close();
+        w.clear();
+        const std::size_t i = at - first;
+        const std::size_t end = i + 1 < head_at_.size() ? head_at_[i + 1] : heads_.size();
+        w.raw(std::string_view(heads_).substr(head_at_[i], end - head_at_[i]));
+        open = true;
+      }
+    };
     adj_->finish([&](const AdjEntry& e) {
-      sst.put(keys::adj({e.node, e.dir, e.tag, e.other_tag, e.from, e.other, e.id}), keys::adj_value(e.to, e.flags));
+      if (e.node + 1 != at || !open) begin(e.node);
+      keys::RunArc a;
+      a.dir = e.dir;
+      a.tag = e.tag;
+      a.other_tag = e.other_tag;
+      a.from = e.from;
+      a.to = e.to;
+      a.has_valid = e.flags & keys::kHasValid;
+      a.other = e.other;
+      a.edge = e.id;
+      w.arc(a);
       if (e.dir != keys::kOut) return;
       if (!run.empty() && !same_identity(run.front(), e)) run.clear();
       for (const auto& other : run) {
@@ -778,7 +822,11 @@ class BulkLoad {
       }
       run.push_back(e);
     });
+    if (next_node_ > first) begin(next_node_ - 1);
+    close();
     adj_.reset();
+    std::string().swap(heads_);
+    std::vector<std::size_t>().swap(head_at_);
     adj_written_ = sst.finish();
     return repeats;
   }
@@ -812,6 +860,7 @@ class BulkLoad {
     storage::SstWriter sst(*db_.store, tmp_.path / "meta.sst", Cf::kMeta);
     for (const auto& [tag, n] : counts_.edges) sst.put(keys::edge_count(tag), keys::id(static_cast<std::uint64_t>(n)));
     for (const auto& [tag, n] : counts_.nodes) sst.put(keys::node_count(tag), keys::id(static_cast<std::uint64_t>(n)));
+    sst.put(keys::kNextCommit, keys::id(commit_ + 1));
     sst.put(keys::kNextEdgeId, keys::id(next_edge_));
     sst.put(keys::kNextNodeId, keys::id(next_node_));
     sst.finish();
@@ -828,6 +877,10 @@ class BulkLoad {
   TempDir tmp_;
   NodeId next_node_ = 1;
   EdgeId first_edge_ = 1, next_edge_ = 1;
+  std::uint64_t commit_ = 1;  // the load's commit number (meta next_commit)
+  // Each node's head op, by id - the first id: where it begins in heads_.
+  std::string heads_;
+  std::vector<std::size_t> head_at_;
   std::unique_ptr<KeyIndex> index_;
   std::unordered_set<std::string, ViewHash, std::equal_to<>> documents_;
   std::unique_ptr<storage::Sorter> names_;

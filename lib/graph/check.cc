@@ -10,6 +10,7 @@
 #include "common/text.h"
 #include "entente/database.h"
 #include "graph/records.h"
+#include "graph/runs.h"
 #include "graph/validate.h"
 #include "graph/state.h"
 #include "storage/keys.h"
@@ -35,8 +36,13 @@ class Checker {
     guarded("nodes", [&] { check_nodes(); });
     guarded("keys", [&] { check_keys(); });
     guarded("names", [&] { check_names(); });
-    guarded("edges", [&] { check_edges(); });
-    guarded("adj", [&] { check_adjacency(); });
+    if (format_ >= 5) {
+      guarded("adj", [&] { check_runs(); });  // first: check_edges asks what it saw
+      guarded("edges", [&] { check_edges(); });
+    } else {
+      guarded("edges", [&] { check_edges(); });
+      guarded("adj", [&] { check_adjacency(); });
+    }
     guarded("meta", [&] { check_counters(); });
     guarded("meta", [&] { check_counts(); });
     for (const auto& f : store.verify_files()) problem(fmt::format("file {}", f.file), f.reason);
@@ -273,6 +279,14 @@ class Checker {
       }
       std::uint32_t valid_from = keys::adj_from(e.valid);
       std::string value = keys::adj_value(e.valid);
+      if (format_ >= 5) {
+        // check_runs read every arc against its edge; here only whether both were there.
+        const std::uint8_t seen = id < arcs_seen_.size() ? arcs_seen_[id] : 0;
+        if (!(seen & 1)) problem(where, "its outgoing adjacency entry is missing");
+        if (!(seen & 2)) problem(where, "its incoming adjacency entry is missing");
+        for (const auto& c : e.sources) check_citation(where, c, "");
+        return true;
+      }
       for (auto [node, dir, other] : {std::tuple{e.from, keys::kOut, e.to}, std::tuple{e.to, keys::kIn, e.from}}) {
         // The entry's key holds the other end's type tag (format 2): unknown when that end
         // is missing or damaged, which is reported above.
@@ -293,6 +307,108 @@ class Checker {
       for (const auto& c : e.sources) check_citation(where, c, "");
       return true;
     });
+  }
+
+  // Format 5: each node's runs merged, its head against its record and each arc against its
+  // edge's record; the arcs seen are marked for check_edges, the heads for the nodes.
+  void check_runs() {
+    auto cur = view_.cursor(Cf::kAdj, {}, storage::View::Access::kSequential);
+    std::vector<bool> headed;  // by node id
+    std::vector<std::string> values;
+    NodeId at = 0;
+    auto finish = [&] {
+      if (values.empty()) return;
+      keys::RunMerger m(at);
+      keys::NodeRuns runs;
+      try {
+        for (const auto& v : values) m.add(v);
+        runs = m.finish();
+      } catch (const Error& e) {
+        problem(fmt::format("adjacency runs of node {}", at), e.what());
+        values.clear();
+        return;
+      }
+      values.clear();
+      check_node_runs(at, runs);
+      if (runs.has_head) {
+        if (at >= headed.size()) headed.resize(at + 1);
+        headed[at] = true;
+      }
+    };
+    for (cur.seek(""); cur.valid(); cur.next()) {
+      auto k = cur.key();
+      if (k.size() != keys::kRunKeySize) {
+        problem(fmt::format("adjacency entry of {} bytes (a run's key has {})", k.size(), keys::kRunKeySize), "malformed entry");
+        continue;
+      }
+      const NodeId node = coding::get_u64(k.data());
+      if (node != at) finish();
+      at = node;
+      values.emplace_back(cur.value());
+    }
+    finish();
+    view_.scan(Cf::kNodes, "", [&](std::string_view k, std::string_view v) {
+      if (k.size() != 8) return true;
+      const NodeId id = coding::get_u64(k.data());
+      try {
+        graph::node_head(id, v);
+      } catch (const Error&) {
+        return true;  // a damaged record: reported by check_nodes
+      }
+      if (id >= headed.size() || !headed[id]) problem(fmt::format("node record {}", id), "its adjacency head is missing");
+      return true;
+    });
+  }
+
+  void check_node_runs(NodeId node, const keys::NodeRuns& runs) {
+    if (runs.has_head) {
+      auto bytes = view_.get(Cf::kNodes, keys::id(node));
+      const std::string where = fmt::format("adjacency head of node {}", node);
+      if (!bytes) {
+        problem(where, "the node does not exist");
+      } else {
+        try {
+          auto head = graph::node_head(node, *bytes);
+          if (graph::run_head(head.tag, head.valid, head.gaps) != runs.head) {
+            problem(where, "it does not match the node's type and validity");
+          }
+        } catch (const Error&) {
+          // The record's damage is reported by check_nodes.
+        }
+      }
+    }
+    for (const auto& a : runs.arcs) {
+      ++report_.adjacency;
+      std::string where = fmt::format("adjacency entry of node {} for edge {}", node, a.edge);
+      auto bytes = view_.get(Cf::kEdges, keys::id(a.edge));
+      if (!bytes) {
+        problem(where, "the edge does not exist");
+        continue;
+      }
+      try {
+        Edge e = graph::decode_edge(catalog_, a.edge, *bytes);
+        const bool out = a.dir == keys::kOut;
+        const std::uint32_t tag = catalog_.find(e.type)->tag;
+        const bool matches = (out ? e.from : e.to) == node && (out ? e.to : e.from) == a.other && tag == a.tag;
+        if (!matches) {
+          problem(where, "it does not match the edge's type and ends");
+          continue;
+        }
+        if (auto t = node_tag(a.other); t && *t != a.other_tag) {
+          problem(where, fmt::format("it gives node {} the type tag {}, but the node's type tag is {}", a.other,
+                                     a.other_tag, *t));
+          continue;
+        }
+        if (graph::run_arc(a.dir, tag, a.other_tag, e.valid, a.other, a.edge) != a) {
+          problem(where, "it holds another validity than its edge");
+          continue;
+        }
+        if (a.edge >= arcs_seen_.size()) arcs_seen_.resize(a.edge + 1, 0);
+        arcs_seen_[a.edge] |= out ? 1 : 2;
+      } catch (const Error&) {
+        // The edge record's damage is reported by check_edges.
+      }
+    }
   }
 
   void check_adjacency() {
@@ -352,6 +468,7 @@ class Checker {
   CheckReport report_;
   graph::TypeCounts read_;  // the records read, per type tag
   NodeId max_node_ = 0;
+  std::vector<std::uint8_t> arcs_seen_;  // format 5, by edge id: 1 its outgoing arc read, 2 its incoming
   EdgeId max_edge_ = 0;
 };
 
@@ -400,7 +517,7 @@ Decoded decode_records(storage::Store::Batch& batch, const catalog::Catalog& cat
 }
 
 // Drops the derived entries (keys, names, adjacency), except those of damaged records.
-void drop_derived(storage::Store::Batch& batch, const Decoded& d) {
+void drop_derived(storage::Store::Batch& batch, const Decoded& d, std::uint32_t format) {
   auto drop = [&](Cf cf, const std::function<bool(std::string_view)>& keep) {
     std::vector<std::string> doomed;
     batch.scan(cf, "", [&](std::string_view k, std::string_view v) {
@@ -413,6 +530,7 @@ void drop_derived(storage::Store::Batch& batch, const Decoded& d) {
   drop(Cf::kNames, [&](std::string_view k) {
     return k.size() >= 9 && d.damaged_nodes.count(coding::get_u64(k.data() + k.size() - 8));
   });
+  if (format >= 5) return;  // rebuild_runs
   drop(Cf::kAdj, [&](std::string_view k) {
     if (k.size() != keys::kAdjKeySize) return false;
     auto a = keys::decode_adj(k);
@@ -421,9 +539,51 @@ void drop_derived(storage::Store::Batch& batch, const Decoded& d) {
 }
 
 // Writes the derived entries again from the records that decode.
-void rebuild_derived(storage::Store::Batch& batch, const catalog::Catalog& catalog, const Decoded& d) {
+void rebuild_derived(storage::Store::Batch& batch, const catalog::Catalog& catalog, const Decoded& d,
+                     std::uint32_t format) {
   std::set<NodeId> present(d.damaged_nodes);
+  // Format 5: a run a node, as of a commit of its own (meta next_commit). The runs of
+  // damaged nodes stay as they are; of the others' arcs, those that lead to a damaged node or
+  // edge are kept (a read that reaches them must still fail), and the rest written anew.
+  std::map<NodeId, std::pair<std::optional<keys::RunHead>, std::vector<keys::RunArc>>> runs;
+  if (format >= 5) {
+    std::vector<std::string> doomed, values;
+    NodeId at = 0;
+    auto finish = [&] {
+      if (values.empty() || d.damaged_nodes.count(at)) {
+        values.clear();
+        return;
+      }
+      keys::RunMerger m(at);
+      try {
+        for (const auto& v : values) m.add(v);
+        for (const auto& a : m.finish().arcs) {
+          if (d.damaged_edges.count(a.edge) || d.damaged_nodes.count(a.other)) runs[at].second.push_back(a);
+        }
+      } catch (const Error&) {
+        // A damaged run: written anew from the records.
+      }
+      values.clear();
+    };
+    batch.scan(Cf::kAdj, "", [&](std::string_view k, std::string_view v) {
+      if (k.size() != keys::kRunKeySize) {
+        doomed.emplace_back(k);
+        return true;
+      }
+      const NodeId node = coding::get_u64(k.data());
+      if (node != at) finish();
+      at = node;
+      if (!d.damaged_nodes.count(node)) {
+        values.emplace_back(v);
+        doomed.emplace_back(k);
+      }
+      return true;
+    });
+    finish();
+    for (const auto& k : doomed) batch.del(Cf::kAdj, k);
+  }
   for (const auto& n : d.nodes) {
+    if (format >= 5) runs[n.id].first = graph::run_head(catalog.find(n.type)->tag, n.valid, n.gaps);
     present.insert(n.id);
     batch.put(Cf::kKeys, keys::node_key(catalog.find(n.type)->tag, n.key), keys::id(n.id));
     for (const auto& f : graph::folded_names(n.name, n.aliases)) batch.put(Cf::kNames, keys::name(f, n.id), "");
@@ -434,11 +594,34 @@ void rebuild_derived(storage::Store::Batch& batch, const catalog::Catalog& catal
     auto from_tag = d.node_tags.find(e.from), to_tag = d.node_tags.find(e.to);
     if (from_tag == d.node_tags.end() || to_tag == d.node_tags.end()) continue;
     std::uint32_t tag = catalog.find(e.type)->tag;
+    if (format >= 5) {
+      runs[e.from].second.push_back(graph::run_arc(keys::kOut, tag, to_tag->second, e.valid, e.to, e.id));
+      runs[e.to].second.push_back(graph::run_arc(keys::kIn, tag, from_tag->second, e.valid, e.from, e.id));
+      continue;
+    }
     std::uint32_t from = keys::adj_from(e.valid);
     std::string value = keys::adj_value(e.valid);
     batch.put(Cf::kAdj, keys::adj({e.from, keys::kOut, tag, to_tag->second, from, e.to, e.id}), value);
     batch.put(Cf::kAdj, keys::adj({e.to, keys::kIn, tag, from_tag->second, from, e.from, e.id}), value);
   }
+  if (format < 5) return;
+  std::uint64_t commit = 1;
+  if (auto v = batch.get(Cf::kMeta, keys::kNextCommit); v && v->size() == 8) commit = coding::get_u64(v->data());
+  keys::RunWriter w;
+  for (auto& [node, run] : runs) {
+    w.clear();
+    if (run.first) w.head(*run.first);
+    auto& arcs = run.second;
+    std::sort(arcs.begin(), arcs.end(), keys::adjacency_less);
+    // An arc kept and also rebuilt (a decoded edge at a damaged node whose tag reads) once.
+    arcs.erase(std::unique(arcs.begin(), arcs.end(), [](const auto& x, const auto& y) { return x.id() == y.id(); }),
+               arcs.end());
+    for (const auto& a : arcs) w.arc(a);
+    batch.put(Cf::kAdj, keys::run_key({node, commit, 0}), w.bytes());
+  }
+  std::string next;
+  coding::put_u64(next, commit + 1);
+  batch.put(Cf::kMeta, keys::kNextCommit, next);
 }
 
 // Moves the id counters ahead of every id read; never back.
@@ -493,8 +676,8 @@ CheckReport Database::repair() {
   }
   auto batch = state_->store->batch();
   const Decoded decoded = decode_records(*batch, *catalog);
-  drop_derived(*batch, decoded);
-  rebuild_derived(*batch, *catalog, decoded);
+  drop_derived(*batch, decoded, state_->format);
+  rebuild_derived(*batch, *catalog, decoded, state_->format);
   counters_ahead(*batch, decoded);
   state_->publish_write([&] { state_->store->commit(*batch); });
   lock.unlock();

@@ -3,6 +3,7 @@
 #include "common/error.h"
 #include "entente/database.h"
 #include "graph/records.h"
+#include "graph/runs.h"
 #include "graph/state.h"
 #include "storage/backup.h"
 #include "storage/keys.h"
@@ -12,6 +13,12 @@ namespace entente {
 using storage::Cf;
 
 namespace {
+
+std::string u64(std::uint64_t v) {
+  std::string out;
+  coding::put_u64(out, v);
+  return out;
+}
 
 std::string u32(std::uint32_t v) {
   std::string out;
@@ -143,6 +150,18 @@ std::unique_ptr<Database> Database::open_store(const std::filesystem::path& path
     if (st.format < 3) graph::put_counts(*batch, graph::count_records(*view));
     // Format 4: node records may hold gaps; no record changes, but from now on an older
     // build (which would drop the gaps it rewrites) refuses the database.
+    if (st.format < 4) batch->put(Cf::kMeta, keys::kFormatVersion, u32(4));
+    st.store->commit(*batch);
+    st.format = std::max<std::uint32_t>(st.format, 4);
+  }
+  if (st.format == 4) {
+    // Format 5: the adjacency family's per-arc entries become one run a node, with its
+    // head (graph/runs.h), as of commit 0; in one batch with the new version, so that a
+    // crash leaves the database as it was.
+    auto now = st.store->snapshot();
+    auto batch = st.store->batch();
+    graph::upgrade_to_runs(*now, *st.catalog, *batch);
+    batch->put(Cf::kMeta, keys::kNextCommit, u64(1));
     batch->put(Cf::kMeta, keys::kFormatVersion, u32(keys::kFormat));
     st.store->commit(*batch);
     st.format = keys::kFormat;
@@ -170,7 +189,17 @@ namespace {
 // not yet stored).
 std::shared_ptr<const graph::Topology> build_topology(const detail::ReadContext& ctx) {
   const std::uint64_t next_node = ctx.write ? ctx.write->next_node : counter(*ctx.view, keys::kNextNodeId);
-  return graph::Topology::build(*ctx.view, *ctx.catalog, next_node);
+  if (ctx.write && ctx.write->topology_dropped) {
+    // A transaction's adjacency ops still in memory go into its batch first, where the
+    // build reads them (none with a savepoint open, which a rollback would have to undo).
+    auto& w = const_cast<detail::WriteState&>(*ctx.write);
+    if (!w.savepoints.empty()) throw invalid("a traversal of the whole graph inside a savepoint of a large transaction is not supported");
+    w.flush_pending(true);
+  }
+  auto topo = graph::Topology::build(*ctx.view, *ctx.catalog, next_node, ctx.db->format);
+  // Its ops not yet written (those written are applied again: a put replaces, a removal removes).
+  if (topo && ctx.write && !ctx.write->topology_dropped) topo = topo->apply(ctx.write->topology);
+  return topo;
 }
 }  // namespace
 
@@ -199,7 +228,7 @@ std::shared_ptr<const graph::Topology> detail::flat_topology(const ReadContext& 
   auto build = [&] { return build_topology(ctx); };
   if (!ctx.snapshot) {
     // A transaction: its writes go on, so what it reads now is not kept.
-    auto own = build();
+    auto own = graph::Topology::flat(build());  // its ops still in memory are an overlay
     if (!own) throw invalid("the graph cannot be held in memory: its node or edge ids pass 2^32");
     return own;
   }
@@ -221,6 +250,7 @@ std::unique_ptr<Transaction> Database::begin() {
   ws->batch = batch.get();
   ws->next_node = counter(*batch, keys::kNextNodeId);
   ws->next_edge = counter(*batch, keys::kNextEdgeId);
+  ws->commit = counter(*batch, keys::kNextCommit);
   ws->first_new_node = ws->next_node;
   ws->first_new_edge = ws->next_edge;
   auto ctx = std::make_unique<detail::ReadContext>();

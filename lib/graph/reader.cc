@@ -64,20 +64,21 @@ std::optional<Edge> Reader::edge(const EdgeInput& in) const {
   auto to = from ? id_of(in.to) : std::nullopt;
   if (!from || !to) return std::nullopt;
   const std::uint32_t to_tag = catalog.find(in.to.type)->tag;  // id_of found the type
-  const keys::Adj identity{*from, keys::kOut, type->tag, to_tag, keys::adj_from(in.valid), *to, 0};
+  // The edge's identity: its type, ends and valid-from (the arc's), then its key.
+  const std::uint32_t from_day = in.valid && in.valid->from ? in.valid->from->first_day() : 0;
   std::optional<Edge> found;
-  context_->view->scan(Cf::kAdj, keys::adj_identity(identity, context_->db->format),
-                       [&](std::string_view k, std::string_view) {
-                         auto a = keys::decode_adj(k);
-                         auto bytes = context_->view->get(Cf::kEdges, keys::id(a.edge));
-                         if (!bytes) return true;
-                         Edge e = graph::decode_edge(catalog, a.edge, *bytes);
-                         if (e.key != in.key) return true;
-                         e.from_ref = in.from;
-                         e.to_ref = in.to;
-                         found = std::move(e);
-                         return false;
-                       });
+  graph::Adjacency adj(*this);
+  adj.arcs(*from, static_cast<std::uint16_t>(type->tag), [&](const graph::Arc& a) {
+    if (a.other != *to || a.other_type != to_tag || a.from != from_day) return true;
+    auto bytes = context_->view->get(Cf::kEdges, keys::id(a.edge));
+    if (!bytes) return true;
+    Edge e = graph::decode_edge(catalog, a.edge, *bytes);
+    if (e.key != in.key || keys::adj_from(e.valid) != keys::adj_from(in.valid)) return true;  // a partial date's day
+    e.from_ref = in.from;
+    e.to_ref = in.to;
+    found = std::move(e);
+    return false;
+  });
   return found;
 }
 
@@ -192,8 +193,9 @@ void Reader::scan(std::string_view type_name, const std::function<bool(const Nod
 }
 
 void Reader::out_edges(NodeId id, const std::function<bool(const Edge&)>& visit) const {
-  context_->view->scan(Cf::kAdj, keys::adj_prefix(id, keys::kOut), [&](std::string_view k, std::string_view) {
-    auto a = keys::decode_adj(k);
+  graph::Adjacency adj(*this);
+  adj.arcs(id, [&](const graph::Arc& a) {
+    if (!a.out()) return false;  // outgoing arcs come first
     auto e = edge(a.edge);
     if (!e) throw corruption("adjacency entry of node {} names edge {}, which does not exist", id, a.edge);
     return visit(*e);
@@ -396,10 +398,9 @@ Stats Reader::stats() const {
       s.edges[t.name] = 0;
     }
   }
-  // Each edge has one outgoing adjacency entry; its key carries the type tag.
-  context_->view->scan(Cf::kAdj, "", [&](std::string_view k, std::string_view) {
-    auto a = keys::decode_adj(k);
-    if (a.dir == keys::kOut) ++s.edges[catalog.by_tag(a.tag).name];
+  // Each edge record's head carries its type tag.
+  context_->view->scan(Cf::kEdges, "", [&](std::string_view k, std::string_view v) {
+    ++s.edges[catalog.by_tag(graph::edge_tag(keys::decode_id(k), v)).name];
     return true;
   });
   if (const auto* topo = detail::topology_of(*context_, true)) {

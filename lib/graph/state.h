@@ -15,6 +15,7 @@
 
 #include "catalog/catalog.h"
 #include "common/key_map.h"
+#include "graph/runs.h"
 #include "graph/topology.h"
 #include "storage/store.h"
 
@@ -96,6 +97,20 @@ struct WriteState {
   std::uint64_t next_node = 1;
   std::uint64_t next_edge = 1;
   std::uint64_t writes = 0;
+  // The commit's number (meta next_commit): the adjacency runs it writes are keyed by it.
+  std::uint64_t commit = 1;
+  // Its adjacency ops not yet written into the batch (graph/runs.h), and how many times
+  // they were: each write is a part of the commit's runs.
+  graph::PendingRuns pending;
+  std::uint32_t parts = 0;
+  // Writes the pending ops into the batch when they pass their share of the budget and no
+  // savepoint is open (a rollback to one truncates them); `force`: at commit.
+  void flush_pending(bool force = false) {
+    if (pending.empty()) return;
+    const std::size_t budget = db->transaction_bytes ? db->transaction_bytes / 2 : std::size_t{32} << 20;
+    if (!force && (pending.bytes() < budget || !savepoints.empty())) return;
+    pending.flush(*batch, commit, parts++);
+  }
   WriteCounts nodes;
   WriteCounts edges;
   // How the record count of each type tag changes when this transaction commits
@@ -124,6 +139,7 @@ struct WriteState {
     WriteCounts nodes, edges;
     std::map<std::uint32_t, std::int64_t> node_delta, edge_delta;
     std::size_t topology_arcs, topology_nodes;
+    std::size_t pending;
   };
   std::vector<Saved> savepoints;
 

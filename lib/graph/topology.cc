@@ -12,6 +12,8 @@
 #include "common/parallel.h"
 #include "common/error.h"
 #include "graph/records.h"
+#include "graph/runs.h"
+#include "storage/adj_run.h"
 
 namespace entente::graph {
 
@@ -96,6 +98,93 @@ struct Chunk {
   bool fits = true;
 };
 
+// The head of a run as the topology holds it.
+NodeInfo head_info(const catalog::Catalog& catalog, const keys::RunHead& h) {
+  NodeInfo info;
+  info.bits = static_cast<std::uint16_t>(h.tag | NodeInfo::kExists);
+  if (h.has_valid) {
+    info.bits |= NodeInfo::kHasValid;
+    if (!h.gaps.empty()) info.bits |= NodeInfo::kHasGaps;
+    info.from = arc_day(h.from);
+    info.to = arc_day(h.to);
+  } else if (catalog.by_tag(h.tag).in_force_only) {
+    info.bits |= NodeInfo::kNeedsValid;
+  }
+  return info;
+}
+
+// Format 5: each node's runs (storage/adj_run.h), heads and arcs alike; a node with one
+// run (most of them) is read straight into the chunk, one with several merged first.
+void read_chunk_runs(const storage::View& view, const catalog::Catalog& catalog, Chunk& c,
+                     memory::HugeVector<NodeInfo>& nodes) {
+  c.counts.assign(c.end - c.first, 0);
+  const std::string lo = keys::id(c.first), hi = keys::id(c.end);
+  auto cur = view.cursor(Cf::kAdj, hi, storage::View::Access::kSequential);
+  // The node's runs: the first copied into a buffer reused from node to node, the others
+  // (a node written by several commits) kept beside.
+  std::string first;
+  bool have_first = false;
+  std::vector<std::string> more;
+  NodeId at = 0;
+  auto put_arc = [&](NodeId node, const keys::RunArc& a) {
+    if (!fits(a.tag) || !fits(a.other_tag) || a.other > kMaxId || a.edge > kMaxId) {
+      c.fits = false;
+      return;
+    }
+    c.others.push_back(static_cast<std::uint32_t>(a.other));
+    c.tails.push_back({static_cast<std::uint32_t>(a.edge), arc_day(a.from), arc_day(a.to),
+                       static_cast<std::uint16_t>(a.tag | (a.dir == keys::kIn ? Arc::kIn : 0)),
+                       static_cast<std::uint16_t>(a.other_tag)});
+    ++c.counts[node - c.first];
+  };
+  auto put_head = [&](NodeId node, const keys::RunHead& h) {
+    if (!fits(h.tag)) {
+      c.fits = false;
+      return;
+    }
+    nodes[node] = head_info(catalog, h);
+    if (!h.gaps.empty()) c.gaps.emplace_back(node, head_gaps(h));
+  };
+  auto finish_node = [&] {
+    if (!have_first) return;
+    have_first = false;
+    if (more.empty()) {
+      keys::RunReader r(first, at);
+      while (r.next() && c.fits) {
+        if (r.op() == keys::RunReader::Op::kArc) put_arc(at, r.arc());
+        if (r.op() == keys::RunReader::Op::kHead) put_head(at, r.head());
+      }
+    } else {
+      keys::RunMerger m(at);
+      m.add(first);
+      for (const auto& v : more) m.add(v);
+      auto merged = m.finish();
+      if (merged.has_head) put_head(at, merged.head);
+      for (const auto& a : merged.arcs) put_arc(at, a);
+      more.clear();
+    }
+  };
+  for (cur.seek(lo); cur.valid() && c.fits; cur.next()) {
+    auto k = cur.key();
+    if (k.size() != keys::kRunKeySize) throw corruption("an adjacency key of {} bytes (a format-5 run has {})", k.size(), keys::kRunKeySize);
+    const NodeId node = coding::get_u64(k.data());
+    if (node >= c.end) break;
+    if (node != at) finish_node();
+    at = node;
+    if (node >= kMaxId) {
+      c.fits = false;
+      return;
+    }
+    if (!have_first) {
+      first.assign(cur.value());
+      have_first = true;
+    } else {
+      more.emplace_back(cur.value());
+    }
+  }
+  if (c.fits) finish_node();
+}
+
 void read_chunk(const storage::View& view, const catalog::Catalog& catalog, Chunk& c, memory::HugeVector<NodeInfo>& nodes) {
   c.counts.assign(c.end - c.first, 0);
   const std::string lo = keys::id(c.first), hi = keys::id(c.end);
@@ -147,7 +236,7 @@ std::uint64_t counter_of(const storage::View& view, std::string_view key) {
 }  // namespace
 
 std::shared_ptr<const Topology> Topology::build(const storage::View& view, const catalog::Catalog& catalog,
-                                                std::uint64_t next_node_id) {
+                                                std::uint64_t next_node_id, std::uint32_t format) {
   const std::uint64_t next_edge = counter_of(view, keys::kNextEdgeId);
   if (next_node_id > kMaxId || next_edge > kMaxId) return nullptr;
   const std::uint64_t n = std::max<std::uint64_t>(next_node_id, 1);
@@ -164,7 +253,14 @@ std::shared_ptr<const Topology> Topology::build(const storage::View& view, const
     chunks[i].first = n * i / chunk_count;
     chunks[i].end = n * (i + 1) / chunk_count;
   }
-  parallel::for_each(chunks.size(), threads, [&](std::size_t i) { read_chunk(view, catalog, chunks[i], base->nodes); });
+  const bool runs = format >= 5;
+  parallel::for_each(chunks.size(), threads, [&](std::size_t i) {
+    if (runs) {
+      read_chunk_runs(view, catalog, chunks[i], base->nodes);
+    } else {
+      read_chunk(view, catalog, chunks[i], base->nodes);
+    }
+  });
 
   std::uint64_t total = 0;
   for (const auto& c : chunks) {

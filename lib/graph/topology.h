@@ -120,8 +120,10 @@ class Topology {
   // Builds the topology of a view (a snapshot). Returns null when the graph cannot be held
   // (a node or edge id or an arc count past 2^32, a type tag past 2^12), in which case
   // readers use the store.
+  // `format`: the database's (format 5 reads the runs of the adjacency family alone; the
+  // older ones its entries and the node records' heads).
   static std::shared_ptr<const Topology> build(const storage::View& view, const catalog::Catalog& catalog,
-                                               std::uint64_t next_node_id);
+                                               std::uint64_t next_node_id, std::uint32_t format);
   // The next version: this one with a committed transaction's changes. Null when the
   // changes cannot be held (as for build()).
   std::shared_ptr<const Topology> apply(const TopologyDelta& delta) const;

@@ -12,6 +12,7 @@
 #include "entente/database.h"
 #include "graph/prepared.h"
 #include "graph/records.h"
+#include "graph/runs.h"
 #include "graph/validate.h"
 #include "graph/state.h"
 #include "storage/keys.h"
@@ -132,7 +133,9 @@ NodeId Transaction::put(const detail::PreparedNode& p) {
     state_->topology.nodes.push_back({id, graph::make_node_info(type, p.valid, !p.gaps.empty()), graph::day_spans(p.gaps)});
   }
   for (const auto& f : p.names) batch.put(Cf::kNames, keys::name(f, id), "");
+  state_->pending.put_head(id, graph::run_head(type.tag, p.valid, p.gaps));
   ++state_->writes;
+  state_->flush_pending();
   return id;
 }
 
@@ -152,11 +155,15 @@ SameEdge find_same_edge(detail::WriteState& st, const catalog::Catalog& catalog,
   auto& batch = *st.batch;
   const auto& type = *p.type;
   const std::uint32_t valid_from = keys::adj_from(p.valid);
-  const std::string identity_prefix = keys::adj_identity({from, keys::kOut, type.tag, p.to_tag, valid_from, to, 0});
+  std::string identity;
+  coding::put_u32(identity, type.tag);
+  coding::put_u32(identity, p.to_tag);
+  coding::put_u64(identity, from);
+  coding::put_u64(identity, to);
+  coding::put_u32(identity, valid_from);
   // edge_ids holds a 64-bit hash of the identity, not the identity (8 bytes an edge, not
   // 29 and the key): a hit is confirmed from the edge's record, and a hit of another identity
   // with the same hash is settled by the search through the batch.
-  std::string identity = identity_prefix;
   identity.append(p.key);
   SameEdge out;
   const std::uint64_t hash = std::hash<std::string_view>{}(identity);
@@ -183,15 +190,15 @@ SameEdge find_same_edge(detail::WriteState& st, const catalog::Catalog& catalog,
       return out;
     }
   }
-  batch.scan(Cf::kAdj, identity_prefix, [&](std::string_view k, std::string_view) {
-    auto a = keys::decode_adj(k);
+  // The stored arcs of `from` (and those this transaction put) with the identity.
+  for (const auto& a : graph::read_runs(batch, from, &st.pending).arcs) {
+    if (a.dir != keys::kOut || a.tag != type.tag || a.other_tag != p.to_tag || a.from != valid_from || a.other != to) continue;
     auto bytes = batch.get(Cf::kEdges, keys::id(a.edge));
     if (bytes && graph::decode_edge(catalog, a.edge, *bytes).key == p.key) {
       out.id = a.edge;
-      return false;
+      break;
     }
-    return true;
-  });
+  }
   return out;
 }
 
@@ -224,7 +231,6 @@ EdgeId Transaction::put(detail::PreparedEdge& p) {
   const std::string& record = p.record;
 
   auto& batch = *state_->batch;
-  const std::uint32_t valid_from = keys::adj_from(p.valid);
   SameEdge same = find_same_edge(*state_, catalog, p, from, to);
   const std::optional<EdgeId>& existing = same.id;
   auto& st = *state_;
@@ -245,16 +251,16 @@ EdgeId Transaction::put(detail::PreparedEdge& p) {
   }
   if (st.edge_cache) st.edge_ids.insert(same.cache_key(), id);  // kept by the first identity with this hash
   batch.put(Cf::kEdges, keys::id(id), record);
-  std::string value = keys::adj_value(p.valid);
-  const keys::Adj out{from, keys::kOut, type.tag, p.to_tag, valid_from, to, id};
-  const keys::Adj back{to, keys::kIn, type.tag, p.from_tag, valid_from, from, id};
-  batch.put(Cf::kAdj, keys::adj(out), value);
-  batch.put(Cf::kAdj, keys::adj(back), value);
+  const keys::RunArc out = graph::run_arc(keys::kOut, type.tag, p.to_tag, p.valid, to, id);
+  const keys::RunArc back = graph::run_arc(keys::kIn, type.tag, p.from_tag, p.valid, from, id);
+  st.pending.put_arc(from, out);
+  st.pending.put_arc(to, back);
   if (st.keep_topology()) {
-    st.topology.arcs.push_back({from, graph::make_arc(out, value), true});
-    st.topology.arcs.push_back({to, graph::make_arc(back, value), true});
+    st.topology.arcs.push_back({from, graph::to_arc(from, out), true});
+    st.topology.arcs.push_back({to, graph::to_arc(to, back), true});
   }
   ++state_->writes;
+  st.flush_pending();
   return id;
 }
 
@@ -266,21 +272,9 @@ bool Transaction::remove_edge(EdgeId id) {
   Edge e = graph::decode_edge(*context_->catalog, id, *bytes);
   state_->drop_edge_cache();
   std::uint32_t tag = context_->catalog->find(e.type)->tag;
-  std::uint32_t valid_from = keys::adj_from(e.valid);
-  // Each entry's key holds the other end's type tag, read from its record; were that record
-  // missing (a damaged database), the entry is found by its edge id instead.
-  for (auto [node, dir, other] : {std::tuple{e.from, keys::kOut, e.to}, std::tuple{e.to, keys::kIn, e.from}}) {
-    if (auto bytes = batch.get(Cf::kNodes, keys::id(other))) {
-      batch.del(Cf::kAdj, keys::adj({node, dir, tag, graph::node_tag(other, *bytes), valid_from, other, id}));
-      continue;
-    }
-    std::vector<std::string> doomed;
-    batch.scan(Cf::kAdj, keys::adj_prefix(node, dir, tag), [&](std::string_view k, std::string_view) {
-      if (keys::decode_adj(k).edge == id) doomed.emplace_back(k);
-      return true;
-    });
-    for (const auto& k : doomed) batch.del(Cf::kAdj, k);
-  }
+  // An arc is named by its direction and edge id: removing it needs no read.
+  state_->pending.remove_arc(e.from, keys::kOut, tag, id);
+  state_->pending.remove_arc(e.to, keys::kIn, tag, id);
   batch.del(Cf::kEdges, keys::id(id));
   for (auto [node, dir] : {std::pair{e.from, std::uint16_t{0}}, std::pair{e.to, graph::Arc::kIn}}) {
     graph::Arc arc;
@@ -299,10 +293,7 @@ bool Transaction::remove_node(const NodeRef& ref) {
   if (!n) return false;
   auto& batch = *state_->batch;
   std::vector<EdgeId> edges;
-  batch.scan(Cf::kAdj, keys::adj_prefix(n->id), [&](std::string_view k, std::string_view) {
-    edges.push_back(keys::decode_adj(k).edge);
-    return true;
-  });
+  for (const auto& a : graph::read_runs(batch, n->id, &state_->pending).arcs) edges.push_back(a.edge);
   std::sort(edges.begin(), edges.end());
   edges.erase(std::unique(edges.begin(), edges.end()), edges.end());  // a self-loop is listed twice
   for (EdgeId e : edges) remove_edge(e);
@@ -313,6 +304,7 @@ bool Transaction::remove_node(const NodeRef& ref) {
   state_->drop_caches();
   batch.del(Cf::kKeys, key_key);
   batch.del(Cf::kNodes, keys::id(n->id));
+  state_->pending.remove_head(n->id);
   if (state_->keep_topology()) state_->topology.nodes.push_back({n->id, std::nullopt});
   --state_->node_delta[tag];
   ++state_->writes;
@@ -324,7 +316,7 @@ void Transaction::savepoint() {
   state_->batch->set_savepoint();
   state_->savepoints.push_back({state_->next_node, state_->next_edge, state_->writes, state_->nodes, state_->edges,
                                 state_->node_delta, state_->edge_delta, state_->topology.arcs.size(),
-                                state_->topology.nodes.size()});
+                                state_->topology.nodes.size(), state_->pending.size()});
 }
 
 void Transaction::rollback_to_savepoint() {
@@ -342,6 +334,7 @@ void Transaction::rollback_to_savepoint() {
   state_->edges = s.edges;
   state_->node_delta = s.node_delta;
   state_->edge_delta = s.edge_delta;
+  state_->pending.truncate(s.pending);  // no flush while a savepoint is open
   if (!state_->topology_dropped) {  // a dropped delta stays dropped: the commit rebuilds
     state_->topology.arcs.resize(s.topology_arcs);
     state_->topology.nodes.resize(s.topology_nodes);
@@ -354,11 +347,14 @@ void Transaction::release_savepoint() {
   if (state_->savepoints.empty()) throw conflict("no savepoint to release");
   state_->batch->pop_savepoint();
   state_->savepoints.pop_back();
+  state_->flush_pending();
 }
 
 void Transaction::commit() {
   require_open(*state_);
   auto& batch = *state_->batch;
+  state_->flush_pending(true);
+  if (state_->parts > 0) batch.put(Cf::kMeta, keys::kNextCommit, u64(state_->commit + 1));
   batch.put(Cf::kMeta, keys::kNextNodeId, u64(state_->next_node));
   batch.put(Cf::kMeta, keys::kNextEdgeId, u64(state_->next_edge));
   // The record counts per type: the stored ones (the writer lock makes them current) moved

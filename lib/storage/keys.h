@@ -31,14 +31,15 @@ std::string edge_count(std::uint32_t tag);
 // The format this build writes (and the newest it reads). Format 2 put the other end's
 // node type tag into the adjacency key (docs/format.md, "Format 2"); format 3 added the
 // record counts per type in meta ("Format 3"); format 4 lets a node record hold gaps
-// (NodeRecord.gaps, "Format 4"). An older database is upgraded when opened for writing and
-// read as it is when opened read-only.
-inline constexpr std::uint32_t kFormat = 4;
+// (NodeRecord.gaps, "Format 4"); format 5 groups the adjacency family's entries into one
+// run a node a commit (storage/adj_run.h, "Format 5"). An older database is upgraded when
+// opened for writing and read as it is when opened read-only.
+inline constexpr std::uint32_t kFormat = 5;
 
 std::string id(std::uint64_t id);  // nodes, edges: u64
 std::uint64_t decode_id(std::string_view key);
 
-// adj (format 2): node u64 | dir u8 | type tag u32 | other node's type tag u32 |
+// adj (formats 2 to 4; format 5 holds runs instead, storage/adj_run.h): node u64 | dir u8 | type tag u32 | other node's type tag u32 |
 //                 valid-from ymd u32 | other node u64 | edge u64
 // adj (format 1): the same without the other node's type tag.
 struct Adj {

@@ -10,6 +10,7 @@
 #include "common/coding.h"
 #include "common/text.h"
 #include "entente/entente.h"
+#include "storage/adj_run.h"
 #include "storage/keys.h"
 #include "storage/store.h"
 #include "test_util.h"
@@ -63,14 +64,44 @@ std::string u64(std::uint64_t v) {
   return out;
 }
 
-// The adjacency keys of an edge, found by scanning (no tag table needed).
-std::vector<std::string> adjacency_of(const storage::View& view, EdgeId edge) {
-  std::vector<std::string> found;
-  view.scan(Cf::kAdj, "", [&](std::string_view k, std::string_view) {
-    if (keys::decode_adj(k).edge == edge) found.emplace_back(k);
+// Node `node`'s adjacency (its runs merged, docs/format.md "Format 5") changed by `edit`, and
+// stored back as one run in place of its runs: damage that no write would leave.
+void edit_runs(storage::Store::Batch& b, NodeId node, const std::function<void(keys::NodeRuns&)>& edit) {
+  std::vector<std::string> ks, vs;
+  b.scan(Cf::kAdj, keys::id(node), [&](std::string_view k, std::string_view v) {
+    ks.emplace_back(k);
+    vs.emplace_back(v);
     return true;
   });
-  return found;
+  keys::RunMerger m(node);
+  for (const auto& v : vs) m.add(v);
+  auto runs = m.finish();
+  edit(runs);
+  for (const auto& k : ks) b.del(Cf::kAdj, k);
+  keys::RunWriter w;
+  if (runs.has_head) w.head(runs.head);
+  std::sort(runs.arcs.begin(), runs.arcs.end(), keys::adjacency_less);
+  for (const auto& a : runs.arcs) w.arc(a);
+  b.put(Cf::kAdj, keys::run_key({node, 0, 0}), w.bytes());
+}
+
+// The arc of edge `edge` at node `node`, in direction `dir`.
+keys::RunArc arc_of(storage::Store::Batch& b, NodeId node, EdgeId edge, std::uint8_t dir) {
+  std::optional<keys::RunArc> found;
+  edit_runs(b, node, [&](keys::NodeRuns& runs) {
+    for (const auto& a : runs.arcs) {
+      if (a.edge == edge && a.dir == dir) found = a;
+    }
+  });
+  REQUIRE(found);
+  return *found;
+}
+
+// Removes the arcs of edge `edge` at node `node`.
+void drop_arcs(storage::Store::Batch& b, NodeId node, EdgeId edge) {
+  edit_runs(b, node, [&](keys::NodeRuns& runs) {
+    std::erase_if(runs.arcs, [&](const keys::RunArc& a) { return a.edge == edge; });
+  });
 }
 
 std::string describe(const CheckReport& r) {
@@ -133,11 +164,8 @@ TEST_CASE("check: a new empty database and the bundled dataset check clean", "[r
 TEST_CASE("check: a missing outgoing adjacency entry is reported with its edge", "[reliability][check]") {
   Damaged d;
   EdgeId e = d.edge("State:RUS", "PARTNERSHIP");
-  d.damage([&](storage::Store::Batch& b) {
-    for (const auto& k : adjacency_of(b, e)) {
-      if (keys::decode_adj(k).dir == keys::kOut) b.del(Cf::kAdj, k);
-    }
-  });
+  NodeId rus = d.node("State:RUS");
+  d.damage([&](storage::Store::Batch& b) { drop_arcs(b, rus, e); });
   auto r = d.check();
   INFO(describe(r));
   CHECK(r.problems.size() == 1);
@@ -153,13 +181,16 @@ TEST_CASE("check: a stray adjacency entry is reported with its node and edge", "
   Damaged d;
   NodeId prk = d.node("State:PRK"), chn = d.node("State:CHN");
   EdgeId real = d.edge("State:RUS", "PARTNERSHIP");
-  std::uint32_t tag = 0, state = 0;
+  NodeId rus = d.node("State:RUS");
   d.damage([&](storage::Store::Batch& b) {
-    auto a = keys::decode_adj(adjacency_of(b, real).front());
-    tag = a.tag;
-    state = a.other_tag;  // RUS -> PRK: both ends are States
-    b.put(Cf::kAdj, keys::adj({prk, keys::kOut, tag, state, 0, chn, 999}), keys::adj_value(0, 0));   // no edge 999
-    b.put(Cf::kAdj, keys::adj({chn, keys::kOut, tag, state, 0, prk, real}), keys::adj_value(0, 0));  // wrong ends
+    auto a = arc_of(b, rus, real, keys::kOut);  // RUS -> PRK: both ends are States
+    auto stray = a;
+    stray.other = chn;
+    stray.edge = 999;  // no edge 999
+    edit_runs(b, prk, [&](keys::NodeRuns& runs) { runs.arcs.push_back(stray); });
+    auto wrong = a;
+    wrong.other = prk;  // wrong ends
+    edit_runs(b, chn, [&](keys::NodeRuns& runs) { runs.arcs.push_back(wrong); });
   });
   auto r = d.check();
   INFO(describe(r));
@@ -181,14 +212,13 @@ TEST_CASE("check: an adjacency entry giving the other node a wrong type is repor
   EdgeId e = d.edge("State:RUS", "PARTNERSHIP");
   std::uint32_t state = 0;
   d.damage([&](storage::Store::Batch& b) {
-    for (const auto& k : adjacency_of(b, e)) {
-      auto a = keys::decode_adj(k);
-      if (a.dir != keys::kOut) continue;
-      state = a.other_tag;
-      b.del(Cf::kAdj, k);
-      a.other_tag = state + 1;  // not the State tag
-      b.put(Cf::kAdj, keys::adj(a), keys::adj_value(0, 0));
-    }
+    edit_runs(b, rus, [&](keys::NodeRuns& runs) {
+      for (auto& a : runs.arcs) {
+        if (a.edge != e || a.dir != keys::kOut) continue;
+        state = a.other_tag;
+        a.other_tag = state + 1;  // not the State tag
+      }
+    });
   });
   REQUIRE(state != 0);
   auto r = d.check();
@@ -419,12 +449,18 @@ TEST_CASE("check: a damaged edge record is reported, repair leaves it reported",
 TEST_CASE("check: repair fixes every index and counter problem at once and restores the original data",
           "[reliability][check]") {
   Damaged d;
-  NodeId prk = d.node("State:PRK"), chn = d.node("State:CHN");
+  NodeId prk = d.node("State:PRK"), chn = d.node("State:CHN"), rus = d.node("State:RUS");
   EdgeId e = d.edge("State:RUS", "PARTNERSHIP");
   d.damage([&](storage::Store::Batch& b) {
-    std::uint32_t state = keys::decode_adj(adjacency_of(b, e).front()).other_tag;  // RUS -> PRK: States
-    for (const auto& k : adjacency_of(b, e)) b.del(Cf::kAdj, k);
-    b.put(Cf::kAdj, keys::adj({prk, keys::kIn, 10, state, 0, chn, 4242}), keys::adj_value(0, 0));
+    auto a = arc_of(b, rus, e, keys::kOut);  // RUS -> PRK: States
+    drop_arcs(b, rus, e);
+    drop_arcs(b, prk, e);
+    keys::RunArc ghost = a;
+    ghost.dir = keys::kIn;
+    ghost.tag = 10;
+    ghost.other = chn;
+    ghost.edge = 4242;
+    edit_runs(b, prk, [&](keys::NodeRuns& runs) { runs.arcs.push_back(ghost); });
     b.del(Cf::kNames, keys::name("north korea", prk));
     b.put(Cf::kNames, keys::name("ghost", 77), "");
     std::string state_tag;  // the State tag, as the CHN key entry holds it
