@@ -13,8 +13,6 @@
 
 namespace entente::ql {
 
-using namespace ast;
-
 const char* ast::stype_name(SType t) {
   switch (t) {
     case SType::kAny: return "Any";
@@ -68,7 +66,12 @@ const char* ast::quant_text(Quant q) {
   return "?";
 }
 
-namespace {
+// A named namespace, not an unnamed one: its using-directive then reaches only this file's
+// code, not the rest of entente::ql (a unity build puts the binder, with its own `bound`
+// names, in the same translation unit).
+namespace parse_impl {
+
+using namespace ast;
 
 // Words that start or join clauses: they cannot name a variable without back-quotes.
 const std::vector<std::string>& reserved() {
@@ -1305,8 +1308,8 @@ class Parser {
   int depth_ = 0;
 };
 
-}  // namespace
+}  // namespace parse_impl
 
-ast::Query parse(std::string_view text) { return Parser(text).run(); }
+ast::Query parse(std::string_view text) { return parse_impl::Parser(text).run(); }
 
 }  // namespace entente::ql
