@@ -1,12 +1,16 @@
 #include "graph/topology.h"
 
 #include <atomic>
+#include <chrono>
+#include <cstdlib>
 #include <exception>
 #include <limits>
 #include <map>
 #include <mutex>
 #include <thread>
 #include <unordered_set>
+
+#include <fmt/format.h>
 
 #include "common/coding.h"
 #include "common/parallel.h"
@@ -113,19 +117,17 @@ NodeInfo head_info(const catalog::Catalog& catalog, const keys::RunHead& h) {
   return info;
 }
 
-// Format 5: each node's runs (storage/adj_run.h), heads and arcs alike; a node with one
-// run (most of them) is read straight into the chunk, one with several merged first.
+// Format 5: each node's runs (storage/adj_run.h), heads and arcs alike. A node's first run
+// is decoded where the cursor holds it, straight into the chunk's arrays; when a second run
+// of the same node follows (a node written by several commits), what the first gave is
+// taken back, and the node's runs are read again from the start and merged.
 void read_chunk_runs(const storage::View& view, const catalog::Catalog& catalog, Chunk& c,
-                     memory::HugeVector<NodeInfo>& nodes) {
+                     memory::HugeVector<NodeInfo>& nodes, std::size_t expected_arcs) {
   c.counts.assign(c.end - c.first, 0);
+  c.others.reserve(expected_arcs);
+  c.tails.reserve(expected_arcs);
   const std::string lo = keys::id(c.first), hi = keys::id(c.end);
   auto cur = view.cursor(Cf::kAdj, hi, storage::View::Access::kSequential);
-  // The node's runs: the first copied into a buffer reused from node to node, the others
-  // (a node written by several commits) kept beside.
-  std::string first;
-  bool have_first = false;
-  std::vector<std::string> more;
-  NodeId at = 0;
   auto put_arc = [&](NodeId node, const keys::RunArc& a) {
     if (!fits(a.tag) || !fits(a.other_tag) || a.other > kMaxId || a.edge > kMaxId) {
       c.fits = false;
@@ -145,44 +147,46 @@ void read_chunk_runs(const storage::View& view, const catalog::Catalog& catalog,
     nodes[node] = head_info(catalog, h);
     if (!h.gaps.empty()) c.gaps.emplace_back(node, head_gaps(h));
   };
-  auto finish_node = [&] {
-    if (!have_first) return;
-    have_first = false;
-    if (more.empty()) {
-      keys::RunReader r(first, at);
-      while (r.next() && c.fits) {
-        if (r.op() == keys::RunReader::Op::kArc) put_arc(at, r.arc());
-        if (r.op() == keys::RunReader::Op::kHead) put_head(at, r.head());
-      }
-    } else {
-      keys::RunMerger m(at);
-      m.add(first);
-      for (const auto& v : more) m.add(v);
-      auto merged = m.finish();
-      if (merged.has_head) put_head(at, merged.head);
-      for (const auto& a : merged.arcs) put_arc(at, a);
-      more.clear();
-    }
-  };
-  for (cur.seek(lo); cur.valid() && c.fits; cur.next()) {
+  NodeId at = ~NodeId{0};  // the node whose first run was read last
+  std::size_t at_arcs = 0;  // where its arcs begin in the chunk's arrays
+  cur.seek(lo);
+  while (cur.valid() && c.fits) {
     auto k = cur.key();
     if (k.size() != keys::kRunKeySize) throw corruption("an adjacency key of {} bytes (a format-5 run has {})", k.size(), keys::kRunKeySize);
     const NodeId node = coding::get_u64(k.data());
     if (node >= c.end) break;
-    if (node != at) finish_node();
-    at = node;
     if (node >= kMaxId) {
       c.fits = false;
       return;
     }
-    if (!have_first) {
-      first.assign(cur.value());
-      have_first = true;
-    } else {
-      more.emplace_back(cur.value());
+    if (node != at) {
+      at = node;
+      at_arcs = c.others.size();
+      keys::RunReader r(cur.value(), node);
+      while (r.next() && c.fits) {
+        if (r.op() == keys::RunReader::Op::kArc) put_arc(node, r.arc());
+        if (r.op() == keys::RunReader::Op::kHead) put_head(node, r.head());
+      }
+      cur.next();
+      continue;
     }
+    // A second run of `node`: undo the first, then merge all of them.
+    c.others.resize(at_arcs);
+    c.tails.resize(at_arcs);
+    c.counts[node - c.first] = 0;
+    nodes[node] = NodeInfo{};
+    if (!c.gaps.empty() && c.gaps.back().first == node) c.gaps.pop_back();
+    keys::RunMerger m(node);
+    const std::string prefix = keys::id(node);
+    for (cur.seek(prefix); cur.valid(); cur.next()) {
+      auto key = cur.key();
+      if (key.size() < 8 || key.compare(0, 8, prefix) != 0) break;
+      m.add(cur.value());
+    }
+    auto merged = m.finish();
+    if (merged.has_head) put_head(node, merged.head);
+    for (const auto& a : merged.arcs) put_arc(node, a);
   }
-  if (c.fits) finish_node();
 }
 
 void read_chunk(const storage::View& view, const catalog::Catalog& catalog, Chunk& c, memory::HugeVector<NodeInfo>& nodes) {
@@ -237,6 +241,14 @@ std::uint64_t counter_of(const storage::View& view, std::string_view key) {
 
 std::shared_ptr<const Topology> Topology::build(const storage::View& view, const catalog::Catalog& catalog,
                                                 std::uint64_t next_node_id, std::uint32_t format) {
+  // ENTENTE_TOPOLOGY_TRACE=1 prints the build's phases to stderr (docs/performance.md).
+  static const bool trace = std::getenv("ENTENTE_TOPOLOGY_TRACE") != nullptr;
+  auto t0 = std::chrono::steady_clock::now();
+  auto phase = [&](const char* name) {
+    auto now = std::chrono::steady_clock::now();
+    if (trace) fmt::print(stderr, "topology: {}: {:.3f} s\n", name, std::chrono::duration<double>(now - t0).count());
+    t0 = now;
+  };
   const std::uint64_t next_edge = counter_of(view, keys::kNextEdgeId);
   if (next_node_id > kMaxId || next_edge > kMaxId) return nullptr;
   const std::uint64_t n = std::max<std::uint64_t>(next_node_id, 1);
@@ -254,14 +266,24 @@ std::shared_ptr<const Topology> Topology::build(const storage::View& view, const
     chunks[i].end = n * (i + 1) / chunk_count;
   }
   const bool runs = format >= 5;
+  phase("heads array");
+  // The arcs a chunk should hold, from the stored edge counts (two arcs an edge), with room
+  // to spare: reserving maps address space, and only what is written is faulted in, so a
+  // chunk's arrays do not grow by copying.
+  std::uint64_t edges = 0;
+  if (runs) {
+    for (const auto& [tag, count] : read_counts(view).edges) edges += static_cast<std::uint64_t>(std::max<std::int64_t>(count, 0));
+  }
+  const std::size_t expected = static_cast<std::size_t>(2 * edges / chunk_count * 3 / 2 + 1024);
   parallel::for_each(chunks.size(), threads, [&](std::size_t i) {
     if (runs) {
-      read_chunk_runs(view, catalog, chunks[i], base->nodes);
+      read_chunk_runs(view, catalog, chunks[i], base->nodes, expected);
     } else {
       read_chunk(view, catalog, chunks[i], base->nodes);
     }
   });
 
+  phase("read the chunks");
   std::uint64_t total = 0;
   for (const auto& c : chunks) {
     if (!c.fits) return nullptr;
@@ -283,6 +305,7 @@ std::shared_ptr<const Topology> Topology::build(const storage::View& view, const
     for (auto& [id, g] : c.gaps) base->gaps.emplace(id, std::move(g));
   }
   base->offsets[n] = at;
+  phase("join the chunks");
   auto topo = std::make_shared<Topology>();
   topo->base_ = std::move(base);
   return topo;
