@@ -196,7 +196,8 @@ void PendingRuns::flush(storage::Store::Batch& batch, std::uint64_t commit, std:
 
 // ---- reads
 
-keys::NodeRuns read_runs(const storage::View& view, NodeId node, const PendingRuns* pending, storage::Cursor* cursor) {
+keys::NodeRuns read_runs(const storage::View& view, NodeId node, const PendingRuns* pending, storage::Cursor* cursor,
+                         std::uint64_t before_commit) {
   std::optional<storage::Cursor> own;
   if (!cursor) cursor = &own.emplace(view.cursor(Cf::kAdj));
   const std::string prefix = keys::id(node);
@@ -207,6 +208,7 @@ keys::NodeRuns read_runs(const storage::View& view, NodeId node, const PendingRu
     if (k.size() != keys::kRunKeySize) {
       throw corruption("node {}: an adjacency key of {} bytes (a format-5 run has {})", node, k.size(), keys::kRunKeySize);
     }
+    if (coding::get_u64(k.data() + 8) >= before_commit) continue;
     merger.add(cursor->value());
   }
   keys::NodeRuns runs = merger.finish();

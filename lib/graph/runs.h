@@ -67,8 +67,10 @@ class PendingRuns {
 // The merge of node `node`'s runs in `view` (the database's or a batch's), then of the ops
 // in `pending` (a transaction's, or null). `cursor` over the adj family of `view` is reused
 // when given.
+// `before_commit`: only the runs of earlier commits (a transaction's view of what was stored
+// before it began: its own commit's runs left out).
 keys::NodeRuns read_runs(const storage::View& view, NodeId node, const PendingRuns* pending = nullptr,
-                         storage::Cursor* cursor = nullptr);
+                         storage::Cursor* cursor = nullptr, std::uint64_t before_commit = ~std::uint64_t{0});
 
 // Rewrites the adjacency family of a database of an older format (per-arc entries, format
 // 2 to 4; format 1 is upgraded to 2 first) as runs of commit 0, with each node's head from

@@ -164,6 +164,14 @@ struct WriteState {
   // False once the transaction removed something or rolled back to a savepoint: edge
   // identities are then looked up in the batch again.
   bool edge_cache = true;
+  // While edge_cache holds, an edge this transaction did not write can only be one stored
+  // before it: for each node with many outgoing arcs whose edges were looked up, its stored
+  // outgoing arcs as (a hash of type, other end's type, valid-from and other end; edge id),
+  // sorted, so that an update import into a hub does not read the hub's adjacency for every
+  // edge it puts (find_same_edge). Held within kBaseOutLimit entries.
+  std::unordered_map<NodeId, std::vector<std::pair<std::uint64_t, EdgeId>>> base_out;
+  std::size_t base_out_entries = 0;
+  static constexpr std::size_t kBaseOutLimit = std::size_t{4} << 20;
   void drop_caches() {
     node_ids_complete = false;
     drop_edge_cache();

@@ -190,6 +190,44 @@ SameEdge find_same_edge(detail::WriteState& st, const catalog::Catalog& catalog,
       return out;
     }
   }
+  if (st.edge_cache) {
+    // Not written by this transaction: stored before it, if at all.
+    auto arc_hash = [](std::uint32_t tag, std::uint32_t other_tag, std::uint32_t valid, std::uint64_t other) {
+      std::uint64_t h = (std::uint64_t{tag} << 32 | other_tag) * 0x9e3779b97f4a7c15ull;
+      h ^= (std::uint64_t{valid} << 32 | (other >> 32)) + 0x632be59bd9b4e019ull + (h << 6) + (h >> 2);
+      h ^= (other & 0xffffffffull) * 0xff51afd7ed558ccdull + (h << 6) + (h >> 2);
+      return h;
+    };
+    std::vector<std::pair<std::uint64_t, EdgeId>> scratch;
+    const std::vector<std::pair<std::uint64_t, EdgeId>>* arcs = nullptr;
+    if (auto it = st.base_out.find(from); it != st.base_out.end()) {
+      arcs = &it->second;
+    } else {
+      for (const auto& a : graph::read_runs(batch, from, nullptr, nullptr, st.commit).arcs) {
+        if (a.dir == keys::kOut) scratch.emplace_back(arc_hash(a.tag, a.other_tag, a.from, a.other), a.edge);
+      }
+      std::sort(scratch.begin(), scratch.end());
+      arcs = &scratch;
+      if (scratch.size() >= 64) {  // a hub: kept for the edges to come
+        if (st.base_out_entries + scratch.size() > detail::WriteState::kBaseOutLimit) {
+          st.base_out.clear();
+          st.base_out_entries = 0;
+        }
+        st.base_out_entries += scratch.size();
+        arcs = &st.base_out.emplace(from, std::move(scratch)).first->second;
+      }
+    }
+    const std::uint64_t h = arc_hash(type.tag, p.to_tag, valid_from, to);
+    auto [lo, hi] = std::equal_range(arcs->begin(), arcs->end(), std::pair<std::uint64_t, EdgeId>{h, 0},
+                                     [](const auto& x, const auto& y) { return x.first < y.first; });
+    for (auto it = lo; it != hi; ++it) {
+      if (same_identity(it->second)) {
+        out.id = it->second;
+        break;
+      }
+    }
+    return out;
+  }
   // The stored arcs of `from` (and those this transaction put) with the identity.
   for (const auto& a : graph::read_runs(batch, from, &st.pending).arcs) {
     if (a.dir != keys::kOut || a.tag != type.tag || a.other_tag != p.to_tag || a.from != valid_from || a.other != to) continue;

@@ -1,5 +1,7 @@
 #include <catch2/catch.hpp>
 
+#include <fmt/format.h>
+
 #include "entente/entente.h"
 #include "test_util.h"
 
@@ -273,4 +275,49 @@ TEST_CASE("rolling back to a savepoint undoes the writes since it, ids and count
   auto snap = db->snapshot();
   CHECK(snap->node(NodeRef{"State", "E"}));
   CHECK(snap->stats().nodes.at("State") == 3);
+}
+
+// An update import into a hub: the stored edges of a node with many are looked up through
+// the transaction's index of its arcs (WriteState::base_out), and then, once the
+// transaction removed something, through its whole adjacency again. Both find each stored
+// edge by its identity, and only by it.
+TEST_CASE("putting a hub's stored edges again finds each one, before and after a removal", "[database]") {
+  test::TempDir dir;
+  auto db = Database::open(dir / "db");
+  auto edge = [](int i, const char* level) {
+    return EdgeInput{.type = "PARTNERSHIP", .from = {"State", "HUB"}, .to = {"State", fmt::format("S{}", i)},
+                     .props = {{"level", level}}};
+  };
+  {
+    auto tx = db->begin();
+    tx->put_node({.type = "State", .key = "HUB", .name = "Hub"});
+    for (int i = 0; i < 100; ++i) tx->put_node({.type = "State", .key = fmt::format("S{}", i), .name = fmt::format("S{}", i)});
+    for (int i = 0; i < 100; ++i) tx->put_edge(edge(i, "partnership"));
+    tx->commit();
+  }
+  {
+    auto tx = db->begin();
+    for (int i = 0; i < 100; ++i) tx->put_edge(edge(i, i == 7 ? "strategic partnership" : "partnership"));
+    auto k = edge(3, "partnership");
+    k.key = "second";  // another edge between the same ends: its own identity
+    tx->put_edge(k);
+    CHECK(tx->edge_counts().unchanged == 99);
+    CHECK(tx->edge_counts().updated == 1);
+    CHECK(tx->edge_counts().created == 1);
+    tx->commit();
+  }
+  {
+    auto tx = db->begin();
+    auto snap_edge = tx->edge(edge(5, "partnership"));
+    REQUIRE(snap_edge);
+    CHECK(tx->remove_edge(snap_edge->id));
+    // The index is let go: the lookups read the adjacency, the removal included.
+    for (int i = 0; i < 100; ++i) tx->put_edge(edge(i, i == 7 ? "strategic partnership" : "partnership"));
+    CHECK(tx->edge_counts().unchanged == 99);
+    CHECK(tx->edge_counts().created == 1);  // edge 5, put back
+    tx->commit();
+  }
+  auto snap = db->snapshot();
+  CHECK(snap->neighbors(snap->resolve("State:HUB").id, {.edge_types = {"PARTNERSHIP"}}).size() == 101);
+  CHECK(db->check().clean());
 }
