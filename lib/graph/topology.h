@@ -4,12 +4,14 @@
 // paths, projections, the query executor's variable-length expansion) read it instead of
 // seeking RocksDB entry by entry.
 //
-// One Topology object is one immutable version, as of one commit. It is built from the
-// adjacency and node column families by one sequential pass over each (split into ranges
-// read by two threads), shared by every snapshot of that commit, and carried forward by
-// commits: apply() makes the next version from a transaction's changes (a TopologyDelta)
-// as an overlay on the same base, without copying it; when the overlay grows past an eighth
-// of the base, the two are merged into a new base. See docs/architecture.md, "Topology".
+// One Topology object is one immutable version, as of one commit. It is built by one
+// sequential pass over the adjacency family, whose runs hold each node's head and arcs
+// (format 5; an older database opened read-only: its per-arc entries, and the node family
+// for the heads), split into ranges read by the threads. It is shared by every snapshot of
+// that commit and carried forward by commits: apply() makes the next version from a
+// transaction's changes (a TopologyDelta) as an overlay on the same base, without copying
+// it; when the overlay grows past an eighth of the base, the two are merged into a new
+// base. See docs/architecture.md, "Topology".
 #pragma once
 
 #include <algorithm>
