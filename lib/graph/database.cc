@@ -165,6 +165,17 @@ std::unique_ptr<Database> Database::open_store(const std::filesystem::path& path
     batch->put(Cf::kMeta, keys::kFormatVersion, u32(keys::kFormat));
     st.store->commit(*batch);
     st.format = keys::kFormat;
+    // The old entries, now deleted, dropped from the files: a scan of the family (the
+    // topology's build) would otherwise step over all of them, 3x slower at 10^7 records.
+    // No snapshot may be open (it would keep them). The database is whole either way; a
+    // failure here (a full disk) is left to the next write to report.
+    batch.reset();  // a batch reads over a snapshot of its own
+    now.reset();
+    view.reset();
+    try {
+      st.store->compact(Cf::kAdj);
+    } catch (const Error&) {
+    }
   }
   return db;
 }

@@ -925,6 +925,13 @@ void Store::verify(const files::AckRead& ack) const {
   }
 }
 
+void Store::compact(Cf cf) {
+  rocksdb::CompactRangeOptions o;
+  o.bottommost_level_compaction = rocksdb::BottommostLevelCompaction::kForce;
+  auto s = db_->CompactRange(o, handle(cf), nullptr, nullptr);
+  if (!s.ok()) throw from_status(s, fmt::format("compacting {}", cf_name(cf)));
+}
+
 std::uint64_t Store::sequence() const { return db_->GetLatestSequenceNumber(); }
 
 // After a commit that succeeded, a record that cannot be advanced must not turn the commit

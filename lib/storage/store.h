@@ -151,6 +151,11 @@ class Store {
   // batch takes no more writes after it.
   void prepare(Batch& batch);
 
+  // Compacts column family `cf` whole into its bottom level, so that the entries a write
+  // deleted or replaced leave its files (after an upgrade rewrote the family, its scans
+  // would otherwise step over every deleted key). A writer's; throws Error on failure.
+  void compact(Cf cf);
+
   // Whether any of the column families nodes, edges, adj, keys and names holds an entry.
   bool has_data() const;
 

@@ -6,6 +6,8 @@
 #include <map>
 
 #include <fmt/format.h>
+#include <rocksdb/sst_file_reader.h>
+#include <rocksdb/table_properties.h>
 
 #include "common/coding.h"
 #include "entente/entente.h"
@@ -110,6 +112,21 @@ TEST_CASE("a format-1 database reads right read-only and is upgraded to format 5
   // of the per-arc entries left; the version stored.
   CHECK(adjacency_key_sizes(path, &format) == std::map<std::size_t, int>{{keys::kRunKeySize, 9}});
   CHECK(format == 5);
+  {
+    // The old entries and their deletions were compacted away: a scan of adj (the topology's
+    // build) steps over none of them.
+    auto store = storage::Store::open(path, {.create_if_missing = false, .read_only = true});
+    int adj_files = 0;
+    for (const auto& f : store->table_files()) {
+      if (f.column_family != "adj") continue;
+      ++adj_files;
+      rocksdb::SstFileReader reader{rocksdb::Options()};
+      REQUIRE(reader.Open((path / f.name).string()).ok());
+      CHECK(reader.GetTableProperties()->num_deletions == 0);
+      CHECK(reader.GetTableProperties()->num_entries == 9);
+    }
+    CHECK(adj_files == 1);
+  }
   Options ro;
   ro.read_only = true;
   auto again = Database::open(path, ro);
