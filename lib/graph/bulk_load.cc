@@ -803,16 +803,7 @@ class BulkLoad {
     };
     adj_->finish([&](const AdjEntry& e) {
       if (e.node + 1 != at || !open) begin(e.node);
-      keys::RunArc a;
-      a.dir = e.dir;
-      a.tag = e.tag;
-      a.other_tag = e.other_tag;
-      a.from = e.from;
-      a.to = e.to;
-      a.has_valid = e.flags & keys::kHasValid;
-      a.other = e.other;
-      a.edge = e.id;
-      w.arc(a);
+      w.arc(keys::run_arc({e.node, e.dir, e.tag, e.other_tag, e.from, e.other, e.id}, e.to, e.flags));
       if (e.dir != keys::kOut) return;
       if (!run.empty() && !same_identity(run.front(), e)) run.clear();
       for (const auto& other : run) {

@@ -160,7 +160,7 @@ std::unique_ptr<Database> Database::open_store(const std::filesystem::path& path
     // crash leaves the database as it was.
     auto now = st.store->snapshot();
     auto batch = st.store->batch();
-    graph::upgrade_to_runs(*now, *st.catalog, *batch);
+    graph::upgrade_to_runs(*now, *batch);
     batch->put(Cf::kMeta, keys::kNextCommit, u64(1));
     batch->put(Cf::kMeta, keys::kFormatVersion, u32(keys::kFormat));
     st.store->commit(*batch);

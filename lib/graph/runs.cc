@@ -13,7 +13,6 @@ using storage::Cf;
 namespace {
 
 std::uint32_t run_ymd(const std::optional<Date>& d) { return d ? d->ymd() : 0; }
-std::optional<Date> run_date(std::uint32_t ymd) { return ymd ? std::optional<Date>(Date::from_ymd(ymd)) : std::nullopt; }
 std::uint32_t run_day(std::uint32_t ymd) { return ymd ? Date::from_ymd(ymd).first_day() : 0; }
 
 constexpr std::uint64_t kMaxRunId = 0xffffffffu;
@@ -59,12 +58,6 @@ Arc to_arc(NodeId node, const keys::RunArc& a) {
   arc.type = static_cast<std::uint16_t>(a.tag | (a.dir == keys::kIn ? Arc::kIn : 0));
   arc.other_type = static_cast<std::uint16_t>(a.other_tag);
   return arc;
-}
-
-NodeInfo to_node_info(const catalog::Catalog& catalog, const keys::RunHead& h) {
-  std::optional<Interval> valid;
-  if (h.has_valid) valid = Interval{run_date(h.from), run_date(h.to)};
-  return make_node_info(catalog.by_tag(h.tag), valid, !h.gaps.empty());
 }
 
 std::vector<DaySpan> head_gaps(const keys::RunHead& h) {
@@ -218,8 +211,7 @@ keys::NodeRuns read_runs(const storage::View& view, NodeId node, const PendingRu
 
 // ---- the upgrade from per-arc entries
 
-void upgrade_to_runs(const storage::View& view, const catalog::Catalog& catalog, storage::Store::Batch& batch) {
-  (void)catalog;
+void upgrade_to_runs(const storage::View& view, storage::Store::Batch& batch) {
   auto nodes = view.cursor(Cf::kNodes, {}, storage::View::Access::kSequential);
   auto adj = view.cursor(Cf::kAdj, {}, storage::View::Access::kSequential);
   nodes.seek("");
@@ -263,18 +255,8 @@ void upgrade_to_runs(const storage::View& view, const catalog::Catalog& catalog,
     for (; adj.valid(); adj.next()) {
       auto key = adj.key();
       if (key.size() != keys::kAdjKeySize || coding::get_u64(key.data()) != node) break;
-      auto a = keys::decode_adj(key);
       auto v = keys::decode_adj_value(adj.value());
-      keys::RunArc r;
-      r.dir = a.dir;
-      r.tag = a.tag;
-      r.other_tag = a.other_tag;
-      r.from = a.from;
-      r.to = v.to;
-      r.has_valid = v.flags & keys::kHasValid;
-      r.other = a.other;
-      r.edge = a.edge;
-      arcs.push_back(r);
+      arcs.push_back(keys::run_arc(keys::decode_adj(key), v.to, v.flags));
       doomed.emplace_back(key);
     }
     for (const auto& a : arcs) w.arc(a);  // already in the adjacency order

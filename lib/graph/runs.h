@@ -26,8 +26,7 @@ keys::RunArc run_arc(std::uint8_t dir, std::uint32_t tag, std::uint32_t other_ta
 keys::RunHead run_head(std::uint32_t tag, const std::optional<Interval>& valid, const std::vector<Interval>& gaps);
 // The arc as traversals hold it (ids in 32 bits: throws Error(kInvalid) past them).
 Arc to_arc(NodeId node, const keys::RunArc& a);
-// A node's head as traversals hold it.
-NodeInfo to_node_info(const catalog::Catalog& catalog, const keys::RunHead& h);
+// A head's gaps as traversals hold them (the bounded ones, as days).
 std::vector<DaySpan> head_gaps(const keys::RunHead& h);
 
 // One commit's adjacency ops not yet written into its batch.
@@ -75,6 +74,6 @@ keys::NodeRuns read_runs(const storage::View& view, NodeId node, const PendingRu
 // Rewrites the adjacency family of a database of an older format (per-arc entries, format
 // 2 to 4; format 1 is upgraded to 2 first) as runs of commit 0, with each node's head from
 // its record, into `batch`.
-void upgrade_to_runs(const storage::View& view, const catalog::Catalog& catalog, storage::Store::Batch& batch);
+void upgrade_to_runs(const storage::View& view, storage::Store::Batch& batch);
 
 }  // namespace entente::graph

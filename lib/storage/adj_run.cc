@@ -27,6 +27,19 @@ auto run_order(const RunArc& a) { return std::tie(a.dir, a.tag, a.other_tag, a.f
 
 bool adjacency_less(const RunArc& a, const RunArc& b) { return run_order(a) < run_order(b); }
 
+RunArc run_arc(const Adj& key, std::uint32_t to, std::uint8_t flags) {
+  RunArc a;
+  a.dir = key.dir;
+  a.tag = key.tag;
+  a.other_tag = key.other_tag;
+  a.from = key.from;
+  a.to = to;
+  a.has_valid = flags & kHasValid;
+  a.other = key.other;
+  a.edge = key.edge;
+  return a;
+}
+
 std::string run_key(const RunKey& k) {
   std::string out;
   out.reserve(kRunKeySize);

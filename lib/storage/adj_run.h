@@ -62,6 +62,9 @@ struct RunArc {
 // valid-from, the other end, the edge.
 bool adjacency_less(const RunArc& a, const RunArc& b);
 
+// The arc of a format-2 to 4 entry: its key and its value's valid-to and flags.
+RunArc run_arc(const Adj& key, std::uint32_t to, std::uint8_t flags);
+
 // A node's head: what traversals need of its record.
 struct RunHead {
   std::uint32_t tag = 0;

@@ -64,18 +64,22 @@ std::string u64(std::uint64_t v) {
   return out;
 }
 
-// Node `node`'s adjacency (its runs merged, docs/format.md "Format 5") changed by `edit`, and
-// stored back as one run in place of its runs: damage that no write would leave.
-void edit_runs(storage::Store::Batch& b, NodeId node, const std::function<void(keys::NodeRuns&)>& edit) {
-  std::vector<std::string> ks, vs;
-  b.scan(Cf::kAdj, keys::id(node), [&](std::string_view k, std::string_view v) {
-    ks.emplace_back(k);
-    vs.emplace_back(v);
+// Node `node`'s run keys, and its adjacency (its runs merged, docs/format.md "Format 5").
+keys::NodeRuns merged_runs(const storage::View& view, NodeId node, std::vector<std::string>* ks = nullptr) {
+  keys::RunMerger m(node);
+  view.scan(Cf::kAdj, keys::id(node), [&](std::string_view k, std::string_view v) {
+    if (ks) ks->emplace_back(k);
+    m.add(v);
     return true;
   });
-  keys::RunMerger m(node);
-  for (const auto& v : vs) m.add(v);
-  auto runs = m.finish();
+  return m.finish();
+}
+
+// Node `node`'s adjacency changed by `edit`, and stored back as one run in place of its
+// runs: damage that no write would leave.
+void edit_runs(storage::Store::Batch& b, NodeId node, const std::function<void(keys::NodeRuns&)>& edit) {
+  std::vector<std::string> ks;
+  auto runs = merged_runs(b, node, &ks);
   edit(runs);
   for (const auto& k : ks) b.del(Cf::kAdj, k);
   keys::RunWriter w;
@@ -88,11 +92,9 @@ void edit_runs(storage::Store::Batch& b, NodeId node, const std::function<void(k
 // The arc of edge `edge` at node `node`, in direction `dir`.
 keys::RunArc arc_of(storage::Store::Batch& b, NodeId node, EdgeId edge, std::uint8_t dir) {
   std::optional<keys::RunArc> found;
-  edit_runs(b, node, [&](keys::NodeRuns& runs) {
-    for (const auto& a : runs.arcs) {
-      if (a.edge == edge && a.dir == dir) found = a;
-    }
-  });
+  for (const auto& a : merged_runs(b, node).arcs) {
+    if (a.edge == edge && a.dir == dir) found = a;
+  }
   REQUIRE(found);
   return *found;
 }
