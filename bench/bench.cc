@@ -485,11 +485,39 @@ int run_queries(const std::filesystem::path& db_path, const Manifest& m, int sam
 int usage() {
   fmt::print(stderr,
              "usage: entente-bench floor --like DB --dir TMP\n"
-             "       entente-bench queries --db DB --manifest MANIFEST [--samples N] [--cold N] [--only Q1,Q2]\n");
+             "       entente-bench queries --db DB --manifest MANIFEST [--samples N] [--cold N] [--only Q1,Q2]\n"
+             "       entente-bench topology --db DB [--runs N]\n");
   return 2;
 }
 
 }  // namespace
+
+// Builds the in-memory topology of a database `runs` times, each from a database just
+// opened (for profiling the build alone: ENTENTE_TOPOLOGY_TRACE=1 prints its phases).
+int run_topology(const std::filesystem::path& db_path, int runs) {
+  using namespace entente;
+  Options ro;
+  ro.read_only = true;
+  ro.create_if_missing = false;
+  Json all = Json::array();
+  for (int i = 0; i < runs; ++i) {
+    auto db = Database::open(db_path, ro);
+    auto snap = db->snapshot();
+    auto t = Clock::now();
+    snap->load_topology();
+    all.push_back(Json{{"seconds", seconds_since(t)}});
+    if (i + 1 == runs && !std::getenv("ENTENTE_BENCH_NO_STATS")) {  // stats() counts the edge records: once, after the builds
+      auto stats = snap->stats();
+      for (auto& r : all) {
+        r["arcs"] = stats.topology_arcs;
+        r["bytes"] = stats.topology_bytes;
+        r["arcs_per_s"] = static_cast<double>(stats.topology_arcs) / r["seconds"].get<double>();
+      }
+    }
+  }
+  fmt::print("{}\n", all.dump());
+  return 0;
+}
 
 int main(int argc, char** argv) {
   if (argc < 2) return usage();
@@ -500,6 +528,10 @@ int main(int argc, char** argv) {
     if (cmd == "floor") {
       if (!args.count("--like") || !args.count("--dir")) return usage();
       return run_floor(args["--like"], args["--dir"]);
+    }
+    if (cmd == "topology") {
+      if (!args.count("--db")) return usage();
+      return run_topology(args["--db"], args.count("--runs") ? std::stoi(args["--runs"]) : 5);
     }
     if (cmd == "queries") {
       if (!args.count("--db") || !args.count("--manifest")) return usage();

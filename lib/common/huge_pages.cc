@@ -1,6 +1,7 @@
 #include "common/huge_pages.h"
 
 #include <sys/mman.h>
+#include <unistd.h>
 
 #include <cstdint>
 
@@ -30,5 +31,12 @@ void* map_huge(std::size_t bytes) {
 }
 
 void unmap_huge(void* p, std::size_t bytes) { ::munmap(p, rounded(bytes)); }
+
+void release_pages(void* from, void* to) noexcept {
+  const std::uintptr_t page = static_cast<std::uintptr_t>(::sysconf(_SC_PAGESIZE));
+  const std::uintptr_t lo = (reinterpret_cast<std::uintptr_t>(from) + page - 1) / page * page;
+  const std::uintptr_t hi = reinterpret_cast<std::uintptr_t>(to) / page * page;
+  if (hi > lo) ::madvise(reinterpret_cast<void*>(lo), hi - lo, MADV_DONTNEED);  // advice: a refusal keeps the pages
+}
 
 }  // namespace entente::memory

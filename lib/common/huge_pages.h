@@ -10,6 +10,8 @@
 
 #include <cstddef>
 #include <new>
+#include <type_traits>
+#include <utility>
 #include <vector>
 
 namespace entente::memory {
@@ -51,5 +53,30 @@ struct HugePageAllocator {
 // A vector whose large buffers lie on huge pages.
 template <typename T>
 using HugeVector = std::vector<T, HugePageAllocator<T>>;
+
+// The same, except that resize() leaves the new elements unwritten (T trivially copyable):
+// a vector resized to what it reserved holds address space only, and each page is faulted in
+// when something is first written to it. Whoever resizes one writes every element before it
+// is read.
+template <typename T>
+struct UnwrittenHugePageAllocator : HugePageAllocator<T> {
+  UnwrittenHugePageAllocator() noexcept = default;
+  template <typename U>
+  UnwrittenHugePageAllocator(const UnwrittenHugePageAllocator<U>&) noexcept {}
+  template <typename U>
+  void construct(U*) noexcept {
+    static_assert(std::is_trivially_copyable_v<U> && std::is_trivially_destructible_v<U>);
+  }
+  template <typename U, typename... Args>
+  void construct(U* p, Args&&... args) {
+    ::new (static_cast<void*>(p)) U(std::forward<Args>(args)...);
+  }
+};
+template <typename T>
+using UnwrittenHugeVector = std::vector<T, UnwrittenHugePageAllocator<T>>;
+
+// Gives the whole pages inside [from, to) back to the system (a block's unused end): they
+// hold no memory until written again, and read as zeros.
+void release_pages(void* from, void* to) noexcept;
 
 }  // namespace entente::memory

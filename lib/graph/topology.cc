@@ -2,12 +2,15 @@
 
 #include <atomic>
 #include <chrono>
+#include <cstring>
 #include <cstdlib>
 #include <exception>
 #include <limits>
 #include <map>
 #include <mutex>
+#include <numeric>
 #include <thread>
+#include <tuple>
 #include <unordered_set>
 
 #include <fmt/format.h>
@@ -38,6 +41,7 @@ constexpr std::uint64_t kMaxId = std::numeric_limits<std::uint32_t>::max();
 
 constexpr std::uint64_t kMergeFloor = 1 << 16;
 std::atomic<std::uint64_t> merge_floor{kMergeFloor};
+std::atomic<std::uint64_t> build_chunks{0}, build_capacity{0};  // Topology::set_build_shape
 
 // Whether a tag fits the topology's fields.
 bool fits(std::uint32_t tag) { return tag <= NodeInfo::kTagMask; }
@@ -92,14 +96,39 @@ NodeInfo make_node_info(const catalog::TypeDef& type, const std::optional<Interv
 
 namespace {
 
-// One range of node ids, read by one thread: its nodes' heads and its arcs.
+// One range of node ids, read by one thread: its nodes' heads and its arcs. The arcs are
+// written in place, in the chunk's own stretch of the base's arrays (`cap` arcs from `others`
+// and `tails`), and past it into arrays of the chunk's own (`more_*`); the join then moves
+// each stretch down to where the chunk's arcs begin (Topology::build).
 struct Chunk {
   std::uint64_t first = 0, end = 0;  // node ids [first, end)
   std::vector<std::pair<NodeId, std::vector<DaySpan>>> gaps;
-  memory::HugeVector<std::uint32_t> others;  // the arcs, as the base holds them
-  memory::HugeVector<ArcTail> tails;
+  std::uint32_t* others = nullptr;  // the stretch
+  ArcTail* tails = nullptr;
+  std::size_t cap = 0;
+  std::size_t size = 0;  // arcs written, in the stretch and past it
+  memory::HugeVector<std::uint32_t> more_others;
+  memory::HugeVector<ArcTail> more_tails;
   std::vector<std::uint32_t> counts;  // arcs per node, by id - first
   bool fits = true;
+
+  void push(std::uint32_t other, const ArcTail& tail) {
+    if (size < cap) {
+      others[size] = other;
+      tails[size] = tail;
+    } else {
+      more_others.push_back(other);
+      more_tails.push_back(tail);
+    }
+    ++size;
+  }
+  // Takes back the arcs written since the first `n`.
+  void truncate(std::size_t n) {
+    size = n;
+    more_others.resize(n > cap ? n - cap : 0);
+    more_tails.resize(n > cap ? n - cap : 0);
+  }
+  std::size_t in_place() const { return std::min(size, cap); }
 };
 
 // The head of a run as the topology holds it.
@@ -122,10 +151,8 @@ NodeInfo head_info(const catalog::Catalog& catalog, const keys::RunHead& h) {
 // of the same node follows (a node written by several commits), what the first gave is
 // taken back, and the node's runs are read again from the start and merged.
 void read_chunk_runs(const storage::View& view, const catalog::Catalog& catalog, Chunk& c,
-                     memory::HugeVector<NodeInfo>& nodes, std::size_t expected_arcs) {
+                     memory::HugeVector<NodeInfo>& nodes) {
   c.counts.assign(c.end - c.first, 0);
-  c.others.reserve(expected_arcs);
-  c.tails.reserve(expected_arcs);
   const std::string lo = keys::id(c.first), hi = keys::id(c.end);
   auto cur = view.cursor(Cf::kAdj, hi, storage::View::Access::kSequential);
   auto put_arc = [&](NodeId node, const keys::RunArc& a) {
@@ -133,10 +160,9 @@ void read_chunk_runs(const storage::View& view, const catalog::Catalog& catalog,
       c.fits = false;
       return;
     }
-    c.others.push_back(static_cast<std::uint32_t>(a.other));
-    c.tails.push_back({static_cast<std::uint32_t>(a.edge), arc_day(a.from), arc_day(a.to),
-                       static_cast<std::uint16_t>(a.tag | (a.dir == keys::kIn ? Arc::kIn : 0)),
-                       static_cast<std::uint16_t>(a.other_tag)});
+    c.push(static_cast<std::uint32_t>(a.other),
+           {static_cast<std::uint32_t>(a.edge), arc_day(a.from), arc_day(a.to),
+            static_cast<std::uint16_t>(a.tag | (a.dir == keys::kIn ? Arc::kIn : 0)), static_cast<std::uint16_t>(a.other_tag)});
     ++c.counts[node - c.first];
   };
   auto put_head = [&](NodeId node, const keys::RunHead& h) {
@@ -161,7 +187,7 @@ void read_chunk_runs(const storage::View& view, const catalog::Catalog& catalog,
     }
     if (node != at) {
       at = node;
-      at_arcs = c.others.size();
+      at_arcs = c.size;
       keys::RunReader r(cur.value(), node);
       while (r.next() && c.fits) {
         if (r.op() == keys::RunReader::Op::kArc) put_arc(node, r.arc());
@@ -171,8 +197,7 @@ void read_chunk_runs(const storage::View& view, const catalog::Catalog& catalog,
       continue;
     }
     // A second run of `node`: undo the first, then merge all of them.
-    c.others.resize(at_arcs);
-    c.tails.resize(at_arcs);
+    c.truncate(at_arcs);
     c.counts[node - c.first] = 0;
     nodes[node] = NodeInfo{};
     if (!c.gaps.empty() && c.gaps.back().first == node) c.gaps.pop_back();
@@ -225,11 +250,49 @@ void read_chunk(const storage::View& view, const catalog::Catalog& catalog, Chun
     }
     auto v = cur.value();
     const std::uint32_t to = v.size() >= 4 ? coding::get_u32(v.data()) : 0;
-    c.others.push_back(static_cast<std::uint32_t>(other));
-    c.tails.push_back({static_cast<std::uint32_t>(edge), arc_day(from), arc_day(to),
-                       static_cast<std::uint16_t>(tag | (dir == keys::kIn ? Arc::kIn : 0)), static_cast<std::uint16_t>(other_tag)});
+    c.push(static_cast<std::uint32_t>(other),
+           {static_cast<std::uint32_t>(edge), arc_day(from), arc_day(to),
+            static_cast<std::uint16_t>(tag | (dir == keys::kIn ? Arc::kIn : 0)), static_cast<std::uint16_t>(other_tag)});
     ++c.counts[node - c.first];
   }
+}
+
+// Ranges [first, end) of node ids covering [0, n), about `want` of them, each with about as
+// many of the adjacency family's bytes (its third member, RocksDB's estimate): a range
+// holding more than a quarter of its share is halved, down to single nodes, and the pieces
+// are then joined in order up to a share each. Even ranges of ids when the view cannot tell.
+std::vector<std::tuple<std::uint64_t, std::uint64_t, std::uint64_t>> even_ranges(const storage::View& view, std::uint64_t n,
+                                                                                 std::uint64_t want) {
+  std::vector<std::tuple<std::uint64_t, std::uint64_t, std::uint64_t>> out;
+  auto bytes_of = [&](std::uint64_t lo, std::uint64_t hi) { return view.approximate_bytes(Cf::kAdj, keys::id(lo), keys::id(hi)); };
+  const std::uint64_t total = want > 1 ? bytes_of(0, n) : 0;
+  if (total == 0) {
+    for (std::uint64_t i = 0; i < want; ++i) out.emplace_back(n * i / want, n * (i + 1) / want, 1);
+    return out;
+  }
+  const std::uint64_t share = std::max<std::uint64_t>(total / want, 1);
+  std::vector<std::tuple<std::uint64_t, std::uint64_t, std::uint64_t>> pieces;
+  std::vector<std::tuple<std::uint64_t, std::uint64_t, std::uint64_t>> stack{{0, n, total}};
+  while (!stack.empty()) {  // depth first, the lower half first: the pieces come in order
+    auto [lo, hi, bytes] = stack.back();
+    stack.pop_back();
+    if (bytes <= share / 4 || hi - lo <= 1) {
+      pieces.emplace_back(lo, hi, bytes);
+      continue;
+    }
+    const std::uint64_t mid = lo + (hi - lo) / 2;
+    stack.emplace_back(mid, hi, bytes_of(mid, hi));
+    stack.emplace_back(lo, mid, bytes_of(lo, mid));
+  }
+  for (const auto& [lo, hi, bytes] : pieces) {
+    if (!out.empty() && std::get<2>(out.back()) + bytes <= share) {
+      std::get<1>(out.back()) = hi;
+      std::get<2>(out.back()) += bytes;
+    } else {
+      out.emplace_back(lo, hi, bytes);
+    }
+  }
+  return out;
 }
 
 std::uint64_t counter_of(const storage::View& view, std::string_view key) {
@@ -257,27 +320,59 @@ std::shared_ptr<const Topology> Topology::build(const storage::View& view, const
   base->nodes.assign(n, NodeInfo{});
 
   // Ranges of node ids taken from a queue by the threads, so that a few nodes with most of
-  // the arcs do not leave one thread alone at the end.
+  // the arcs do not leave one thread alone at the end; cut where the adjacency family's bytes
+  // are even (a node id range holding the hubs holds most of the arcs).
   const unsigned threads = std::clamp(std::thread::hardware_concurrency(), 1u, 4u);
-  const std::uint64_t chunk_count = n < 4096 ? 1 : std::min<std::uint64_t>(64, threads * 8);
-  std::vector<Chunk> chunks(chunk_count);
-  for (std::uint64_t i = 0; i < chunk_count; ++i) {
-    chunks[i].first = n * i / chunk_count;
-    chunks[i].end = n * (i + 1) / chunk_count;
-  }
   const bool runs = format >= 5;
-  phase("heads array");
-  // The arcs a chunk should hold, from the stored edge counts (two arcs an edge), with room
-  // to spare: reserving maps address space, and only what is written is faulted in, so a
-  // chunk's arrays do not grow by copying.
-  std::uint64_t edges = 0;
-  if (runs) {
-    for (const auto& [tag, count] : read_counts(view).edges) edges += static_cast<std::uint64_t>(std::max<std::int64_t>(count, 0));
+  std::vector<Chunk> chunks;
+  std::vector<std::uint64_t> weights;  // each chunk's share of the adjacency family's bytes
+  if (const auto forced = build_chunks.load()) {
+    const std::uint64_t count = std::min<std::uint64_t>(forced, n);
+    for (std::uint64_t i = 0; i < count; ++i) {
+      chunks.emplace_back();
+      chunks.back().first = n * i / count;
+      chunks.back().end = n * (i + 1) / count;
+      weights.push_back(1);
+    }
+  } else {
+    for (const auto& [first, end, bytes] : even_ranges(view, n, n < 4096 ? 1 : std::min<std::uint64_t>(64, threads * 8))) {
+      chunks.emplace_back();
+      chunks.back().first = first;
+      chunks.back().end = end;
+      weights.push_back(bytes);
+    }
   }
-  const std::size_t expected = static_cast<std::size_t>(2 * edges / chunk_count * 3 / 2 + 1024);
+  const std::uint64_t chunk_count = chunks.size();
+  phase("heads array");
+  // Each chunk's stretch of the base's arrays: its share of the stored edge counts (two arcs
+  // an edge, format 3 on; the family's bytes are not spread quite as its arcs are), with
+  // room to spare. The arrays are sized to all the stretches
+  // without being written: only what a chunk writes is faulted in, once, where it stays or
+  // close by (the join below), instead of into arrays of the chunk's own and then copied.
+  std::uint64_t edges = 0;
+  for (const auto& [tag, count] : read_counts(view).edges) edges += static_cast<std::uint64_t>(std::max<std::int64_t>(count, 0));
+  const std::uint64_t weight = std::accumulate(weights.begin(), weights.end(), std::uint64_t{0});
+  std::vector<std::uint64_t> starts(chunk_count + 1, 0);  // where each stretch begins
+  for (std::uint64_t i = 0; i < chunk_count; ++i) {
+    std::uint64_t cap = 0;
+    if (edges > 0 && weight > 0) {
+      const double share = static_cast<double>(weights[i]) / static_cast<double>(weight);
+      cap = static_cast<std::uint64_t>(share * static_cast<double>(2 * edges) * 1.6) + 1024;
+    }
+    if (const auto forced = build_capacity.load()) cap = forced;
+    starts[i + 1] = starts[i] + cap;
+  }
+  if (starts[chunk_count] > 4 * kMaxId) std::fill(starts.begin(), starts.end(), 0);  // damaged counts
+  base->others.resize(starts[chunk_count]);
+  base->tails.resize(starts[chunk_count]);
+  for (std::uint64_t i = 0; i < chunk_count; ++i) {
+    chunks[i].others = base->others.data() + starts[i];
+    chunks[i].tails = base->tails.data() + starts[i];
+    chunks[i].cap = starts[i + 1] - starts[i];
+  }
   parallel::for_each(chunks.size(), threads, [&](std::size_t i) {
     if (runs) {
-      read_chunk_runs(view, catalog, chunks[i], base->nodes, expected);
+      read_chunk_runs(view, catalog, chunks[i], base->nodes);
     } else {
       read_chunk(view, catalog, chunks[i], base->nodes);
     }
@@ -287,24 +382,69 @@ std::shared_ptr<const Topology> Topology::build(const storage::View& view, const
   std::uint64_t total = 0;
   for (const auto& c : chunks) {
     if (!c.fits) return nullptr;
-    total += c.others.size();
+    total += c.size;
   }
   if (total > kMaxId) return nullptr;
   base->offsets.resize(n + 1);
-  base->reserve(total);
-  std::uint32_t at = 0;
+  std::uint64_t at = 0;
   for (auto& c : chunks) {
     for (std::uint64_t id = c.first; id < c.end; ++id) {
-      base->offsets[id] = at;
+      base->offsets[id] = static_cast<std::uint32_t>(at);
       at += c.counts[id - c.first];
     }
-    base->others.insert(base->others.end(), c.others.begin(), c.others.end());
-    base->tails.insert(base->tails.end(), c.tails.begin(), c.tails.end());
-    memory::HugeVector<std::uint32_t>().swap(c.others);
-    memory::HugeVector<ArcTail>().swap(c.tails);
     for (auto& [id, g] : c.gaps) base->gaps.emplace(id, std::move(g));
   }
-  base->offsets[n] = at;
+  base->offsets[n] = static_cast<std::uint32_t>(at);
+  // The join: each chunk's arcs move down to where they begin, in order, so that a move
+  // never overwrites a stretch not yet moved, unless the arcs before a chunk outgrew the
+  // stretches before it (its spare room spilled): then they are copied to new arrays.
+  bool in_order = true;
+  at = 0;
+  for (std::uint64_t i = 0; i < chunk_count && in_order; ++i) {
+    at += chunks[i].size;
+    in_order = at <= starts[i + 1];
+  }
+  if (trace) {
+    double fullest = 0;
+    for (const auto& c : chunks) fullest = std::max(fullest, static_cast<double>(c.size) / static_cast<double>(std::max<std::size_t>(c.cap, 1)));
+    fmt::print(stderr, "topology: {} chunks, the fullest at {:.0f}% of its room; joined {}\n", chunk_count, 100 * fullest,
+               in_order ? "in place" : "by a copy");
+  }
+  if (in_order) {
+    at = 0;
+    for (auto& c : chunks) {
+      if (c.in_place() > 0 && c.others != base->others.data() + at) {
+        std::memmove(base->others.data() + at, c.others, c.in_place() * sizeof(std::uint32_t));
+        std::memmove(base->tails.data() + at, c.tails, c.in_place() * sizeof(ArcTail));
+      }
+      at += c.in_place();
+      std::copy(c.more_others.begin(), c.more_others.end(), base->others.data() + at);
+      std::copy(c.more_tails.begin(), c.more_tails.end(), base->tails.data() + at);
+      at += c.more_others.size();
+      memory::HugeVector<std::uint32_t>().swap(c.more_others);
+      memory::HugeVector<ArcTail>().swap(c.more_tails);
+    }
+    base->others.resize(total);
+    base->tails.resize(total);
+    // The stretches' unused ends, and what was moved down from there.
+    memory::release_pages(base->others.data() + total, base->others.data() + base->others.capacity());
+    memory::release_pages(base->tails.data() + total, base->tails.data() + base->tails.capacity());
+  } else {
+    decltype(base->others) others;
+    decltype(base->tails) tails;
+    others.reserve(total);
+    tails.reserve(total);
+    for (auto& c : chunks) {
+      others.insert(others.end(), c.others, c.others + c.in_place());
+      tails.insert(tails.end(), c.tails, c.tails + c.in_place());
+      others.insert(others.end(), c.more_others.begin(), c.more_others.end());
+      tails.insert(tails.end(), c.more_tails.begin(), c.more_tails.end());
+      memory::HugeVector<std::uint32_t>().swap(c.more_others);
+      memory::HugeVector<ArcTail>().swap(c.more_tails);
+    }
+    base->others.swap(others);
+    base->tails.swap(tails);
+  }
   phase("join the chunks");
   auto topo = std::make_shared<Topology>();
   topo->base_ = std::move(base);
@@ -333,7 +473,9 @@ Topology::Memory Topology::memory() const {
   Memory m;
   m.arcs = base_->arc_total();
   m.nodes = base_->nodes.size();
-  m.bytes = base_->others.capacity() * sizeof(std::uint32_t) + base_->tails.capacity() * sizeof(ArcTail) +
+  // The arcs' arrays by size: the build gives back the pages past it, and a merge reserves an
+  // upper bound it does not write.
+  m.bytes = base_->others.size() * sizeof(std::uint32_t) + base_->tails.size() * sizeof(ArcTail) +
             base_->nodes.capacity() * sizeof(NodeInfo) +
             base_->offsets.capacity() * sizeof(std::uint32_t) + sizeof(Base);
   for (const auto& [id, g] : base_->gaps) m.bytes += 64 + g.capacity() * sizeof(DaySpan);  // a hash-map node each
@@ -358,6 +500,11 @@ Topology::Memory Topology::memory() const {
 }
 
 void Topology::set_merge_floor(std::uint64_t floor) { merge_floor = floor == 0 ? kMergeFloor : floor; }
+
+void Topology::set_build_shape(BuildShape shape) {
+  build_chunks = shape.chunks;
+  build_capacity = shape.capacity;
+}
 
 std::shared_ptr<const Topology> Topology::apply(const TopologyDelta& d) const {
   auto next = std::make_shared<Topology>();

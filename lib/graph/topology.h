@@ -158,6 +158,14 @@ class Topology {
   static void set_merge_floor(std::uint64_t floor);
   // An upper bound on the arcs (the base's and the overlay's entries), for reserving.
   std::uint64_t arc_count() const;
+  // How build() splits its work, for tests: `chunks` ranges of node ids (0: chosen from the
+  // graph's size), each writing up to `capacity` arcs in place in the base's arrays before
+  // the rest goes to arrays of its own (0: room from the stored edge counts).
+  struct BuildShape {
+    std::uint64_t chunks = 0;
+    std::uint64_t capacity = 0;
+  };
+  static void set_build_shape(BuildShape shape);
 
   struct NodeDelta;
   struct Overlay;
@@ -178,9 +186,10 @@ class Topology {
 struct Topology::Base {
   // The arrays lie on huge pages (common/huge_pages.h): reads land at random in them.
   memory::HugeVector<std::uint32_t> offsets;  // node id -> first arc; offsets[id + 1] ends it
-  // The arcs, as a structure of arrays: other ends, and the rest (ArcTail).
-  memory::HugeVector<std::uint32_t> others;
-  memory::HugeVector<ArcTail> tails;
+  // The arcs, as a structure of arrays: other ends, and the rest (ArcTail). The build
+  // sizes them to a reservation and writes them in place (topology.cc).
+  memory::UnwrittenHugeVector<std::uint32_t> others;
+  memory::UnwrittenHugeVector<ArcTail> tails;
   std::size_t arc_total() const { return others.size(); }
   void reserve(std::size_t n) {
     others.reserve(n);

@@ -96,7 +96,7 @@ std::uint64_t RunReader::varint(const char* field) {
   throw corruption("node {}: an adjacency run's {} is not a number", node_, field);
 }
 
-bool RunReader::next() {
+bool RunReader::next_checked() {
   if (p_ == end_) return false;
   auto u32 = [&](const char* field) {
     std::uint64_t v = varint(field);

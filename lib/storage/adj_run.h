@@ -100,12 +100,45 @@ class RunReader {
   enum class Op { kHead, kHeadRemoved, kArc, kArcRemoved };
   RunReader(std::string_view value, std::uint64_t node) : p_(value.data()), end_(value.data() + value.size()), node_(node) {}
   // Reads the next op; false at the end.
-  bool next();
+  bool next() {
+    // An arc put, read here with a bound check a byte and no call (the topology's build
+    // reads millions). Anything else, and whatever would not pass a check, goes the checked
+    // way, which names the damage.
+    const char* p = p_;
+    std::uint64_t h, other_tag, from, to, other, edge;
+    if (bounded_varint(p, h) && (h & 3) == 0 && (h >> 3) <= 0xffffffffu && bounded_varint(p, other_tag) &&
+        other_tag <= 0xffffffffu && bounded_varint(p, from) && from <= 0xffffffffu && bounded_varint(p, to) &&
+        (to >> 1) <= 0xffffffffu && bounded_varint(p, other) && bounded_varint(p, edge)) {
+      op_ = Op::kArc;
+      arc_.dir = static_cast<std::uint8_t>(h >> 2 & 1);
+      arc_.tag = static_cast<std::uint32_t>(h >> 3);
+      arc_.other_tag = static_cast<std::uint32_t>(other_tag);
+      arc_.from = static_cast<std::uint32_t>(from);
+      arc_.to = static_cast<std::uint32_t>(to >> 1);
+      arc_.has_valid = to & 1;
+      arc_.other = other;
+      arc_.edge = edge;
+      p_ = p;
+      return true;
+    }
+    return next_checked();
+  }
   Op op() const { return op_; }
   const RunHead& head() const { return head_; }  // kHead
   const RunArc& arc() const { return arc_; }     // kArc; kArcRemoved: dir, tag and edge
 
  private:
+  // A varint of at most ten bytes from p, before the end; false past either.
+  bool bounded_varint(const char*& p, std::uint64_t& v) const {
+    v = 0;
+    for (int shift = 0; shift < 64 && p != end_; shift += 7) {
+      const auto byte = static_cast<unsigned char>(*p++);
+      v |= std::uint64_t{byte & 0x7fu} << shift;
+      if (!(byte & 0x80)) return true;
+    }
+    return false;
+  }
+  bool next_checked();
   std::uint64_t varint(const char* field);
   const char* p_;
   const char* end_;

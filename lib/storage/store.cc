@@ -216,6 +216,17 @@ class SnapshotView : public View {
     std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(options_, cfs_[static_cast<int>(cf)]));
     scan_from_iterator(*it, start, visit);
   }
+  std::uint64_t approximate_bytes(Cf cf, std::string_view lo, std::string_view hi) const override {
+    auto* handle = cfs_[static_cast<int>(cf)];
+    if (!handle) return 0;
+    rocksdb::SizeApproximationOptions o;
+    o.include_memtables = true;
+    o.include_files = true;
+    const rocksdb::Range range(slice(lo), slice(hi));
+    std::uint64_t bytes = 0;
+    if (!db_->GetApproximateSizes(o, handle, &range, 1, &bytes).ok()) return 0;
+    return bytes;
+  }
   Cursor cursor(Cf cf, std::string_view upper, Access access) const override {
     auto* handle = cfs_[static_cast<int>(cf)];
     if (!handle) return Cursor(std::make_unique<EmptyIterator>());

@@ -108,6 +108,11 @@ class View {
   virtual void scan(Cf cf, std::string_view prefix, const Visitor& visit) const = 0;
   // Calls visit for each entry from key `start` on, to the end of the column family.
   virtual void scan_from(Cf cf, std::string_view start, const Visitor& visit) const = 0;
+  // About how many bytes the keys [lo, hi) of column family cf take in the database's files
+  // and memory tables, from their indexes (RocksDB's estimate, at a data block's grain; it
+  // may count what a snapshot does not see). For splitting a long read into even parts; 0
+  // where the view cannot tell.
+  virtual std::uint64_t approximate_bytes(Cf, std::string_view /*lo*/, std::string_view /*hi*/) const { return 0; }
 };
 
 class Store {

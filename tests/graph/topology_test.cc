@@ -212,6 +212,22 @@ TEST_CASE("the topology answers every adjacency read as the index does, across c
   auto sa = a->snapshot(), sb = b->snapshot();
   REQUIRE(sa->load_topology());
   same_answers(*sa, *sb, 420);
+  // The build's chunks write their arcs in place, each in its stretch of the arrays, and
+  // past it into arrays of their own; the join moves them down, or copies them when a
+  // chunk outgrew its room before a later one was moved. Every shape gives the same graph.
+  const auto arcs = sa->stats().topology_arcs;
+  sa.reset();
+  for (auto [chunks, capacity] : {std::pair<std::uint64_t, std::uint64_t>{7, 0}, {7, 1}, {7, 40}, {3, 500}, {1, 2}, {64, 0}}) {
+    INFO("chunks " << chunks << ", room " << capacity);
+    graph::Topology::set_build_shape({chunks, capacity});
+    a.reset();
+    a = Database::open(dir / "with", with);
+    auto s = a->snapshot();
+    REQUIRE(s->load_topology());
+    CHECK(s->stats().topology_arcs == arcs);
+    same_answers(*s, *sb, 420);
+  }
+  graph::Topology::set_build_shape({});
   graph::Topology::set_merge_floor(0);
 }
 
