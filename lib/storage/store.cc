@@ -707,6 +707,17 @@ std::string dir_state(const fs::path& path) {
   return out + "CURRENT=" + line;
 }
 
+// The files in the directory whose names end with `suffix` (".log": the write-ahead logs).
+std::set<std::string> files_ending(const fs::path& path, std::string_view suffix) {
+  std::set<std::string> out;
+  std::error_code ec;
+  for (fs::directory_iterator it(path, ec), end; !ec && it != end; it.increment(ec)) {
+    std::string n = it->path().filename().string();
+    if (n.size() > suffix.size() && n.compare(n.size() - suffix.size(), suffix.size(), suffix) == 0) out.insert(std::move(n));
+  }
+  return out;
+}
+
 bool is_lock_error(const rocksdb::Status& s) {
   std::string msg = s.ToString();
   return s.IsIOError() && (msg.find("lock") != std::string::npos || msg.find("LOCK") != std::string::npos);
@@ -885,6 +896,7 @@ std::unique_ptr<Store> Store::open_existing(const fs::path& path, const StoreOpt
   const auto deadline = Clock::now() + std::chrono::seconds(20);
   for (int attempt = 0;; ++attempt) {
     std::string before = dir_state(path);
+    const auto logs_before = files_ending(path, ".log");
     // Read before the database: it is then a lower bound of what the open must find.
     auto ack = files::read_ack(path);
     try {
@@ -892,7 +904,25 @@ std::unique_ptr<Store> Store::open_existing(const fs::path& path, const StoreOpt
       auto probe = open_rocksdb(path, options, true, false, options.lazy_tables && !options.read_only);
       probe->ack_at_open_ = ack;
       if (!options.salvage) probe->verify(ack);
-      if (options.read_only) return probe;
+      if (options.read_only) {
+        // A writer beside us that flushed while we opened may have deleted a log the MANIFEST
+        // we read still needed (the flush's tables came after that MANIFEST): that log's
+        // commits, or those of some column families (each flushes on its own), would be
+        // missing from what we read, with later ones present, and no error. So a log gone
+        // since we began, while the directory holds a table our version does not list (a
+        // flush we did not see), means the open raced the writer: open again.
+        if (probe->raced(logs_before)) {
+          probe.reset();
+        } else {
+          return probe;
+        }
+        if (Clock::now() > deadline) {
+          throw conflict("{}: a writer beside this read-only open kept replacing its logs for 20 seconds; try again",
+                         path.string());
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(std::min(2 << std::min(attempt, 5), 50)));
+        continue;
+      }
       probe.reset();
       auto store = open_rocksdb(path, options, false, false, false);
       store->ack_at_open_ = ack;
@@ -912,6 +942,19 @@ std::unique_ptr<Store> Store::open_existing(const fs::path& path, const StoreOpt
       std::this_thread::sleep_for(std::chrono::milliseconds(std::min(2 << std::min(attempt, 5), 50)));
     }
   }
+}
+
+bool Store::raced(const std::set<std::string>& logs_before) const {
+  const auto logs_after = files_ending(path_, ".log");
+  if (std::includes(logs_after.begin(), logs_after.end(), logs_before.begin(), logs_before.end())) return false;
+  std::vector<rocksdb::LiveFileMetaData> live;
+  db_->GetLiveFilesMetaData(&live);
+  std::set<std::string> ours;
+  for (const auto& f : live) ours.insert(fs::path(f.name).filename().string());
+  for (const auto& table : files_ending(path_, ".sst")) {
+    if (!ours.count(table)) return true;
+  }
+  return false;
 }
 
 void Store::verify(const files::AckRead& ack) const {

@@ -15,6 +15,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -206,6 +207,9 @@ class Store {
   static std::unique_ptr<Store> open_existing(const std::filesystem::path& path, const StoreOptions& options);
   static void create(const std::filesystem::path& path, const StoreOptions& options);
   void verify(const files::AckRead& ack) const;
+  // Whether a read-only open may have raced a writer's flush: a log listed before it
+  // (`logs_before`) is gone, and the directory holds a table this open's version lacks.
+  bool raced(const std::set<std::string>& logs_before) const;
   void acknowledge();
   void commit_runs(Batch& batch);
   void close_quietly() noexcept;
