@@ -345,10 +345,10 @@ std::shared_ptr<const Topology> Topology::build(const storage::View& view, const
   const std::uint64_t chunk_count = chunks.size();
   phase("heads array");
   // Each chunk's stretch of the base's arrays: its share of the stored edge counts (two arcs
-  // an edge, format 3 on; the family's bytes are not spread quite as its arcs are), with
-  // room to spare. The arrays are sized to all the stretches
-  // without being written: only what a chunk writes is faulted in, once, where it stays or
-  // close by (the join below), instead of into arrays of the chunk's own and then copied.
+  // an edge, format 3 on), with room to spare, since the family's bytes are not spread
+  // quite as its arcs are. The arrays are sized to all the stretches without being written:
+  // only what a chunk writes is faulted in, once, where it stays or close by (the join
+  // below), instead of into arrays of the chunk's own and then copied.
   std::uint64_t edges = 0;
   for (const auto& [tag, count] : read_counts(view).edges) edges += static_cast<std::uint64_t>(std::max<std::int64_t>(count, 0));
   const std::uint64_t weight = std::accumulate(weights.begin(), weights.end(), std::uint64_t{0});
