@@ -287,26 +287,22 @@ int run_queries(const std::filesystem::path& db_path, const Manifest& m, int sam
   };
   // 2 hops: the states a person visited (Person <-VISITOR- Visit -HOST-> State).
   // The person is found by key inside the timing.
-  questions["hop2"] = [&](const Reader& r, std::uint64_t s) {
-    auto p = r.id_of(NodeRef{"Person", fmt::format("p{}", s % m.persons)});
+  auto visited = [](const Reader& r, NodeId person) {
     std::set<NodeId> states;
-    for (auto v = r.cursor(*p, {{"VISITOR"}, Direction::kIn, std::nullopt}); v.next();) {
+    for (auto v = r.cursor(person, {{"VISITOR"}, Direction::kIn, std::nullopt}); v.next();) {
       for (auto h = r.cursor(v->node, {{"HOST"}, Direction::kOut, std::nullopt}); h.next();) states.insert(h->node);
     }
     return states.size();
+  };
+  questions["hop2"] = [&](const Reader& r, std::uint64_t s) {
+    return visited(r, r.id_of(NodeRef{"Person", fmt::format("p{}", s % m.persons)}).value());
   };
   // hop2's two parts, for telling where its time goes: the person's id by key (the `keys`
   // index), and the walk from the id (the person among the ids read before the timing).
   questions["id_of"] = [&](const Reader& r, std::uint64_t s) {
     return static_cast<std::size_t>(r.id_of(NodeRef{"Person", fmt::format("p{}", s % m.persons)}).value_or(0) != 0);
   };
-  questions["hop2_walk"] = [&](const Reader& r, std::uint64_t s) {
-    std::set<NodeId> states;
-    for (auto v = r.cursor(person_ids[s % person_ids.size()], {{"VISITOR"}, Direction::kIn, std::nullopt}); v.next();) {
-      for (auto h = r.cursor(v->node, {{"HOST"}, Direction::kOut, std::nullopt}); h.next();) states.insert(h->node);
-    }
-    return states.size();
-  };
+  questions["hop2_walk"] = [&](const Reader& r, std::uint64_t s) { return visited(r, person_ids[s % person_ids.size()]); };
   // 3 hops, on a date: the treaties of a state's treaty partners
   // (State -PARTY_TO-> Treaty <-PARTY_TO- State -PARTY_TO-> Treaty).
   questions["hop3"] = [&](const Reader& r, std::uint64_t s) {

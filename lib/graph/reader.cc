@@ -256,8 +256,8 @@ void query_arcs(graph::Adjacency& adj, NodeId id, const NeighborQuery& query, Vi
                             std::find(tags.nodes.begin(), tags.nodes.end(), a.other_type) == tags.nodes.end()) {
       return true;
     }
-    adj.prefetch(a.other);  // its head (read below on a date) and its arcs' offset (a next step)
     if (!at) return static_cast<bool>(visit(a));
+    adj.prefetch(a.other);
     batch[held++] = a;
     return held < batch.size() || flush();
   };

@@ -8,7 +8,6 @@
 #include <limits>
 #include <map>
 #include <mutex>
-#include <numeric>
 #include <thread>
 #include <tuple>
 #include <unordered_set>
@@ -261,18 +260,21 @@ void read_chunk(const storage::View& view, const catalog::Catalog& catalog, Chun
 // many of the adjacency family's bytes (its third member, RocksDB's estimate): a range
 // holding more than a quarter of its share is halved, down to single nodes, and the pieces
 // are then joined in order up to a share each. Even ranges of ids when the view cannot tell.
-std::vector<std::tuple<std::uint64_t, std::uint64_t, std::uint64_t>> even_ranges(const storage::View& view, std::uint64_t n,
-                                                                                 std::uint64_t want) {
-  std::vector<std::tuple<std::uint64_t, std::uint64_t, std::uint64_t>> out;
+using Ranges = std::vector<std::tuple<std::uint64_t, std::uint64_t, std::uint64_t>>;
+
+// `count` ranges of as many node ids each, of weight 1.
+Ranges uniform_ranges(std::uint64_t n, std::uint64_t count) {
+  Ranges out;
+  for (std::uint64_t i = 0; i < count; ++i) out.emplace_back(n * i / count, n * (i + 1) / count, 1);
+  return out;
+}
+
+Ranges even_ranges(const storage::View& view, std::uint64_t n, std::uint64_t want) {
   auto bytes_of = [&](std::uint64_t lo, std::uint64_t hi) { return view.approximate_bytes(Cf::kAdj, keys::id(lo), keys::id(hi)); };
   const std::uint64_t total = want > 1 ? bytes_of(0, n) : 0;
-  if (total == 0) {
-    for (std::uint64_t i = 0; i < want; ++i) out.emplace_back(n * i / want, n * (i + 1) / want, 1);
-    return out;
-  }
+  if (total == 0) return uniform_ranges(n, want);
   const std::uint64_t share = std::max<std::uint64_t>(total / want, 1);
-  std::vector<std::tuple<std::uint64_t, std::uint64_t, std::uint64_t>> pieces;
-  std::vector<std::tuple<std::uint64_t, std::uint64_t, std::uint64_t>> stack{{0, n, total}};
+  Ranges out, pieces, stack{{0, n, total}};
   while (!stack.empty()) {  // depth first, the lower half first: the pieces come in order
     auto [lo, hi, bytes] = stack.back();
     stack.pop_back();
@@ -324,25 +326,17 @@ std::shared_ptr<const Topology> Topology::build(const storage::View& view, const
   // are even (a node id range holding the hubs holds most of the arcs).
   const unsigned threads = std::clamp(std::thread::hardware_concurrency(), 1u, 4u);
   const bool runs = format >= 5;
-  std::vector<Chunk> chunks;
-  std::vector<std::uint64_t> weights;  // each chunk's share of the adjacency family's bytes
-  if (const auto forced = build_chunks.load()) {
-    const std::uint64_t count = std::min<std::uint64_t>(forced, n);
-    for (std::uint64_t i = 0; i < count; ++i) {
-      chunks.emplace_back();
-      chunks.back().first = n * i / count;
-      chunks.back().end = n * (i + 1) / count;
-      weights.push_back(1);
-    }
-  } else {
-    for (const auto& [first, end, bytes] : even_ranges(view, n, n < 4096 ? 1 : std::min<std::uint64_t>(64, threads * 8))) {
-      chunks.emplace_back();
-      chunks.back().first = first;
-      chunks.back().end = end;
-      weights.push_back(bytes);
-    }
+  const std::uint64_t forced = build_chunks.load();
+  const Ranges ranges = forced ? uniform_ranges(n, std::min<std::uint64_t>(forced, n))
+                               : even_ranges(view, n, n < 4096 ? 1 : std::min<std::uint64_t>(64, threads * 8));
+  const std::uint64_t chunk_count = ranges.size();
+  std::vector<Chunk> chunks(chunk_count);
+  std::uint64_t weight = 0;  // the ranges' bytes, all told
+  for (std::uint64_t i = 0; i < chunk_count; ++i) {
+    chunks[i].first = std::get<0>(ranges[i]);
+    chunks[i].end = std::get<1>(ranges[i]);
+    weight += std::get<2>(ranges[i]);
   }
-  const std::uint64_t chunk_count = chunks.size();
   phase("heads array");
   // Each chunk's stretch of the base's arrays: its share of the stored edge counts (two arcs
   // an edge, format 3 on), with room to spare, since the family's bytes are not spread
@@ -351,12 +345,11 @@ std::shared_ptr<const Topology> Topology::build(const storage::View& view, const
   // below), instead of into arrays of the chunk's own and then copied.
   std::uint64_t edges = 0;
   for (const auto& [tag, count] : read_counts(view).edges) edges += static_cast<std::uint64_t>(std::max<std::int64_t>(count, 0));
-  const std::uint64_t weight = std::accumulate(weights.begin(), weights.end(), std::uint64_t{0});
   std::vector<std::uint64_t> starts(chunk_count + 1, 0);  // where each stretch begins
   for (std::uint64_t i = 0; i < chunk_count; ++i) {
     std::uint64_t cap = 0;
     if (edges > 0 && weight > 0) {
-      const double share = static_cast<double>(weights[i]) / static_cast<double>(weight);
+      const double share = static_cast<double>(std::get<2>(ranges[i])) / static_cast<double>(weight);
       cap = static_cast<std::uint64_t>(share * static_cast<double>(2 * edges) * 1.6) + 1024;
     }
     if (const auto forced = build_capacity.load()) cap = forced;
@@ -396,8 +389,8 @@ std::shared_ptr<const Topology> Topology::build(const storage::View& view, const
   }
   base->offsets[n] = static_cast<std::uint32_t>(at);
   // The join: each chunk's arcs move down to where they begin, in order, so that a move
-  // never overwrites a stretch not yet moved, unless the arcs before a chunk outgrew the
-  // stretches before it (its spare room spilled): then they are copied to new arrays.
+  // never overwrites a stretch not yet moved; unless the arcs before a chunk outgrew the
+  // stretches before it (its spare room spilled): then they go to new arrays instead.
   bool in_order = true;
   at = 0;
   for (std::uint64_t i = 0; i < chunk_count && in_order; ++i) {
@@ -410,41 +403,36 @@ std::shared_ptr<const Topology> Topology::build(const storage::View& view, const
     fmt::print(stderr, "topology: {} chunks, the fullest at {:.0f}% of its room; joined {}\n", chunk_count, 100 * fullest,
                in_order ? "in place" : "by a copy");
   }
-  if (in_order) {
-    at = 0;
-    for (auto& c : chunks) {
-      if (c.in_place() > 0 && c.others != base->others.data() + at) {
-        std::memmove(base->others.data() + at, c.others, c.in_place() * sizeof(std::uint32_t));
-        std::memmove(base->tails.data() + at, c.tails, c.in_place() * sizeof(ArcTail));
-      }
-      at += c.in_place();
-      std::copy(c.more_others.begin(), c.more_others.end(), base->others.data() + at);
-      std::copy(c.more_tails.begin(), c.more_tails.end(), base->tails.data() + at);
-      at += c.more_others.size();
-      memory::HugeVector<std::uint32_t>().swap(c.more_others);
-      memory::HugeVector<ArcTail>().swap(c.more_tails);
-    }
-    base->others.resize(total);
-    base->tails.resize(total);
-    // The stretches' unused ends, and what was moved down from there.
-    memory::release_pages(base->others.data() + total, base->others.data() + base->others.capacity());
-    memory::release_pages(base->tails.data() + total, base->tails.data() + base->tails.capacity());
-  } else {
-    decltype(base->others) others;
-    decltype(base->tails) tails;
-    others.reserve(total);
-    tails.reserve(total);
-    for (auto& c : chunks) {
-      others.insert(others.end(), c.others, c.others + c.in_place());
-      tails.insert(tails.end(), c.tails, c.tails + c.in_place());
-      others.insert(others.end(), c.more_others.begin(), c.more_others.end());
-      tails.insert(tails.end(), c.more_tails.begin(), c.more_tails.end());
-      memory::HugeVector<std::uint32_t>().swap(c.more_others);
-      memory::HugeVector<ArcTail>().swap(c.more_tails);
-    }
-    base->others.swap(others);
-    base->tails.swap(tails);
+  decltype(base->others) new_others;
+  decltype(base->tails) new_tails;
+  if (!in_order) {
+    new_others.resize(total);
+    new_tails.resize(total);
   }
+  std::uint32_t* others = in_order ? base->others.data() : new_others.data();
+  ArcTail* tails = in_order ? base->tails.data() : new_tails.data();
+  at = 0;
+  for (auto& c : chunks) {
+    if (c.in_place() > 0 && c.others != others + at) {
+      std::memmove(others + at, c.others, c.in_place() * sizeof(std::uint32_t));
+      std::memmove(tails + at, c.tails, c.in_place() * sizeof(ArcTail));
+    }
+    at += c.in_place();
+    std::copy(c.more_others.begin(), c.more_others.end(), others + at);
+    std::copy(c.more_tails.begin(), c.more_tails.end(), tails + at);
+    at += c.more_others.size();
+    memory::HugeVector<std::uint32_t>().swap(c.more_others);
+    memory::HugeVector<ArcTail>().swap(c.more_tails);
+  }
+  if (!in_order) {
+    base->others.swap(new_others);
+    base->tails.swap(new_tails);
+  }
+  base->others.resize(total);
+  base->tails.resize(total);
+  // The stretches' unused ends, and what was moved down from there.
+  memory::release_pages(base->others.data() + total, base->others.data() + base->others.capacity());
+  memory::release_pages(base->tails.data() + total, base->tails.data() + base->tails.capacity());
   phase("join the chunks");
   auto topo = std::make_shared<Topology>();
   topo->base_ = std::move(base);

@@ -132,8 +132,7 @@ class Topology {
 
   // The head of node `id`; null when the topology has no such node.
   const NodeInfo* node(NodeId id) const;
-  // Asks for the base's head of node `id`, and where its arcs begin, to be brought into the
-  // cache (a hint).
+  // Asks for the base's head of node `id` to be brought into the cache (a hint).
   void prefetch(NodeId id) const;
   // The gaps of node `id` (empty unless its head has kHasGaps).
   std::span<const DaySpan> gaps(NodeId id) const;
@@ -236,10 +235,7 @@ inline BaseArcs Topology::base_arcs(NodeId id) const {
 }
 
 inline void Topology::prefetch(NodeId id) const {
-  if (id < base_->nodes.size()) {
-    __builtin_prefetch(base_->nodes.data() + id);
-    __builtin_prefetch(base_->offsets.data() + id);  // where a walk from it begins
-  }
+  if (id < base_->nodes.size()) __builtin_prefetch(base_->nodes.data() + id);
 }
 
 inline const Topology::NodeDelta* Topology::delta(NodeId id) const {

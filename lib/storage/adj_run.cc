@@ -86,13 +86,9 @@ void RunWriter::arc_removed(std::uint8_t dir, std::uint32_t tag, std::uint64_t e
 }
 
 std::uint64_t RunReader::varint(const char* field) {
-  std::uint64_t v = 0;
-  for (int shift = 0; shift < 64; shift += 7) {
-    if (p_ == end_) throw corruption("node {}: an adjacency run ends inside its {}", node_, field);
-    const auto byte = static_cast<unsigned char>(*p_++);
-    v |= std::uint64_t{byte & 0x7fu} << shift;
-    if (!(byte & 0x80)) return v;
-  }
+  std::uint64_t v;
+  if (bounded_varint(p_, v)) return v;
+  if (p_ == end_) throw corruption("node {}: an adjacency run ends inside its {}", node_, field);
   throw corruption("node {}: an adjacency run's {} is not a number", node_, field);
 }
 

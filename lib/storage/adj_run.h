@@ -128,7 +128,8 @@ class RunReader {
   const RunArc& arc() const { return arc_; }     // kArc; kArcRemoved: dir, tag and edge
 
  private:
-  // A varint of at most ten bytes from p, before the end; false past either.
+  // A varint of at most ten bytes from p (advanced past what it read), before the end; false
+  // past either.
   bool bounded_varint(const char*& p, std::uint64_t& v) const {
     v = 0;
     for (int shift = 0; shift < 64 && p != end_; shift += 7) {

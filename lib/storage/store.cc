@@ -894,6 +894,7 @@ std::unique_ptr<Store> Store::open_existing(const fs::path& path, const StoreOpt
   }
   using Clock = std::chrono::steady_clock;
   const auto deadline = Clock::now() + std::chrono::seconds(20);
+  auto pause = [](int attempt) { std::this_thread::sleep_for(std::chrono::milliseconds(std::min(2 << std::min(attempt, 5), 50))); };
   for (int attempt = 0;; ++attempt) {
     std::string before = dir_state(path);
     const auto logs_before = files_ending(path, ".log");
@@ -920,7 +921,7 @@ std::unique_ptr<Store> Store::open_existing(const fs::path& path, const StoreOpt
           throw conflict("{}: a writer beside this read-only open kept replacing its logs for 20 seconds; try again",
                          path.string());
         }
-        std::this_thread::sleep_for(std::chrono::milliseconds(std::min(2 << std::min(attempt, 5), 50)));
+        pause(attempt);
         continue;
       }
       probe.reset();
@@ -939,7 +940,7 @@ std::unique_ptr<Store> Store::open_existing(const fs::path& path, const StoreOpt
       // (A writable open has no writer beside it: it failed at once.)
       bool racing = options.read_only && (writer_active(path) || dir_state(path) != before);
       if (!racing || Clock::now() > deadline) throw;
-      std::this_thread::sleep_for(std::chrono::milliseconds(std::min(2 << std::min(attempt, 5), 50)));
+      pause(attempt);
     }
   }
 }
