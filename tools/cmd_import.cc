@@ -36,7 +36,7 @@ struct ImportArgs {
   std::string format = "jsonl";
   bool single = false;
   bool bulk = false;
-  std::uint64_t bulk_memory_mib = 256;
+  std::uint64_t bulk_memory_mib = 384;
   std::uint64_t transaction_memory_mib = 64;
   bool skip_bad = false;
   std::uint64_t commit_every = 0;
@@ -197,7 +197,7 @@ Runner add_import(CLI::App& app) {
   cmd->add_flag("--bulk", args->bulk,
                 "jsonl into a new or empty database: write sorted tables and add them in one step, in bounded "
                 "memory (docs/import.md, \"Bulk loading\"); all files or nothing; each node and edge once");
-  cmd->add_option("--bulk-memory", args->bulk_memory_mib, "--bulk: MiB of memory for sorting (default: 256)")
+  cmd->add_option("--bulk-memory", args->bulk_memory_mib, "--bulk: MiB of memory for the names and the adjacency; past it they are sorted in runs on disk (default: 384)")
       ->check(CLI::Range(16, 1 << 20));
   cmd->add_option("--transaction-memory", args->transaction_memory_mib,
                   "without --bulk: MiB of a transaction's writes held in memory; past it they are sorted into "

@@ -21,9 +21,12 @@ struct ImportStats {
 };
 
 struct BulkImportOptions {
-  // Memory for sorting, in bytes; what does not fit is sorted in runs on disk and merged.
-  // Default: 256 MiB. Peak memory is about this plus 64 MiB of lines being parsed.
-  std::size_t memory = std::size_t{256} << 20;
+  // Memory for the names and the adjacency, in bytes: a quarter sorts the names, the rest
+  // holds the adjacency (36 bytes an edge). What does not fit is sorted in runs on disk and
+  // merged. Default: 384 MiB, which holds the adjacency of some 8 million edges. Peak
+  // memory is about this, plus the index of node keys (docs/import.md, "Bounded memory"),
+  // plus the blocks of lines being read.
+  std::size_t memory = std::size_t{384} << 20;
   // Threads parsing lines. Default: 2.
   unsigned threads = 2;
   // Where the sorted runs and tables are written before they join the database; it must

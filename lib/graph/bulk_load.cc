@@ -10,10 +10,12 @@
 //    transaction would give them. A node's key goes into an in-memory index (a repeated
 //    node is refused there); an edge's ends are looked up in it (an end not on an earlier
 //    line is refused), so records go straight into the `nodes` and `edges` tables, whose
-//    ids ascend. Names and adjacency entries go to external sorters.
-// 3. Tables, on two threads: the `keys` table from the index sorted, the `names` table,
-//    and the `adj` table (a repeated edge identity is refused), then the id counters in
-//    a `meta` table; all are ingested in one step.
+//    ids ascend. Names go to an external sorter; each edge's adjacency is kept in memory
+//    (EdgeArc), or, past the adjacency's share of memory, goes to an external sorter too.
+// 3. Tables: on this thread the `keys` table from the index sorted, the `names` table and
+//    the id counters in a `meta` table; on two others the `adj` table, in two files for
+//    two halves of the nodes, with each node's directions placed by counting (a repeated
+//    edge identity is refused). All are ingested in one step.
 #include <sys/mman.h>
 #include <unistd.h>
 
@@ -35,6 +37,7 @@
 #include <rocksdb/sst_file_reader.h>
 
 #include "common/coding.h"
+#include "common/huge_pages.h"
 #include "graph/runs.h"
 #include "storage/adj_run.h"
 #include "common/error.h"
@@ -67,6 +70,9 @@ struct Where {
   static Where unpack(std::uint64_t v) { return {static_cast<std::uint32_t>(v >> 48), v & ((std::uint64_t{1} << 48) - 1)}; }
 };
 
+// The hash the KeyIndex files a node's key under; the edges' keys are hashed alike.
+std::uint64_t index_hash(std::string_view key) { return std::hash<std::string_view>{}(key); }
+
 // Bytes in a block's arena.
 struct Span {
   std::uint32_t at = 0, size = 0;
@@ -87,6 +93,7 @@ struct Item {
   std::uint32_t valid_from = 0, valid_to = 0;
   std::uint8_t adj_flags = 0;
   Span head;  // node: its head op (storage/adj_run.h), the start of its adjacency run
+  std::uint64_t key_hash = 0, from_hash = 0, to_hash = 0;  // index_hash of key, from and to
 };
 
 // A block of lines and what was read from them. Blocks are used again once taken, so
@@ -125,6 +132,7 @@ void keep_node(Block& b, Item& it, const catalog::TypeDef& type, const Node& n, 
   it.is_node = true;
   it.tag = type.tag;
   it.key = b.put(keys::node_key(type.tag, n.key));
+  it.key_hash = index_hash(b.view(it.key));
   it.record = b.put(record);
   it.names = static_cast<std::uint32_t>(b.spans.size());
   for (const auto& name : names) b.spans.push_back(b.put(name));
@@ -151,7 +159,10 @@ void keep_edge(Block& b, Item& it, const catalog::Catalog& catalog, const catalo
   it.tag = type.tag;
   it.from = b.put(end_key(catalog, e.from, "from"));
   it.to = b.put(end_key(catalog, e.to, "to"));
+  it.from_hash = index_hash(b.view(it.from));
+  it.to_hash = index_hash(b.view(it.to));
   it.key = b.put(e.key);
+  it.key_hash = index_hash(e.key);
   it.record = b.put(record);
   it.valid_from = keys::adj_from(e.valid);
   auto value = keys::decode_adj_value(keys::adj_value(e.valid));
@@ -258,76 +269,111 @@ struct TempDir {
   }
 };
 
-// The nodes' keys-index keys (type tag | key) and their ids, in memory: about 40 bytes a
-// node besides the keys themselves. Ids are given in order, from `first`.
+// The nodes' keys-index keys (type tag | key) and their ids, in memory: about 36 bytes a
+// node besides the keys themselves. Ids are given in order, from `first`. Callers pass
+// each key's hash (index_hash), computed where the line was read.
 class KeyIndex {
  public:
   explicit KeyIndex(NodeId first) : first_(first) { slots_.assign(1024, 0); }
 
   // The id of `key`, or nullopt.
-  std::optional<NodeId> find(std::string_view key) const {
-    std::uint64_t h = hash(key);
+  std::optional<NodeId> find(std::string_view key, std::uint64_t h) const {
+    const std::uint64_t fp = fingerprint(h);
     for (std::size_t i = h & mask(); slots_[i] != 0; i = (i + 1) & mask()) {
-      std::uint32_t n = slots_[i] - 1;
-      if (this->key(n) == key) return first_ + n;
+      const std::uint64_t slot = slots_[i];
+      if ((slot & kFingerprintMask) != fp) continue;
+      const char* rec = bytes_.data() + (slot >> kFingerprintBits) - 1;
+      if (u32_at(rec + 4) == key.size() && std::memcmp(rec + 8, key.data(), key.size()) == 0) return first_ + u32_at(rec);
     }
     return std::nullopt;
   }
+  // Asks for the cache line of `h`'s first slot, and for the key that slot names: a
+  // lookup a few lines later then finds both in the cache.
+  void prefetch_slot(std::uint64_t h) const { __builtin_prefetch(&slots_[h & mask()]); }
+  void prefetch_key(std::uint64_t h) const {
+    const std::uint64_t slot = slots_[h & mask()];
+    if (slot != 0) __builtin_prefetch(bytes_.data() + (slot >> kFingerprintBits) - 1);
+  }
   // Adds the next id under `key`; when the key is taken, returns where it was given.
-  std::optional<Where> add(std::string_view key, Where where) {
-    if (auto id = find(key)) return Where::unpack(wheres_[*id - first_]);
+  std::optional<Where> add(std::string_view key, std::uint64_t h, Where where) {
+    if (auto id = find(key, h)) return Where::unpack(wheres_[*id - first_]);
     if ((offsets_.size() + 1) * 2 > slots_.size()) grow();
     auto n = static_cast<std::uint32_t>(offsets_.size());
     offsets_.push_back(bytes_.size());
     wheres_.push_back(where.pack());
-    bytes_.append(key);
-    place(n, hash(key));
+    char head[8];
+    std::memcpy(head, &n, 4);
+    const auto size = static_cast<std::uint32_t>(key.size());
+    std::memcpy(head + 4, &size, 4);
+    bytes_.insert(bytes_.end(), head, head + 8);
+    bytes_.insert(bytes_.end(), key.begin(), key.end());
+    place(offsets_.back(), h);
     return std::nullopt;
   }
   std::size_t size() const { return offsets_.size(); }
   std::string_view key(std::uint32_t n) const {
-    std::size_t end = n + 1 < offsets_.size() ? offsets_[n + 1] : bytes_.size();
-    return std::string_view(bytes_).substr(offsets_[n], end - offsets_[n]);
+    const char* rec = bytes_.data() + offsets_[n];
+    return {rec + 8, u32_at(rec + 4)};
   }
   // The node numbers (id - first) in key order.
   std::vector<std::uint32_t> sorted() const {
-    std::vector<std::pair<std::uint64_t, std::uint32_t>> order;
+    // By the keys' first 16 bytes (the type tag and 12 bytes of the key), then the rest.
+    struct Ref {
+      std::uint64_t prefix[2];
+      std::uint32_t n;
+    };
+    auto bytes = [](std::string_view k, std::size_t at) {
+      std::uint64_t v = 0;
+      for (std::size_t i = at; i < at + 8; ++i) v = (v << 8) | (i < k.size() ? static_cast<unsigned char>(k[i]) : 0);
+      return v;
+    };
+    std::vector<Ref> order;
     order.reserve(size());
     for (std::uint32_t n = 0; n < size(); ++n) {
       auto k = key(n);
-      std::uint64_t prefix = 0;
-      for (std::size_t i = 0; i < 8; ++i) prefix = (prefix << 8) | (i < k.size() ? static_cast<unsigned char>(k[i]) : 0);
-      order.emplace_back(prefix, n);
+      order.push_back({{bytes(k, 0), bytes(k, 8)}, n});
     }
-    std::sort(order.begin(), order.end(), [&](const auto& a, const auto& b) {
-      if (a.first != b.first) return a.first < b.first;
-      return key(a.second) < key(b.second);
+    std::sort(order.begin(), order.end(), [&](const Ref& a, const Ref& b) {
+      if (a.prefix[0] != b.prefix[0]) return a.prefix[0] < b.prefix[0];
+      if (a.prefix[1] != b.prefix[1]) return a.prefix[1] < b.prefix[1];
+      return key(a.n) < key(b.n);
     });
     std::vector<std::uint32_t> out;
     out.reserve(order.size());
-    for (const auto& o : order) out.push_back(o.second);
+    for (const auto& o : order) out.push_back(o.n);
     return out;
   }
   NodeId first() const { return first_; }
 
  private:
-  static std::uint64_t hash(std::string_view key) { return std::hash<std::string_view>{}(key); }
+  // A slot: 0 empty, else (where its key's entry begins in bytes_ + 1) << kFingerprintBits
+  // | the low bits of the key's hash past those that chose the slot, so that most slots of
+  // other keys are passed over without reading their keys.
+  static constexpr unsigned kFingerprintBits = 20;
+  static constexpr std::uint64_t kFingerprintMask = (std::uint64_t{1} << kFingerprintBits) - 1;
+  static std::uint64_t fingerprint(std::uint64_t h) { return h >> (64 - kFingerprintBits); }
+  static std::uint32_t u32_at(const char* p) {
+    std::uint32_t v;
+    std::memcpy(&v, p, 4);
+    return v;
+  }
   std::size_t mask() const { return slots_.size() - 1; }
-  void place(std::uint32_t n, std::uint64_t h) {
+  void place(std::uint64_t offset, std::uint64_t h) {
     std::size_t i = h & mask();
     while (slots_[i] != 0) i = (i + 1) & mask();
-    slots_[i] = n + 1;
+    slots_[i] = (offset + 1) << kFingerprintBits | fingerprint(h);
   }
   void grow() {
     slots_.assign(slots_.size() * 2, 0);
-    for (std::uint32_t n = 0; n < offsets_.size(); ++n) place(n, hash(key(n)));
+    for (std::uint32_t n = 0; n < offsets_.size(); ++n) place(offsets_[n], index_hash(key(n)));
   }
 
   NodeId first_;
-  std::vector<std::uint32_t> slots_;  // node number + 1; 0: empty
-  std::vector<std::uint64_t> offsets_;
-  std::vector<std::uint64_t> wheres_;
-  std::string bytes_;
+  // On huge pages: the slots are read at random, and the rest grow large.
+  memory::HugeVector<std::uint64_t> slots_;
+  memory::HugeVector<std::uint64_t> offsets_;  // by node number: where its entry begins in bytes_
+  memory::HugeVector<std::uint64_t> wheres_;   // by node number: its line (Where::pack)
+  memory::HugeVector<char> bytes_;             // entries: node number, key size (u32 each), key
 };
 
 // An adjacency entry (storage/keys.h, adj) with what the checks after the sort need.
@@ -346,6 +392,36 @@ bool same_identity(const AdjEntry& a, const AdjEntry& b) {
   return std::tie(a.node, a.dir, a.tag, a.other_tag, a.from, a.other) ==
          std::tie(b.node, b.dir, b.tag, b.other_tag, b.from, b.other);
 }
+
+// An edge as the in-memory adjacency keeps it (BulkLoad::write_adjacency_in_memory): its
+// ends as node numbers (id - the first id), what its arcs hold, and where it was read.
+struct EdgeArc {
+  std::uint32_t from = 0, to = 0;
+  std::uint32_t valid_from = 0, valid_to = 0;
+  std::uint32_t key_hash = 0;
+  std::uint32_t line = 0;  // within its block, 0-based
+  std::uint16_t tag = 0;
+  std::uint8_t flags = 0;
+};
+// An edge's memory in the in-memory adjacency: the EdgeArc and its two directions' slots.
+constexpr std::size_t kInMemoryEdgeBytes = sizeof(EdgeArc) + 2 * sizeof(std::uint32_t);
+// A direction's slot holds the edge number and a bit.
+constexpr std::size_t kMaxInMemoryEdges = std::size_t{1} << 31;
+
+// One direction of an edge at a node, as the in-memory adjacency sorts a node's arcs:
+// `order` and `other` compare as adj_less's (dir, tag, other_tag) and (from, other).
+struct NodeArc {
+  std::uint64_t order = 0;  // dir << 32 | tag << 16 | other_tag
+  std::uint64_t other = 0;  // valid_from << 32 | the other end's node number
+  std::uint32_t edge = 0;   // the edge's number (id - the first edge id)
+  std::uint32_t to = 0, key_hash = 0;
+  std::uint8_t flags = 0;
+  bool operator<(const NodeArc& o) const {
+    if (order != o.order) return order < o.order;
+    if (other != o.other) return other < o.other;
+    return edge < o.edge;
+  }
+};
 
 // Room for up to `cap` entries in memory mapped for it, with transparent huge pages asked
 // for: as it fills, it faults in 2 MiB at a time rather than 4 KiB (page faults took a
@@ -369,6 +445,14 @@ class MappedBuffer {
 
   void push_back(const T& v) { data_[size_++] = v; }
   void clear() { size_ = 0; }
+  // Makes the first n entries the buffer's (written, or to be written, through data()).
+  void set_size(std::size_t n) { size_ = n; }
+  // Gives back the pages wholly within the first n entries, which are not read again.
+  void release_prefix(std::size_t n) {
+    const auto page = static_cast<std::size_t>(::sysconf(_SC_PAGESIZE));
+    const std::size_t bytes = n * sizeof(T) / page * page;
+    if (bytes > 0) ::madvise(data_, bytes, MADV_DONTNEED);
+  }
   // Empties it and gives its pages back (they are taken again as it fills).
   void release() {
     size_ = 0;
@@ -379,6 +463,7 @@ class MappedBuffer {
   bool empty() const { return size_ == 0; }
   T* begin() { return data_; }
   T* end() { return data_ + size_; }
+  T* data() { return data_; }
   const T* data() const { return data_; }
 
  private:
@@ -507,7 +592,10 @@ class BulkLoad {
     // The sort memory: a quarter for the names, the rest for the adjacency entries.
     const std::size_t memory = std::max<std::size_t>(options_.memory, 64 << 10);
     names_ = std::make_unique<storage::Sorter>(tmp_.path, "names", memory / 4);
-    adj_ = std::make_unique<RunSorter<AdjEntry>>(tmp_.path, "adj", memory - memory / 4, &adj_less);
+    adj_memory_ = memory - memory / 4;
+    // The adjacency in memory while it fits in its share; an external sort past that.
+    arcs_ = std::make_unique<MappedBuffer<EdgeArc>>(
+        std::max<std::size_t>(std::min<std::size_t>(adj_memory_ / kInMemoryEdgeBytes, kMaxInMemoryEdges), 1));
     nodes_sst_ = std::make_unique<storage::SstWriter>(*db_.store, tmp_.path / "nodes.sst", Cf::kNodes);
     edges_sst_ = std::make_unique<storage::SstWriter>(*db_.store, tmp_.path / "edges.sst", Cf::kEdges);
 
@@ -518,8 +606,8 @@ class BulkLoad {
     edges_sst_.reset();
     phase("read and number");
 
-    // The adjacency on a second thread; keys, names and counters on this one.
-    auto adjacency = std::async(std::launch::async, [this] { return write_adjacency(); });
+    // The adjacency on other threads; keys, names and counters on this one.
+    auto adjacency = std::async(std::launch::async, [this] { return arcs_ ? write_adjacency_in_memory() : write_adjacency(); });
     bool keys_written = false, names_written = false;
     try {
       keys_written = write_keys();
@@ -542,7 +630,8 @@ class BulkLoad {
     add(Cf::kKeys, "keys.sst", keys_written);
     add(Cf::kNames, "names.sst", names_written);
     add(Cf::kEdges, "edges.sst", edges_written);
-    add(Cf::kAdj, "adj.sst", adj_written_);
+    add(Cf::kAdj, "adj-0.sst", adj_written_[0]);
+    add(Cf::kAdj, "adj-1.sst", adj_written_[1]);
     add(Cf::kMeta, "meta.sst", true);
     db_.publish_write([&] { store.ingest(tables); });
     phase("ingest");
@@ -694,7 +783,23 @@ class BulkLoad {
   // A block read, in file order: numbered, its records written, its names and adjacency
   // entries sorted. Stops at the first bad line.
   void take(std::uint32_t f, std::uint64_t line_base, Block& b) {
-    for (auto& it : b.items) {
+    if (arcs_) block_starts_.push_back({next_edge_ - first_edge_, line_base, f});
+    // The index's slots are asked for 16 lines ahead, and the keys they name 8 lines ahead.
+    constexpr std::size_t kAhead = 8;
+    auto ask = [&](std::size_t i, bool key) {
+      if (i >= b.items.size()) return;
+      const Item& x = b.items[i];
+      for (std::uint64_t h : {x.is_node ? x.key_hash : x.from_hash, x.is_node ? 0 : x.to_hash}) {
+        if (h == 0) continue;
+        if (key) index_->prefetch_key(h); else index_->prefetch_slot(h);
+      }
+    };
+    for (std::size_t i = 0; i < 2 * kAhead; ++i) ask(i, false);
+    for (std::size_t i = 0; i < kAhead; ++i) ask(i, true);
+    for (std::size_t i = 0; i < b.items.size(); ++i) {
+      ask(i + 2 * kAhead, false);
+      ask(i + kAhead, true);
+      Item& it = b.items[i];
       Where w{f, line_base + it.line + 1};
       for (auto c = it.cited; c < it.cited_end; ++c) {
         std::string_view doc = b.view(b.spans[c]);
@@ -704,60 +809,229 @@ class BulkLoad {
       }
       if (it.is_node) {
         std::string_view key = b.view(it.key);
-        if (auto first = index_->add(key, w)) {
+        if (auto first = index_->add(key, it.key_hash, w)) {
           note(w, invalid("node {} repeats {}:{} (the bulk import takes each node once: import without --bulk, "
                           "or remove the repeat)",
                           ref_text(key), source(first->file), first->line));
           return;
         }
         NodeId id = next_node_++;
+        if (arcs_ && it.tag > 0xffff) to_sorter();
+        if (arcs_) {
+          node_tag_.push_back(static_cast<std::uint16_t>(it.tag));
+          degree_.push_back(0);
+        }
         head_at_.push_back(heads_.size());
-        heads_.append(b.view(it.head));
+        const std::string_view head = b.view(it.head);
+        heads_.insert(heads_.end(), head.begin(), head.end());
         for (auto n = it.names; n < it.names_end; ++n) names_->add(keys::name(b.view(b.spans[n]), id), "");
         if (it.is_document) documents_.emplace(b.view(it.doc_self));
         ++stats_.nodes;
         ++counts_.nodes[it.tag];
       } else {
         std::string_view from_key = b.view(it.from), to_key = b.view(it.to);
-        auto from = index_->find(from_key);
+        auto from = index_->find(from_key, it.from_hash);
         if (!from) {
           note(w, not_found("from: no node {}", ref_text(from_key)));
           return;
         }
-        auto to = index_->find(to_key);
+        auto to = index_->find(to_key, it.to_hash);
         if (!to) {
           note(w, not_found("to: no node {}", ref_text(to_key)));
           return;
         }
         EdgeId id = next_edge_++;
         graph::set_edge_ends(b.data(it.record), it.record.size, *from, *to);
-        AdjEntry out;
-        out.node = *from;
-        out.other = *to;
-        out.id = id;
-        out.where = w.pack();
-        out.tag = it.tag;
-        out.other_tag = coding::get_u32(to_key.data());
-        out.from = it.valid_from;
-        out.to = it.valid_to;
-        out.flags = it.adj_flags;
-        out.dir = keys::kOut;
-        out.key_hash = static_cast<std::uint32_t>(std::hash<std::string_view>{}(b.view(it.key)));
-        adj_->add(out);
-        AdjEntry in = out;
-        in.node = *to;
-        in.other = *from;
-        in.other_tag = coding::get_u32(from_key.data());
-        in.dir = keys::kIn;
-        in.where = 0;
-        in.key_hash = 0;
-        adj_->add(in);
+        EdgeArc a;
+        a.from = static_cast<std::uint32_t>(*from - index_->first());
+        a.to = static_cast<std::uint32_t>(*to - index_->first());
+        a.valid_from = it.valid_from;
+        a.valid_to = it.valid_to;
+        a.key_hash = static_cast<std::uint32_t>(it.key_hash);
+        a.tag = static_cast<std::uint16_t>(it.tag);
+        a.flags = it.adj_flags;
+        a.line = static_cast<std::uint32_t>(it.line);
+        if (arcs_ && (arcs_->full() || it.tag > 0xffff || it.line > 0xffffffffu)) to_sorter();
+        if (arcs_) {
+          arcs_->push_back(a);
+          ++degree_[a.from];
+          ++degree_[a.to];
+        } else {
+          add_entries(id, *from, *to, it.tag, coding::get_u32(from_key.data()), coding::get_u32(to_key.data()), a, w);
+        }
         ++stats_.edges;
         ++counts_.edges[it.tag];
       }
     }
     if (b.error) note({f, line_base + b.error->first + 1}, b.error->second);
   }
+
+  // An edge's two adjacency entries, into the external sort.
+  void add_entries(EdgeId id, NodeId from, NodeId to, std::uint32_t tag, std::uint32_t from_tag, std::uint32_t to_tag,
+                   const EdgeArc& a, Where w) {
+    AdjEntry out;
+    out.node = from;
+    out.other = to;
+    out.id = id;
+    out.where = w.pack();
+    out.tag = tag;
+    out.other_tag = to_tag;
+    out.from = a.valid_from;
+    out.to = a.valid_to;
+    out.flags = a.flags;
+    out.dir = keys::kOut;
+    out.key_hash = a.key_hash;
+    adj_->add(out);
+    AdjEntry in = out;
+    in.node = to;
+    in.other = from;
+    in.other_tag = from_tag;
+    in.dir = keys::kIn;
+    in.where = 0;
+    in.key_hash = 0;
+    adj_->add(in);
+  }
+
+  // The adjacency outgrew its share of memory (or met a type tag past 16 bits): the edges
+  // kept so far go into the external sort, and the edges after them as they come.
+  void to_sorter() {
+    adj_ = std::make_unique<RunSorter<AdjEntry>>(tmp_.path, "adj", adj_memory_, &adj_less);
+    const NodeId first = index_->first();
+    const EdgeArc* arcs = arcs_->data();
+    for (std::size_t e = 0; e < arcs_->size(); ++e) {
+      const EdgeArc& a = arcs[e];
+      add_entries(first_edge_ + e, first + a.from, first + a.to, a.tag, node_tag_[a.from], node_tag_[a.to], a,
+                  where_of(static_cast<std::uint32_t>(e)));
+      if ((e + 1) % (1 << 20) == 0) arcs_->release_prefix(e + 1);  // the sort's buffer takes their place
+    }
+    arcs_.reset();
+    decltype(node_tag_)().swap(node_tag_);
+    decltype(degree_)().swap(degree_);
+  }
+
+  // Where the in-memory adjacency's edge `e` (id - the first edge id) was read.
+  Where where_of(std::uint32_t e) const {
+    auto after = std::upper_bound(block_starts_.begin(), block_starts_.end(), e,
+                                  [](std::uint64_t v, const BlockStart& b) { return v < b.first_edge; });
+    const BlockStart& b = *(after - 1);  // the first block's first edge is 0
+    return {b.file, b.line_base + (*arcs_).data()[e].line + 1};
+  }
+
+  std::string_view head(std::size_t node) const {
+    const std::size_t end = node + 1 < head_at_.size() ? head_at_[node + 1] : heads_.size();
+    return {heads_.data() + head_at_[node], end - head_at_[node]};
+  }
+
+  // The `adj` table from the edges kept in memory, without a sort of all of them: each
+  // node's directions are placed by counting (as a CSR is built), then each node's few
+  // are sorted into the adjacency order. Two threads write a table each, for two halves
+  // of the nodes. Returns the pairs of edges that may repeat an identity.
+  std::vector<Repeat> write_adjacency_in_memory() {
+    const auto nodes = static_cast<std::uint32_t>(next_node_ - index_->first());
+    const std::size_t edges = arcs_->size();
+    // degree_[v] becomes where v's directions begin, then, once they are placed, end.
+    std::uint32_t at = 0;
+    for (auto& d : degree_) {
+      const std::uint32_t n = d;
+      d = at;
+      at += n;
+    }
+    MappedBuffer<std::uint32_t> slots(2 * edges);
+    slots.set_size(2 * edges);
+    std::uint32_t* slot = slots.data();
+    const EdgeArc* arcs = arcs_->data();
+    for (std::uint32_t e = 0; e < edges; ++e) {
+      slot[degree_[arcs[e].from]++] = e << 1 | keys::kOut;
+      slot[degree_[arcs[e].to]++] = e << 1 | keys::kIn;
+    }
+    // Halves of about equal work: a run a node and an arc a direction.
+    auto work_before = [&](std::uint32_t v) -> std::uint64_t { return (v == 0 ? 0 : degree_[v - 1]) + std::uint64_t{v}; };
+    std::uint32_t lo = 0, hi = nodes;
+    while (lo < hi) {
+      const std::uint32_t mid = lo + (hi - lo) / 2;
+      if (work_before(mid) * 2 < 2 * edges + nodes) lo = mid + 1; else hi = mid;
+    }
+    const std::uint32_t split = lo;
+    auto second = std::async(std::launch::async, [&] { return write_adjacency_part(slot, split, nodes, 1); });
+    std::vector<Repeat> repeats;
+    try {
+      repeats = write_adjacency_part(slot, 0, split, 0);
+    } catch (...) {
+      second.wait();
+      throw;
+    }
+    auto more = second.get();
+    repeats.insert(repeats.end(), more.begin(), more.end());
+    for (auto& r : repeats) {  // where_of reads arcs_, freed below
+      r.first_at = where_of(static_cast<std::uint32_t>(r.first - first_edge_));
+      r.second_at = where_of(static_cast<std::uint32_t>(r.second - first_edge_));
+    }
+    arcs_.reset();
+    decltype(node_tag_)().swap(node_tag_);
+    decltype(degree_)().swap(degree_);
+    decltype(heads_)().swap(heads_);
+    decltype(head_at_)().swap(head_at_);
+    return repeats;
+  }
+
+  // The runs of nodes [lo, hi) (numbers: id - the first id) into table adj-<part>.sst.
+  std::vector<Repeat> write_adjacency_part(const std::uint32_t* slot, std::uint32_t lo, std::uint32_t hi, int part) {
+    storage::SstWriter sst(*db_.store, tmp_.path / fmt::format("adj-{}.sst", part), Cf::kAdj);
+    std::vector<Repeat> repeats;
+    std::vector<NodeArc> node_arcs;
+    keys::RunWriter w;
+    const NodeId first = index_->first();
+    const EdgeArc* arcs = arcs_->data();
+    std::uint32_t begin = lo == 0 ? 0 : degree_[lo - 1];
+    const std::uint32_t last = hi == 0 ? 0 : degree_[hi - 1];
+    for (std::uint32_t v = lo; v < hi; ++v) {
+      const std::uint32_t end = degree_[v];
+      node_arcs.clear();
+      for (std::uint32_t k = begin; k < end; ++k) {
+        if (k + 16 < last) __builtin_prefetch(&arcs[slot[k + 16] >> 1]);
+        const std::uint32_t s = slot[k];
+        const EdgeArc& a = arcs[s >> 1];
+        const std::uint32_t dir = s & 1;
+        const std::uint32_t other = dir == keys::kOut ? a.to : a.from;
+        NodeArc n;
+        n.order = std::uint64_t{dir} << 32 | std::uint64_t{a.tag} << 16 | node_tag_[other];
+        n.other = std::uint64_t{a.valid_from} << 32 | other;
+        n.edge = s >> 1;
+        n.to = a.valid_to;
+        n.key_hash = a.key_hash;
+        n.flags = a.flags;
+        node_arcs.push_back(n);
+      }
+      begin = end;
+      std::sort(node_arcs.begin(), node_arcs.end());
+      const NodeId node = first + v;
+      w.clear();
+      w.raw(head(v));
+      std::size_t same = 0;  // the first out arc with the identity of the current one
+      for (std::size_t i = 0; i < node_arcs.size(); ++i) {
+        const NodeArc& n = node_arcs[i];
+        const auto dir = static_cast<std::uint8_t>(n.order >> 32);
+        w.arc(keys::run_arc({node, dir, static_cast<std::uint32_t>(n.order >> 16 & 0xffff),
+                             static_cast<std::uint32_t>(n.order & 0xffff), static_cast<std::uint32_t>(n.other >> 32),
+                             first + (n.other & 0xffffffffu), first_edge_ + n.edge},
+                            n.to, n.flags));
+        if (dir != keys::kOut) continue;
+        if (i == 0 || node_arcs[i - 1].order != n.order || node_arcs[i - 1].other != n.other) {
+          same = i;
+          continue;
+        }
+        for (std::size_t j = same; j < i; ++j) {
+          if (node_arcs[j].key_hash == n.key_hash) repeats.push_back({first_edge_ + node_arcs[j].edge, first_edge_ + n.edge, {}, {}});
+        }
+      }
+      sst.put(keys::run_key({node, commit_, 0}), w.bytes());
+    }
+    adj_written_[part] = sst.finish();
+    return repeats;
+  }
+
+  // Type:key of a node numbered in this load.
+  std::string node_text(NodeId id) const { return ref_text(index_->key(static_cast<std::uint32_t>(id - index_->first()))); }
 
   std::string ref_text(std::string_view key_key) const {
     return fmt::format("{}:{}", catalog_.by_tag(coding::get_u32(key_key.data())).name, key_key.substr(4));
@@ -780,7 +1054,7 @@ class BulkLoad {
   // adjacency order, as the sort gives them. Returns the pairs of edges that may repeat an
   // identity.
   std::vector<Repeat> write_adjacency() {
-    storage::SstWriter sst(*db_.store, tmp_.path / "adj.sst", Cf::kAdj);
+    storage::SstWriter sst(*db_.store, tmp_.path / "adj-0.sst", Cf::kAdj);
     std::vector<Repeat> repeats;
     std::vector<AdjEntry> run;  // out entries with the identity of the last one
     const NodeId first = index_->first();
@@ -795,9 +1069,7 @@ class BulkLoad {
       for (; at <= node; ++at) {
         close();
         w.clear();
-        const std::size_t i = at - first;
-        const std::size_t end = i + 1 < head_at_.size() ? head_at_[i + 1] : heads_.size();
-        w.raw(std::string_view(heads_).substr(head_at_[i], end - head_at_[i]));
+        w.raw(head(at - first));
         open = true;
       }
     };
@@ -816,9 +1088,9 @@ class BulkLoad {
     if (next_node_ > first) begin(next_node_ - 1);
     close();
     adj_.reset();
-    std::string().swap(heads_);
-    std::vector<std::size_t>().swap(head_at_);
-    adj_written_ = sst.finish();
+    decltype(heads_)().swap(heads_);
+    decltype(head_at_)().swap(head_at_);
+    adj_written_[0] = sst.finish();
     return repeats;
   }
 
@@ -842,7 +1114,7 @@ class BulkLoad {
       Where first = std::min(r.first_at, r.second_at), second = std::max(r.first_at, r.second_at);
       note(second, invalid("edge {} from {} to {} repeats {}:{} (the bulk import takes each edge once: import "
                            "without --bulk, or remove the repeat)",
-                           a.type, a.from, a.to, source(first.file), first.line));
+                           a.type, node_text(a.from), node_text(a.to), source(first.file), first.line));
     }
   }
 
@@ -870,17 +1142,29 @@ class BulkLoad {
   EdgeId first_edge_ = 1, next_edge_ = 1;
   std::uint64_t commit_ = 1;  // the load's commit number (meta next_commit)
   // Each node's head op, by id - the first id: where it begins in heads_.
-  std::string heads_;
-  std::vector<std::size_t> head_at_;
+  memory::HugeVector<char> heads_;
+  memory::HugeVector<std::size_t> head_at_;
   std::unique_ptr<KeyIndex> index_;
   std::unordered_set<std::string, ViewHash, std::equal_to<>> documents_;
   std::unique_ptr<storage::Sorter> names_;
+  // The adjacency: in memory (arcs_ by edge number, with each node's tag and count of
+  // directions), or, past its share of memory, the external sort adj_.
+  std::size_t adj_memory_ = 0;
+  std::unique_ptr<MappedBuffer<EdgeArc>> arcs_;
+  memory::HugeVector<std::uint16_t> node_tag_;
+  memory::HugeVector<std::uint32_t> degree_;
+  struct BlockStart {
+    std::uint64_t first_edge;  // the block's first edge number (id - the first edge id)
+    std::uint64_t line_base;   // lines of its file before it
+    std::uint32_t file;
+  };
+  std::vector<BlockStart> block_starts_;  // while the adjacency is in memory: where_of
   std::unique_ptr<RunSorter<AdjEntry>> adj_;
   std::vector<Block> spares_;  // blocks written, to be read into again
   Block writing_block_;        // the block whose records are being written
   std::future<void> writing_;
   std::unique_ptr<storage::SstWriter> nodes_sst_, edges_sst_;
-  bool adj_written_ = false;
+  bool adj_written_[2] = {false, false};  // adj-0.sst, adj-1.sst
   std::optional<std::pair<Where, Error>> error_;
   std::chrono::steady_clock::time_point start_ = std::chrono::steady_clock::now(), last_ = start_;
 };

@@ -19,9 +19,10 @@ std::uint32_t load_u32(const char* p) {
   return v;
 }
 
-std::uint64_t key_prefix(std::string_view key) {
+// Bytes [at, at + 8) of the key, big-endian, zeros past its end.
+std::uint64_t key_prefix(std::string_view key, std::size_t at) {
   unsigned char b[8] = {};
-  std::memcpy(b, key.data(), std::min<std::size_t>(8, key.size()));
+  if (key.size() > at) std::memcpy(b, key.data() + at, std::min<std::size_t>(8, key.size() - at));
   std::uint64_t v = 0;
   for (unsigned char c : b) v = (v << 8) | c;
   return v;
@@ -73,22 +74,30 @@ Sorter::~Sorter() {
 void Sorter::add(std::string_view key, std::string_view value) {
   if (key.size() > UINT32_MAX || value.size() > UINT32_MAX) throw invalid("an entry of 4 GiB or more cannot be sorted");
   if (!index_.empty() && buffer_.size() + index_.size() * sizeof(Ref) + key.size() + value.size() > memory_) spill();
-  index_.push_back({key_prefix(key), buffer_.size()});
+  if (buffer_.capacity() == 0) {
+    buffer_.reserve(memory_);
+    index_.reserve(memory_ / (sizeof(Ref) + 8));
+  }
+  index_.push_back({key_prefix(key, 0), key_prefix(key, 8), buffer_.size()});
   auto k = static_cast<std::uint32_t>(key.size()), v = static_cast<std::uint32_t>(value.size());
-  buffer_.append(reinterpret_cast<const char*>(&k), 4);
-  buffer_.append(reinterpret_cast<const char*>(&v), 4);
-  buffer_.append(key);
-  buffer_.append(value);
+  append(reinterpret_cast<const char*>(&k), 4);
+  append(reinterpret_cast<const char*>(&v), 4);
+  append(key.data(), key.size());
+  append(value.data(), value.size());
   ++count_;
 }
 
 void Sorter::sort_buffer() {
   const char* base = buffer_.data();
   std::sort(index_.begin(), index_.end(), [base](const Ref& a, const Ref& b) {
-    if (a.prefix != b.prefix) return a.prefix < b.prefix;
+    if (a.prefix[0] != b.prefix[0]) return a.prefix[0] < b.prefix[0];
+    if (a.prefix[1] != b.prefix[1]) return a.prefix[1] < b.prefix[1];
+    // The first 16 bytes are equal, or the keys are shorter: compare what follows.
     const char* pa = base + a.offset;
     const char* pb = base + b.offset;
-    return std::string_view(pa + 8, load_u32(pa)) < std::string_view(pb + 8, load_u32(pb));
+    const std::uint32_t na = load_u32(pa), nb = load_u32(pb);
+    if (na <= 16 || nb <= 16) return na < nb;  // a shorter key that is a prefix (zeros aside) first
+    return std::string_view(pa + 8 + 16, na - 16) < std::string_view(pb + 8 + 16, nb - 16);
   });
 }
 
@@ -119,8 +128,8 @@ void Sorter::finish(const std::function<void(std::string_view, std::string_view)
     }
   } else {
     if (!index_.empty()) spill();
-    std::string().swap(buffer_);
-    std::vector<Ref>().swap(index_);
+    decltype(buffer_)().swap(buffer_);
+    decltype(index_)().swap(index_);
     std::vector<std::unique_ptr<RunReader>> readers;
     for (const auto& r : runs_) readers.push_back(std::make_unique<RunReader>(r));
     auto later = [&](std::size_t a, std::size_t b) { return readers[a]->key() > readers[b]->key(); };
@@ -138,8 +147,8 @@ void Sorter::finish(const std::function<void(std::string_view, std::string_view)
   std::error_code ec;
   for (const auto& r : runs_) std::filesystem::remove(r, ec);
   runs_.clear();
-  std::string().swap(buffer_);
-  std::vector<Ref>().swap(index_);
+  decltype(buffer_)().swap(buffer_);
+  decltype(index_)().swap(index_);
 }
 
 }  // namespace entente::storage

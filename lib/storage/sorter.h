@@ -15,12 +15,14 @@
 #include <string_view>
 #include <vector>
 
+#include "common/huge_pages.h"
+
 namespace entente::storage {
 
 class Sorter {
  public:
   // Runs go to files `<dir>/<name>-<n>.run`, removed by finish() and the destructor.
-  // memory: the buffer's size before it is spilled (entries and an index of 16 bytes each).
+  // memory: the buffer's size before it is spilled (entries and an index of 24 bytes each).
   Sorter(std::filesystem::path dir, std::string name, std::size_t memory);
   ~Sorter();
   Sorter(const Sorter&) = delete;
@@ -37,7 +39,7 @@ class Sorter {
 
  private:
   struct Ref {
-    std::uint64_t prefix;  // the key's first 8 bytes, big-endian: most comparisons end here
+    std::uint64_t prefix[2];  // the key's first 16 bytes, big-endian: most comparisons end here
     std::uint64_t offset;
   };
   void sort_buffer();
@@ -46,8 +48,11 @@ class Sorter {
   std::filesystem::path dir_;
   std::string name_;
   std::size_t memory_;
-  std::string buffer_;  // [u32 key size][u32 value size][key][value]...
-  std::vector<Ref> index_;
+  // Reserved to the memory on first use, on huge pages: filling them neither copies nor
+  // faults in 4 KiB at a time.
+  memory::HugeVector<char> buffer_;  // [u32 key size][u32 value size][key][value]...
+  memory::HugeVector<Ref> index_;
+  void append(const char* p, std::size_t n) { buffer_.insert(buffer_.end(), p, p + n); }
   std::vector<std::filesystem::path> runs_;
   std::uint64_t count_ = 0;
 };

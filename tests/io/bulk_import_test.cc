@@ -97,6 +97,9 @@ TEST_CASE("bulk import gives the transactional import's database (synthetic grap
 }
 
 TEST_CASE("bulk import in little memory sorts in runs on disk and gives the same database", "[bulk]") {
+  // 64 KiB keeps 1,365 edges' adjacency in memory (48 KiB at 36 bytes an edge): the first
+  // file's 1,192 edges fit, and the second file's 237 pass the limit, so the adjacency moves
+  // into the external sort midway, which then spills runs of 1,024 entries.
   BulkImportOptions o;
   o.memory = 64 << 10;
   o.threads = 3;
@@ -166,6 +169,46 @@ TEST_CASE("a bad line fails the bulk import naming file and line, and writes not
   test::write_file(dir / "in.jsonl", test::kSmallData);
   import_bulk(*db, {dir / "in.jsonl"});
   CHECK(db->check().clean());
+}
+
+TEST_CASE("a repeated edge is refused naming both lines, whether the adjacency is in memory or sorted on disk",
+          "[bulk]") {
+  // 1,500 edges: past the 1,365 that 64 KiB keeps in memory. The repeat of the edge on
+  // line 12 comes either early (both in memory at the default) or last (the first of the
+  // two kept in memory, then moved into the sort; the second sorted).
+  auto lines = [](int repeat_at) {
+    std::string text;
+    for (int i = 0; i < 1501; ++i) text += fmt::format("{{\"node\":\"State\",\"key\":\"S{}\"}}\n", i);
+    for (int i = 0; i < 1500; ++i) {
+      if (i == repeat_at) text += "{\"edge\":\"SUCCEEDS\",\"from\":\"State:S10\",\"to\":\"State:S11\"}\n";
+      text += fmt::format("{{\"edge\":\"SUCCEEDS\",\"from\":\"State:S{}\",\"to\":\"State:S{}\"}}\n", i, i + 1);
+    }
+    return text;
+  };
+  struct Case {
+    int repeat_at;
+    std::size_t memory;
+    int line;  // the repeat's line
+  };
+  // Edge i is on line 1502 + i, or 1503 + i after the repeat.
+  for (const Case& c : {Case{20, std::size_t{256} << 20, 1522}, Case{20, std::size_t{64} << 10, 1522},
+                        Case{1499, std::size_t{64} << 10, 3001}}) {
+    INFO("repeat before edge " << c.repeat_at << ", memory " << c.memory);
+    TempDir dir;
+    test::write_file(dir / "in.jsonl", lines(c.repeat_at));
+    auto db = Database::open(dir / "db");
+    BulkImportOptions o;
+    o.memory = c.memory;
+    try {
+      import_bulk(*db, {dir / "in.jsonl"}, o);
+      FAIL("no error");
+    } catch (const Error& e) {
+      CHECK(std::string(e.what()) == fmt::format("{}:{}: edge SUCCEEDS from State:S10 to State:S11 repeats {}:1512 (the bulk "
+                                                 "import takes each edge once: import without --bulk, or remove the repeat)",
+                                                 (dir / "in.jsonl").string(), c.line, (dir / "in.jsonl").string()));
+    }
+    CHECK(test::dump_of(*db).empty());
+  }
 }
 
 TEST_CASE("entente import --bulk loads a file, then check is clean", "[bulk][cli]") {
