@@ -63,6 +63,73 @@ std::string type_name(capnp::Type t) {
 }
 
 // Why a property type is not supported, or empty when it is.
+// A scalar, an enum or a Text as a PropSlot kind; kDynamic for the rest.
+PropSlot::Kind slot_kind(capnp::Type t) {
+  using W = capnp::schema::Type::Which;
+  switch (t.which()) {
+    case W::BOOL: return PropSlot::kBool;
+    case W::INT8: return PropSlot::kInt8;
+    case W::INT16: return PropSlot::kInt16;
+    case W::INT32: return PropSlot::kInt32;
+    case W::INT64: return PropSlot::kInt64;
+    case W::UINT8: return PropSlot::kUInt8;
+    case W::UINT16: return PropSlot::kUInt16;
+    case W::UINT32: return PropSlot::kUInt32;
+    case W::UINT64: return PropSlot::kUInt64;
+    case W::FLOAT32: return PropSlot::kFloat32;
+    case W::FLOAT64: return PropSlot::kFloat64;
+    case W::ENUM: return PropSlot::kEnum;
+    case W::TEXT: return PropSlot::kText;
+    default: return PropSlot::kDynamic;
+  }
+}
+
+std::vector<std::pair<std::string, std::uint16_t>> enumerants_of(capnp::Type t) {
+  std::vector<std::pair<std::string, std::uint16_t>> out;
+  for (auto e : t.asEnum().getEnumerants()) {
+    // Only names that come back from JSON: props_from_json finds an enumerant by the
+    // JSON name turned to camelCase, and checks that it turns back.
+    std::string snake = text::camel_to_snake(e.getProto().getName().cStr());
+    if (text::snake_to_camel(snake) != e.getProto().getName().cStr()) continue;
+    out.emplace_back(std::move(snake), static_cast<std::uint16_t>(e.getOrdinal()));
+  }
+  return out;
+}
+
+PropSlot slot_of(capnp::StructSchema::Field field) {
+  PropSlot s;
+  auto proto = field.getProto();
+  if (!proto.isSlot() || proto.getSlot().getHadExplicitDefault()) return s;
+  const auto type = field.getType();
+  s.offset = proto.getSlot().getOffset();
+  if (type.isStruct()) {
+    auto date = type.asStruct();
+    if (!Catalog::is_date(date)) return s;
+    KJ_IF_MAYBE(f, date.findFieldByName("ymd")) {
+      auto fp = f->getProto();
+      if (!fp.isSlot() || fp.getSlot().getHadExplicitDefault() || !f->getType().isUInt32()) return s;
+      s.date_ymd = fp.getSlot().getOffset();
+    } else {
+      return s;
+    }
+    s.date_words = date.getProto().getStruct().getDataWordCount();
+    s.date_pointers = date.getProto().getStruct().getPointerCount();
+    s.kind = PropSlot::kDate;
+    return s;
+  }
+  if (type.isList()) {
+    auto element = type.asList().getElementType();
+    s.element = slot_kind(element);
+    if (s.element == PropSlot::kDynamic) return s;
+    if (s.element == PropSlot::kEnum) s.enumerants = enumerants_of(element);
+    s.kind = PropSlot::kList;
+    return s;
+  }
+  s.kind = slot_kind(type);
+  if (s.kind == PropSlot::kEnum) s.enumerants = enumerants_of(type);
+  return s;
+}
+
 std::string unsupported(capnp::Type t) {
   using W = capnp::schema::Type::Which;
   switch (t.which()) {
@@ -202,7 +269,7 @@ void Catalog::add_type(capnp::StructSchema schema, std::uint32_t tag) {
     PropDef p{text::camel_to_snake(fp.getName().cStr()), field,
               annotation(fp.getAnnotations(), kRequiredAnnotation) != nullptr,
               annotation(fp.getAnnotations(), kValidFromNotBeforeAnnotation) != nullptr, doc_of(fp.getAnnotations()),
-              type_name(field.getType())};
+              type_name(field.getType()), slot_of(field)};
     if (p.valid_from_not_before && (t.is_edge || p.type_name != "Date")) {
       throw invalid("type {}: field {}: $validFromNotBefore marks a Date property of a node type", t.name,
                     fp.getName().cStr());

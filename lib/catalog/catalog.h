@@ -23,6 +23,25 @@ inline constexpr std::uint64_t kValidFromNotBeforeAnnotation = 0xa40205bf28fbd4e
 // The id of the $inForceOnly annotation.
 inline constexpr std::uint64_t kInForceOnlyAnnotation = 0xbc7a7c815f3ed119ull;
 
+// Where a property lies in its struct and what it holds, worked out once from the schema,
+// for code that writes records without Cap'n Proto's dynamic API (catalog/props_dom.cc,
+// the bulk load's path), which looks the same up on every call.
+struct PropSlot {
+  enum Kind : std::uint8_t {
+    kDynamic,  // through the dynamic API: a list of structs or lists, data, an explicit default
+    kBool, kInt8, kInt16, kInt32, kInt64, kUInt8, kUInt16, kUInt32, kUInt64, kFloat32, kFloat64,
+    kEnum, kText, kDate, kList,
+  };
+  Kind kind = kDynamic;
+  Kind element = kDynamic;   // kList: its elements' kind (a scalar, an enum, or kText)
+  std::uint32_t offset = 0;  // data fields: in the field's own size (bits for kBool); pointers: the index
+  // kDate: the Date struct's size and where its ymd (UInt32) lies, as the catalog's schema has them.
+  std::uint16_t date_words = 0, date_pointers = 0;
+  std::uint32_t date_ymd = 0;
+  // kEnum, or a list of them: each enumerant's JSON name (snake_case) and number.
+  std::vector<std::pair<std::string, std::uint16_t>> enumerants;
+};
+
 struct PropDef {
   std::string name;  // snake_case, as in JSON
   capnp::StructSchema::Field field;
@@ -30,6 +49,7 @@ struct PropDef {
   bool valid_from_not_before = false;  // a Date the node's valid.from is clamped to
   std::string doc;
   std::string type_name;  // "Text", "Int32", "Date", "List(Obligation)", ...
+  PropSlot slot;
 };
 
 struct TypeDef {

@@ -10,9 +10,13 @@
 // (tests/io/jsonl_fast_test.cc compares the two on every line of the bundled data).
 #include <simdjson.h>
 
+#include <bit>
 #include <cmath>
 #include <cstring>
 #include <limits>
+#include <type_traits>
+
+#include <capnp/any.h>
 
 #include "catalog/props.h"
 #include "common/text.h"
@@ -23,6 +27,7 @@ namespace from_text {
 namespace {
 
 namespace dom = simdjson::dom;
+static_assert(std::endian::native == std::endian::little, "data fields are written as Cap'n Proto lays them: little-endian");
 using W = capnp::schema::Type::Which;
 
 // A scalar JSON value, as read.
@@ -122,6 +127,64 @@ bool date_value(const Scalar& v, std::uint32_t& ymd) {
   }
 }
 
+// A scalar as a value of the slot's kind (an enum's number for kEnum), or false when it is
+// not one props_from_json would accept (scalar_value's rules).
+template <typename T>
+bool slot_value(const PropSlot& slot, PropSlot::Kind kind, const Scalar& v, T& out) {
+  if constexpr (std::is_same_v<T, bool>) {
+    if (v.kind != Scalar::kBool) return false;
+    out = v.b;
+    return true;
+  } else if constexpr (std::is_floating_point_v<T>) {
+    double d = v.kind == Scalar::kDouble ? v.d
+               : v.kind == Scalar::kUint ? static_cast<double>(v.u)
+               : v.kind == Scalar::kInt  ? static_cast<double>(v.i)
+                                         : std::numeric_limits<double>::quiet_NaN();
+    if (!std::isfinite(d)) return false;
+    out = static_cast<T>(d);
+    return true;
+  } else {
+    if (kind == PropSlot::kEnum) {
+      if (v.kind != Scalar::kString) return false;
+      for (const auto& [name, number] : slot.enumerants) {
+        if (name == v.s) {
+          out = static_cast<T>(number);
+          return true;
+        }
+      }
+      return false;
+    }
+    return integer(v, out);
+  }
+}
+
+// Sets a scalar field of the kind `Kind` at slot.offset in the data section.
+template <typename T>
+bool set_data(const PropSlot& slot, kj::ArrayPtr<capnp::byte> data, const Scalar& v) {
+  T x{};
+  if (!slot_value(slot, slot.kind, v, x)) return false;
+  if constexpr (std::is_same_v<T, bool>) {
+    if (slot.offset / 8 >= data.size()) return false;
+    if (x) data[slot.offset / 8] |= static_cast<capnp::byte>(1u << (slot.offset % 8));
+  } else {
+    if ((std::size_t{slot.offset} + 1) * sizeof(T) > data.size()) return false;
+    std::memcpy(data.begin() + std::size_t{slot.offset} * sizeof(T), &x, sizeof(T));  // little-endian, as Cap'n Proto
+  }
+  return true;
+}
+
+// A list of scalars of element type T.
+template <typename T>
+bool set_list(const PropSlot& slot, capnp::AnyPointer::Builder p, const std::vector<Scalar>& values) {
+  auto list = p.initAs<capnp::List<T>>(static_cast<unsigned>(values.size()));
+  for (unsigned k = 0; k < values.size(); ++k) {
+    T x{};
+    if (!slot_value(slot, slot.element, values[k], x)) return false;
+    list.set(k, x);
+  }
+  return true;
+}
+
 // A property's value as read, kept until the properties are set in the schema's order.
 struct Given {
   bool present = false;
@@ -162,12 +225,89 @@ bool props_from_json_dom(const TypeDef& t, const simdjson::dom::element& props, 
     }
   }
 
+  capnp::AnyStruct::Builder any = out;
+  const kj::ArrayPtr<capnp::byte> data = any.getDataSection();
+  auto pointers = any.getPointerSection();
   for (std::size_t i = 0; i < t.props.size(); ++i) {
     const auto& prop = t.props[i];
     const Given& g = given[i];
     bool null = !g.present || (!g.is_list && g.scalar.kind == Scalar::kNull);
     if (null) {
       if (prop.required) return false;
+      continue;
+    }
+    // Written where the slot lies, as the dynamic API below would write it.
+    const PropSlot& slot = prop.slot;
+    if (slot.kind != PropSlot::kDynamic) {
+      if (slot.kind == PropSlot::kList) {
+        if (!g.is_list || slot.offset >= pointers.size()) return false;
+        auto p = pointers[slot.offset];
+        bool ok = false;
+        switch (slot.element) {
+          case PropSlot::kText: {
+            auto list = p.initAs<capnp::List<capnp::Text>>(static_cast<unsigned>(g.list.size()));
+            ok = true;
+            for (unsigned k = 0; k < g.list.size() && ok; ++k) {
+              const Scalar& e = g.list[k];
+              ok = e.kind == Scalar::kString && e.s.find('\0') == std::string_view::npos;
+              if (ok) std::memcpy(list.init(k, static_cast<unsigned>(e.s.size())).begin(), e.s.data(), e.s.size());
+            }
+            break;
+          }
+          case PropSlot::kBool: ok = set_list<bool>(slot, p, g.list); break;
+          case PropSlot::kInt8: ok = set_list<std::int8_t>(slot, p, g.list); break;
+          case PropSlot::kInt16: ok = set_list<std::int16_t>(slot, p, g.list); break;
+          case PropSlot::kInt32: ok = set_list<std::int32_t>(slot, p, g.list); break;
+          case PropSlot::kInt64: ok = set_list<std::int64_t>(slot, p, g.list); break;
+          case PropSlot::kUInt8: ok = set_list<std::uint8_t>(slot, p, g.list); break;
+          case PropSlot::kUInt16:
+          case PropSlot::kEnum: ok = set_list<std::uint16_t>(slot, p, g.list); break;
+          case PropSlot::kUInt32: ok = set_list<std::uint32_t>(slot, p, g.list); break;
+          case PropSlot::kUInt64: ok = set_list<std::uint64_t>(slot, p, g.list); break;
+          case PropSlot::kFloat32: ok = set_list<float>(slot, p, g.list); break;
+          case PropSlot::kFloat64: ok = set_list<double>(slot, p, g.list); break;
+          default: ok = false;
+        }
+        if (!ok) return false;
+        continue;
+      }
+      if (g.is_list) return false;
+      bool ok = false;
+      switch (slot.kind) {
+        case PropSlot::kDate: {
+          std::uint32_t ymd = 0;
+          if (!date_value(g.scalar, ymd) || slot.offset >= pointers.size()) return false;
+          auto date = pointers[slot.offset].initAsAnyStruct(slot.date_words, slot.date_pointers);
+          auto bytes = date.getDataSection();
+          if ((std::size_t{slot.date_ymd} + 1) * 4 > bytes.size()) return false;
+          std::memcpy(bytes.begin() + std::size_t{slot.date_ymd} * 4, &ymd, 4);
+          ok = true;
+          break;
+        }
+        case PropSlot::kText: {
+          const Scalar& v = g.scalar;
+          if (v.kind != Scalar::kString || v.s.find('\0') != std::string_view::npos || slot.offset >= pointers.size()) {
+            return false;
+          }
+          std::memcpy(pointers[slot.offset].initAs<capnp::Text>(static_cast<unsigned>(v.s.size())).begin(), v.s.data(), v.s.size());
+          ok = true;
+          break;
+        }
+        case PropSlot::kBool: ok = set_data<bool>(slot, data, g.scalar); break;
+        case PropSlot::kInt8: ok = set_data<std::int8_t>(slot, data, g.scalar); break;
+        case PropSlot::kInt16: ok = set_data<std::int16_t>(slot, data, g.scalar); break;
+        case PropSlot::kInt32: ok = set_data<std::int32_t>(slot, data, g.scalar); break;
+        case PropSlot::kInt64: ok = set_data<std::int64_t>(slot, data, g.scalar); break;
+        case PropSlot::kUInt8: ok = set_data<std::uint8_t>(slot, data, g.scalar); break;
+        case PropSlot::kUInt16:
+        case PropSlot::kEnum: ok = set_data<std::uint16_t>(slot, data, g.scalar); break;
+        case PropSlot::kUInt32: ok = set_data<std::uint32_t>(slot, data, g.scalar); break;
+        case PropSlot::kUInt64: ok = set_data<std::uint64_t>(slot, data, g.scalar); break;
+        case PropSlot::kFloat32: ok = set_data<float>(slot, data, g.scalar); break;
+        case PropSlot::kFloat64: ok = set_data<double>(slot, data, g.scalar); break;
+        default: ok = false;
+      }
+      if (!ok) return false;
       continue;
     }
     auto field = prop.field;

@@ -17,6 +17,7 @@
 //    two halves of the nodes, with each node's directions placed by counting (a repeated
 //    edge identity is refused). All are ingested in one step.
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -99,8 +100,10 @@ struct Item {
 // A block of lines and what was read from them. Blocks are used again once taken, so
 // that their buffers are not allocated (and faulted in) anew for every 4 MiB.
 struct Block {
-  std::string text;      // the lines, without the last newline, then kPadding bytes
-  std::size_t size = 0;  // the lines' bytes in `text`
+  std::string own;             // the lines when copied from a stream, then kPadding bytes
+  const char* text = nullptr;  // the lines, without the last newline: in `own` or a mapped file
+  std::size_t size = 0;        // the lines' bytes
+  std::size_t readable = 0;    // bytes readable from `text` on (at least size + kPadding)
   std::string arena;
   std::vector<Item> items;
   std::vector<Span> spans;
@@ -221,7 +224,7 @@ bool read_one(const catalog::Catalog& catalog, const graph::LineFormat& format, 
 }
 
 // Reads a block's lines: text[0, size) without its last newline (so "" is one blank
-// line), followed by kPadding readable bytes.
+// line), followed by at least kPadding readable bytes. The text is not read after.
 Block read_block(const catalog::Catalog& catalog, graph::LineFormat format, Block b, std::size_t max_line_bytes) {
   b.arena.clear();
   b.items.clear();
@@ -230,8 +233,7 @@ Block read_block(const catalog::Catalog& catalog, graph::LineFormat format, Bloc
   b.error.reset();
   std::unique_ptr<graph::LineReader> reader = format.fast ? format.fast() : nullptr;
   graph::LineView view;
-  const std::string& text = b.text;
-  std::string_view all(text.data(), b.size);
+  std::string_view all(b.text, b.size);
   std::size_t pos = 0;
   for (;;) {
     auto nl = all.find('\n', pos);
@@ -240,7 +242,7 @@ Block read_block(const catalog::Catalog& catalog, graph::LineFormat format, Bloc
     try {
       Item it;
       it.line = at;
-      if (read_one(catalog, format, reader.get(), view, line, text.size() - pos, max_line_bytes, b, it)) {
+      if (read_one(catalog, format, reader.get(), view, line, b.readable - pos, max_line_bytes, b, it)) {
         b.items.push_back(it);
       }
     } catch (const Error& e) {
@@ -252,6 +254,41 @@ Block read_block(const catalog::Catalog& catalog, graph::LineFormat format, Bloc
   }
   return b;
 }
+
+// A regular file mapped for reading, so that blocks are read where they lie (no copy into
+// a buffer). Pages read are given back as the load goes, so that the file does not stay in
+// the process's memory. Anything else (a pipe, standard input, a file that cannot be
+// mapped) is read through a buffer instead: data stays null.
+struct MappedInput {
+  const char* data = nullptr;
+  std::size_t size = 0;    // the file's bytes
+  std::size_t length = 0;  // readable bytes: the size rounded up to whole pages (zeros past the end)
+  std::size_t page = static_cast<std::size_t>(::sysconf(_SC_PAGESIZE));
+
+  void map(int fd) {
+    struct stat st {};
+    if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size <= 0) return;
+    size = static_cast<std::size_t>(st.st_size);
+    length = (size + page - 1) / page * page;
+    void* p = ::mmap(nullptr, length, PROT_READ, MAP_PRIVATE, fd, 0);
+    if (p == MAP_FAILED) {
+      size = length = 0;
+      return;
+    }
+    ::madvise(p, length, MADV_SEQUENTIAL);
+    data = static_cast<const char*>(p);
+  }
+  // Gives back the whole pages in [from, to); returns where the next release begins.
+  std::size_t release(std::size_t from, std::size_t to) const {
+    const std::size_t end = to / page * page;
+    if (end <= from) return from;
+    ::madvise(const_cast<char*>(data) + from, end - from, MADV_DONTNEED);
+    return end;
+  }
+  ~MappedInput() {
+    if (data) ::munmap(const_cast<char*>(data), length);
+  }
+};
 
 struct InputCloser {
   void operator()(std::FILE* f) const {
@@ -695,18 +732,23 @@ class BulkLoad {
   void read_file(std::uint32_t f) {
     const auto& file = files_[f];
     InputFile in;
+    MappedInput mapped;
     if (file == "-") {
       in.reset(stdin);
     } else {
       if (std::filesystem::is_directory(file)) throw invalid("{}: is a directory, not a file", file.string());
       in.reset(std::fopen(file.c_str(), "rb"));
       if (!in) throw not_found("{}: cannot open: {}", file.string(), std::strerror(errno));
+      mapped.map(::fileno(in.get()));
     }
+    // Declared after the mapping: the blocks still being read are waited for before it goes.
     std::deque<std::future<Block>> pending;
     std::uint64_t line_base = 0;  // lines of the blocks consumed so far
+    std::size_t released = 0;     // the mapped file's bytes given back
     auto consume = [&] {
       Block b = pending.front().get();
       pending.pop_front();
+      if (mapped.data && b.own.empty()) released = mapped.release(released, static_cast<std::size_t>(b.text - mapped.data) + b.size);
       auto first_node = next_node_;
       auto first_edge = next_edge_;
       take(f, line_base, b);
@@ -716,40 +758,71 @@ class BulkLoad {
       write_records(std::move(b), first_node, first_edge);
       if (options_.progress) options_.progress(file, stats_.lines);
     };
-    // Reads text[0, size) on another thread.
-    auto start = [&](const std::string& text, std::size_t size) {
+    // Reads text[0, size), which has `readable` bytes from text on, on another thread;
+    // copies it first when fewer than size + kPadding.
+    const unsigned threads = std::max(1u, options_.threads);
+    auto start = [&](const char* text, std::size_t size, std::size_t readable) {
+      while (pending.size() > threads) consume();
+      if (error_) return false;
       Block b;
       if (!spares_.empty()) {
         b = std::move(spares_.back());
         spares_.pop_back();
       }
-      b.text.assign(text, 0, size);
-      b.text.append(kPadding, ' ');
+      b.own.clear();
+      if (readable >= size + kPadding) {
+        b.text = text;
+        b.readable = readable;
+      } else {
+        b.own.assign(text, size);
+        b.own.append(kPadding, ' ');
+        b.text = b.own.data();
+        b.readable = b.own.size();
+      }
       b.size = size;
       pending.push_back(
           std::async(std::launch::async, read_block, std::cref(catalog_), format_, std::move(b), options_.max_line_bytes));
+      return true;
     };
-    std::string carry;
-    std::vector<char> buf(kBlockBytes);
-    const unsigned threads = std::max(1u, options_.threads);
-    for (;;) {
-      std::size_t n = std::fread(buf.data(), 1, buf.size(), in.get());
-      if (n == 0) {
-        if (std::ferror(in.get())) throw io_error("{}: read error", source(f));
-        break;
+    if (mapped.data) {
+      // Blocks of whole lines read where they lie in the mapped file.
+      const char* data = mapped.data;
+      std::size_t pos = 0;
+      while (pos < mapped.size) {
+        std::size_t cut = 0;  // the block is [pos, cut); the next begins after cut's newline
+        const std::size_t limit = pos + kBlockBytes;
+        if (limit >= mapped.size) {
+          cut = data[mapped.size - 1] == '\n' ? mapped.size - 1 : mapped.size;
+        } else if (const void* nl = ::memrchr(data + pos, '\n', limit - pos)) {
+          cut = static_cast<std::size_t>(static_cast<const char*>(nl) - data);
+        } else if (const void* far = std::memchr(data + limit, '\n', mapped.size - limit)) {
+          cut = static_cast<std::size_t>(static_cast<const char*>(far) - data);  // a long line: read_block judges it
+        } else {
+          cut = mapped.size;
+        }
+        if (!start(data + pos, cut - pos, mapped.length - pos)) return;
+        pos = cut + 1;
       }
-      carry.append(buf.data(), n);
-      auto last = carry.rfind('\n');
-      if (last == std::string::npos) {
-        if (carry.size() > options_.max_line_bytes + kBlockBytes) break;  // refused by read_block below
-        continue;
+    } else {
+      std::string carry;
+      std::vector<char> buf(kBlockBytes);
+      for (;;) {
+        std::size_t n = std::fread(buf.data(), 1, buf.size(), in.get());
+        if (n == 0) {
+          if (std::ferror(in.get())) throw io_error("{}: read error", source(f));
+          break;
+        }
+        carry.append(buf.data(), n);
+        auto last = carry.rfind('\n');
+        if (last == std::string::npos) {
+          if (carry.size() > options_.max_line_bytes + kBlockBytes) break;  // refused by read_block below
+          continue;
+        }
+        if (!start(carry.data(), last, 0)) return;  // whole lines, without the last '\n'
+        carry.erase(0, last + 1);
       }
-      while (pending.size() > threads) consume();
-      if (error_) return;
-      start(carry, last);  // whole lines, without the last '\n'
-      carry.erase(0, last + 1);
+      if (!carry.empty() && !start(carry.data(), carry.size(), 0)) return;
     }
-    if (!carry.empty()) start(carry, carry.size());
     while (!pending.empty() && !error_) consume();
     while (!pending.empty()) pending.front().wait(), pending.pop_front();
     finish_writing();

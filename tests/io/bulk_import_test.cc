@@ -223,3 +223,45 @@ TEST_CASE("entente import --bulk loads a file, then check is clean", "[bulk][cli
   CHECK(r.status == 1);
   CHECK_THAT(r.err, Catch::Contains("new or empty database"));
 }
+
+TEST_CASE("bulk import reads a file of several blocks alike from its path (mapped) and from standard input", "[bulk][cli]") {
+  // A file is read where it lies in memory (mapped), standard input through a buffer;
+  // blocks of 4 MiB end at a newline either way. 6 MiB of lines, blank and CRLF ones among
+  // them, with and without a last newline, and a bad last line: both ways must count the
+  // same lines, load the same database and name the same line.
+  const std::string padding(180, 'x');
+  std::string text;
+  int lines = 0;
+  for (int i = 0; i < 32000; ++i) {
+    text += fmt::format("{{\"node\":\"State\",\"key\":\"S{}\",\"name\":\"{} {}\"}}{}\n", i, padding, i, i % 1000 == 7 ? "\r" : "");
+    ++lines;
+    if (i % 5000 == 3) {
+      text += "\n";
+      ++lines;
+    }
+  }
+  REQUIRE(text.size() > (std::size_t{6} << 20));
+  for (const bool last_newline : {true, false}) {
+    INFO("last newline: " << last_newline);
+    TempDir dir;
+    const std::string body = last_newline ? text : text.substr(0, text.size() - 1);
+    test::write_file(dir / "in.jsonl", body);
+    auto by_path = test::entente_cmd(dir, "import --bulk -q --db '" + (dir / "a").string() + "' '" + (dir / "in.jsonl").string() + "'");
+    REQUIRE(by_path.status == 0);
+    auto by_stdin = test::entente_cmd(dir, "import --bulk -q --db '" + (dir / "b").string() + "' -", (dir / "in.jsonl").string());
+    REQUIRE(by_stdin.status == 0);
+    {
+      auto a = Database::open(dir / "a", {.read_only = true});
+      auto b = Database::open(dir / "b", {.read_only = true});
+      CHECK(a->snapshot()->stats().nodes.at("State") == 32000);
+      CHECK(test::dump_of(*a) == test::dump_of(*b));
+    }
+    test::write_file(dir / "bad.jsonl", body + (last_newline ? "" : "\n") + "{\"node\":\"State\",\"key\":\"S1\"}");
+    by_path = test::entente_cmd(dir, "import --bulk --db '" + (dir / "c").string() + "' '" + (dir / "bad.jsonl").string() + "'");
+    by_stdin = test::entente_cmd(dir, "import --bulk --db '" + (dir / "d").string() + "' -", (dir / "bad.jsonl").string());
+    CHECK(by_path.status == 1);
+    CHECK(by_stdin.status == 1);
+    CHECK_THAT(by_path.err, Catch::Contains(fmt::format("bad.jsonl:{}: node State:S1 repeats", lines + 1)));
+    CHECK_THAT(by_stdin.err, Catch::Contains(fmt::format("<stdin>:{}: node State:S1 repeats", lines + 1)));
+  }
+}

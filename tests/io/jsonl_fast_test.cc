@@ -163,3 +163,43 @@ TEST_CASE("the fast reader takes the common lines and declines the rest", "[json
     CHECK(slow == (expect != Expect::kRefused));
   }
 }
+
+TEST_CASE("the fast reader writes every property kind where its slot lies, as the dynamic API does", "[jsonl][bulk]") {
+  // props_from_json_dom writes scalars, enums, texts, dates and lists straight into the
+  // struct (catalog::PropSlot); a type with one field of each kind, and one with an
+  // explicit default (which goes through the dynamic API), must give the long way's bytes.
+  auto catalog = catalog::Catalog::builtin()->with_file("kinds.capnp", R"(
+@0xc6a3b1f2e4d59781;
+using M = import "/entente/meta.capnp";
+enum Mood { calm @0; veryAngry @1; sad @2; }
+struct Kinds $M.node("Kinds") {
+  b @0 :Bool;  i8 @1 :Int8;  i16 @2 :Int16;  i32 @3 :Int32;  i64 @4 :Int64;
+  u8 @5 :UInt8;  u16 @6 :UInt16;  u32 @7 :UInt32;  u64 @8 :UInt64;
+  f32 @9 :Float32;  f64 @10 :Float64;  mood @11 :Mood;  text @12 :Text;  day @13 :M.Date;
+  bools @14 :List(Bool);  i8s @15 :List(Int8);  u16s @16 :List(UInt16);  i64s @17 :List(Int64);
+  f32s @18 :List(Float32);  f64s @19 :List(Float64);  moods @20 :List(Mood);  texts @21 :List(Text);
+  b2 @22 :Bool;  withDefault @23 :Int32 = 7;
+}
+)");
+  auto reader = make_fast_line_reader();
+  const std::vector<std::pair<std::string, bool>> cases = {
+      {R"({"node":"Kinds","key":"k1","props":{"b":true,"i8":-128,"i16":-300,"i32":-70000,"i64":-9000000000,"u8":255,"u16":65535,"u32":4294967295,"u64":18446744073709551615,"f32":1.5,"f64":-2.25e10,"mood":"very_angry","text":"t\u00e9xt","day":"2024-06-19","bools":[true,false,true],"i8s":[1,-2],"u16s":[7],"i64s":[-1,2,3],"f32s":[0.1,2],"f64s":[3.5],"moods":["sad","calm"],"texts":["a","","c"],"b2":true}})", true},
+      {R"({"node":"Kinds","key":"k2","props":{"b2":true,"b":false,"mood":"calm","day":"1961-07","texts":[],"f64s":[]}})", true},
+      {R"({"node":"Kinds","key":"k3","props":{"u64":0,"i8":127,"f32":3,"i64s":[9223372036854775807]}})", true},
+      {R"({"node":"Kinds","key":"k4","props":{"with_default":3}})", true},
+      {R"({"node":"Kinds","key":"k5","props":{"i8":128}})", false},
+      {R"({"node":"Kinds","key":"k6","props":{"u8":-1}})", false},
+      {R"({"node":"Kinds","key":"k7","props":{"mood":"veryAngry"}})", false},
+      {R"({"node":"Kinds","key":"k8","props":{"moods":["calm","glad"]}})", false},
+      {R"({"node":"Kinds","key":"k9","props":{"bools":[true,1]}})", false},
+      {R"({"node":"Kinds","key":"k10","props":{"texts":["a\u0000"]}})", false},
+      {R"({"node":"Kinds","key":"k11","props":{"b":"true"}})", false},
+      {R"({"node":"Kinds","key":"k12","props":{"day":"2024-02-30"}})", false},
+  };
+  for (const auto& [line, good] : cases) {
+    INFO(line);
+    bool fast = agree(*catalog, *reader, line);
+    CHECK(fast == good);
+    CHECK(the_long_way(*catalog, line).has_value() == good);
+  }
+}
