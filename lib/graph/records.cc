@@ -4,6 +4,7 @@
 #include <capnp/message.h>
 #include <kj/exception.h>
 
+#include <array>
 #include <cstring>
 #include <set>
 
@@ -103,6 +104,14 @@ namespace {
 // what they always were: a record spilling into a second segment is laid out differently.
 constexpr unsigned kSmallRecordWords = 128;
 
+// The first segment of the records a thread encodes, zeroed, used by one builder after
+// another: a builder given it writes zeros back over what it used (Cap'n Proto's contract
+// for a caller's segment), so no record allocates and zeroes a segment of its own.
+kj::ArrayPtr<capnp::word> first_segment() {
+  thread_local std::array<capnp::word, kSmallRecordWords> words{};
+  return kj::arrayPtr(words.data(), words.size());
+}
+
 // $validFromNotBefore (docs/interchange.md, "Validity"): a node's partial valid.from that
 // begins before its floor date (a Treaty's signature) and holds that date becomes the floor
 // date: "2000" with a signature of 2000-02-09 becomes 2000-02-09. Applied to the record
@@ -121,7 +130,7 @@ void clamp_valid_from(const catalog::TypeDef& type, B record) {
 template <typename Fill>
 std::string encode_record(Fill fill) {
   {
-    capnp::MallocMessageBuilder message(kSmallRecordWords);
+    capnp::MallocMessageBuilder message(first_segment());
     fill(message);
     if (message.getSegmentsForOutput().size() == 1) return storage::encode(message);
   }
@@ -183,7 +192,7 @@ namespace {
 template <typename Fill>
 std::optional<std::string> try_encode_record(Fill fill) {
   {
-    capnp::MallocMessageBuilder message(kSmallRecordWords);
+    capnp::MallocMessageBuilder message(first_segment());
     if (!fill(message)) return std::nullopt;
     if (message.getSegmentsForOutput().size() == 1) return storage::encode(message);
   }

@@ -1,5 +1,8 @@
 #include <catch2/catch.hpp>
 #include <rocksdb/sst_file_reader.h>
+#include <capnp/serialize.h>
+#include <capnp/message.h>
+#include <capnp/schema.capnp.h>
 
 #include "entente/error.h"
 #include "catalog/catalog.h"
@@ -171,4 +174,21 @@ TEST_CASE("a store that reaches less than it acknowledged is refused, and nothin
     }
   }
   CHECK(storage::files::read_ack(dir / "db").ack.sequence == seq + 5);  // left as it was
+}
+
+TEST_CASE("storage::encode writes Cap'n Proto's flat array, for one segment or several", "[store]") {
+  // encode writes the segment table and segments itself (no kj::Array in between); the
+  // bytes stored must stay messageToFlatArray's.
+  for (unsigned first_words : {1024u, 8u, 2u}) {  // one segment, then two, then several
+    capnp::MallocMessageBuilder message(first_words, capnp::AllocationStrategy::FIXED_SIZE);
+    auto node = message.initRoot<capnp::schema::Node>();
+    node.setId(0x1234567890abcdefULL);
+    node.setDisplayName("a display name long enough to need words of its own");
+    auto nested = node.initNestedNodes(3);
+    for (unsigned i = 0; i < 3; ++i) nested[i].setName(std::string(10 + i, 'n'));
+    INFO("segments: " << message.getSegmentsForOutput().size());
+    auto flat = capnp::messageToFlatArray(message);
+    auto bytes = flat.asBytes();
+    CHECK(entente::storage::encode(message) == std::string(reinterpret_cast<const char*>(bytes.begin()), bytes.size()));
+  }
 }
