@@ -643,14 +643,16 @@ class BulkLoad {
     edges_sst_.reset();
     phase("read and number");
 
-    // The adjacency on other threads; keys, names and counters on this one.
+    // The adjacency on two threads, the names on a third; keys and counters on this one.
     auto adjacency = std::async(std::launch::async, [this] { return arcs_ ? write_adjacency_in_memory() : write_adjacency(); });
+    auto names = std::async(std::launch::async, [this] { return write_names(); });
     bool keys_written = false, names_written = false;
     try {
       keys_written = write_keys();
-      names_written = write_names();
       write_meta();
+      names_written = names.get();
     } catch (...) {
+      if (names.valid()) names.wait();
       adjacency.wait();
       throw;
     }
