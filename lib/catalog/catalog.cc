@@ -236,6 +236,8 @@ void Catalog::add_type(capnp::StructSchema schema, std::uint32_t tag) {
   TypeDef t;
   t.tag = tag;
   t.schema = schema;
+  t.data_words = proto.getStruct().getDataWordCount();
+  t.pointers = proto.getStruct().getPointerCount();
   t.doc = doc_of(proto.getAnnotations());
   KJ_IF_MAYBE(v, annotation(proto.getAnnotations(), kNodeAnnotation)) {
     t.name = v->getText();

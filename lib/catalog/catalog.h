@@ -57,6 +57,8 @@ struct TypeDef {
   std::uint32_t tag = 0;
   bool is_edge = false;
   capnp::StructSchema schema;
+  // The struct's size (words of data, pointers), read once from the schema.
+  std::uint16_t data_words = 0, pointers = 0;
   std::string doc;
   std::vector<std::string> from;  // edge types: allowed end node types; empty = any
   std::vector<std::string> to;

@@ -595,6 +595,16 @@ class BulkLoad {
   BulkLoad(detail::DatabaseState& db, const std::vector<std::filesystem::path>& files, const BulkImportOptions& o,
            graph::LineFormat format)
       : db_(db), catalog_(*db.catalog), files_(files), options_(o), format_(format) {}
+  // A load that failed may leave blocks being written: they are waited for before the
+  // tables and sorts they write into go.
+  ~BulkLoad() {
+    for (auto& w : writing_) {
+      w.nodes.wait();
+      w.edges.wait();
+    }
+  }
+  BulkLoad(const BulkLoad&) = delete;
+  BulkLoad& operator=(const BulkLoad&) = delete;
 
   ImportStats run() {
     auto& store = *db_.store;
@@ -830,29 +840,53 @@ class BulkLoad {
     finish_writing();
   }
 
-  // Puts a numbered block's records into the `nodes` and `edges` tables on another
-  // thread, while the next block is numbered; the block is then read into again.
+  // Puts a numbered block's records into the `nodes` and `edges` tables, and its nodes'
+  // names into their sort, on two other threads, while the next blocks are numbered. Each
+  // thread takes the blocks in order (a block's task waits for the one before), and up to
+  // kWritingDepth blocks are in hand, so that numbering stops only when the writing is
+  // that far behind. A block written is read into again.
   void write_records(Block b, NodeId first_node, EdgeId first_edge) {
-    finish_writing();
-    writing_block_ = std::move(b);
-    writing_ = std::async(std::launch::async, [this, first_node, first_edge, taken = next_node_ - first_node + next_edge_ - first_edge] {
+    while (writing_.size() >= kWritingDepth) finish_oldest();
+    auto block = std::make_shared<Block>(std::move(b));
+    const std::size_t taken = next_node_ - first_node + next_edge_ - first_edge;
+    std::shared_future<void> nodes_before, edges_before;
+    if (!writing_.empty()) {
+      nodes_before = writing_.back().nodes;
+      edges_before = writing_.back().edges;
+    }
+    auto nodes = std::async(std::launch::async, [this, block, nodes_before, first_node, taken] {
+      if (nodes_before.valid()) nodes_before.get();  // an earlier block's error stops this one
       NodeId node = first_node;
-      EdgeId edge = first_edge;
-      const Block& b = writing_block_;
+      const Block& b = *block;
       for (std::size_t i = 0; i < b.items.size() && i < taken; ++i) {
         const Item& it = b.items[i];
-        if (it.is_node) {
-          nodes_sst_->put(keys::id(node++), b.view(it.record));
-        } else {
-          edges_sst_->put(keys::id(edge++), b.view(it.record));
-        }
+        if (!it.is_node) continue;
+        for (auto n = it.names; n < it.names_end; ++n) names_->add(keys::name(b.view(b.spans[n]), node), "");
+        nodes_sst_->put(keys::id(node++), b.view(it.record));
       }
     });
+    auto edges = std::async(std::launch::async, [this, block, edges_before, first_edge, taken] {
+      if (edges_before.valid()) edges_before.get();
+      EdgeId edge = first_edge;
+      const Block& b = *block;
+      for (std::size_t i = 0; i < b.items.size() && i < taken; ++i) {
+        const Item& it = b.items[i];
+        if (!it.is_node) edges_sst_->put(keys::id(edge++), b.view(it.record));
+      }
+    });
+    writing_.push_back({block, nodes.share(), edges.share()});
+  }
+  // Waits for the oldest block in writing (rethrowing a write's error) and keeps it to read into.
+  void finish_oldest() {
+    Writing w = std::move(writing_.front());
+    writing_.pop_front();
+    w.edges.wait();
+    w.nodes.get();
+    w.edges.get();
+    spares_.push_back(std::move(*w.block));
   }
   void finish_writing() {
-    if (!writing_.valid()) return;
-    writing_.get();  // rethrows a write's error
-    spares_.push_back(std::move(writing_block_));
+    while (!writing_.empty()) finish_oldest();
   }
 
   // A block read, in file order: numbered, its records written, its names and adjacency
@@ -890,7 +924,7 @@ class BulkLoad {
                           ref_text(key), source(first->file), first->line));
           return;
         }
-        NodeId id = next_node_++;
+        ++next_node_;
         if (arcs_ && it.tag > 0xffff) to_sorter();
         if (arcs_) {
           node_tag_.push_back(static_cast<std::uint16_t>(it.tag));
@@ -899,7 +933,6 @@ class BulkLoad {
         head_at_.push_back(heads_.size());
         const std::string_view head = b.view(it.head);
         heads_.insert(heads_.end(), head.begin(), head.end());
-        for (auto n = it.names; n < it.names_end; ++n) names_->add(keys::name(b.view(b.spans[n]), id), "");
         if (it.is_document) documents_.emplace(b.view(it.doc_self));
         ++stats_.nodes;
         ++counts_.nodes[it.tag];
@@ -1236,8 +1269,12 @@ class BulkLoad {
   std::vector<BlockStart> block_starts_;  // while the adjacency is in memory: where_of
   std::unique_ptr<RunSorter<AdjEntry>> adj_;
   std::vector<Block> spares_;  // blocks written, to be read into again
-  Block writing_block_;        // the block whose records are being written
-  std::future<void> writing_;
+  struct Writing {
+    std::shared_ptr<Block> block;
+    std::shared_future<void> nodes, edges;
+  };
+  static constexpr std::size_t kWritingDepth = 3;
+  std::deque<Writing> writing_;  // blocks being written, oldest first
   std::unique_ptr<storage::SstWriter> nodes_sst_, edges_sst_;
   bool adj_written_[2] = {false, false};  // adj-0.sst, adj-1.sst
   std::optional<std::pair<Where, Error>> error_;

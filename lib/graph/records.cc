@@ -4,6 +4,7 @@
 #include <capnp/message.h>
 #include <kj/exception.h>
 
+#include <algorithm>
 #include <array>
 #include <cstring>
 #include <set>
@@ -203,14 +204,11 @@ std::optional<std::string> try_encode_record(Fill fill) {
 
 template <typename R>
 bool fill_props(const catalog::TypeDef& type, R record, const simdjson::dom::element* props) {
-  auto out = record.getProps().template initAs<capnp::DynamicStruct>(type.schema);
+  // As initAs<DynamicStruct>(type.schema), with the struct's size read once.
+  auto out = record.getProps().initAsAnyStruct(type.data_words, type.pointers).template as<capnp::DynamicStruct>(type.schema);
   if (!props) {
-    try {
-      catalog::props_from_json(type, Props::object(), out);
-      return true;
-    } catch (const Error&) {
-      return false;  // a required property missing: the long way says so
-    }
+    // No properties: nothing is set, unless one is required (the long way says so).
+    return std::none_of(type.props.begin(), type.props.end(), [](const catalog::PropDef& p) { return p.required; });
   }
   return catalog::props_from_json_dom(type, *props, out);
 }
