@@ -1,6 +1,7 @@
 #include "graph/validate.h"
 
 #include <algorithm>
+#include <type_traits>
 
 #include "common/error.h"
 #include "common/text.h"
@@ -26,10 +27,12 @@ void check_count(std::string_view what, std::size_t n, std::size_t limit) {
   if (n > limit) throw invalid("too many {}: {} (the limit is {})", what, n, limit);
 }
 
-void check_text(std::string_view what, std::string_view s, bool allow_empty, std::size_t limit) {
+// utf8_known: the text comes from a line simdjson parsed (a view), which it checked is
+// UTF-8 throughout, escapes included; otherwise it is checked here.
+void check_text(std::string_view what, std::string_view s, bool allow_empty, std::size_t limit, bool utf8_known = false) {
   check_size(what, s, limit);
   if (!allow_empty && s.empty()) throw invalid("{} must not be empty", what);
-  if (!text::valid_utf8(s)) throw invalid("{} is not valid UTF-8", what);
+  if (!utf8_known && !text::valid_utf8(s)) throw invalid("{} is not valid UTF-8", what);
   if (text::has_control(s)) throw invalid("{} must not hold control characters", what);
 }
 
@@ -75,6 +78,10 @@ void citations(const Sources& sources) {
   }
 }
 
+// Views (graph/records.h) hold text from lines simdjson parsed, and so checked as UTF-8.
+template <typename In>
+constexpr bool kUtf8Known = std::is_same_v<In, NodeView> || std::is_same_v<In, EdgeView>;
+
 template <typename In>
 const catalog::TypeDef& node(const catalog::Catalog& catalog, const In& in) {
   check_size("node type", in.type, kMaxKeyBytes);
@@ -82,10 +89,10 @@ const catalog::TypeDef& node(const catalog::Catalog& catalog, const In& in) {
   if (!type || type->is_edge) {
     throw invalid("unknown node type '{}'{}", in.type, text::did_you_mean(in.type, catalog.names(false)));
   }
-  check_text("key", in.key, false, kMaxKeyBytes);
-  check_text("name", in.name, true, kMaxNameBytes);
+  check_text("key", in.key, false, kMaxKeyBytes, kUtf8Known<In>);
+  check_text("name", in.name, true, kMaxNameBytes, kUtf8Known<In>);
   check_count("aliases", in.aliases.size(), kMaxAliases);
-  for (const auto& a : in.aliases) check_text("alias", a, false, kMaxNameBytes);
+  for (const auto& a : in.aliases) check_text("alias", a, false, kMaxNameBytes, kUtf8Known<In>);
   check_interval(in.valid);
   if constexpr (requires { in.gaps; }) check_gaps(in.valid, in.gaps);
   citations(in.sources);
@@ -99,7 +106,7 @@ const catalog::TypeDef& edge(const catalog::Catalog& catalog, const In& in) {
   if (!type || !type->is_edge) {
     throw invalid("unknown edge type '{}'{}", in.type, text::did_you_mean(in.type, catalog.names(true)));
   }
-  check_text("key", in.key, true, kMaxKeyBytes);
+  check_text("key", in.key, true, kMaxKeyBytes, kUtf8Known<In>);
   check_interval(in.valid);
   auto end = [&](const auto& ref, const std::vector<std::string>& allowed, const char* side) {
     if (ref.type.size() > kMaxKeyBytes) check_size(fmt::format("{}: node type", side), ref.type, kMaxKeyBytes);
