@@ -71,9 +71,18 @@ std::vector<DaySpan> head_gaps(const keys::RunHead& h) {
 // ---- PendingRuns
 
 void PendingRuns::push(Op op) {
-  by_node_[op.node].push_back(static_cast<std::uint32_t>(ops_.size()));
+  const auto i = static_cast<std::uint32_t>(ops_.size());
+  auto [it, added] = by_node_.try_emplace(op.node, Chain{i, i});
+  if (added) {
+    prev_.push_back(kNone);
+  } else {
+    next_[it->second.last] = i;
+    prev_.push_back(it->second.last);
+    it->second.last = i;
+  }
+  next_.push_back(kNone);
   ops_.push_back(op);
-  bytes_ += sizeof(Op) + sizeof(std::uint32_t);
+  bytes_ += sizeof(Op) + 2 * sizeof(std::uint32_t);
 }
 
 void PendingRuns::put_arc(NodeId node, const keys::RunArc& a) { push({node, Op::kArc, a}); }
@@ -97,11 +106,18 @@ void PendingRuns::remove_head(NodeId node) { push({node, Op::kHeadRemoved, {}});
 void PendingRuns::truncate(std::size_t n) {
   while (ops_.size() > n) {
     const Op& op = ops_.back();
+    const std::uint32_t before = prev_.back();  // the node's op before this one, its last
     auto it = by_node_.find(op.node);
-    it->second.pop_back();
-    if (it->second.empty()) by_node_.erase(it);
+    if (before == kNone) {
+      by_node_.erase(it);
+    } else {
+      it->second.last = before;
+      next_[before] = kNone;
+    }
     if (op.kind == Op::kHead) heads_.pop_back();
     ops_.pop_back();
+    next_.pop_back();
+    prev_.pop_back();
   }
 }
 
@@ -109,7 +125,7 @@ void PendingRuns::apply(NodeId node, keys::NodeRuns& runs) const {
   auto found = by_node_.find(node);
   if (found == by_node_.end()) return;
   ++runs.runs;
-  for (std::uint32_t i : found->second) {
+  for (std::uint32_t i = found->second.first; i != kNone; i = next_[i]) {
     const Op& op = ops_[i];
     auto same = [&](const keys::RunArc& a) { return a.id() == op.arc.id(); };
     switch (op.kind) {
@@ -151,24 +167,31 @@ void PendingRuns::flush(storage::Store::Batch& batch, std::uint64_t commit, std:
   keys::RunWriter w;
   std::vector<keys::RunArc> puts;
   std::vector<const Op*> removals;
+  std::vector<std::pair<std::uint64_t, std::uint32_t>> arc_ops;  // (arc id, op index)
+  std::vector<const Op*> last;                                   // the newest op of each arc id
   for (NodeId node : nodes) {
     // The newest op of each arc and of the head: a run holds one op each.
-    std::unordered_map<std::uint64_t, const Op*> last;
+    arc_ops.clear();
     const Op* head = nullptr;
-    for (std::uint32_t i : by_node_[node]) {
+    for (std::uint32_t i = by_node_[node].first; i != kNone; i = next_[i]) {
       const Op& op = ops_[i];
       if (op.kind == Op::kHead || op.kind == Op::kHeadRemoved) {
         head = &op;
       } else {
-        last[op.arc.id()] = &op;
+        arc_ops.emplace_back(op.arc.id(), i);
       }
+    }
+    std::sort(arc_ops.begin(), arc_ops.end());
+    last.clear();
+    for (std::size_t k = 0; k < arc_ops.size(); ++k) {
+      if (k + 1 == arc_ops.size() || arc_ops[k + 1].first != arc_ops[k].first) last.push_back(&ops_[arc_ops[k].second]);
     }
     w.clear();
     if (head && head->kind == Op::kHead) w.head(heads_[head->head]);
     if (head && head->kind == Op::kHeadRemoved) w.head_removed();
     puts.clear();
     removals.clear();
-    for (const auto& [id, op] : last) {
+    for (const Op* op : last) {
       if (op->kind == Op::kArc) {
         puts.push_back(op->arc);
       } else {
@@ -182,6 +205,8 @@ void PendingRuns::flush(storage::Store::Batch& batch, std::uint64_t commit, std:
     batch.put(Cf::kAdj, keys::run_key({node, commit, part}), w.bytes());
   }
   ops_ = {};
+  next_ = {};
+  prev_ = {};
   heads_ = {};
   by_node_ = {};
   bytes_ = 0;

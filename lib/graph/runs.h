@@ -13,6 +13,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "common/huge_pages.h"
 #include "entente/record.h"
 #include "graph/topology.h"
 #include "storage/adj_run.h"
@@ -56,10 +57,18 @@ class PendingRuns {
     keys::RunArc arc;               // kArc; kArcRemoved: dir, tag, edge
     std::uint32_t head = 0;         // kHead: index into heads_
   };
+  static constexpr std::uint32_t kNone = ~std::uint32_t{0};
+  struct Chain {
+    std::uint32_t first, last;  // a node's first and last op
+  };
   void push(Op op);
-  std::vector<Op> ops_;
+  // On huge pages: a big transaction holds millions of ops. A node's ops are chained in
+  // order through next_ (and back through prev_, for truncate), from its Chain: no
+  // allocation a node besides its map entry.
+  memory::HugeVector<Op> ops_;
+  memory::HugeVector<std::uint32_t> next_, prev_;
   std::vector<keys::RunHead> heads_;
-  std::unordered_map<NodeId, std::vector<std::uint32_t>> by_node_;  // op indexes, in order
+  std::unordered_map<NodeId, Chain> by_node_;
   std::size_t bytes_ = 0;
 };
 
