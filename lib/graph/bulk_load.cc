@@ -29,6 +29,7 @@
 #include <deque>
 #include <functional>
 #include <future>
+#include <map>
 #include <memory>
 #include <optional>
 #include <queue>
@@ -935,7 +936,7 @@ class BulkLoad {
         heads_.insert(heads_.end(), head.begin(), head.end());
         if (it.is_document) documents_.emplace(b.view(it.doc_self));
         ++stats_.nodes;
-        ++counts_.nodes[it.tag];
+        count(node_counts_, counts_.nodes, it.tag);
       } else {
         std::string_view from_key = b.view(it.from), to_key = b.view(it.to);
         auto from = index_->find(from_key, it.from_hash);
@@ -968,7 +969,7 @@ class BulkLoad {
           add_entries(id, *from, *to, it.tag, coding::get_u32(from_key.data()), coding::get_u32(to_key.data()), a, w);
         }
         ++stats_.edges;
-        ++counts_.edges[it.tag];
+        count(edge_counts_, counts_.edges, it.tag);
       }
     }
     if (b.error) note({f, line_base + b.error->first + 1}, b.error->second);
@@ -1229,6 +1230,13 @@ class BulkLoad {
   // In key order: "count.edge.*" < "count.node.*" < "next_edge_id" < "next_node_id".
   void write_meta() {
     storage::SstWriter sst(*db_.store, tmp_.path / "meta.sst", Cf::kMeta);
+    auto fold = [](const std::vector<std::int64_t>& by_tag, std::map<std::uint32_t, std::int64_t>& into) {
+      for (std::uint32_t tag = 0; tag < by_tag.size(); ++tag) {
+        if (by_tag[tag] != 0) into[tag] += by_tag[tag];
+      }
+    };
+    fold(node_counts_, counts_.nodes);
+    fold(edge_counts_, counts_.edges);
     for (const auto& [tag, n] : counts_.edges) sst.put(keys::edge_count(tag), keys::id(static_cast<std::uint64_t>(n)));
     for (const auto& [tag, n] : counts_.nodes) sst.put(keys::node_count(tag), keys::id(static_cast<std::uint64_t>(n)));
     sst.put(keys::kNextCommit, keys::id(commit_ + 1));
@@ -1245,6 +1253,18 @@ class BulkLoad {
   ImportStats stats_;
   std::uint64_t fast_ = 0;    // lines read by the fast reader
   graph::TypeCounts counts_;  // records per type tag (meta count.*)
+  // The same for tags below kCountedByIndex, counted by index as lines are numbered (a map
+  // lookup a line cost more) and folded into counts_ at the end.
+  static constexpr std::uint32_t kCountedByIndex = 4096;
+  std::vector<std::int64_t> node_counts_, edge_counts_;
+  static void count(std::vector<std::int64_t>& by_tag, std::map<std::uint32_t, std::int64_t>& other, std::uint32_t tag) {
+    if (tag >= kCountedByIndex) {
+      ++other[tag];
+      return;
+    }
+    if (by_tag.size() <= tag) by_tag.resize(tag + 1, 0);
+    ++by_tag[tag];
+  }
   TempDir tmp_;
   NodeId next_node_ = 1;
   EdgeId first_edge_ = 1, next_edge_ = 1;
