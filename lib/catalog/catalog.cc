@@ -62,7 +62,6 @@ std::string type_name(capnp::Type t) {
   return "?";
 }
 
-// Why a property type is not supported, or empty when it is.
 // A scalar, an enum or a Text as a PropSlot kind; kDynamic for the rest.
 PropSlot::Kind slot_kind(capnp::Type t) {
   using W = capnp::schema::Type::Which;
@@ -130,6 +129,7 @@ PropSlot slot_of(capnp::StructSchema::Field field) {
   return s;
 }
 
+// Why a property type is not supported, or empty when it is.
 std::string unsupported(capnp::Type t) {
   using W = capnp::schema::Type::Which;
   switch (t.which()) {

@@ -185,6 +185,27 @@ bool set_list(const PropSlot& slot, capnp::AnyPointer::Builder p, const std::vec
   return true;
 }
 
+// Calls f with a value of the C++ type a scalar kind is stored as (an enum as its
+// UInt16 number); false for a kind that is not a scalar.
+template <typename F>
+bool with_scalar_type(PropSlot::Kind kind, F&& f) {
+  switch (kind) {
+    case PropSlot::kBool: return f(bool{});
+    case PropSlot::kInt8: return f(std::int8_t{});
+    case PropSlot::kInt16: return f(std::int16_t{});
+    case PropSlot::kInt32: return f(std::int32_t{});
+    case PropSlot::kInt64: return f(std::int64_t{});
+    case PropSlot::kUInt8: return f(std::uint8_t{});
+    case PropSlot::kUInt16:
+    case PropSlot::kEnum: return f(std::uint16_t{});
+    case PropSlot::kUInt32: return f(std::uint32_t{});
+    case PropSlot::kUInt64: return f(std::uint64_t{});
+    case PropSlot::kFloat32: return f(float{});
+    case PropSlot::kFloat64: return f(double{});
+    default: return false;
+  }
+}
+
 // A property's value as read, kept until the properties are set in the schema's order.
 struct Given {
   bool present = false;
@@ -242,72 +263,36 @@ bool props_from_json_dom(const TypeDef& t, const simdjson::dom::element& props, 
       if (slot.kind == PropSlot::kList) {
         if (!g.is_list || slot.offset >= pointers.size()) return false;
         auto p = pointers[slot.offset];
-        bool ok = false;
-        switch (slot.element) {
-          case PropSlot::kText: {
-            auto list = p.initAs<capnp::List<capnp::Text>>(static_cast<unsigned>(g.list.size()));
-            ok = true;
-            for (unsigned k = 0; k < g.list.size() && ok; ++k) {
-              const Scalar& e = g.list[k];
-              ok = e.kind == Scalar::kString && e.s.find('\0') == std::string_view::npos;
-              if (ok) std::memcpy(list.init(k, static_cast<unsigned>(e.s.size())).begin(), e.s.data(), e.s.size());
-            }
-            break;
+        bool ok = true;
+        if (slot.element == PropSlot::kText) {
+          auto list = p.initAs<capnp::List<capnp::Text>>(static_cast<unsigned>(g.list.size()));
+          for (unsigned k = 0; k < g.list.size() && ok; ++k) {
+            const Scalar& e = g.list[k];
+            ok = e.kind == Scalar::kString && e.s.find('\0') == std::string_view::npos;
+            if (ok) std::memcpy(list.init(k, static_cast<unsigned>(e.s.size())).begin(), e.s.data(), e.s.size());
           }
-          case PropSlot::kBool: ok = set_list<bool>(slot, p, g.list); break;
-          case PropSlot::kInt8: ok = set_list<std::int8_t>(slot, p, g.list); break;
-          case PropSlot::kInt16: ok = set_list<std::int16_t>(slot, p, g.list); break;
-          case PropSlot::kInt32: ok = set_list<std::int32_t>(slot, p, g.list); break;
-          case PropSlot::kInt64: ok = set_list<std::int64_t>(slot, p, g.list); break;
-          case PropSlot::kUInt8: ok = set_list<std::uint8_t>(slot, p, g.list); break;
-          case PropSlot::kUInt16:
-          case PropSlot::kEnum: ok = set_list<std::uint16_t>(slot, p, g.list); break;
-          case PropSlot::kUInt32: ok = set_list<std::uint32_t>(slot, p, g.list); break;
-          case PropSlot::kUInt64: ok = set_list<std::uint64_t>(slot, p, g.list); break;
-          case PropSlot::kFloat32: ok = set_list<float>(slot, p, g.list); break;
-          case PropSlot::kFloat64: ok = set_list<double>(slot, p, g.list); break;
-          default: ok = false;
+        } else {
+          ok = with_scalar_type(slot.element, [&](auto t) { return set_list<decltype(t)>(slot, p, g.list); });
         }
         if (!ok) return false;
         continue;
       }
       if (g.is_list) return false;
-      bool ok = false;
-      switch (slot.kind) {
-        case PropSlot::kDate: {
-          std::uint32_t ymd = 0;
-          if (!date_value(g.scalar, ymd) || slot.offset >= pointers.size()) return false;
-          auto date = pointers[slot.offset].initAsAnyStruct(slot.date_words, slot.date_pointers);
-          auto bytes = date.getDataSection();
-          if ((std::size_t{slot.date_ymd} + 1) * 4 > bytes.size()) return false;
-          std::memcpy(bytes.begin() + std::size_t{slot.date_ymd} * 4, &ymd, 4);
-          ok = true;
-          break;
+      const Scalar& v = g.scalar;
+      if (slot.kind == PropSlot::kDate) {
+        std::uint32_t ymd = 0;
+        if (!date_value(v, ymd) || slot.offset >= pointers.size()) return false;
+        auto bytes = pointers[slot.offset].initAsAnyStruct(slot.date_words, slot.date_pointers).getDataSection();
+        if ((std::size_t{slot.date_ymd} + 1) * 4 > bytes.size()) return false;
+        std::memcpy(bytes.begin() + std::size_t{slot.date_ymd} * 4, &ymd, 4);
+      } else if (slot.kind == PropSlot::kText) {
+        if (v.kind != Scalar::kString || v.s.find('\0') != std::string_view::npos || slot.offset >= pointers.size()) {
+          return false;
         }
-        case PropSlot::kText: {
-          const Scalar& v = g.scalar;
-          if (v.kind != Scalar::kString || v.s.find('\0') != std::string_view::npos || slot.offset >= pointers.size()) {
-            return false;
-          }
-          std::memcpy(pointers[slot.offset].initAs<capnp::Text>(static_cast<unsigned>(v.s.size())).begin(), v.s.data(), v.s.size());
-          ok = true;
-          break;
-        }
-        case PropSlot::kBool: ok = set_data<bool>(slot, data, g.scalar); break;
-        case PropSlot::kInt8: ok = set_data<std::int8_t>(slot, data, g.scalar); break;
-        case PropSlot::kInt16: ok = set_data<std::int16_t>(slot, data, g.scalar); break;
-        case PropSlot::kInt32: ok = set_data<std::int32_t>(slot, data, g.scalar); break;
-        case PropSlot::kInt64: ok = set_data<std::int64_t>(slot, data, g.scalar); break;
-        case PropSlot::kUInt8: ok = set_data<std::uint8_t>(slot, data, g.scalar); break;
-        case PropSlot::kUInt16:
-        case PropSlot::kEnum: ok = set_data<std::uint16_t>(slot, data, g.scalar); break;
-        case PropSlot::kUInt32: ok = set_data<std::uint32_t>(slot, data, g.scalar); break;
-        case PropSlot::kUInt64: ok = set_data<std::uint64_t>(slot, data, g.scalar); break;
-        case PropSlot::kFloat32: ok = set_data<float>(slot, data, g.scalar); break;
-        case PropSlot::kFloat64: ok = set_data<double>(slot, data, g.scalar); break;
-        default: ok = false;
+        std::memcpy(pointers[slot.offset].initAs<capnp::Text>(static_cast<unsigned>(v.s.size())).begin(), v.s.data(), v.s.size());
+      } else if (!with_scalar_type(slot.kind, [&](auto t) { return set_data<decltype(t)>(slot, data, v); })) {
+        return false;
       }
-      if (!ok) return false;
       continue;
     }
     auto field = prop.field;

@@ -257,18 +257,18 @@ Block read_block(const catalog::Catalog& catalog, graph::LineFormat format, Bloc
 }
 
 // A regular file mapped for reading, so that blocks are read where they lie (no copy into
-// a buffer). Pages read are given back as the load goes, so that the file does not stay in
-// the process's memory. Anything else (a pipe, standard input, a file that cannot be
-// mapped) is read through a buffer instead: data stays null.
+// a buffer). The pages of each block read are given back (memory::release_pages), so that
+// the file does not stay in the process's memory. Anything else (a pipe, standard input,
+// a file that cannot be mapped) is read through a buffer instead: data stays null.
 struct MappedInput {
   const char* data = nullptr;
   std::size_t size = 0;    // the file's bytes
   std::size_t length = 0;  // readable bytes: the size rounded up to whole pages (zeros past the end)
-  std::size_t page = static_cast<std::size_t>(::sysconf(_SC_PAGESIZE));
 
   void map(int fd) {
     struct stat st {};
     if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size <= 0) return;
+    const auto page = static_cast<std::size_t>(::sysconf(_SC_PAGESIZE));
     size = static_cast<std::size_t>(st.st_size);
     length = (size + page - 1) / page * page;
     void* p = ::mmap(nullptr, length, PROT_READ, MAP_PRIVATE, fd, 0);
@@ -278,13 +278,6 @@ struct MappedInput {
     }
     ::madvise(p, length, MADV_SEQUENTIAL);
     data = static_cast<const char*>(p);
-  }
-  // Gives back the whole pages in [from, to); returns where the next release begins.
-  std::size_t release(std::size_t from, std::size_t to) const {
-    const std::size_t end = to / page * page;
-    if (end <= from) return from;
-    ::madvise(const_cast<char*>(data) + from, end - from, MADV_DONTNEED);
-    return end;
   }
   ~MappedInput() {
     if (data) ::munmap(const_cast<char*>(data), length);
@@ -443,6 +436,7 @@ struct EdgeArc {
 };
 // An edge's memory in the in-memory adjacency: the EdgeArc and its two directions' slots.
 constexpr std::size_t kInMemoryEdgeBytes = sizeof(EdgeArc) + 2 * sizeof(std::uint32_t);
+static_assert(kInMemoryEdgeBytes == 36, "docs/import.md and tests/io/bulk_import_test.cc reckon 36 bytes an edge");
 // A direction's slot holds the edge number and a bit.
 constexpr std::size_t kMaxInMemoryEdges = std::size_t{1} << 31;
 
@@ -483,14 +477,8 @@ class MappedBuffer {
 
   void push_back(const T& v) { data_[size_++] = v; }
   void clear() { size_ = 0; }
-  // Makes the first n entries the buffer's (written, or to be written, through data()).
-  void set_size(std::size_t n) { size_ = n; }
   // Gives back the pages wholly within the first n entries, which are not read again.
-  void release_prefix(std::size_t n) {
-    const auto page = static_cast<std::size_t>(::sysconf(_SC_PAGESIZE));
-    const std::size_t bytes = n * sizeof(T) / page * page;
-    if (bytes > 0) ::madvise(data_, bytes, MADV_DONTNEED);
-  }
+  void release_prefix(std::size_t n) { memory::release_pages(data_, data_ + n); }
   // Empties it and gives its pages back (they are taken again as it fills).
   void release() {
     size_ = 0;
@@ -757,11 +745,13 @@ class BulkLoad {
     // Declared after the mapping: the blocks still being read are waited for before it goes.
     std::deque<std::future<Block>> pending;
     std::uint64_t line_base = 0;  // lines of the blocks consumed so far
-    std::size_t released = 0;     // the mapped file's bytes given back
     auto consume = [&] {
       Block b = pending.front().get();
       pending.pop_front();
-      if (mapped.data && b.own.empty()) released = mapped.release(released, static_cast<std::size_t>(b.text - mapped.data) + b.size);
+      if (b.own.empty()) {  // read in place from the mapped file, and not read again
+        char* text = const_cast<char*>(b.text);
+        memory::release_pages(text, text + b.size);
+      }
       auto first_node = next_node_;
       auto first_edge = next_edge_;
       take(f, line_base, b);
@@ -1013,6 +1003,11 @@ class BulkLoad {
                   where_of(static_cast<std::uint32_t>(e)));
       if ((e + 1) % (1 << 20) == 0) arcs_->release_prefix(e + 1);  // the sort's buffer takes their place
     }
+    drop_arcs();
+  }
+
+  // Frees the in-memory adjacency.
+  void drop_arcs() {
     arcs_.reset();
     decltype(node_tag_)().swap(node_tag_);
     decltype(degree_)().swap(degree_);
@@ -1023,12 +1018,17 @@ class BulkLoad {
     auto after = std::upper_bound(block_starts_.begin(), block_starts_.end(), e,
                                   [](std::uint64_t v, const BlockStart& b) { return v < b.first_edge; });
     const BlockStart& b = *(after - 1);  // the first block's first edge is 0
-    return {b.file, b.line_base + (*arcs_).data()[e].line + 1};
+    return {b.file, b.line_base + arcs_->data()[e].line + 1};
   }
 
+  // Node number `node`'s head op (the start of its run), and the heads freed once written.
   std::string_view head(std::size_t node) const {
     const std::size_t end = node + 1 < head_at_.size() ? head_at_[node + 1] : heads_.size();
     return {heads_.data() + head_at_[node], end - head_at_[node]};
+  }
+  void drop_heads() {
+    decltype(heads_)().swap(heads_);
+    decltype(head_at_)().swap(head_at_);
   }
 
   // The `adj` table from the edges kept in memory, without a sort of all of them: each
@@ -1045,8 +1045,7 @@ class BulkLoad {
       d = at;
       at += n;
     }
-    MappedBuffer<std::uint32_t> slots(2 * edges);
-    slots.set_size(2 * edges);
+    MappedBuffer<std::uint32_t> slots(2 * edges);  // written through data(), all of it
     std::uint32_t* slot = slots.data();
     const EdgeArc* arcs = arcs_->data();
     for (std::uint32_t e = 0; e < edges; ++e) {
@@ -1075,11 +1074,8 @@ class BulkLoad {
       r.first_at = where_of(static_cast<std::uint32_t>(r.first - first_edge_));
       r.second_at = where_of(static_cast<std::uint32_t>(r.second - first_edge_));
     }
-    arcs_.reset();
-    decltype(node_tag_)().swap(node_tag_);
-    decltype(degree_)().swap(degree_);
-    decltype(heads_)().swap(heads_);
-    decltype(head_at_)().swap(head_at_);
+    drop_arcs();
+    drop_heads();
     return repeats;
   }
 
@@ -1197,8 +1193,7 @@ class BulkLoad {
     if (next_node_ > first) begin(next_node_ - 1);
     close();
     adj_.reset();
-    decltype(heads_)().swap(heads_);
-    decltype(head_at_)().swap(head_at_);
+    drop_heads();
     adj_written_[0] = sst.finish();
     return repeats;
   }

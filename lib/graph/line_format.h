@@ -31,7 +31,8 @@ class LineReader {
   // Reads `line` into `out`. `capacity` is the readable bytes from line.data() on, at
   // least line.size() plus 64 (simdjson's padding). False when the line is outside what
   // it reads or is not a good line: the import then parses it with the LineParser,
-  // whose reading or error is the one that counts.
+  // whose reading or error is the one that counts. The text it gives is valid UTF-8
+  // (graph/records.h, the views), as simdjson checks a whole line, escapes included.
   virtual bool read(std::string_view line, std::size_t capacity, LineView& out) = 0;
 };
 

@@ -28,7 +28,9 @@ std::string encode_edge(const catalog::TypeDef& type, NodeId from, NodeId to, co
 // A node or an edge as views into text being read: the fields of NodeInput and
 // EdgeInput, with the properties as the JSON text of their object. The bulk load's
 // parsers give these (graph/bulk_load.h, LineReader), so that a line becomes a record
-// without a JSON document or a copy of its strings in between.
+// without a JSON document or a copy of its strings in between. Their text is valid UTF-8
+// (a LineReader gives only text it checked), and the checks (graph/validate.h) do not
+// check it again.
 struct CitationView {
   std::string_view doc, locator, quote;
 };

@@ -173,9 +173,10 @@ TEST_CASE("a bad line fails the bulk import naming file and line, and writes not
 
 TEST_CASE("a repeated edge is refused naming both lines, whether the adjacency is in memory or sorted on disk",
           "[bulk]") {
-  // 1,500 edges: past the 1,365 that 64 KiB keeps in memory. The repeat of the edge on
-  // line 12 comes either early (both in memory at the default) or last (the first of the
-  // two kept in memory, then moved into the sort; the second sorted).
+  // 1,500 edges: past the 1,365 that 64 KiB keeps in memory. The edge on line 1512 is
+  // repeated either early, before edge 20 (both kept in memory at the default; at 64 KiB
+  // both kept in memory, then moved into the sort), or last (the first moved into the
+  // sort, the second sorted).
   auto lines = [](int repeat_at) {
     std::string text;
     for (int i = 0; i < 1501; ++i) text += fmt::format("{{\"node\":\"State\",\"key\":\"S{}\"}}\n", i);
