@@ -198,8 +198,21 @@ ImportStats load_lines(Transaction& txn, std::istream& in, std::string_view sour
                        LineFormat format) {
   ImportStats stats;
   LinePipeline parser(in, graph::Internals::context(txn).catalog, format, max_line_bytes);
+  // The caches' slots a put looks up first are asked for this many lines ahead: at 10^6
+  // records and more they are mostly not in the processor's caches.
+  constexpr std::size_t kAhead = 8;
+  auto prefetch = [&txn](const ParsedLine& p) {
+    if (const auto* n = std::get_if<detail::PreparedNode>(&p.what)) {
+      detail::Writes::prefetch(txn, *n);
+    } else if (const auto* e = std::get_if<detail::PreparedEdge>(&p.what)) {
+      detail::Writes::prefetch(txn, *e);
+    }
+  };
   for (auto batch = parser.next(); !batch.empty(); batch = parser.next()) {
-    for (auto& p : batch) {
+    for (std::size_t i = 0; i < std::min(kAhead, batch.size()); ++i) prefetch(batch[i]);
+    for (std::size_t i = 0; i < batch.size(); ++i) {
+      auto& p = batch[i];
+      if (i + kAhead < batch.size()) prefetch(batch[i + kAhead]);
       stats.lines = p.line;
       try {
         if (auto* n = std::get_if<detail::PreparedNode>(&p.what)) {

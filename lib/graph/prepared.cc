@@ -1,7 +1,9 @@
 // Writes checked and encoded ahead of their turn (graph/prepared.h).
 #include "graph/prepared.h"
 
+#include "common/coding.h"
 #include "common/error.h"
+#include "common/key_map.h"
 #include "graph/validate.h"
 #include "storage/keys.h"
 
@@ -38,6 +40,7 @@ PreparedNode node_of(const catalog::TypeDef& type, const In& in, std::string rec
   p.refused = std::move(refused);
   p.key = std::string(in.key);
   p.key_key = keys::node_key(type.tag, in.key);
+  p.key_hash = KeyMap::hash(p.key_key);
   p.cited = cited(in.sources);
   p.names = graph::folded_names(in.name, in.aliases);
   p.valid = p.refused ? in.valid : stored_valid(type, in.valid, p.record);
@@ -73,6 +76,21 @@ std::optional<PreparedNode> prepare_node(const catalog::Catalog& catalog, const 
 
 namespace {
 
+// PreparedEdge::identity_hash: the ends by their `keys` entries, not their ids, so that it
+// is worked out on the parsing thread, before the ends are looked up (a key names one node).
+std::uint64_t identity_hash(std::uint32_t tag, const PreparedEdge& p) {
+  std::string identity;
+  identity.reserve(16 + p.from_key.size() + p.to_key.size() + p.key.size());
+  coding::put_u32(identity, tag);
+  coding::put_u32(identity, keys::adj_from(p.valid));
+  coding::put_u32(identity, static_cast<std::uint32_t>(p.from_key.size()));
+  identity.append(p.from_key);
+  coding::put_u32(identity, static_cast<std::uint32_t>(p.to_key.size()));
+  identity.append(p.to_key);
+  identity.append(p.key);
+  return std::hash<std::string_view>{}(identity);
+}
+
 template <typename In>
 PreparedEdge edge_of(const catalog::Catalog& catalog, const catalog::TypeDef& type, const In& in, std::string record,
                      std::optional<Error> refused) {
@@ -89,6 +107,9 @@ PreparedEdge edge_of(const catalog::Catalog& catalog, const catalog::TypeDef& ty
   p.key = std::string(in.key);
   p.valid = in.valid;
   p.cited = cited(in.sources);
+  p.from_hash = KeyMap::hash(p.from_key);
+  p.to_hash = KeyMap::hash(p.to_key);
+  p.identity_hash = identity_hash(type.tag, p);
   return p;
 }
 

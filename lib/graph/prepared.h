@@ -22,6 +22,7 @@ struct PreparedNode {
   const catalog::TypeDef* type = nullptr;
   std::string key;                   // the node's key
   std::string key_key;               // its `keys` entry (keys::node_key)
+  std::size_t key_hash = 0;          // KeyMap::hash(key_key), worked out ahead of the put
   std::vector<std::string> cited;    // the documents its sources cite
   std::vector<std::string> names;    // its name and aliases, folded (the `names` entries)
   std::optional<Interval> valid;     // as stored (a partial valid.from clamped to its floor)
@@ -37,8 +38,12 @@ struct PreparedEdge {
   NodeRef from, to;                  // the ends as the input names them (for errors)
   std::uint32_t from_tag = 0, to_tag = 0;
   std::string from_key, to_key;      // the ends' `keys` entries
+  std::size_t from_hash = 0, to_hash = 0;  // KeyMap::hash of from_key and to_key
   std::string key;                   // the edge's key
   std::optional<Interval> valid;
+  // A hash of the edge's identity (its type, the ends' `keys` entries, valid-from and key),
+  // the key of the transaction's cache of the edges it wrote (WriteState::edge_ids).
+  std::uint64_t identity_hash = 0;
   std::vector<std::string> cited;
   std::string record;                // with both ends 0 (graph::set_edge_ends)
   std::optional<Error> refused;      // as PreparedNode's, after the ends and the citations
@@ -56,6 +61,10 @@ std::optional<PreparedEdge> prepare_edge(const catalog::Catalog& catalog, const 
 struct Writes {
   static NodeId put(Transaction& txn, const PreparedNode& node);
   static EdgeId put(Transaction& txn, PreparedEdge& edge);  // sets the record's ends
+  // Asks for the memory the put of `node` or `edge` looks up first (the caches' slots), a
+  // few writes ahead of it.
+  static void prefetch(const Transaction& txn, const PreparedNode& node);
+  static void prefetch(const Transaction& txn, const PreparedEdge& edge);
 };
 
 }  // namespace entente::detail

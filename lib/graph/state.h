@@ -152,9 +152,10 @@ struct WriteState {
   // savepoint since it began): a key missing from it is then looked up in the database
   // alone, not through the batch.
   bool node_ids_complete = true;
-  // Edge identity (the out adjacency prefix tag | from | to | valid-from, then the key),
-  // as a 64-bit hash of it in 8 bytes -> edge id, for every edge this transaction wrote,
-  // while edge_cache holds (Transaction::put confirms a hit from the record).
+  // Edge identity (type, the ends' keys, valid-from and the edge's key) as a 64-bit hash
+  // of it in 8 bytes (detail::PreparedEdge::identity_hash, filed under the same number) ->
+  // edge id, for every edge this transaction wrote, while edge_cache holds
+  // (Transaction::put confirms a hit from the record).
   KeyMap edge_ids;
   // The first id of a node created by this transaction: no stored edge has such an end.
   NodeId first_new_node = 1;

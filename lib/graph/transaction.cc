@@ -68,11 +68,13 @@ void require_open(const detail::WriteState& s) {
 
 }  // namespace
 
-// The node id for a keys-index key, from the transaction's cache or else the batch (which
-// reads through to the database). Found ids are cached; a miss is not.
-std::optional<NodeId> Transaction::lookup_key(const std::string& key_key) {
-  auto& st = *state_;
-  if (auto id = st.node_ids.find(key_key)) return *id;
+namespace {
+
+// The node id for a keys-index key whose hash (KeyMap::hash) is `hash`, from the
+// transaction's cache or else the batch (which reads through to the database). Found ids
+// are cached; a miss is not.
+std::optional<NodeId> find_node_id(detail::WriteState& st, const std::string& key_key, std::size_t hash) {
+  if (auto id = st.node_ids.find(key_key, hash)) return *id;
   std::optional<std::string> found;
   if (!st.node_ids_complete) {
     found = st.batch->get(Cf::kKeys, key_key);
@@ -81,8 +83,14 @@ std::optional<NodeId> Transaction::lookup_key(const std::string& key_key) {
   }
   if (!found) return std::nullopt;
   NodeId id = keys::decode_id(*found);
-  st.node_ids.insert(key_key, id);
+  st.node_ids.insert(key_key, id, hash);
   return id;
+}
+
+}  // namespace
+
+std::optional<NodeId> Transaction::lookup_key(const std::string& key_key) {
+  return find_node_id(*state_, key_key, KeyMap::hash(key_key));
 }
 
 namespace {
@@ -108,7 +116,7 @@ NodeId Transaction::put(const detail::PreparedNode& p) {
 
   auto& batch = *state_->batch;
   NodeId id;
-  if (auto existing = lookup_key(p.key_key)) {
+  if (auto existing = find_node_id(*state_, p.key_key, p.key_hash)) {
     id = *existing;
     auto old_bytes = batch.get(Cf::kNodes, keys::id(id));
     const bool created_here = id >= state_->first_new_node;
@@ -126,7 +134,7 @@ NodeId Transaction::put(const detail::PreparedNode& p) {
     ++state_->nodes.created;
     ++state_->node_delta[type.tag];
     batch.put(Cf::kKeys, p.key_key, u64(id));
-    state_->node_ids.insert(p.key_key, id);
+    state_->node_ids.insert(p.key_key, id, p.key_hash);
   }
   batch.put(Cf::kNodes, keys::id(id), p.record);
   if (state_->keep_topology()) {
@@ -147,6 +155,7 @@ struct SameEdge {
   std::optional<EdgeId> id;
   std::optional<std::string> bytes;  // its record, when the search read it
   char hash[8];                      // the identity's hash: the edge cache's key
+  std::uint64_t identity = 0;        // the same as a number: the hash the cache files it under
   std::string_view cache_key() const { return {hash, sizeof hash}; }
 };
 
@@ -155,18 +164,12 @@ SameEdge find_same_edge(detail::WriteState& st, const catalog::Catalog& catalog,
   auto& batch = *st.batch;
   const auto& type = *p.type;
   const std::uint32_t valid_from = keys::adj_from(p.valid);
-  std::string identity;
-  coding::put_u32(identity, type.tag);
-  coding::put_u32(identity, p.to_tag);
-  coding::put_u64(identity, from);
-  coding::put_u64(identity, to);
-  coding::put_u32(identity, valid_from);
   // edge_ids holds a 64-bit hash of the identity, not the identity (8 bytes an edge, not
-  // 29 and the key): a hit is confirmed from the edge's record, and a hit of another identity
-  // with the same hash is settled by the search through the batch.
-  identity.append(p.key);
+  // the ends' keys and the edge's): a hit is confirmed from the edge's record, and a hit of
+  // another identity with the same hash is settled by the search through the batch.
   SameEdge out;
-  const std::uint64_t hash = std::hash<std::string_view>{}(identity);
+  const std::uint64_t hash = p.identity_hash;
+  out.identity = hash;
   std::memcpy(out.hash, &hash, sizeof hash);
   auto same_identity = [&](EdgeId e) {
     out.bytes = batch.get(Cf::kEdges, keys::id(e));
@@ -179,7 +182,7 @@ SameEdge find_same_edge(detail::WriteState& st, const catalog::Catalog& catalog,
     return same;
   };
   if (st.edge_cache) {
-    if (auto cached = st.edge_ids.find(out.cache_key())) {
+    if (auto cached = st.edge_ids.find(out.cache_key(), out.identity)) {
       if (same_identity(*cached)) {
         out.id = *cached;
         return out;
@@ -252,16 +255,16 @@ EdgeId Transaction::put(detail::PreparedEdge& p) {
   require_open(*state_);
   const auto& catalog = *context_->catalog;
   const auto& type = *p.type;
-  auto end = [&](const std::string& key_key, const NodeRef& ref, const char* side) -> NodeId {
-    if (auto id = lookup_key(key_key)) return *id;
+  auto end = [&](const std::string& key_key, std::size_t hash, const NodeRef& ref, const char* side) -> NodeId {
+    if (auto id = find_node_id(*state_, key_key, hash)) return *id;
     std::vector<std::string> keys;
     scan(ref.type, [&](const Node& n) { keys.push_back(n.key); return keys.size() < 100000; });
     auto near = text::nearest(ref.key, keys);
     throw not_found("{}: no node {}{}", side, ref.str(),
                     near ? fmt::format(" (did you mean {}:{}?)", ref.type, *near) : std::string());
   };
-  NodeId from = end(p.from_key, p.from, "from");
-  NodeId to = end(p.to_key, p.to, "to");
+  NodeId from = end(p.from_key, p.from_hash, p.from, "from");
+  NodeId to = end(p.to_key, p.to_hash, p.to, "to");
   auto lookup = [this](const std::string& k) { return lookup_key(k); };
   check_sources(*this, p.cited, "", document_lookup(catalog, lookup));
   if (p.refused) throw *p.refused;
@@ -287,7 +290,7 @@ EdgeId Transaction::put(detail::PreparedEdge& p) {
     ++state_->edges.created;
     ++state_->edge_delta[type.tag];
   }
-  if (st.edge_cache) st.edge_ids.insert(same.cache_key(), id);  // kept by the first identity with this hash
+  if (st.edge_cache) st.edge_ids.insert(same.cache_key(), id, same.identity);  // kept by the first identity with this hash
   batch.put(Cf::kEdges, keys::id(id), record);
   const keys::RunArc out = graph::run_arc(keys::kOut, type.tag, p.to_tag, p.valid, to, id);
   const keys::RunArc back = graph::run_arc(keys::kIn, type.tag, p.from_tag, p.valid, from, id);
@@ -440,6 +443,13 @@ namespace detail {
 
 NodeId Writes::put(Transaction& txn, const PreparedNode& node) { return txn.put(node); }
 EdgeId Writes::put(Transaction& txn, PreparedEdge& edge) { return txn.put(edge); }
+void Writes::prefetch(const Transaction& txn, const PreparedNode& node) { txn.state_->node_ids.prefetch(node.key_hash); }
+void Writes::prefetch(const Transaction& txn, const PreparedEdge& edge) {
+  const auto& st = *txn.state_;
+  st.node_ids.prefetch(edge.from_hash);
+  st.node_ids.prefetch(edge.to_hash);
+  if (st.edge_cache) st.edge_ids.prefetch(edge.identity_hash);
+}
 
 }  // namespace detail
 

@@ -40,6 +40,8 @@ const char* const kCfNames[kCfCount] = {"nodes", "edges", "adj", "keys", "names"
 
 // A commit at least this large is flushed into table files at once (Store::commit).
 constexpr std::size_t kFlushAfterBytes = std::size_t{64} << 20;
+// A batch that did not spill but holds this much is committed as tables (Store::prepare).
+constexpr std::size_t kTablesAfterBytes = std::size_t{8} << 20;
 
 rocksdb::Slice slice(std::string_view s) { return {s.data(), s.size()}; }
 
@@ -355,6 +357,7 @@ class BatchImpl : public Store::Batch {
   ~BatchImpl() override {
     if (spiller_.joinable()) spiller_.join();
     db_->ReleaseSnapshot(snapshot_);
+    drop_tables_dir();
   }
 
   std::optional<std::string> get(Cf cf, std::string_view key) const override {
@@ -460,6 +463,25 @@ class BatchImpl : public Store::Batch {
     await_spill();
     tables.reset();
     runs_.reset();
+    drop_tables_dir();
+  }
+  // The last write of each key of a batch that did not spill, sorted by column family and
+  // key (for Store::prepare to write as tables); false if it holds an operation other than
+  // a put or a delete. Views the batch's bytes.
+  bool own_writes(std::vector<RunEntry>& e) {
+    await_spill();
+    std::vector<BatchOp> ops;
+    return last_writes(*write_batch(), "committing", ops, e);
+  }
+  std::size_t bytes() const { return indexed_ ? batch_.GetWriteBatch()->GetDataSize() : plain_.GetDataSize(); }
+  // Where the tables of a batch that did not spill are written (the spill directory),
+  // created here, and removed by release() or the destructor.
+  const std::filesystem::path& tables_dir() {
+    std::error_code ec;
+    std::filesystem::create_directories(spill_dir_, ec);
+    if (ec) throw io_error("creating {}: {}", spill_dir_.string(), ec.message());
+    made_tables_dir_ = true;
+    return spill_dir_;
   }
   // The runs as tables, once Store::prepare made them.
   std::optional<std::vector<std::pair<Cf, std::filesystem::path>>> tables;
@@ -521,18 +543,25 @@ class BatchImpl : public Store::Batch {
 
   // Adds the writes of `b` to the runs as one sorted run: the last write of each key.
   void write_run(const rocksdb::WriteBatch& b) {
+    if (!last_writes(b, "spilling a transaction's writes", spill_ops_, spill_entries_)) {
+      throw corruption("a transaction's writes hold an operation other than a put or a delete");
+    }
+    runs_->add(spill_entries_);
+  }
+
+  // The last write of each key of `b` into `e`, sorted by column family (Cf) and key,
+  // viewing `b`'s bytes; false (and nothing in `e`) when `b` holds an operation other than
+  // a put or a delete. `ops` is sorting space.
+  bool last_writes(const rocksdb::WriteBatch& b, const char* doing, std::vector<BatchOp>& ops,
+                   std::vector<RunEntry>& e) const {
     std::vector<std::uint32_t> index_of;  // RocksDB's column family id -> Cf
     for (std::size_t i = 0; i < cfs_.size(); ++i) {
       auto id = cfs_[i]->GetID();
       if (index_of.size() <= id) index_of.resize(id + 1, ~0u);
       index_of[id] = static_cast<std::uint32_t>(i);
     }
-    auto& ops = spill_ops_;
-    if (!sorted_ops(b, "spilling a transaction's writes", ops)) {
-      throw corruption("a transaction's writes hold an operation other than a put or a delete");
-    }
-    auto& e = spill_entries_;
     e.clear();
+    if (!sorted_ops(b, doing, ops)) return false;
     e.reserve(ops.size());
     for (std::size_t i = 0; i < ops.size(); ++i) {
       const BatchOp& op = ops[i];
@@ -544,7 +573,12 @@ class BatchImpl : public Store::Batch {
       if (op.cf >= index_of.size() || index_of[op.cf] == ~0u) throw corruption("unknown column family in a batch");
       e.push_back({index_of[op.cf], op.put, {op.key.data(), op.key.size()}, {op.value.data(), op.value.size()}});
     }
-    runs_->add(e);
+    // Sorted by RocksDB's ids; Cf's order is the same where the families were made in it,
+    // but need not be.
+    if (!std::is_sorted(e.begin(), e.end(), [](const RunEntry& x, const RunEntry& y) { return x.cf < y.cf; })) {
+      std::stable_sort(e.begin(), e.end(), [](const RunEntry& x, const RunEntry& y) { return x.cf < y.cf; });
+    }
+    return true;
   }
   rocksdb::WriteBatch* write_batch() { return indexed_ ? batch_.GetWriteBatch() : &plain_; }
 
@@ -640,6 +674,13 @@ class BatchImpl : public Store::Batch {
   std::vector<RunEntry> spill_entries_;
   int savepoints_ = 0;
   std::unique_ptr<Runs> runs_;
+  bool made_tables_dir_ = false;
+  void drop_tables_dir() noexcept {
+    if (!made_tables_dir_) return;
+    std::error_code ec;
+    std::filesystem::remove_all(spill_dir_, ec);  // what is left: files not moved in, or none
+    made_tables_dir_ = false;
+  }
 };
 
 }  // namespace
@@ -1064,7 +1105,8 @@ void Store::commit(Batch& batch) {
                    path_.string(), failed_);
   }
   auto& impl = static_cast<BatchImpl&>(batch);
-  if (impl.runs()) {
+  prepare(impl);  // a batch that spilled, or a large one: its tables (unless made already)
+  if (impl.tables) {
     commit_runs(impl);
     return;
   }
@@ -1091,21 +1133,45 @@ void Store::commit(Batch& batch) {
   if (write->GetDataSize() >= kFlushAfterBytes) flush();
 }
 
-// A batch past its memory budget: its last writes spilled too, and the runs merged into
-// one table per column family (deletes as tombstones), ready to be ingested.
+// A batch committed as tables: one per column family (deletes as tombstones), ready to be
+// ingested. A batch past its memory budget spills its last writes too, and the runs are
+// merged. A batch that did not spill but holds kTablesAfterBytes or more is sorted and
+// written out as it is: ingesting its tables costs less than writing it to the log, then
+// into the memtable, then flushing the memtable into tables (which a commit of that size
+// did at once), and the two threads write the families side by side.
 void Store::prepare(Batch& batch) {
   auto& impl = static_cast<BatchImpl&>(batch);
-  if (!impl.runs() || impl.tables) return;
-  impl.spill();
-  impl.drop_spill_space();
-  const Runs& runs = *impl.runs();
+  if (impl.tables) return;
+  // Visits the writes of column family i in key order.
+  std::function<void(std::size_t, const std::function<void(const RunEntry&)>&)> each;
+  fs::path dir;
+  std::vector<RunEntry> own;
+  std::vector<std::size_t> own_start;  // own's entries of family i: [own_start[i], own_start[i + 1])
+  if (impl.runs()) {
+    impl.spill();
+    impl.drop_spill_space();
+    const Runs& runs = *impl.runs();
+    dir = runs.dir();
+    each = [&runs](std::size_t i, const std::function<void(const RunEntry&)>& visit) {
+      runs.each(static_cast<std::uint32_t>(i), visit);
+    };
+  } else {
+    if (options_.read_only || impl.bytes() < kTablesAfterBytes || !impl.own_writes(own)) return;
+    own_start.assign(kCfCount + 1, own.size());
+    for (std::size_t i = own.size(); i-- > 0;) own_start[own[i].cf] = i;
+    for (int i = kCfCount; i-- > 0;) own_start[i] = std::min(own_start[i], own_start[i + 1]);
+    dir = impl.tables_dir();
+    each = [&own, &own_start](std::size_t i, const std::function<void(const RunEntry&)>& visit) {
+      for (std::size_t k = own_start[i]; k < own_start[i + 1]; ++k) visit(own[k]);
+    };
+  }
   // One table per column family, on two threads (the families are independent).
   std::vector<std::optional<fs::path>> made(kCfCount);
   parallel::for_each(kCfCount, 2, [&](std::size_t i) {
     auto cf = static_cast<Cf>(i);
-    auto file = runs.dir() / fmt::format("commit-{}.sst", cf_name(cf));
+    auto file = dir / fmt::format("commit-{}.sst", cf_name(cf));
     SstWriter sst(*this, file, cf);
-    runs.each(static_cast<std::uint32_t>(i), [&](const RunEntry& e) {
+    each(i, [&](const RunEntry& e) {
       if (e.put) {
         sst.put(e.key, e.value);
       } else {

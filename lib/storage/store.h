@@ -149,12 +149,12 @@ class Store {
   };
   std::unique_ptr<Batch> batch() const;
   // Writes the batch atomically (one RocksDB WriteBatch) with the WAL synced per options.
-  // A batch that spilled (StoreOptions::transaction_bytes) is added as tables instead, in
-  // one step, all or nothing.
+  // A batch that spilled (StoreOptions::transaction_bytes), or that holds 8 MiB or more, is
+  // added as tables instead (one a column family), in one step, all or nothing, durably.
   void commit(Batch& batch);
-  // Makes a spilled batch's tables ahead of commit() (the long part of its commit), so
-  // that the caller need not hold readers off meanwhile; nothing for another batch. The
-  // batch takes no more writes after it.
+  // Makes such a batch's tables ahead of commit() (the long part of its commit), so that
+  // the caller need not hold readers off meanwhile; nothing for another batch. The batch
+  // takes no more writes after it.
   void prepare(Batch& batch);
 
   // Compacts column family `cf` whole into its bottom level, so that the entries a write

@@ -53,3 +53,28 @@ TEST_CASE("key map: agrees with std::unordered_map through inserts, erasures and
   CHECK(map.insert("", 7));
   CHECK(map.find("") == std::uint64_t{7});
 }
+
+// Hashes given by the caller (worked out ahead on another thread, or filed under a number
+// of the caller's, as the edge cache does) are kept through growth: the table grows from
+// its slots' halves of them, not by hashing the keys again. Keys whose hashes share the
+// high half (the slots' fingerprint) are told apart by their keys.
+TEST_CASE("key map: caller's hashes, through growth and shared fingerprints", "[key_map]") {
+  KeyMap map;
+  auto hash_of = [](std::uint64_t i) {
+    // Every eighth key shares one high half with the others of its group of 64, and the
+    // low bits spread the keys differently from KeyMap::hash.
+    const std::uint64_t high = i % 8 == 0 ? 0x5eed0000u + i / 64 : (i * 0x9e3779b97f4a7c15ull) >> 32;
+    return static_cast<std::size_t>(high << 32 | (i * 2654435761u & 0xffffffffu));
+  };
+  const std::uint64_t n = 50000;
+  for (std::uint64_t i = 0; i < n; ++i) REQUIRE(map.insert("k" + std::to_string(i), i * 3, hash_of(i)));
+  for (std::uint64_t i = 0; i < n; ++i) {
+    map.prefetch(hash_of(i));
+    REQUIRE(map.find("k" + std::to_string(i), hash_of(i)) == i * 3);
+  }
+  // A key not there, under a hash whose fingerprint others share, is not found.
+  CHECK_FALSE(map.find("k" + std::to_string(n + 8), hash_of(8)).has_value());
+  CHECK_FALSE(map.insert("k16", 1, hash_of(16)));  // there already: not replaced
+  CHECK(map.find("k16", hash_of(16)) == std::uint64_t{48});
+  CHECK(map.size() == n);
+}

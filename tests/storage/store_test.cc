@@ -3,6 +3,9 @@
 #include <capnp/serialize.h>
 #include <capnp/message.h>
 #include <capnp/schema.capnp.h>
+#include <fmt/format.h>
+
+#include <filesystem>
 
 #include "entente/error.h"
 #include "catalog/catalog.h"
@@ -191,4 +194,58 @@ TEST_CASE("storage::encode writes Cap'n Proto's flat array, for one segment or s
     auto bytes = flat.asBytes();
     CHECK(entente::storage::encode(message) == std::string(reinterpret_cast<const char*>(bytes.begin()), bytes.size()));
   }
+}
+
+// A batch of 8 MiB or more that did not spill is committed as tables, one a column family,
+// ingested in one step (Store::prepare), not through the log and the memtable. What it
+// wrote reads back as a WriteBatch would have left it: the last write of each key, deletes
+// of stored keys applied, other keys untouched.
+TEST_CASE("a large batch is committed as tables, meaning what the batch meant", "[store]") {
+  test::TempDir dir;
+  auto store = storage::Store::open(dir.path(), {});
+  {
+    auto b = store->batch();
+    b->put(Cf::kKeys, "stored-kept", "1");
+    b->put(Cf::kKeys, "stored-deleted", "2");
+    b->put(Cf::kNodes, "stored-replaced", "3");
+    store->commit(*b);
+  }
+  auto files_of = [&](const std::string& cf) {
+    std::size_t n = 0;
+    for (const auto& f : store->table_files()) n += f.column_family == cf;
+    return n;
+  };
+  REQUIRE(files_of("nodes") == 0);  // the small batch is in the memtable
+  auto b = store->batch();
+  const std::string value(600, 'v');
+  for (int i = 0; i < 16000; ++i) b->put(Cf::kNodes, fmt::format("n{:06}", i), value + std::to_string(i));
+  b->put(Cf::kNodes, "n000007", "again");  // the last write of a key wins
+  b->del(Cf::kKeys, "stored-deleted");
+  b->put(Cf::kNodes, "stored-replaced", "4");
+  b->put(Cf::kEdges, "e", "5");
+  b->del(Cf::kEdges, "e");  // written and deleted in the batch: not there
+  b->put(Cf::kMeta, "m", "6");
+  store->commit(*b);
+  CHECK(files_of("nodes") >= 1);
+  CHECK(files_of("meta") >= 1);
+  auto snap = store->snapshot();
+  CHECK(snap->get(Cf::kNodes, "n000000") == value + "0");
+  CHECK(snap->get(Cf::kNodes, "n015999") == value + "15999");
+  CHECK(snap->get(Cf::kNodes, "n000007") == "again");
+  CHECK(snap->get(Cf::kNodes, "stored-replaced") == "4");
+  CHECK(snap->get(Cf::kKeys, "stored-kept") == "1");
+  CHECK_FALSE(snap->get(Cf::kKeys, "stored-deleted"));
+  CHECK_FALSE(snap->get(Cf::kEdges, "e"));
+  CHECK(snap->get(Cf::kMeta, "m") == "6");
+  // Nothing is left beside the database: the tables were moved in, their directory removed.
+  for (const auto& entry : std::filesystem::directory_iterator(dir.path().parent_path())) {
+    CHECK(entry.path().filename().string().rfind(dir.path().filename().string() + ".txn-", 0) != 0);
+  }
+  // And it all holds after the database is opened again.
+  snap.reset();
+  b.reset();
+  store.reset();
+  store = storage::Store::open(dir.path(), {});
+  CHECK(store->snapshot()->get(Cf::kNodes, "n000007") == "again");
+  CHECK_FALSE(store->snapshot()->get(Cf::kKeys, "stored-deleted"));
 }
