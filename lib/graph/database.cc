@@ -264,6 +264,13 @@ std::unique_ptr<Transaction> Database::begin() {
   ws->commit = counter(*batch, keys::kNextCommit);
   ws->first_new_node = ws->next_node;
   ws->first_new_edge = ws->next_edge;
+  {
+    // No topology to carry forward: the transaction keeps a small delta only (for its own
+    // traversals), where an import into a database nothing had traversed filled one up to
+    // its memory budget for nothing. One built meanwhile is dropped by the commit.
+    std::shared_lock<std::shared_mutex> publish(state_->publish);
+    if (!state_->topology) ws->topology_budget = detail::WriteState::kUnusedTopologyBytes;
+  }
   auto ctx = std::make_unique<detail::ReadContext>();
   ctx->db = state_;
   ctx->catalog = state_->current_catalog();

@@ -119,15 +119,23 @@ struct WriteState {
   bool done = false;
   // What the transaction changed in the graph's structure, for the topology at commit.
   graph::TopologyDelta topology;
-  // Set when the delta grew past the transaction's memory budget: it is let go, and the
-  // commit drops the database's topology instead (rebuilt by the next traversal that asks).
+  // Set when the delta grew past its budget: it is let go, and the commit drops the
+  // database's topology instead (rebuilt by the next traversal that asks).
   bool topology_dropped = false;
+  // The delta's budget: 0 for the transaction's memory budget. When the database had no
+  // topology as the transaction began, kUnusedTopologyBytes: the delta then serves only
+  // the transaction's own traversals (a topology built by a reader meanwhile is dropped
+  // by the commit, as for any dropped delta), and a large import does not fill one up to
+  // its budget for nothing (the delta's growth was a tenth of the writing thread's time).
+  std::size_t topology_budget = 0;
+  static constexpr std::size_t kUnusedTopologyBytes = std::size_t{1} << 20;
   // Whether the delta is still kept; lets it go when it has grown past the budget.
   bool keep_topology() {
     if (topology_dropped) return false;
     const std::size_t bytes = topology.arcs.size() * sizeof(graph::TopologyDelta::ArcOp) +
                               topology.nodes.size() * sizeof(graph::TopologyDelta::NodeOp);
-    if (db->transaction_bytes == 0 || bytes < db->transaction_bytes) return true;
+    const std::size_t budget = topology_budget ? topology_budget : db->transaction_bytes;
+    if (budget == 0 || bytes < budget) return true;
     topology_dropped = true;
     graph::TopologyDelta().arcs.swap(topology.arcs);
     graph::TopologyDelta().nodes.swap(topology.nodes);

@@ -9,6 +9,7 @@
 #include <tuple>
 
 #include "entente/entente.h"
+#include "graph/state.h"
 #include "graph/topology.h"
 #include "test_util.h"
 
@@ -248,4 +249,46 @@ TEST_CASE("a bulk import or a repair drops the topology, and the next snapshot s
   after.reset();
   db->repair();
   CHECK(adjacent(*db->snapshot(), prk, {}).size() == n);
+}
+
+// A transaction that begins with no topology in the database keeps a small delta only,
+// for its own traversals, and lets it go past that: a large import into a database that
+// nothing has traversed does not fill one for nothing. A topology a reader builds while
+// the transaction runs (from a view before its commit) is dropped by the commit; the next
+// snapshot builds one that holds the transaction's writes.
+TEST_CASE("a transaction that began with no topology lets its delta go, and its commit drops one built meanwhile",
+          "[topology]") {
+  test::TempDir dir;
+  auto db = Database::open(dir / "db");
+  test::write_file(dir / "data.jsonl", test::kSmallData);
+  import_files(*db, {dir / "data.jsonl"});  // nothing traversed: no topology
+  const NodeId prk = db->snapshot()->resolve("State:PRK").id;
+  const NeighborQuery holders{{"HOLDS_OFFICE"}, Direction::kIn, std::nullopt};
+  const std::size_t before = adjacent(*db->snapshot(), prk, holders).size();
+
+  constexpr int kPersons = 25000;  // past WriteState::kUnusedTopologyBytes of delta
+  auto txn = db->begin();
+  for (int i = 0; i < kPersons; ++i) {
+    NodeInput p;
+    p.type = "Person";
+    p.key = fmt::format("t{}", i);
+    p.name = fmt::format("Person {}", i);
+    txn->put_node(p);
+    EdgeInput e;
+    e.type = "HOLDS_OFFICE";
+    e.from = {"Person", p.key};
+    e.to = {"State", "PRK"};
+    e.props = Props::parse(R"({"office":"minister"})");
+    txn->put_edge(e);
+  }
+  CHECK(graph::Internals::context(*txn).write->topology_dropped);
+  // The transaction's own traversal sees its writes all the same.
+  CHECK(adjacent(*txn, prk, holders).size() == before + kPersons);
+  // A reader builds the topology from the view before the commit, and shares it.
+  auto old = db->snapshot();
+  CHECK(adjacent(*old, prk, holders).size() == before);
+  CHECK(old->stats().topology_arcs > 0);
+  txn->commit();
+  CHECK(adjacent(*db->snapshot(), prk, holders).size() == before + kPersons);
+  CHECK(adjacent(*old, prk, holders).size() == before);
 }
