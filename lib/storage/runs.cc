@@ -11,6 +11,10 @@
 #include <cstdio>
 #include <cstring>
 #include <functional>
+#include <mutex>
+#include <optional>
+
+#include <rocksdb/sst_file_reader.h>
 
 #include "common/coding.h"
 #include "common/error.h"
@@ -42,6 +46,14 @@ class Runs::Run {
   std::filesystem::path path;
   std::vector<Mark> index;
   std::uint64_t bytes = 0;
+  std::uint64_t families = 0;  // bit cf: the run holds an entry of column family cf
+  // A table run (add_table): a sorted table of one column family's puts, read through
+  // RocksDB's reader (opened once, on the first read).
+  std::optional<std::uint32_t> table_cf;
+  std::string smallest, largest;
+  std::unique_ptr<rocksdb::SstFileReader> reader;
+  std::once_flag opened;
+  std::exception_ptr open_error;
 
   // The offset to read from to find the first entry at or after (cf, key).
   std::uint64_t start(std::uint32_t cf, std::string_view key) const {
@@ -63,18 +75,35 @@ class Runs::Run {
 // each taking the stream's lock, were a twentieth of a large commit).
 class Runs::Cursor {
  public:
-  explicit Cursor(const Run& run) : run_(run), f_(std::fopen(run.path.c_str(), "rb")) {
+  Cursor(const Runs& runs, const Run& run) : runs_(runs), run_(run) {
+    if (run.table_cf) return;  // opened by a seek into its column family
+    f_.reset(std::fopen(run.path.c_str(), "rb"));
     if (!f_) throw io_error("reading {}: {}", run.path.string(), std::strerror(errno));
     std::setvbuf(f_.get(), nullptr, _IONBF, 0);
   }
-  // Positions at the first entry at or after (cf, key).
+  // Positions at the first entry at or after (cf, key). A table run holds one column
+  // family: a seek into another leaves it invalid (a reader of a family takes only its
+  // entries).
   void seek(std::uint32_t cf, std::string_view key) {
+    if (run_.table_cf) {
+      valid_ = false;
+      if (cf != *run_.table_cf) return;
+      if (!table_) table_ = runs_.table_iterator(run_);
+      table_->Seek(rocksdb::Slice(key.data(), key.size()));
+      settle_table();
+      return;
+    }
     at_ = run_.start(cf, key);
     if (std::fseek(f_.get(), static_cast<long>(at_), SEEK_SET) != 0) fail();
     pos_ = end_ = 0;
     for (next(); valid_ && compare(cf_, key_, cf, key) < 0;) next();
   }
   void next() {
+    if (table_) {
+      table_->Next();
+      settle_table();
+      return;
+    }
     if (at_ >= run_.bytes) {
       valid_ = false;
       return;
@@ -116,7 +145,19 @@ class Runs::Cursor {
   }
   [[noreturn]] void fail() { throw io_error("reading {}: truncated or unreadable", run_.path.string()); }
 
+  void settle_table() {
+    valid_ = table_->Valid();
+    if (!table_->status().ok()) throw io_error("reading {}: {}", run_.path.string(), table_->status().ToString());
+    if (!valid_) return;
+    cf_ = *run_.table_cf;
+    put_ = true;
+    key_.assign(table_->key().data(), table_->key().size());
+    value_.assign(table_->value().data(), table_->value().size());
+  }
+
+  const Runs& runs_;
   const Run& run_;
+  std::unique_ptr<rocksdb::Iterator> table_;  // a table run's
   File f_;
   std::unique_ptr<char[]> buf_;
   std::size_t pos_ = 0, end_ = 0;  // the unread bytes of buf_
@@ -134,6 +175,66 @@ Runs::~Runs() {
   // the directory and part of its file.
   std::error_code ec;
   std::filesystem::remove_all(dir_, ec);
+}
+
+void Runs::add_table(std::uint32_t cf, const std::filesystem::path& path, std::string smallest, std::string largest) {
+  auto run = std::make_unique<Run>();
+  run->path = path;
+  run->table_cf = cf;
+  run->families = std::uint64_t{1} << cf;
+  run->smallest = std::move(smallest);
+  run->largest = std::move(largest);
+  runs_.push_back(std::move(run));
+}
+
+std::unique_ptr<rocksdb::Iterator> Runs::table_iterator(const Run& run) const {
+  auto& r = const_cast<Run&>(run);
+  std::call_once(r.opened, [&] {
+    try {
+      if (!table_options_) throw corruption("a table run without the options to read it");
+      auto reader = std::make_unique<rocksdb::SstFileReader>(table_options_(*run.table_cf));
+      auto s = reader->Open(run.path.string());
+      if (!s.ok()) throw io_error("reading {}: {}", run.path.string(), s.ToString());
+      r.reader = std::move(reader);
+    } catch (...) {
+      r.open_error = std::current_exception();
+    }
+  });
+  if (r.open_error) std::rethrow_exception(r.open_error);
+  rocksdb::ReadOptions ro;
+  ro.fill_cache = false;
+  return std::unique_ptr<rocksdb::Iterator>(r.reader->NewIterator(ro));
+}
+
+std::optional<std::vector<std::filesystem::path>> Runs::tables_of(std::uint32_t cf) const {
+  std::vector<const Run*> tables;
+  for (const auto& r : runs_) {
+    if (!(r->families >> cf & 1)) continue;
+    if (!r->table_cf) return std::nullopt;  // a run of entries holds some of cf's writes
+    tables.push_back(r.get());
+  }
+  std::sort(tables.begin(), tables.end(), [](const Run* a, const Run* b) { return a->smallest < b->smallest; });
+  for (std::size_t i = 1; i < tables.size(); ++i) {
+    if (!(tables[i - 1]->largest < tables[i]->smallest)) return std::nullopt;  // they overlap: merged instead
+  }
+  std::vector<std::filesystem::path> out;
+  for (const Run* t : tables) out.push_back(t->path);
+  return out;
+}
+
+bool Runs::has_tables(std::uint32_t cf) const {
+  for (const auto& r : runs_) {
+    if (r->table_cf == cf) return true;
+  }
+  return false;
+}
+
+const std::string* Runs::largest_in_tables(std::uint32_t cf) const {
+  const std::string* out = nullptr;
+  for (const auto& r : runs_) {
+    if (r->table_cf == cf && (!out || *out < r->largest)) out = &r->largest;
+  }
+  return out;
 }
 
 void Runs::add(const std::vector<RunEntry>& entries) {
@@ -158,6 +259,7 @@ void Runs::add(const std::vector<RunEntry>& entries) {
   for (std::size_t i = 0; i < entries.size(); ++i) {
     const auto& e = entries[i];
     if (i % kIndexEvery == 0) run->index.push_back({e.cf, std::string(e.key), offset});
+    if (e.cf < 64) run->families |= std::uint64_t{1} << e.cf;
     const std::size_t before = out.size();
     coding::put_u32(out, e.cf);
     out.push_back(e.put ? 1 : 0);
@@ -281,14 +383,14 @@ class MergedIterator : public rocksdb::Iterator {
 
 std::unique_ptr<rocksdb::Iterator> Runs::merged(std::uint32_t cf, std::unique_ptr<rocksdb::Iterator> base) const {
   std::vector<std::unique_ptr<Cursor>> cursors;
-  for (auto it = runs_.rbegin(); it != runs_.rend(); ++it) cursors.push_back(std::make_unique<Cursor>(**it));
+  for (auto it = runs_.rbegin(); it != runs_.rend(); ++it) cursors.push_back(std::make_unique<Cursor>(*this, **it));
   return std::make_unique<MergedIterator>(cf, std::move(cursors), std::move(base));
 }
 
 void Runs::each(std::uint32_t cf, const std::function<void(const RunEntry&)>& visit) const {
   std::vector<std::unique_ptr<Cursor>> cursors;  // newest first
   for (auto it = runs_.rbegin(); it != runs_.rend(); ++it) {
-    cursors.push_back(std::make_unique<Cursor>(**it));
+    cursors.push_back(std::make_unique<Cursor>(*this, **it));
     cursors.back()->seek(cf, "");
   }
   auto at = [&](const Cursor& c) { return c.valid() && c.cf() == cf; };

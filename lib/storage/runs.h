@@ -9,11 +9,13 @@
 #include <filesystem>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include <rocksdb/iterator.h>
+#include <rocksdb/options.h>
 
 namespace entente::storage {
 
@@ -36,6 +38,19 @@ class Runs {
   // Writes a run of `entries`, which are sorted by (cf, key) with one entry a key.
   // Throws Error(kIO).
   void add(const std::vector<RunEntry>& entries);
+  // Adds a table run: a sorted table (SstWriter's) of column family `cf`, puts only, at
+  // `path` in dir(), whose least and greatest keys are `smallest` and `largest`; newer
+  // than the runs before it. The commit ingests a family's tables as they are when the
+  // family's writes are all in such tables and they do not overlap (tables_of).
+  void add_table(std::uint32_t cf, const std::filesystem::path& path, std::string smallest, std::string largest);
+  // How table runs of column family cf are opened for reading (the family's options).
+  void set_table_options(std::function<rocksdb::Options(std::uint32_t cf)> options) { table_options_ = std::move(options); }
+  // The table runs of cf in key order, when every write of cf is in one of them and no two
+  // overlap; else nullopt (the commit merges cf's writes into a table of its own).
+  std::optional<std::vector<std::filesystem::path>> tables_of(std::uint32_t cf) const;
+  bool has_tables(std::uint32_t cf) const;
+  // The greatest key of cf's table runs; null when it has none.
+  const std::string* largest_in_tables(std::uint32_t cf) const;
   bool empty() const { return runs_.empty(); }
   std::size_t size() const { return runs_.size(); }
   const std::filesystem::path& dir() const { return dir_; }
@@ -52,8 +67,11 @@ class Runs {
   class Cursor;
 
  private:
+  std::unique_ptr<rocksdb::Iterator> table_iterator(const Run& run) const;
+
   std::filesystem::path dir_;
   std::vector<std::unique_ptr<Run>> runs_;  // oldest first
+  std::function<rocksdb::Options(std::uint32_t cf)> table_options_;
 };
 
 }  // namespace entente::storage

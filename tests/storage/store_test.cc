@@ -249,3 +249,68 @@ TEST_CASE("a large batch is committed as tables, meaning what the batch meant", 
   CHECK(store->snapshot()->get(Cf::kNodes, "n000007") == "again");
   CHECK_FALSE(store->snapshot()->get(Cf::kKeys, "stored-deleted"));
 }
+
+// A batch past its budget spills; the records of new ids (nodes, edges: keys that grow from
+// one spill to the next, all puts) go into tables of their own (table runs), which the
+// commit ingests as they are. Reads through the batch see them. A later write into their
+// range (a replacement, a delete) sends the family back into runs, and the commit merges
+// it, the newest write winning.
+TEST_CASE("spilled records are table runs, ingested as they are unless written again", "[store]") {
+  test::TempDir dir;
+  storage::StoreOptions o;
+  o.transaction_bytes = 64 << 10;  // a spill every hundred or so records
+  auto key = [](int i) { return fmt::format("n{:06}", i); };
+  const std::string value(500, 'r');
+  auto files_of = [](storage::Store& store, const std::string& cf) {
+    std::size_t n = 0;
+    for (const auto& f : store.table_files()) n += f.column_family == cf;
+    return n;
+  };
+  SECTION("new records only: several tables ingested as they are") {
+    auto store = storage::Store::open(dir.path(), o);
+    auto b = store->batch();
+    for (int i = 0; i < 2000; ++i) {
+      b->put(Cf::kNodes, key(i), value + std::to_string(i));
+      b->put(Cf::kKeys, fmt::format("k{}", 1999 - i), key(i));  // not in id order: runs
+    }
+    CHECK(b->get(Cf::kNodes, key(3)) == value + "3");  // read back from a table run
+    CHECK(b->get(Cf::kKeys, "k5") == key(1994));
+    store->commit(*b);
+    CHECK(files_of(*store, "nodes") > 1);  // the spills' tables, not one merged table
+    CHECK(files_of(*store, "keys") == 1);
+    auto snap = store->snapshot();
+    for (int i : {0, 1, 777, 1999}) CHECK(snap->get(Cf::kNodes, key(i)) == value + std::to_string(i));
+    CHECK(snap->get(Cf::kKeys, "k0") == key(1999));
+    std::size_t n = 0;
+    snap->scan(Cf::kNodes, "n", [&](std::string_view, std::string_view) { return ++n, true; });
+    CHECK(n == 2000);
+  }
+  SECTION("a record written again after its table run: the family is merged, the newest write wins") {
+    {
+      auto store = storage::Store::open(dir.path(), o);
+      auto b = store->batch();
+      b->put(Cf::kNodes, "a-stored", "old");
+      store->commit(*b);
+    }
+    auto store = storage::Store::open(dir.path(), o);
+    auto b = store->batch();
+    for (int i = 0; i < 1000; ++i) b->put(Cf::kNodes, key(i), value + std::to_string(i));
+    b->put(Cf::kNodes, key(10), "replaced");  // in a table run's range
+    b->del(Cf::kNodes, key(20));
+    b->del(Cf::kNodes, "a-stored");  // a stored record, deleted
+    for (int i = 1000; i < 1500; ++i) b->put(Cf::kNodes, key(i), value + std::to_string(i));
+    CHECK(b->get(Cf::kNodes, key(10)) == "replaced");
+    CHECK_FALSE(b->get(Cf::kNodes, key(20)));
+    store->commit(*b);
+    CHECK(files_of(*store, "nodes") >= 1);
+    auto snap = store->snapshot();
+    CHECK(snap->get(Cf::kNodes, key(10)) == "replaced");
+    CHECK_FALSE(snap->get(Cf::kNodes, key(20)));
+    CHECK_FALSE(snap->get(Cf::kNodes, "a-stored"));
+    CHECK(snap->get(Cf::kNodes, key(11)) == value + "11");
+    CHECK(snap->get(Cf::kNodes, key(1499)) == value + "1499");
+    std::size_t n = 0;
+    snap->scan(Cf::kNodes, "", [&](std::string_view, std::string_view) { return ++n, true; });
+    CHECK(n == 1499);
+  }
+}
