@@ -132,13 +132,13 @@ std::string end_key(const catalog::Catalog& catalog, const Ref& ref, const char*
 
 // What the block keeps of a checked node or edge (views or parsed input alike).
 template <typename Node, typename Sources>
-void keep_node(Block& b, Item& it, const catalog::TypeDef& type, const Node& n, const Sources& sources,
-               std::string_view record, const std::vector<std::string>& names) {
+void keep_node(Block& b, Item& it, const catalog::TypeDef& type, const Node& n, const Sources& sources, Span record,
+               const std::vector<std::string>& names) {
   it.is_node = true;
   it.tag = type.tag;
+  it.record = record;  // in the arena already
   it.key = b.put(keys::node_key(type.tag, n.key));
   it.key_hash = index_hash(b.view(it.key));
-  it.record = b.put(record);
   it.names = static_cast<std::uint32_t>(b.spans.size());
   for (const auto& name : names) b.spans.push_back(b.put(name));
   it.names_end = static_cast<std::uint32_t>(b.spans.size());
@@ -149,7 +149,8 @@ void keep_node(Block& b, Item& it, const catalog::TypeDef& type, const Node& n, 
   it.cited_end = static_cast<std::uint32_t>(b.spans.size());
   // The head as stored: a partial valid.from clamped to the type's floor, read back from
   // the record (as graph/prepared.cc does).
-  std::optional<Interval> valid = type.validity_floor() && n.valid ? graph::node_head(0, record).valid : n.valid;
+  std::optional<Interval> valid =
+      type.validity_floor() && n.valid ? graph::node_head(0, b.view(it.record)).valid : n.valid;
   std::vector<Interval> gaps;
   if constexpr (requires { n.gaps; }) gaps = n.gaps;
   keys::RunWriter w;
@@ -159,16 +160,16 @@ void keep_node(Block& b, Item& it, const catalog::TypeDef& type, const Node& n, 
 
 template <typename Edge>
 void keep_edge(Block& b, Item& it, const catalog::Catalog& catalog, const catalog::TypeDef& type, const Edge& e,
-               std::string_view record) {
+               Span record) {
   it.is_node = false;
   it.tag = type.tag;
+  it.record = record;  // in the arena already
   it.from = b.put(end_key(catalog, e.from, "from"));
   it.to = b.put(end_key(catalog, e.to, "to"));
   it.from_hash = index_hash(b.view(it.from));
   it.to_hash = index_hash(b.view(it.to));
   it.key = b.put(e.key);
   it.key_hash = index_hash(e.key);
-  it.record = b.put(record);
   it.valid_from = keys::adj_from(e.valid);
   auto value = keys::decode_adj_value(keys::adj_value(e.valid));
   it.valid_to = value.to;
@@ -194,15 +195,17 @@ bool read_one(const catalog::Catalog& catalog, const graph::LineFormat& format, 
     try {
       if (view.is_node) {
         const auto& type = graph::check_node(catalog, view.node);
-        if (auto record = graph::encode_view(type, view.node)) {
-          keep_node(b, it, type, view.node, view.node.sources, *record, graph::folded_names(view.node.name, view.node.aliases));
+        if (graph::encode_view(type, view.node, b.arena)) {  // the record, into the arena
+          const Span record{static_cast<std::uint32_t>(arena), static_cast<std::uint32_t>(b.arena.size() - arena)};
+          keep_node(b, it, type, view.node, view.node.sources, record, graph::folded_names(view.node.name, view.node.aliases));
           ++b.fast;
           return true;
         }
       } else {
         const auto& type = graph::check_edge(catalog, view.edge);
-        if (auto record = graph::encode_view(type, view.edge)) {
-          keep_edge(b, it, catalog, type, view.edge, *record);
+        if (graph::encode_view(type, view.edge, b.arena)) {
+          const Span record{static_cast<std::uint32_t>(arena), static_cast<std::uint32_t>(b.arena.size() - arena)};
+          keep_edge(b, it, catalog, type, view.edge, record);
           ++b.fast;
           return true;
         }
@@ -216,12 +219,14 @@ bool read_one(const catalog::Catalog& catalog, const graph::LineFormat& format, 
   auto parsed = format.parse(line);
   if (auto* n = std::get_if<NodeInput>(&parsed)) {
     const auto& type = graph::check_node(catalog, *n);
-    keep_node(b, it, type, *n, n->sources, graph::encode_node(type, *n), graph::folded_names(n->name, n->aliases));
+    const Span record = b.put(graph::encode_node(type, *n));
+    keep_node(b, it, type, *n, n->sources, record, graph::folded_names(n->name, n->aliases));
     return true;
   }
   auto& e = std::get<EdgeInput>(parsed);
   const auto& type = graph::check_edge(catalog, e);
-  keep_edge(b, it, catalog, type, e, graph::encode_edge(type, 0, 0, e));
+  const Span record = b.put(graph::encode_edge(type, 0, 0, e));
+  keep_edge(b, it, catalog, type, e, record);
   return true;
 }
 
@@ -633,9 +638,13 @@ class BulkLoad {
       tmp_.path.clear();
       throw io_error("creating {}: {}", p.string(), ec ? ec.message() : "failed");
     }
-    // The sort memory: a quarter for the names, the rest for the adjacency entries.
+    // The sort memory: a quarter for the names, the rest for the adjacency entries. The
+    // names are sorted in runs of at most kNamesRunBytes, by the thread that writes the
+    // nodes, while lines are still read: the run left to sort when reading ends (the end
+    // phase waits for it) is then small. With runs of a quarter of 384 MiB, the end phase
+    // at 10^7 records took 1.54-1.65 s; with 16 MiB, 1.30-1.38 s.
     const std::size_t memory = std::max<std::size_t>(options_.memory, 64 << 10);
-    names_ = std::make_unique<storage::Sorter>(tmp_.path, "names", memory / 4);
+    names_ = std::make_unique<storage::Sorter>(tmp_.path, "names", std::min(memory / 4, kNamesRunBytes));
     adj_memory_ = memory - memory / 4;
     // The adjacency in memory while it fits in its share; an external sort past that.
     arcs_ = std::make_unique<MappedBuffer<EdgeArc>>(
@@ -1334,6 +1343,7 @@ class BulkLoad {
     std::shared_future<void> nodes, edges;
   };
   static constexpr std::size_t kWritingDepth = 3;
+  static constexpr std::size_t kNamesRunBytes = std::size_t{16} << 20;
   std::deque<Writing> writing_;  // blocks being written, oldest first
   std::unique_ptr<storage::SstWriter> nodes_sst_, edges_sst_;
   bool adj_written_[2] = {false, false};  // adj-0.sst, adj-1.sst

@@ -189,17 +189,28 @@ void EdgeView::clear() {
 
 namespace {
 
-// As encode_record, for a fill that may decline (false).
+// As encode_record, for a fill that may decline (false), appending the record to `out`
+// (unchanged on false).
 template <typename Fill>
-std::optional<std::string> try_encode_record(Fill fill) {
+bool try_encode_record(Fill fill, std::string& out) {
   {
     capnp::MallocMessageBuilder message(first_segment());
-    if (!fill(message)) return std::nullopt;
-    if (message.getSegmentsForOutput().size() == 1) return storage::encode(message);
+    if (!fill(message)) return false;
+    if (message.getSegmentsForOutput().size() == 1) {
+      storage::encode_append(message, out);
+      return true;
+    }
   }
   capnp::MallocMessageBuilder message;
-  if (!fill(message)) return std::nullopt;
-  return storage::encode(message);
+  if (!fill(message)) return false;
+  storage::encode_append(message, out);
+  return true;
+}
+template <typename Fill>
+std::optional<std::string> try_encode_record(Fill fill) {
+  std::string out;
+  if (!try_encode_record(fill, out)) return std::nullopt;
+  return out;
 }
 
 template <typename R>
@@ -216,6 +227,18 @@ bool fill_props(const catalog::TypeDef& type, R record, const simdjson::dom::ele
 }  // namespace
 
 std::optional<std::string> encode_view(const catalog::TypeDef& type, const NodeView& node) {
+  std::string out;
+  if (!encode_view(type, node, out)) return std::nullopt;
+  return out;
+}
+
+std::optional<std::string> encode_view(const catalog::TypeDef& type, const EdgeView& edge) {
+  std::string out;
+  if (!encode_view(type, edge, out)) return std::nullopt;
+  return out;
+}
+
+bool encode_view(const catalog::TypeDef& type, const NodeView& node, std::string& out) {
   return try_encode_record([&](capnp::MallocMessageBuilder& message) {
     auto r = message.initRoot<schema::NodeRecord>();
     r.setTypeTag(type.tag);
@@ -231,17 +254,17 @@ std::optional<std::string> encode_view(const catalog::TypeDef& type, const NodeV
     if (!fill_props(type, r, node.props)) return false;
     clamp_valid_from(type, r);
     return true;
-  });
+  }, out);
 }
 
-std::optional<std::string> encode_view(const catalog::TypeDef& type, const EdgeView& edge) {
+bool encode_view(const catalog::TypeDef& type, const EdgeView& edge, std::string& out) {
   return try_encode_record([&](capnp::MallocMessageBuilder& message) {
     auto r = message.initRoot<schema::EdgeRecord>();
     r.setTypeTag(type.tag);
     if (!edge.key.empty()) set_text([&](unsigned n) { return r.initKey(n); }, edge.key);
     set_common(r, edge.valid, edge.sources);
     return fill_props(type, r, edge.props);
-  });
+  }, out);
 }
 
 void set_edge_ends(std::string& record, NodeId from, NodeId to) { set_edge_ends(record.data(), record.size(), from, to); }

@@ -65,6 +65,9 @@ std::optional<Date> clamped_valid_from(const Date& from, const Date& floor);
 // catalog::props_from_json_dom reads, or would be refused: encode the parsed input instead.
 std::optional<std::string> encode_view(const catalog::TypeDef& type, const NodeView& node);
 std::optional<std::string> encode_view(const catalog::TypeDef& type, const EdgeView& edge);
+// The same record appended to `out`; false (and `out` as it was) where those decline.
+bool encode_view(const catalog::TypeDef& type, const NodeView& node, std::string& out);
+bool encode_view(const catalog::TypeDef& type, const EdgeView& edge, std::string& out);
 
 // Sets the from and to node ids in the bytes of an edge record, as encode_edge would have
 // written them (the bulk import encodes edges before their ends' ids are known).

@@ -1482,6 +1482,12 @@ capnp::ReaderOptions RecordReader::limits(std::size_t words) {
 }
 
 std::string encode(capnp::MessageBuilder& message) {
+  std::string out;
+  encode_append(message, out);
+  return out;
+}
+
+void encode_append(capnp::MessageBuilder& message, std::string& out) {
   // Cap'n Proto's flat array (messageToFlatArray's bytes), written straight into the
   // string: the segment count less one and each segment's size in words (u32 each,
   // little-endian, padded to a word), then the segments.
@@ -1489,18 +1495,18 @@ std::string encode(capnp::MessageBuilder& message) {
   const std::size_t table = (segments.size() / 2 + 1) * sizeof(capnp::word);
   std::size_t bytes = table;
   for (const auto& s : segments) bytes += s.size() * sizeof(capnp::word);
-  std::string out(bytes, '\0');
+  const std::size_t base = out.size();
+  out.resize(base + bytes);  // the table's padding stays zero
   auto put = [&](std::size_t at, std::uint32_t v) {
-    for (int i = 0; i < 4; ++i) out[at + i] = static_cast<char>(v >> (8 * i));
+    for (int i = 0; i < 4; ++i) out[base + at + i] = static_cast<char>(v >> (8 * i));
   };
   put(0, static_cast<std::uint32_t>(segments.size() - 1));
   std::size_t at = table;
   for (std::size_t i = 0; i < segments.size(); ++i) {
     put(4 + 4 * i, static_cast<std::uint32_t>(segments[i].size()));
-    std::memcpy(out.data() + at, segments[i].begin(), segments[i].size() * sizeof(capnp::word));
+    std::memcpy(out.data() + base + at, segments[i].begin(), segments[i].size() * sizeof(capnp::word));
     at += segments[i].size() * sizeof(capnp::word);
   }
-  return out;
 }
 
 }  // namespace entente::storage

@@ -281,5 +281,7 @@ void repair_files(const std::filesystem::path& path);
 
 // The bytes of a message, as stored.
 std::string encode(capnp::MessageBuilder& message);
+// The same bytes appended to `out` (a bulk load's block of records: no string a record).
+void encode_append(capnp::MessageBuilder& message, std::string& out);
 
 }  // namespace entente::storage

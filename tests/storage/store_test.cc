@@ -192,7 +192,13 @@ TEST_CASE("storage::encode writes Cap'n Proto's flat array, for one segment or s
     INFO("segments: " << message.getSegmentsForOutput().size());
     auto flat = capnp::messageToFlatArray(message);
     auto bytes = flat.asBytes();
-    CHECK(entente::storage::encode(message) == std::string(reinterpret_cast<const char*>(bytes.begin()), bytes.size()));
+    const std::string expected(reinterpret_cast<const char*>(bytes.begin()), bytes.size());
+    CHECK(entente::storage::encode(message) == expected);
+    // encode_append writes the same bytes after what the string holds (a bulk load's
+    // block of records), leaving that as it was.
+    std::string arena = "records before";
+    entente::storage::encode_append(message, arena);
+    CHECK(arena == "records before" + expected);
   }
 }
 
