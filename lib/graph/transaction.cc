@@ -111,7 +111,10 @@ NodeId Transaction::put(const detail::PreparedNode& p) {
   const auto& catalog = *context_->catalog;
   const auto& type = *p.type;
   auto lookup = [this](const std::string& k) { return lookup_key(k); };
-  check_sources(*this, p.cited, type.name == "Document" ? p.key : std::string(), document_lookup(catalog, lookup));
+  // (Most records cite nothing: no look-up function made, no type looked up by name.)
+  if (!p.cited.empty()) {
+    check_sources(*this, p.cited, type.name == "Document" ? p.key : std::string(), document_lookup(catalog, lookup));
+  }
   if (p.refused) throw *p.refused;
 
   auto& batch = *state_->batch;
@@ -266,7 +269,7 @@ EdgeId Transaction::put(detail::PreparedEdge& p) {
   NodeId from = end(p.from_key, p.from_hash, p.from, "from");
   NodeId to = end(p.to_key, p.to_hash, p.to, "to");
   auto lookup = [this](const std::string& k) { return lookup_key(k); };
-  check_sources(*this, p.cited, "", document_lookup(catalog, lookup));
+  if (!p.cited.empty()) check_sources(*this, p.cited, "", document_lookup(catalog, lookup));
   if (p.refused) throw *p.refused;
   graph::set_edge_ends(p.record, from, to);
   const std::string& record = p.record;
