@@ -1,8 +1,10 @@
 // A transaction's writes past its memory budget (StoreOptions::transaction_bytes): sorted
 // runs in files, newest last. A run holds the batch's last write of each key at the time
-// it was spilled, a put or a delete. Reads through the transaction merge the runs with the
-// database (an iterator); the commit merges them into one table per column family and
-// ingests those in one step (docs/format.md, "Transactions past their memory budget").
+// it was spilled, a put or a delete; a table run (add_table) holds one column family's
+// puts in a sorted table. Reads through the transaction merge the runs with the database
+// (an iterator); the commit merges them into one table per column family, or takes a
+// family's table runs as they are (tables_of), and ingests those in one step
+// (docs/format.md, "Transactions past their memory budget").
 #pragma once
 
 #include <cstdint>
