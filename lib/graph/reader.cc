@@ -383,13 +383,15 @@ Node NeighborCursor::node() const {
 
 std::size_t NeighborCursor::size() const { return impl_->arcs.size(); }
 
-Stats Reader::stats() const {
-  Stats s;
-  const auto& catalog = *context_->catalog;
+namespace {
+
+// Counts the nodes of each type by their keys, and the edges by their records' heads.
+void scan_counts(const detail::ReadContext& ctx, Stats& s) {
+  const auto& catalog = *ctx.catalog;
   for (const auto& t : catalog.types()) {
     std::uint64_t n = 0;
     if (!t.is_edge) {
-      context_->view->scan(Cf::kKeys, keys::type_prefix(t.tag), [&](std::string_view, std::string_view) {
+      ctx.view->scan(Cf::kKeys, keys::type_prefix(t.tag), [&](std::string_view, std::string_view) {
         ++n;
         return true;
       });
@@ -399,10 +401,33 @@ Stats Reader::stats() const {
     }
   }
   // Each edge record's head carries its type tag.
-  context_->view->scan(Cf::kEdges, "", [&](std::string_view k, std::string_view v) {
+  ctx.view->scan(Cf::kEdges, "", [&](std::string_view k, std::string_view v) {
     ++s.edges[catalog.by_tag(graph::edge_tag(keys::decode_id(k), v)).name];
     return true;
   });
+}
+
+}  // namespace
+
+Stats Reader::stats() const {
+  Stats s;
+  const auto& catalog = *context_->catalog;
+  if (context_->snapshot && context_->db->format >= 3) {
+    // The counts each commit keeps beside its records (meta count.node.*, count.edge.*,
+    // written in the same batch; `check` compares them with the records): a snapshot's
+    // counts without a scan of every key and edge (at 10^7 records the scan took 7 s). A
+    // transaction scans: its own writes are counted only when it commits.
+    for (const auto& t : catalog.types()) (t.is_edge ? s.edges : s.nodes)[t.name] = 0;
+    const auto counts = graph::read_counts(*context_->view);
+    for (const auto* side : {&counts.nodes, &counts.edges}) {
+      for (const auto& [tag, n] : *side) {
+        const auto& t = catalog.by_tag(tag);
+        (t.is_edge ? s.edges : s.nodes)[t.name] = static_cast<std::uint64_t>(std::max<std::int64_t>(n, 0));
+      }
+    }
+  } else {
+    scan_counts(*context_, s);
+  }
   if (const auto* topo = detail::topology_of(*context_, true)) {
     auto m = topo->memory();
     s.topology_arcs = m.arcs;
