@@ -1190,6 +1190,23 @@ void Store::commit(Batch& batch) {
 // into the memtable, then flushing the memtable into tables (which a commit of that size
 // did at once), and the two threads write the families side by side.
 void Store::prepare(Batch& batch) {
+  try {
+    prepare_tables(batch);
+  } catch (const Error& e) {
+    // Nothing is in the database yet: say so, and name the database, not a table being
+    // written beside it.
+    if (e.kind() != ErrorKind::kIO) throw;
+    if (std::string_view(e.what()).find("no space left on device") != std::string_view::npos) {
+      throw io_error("no space left on device while committing to {}; nothing of this transaction was applied "
+                     "(every earlier commit is kept)",
+                     path_.string());
+    }
+    throw io_error("committing to {}: {}; nothing of this transaction was applied (every earlier commit is kept)",
+                   path_.string(), e.what());
+  }
+}
+
+void Store::prepare_tables(Batch& batch) {
   auto& impl = static_cast<BatchImpl&>(batch);
   if (impl.tables) return;
   // Visits the writes of column family i in key order.

@@ -201,6 +201,7 @@ class Store {
   rocksdb::ColumnFamilyHandle* handle(Cf cf) const { return cfs_[static_cast<int>(cf)]; }
 
  private:
+  void prepare_tables(Batch& batch);  // prepare(), its errors as they come
   Store() = default;
   static std::unique_ptr<Store> open_rocksdb(const std::filesystem::path& path, const StoreOptions& options,
                                              bool read_only, bool create, bool records_only);

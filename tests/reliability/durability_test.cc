@@ -309,6 +309,25 @@ TEST_CASE("durability: a full disk fails the commit cleanly and keeps every earl
     }
   }
   CHECK(failures >= 3);
+  // A transaction large enough to be committed as tables (8 MiB and more: thirty thousand
+  // states with long names) fails the same way, naming the database, not a table file.
+  {
+    std::string big;
+    std::mt19937 rng(11);
+    for (int i = 0; i < 30000; ++i) {
+      std::string name;
+      for (int c = 0; c < 120; ++c) name += static_cast<char>('a' + rng() % 26);
+      big += fmt::format(R"({{"node":"State","key":"BIG{}","name":"{}"}})", i, name) + "\n";
+    }
+    test::write_file(dir / "big.jsonl", big);
+    const auto before = entente_cmd(dir, "dump --db " + q(db)).out;  // a limit above may have let one import through
+    auto r = entente_cmd(dir, "import --db " + q(db) + " " + q(dir / "big.jsonl"), "", "ENTENTE_FAULT_DISK_BYTES=2000000");
+    INFO(r.err);
+    CHECK(r.status == 1);
+    CHECK_THAT(r.err, Catch::Contains("no space left on device while committing to " + db.string()));
+    CHECK_THAT(r.err, Catch::Contains("nothing of this transaction was applied"));
+    CHECK(entente_cmd(dir, "dump --db " + q(db)).out == before);
+  }
   // Without the limit, the same import goes through.
   REQUIRE(entente_cmd(dir, "import --db " + q(db) + " " + q(kBench)).status == 0);
   CHECK(lines_of(entente_cmd(dir, "dump --db " + q(db)).out) == lines_of(whole) + 2000);
