@@ -64,6 +64,21 @@ inline void load(Database& db, const std::string& data) {
   txn->commit();
 }
 
+// Puts Person:`key` (named "Person <key>") and its HOLDS_OFFICE edge to State:`state`.
+inline void put_office_holder(Transaction& txn, const std::string& key, const std::string& state) {
+  NodeInput p;
+  p.type = "Person";
+  p.key = key;
+  p.name = "Person " + key;
+  txn.put_node(p);
+  EdgeInput e;
+  e.type = "HOLDS_OFFICE";
+  e.from = {"Person", key};
+  e.to = {"State", state};
+  e.props = Props::parse(R"({"office":"minister"})");
+  txn.put_edge(e);
+}
+
 // A fresh database holding `data` (interchange-format text), and a snapshot of it.
 struct Loaded {
   TempDir dir;

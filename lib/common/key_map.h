@@ -22,8 +22,10 @@ class KeyMap {
   static_assert(sizeof(std::size_t) == 8, "KeyMap takes its slots' fingerprints from a 64-bit hash");
 
  public:
-  // The hash a key is filed under. A caller that computes it ahead (on another thread, or
-  // early enough to prefetch) passes it to the overloads below; it must be this function's.
+  // The hash a key is filed under by the overloads without one. A caller may give its own
+  // (worked out ahead, on another thread, or early enough to prefetch): any 64-bit hash,
+  // as long as every call for a key of the map gives the same one (the table grows from
+  // the halves its slots keep, never hashing a key again).
   static std::size_t hash(std::string_view key) { return std::hash<std::string_view>{}(key); }
 
   // The id under `key`, or nullopt.
@@ -44,10 +46,10 @@ class KeyMap {
       ++live_;
       return true;
     }
+    if (entries_.size() >= 0xffffffffu) throw std::length_error("KeyMap: more than 2^32 - 1 keys");
     if ((entries_.size() + 1) * 2 > slots_.size()) grow();
     entries_.push_back({pack(arena_.size(), key.size()), id});
     arena_.append(key);
-    if (entries_.size() > 0xffffffffu) throw std::length_error("KeyMap: more than 2^32 keys");
     place(static_cast<std::uint32_t>(entries_.size()), half(h));
     ++live_;
     return true;

@@ -415,8 +415,9 @@ Stats Reader::stats() const {
   if (context_->snapshot && context_->db->format >= 3) {
     // The counts each commit keeps beside its records (meta count.node.*, count.edge.*,
     // written in the same batch; `check` compares them with the records): a snapshot's
-    // counts without a scan of every key and edge (at 10^7 records the scan took 7 s). A
-    // transaction scans: its own writes are counted only when it commits.
+    // counts without a scan of every key and edge (at 10^7 records, `entente stats` took
+    // 3.37 s with the scan, 0.39 s without). A transaction scans: its own writes are
+    // counted only when it commits.
     for (const auto& t : catalog.types()) (t.is_edge ? s.edges : s.nodes)[t.name] = 0;
     const auto counts = graph::read_counts(*context_->view);
     for (const auto* side : {&counts.nodes, &counts.edges}) {

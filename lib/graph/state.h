@@ -126,7 +126,7 @@ struct WriteState {
   // topology as the transaction began, kUnusedTopologyBytes: the delta then serves only
   // the transaction's own traversals (a topology built by a reader meanwhile is dropped
   // by the commit, as for any dropped delta), and a large import does not fill one up to
-  // its budget for nothing (the delta's growth was a tenth of the writing thread's time).
+  // its budget for nothing (at 10^6 records: 1.36-1.49 s with the delta, 1.20-1.33 s without).
   std::size_t topology_budget = 0;
   static constexpr std::size_t kUnusedTopologyBytes = std::size_t{1} << 20;
   // Whether the delta is still kept; lets it go when it has grown past the budget.

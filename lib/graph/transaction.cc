@@ -1,7 +1,6 @@
 // Writes: validation against the catalog, then the records and their indexes, all into
 // the transaction's one WriteBatch.
 #include <algorithm>
-#include <cstring>
 #include <functional>
 #include <set>
 #include <tuple>
@@ -157,9 +156,8 @@ namespace {
 struct SameEdge {
   std::optional<EdgeId> id;
   std::optional<std::string> bytes;  // its record, when the search read it
-  char hash[8];                      // the identity's hash: the edge cache's key
-  std::uint64_t identity = 0;        // the same as a number: the hash the cache files it under
-  std::string_view cache_key() const { return {hash, sizeof hash}; }
+  std::uint64_t identity = 0;        // the identity's hash: the edge cache's key (its 8 bytes) and hash
+  std::string_view cache_key() const { return {reinterpret_cast<const char*>(&identity), sizeof identity}; }
 };
 
 SameEdge find_same_edge(detail::WriteState& st, const catalog::Catalog& catalog, const detail::PreparedEdge& p,
@@ -171,9 +169,7 @@ SameEdge find_same_edge(detail::WriteState& st, const catalog::Catalog& catalog,
   // the ends' keys and the edge's): a hit is confirmed from the edge's record, and a hit of
   // another identity with the same hash is settled by the search through the batch.
   SameEdge out;
-  const std::uint64_t hash = p.identity_hash;
-  out.identity = hash;
-  std::memcpy(out.hash, &hash, sizeof hash);
+  out.identity = p.identity_hash;
   auto same_identity = [&](EdgeId e) {
     out.bytes = batch.get(Cf::kEdges, keys::id(e));
     if (!out.bytes) return false;

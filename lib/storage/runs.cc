@@ -222,13 +222,6 @@ std::optional<std::vector<std::filesystem::path>> Runs::tables_of(std::uint32_t 
   return out;
 }
 
-bool Runs::has_tables(std::uint32_t cf) const {
-  for (const auto& r : runs_) {
-    if (r->table_cf == cf) return true;
-  }
-  return false;
-}
-
 const std::string* Runs::largest_in_tables(std::uint32_t cf) const {
   const std::string* out = nullptr;
   for (const auto& r : runs_) {

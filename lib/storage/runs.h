@@ -50,7 +50,6 @@ class Runs {
   // The table runs of cf in key order, when every write of cf is in one of them and no two
   // overlap; else nullopt (the commit merges cf's writes into a table of its own).
   std::optional<std::vector<std::filesystem::path>> tables_of(std::uint32_t cf) const;
-  bool has_tables(std::uint32_t cf) const;
   // The greatest key of cf's table runs; null when it has none.
   const std::string* largest_in_tables(std::uint32_t cf) const;
   bool empty() const { return runs_.empty(); }

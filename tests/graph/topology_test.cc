@@ -268,19 +268,7 @@ TEST_CASE("a transaction that began with no topology lets its delta go, and its 
 
   constexpr int kPersons = 25000;  // past WriteState::kUnusedTopologyBytes of delta
   auto txn = db->begin();
-  for (int i = 0; i < kPersons; ++i) {
-    NodeInput p;
-    p.type = "Person";
-    p.key = fmt::format("t{}", i);
-    p.name = fmt::format("Person {}", i);
-    txn->put_node(p);
-    EdgeInput e;
-    e.type = "HOLDS_OFFICE";
-    e.from = {"Person", p.key};
-    e.to = {"State", "PRK"};
-    e.props = Props::parse(R"({"office":"minister"})");
-    txn->put_edge(e);
-  }
+  for (int i = 0; i < kPersons; ++i) test::put_office_holder(*txn, fmt::format("t{}", i), "PRK");
   CHECK(graph::Internals::context(*txn).write->topology_dropped);
   // The transaction's own traversal sees its writes all the same.
   CHECK(adjacent(*txn, prk, holders).size() == before + kPersons);

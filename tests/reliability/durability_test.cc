@@ -80,6 +80,19 @@ std::string listing(const fs::path& dir) {
 
 std::size_t lines_of(const std::string& text) { return static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n')); }
 
+// Thirty thousand states with long, distinct names, as interchange lines: a transaction of
+// more than 8 MiB (committed as tables), and more than a small disk holds.
+std::string long_named_states(unsigned seed) {
+  std::string out;
+  std::mt19937 rng(seed);
+  for (int i = 0; i < 30000; ++i) {
+    std::string name;
+    for (int c = 0; c < 120; ++c) name += static_cast<char>('a' + rng() % 26);
+    out += fmt::format(R"({{"node":"State","key":"BIG{}","name":"{}"}})", i, name) + "\n";
+  }
+  return out;
+}
+
 // A refusal names the damage, and never comes as a crash.
 void require_clear_refusal(const test::Run& r) {
   INFO("stderr: " << r.err);
@@ -309,17 +322,10 @@ TEST_CASE("durability: a full disk fails the commit cleanly and keeps every earl
     }
   }
   CHECK(failures >= 3);
-  // A transaction large enough to be committed as tables (8 MiB and more: thirty thousand
-  // states with long names) fails the same way, naming the database, not a table file.
+  // A transaction large enough to be committed as tables fails the same way, naming the
+  // database, not a table file.
   {
-    std::string big;
-    std::mt19937 rng(11);
-    for (int i = 0; i < 30000; ++i) {
-      std::string name;
-      for (int c = 0; c < 120; ++c) name += static_cast<char>('a' + rng() % 26);
-      big += fmt::format(R"({{"node":"State","key":"BIG{}","name":"{}"}})", i, name) + "\n";
-    }
-    test::write_file(dir / "big.jsonl", big);
+    test::write_file(dir / "big.jsonl", long_named_states(11));
     const auto before = entente_cmd(dir, "dump --db " + q(db)).out;  // a limit above may have let one import through
     auto r = entente_cmd(dir, "import --db " + q(db) + " " + q(dir / "big.jsonl"), "", "ENTENTE_FAULT_DISK_BYTES=2000000");
     INFO(r.err);
@@ -361,15 +367,7 @@ TEST_CASE("durability: a full tmpfs fails the import cleanly", "[reliability][du
   auto db = mnt / "db";
   REQUIRE(entente_cmd(dir, "import --db " + q(db) + " " + q(kBundled)).status == 0);
   auto whole = entente_cmd(dir, "dump --db " + q(db)).out;
-  // Thirty thousand states with long, distinct names: more than the disk holds.
-  std::string big;
-  std::mt19937 rng(7);
-  for (int i = 0; i < 30000; ++i) {
-    std::string name;
-    for (int c = 0; c < 120; ++c) name += static_cast<char>('a' + rng() % 26);
-    big += fmt::format(R"({{"node":"State","key":"BIG{}","name":"{}"}})", i, name) + "\n";
-  }
-  test::write_file(dir / "big.jsonl", big);
+  test::write_file(dir / "big.jsonl", long_named_states(7));  // more than the disk holds
   auto r = entente_cmd(dir, "import --db " + q(db) + " " + q(dir / "big.jsonl"));
   INFO(r.err);
   CHECK(r.status == 1);
