@@ -31,6 +31,9 @@ struct NodeRecord {
   gaps @7 :List(Interval);     # stretches inside valid on which the node does not hold
                                # (a state outside the state system): bounded, in order,
                                # apart, strictly inside valid; empty for most nodes
+  recorded @8 :UInt32;         # format 6: the commit that wrote this version (record
+                               # time); 0: written before format 6. In the data word's
+                               # second half, which typeTag left empty: no bytes added
 }
 
 # The value of the `edges` column family.
@@ -42,6 +45,21 @@ struct EdgeRecord {
   valid @4 :Interval;          # null pointer: no validity given
   props @5 :AnyPointer;
   sources @6 :List(Citation);
+  recorded @7 :UInt32;         # as NodeRecord.recorded (in the hole beside typeTag)
+}
+
+# Format 6: one entry of the commit log (the history family's 'c' entries).
+struct CommitRecord {
+  number @0 :UInt64;           # the commit's number (meta next_commit when it began)
+  time @1 :Int64;              # when it was applied: microseconds since 1970-01-01 UTC,
+                               # never earlier than the commit before it
+  message @2 :Text;            # what the writer said of it (import --message)
+  nodesCreated @3 :UInt64;
+  nodesReplaced @4 :UInt64;
+  nodesRemoved @5 :UInt64;
+  edgesCreated @6 :UInt64;
+  edgesReplaced @7 :UInt64;
+  edgesRemoved @8 :UInt64;
 }
 
 # One type of the catalog.

@@ -135,6 +135,7 @@ using Runner = std::function<int()>;
 Runner add_import(CLI::App& app);
 Runner add_dump(CLI::App& app);
 Runner add_stats(CLI::App& app);
+Runner add_log(CLI::App& app);
 Runner add_get(CLI::App& app);
 Runner add_neighbors(CLI::App& app);
 Runner add_schema(CLI::App& app);

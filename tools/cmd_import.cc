@@ -5,6 +5,7 @@
 #include <chrono>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "cli.h"
 
@@ -36,6 +37,7 @@ struct ImportArgs {
   std::string format = "jsonl";
   bool single = false;
   bool bulk = false;
+  std::string message;
   std::uint64_t bulk_memory_mib = 384;
   std::uint64_t transaction_memory_mib = 64;
   bool skip_bad = false;
@@ -158,6 +160,12 @@ int run_import(const ImportArgs& a) {
     BulkImportOptions options;
     options.memory = static_cast<std::size_t>(a.bulk_memory_mib) << 20;
     options.progress = line_progress(tty);
+    options.message = a.message;
+    if (options.message.empty()) {
+      std::vector<std::string> names;
+      for (const auto& f : files) names.push_back(f == "-" ? "<stdin>" : f.string());
+      options.message = fmt::format("import --bulk {}", fmt::join(names, " "));
+    }
     auto stats = import_bulk(*db, files, options);
     if (tty) fmt::print(stderr, "\r\033[K");
     print_jsonl_summary(a, files.size(), stats.lines, stats.nodes, stats.edges);
@@ -166,6 +174,7 @@ int run_import(const ImportArgs& a) {
   if (a.format == "jsonl" && !a.single) {
     ImportOptions options;
     options.progress = line_progress(tty);
+    options.message = a.message;
     auto stats = import_files(*db, files, options);
     if (tty) fmt::print(stderr, "\r\033[K");
     print_jsonl_summary(a, files.size(), stats.lines, stats.nodes, stats.edges);
@@ -175,6 +184,7 @@ int run_import(const ImportArgs& a) {
   options.skip_bad_rows = a.skip_bad;
   options.commit_every = a.commit_every;
   options.person_names = a.person_names;
+  options.message = a.message;
   const auto started = std::chrono::steady_clock::now();
   options.progress = format_progress(tty, started);
   auto stats = import_format(*db, a.format, files, options);
@@ -214,6 +224,8 @@ Runner add_import(CLI::App& app) {
                   "data set formats: a table of leaders' name variants (the columns of data/person-names.csv), "
                   "tried before the built-in one, so that two spellings of one leader make one person")
       ->type_name("FILE");
+  cmd->add_option("-m,--message", args->message,
+                  "what the commit log says of the import (entente log; default: 'import' and the files)");
   cmd->add_flag("-q,--quiet", args->quiet, "no progress and no summary");
   cmd->footer(formats_help() +
               "\nA bad row fails the import with its file, line and reason, and the database is unchanged\n"

@@ -21,6 +21,7 @@ int main(int argc, char** argv) {
   add(add_import);
   add(add_dump);
   add(add_stats);
+  add(add_log);
   add(add_get);
   add(add_neighbors);
   add(add_schema);

@@ -95,13 +95,28 @@ struct NeighborQuery {
 };
 
 // What a transaction's puts did: added a record, replaced one with different content, or
-// found the same content already there (and wrote nothing). A record the transaction
-// created counts once, as created, however often it is put again (an importer merging
-// rows into one treaty).
+// found the same content already there (and wrote nothing); and how many it removed. A
+// record the transaction created counts once, as created, however often it is put again
+// (an importer merging rows into one treaty).
 struct WriteCounts {
   std::uint64_t created = 0;
   std::uint64_t updated = 0;
   std::uint64_t unchanged = 0;
+  std::uint64_t removed = 0;  // removed, and edges removed with their nodes
+};
+
+// One commit of the database's log (Database::log): its number, when it was applied,
+// what its writer said of it, and what it changed. Record time (docs/format.md, "Format
+// 6"): every version of a record names the commit that wrote it (Node::recorded).
+struct CommitInfo {
+  std::uint64_t number = 0;
+  // When the commit was applied: microseconds since 1970-01-01 UTC; never earlier than
+  // the commit before it.
+  std::int64_t time_us = 0;
+  std::string message;
+  WriteCounts nodes, edges;  // created, updated (replaced) and removed; unchanged is 0
+  // The time as ISO 8601 in UTC: "2026-12-08T02:15:11.123456Z".
+  std::string time_text() const;
 };
 
 // What a backup, its verification or a restore read or wrote.
@@ -270,6 +285,9 @@ class Transaction : public Reader {
   // Removes an edge. Returns false when there was no such edge.
   bool remove_edge(EdgeId id);
 
+  // What the commit log will say of this transaction (Database::log); empty by default.
+  void set_message(std::string message);
+
   // Number of writes so far (puts and removes).
   std::uint64_t writes() const;
   // What the puts of nodes and of edges did so far.
@@ -296,7 +314,7 @@ class Transaction : public Reader {
   friend struct detail::Writes;  // the puts of writes checked and encoded ahead (line imports)
   Transaction(std::unique_ptr<detail::ReadContext> context, std::unique_ptr<detail::WriteState> state);
   std::optional<NodeId> lookup_key(const std::string& key_key);
-  NodeId put(const detail::PreparedNode& node);
+  NodeId put(detail::PreparedNode& node);
   EdgeId put(detail::PreparedEdge& edge);  // sets the record's ends
   std::unique_ptr<detail::WriteState> state_;
 };
@@ -355,6 +373,11 @@ class Database {
   // and the indexes and counts rebuilt. The report says what was recovered and what was
   // lost. Throws Error(kInvalid) when `to` holds anything.
   static SalvageReport salvage(const std::filesystem::path& damaged, const std::filesystem::path& to);
+
+  // The commit log, oldest first: every commit since record time began (format 6; a
+  // database upgraded from an older format begins with the upgrade's commit). A commit
+  // that changed nothing is not logged.
+  std::vector<CommitInfo> log() const;
 
   const std::filesystem::path& path() const;
   // The on-disk format version this database was written with.

@@ -57,6 +57,9 @@ struct FormatImportOptions {
   // A table of leaders' name variants (the columns of data/person-names.csv) tried before
   // the built-in one, so that two spellings of one leader make one Person. Default: none.
   std::filesystem::path person_names{};
+  // What the commit log says of each transaction (Database::log). Default: empty, which
+  // logs "import FORMAT " and the files.
+  std::string message{};
 };
 
 struct FormatImportStats {

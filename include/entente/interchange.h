@@ -64,6 +64,9 @@ struct ImportOptions {
   std::function<void(const std::filesystem::path& file, std::uint64_t lines)> progress;
   // The longest line accepted, in bytes, without its newline. Default: kMaxLineBytes (64 MiB).
   std::size_t max_line_bytes = kMaxLineBytes;
+  // What the commit log says of each transaction (Database::log). Default: empty, which
+  // logs "import " and the files the transaction imported.
+  std::string message{};
 };
 
 // Imports files ("-" is standard input). A file with a bad line is not applied at all;

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <functional>
+#include <string>
 
 namespace entente {
 
@@ -37,6 +38,8 @@ struct BulkImportOptions {
   std::function<void(const std::filesystem::path& file, std::uint64_t lines)> progress;
   // The longest line accepted, in bytes, without its newline. Default: kMaxLineBytes.
   std::size_t max_line_bytes = kMaxLineBytes;
+  // What the commit log says of the load (Database::log). Default: empty.
+  std::string message{};
 };
 
 }  // namespace entente

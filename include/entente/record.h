@@ -118,6 +118,10 @@ struct Node {
   // Its type's rule (TypeInfo::in_force_only, set by reads): without a validity the node
   // holds at no date. True for a Treaty or an Agreement.
   bool in_force_only = false;
+  // Record time: the number of the commit that wrote this version of the node
+  // (Database::log lists the commits); 0 for a version written before record time began
+  // (a database of format 5 or older, upgraded).
+  std::uint64_t recorded = 0;
 
   NodeRef ref() const { return {type, key}; }
   // For messages and display: "State:PRK (Democratic People's Republic of Korea)", or the
@@ -145,6 +149,7 @@ struct Edge {
   std::optional<Interval> valid;  // nullopt: valid at every date
   Properties props;
   std::vector<Citation> sources;
+  std::uint64_t recorded = 0;  // the commit that wrote this version (as Node::recorded)
 
   bool valid_at(const Date& d) const { return !valid || valid->contains(d); }
   // Whether it holds on some day of `range`.

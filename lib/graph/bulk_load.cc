@@ -47,6 +47,7 @@
 #include "common/text.h"
 #include "entente/load.h"
 #include "graph/bulk_load.h"
+#include "graph/history.h"
 #include "graph/records.h"
 #include "graph/state.h"
 #include "graph/validate.h"
@@ -112,6 +113,7 @@ struct Block {
   std::uint64_t lines = 0;  // lines in the block
   std::uint64_t fast = 0;   // lines read by the fast reader
   std::optional<std::pair<std::uint64_t, Error>> error;  // the first bad line (0-based)
+  std::uint32_t recorded = 0;  // the load's commit: every record's `recorded` (format 6)
 
   Span put(std::string_view s) {
     Span out{static_cast<std::uint32_t>(arena.size()), static_cast<std::uint32_t>(s.size())};
@@ -197,6 +199,7 @@ bool read_one(const catalog::Catalog& catalog, const graph::LineFormat& format, 
         const auto& type = graph::check_node(catalog, view.node);
         if (graph::encode_view(type, view.node, b.arena)) {  // the record, into the arena
           const Span record{static_cast<std::uint32_t>(arena), static_cast<std::uint32_t>(b.arena.size() - arena)};
+          graph::set_recorded(b.data(record), record.size, b.recorded);
           keep_node(b, it, type, view.node, view.node.sources, record, graph::folded_names(view.node.name, view.node.aliases));
           ++b.fast;
           return true;
@@ -205,6 +208,7 @@ bool read_one(const catalog::Catalog& catalog, const graph::LineFormat& format, 
         const auto& type = graph::check_edge(catalog, view.edge);
         if (graph::encode_view(type, view.edge, b.arena)) {
           const Span record{static_cast<std::uint32_t>(arena), static_cast<std::uint32_t>(b.arena.size() - arena)};
+          graph::set_recorded(b.data(record), record.size, b.recorded);
           keep_edge(b, it, catalog, type, view.edge, record);
           ++b.fast;
           return true;
@@ -220,12 +224,14 @@ bool read_one(const catalog::Catalog& catalog, const graph::LineFormat& format, 
   if (auto* n = std::get_if<NodeInput>(&parsed)) {
     const auto& type = graph::check_node(catalog, *n);
     const Span record = b.put(graph::encode_node(type, *n));
+    graph::set_recorded(b.data(record), record.size, b.recorded);
     keep_node(b, it, type, *n, n->sources, record, graph::folded_names(n->name, n->aliases));
     return true;
   }
   auto& e = std::get<EdgeInput>(parsed);
   const auto& type = graph::check_edge(catalog, e);
   const Span record = b.put(graph::encode_edge(type, 0, 0, e));
+  graph::set_recorded(b.data(record), record.size, b.recorded);
   keep_edge(b, it, catalog, type, e, record);
   return true;
 }
@@ -620,6 +626,8 @@ class BulkLoad {
     first_edge_ = counter(*view, keys::kNextEdgeId);
     next_edge_ = first_edge_;
     commit_ = counter(*view, keys::kNextCommit);
+    if (commit_ > 0xffffffffu) throw invalid("{}: commit {} is past the last a record can hold", store.path().string(), commit_);
+    commit_time_ = graph::commit_time(*view, commit_);
     index_ = std::make_unique<KeyIndex>(next_node_);
     reserve_nodes();
 
@@ -688,6 +696,7 @@ class BulkLoad {
     add(Cf::kAdj, "adj-0.sst", adj_written_[0]);
     add(Cf::kAdj, "adj-1.sst", adj_written_[1]);
     add(Cf::kMeta, "meta.sst", true);
+    add(Cf::kHistory, "history.sst", true);
     db_.publish_write([&] { store.ingest(tables); });
     phase("ingest");
     return stats_;
@@ -808,6 +817,7 @@ class BulkLoad {
         b.readable = b.own.size();
       }
       b.size = size;
+      b.recorded = static_cast<std::uint32_t>(commit_);
       if (!readers_) readers_ = std::make_unique<parallel::Pool>(threads);
       pending.push_back(readers_->run([this, b = std::move(b)]() mutable {
         return read_block(catalog_, format_, std::move(b), options_.max_line_bytes);
@@ -1292,6 +1302,16 @@ class BulkLoad {
     sst.put(keys::kNextEdgeId, keys::id(next_edge_));
     sst.put(keys::kNextNodeId, keys::id(next_node_));
     sst.finish();
+    // The load's entry in the commit log (format 6).
+    CommitInfo info;
+    info.number = commit_;
+    info.time_us = commit_time_;
+    info.message = options_.message;
+    info.nodes.created = stats_.nodes;
+    info.edges.created = stats_.edges;
+    storage::SstWriter history(*db_.store, tmp_.path / "history.sst", Cf::kHistory);
+    history.put(keys::commit_entry(commit_), graph::encode_commit(info));
+    history.finish();
   }
 
   detail::DatabaseState& db_;
@@ -1318,6 +1338,7 @@ class BulkLoad {
   NodeId next_node_ = 1;
   EdgeId first_edge_ = 1, next_edge_ = 1;
   std::uint64_t commit_ = 1;  // the load's commit number (meta next_commit)
+  std::int64_t commit_time_ = 0;  // its time in the log
   // Each node's head op, by id - the first id: where it begins in heads_.
   memory::HugeVector<char> heads_;
   memory::HugeVector<std::size_t> head_at_;

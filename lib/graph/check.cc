@@ -9,6 +9,7 @@
 #include "common/error.h"
 #include "common/text.h"
 #include "entente/database.h"
+#include "graph/history.h"
 #include "graph/records.h"
 #include "graph/runs.h"
 #include "graph/validate.h"
@@ -675,10 +676,19 @@ CheckReport Database::repair() {
     state_->publish_write([&] { state_->store->reset(unreadable); });
   }
   auto batch = state_->store->batch();
+  std::uint64_t commit = 1;  // the repair's number (rebuild_derived writes its runs under it)
+  if (auto v = batch->get(Cf::kMeta, keys::kNextCommit); v && v->size() == 8) commit = coding::get_u64(v->data());
   const Decoded decoded = decode_records(*batch, *catalog);
   drop_derived(*batch, decoded, state_->format);
   rebuild_derived(*batch, *catalog, decoded, state_->format);
   counters_ahead(*batch, decoded);
+  if (state_->format >= 6) {
+    // A commit of the log (format 6); rebuild_derived advanced next_commit past it.
+    CommitInfo info;
+    info.number = commit;
+    info.message = "repair: the adjacency, key and name indexes rebuilt from the records";
+    graph::log_commit(*batch, info);
+  }
   state_->publish_write([&] { state_->store->commit(*batch); });
   lock.unlock();
   return check();

@@ -1,7 +1,10 @@
 // Opening a database: the store, the format version, the catalog and the id counters.
+#include <fmt/ranges.h>
+
 #include "common/coding.h"
 #include "common/error.h"
 #include "entente/database.h"
+#include "graph/history.h"
 #include "graph/records.h"
 #include "graph/runs.h"
 #include "graph/state.h"
@@ -103,7 +106,7 @@ std::unique_ptr<Database> Database::open_store(const std::filesystem::path& path
   so.verify = [path](const storage::View& view) {
     if (view.get(Cf::kMeta, keys::kFormatVersion)) return;
     bool records = false;
-    for (Cf cf : {Cf::kNodes, Cf::kEdges, Cf::kAdj, Cf::kKeys, Cf::kNames, Cf::kMeta}) {
+    for (Cf cf : {Cf::kNodes, Cf::kEdges, Cf::kAdj, Cf::kKeys, Cf::kNames, Cf::kMeta, Cf::kHistory}) {
       view.scan(cf, "", [&](std::string_view, std::string_view) {
         records = true;
         return false;
@@ -162,9 +165,9 @@ std::unique_ptr<Database> Database::open_store(const std::filesystem::path& path
     auto batch = st.store->batch();
     graph::upgrade_to_runs(*now, *batch);
     batch->put(Cf::kMeta, keys::kNextCommit, u64(1));
-    batch->put(Cf::kMeta, keys::kFormatVersion, u32(keys::kFormat));
+    batch->put(Cf::kMeta, keys::kFormatVersion, u32(5));
     st.store->commit(*batch);
-    st.format = keys::kFormat;
+    st.format = 5;
     // The old entries, now deleted, dropped from the files: a scan of the family (the
     // topology's build) would otherwise step over all of them, 3x slower at 10^7 records.
     // No snapshot may be open (it would keep them). The database is whole either way; a
@@ -176,6 +179,19 @@ std::unique_ptr<Database> Database::open_store(const std::filesystem::path& path
       st.store->compact(Cf::kAdj);
     } catch (const Error&) {
     }
+  }
+  if (st.format == 5) {
+    // Format 6: record time. The history family (created by the open) begins with this
+    // upgrade's commit in the log; the records keep `recorded` 0, written before it.
+    auto batch = st.store->batch();
+    CommitInfo info;
+    info.number = counter(*batch, keys::kNextCommit);
+    info.message = "upgrade to format 6: record time begins";
+    graph::log_commit(*batch, info);
+    batch->put(Cf::kMeta, keys::kNextCommit, u64(info.number + 1));
+    batch->put(Cf::kMeta, keys::kFormatVersion, u32(6));
+    st.store->commit(*batch);
+    st.format = 6;
   }
   return db;
 }
@@ -291,6 +307,12 @@ std::vector<std::string> Database::add_types(std::string_view capnp_text, std::s
   if (added.empty()) return added;
   auto batch = state_->store->batch();
   batch->put(Cf::kMeta, keys::kCatalog, next->serialize());
+  // A commit of its own in the log (format 6).
+  CommitInfo info;
+  info.number = counter(*batch, keys::kNextCommit);
+  info.message = fmt::format("types added: {}", fmt::join(added, ", "));
+  graph::log_commit(*batch, info);
+  batch->put(Cf::kMeta, keys::kNextCommit, u64(info.number + 1));
   state_->store->commit(*batch);
   std::lock_guard<std::mutex> guard(state_->catalog_mu);
   state_->catalog = std::move(next);
@@ -320,5 +342,7 @@ BackupReport Database::restore(const std::filesystem::path& backup, const std::f
 const std::filesystem::path& Database::path() const { return state_->store->path(); }
 
 std::uint32_t Database::format_version() const { return state_->format; }
+
+std::vector<CommitInfo> Database::log() const { return graph::read_log(*state_->store->snapshot()); }
 
 }  // namespace entente

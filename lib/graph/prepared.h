@@ -59,7 +59,7 @@ std::optional<PreparedEdge> prepare_edge(const catalog::Catalog& catalog, const 
 
 // The puts of prepared writes, for lib/graph's line import (Transaction's are private).
 struct Writes {
-  static NodeId put(Transaction& txn, const PreparedNode& node);
+  static NodeId put(Transaction& txn, PreparedNode& node);
   static EdgeId put(Transaction& txn, PreparedEdge& edge);  // sets the record's ends
   // Asks for the memory the put of `node` or `edge` looks up first (the caches' slots), a
   // few writes ahead of it.

@@ -269,30 +269,74 @@ bool encode_view(const catalog::TypeDef& type, const EdgeView& edge, std::string
 
 void set_edge_ends(std::string& record, NodeId from, NodeId to) { set_edge_ends(record.data(), record.size(), from, to); }
 
-void set_edge_ends(char* record, std::size_t size, NodeId from, NodeId to) {
-  // The flat-array message (docs/format.md, section 2): a segment table of 4 bytes per
-  // segment plus 4, padded to 8; then the first segment, which opens with the root
-  // pointer: a struct pointer whose bits 2..31 are the offset in words from the end of
-  // the pointer to the struct's data section. EdgeRecord's from and to are data words 1
-  // and 2 (bits [64, 192)), little-endian.
+namespace {
+
+// Where the root struct's data section begins in a record's bytes, and its size in words.
+// The flat-array message (docs/format.md, section 2): a segment table of 4 bytes per
+// segment plus 4, padded to 8; then the first segment, which opens with the root pointer:
+// a struct pointer whose bits 2..31 are the offset in words from the end of the pointer to
+// the struct's data section, and whose bits 32..47 are the data section's size in words.
+struct DataSection {
+  std::size_t at = 0;
+  std::size_t words = 0;
+};
+
+DataSection data_section(const char* record, std::size_t size, const char* what) {
   auto u32 = [&](std::size_t at) {
     std::uint32_t v = 0;
     for (int i = 3; i >= 0; --i) v = (v << 8) | static_cast<unsigned char>(record[at + i]);
     return v;
   };
-  if (size < 16) throw corruption("edge record of {} bytes", size);
+  if (size < 16) throw corruption("{} of {} bytes", what, size);
   std::size_t segments = std::size_t{u32(0)} + 1;
   std::size_t table = (4 + 4 * segments + 7) / 8 * 8;
+  if (table + 8 > size) throw corruption("{}: unexpected layout", what);
   std::uint32_t pointer = u32(table);
-  if ((pointer & 3) != 0) throw corruption("edge record: the root is not a struct");
+  if ((pointer & 3) != 0) throw corruption("{}: the root is not a struct", what);
   auto offset = static_cast<std::int32_t>(pointer) >> 2;
-  std::size_t data = table + 8 + static_cast<std::size_t>(offset) * 8;
-  std::uint32_t data_words = u32(table + 4) & 0xffff;
-  if (offset < 0 || data_words < 3 || data + 24 > size) throw corruption("edge record: unexpected layout");
+  DataSection d;
+  d.at = table + 8 + static_cast<std::size_t>(offset) * 8;
+  d.words = u32(table + 4) & 0xffff;
+  if (offset < 0 || d.at + d.words * 8 > size) throw corruption("{}: unexpected layout", what);
+  return d;
+}
+
+}  // namespace
+
+void set_edge_ends(char* record, std::size_t size, NodeId from, NodeId to) {
+  // EdgeRecord's from and to are data words 1 and 2 (bits [64, 192)), little-endian.
+  const DataSection d = data_section(record, size, "edge record");
+  if (d.words < 3) throw corruption("edge record: unexpected layout");
   for (int i = 0; i < 8; ++i) {
-    record[data + 8 + i] = static_cast<char>(from >> (8 * i));
-    record[data + 16 + i] = static_cast<char>(to >> (8 * i));
+    record[d.at + 8 + i] = static_cast<char>(from >> (8 * i));
+    record[d.at + 16 + i] = static_cast<char>(to >> (8 * i));
   }
+}
+
+std::uint32_t recorded_of(std::string_view record) {
+  // `recorded` is bits [32, 64) of data word 0 in both records (schema/envelope.capnp).
+  const DataSection d = data_section(record.data(), record.size(), "record");
+  if (d.words < 1) return 0;
+  std::uint32_t v = 0;
+  for (int i = 3; i >= 0; --i) v = (v << 8) | static_cast<unsigned char>(record[d.at + 4 + i]);
+  return v;
+}
+
+void set_recorded(std::string& record, std::uint64_t commit) { set_recorded(record.data(), record.size(), commit); }
+
+void set_recorded(char* record, std::size_t size, std::uint64_t commit) {
+  if (commit > 0xffffffffu) throw invalid("commit {} is past the last commit number a record can hold (4294967295)", commit);
+  const DataSection d = data_section(record, size, "record");
+  if (d.words < 1) throw corruption("record: unexpected layout");
+  for (int i = 0; i < 4; ++i) record[d.at + 4 + i] = static_cast<char>(commit >> (8 * i));
+}
+
+bool same_content(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  const DataSection da = data_section(a.data(), a.size(), "record"), db = data_section(b.data(), b.size(), "record");
+  if (da.at != db.at || da.words != db.words || da.words < 1) return a == b;
+  const std::size_t hole = da.at + 4;
+  return a.substr(0, hole) == b.substr(0, hole) && a.substr(hole + 4) == b.substr(hole + 4);
 }
 
 namespace {
@@ -328,6 +372,7 @@ Node decode_node(const catalog::Catalog& catalog, NodeId id, std::string_view by
     get_common(r, n.valid, n.sources);
     n.gaps = get_gaps(r);
     n.in_force_only = type.in_force_only;
+    n.recorded = r.getRecorded();
     n.props = Properties(property_data(catalog, type, id, reader));
     return n;
   } catch (const kj::Exception& e) {
@@ -354,6 +399,7 @@ Edge decode_edge(const catalog::Catalog& catalog, EdgeId id, std::string_view by
     if (e.from == 0 || e.to == 0) throw corruption("the record is damaged: an end is node 0");
     e.key = r.getKey().cStr();
     get_common(r, e.valid, e.sources);
+    e.recorded = r.getRecorded();
     e.props = Properties(property_data(catalog, type, id, reader));
     return e;
   } catch (const kj::Exception& e) {

@@ -74,6 +74,16 @@ bool encode_view(const catalog::TypeDef& type, const EdgeView& edge, std::string
 void set_edge_ends(std::string& record, NodeId from, NodeId to);
 void set_edge_ends(char* record, std::size_t size, NodeId from, NodeId to);
 
+// A record's `recorded` field (format 6: the commit that wrote this version; 0 before),
+// read and set in the record's bytes (NodeRecord and EdgeRecord alike: the second half of
+// the data section's first word).
+std::uint32_t recorded_of(std::string_view record);
+void set_recorded(std::string& record, std::uint64_t commit);
+void set_recorded(char* record, std::size_t size, std::uint64_t commit);
+// Whether two records hold the same version but for the commit that wrote it: a put of
+// what is stored already writes nothing.
+bool same_content(std::string_view a, std::string_view b);
+
 // Throws Error(kCorruption) naming the record when the bytes do not decode. The node's
 // Properties keep a copy of the record's words and the catalog.
 Node decode_node(const catalog::Catalog& catalog, NodeId id, std::string_view bytes);

@@ -113,6 +113,7 @@ struct WriteState {
   }
   WriteCounts nodes;
   WriteCounts edges;
+  std::string message;  // the commit log's (Transaction::set_message)
   // How the record count of each type tag changes when this transaction commits
   // (meta count.node.*, count.edge.*).
   std::map<std::uint32_t, std::int64_t> node_delta, edge_delta;

@@ -9,6 +9,7 @@
 #include "common/error.h"
 #include "common/text.h"
 #include "entente/database.h"
+#include "graph/history.h"
 #include "graph/prepared.h"
 #include "graph/records.h"
 #include "graph/runs.h"
@@ -102,10 +103,11 @@ std::function<bool(const std::string&)> document_lookup(const catalog::Catalog& 
 
 NodeId Transaction::put_node(const NodeInput& in) {
   require_open(*state_);
-  return put(detail::prepare_node(*context_->catalog, in));
+  auto p = detail::prepare_node(*context_->catalog, in);
+  return put(p);
 }
 
-NodeId Transaction::put(const detail::PreparedNode& p) {
+NodeId Transaction::put(detail::PreparedNode& p) {
   require_open(*state_);
   const auto& catalog = *context_->catalog;
   const auto& type = *p.type;
@@ -117,12 +119,14 @@ NodeId Transaction::put(const detail::PreparedNode& p) {
   if (p.refused) throw *p.refused;
 
   auto& batch = *state_->batch;
+  const std::uint64_t commit = state_->commit;
+  graph::set_recorded(p.record, commit);
   NodeId id;
   if (auto existing = find_node_id(*state_, p.key_key, p.key_hash)) {
     id = *existing;
     auto old_bytes = batch.get(Cf::kNodes, keys::id(id));
     const bool created_here = id >= state_->first_new_node;
-    if (old_bytes && *old_bytes == p.record) {
+    if (old_bytes && graph::same_content(*old_bytes, p.record)) {
       if (!created_here) ++state_->nodes.unchanged;
       return id;
     }
@@ -130,6 +134,9 @@ NodeId Transaction::put(const detail::PreparedNode& p) {
     if (old_bytes) {
       Node old = graph::decode_node(catalog, id, *old_bytes);
       for (const auto& f : graph::folded_names(old.name, old.aliases)) batch.del(Cf::kNames, keys::name(f, id));
+      // Record time: the version an earlier commit wrote is kept, current until this one
+      // (one this transaction wrote was never current, and is not).
+      if (old.recorded != commit) batch.put(Cf::kHistory, keys::version(keys::kNodeVersion, id, commit), *old_bytes);
     }
   } else {
     id = state_->next_node++;
@@ -173,7 +180,7 @@ SameEdge find_same_edge(detail::WriteState& st, const catalog::Catalog& catalog,
   auto same_identity = [&](EdgeId e) {
     out.bytes = batch.get(Cf::kEdges, keys::id(e));
     if (!out.bytes) return false;
-    if (*out.bytes == p.record) return true;  // the same record holds the same identity
+    if (graph::same_content(*out.bytes, p.record)) return true;  // the same record holds the same identity
     Edge old = graph::decode_edge(catalog, e, *out.bytes);
     const bool same = old.from == from && old.to == to && old.type == type.name &&
                       keys::adj_from(old.valid) == valid_from && old.key == p.key;
@@ -268,6 +275,7 @@ EdgeId Transaction::put(detail::PreparedEdge& p) {
   if (!p.cited.empty()) check_sources(*this, p.cited, "", document_lookup(catalog, lookup));
   if (p.refused) throw *p.refused;
   graph::set_edge_ends(p.record, from, to);
+  graph::set_recorded(p.record, state_->commit);
   const std::string& record = p.record;
 
   auto& batch = *state_->batch;
@@ -279,11 +287,16 @@ EdgeId Transaction::put(detail::PreparedEdge& p) {
     id = *existing;
     const bool created_here = id >= state_->first_new_edge;
     // The record, unless find_same_edge read it already.
-    if (auto old = same.bytes ? std::move(same.bytes) : batch.get(Cf::kEdges, keys::id(id)); old && *old == record) {
+    auto old = same.bytes ? std::move(same.bytes) : batch.get(Cf::kEdges, keys::id(id));
+    if (old && graph::same_content(*old, record)) {
       if (!created_here) ++state_->edges.unchanged;
       return id;
     }
     if (!created_here) ++state_->edges.updated;
+    // The version an earlier commit wrote, kept (as for a node).
+    if (old && graph::recorded_of(*old) != st.commit) {
+      batch.put(Cf::kHistory, keys::version(keys::kEdgeVersion, id, st.commit), *old);
+    }
   } else {
     id = state_->next_edge++;
     ++state_->edges.created;
@@ -311,6 +324,9 @@ bool Transaction::remove_edge(EdgeId id) {
   if (!bytes) return false;
   Edge e = graph::decode_edge(*context_->catalog, id, *bytes);
   state_->drop_edge_cache();
+  // Its last committed version, kept (unless this transaction's put kept it already).
+  if (e.recorded != state_->commit) batch.put(Cf::kHistory, keys::version(keys::kEdgeVersion, id, state_->commit), *bytes);
+  ++state_->edges.removed;
   std::uint32_t tag = context_->catalog->find(e.type)->tag;
   // An arc is named by its direction and edge id: removing it needs no read.
   state_->pending.remove_arc(e.from, keys::kOut, tag, id);
@@ -340,6 +356,15 @@ bool Transaction::remove_node(const NodeRef& ref) {
   for (const auto& f : graph::folded_names(n->name, n->aliases)) batch.del(Cf::kNames, keys::name(f, n->id));
   const std::uint32_t tag = context_->catalog->find(ref.type)->tag;
   std::string key_key = keys::node_key(tag, ref.key);
+  // Record time: its last committed version (unless a put of this transaction kept it
+  // already), and, for a node stored before, its key, which no longer names it.
+  const std::uint64_t commit = state_->commit;
+  if (n->recorded != commit) {
+    auto bytes = batch.get(Cf::kNodes, keys::id(n->id));
+    if (bytes) batch.put(Cf::kHistory, keys::version(keys::kNodeVersion, n->id, commit), *bytes);
+  }
+  if (n->id < state_->first_new_node) batch.put(Cf::kHistory, keys::removed_key(key_key, commit), u64(n->id));
+  ++state_->nodes.removed;
   state_->node_ids.erase(key_key);
   state_->drop_caches();
   batch.del(Cf::kKeys, key_key);
@@ -390,11 +415,26 @@ void Transaction::release_savepoint() {
   state_->flush_pending();
 }
 
+void Transaction::set_message(std::string message) {
+  require_open(*state_);
+  state_->message = std::move(message);
+}
+
 void Transaction::commit() {
   require_open(*state_);
   auto& batch = *state_->batch;
   state_->flush_pending(true);
-  if (state_->parts > 0) batch.put(Cf::kMeta, keys::kNextCommit, u64(state_->commit + 1));
+  // Record time: a commit that changed anything takes its number and is logged.
+  if (state_->writes > 0 || state_->parts > 0) {
+    batch.put(Cf::kMeta, keys::kNextCommit, u64(state_->commit + 1));
+    CommitInfo info;
+    info.number = state_->commit;
+    info.message = state_->message;
+    info.nodes = state_->nodes;
+    info.edges = state_->edges;
+    info.nodes.unchanged = info.edges.unchanged = 0;
+    graph::log_commit(batch, info);
+  }
   batch.put(Cf::kMeta, keys::kNextNodeId, u64(state_->next_node));
   batch.put(Cf::kMeta, keys::kNextEdgeId, u64(state_->next_edge));
   // The record counts per type: the stored ones (the writer lock makes them current) moved
@@ -440,7 +480,7 @@ void Transaction::rollback() {
 
 namespace detail {
 
-NodeId Writes::put(Transaction& txn, const PreparedNode& node) { return txn.put(node); }
+NodeId Writes::put(Transaction& txn, PreparedNode& node) { return txn.put(node); }
 EdgeId Writes::put(Transaction& txn, PreparedEdge& edge) { return txn.put(edge); }
 void Writes::prefetch(const Transaction& txn, const PreparedNode& node) { txn.state_->node_ids.prefetch(node.key_hash); }
 void Writes::prefetch(const Transaction& txn, const PreparedEdge& edge) {

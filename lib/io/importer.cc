@@ -5,6 +5,8 @@
 #include <fstream>
 #include <set>
 
+#include <fmt/ranges.h>
+
 #include "common/error.h"
 #include "common/text.h"
 #include "entente/interchange.h"
@@ -42,6 +44,7 @@ ImportContext::ImportContext(Database& db, const FormatImportOptions& options, F
       stats_(stats),
       countries_(&Crosswalk::builtin()),
       person_names_(PersonNames::builtin()) {
+  txn_->set_message(options.message);
   if (!options.person_names.empty()) {
     std::ifstream in(options.person_names, std::ios::binary);
     if (!in)
@@ -57,6 +60,7 @@ void add_counts(WriteCounts& into, const WriteCounts& c) {
   into.created += c.created;
   into.updated += c.updated;
   into.unchanged += c.unchanged;
+  into.removed += c.removed;
 }
 
 }  // namespace
@@ -67,6 +71,7 @@ void ImportContext::flush() {
   txn_->commit();
   ++stats_.commits;
   txn_ = db_.begin();
+  txn_->set_message(options_.message);
   rows_in_txn_ = 0;
 }
 
@@ -396,7 +401,13 @@ FormatImportStats import_format(Database& db, std::string_view format, const std
   if (jsonl && options.commit_every > 0) {
     throw invalid("committing every N rows is for the data set formats; a jsonl file is imported whole");
   }
-  io::ImportContext ctx(db, options, stats);
+  FormatImportOptions with_message = options;
+  if (with_message.message.empty()) {
+    std::vector<std::string> names;
+    for (const auto& f : files) names.push_back(f == "-" ? "<stdin>" : f.string());
+    with_message.message = fmt::format("import {} {}", format, fmt::join(names, " "));
+  }
+  io::ImportContext ctx(db, with_message, stats);
   for (const auto& file : files) {
     std::ifstream stream;
     io::StdinBuffer stdin_buffer;

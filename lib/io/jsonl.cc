@@ -9,6 +9,8 @@
 #include <map>
 #include <set>
 
+#include <fmt/ranges.h>
+
 #include "common/error.h"
 #include "common/text.h"
 #include "graph/load_lines.h"
@@ -296,8 +298,17 @@ ImportStats import_jsonl(Transaction& txn, std::istream& in, std::string_view so
 ImportStats import_files(Database& db, const std::vector<std::filesystem::path>& files, const ImportOptions& options) {
   ImportStats total;
   std::unique_ptr<Transaction> txn;
+  auto message = [&](const std::vector<std::filesystem::path>& which) {
+    if (!options.message.empty()) return options.message;
+    std::vector<std::string> names;
+    for (const auto& f : which) names.push_back(f == "-" ? "<stdin>" : f.string());
+    return fmt::format("import {}", fmt::join(names, " "));
+  };
   for (const auto& file : files) {
-    if (!txn) txn = db.begin();
+    if (!txn) {
+      txn = db.begin();
+      txn->set_message(message(options.single_transaction ? files : std::vector<std::filesystem::path>{file}));
+    }
     std::ifstream stream;
     io::StdinBuffer stdin_buffer;
     std::istream stdin_stream(&stdin_buffer);

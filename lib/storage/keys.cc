@@ -141,4 +141,39 @@ std::string edge_count(std::uint32_t tag) {
   return out;
 }
 
+std::string commit_entry(std::uint64_t commit) {
+  std::string out(1, kCommitEntry);
+  coding::put_u64(out, commit);
+  return out;
+}
+
+std::string version_prefix(char kind, std::uint64_t id) {
+  std::string out(1, kind);
+  coding::put_u64(out, id);
+  return out;
+}
+
+std::string version(char kind, std::uint64_t id, std::uint64_t until) {
+  std::string out = version_prefix(kind, id);
+  coding::put_u64(out, until);
+  return out;
+}
+
+std::string removed_key(std::string_view key_key, std::uint64_t until) {
+  std::string out(1, kRemovedKey);
+  out.append(key_key);
+  coding::put_u64(out, until);
+  return out;
+}
+
+std::uint64_t history_until(std::string_view key) {
+  if (key.size() < 9) throw corruption("a history key of {} bytes", key.size());
+  return coding::get_u64(key.data() + key.size() - 8);
+}
+
+std::uint64_t version_id(std::string_view key) {
+  if (key.size() != 17) throw corruption("a version key of {} bytes", key.size());
+  return coding::get_u64(key.data() + 1);
+}
+
 }  // namespace entente::keys

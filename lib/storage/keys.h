@@ -32,9 +32,11 @@ std::string edge_count(std::uint32_t tag);
 // node type tag into the adjacency key (docs/format.md, "Format 2"); format 3 added the
 // record counts per type in meta ("Format 3"); format 4 lets a node record hold gaps
 // (NodeRecord.gaps, "Format 4"); format 5 groups the adjacency family's entries into one
-// run a node a commit (storage/adj_run.h, "Format 5"). An older database is upgraded when
-// opened for writing and read as it is when opened read-only.
-inline constexpr std::uint32_t kFormat = 5;
+// run a node a commit (storage/adj_run.h, "Format 5"); format 6 adds record time: the
+// history family (below) and the commit that wrote each record (NodeRecord.recorded,
+// EdgeRecord.recorded; "Format 6"). An older database is upgraded when opened for writing
+// and read as it is when opened read-only.
+inline constexpr std::uint32_t kFormat = 6;
 
 std::string id(std::uint64_t id);  // nodes, edges: u64
 std::uint64_t decode_id(std::string_view key);
@@ -92,5 +94,25 @@ std::string type_prefix(std::uint32_t tag);
 // names: folded name bytes | 0x00 | node id u64 -> empty
 std::string name(std::string_view folded, std::uint64_t node);
 std::string name_prefix(std::string_view folded);
+
+// history (format 6), by the first byte of the key:
+//   'c' | commit u64                          -> CommitRecord: the commit log
+//   'n' | node id u64 | until commit u64      -> NodeRecord: a version replaced or removed
+//   'e' | edge id u64 | until commit u64      -> EdgeRecord: likewise
+//   'k' | type tag u32 | key bytes | until u64 -> node id u64: a removed node's key
+// A version's `until` is the commit that replaced or removed it; the record's own
+// `recorded` field is the commit that wrote it. So a version was current in the commits
+// [recorded, until).
+inline constexpr char kCommitEntry = 'c';
+inline constexpr char kNodeVersion = 'n';
+inline constexpr char kEdgeVersion = 'e';
+inline constexpr char kRemovedKey = 'k';
+std::string commit_entry(std::uint64_t commit);
+std::string version(char kind, std::uint64_t id, std::uint64_t until);
+std::string version_prefix(char kind, std::uint64_t id);
+std::string removed_key(std::string_view key_key, std::uint64_t until);  // key_key: node_key()
+// A history key's trailing u64 (a commit), and a version key's id.
+std::uint64_t history_until(std::string_view key);
+std::uint64_t version_id(std::string_view key);
 
 }  // namespace entente::keys

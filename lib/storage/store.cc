@@ -36,7 +36,7 @@
 namespace entente::storage {
 namespace {
 
-const char* const kCfNames[kCfCount] = {"nodes", "edges", "adj", "keys", "names", "meta"};
+const char* const kCfNames[kCfCount] = {"nodes", "edges", "adj", "keys", "names", "meta", "history"};
 
 // A commit at least this large is flushed into table files at once (Store::commit).
 constexpr std::size_t kFlushAfterBytes = std::size_t{64} << 20;
@@ -878,6 +878,17 @@ std::unique_ptr<Store> Store::open_rocksdb(const fs::path& path, const StoreOpti
   // when a writer beside it deletes them.
   db_options.max_open_files = options.lazy_tables ? 512 : -1;
 
+  // The history family (format 6) is missing from an older database: a read-only open
+  // leaves it out, a writable one creates it (the format-6 upgrade then fills it). Any other
+  // family missing fails the open below, as damage.
+  bool no_history = false;
+  if (!create) {
+    std::vector<std::string> existing;
+    if (rocksdb::DB::ListColumnFamilies(db_options, path.string(), &existing).ok()) {
+      no_history = std::find(existing.begin(), existing.end(), kCfNames[static_cast<int>(Cf::kHistory)]) == existing.end();
+    }
+    if (no_history && !read_only) db_options.create_missing_column_families = true;
+  }
   std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
   descriptors.emplace_back(rocksdb::kDefaultColumnFamilyName, rocksdb::ColumnFamilyOptions());
   store->cache_ = rocksdb::NewLRUCache(options.cache_bytes);
@@ -886,6 +897,7 @@ std::unique_ptr<Store> Store::open_rocksdb(const fs::path& path, const StoreOpti
     Cf cf = static_cast<Cf>(i);
     // A read-only open may leave column families out: their tables are then not even opened.
     if (records_only && cf != Cf::kNodes && cf != Cf::kEdges && cf != Cf::kMeta) continue;
+    if (cf == Cf::kHistory && no_history && read_only) continue;
     descriptors.emplace_back(kCfNames[i], cf_options(cf, store->cache_));
     opened.push_back(i);
   }

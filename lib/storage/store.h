@@ -33,8 +33,10 @@
 namespace entente::storage {
 
 // Column families. DO NOT CHANGE the names: they are on disk.
-enum class Cf { kNodes, kEdges, kAdj, kKeys, kNames, kMeta };
-inline constexpr int kCfCount = 6;
+// kHistory (format 6) is absent from a database written before it: a read-only open
+// leaves it out (its reads find nothing), a writable one creates it.
+enum class Cf { kNodes, kEdges, kAdj, kKeys, kNames, kMeta, kHistory };
+inline constexpr int kCfCount = 7;
 const char* cf_name(Cf cf);
 
 class View;

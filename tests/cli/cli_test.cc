@@ -170,3 +170,31 @@ struct Summit $M.node("Summit") { venue @0 :Text; }
   CHECK_THAT(r.err, Catch::Contains("broken.capnp"));
   CHECK(c.on_db("schema", "Nope").status == 1);
 }
+
+TEST_CASE("cli: log lists each commit with its message and changes", "[cli][history]") {
+  Cli c;
+  const std::string fix = R"({"node":"State","key":"RUS","name":"Russia","valid":{"from":"1991-12-25"},"props":{"cow":365}})";
+  test::write_file(c.dir / "fix.jsonl", fix + "\n");
+  auto r = c.on_db("import", "-q -m 'end of the USSR' '" + (c.dir / "fix.jsonl").string() + "'");
+  REQUIRE(r.status == 0);
+  // The same file again changes nothing: not logged.
+  REQUIRE(c.on_db("import", "-q '" + (c.dir / "fix.jsonl").string() + "'").status == 0);
+  r = c.on_db("log", "--json");
+  REQUIRE(r.status == 0);
+  auto j = nlohmann::json::parse(r.out);
+  REQUIRE(j.size() == 2);
+  CHECK(j[0]["commit"] == 1);
+  CHECK(j[0]["message"] == "import " + (c.dir / "small.jsonl").string());
+  CHECK(j[0]["nodes"]["created"] == 8);
+  CHECK(j[0]["edges"]["created"] == 9);
+  CHECK(j[1]["commit"] == 2);
+  CHECK(j[1]["message"] == "end of the USSR");
+  CHECK(j[1]["nodes"]["replaced"] == 1);
+  CHECK(j[1]["nodes"]["created"] == 0);
+  CHECK(j[1]["time"].get<std::string>().size() == 27);
+  r = c.on_db("log");
+  CHECK(r.status == 0);
+  CHECK_THAT(r.out, Catch::Contains("#2"));
+  CHECK_THAT(r.out, Catch::Contains("~1"));
+  CHECK_THAT(r.out, Catch::Contains("end of the USSR"));
+}

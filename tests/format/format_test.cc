@@ -67,7 +67,7 @@ std::vector<std::string> typed_reads(const Reader& r) {
 
 }  // namespace
 
-TEST_CASE("a format-1 database reads right read-only and is upgraded to format 5 when opened for writing",
+TEST_CASE("a format-1 database reads right read-only and is upgraded to format 6 when opened for writing",
           "[format]") {
   test::TempDir dir;
   auto path = copy_fixture(dir);
@@ -100,7 +100,15 @@ TEST_CASE("a format-1 database reads right read-only and is upgraded to format 5
   CHECK(format == 1);
   {
     auto db = Database::open(path);
-    CHECK(db->format_version() == 5);
+    CHECK(db->format_version() == 6);
+    // Record time begins with the upgrade: the log's first commit, after the format-5
+    // step's commit 0; the records were written before it.
+    auto log = db->log();
+    REQUIRE(log.size() == 1);
+    CHECK(log[0].number == 1);
+    CHECK(log[0].message == "upgrade to format 6: record time begins");
+    CHECK(log[0].nodes.created == 0);
+    CHECK(db->snapshot()->resolve("Person:putin").recorded == 0);
     auto r = db->check();
     INFO(r.problems.size());
     CHECK(r.clean());
@@ -111,7 +119,7 @@ TEST_CASE("a format-1 database reads right read-only and is upgraded to format 5
   // Every entry rewritten into one run a node (with its head: the fixture's 9 nodes), none
   // of the per-arc entries left; the version stored.
   CHECK(adjacency_key_sizes(path, &format) == std::map<std::size_t, int>{{keys::kRunKeySize, 9}});
-  CHECK(format == 5);
+  CHECK(format == 6);
   {
     // The old entries and their deletions were compacted away: a scan of adj (the topology's
     // build) steps over none of them.
@@ -130,7 +138,8 @@ TEST_CASE("a format-1 database reads right read-only and is upgraded to format 5
   Options ro;
   ro.read_only = true;
   auto again = Database::open(path, ro);
-  CHECK(again->format_version() == 5);
+  CHECK(again->format_version() == 6);
+  CHECK(again->log().size() == 1);
   CHECK(again->check().clean());
   CHECK(typed_reads(*again->snapshot()) == expected);
 }
@@ -269,7 +278,7 @@ TEST_CASE("the format-2 upgrade of a damaged format-1 database keeps what it can
   };
   {
     auto db = Database::open(path);
-    CHECK(db->format_version() == 5);
+    CHECK(db->format_version() == 6);
     auto r = db->check();
     CHECK(malformed(r) == 2);  // RUS's HOLDS_OFFICE entry and the visit's VISITOR entry
     auto after = db->repair();

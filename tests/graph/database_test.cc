@@ -60,7 +60,7 @@ TEST_CASE("reopening a database keeps everything", "[database]") {
   }
   auto db = Database::open(dir / "db");
   CHECK(test::dump_of(*db) == dump);
-  CHECK(db->format_version() == 5);
+  CHECK(db->format_version() == 6);
   // Ids continue after the stored ones.
   auto txn = db->begin();
   NodeId id = txn->put_node(state("USA", "United States"));

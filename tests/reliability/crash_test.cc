@@ -21,6 +21,9 @@
 #include <fmt/format.h>
 
 #include "entente/entente.h"
+#include "graph/records.h"
+#include "storage/keys.h"
+#include "storage/store.h"
 #include "test_util.h"
 
 extern char** environ;
@@ -155,6 +158,29 @@ std::uint64_t verify_transactions(const Database& db) {
     }
     CHECK(partnerships == 1);
     CHECK(trades == 1);
+  }
+  // Record time: transaction i is commit i, logged whole; each version of COUNTER that a
+  // later transaction replaced is in the history family, current until that transaction.
+  auto log = db.log();
+  REQUIRE(log.size() == k);
+  for (std::uint64_t i = 1; i <= k; ++i) {
+    CHECK(log[i - 1].number == i);
+    CHECK(log[i - 1].nodes.created == (i == 1 ? 3 : 2));  // and COUNTER, first
+    CHECK(log[i - 1].nodes.removed == (i > kWindow ? 2 : 0));
+    CHECK(log[i - 1].edges.removed == (i > kWindow ? 2 : 0));
+  }
+  if (counter) {
+    CHECK(counter->recorded == k);
+    auto store = storage::Store::open(db.path(), {.create_if_missing = false, .read_only = true});
+    std::uint64_t until = 2;
+    store->snapshot()->scan(storage::Cf::kHistory, keys::version_prefix(keys::kNodeVersion, counter->id),
+                            [&](std::string_view key, std::string_view value) {
+                              CHECK(keys::history_until(key) == until);
+                              CHECK(graph::recorded_of(value) == until - 1);
+                              ++until;
+                              return true;
+                            });
+    CHECK(until == k + 1);  // versions of commits 1 .. k-1
   }
   // Nothing of the removed transactions, nor of a later one, is present.
   std::vector<std::uint64_t> absent;

@@ -1,0 +1,188 @@
+#include "graph/history.h"
+
+#include <capnp/message.h>
+#include <kj/exception.h>
+
+#include <chrono>
+#include <cstdio>
+
+#include <fmt/format.h>
+
+#include "common/error.h"
+#include "envelope.capnp.h"
+#include "storage/keys.h"
+
+namespace entente {
+
+std::string CommitInfo::time_text() const { return graph::format_time(time_us); }
+
+namespace graph {
+
+using storage::Cf;
+
+std::string encode_commit(const CommitInfo& info) {
+  capnp::MallocMessageBuilder message;
+  auto r = message.initRoot<schema::CommitRecord>();
+  r.setNumber(info.number);
+  r.setTime(info.time_us);
+  if (!info.message.empty()) r.setMessage(info.message);
+  r.setNodesCreated(info.nodes.created);
+  r.setNodesReplaced(info.nodes.updated);
+  r.setNodesRemoved(info.nodes.removed);
+  r.setEdgesCreated(info.edges.created);
+  r.setEdgesReplaced(info.edges.updated);
+  r.setEdgesRemoved(info.edges.removed);
+  return storage::encode(message);
+}
+
+CommitInfo decode_commit(std::string_view bytes) {
+  storage::RecordReader reader(bytes, "commit log entry");
+  try {
+    auto r = reader.root<schema::CommitRecord>();
+    CommitInfo c;
+    c.number = r.getNumber();
+    c.time_us = r.getTime();
+    c.message = r.getMessage().cStr();
+    c.nodes.created = r.getNodesCreated();
+    c.nodes.updated = r.getNodesReplaced();
+    c.nodes.removed = r.getNodesRemoved();
+    c.edges.created = r.getEdgesCreated();
+    c.edges.updated = r.getEdgesReplaced();
+    c.edges.removed = r.getEdgesRemoved();
+    return c;
+  } catch (const kj::Exception& e) {
+    throw corruption("a commit log entry is damaged: {}", e.getDescription().cStr());
+  }
+}
+
+std::int64_t commit_time(const storage::View& view, std::uint64_t number) {
+  const auto now = std::chrono::duration_cast<std::chrono::microseconds>(
+                       std::chrono::system_clock::now().time_since_epoch())
+                       .count();
+  std::int64_t t = static_cast<std::int64_t>(now);
+  if (number > 0) {
+    if (auto before = view.get(Cf::kHistory, keys::commit_entry(number - 1))) t = std::max(t, decode_commit(*before).time_us);
+  }
+  return t;
+}
+
+void log_commit(storage::Store::Batch& batch, CommitInfo info) {
+  info.time_us = commit_time(batch, info.number);
+  batch.put(Cf::kHistory, keys::commit_entry(info.number), encode_commit(info));
+}
+
+std::vector<CommitInfo> read_log(const storage::View& view) {
+  std::vector<CommitInfo> out;
+  view.scan(Cf::kHistory, std::string(1, keys::kCommitEntry), [&](std::string_view key, std::string_view value) {
+    CommitInfo c = decode_commit(value);
+    if (key.size() != 9 || keys::history_until(key) != c.number) {
+      throw corruption("the commit log entry of commit {} is filed under another number", c.number);
+    }
+    out.push_back(std::move(c));
+    return true;
+  });
+  return out;
+}
+
+namespace {
+
+// Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's days_from_civil).
+std::int64_t days_from_civil(std::int64_t y, unsigned m, unsigned d) {
+  y -= m <= 2;
+  const std::int64_t era = (y >= 0 ? y : y - 399) / 400;
+  const auto yoe = static_cast<unsigned>(y - era * 400);
+  const unsigned doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
+  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  return era * 146097 + static_cast<std::int64_t>(doe) - 719468;
+}
+
+void civil_from_days(std::int64_t z, std::int64_t& y, unsigned& m, unsigned& d) {
+  z += 719468;
+  const std::int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+  const auto doe = static_cast<unsigned>(z - era * 146097);
+  const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  y = static_cast<std::int64_t>(yoe) + era * 400;
+  const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  const unsigned mp = (5 * doy + 2) / 153;
+  d = doy - (153 * mp + 2) / 5 + 1;
+  m = mp < 10 ? mp + 3 : mp - 9;
+  y += m <= 2;
+}
+
+}  // namespace
+
+std::string format_time(std::int64_t us) {
+  std::int64_t secs = us >= 0 ? us / 1000000 : (us - 999999) / 1000000;
+  const std::int64_t frac = us - secs * 1000000;
+  std::int64_t days = secs >= 0 ? secs / 86400 : (secs - 86399) / 86400;
+  const std::int64_t sod = secs - days * 86400;
+  std::int64_t y = 0;
+  unsigned m = 0, d = 0;
+  civil_from_days(days, y, m, d);
+  return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:06}Z", y, m, d, sod / 3600, sod / 60 % 60, sod % 60, frac);
+}
+
+std::optional<std::int64_t> parse_time(std::string_view text) {
+  std::size_t at = 0;
+  auto digits = [&](std::size_t n, int& out) {
+    if (at + n > text.size()) return false;
+    out = 0;
+    for (std::size_t i = 0; i < n; ++i) {
+      char c = text[at + i];
+      if (c < '0' || c > '9') return false;
+      out = out * 10 + (c - '0');
+    }
+    at += n;
+    return true;
+  };
+  auto expect = [&](char c) {
+    if (at < text.size() && text[at] == c) {
+      ++at;
+      return true;
+    }
+    return false;
+  };
+  int y = 0, mo = 0, d = 0, h = 0, mi = 0, s = 0;
+  if (!digits(4, y) || !expect('-') || !digits(2, mo) || !expect('-') || !digits(2, d)) return std::nullopt;
+  if (mo < 1 || mo > 12 || d < 1) return std::nullopt;
+  static constexpr int kDays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  const bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+  if (d > kDays[mo - 1] || (mo == 2 && d == 29 && !leap)) return std::nullopt;
+  std::int64_t us = 0;
+  std::int64_t offset = 0;  // seconds east of UTC
+  if (at < text.size()) {
+    if (!expect('T') && !expect(' ')) return std::nullopt;
+    if (!digits(2, h) || !expect(':') || !digits(2, mi)) return std::nullopt;
+    if (expect(':')) {
+      if (!digits(2, s)) return std::nullopt;
+      if (expect('.')) {
+        std::int64_t scale = 100000;
+        std::size_t n = 0;
+        while (at < text.size() && text[at] >= '0' && text[at] <= '9') {
+          if (scale > 0) us += (text[at] - '0') * scale;
+          scale /= 10;
+          ++at;
+          ++n;
+        }
+        if (n == 0) return std::nullopt;
+      }
+    }
+    if (h > 23 || mi > 59 || s > 60) return std::nullopt;
+    if (expect('Z')) {
+    } else if (at < text.size() && (text[at] == '+' || text[at] == '-')) {
+      const bool east = text[at++] == '+';
+      int oh = 0, om = 0;
+      if (!digits(2, oh)) return std::nullopt;
+      expect(':');
+      if (!digits(2, om) || oh > 23 || om > 59) return std::nullopt;
+      offset = (east ? 1 : -1) * (oh * 3600 + om * 60);
+    }
+    if (at != text.size()) return std::nullopt;
+  }
+  const std::int64_t secs = days_from_civil(y, static_cast<unsigned>(mo), static_cast<unsigned>(d)) * 86400 +
+                            h * 3600 + mi * 60 + s - offset;
+  return secs * 1000000 + us;
+}
+
+}  // namespace graph
+}  // namespace entente
