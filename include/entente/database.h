@@ -201,6 +201,8 @@ class Reader {
   [[nodiscard]] NeighborCursor cursor(NodeId id, const NeighborQuery& query = {}) const;
 
   Stats stats() const;
+  // The commit a snapshot reads as of (Database::snapshot_as_of); nullopt for the present.
+  std::optional<std::uint64_t> as_of() const;
   // Builds the in-memory topology of this snapshot now (when Options::topology allows, and
   // it is not built yet), so that every read after it traverses memory; the traversals that
   // walk far (shortest and temporal paths, variable-length patterns, projections) call it
@@ -330,6 +332,18 @@ class Database {
   Database& operator=(const Database&) = delete;
 
   [[nodiscard]] std::unique_ptr<Snapshot> snapshot() const;
+  // A snapshot of the database as it stood after commit `commit` (record time, format 6;
+  // docs/history.md): every read (records, keys, names, scans, neighbours, traversals,
+  // queries, stats) sees of each node and edge the version current then, and none created
+  // since; removed ones as they were. Commit 0 is the empty database before the first
+  // commit. Throws Error(kNotFound) for a commit the log does not hold (a number past the
+  // last, or one before record time began in a database upgraded from format 5 or older).
+  [[nodiscard]] std::unique_ptr<Snapshot> snapshot_as_of(std::uint64_t commit) const;
+  // The commit that `text` names for snapshot_as_of: "#N" (commit N), or an ISO 8601 time
+  // ("2026-12-08", "2026-12-08T10:30:00Z", "...+01:00"; UTC when it has no offset): the last
+  // commit applied at or before it, or 0 (the empty database) for a time before the first
+  // commit. Throws Error(kInvalid) for other text, kNotFound as snapshot_as_of does.
+  [[nodiscard]] std::uint64_t commit_as_of(std::string_view text) const;
   // Starts a write transaction, waiting while another is open in this process.
   // Throws Error(kConflict) when the database is open read-only.
   [[nodiscard]] std::unique_ptr<Transaction> begin();

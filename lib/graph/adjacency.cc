@@ -1,5 +1,7 @@
 #include "graph/adjacency.h"
 
+#include "graph/history.h"
+
 #include "common/error.h"
 #include "graph/records.h"
 #include "graph/state.h"
@@ -10,8 +12,14 @@ Adjacency::Adjacency(const Reader& reader, bool build)
     : catalog_(*graph::Internals::context(reader).catalog),
       topo_(detail::topology_of(graph::Internals::context(reader), build)),
       view_(graph::Internals::context(reader).view.get()),
-      format_(graph::Internals::context(reader).db->format) {
+      format_(graph::Internals::context(reader).db->format),
+      as_of_(graph::Internals::context(reader).as_of) {
   if (const auto* w = graph::Internals::context(reader).write) pending_ = &w->pending;
+}
+
+std::optional<std::string> Adjacency::record(NodeId id) const {
+  if (as_of_) return record_as_of(*view_, keys::kNodeVersion, id, *as_of_);
+  return view_->get(storage::Cf::kNodes, keys::id(id));
 }
 
 Arc Adjacency::arc_at(const storage::Cursor& cursor) {
@@ -31,7 +39,7 @@ std::optional<NodeInfo> Adjacency::node(NodeId id) {
     if (!info) return std::nullopt;
     return *info;
   }
-  auto bytes = view_->get(storage::Cf::kNodes, keys::id(id));
+  auto bytes = record(id);
   if (!bytes) return std::nullopt;
   auto head = node_head(id, *bytes);
   return make_node_info(catalog_.by_tag(head.tag), head.valid, !head.gaps.empty());
@@ -44,7 +52,7 @@ std::optional<bool> Adjacency::holds(NodeId id, std::uint32_t day) {
     return info->holds(day) && (!info->has_gaps() || !in_gap(topo_->gaps(id), day));
   }
   // From the store: the record's head read once, for validity and gaps alike.
-  auto bytes = view_->get(storage::Cf::kNodes, keys::id(id));
+  auto bytes = record(id);
   if (!bytes) return std::nullopt;
   auto head = node_head(id, *bytes);
   return make_node_info(catalog_.by_tag(head.tag), head.valid).holds(day) && !in_gap(day_spans(head.gaps), day);
@@ -55,7 +63,7 @@ std::vector<DaySpan> Adjacency::gaps(NodeId id) {
     auto g = topo_->gaps(id);
     return {g.begin(), g.end()};
   }
-  auto bytes = view_->get(storage::Cf::kNodes, keys::id(id));
+  auto bytes = record(id);
   if (!bytes) return {};
   return day_spans(node_head(id, *bytes).gaps);
 }

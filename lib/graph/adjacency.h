@@ -65,12 +65,14 @@ class Adjacency {
   template <class F>
   bool runs(NodeId id, const std::uint16_t* type, F&& f);
   Arc arc_at(const storage::Cursor& cursor);  // the arc of the cursor's entry
+  std::optional<std::string> record(NodeId id) const;  // node `id`'s record, as the reader sees it
 
   const catalog::Catalog& catalog_;
   const Topology* topo_ = nullptr;
   const storage::View* view_ = nullptr;
   std::uint32_t format_ = 0;
   const PendingRuns* pending_ = nullptr;  // a transaction's ops not yet in its batch
+  std::optional<std::uint64_t> as_of_;    // a snapshot as of a commit: its runs and versions
   std::deque<storage::Cursor> cursors_;  // one per level of nesting
   std::size_t depth_ = 0;
 };
@@ -92,7 +94,8 @@ bool Adjacency::arcs(NodeId id, F&& f) {
 template <class F>
 bool Adjacency::runs(NodeId id, const std::uint16_t* type, F&& f) {
   if (cursors_.empty()) cursors_.push_back(view_->cursor(storage::Cf::kAdj));
-  const keys::NodeRuns merged = read_runs(*view_, id, pending_, &cursors_.front());
+  const keys::NodeRuns merged =
+      read_runs(*view_, id, pending_, &cursors_.front(), as_of_ ? *as_of_ + 1 : ~std::uint64_t{0});
   for (const auto& r : merged.arcs) {
     const Arc a = to_arc(id, r);
     if (type && a.type != *type) continue;

@@ -188,6 +188,7 @@ std::unique_ptr<Database> Database::open_store(const std::filesystem::path& path
     info.number = counter(*batch, keys::kNextCommit);
     info.message = "upgrade to format 6: record time begins";
     graph::log_commit(*batch, info);
+    batch->put(Cf::kMeta, keys::kRecordTimeFrom, u64(info.number));
     batch->put(Cf::kMeta, keys::kNextCommit, u64(info.number + 1));
     batch->put(Cf::kMeta, keys::kFormatVersion, u32(6));
     st.store->commit(*batch);
@@ -212,6 +213,85 @@ std::unique_ptr<Snapshot> Database::snapshot() const {
 }
 
 namespace {
+
+// The first commit of record time: the upgrade's in a database of an older format, else 0.
+std::uint64_t record_time_from(const storage::View& view) {
+  auto v = view.get(Cf::kMeta, keys::kRecordTimeFrom);
+  if (!v) return 0;
+  if (v->size() != 8) throw corruption("meta {} is damaged", keys::kRecordTimeFrom);
+  return coding::get_u64(v->data());
+}
+
+// The commits an as-of read may name: from the first of record time (0, the empty database,
+// in a database created in format 6) to the last.
+void check_as_of(const detail::DatabaseState& st, const storage::View& view, std::uint64_t commit) {
+  if (st.format < 6) {
+    throw not_found("{} holds no record time (format {}): open it for writing once to upgrade it to format 6, from "
+                    "which on every commit is kept",
+                    st.store->path().string(), st.format);
+  }
+  const std::uint64_t next = counter(view, keys::kNextCommit);
+  if (commit >= next) {
+    throw not_found("no commit #{} in {}: the last is #{}", commit, st.store->path().string(), next - 1);
+  }
+  if (const std::uint64_t first = record_time_from(view); commit < first) {
+    throw not_found("commit #{} of {} is before record time began (commit #{}: the upgrade to format 6)", commit,
+                    st.store->path().string(), first);
+  }
+}
+
+}  // namespace
+
+std::unique_ptr<Snapshot> Database::snapshot_as_of(std::uint64_t commit) const {
+  auto ctx = std::make_unique<detail::ReadContext>();
+  ctx->db = state_;
+  ctx->catalog = state_->current_catalog();
+  ctx->snapshot = true;
+  ctx->as_of = commit;
+  {
+    std::shared_lock<std::shared_mutex> lock(state_->publish);
+    ctx->view = state_->store->snapshot();
+    ctx->generation = state_->generation;
+  }
+  check_as_of(*state_, *ctx->view, commit);
+  return std::unique_ptr<Snapshot>(new Snapshot(std::move(ctx)));
+}
+
+std::uint64_t Database::commit_as_of(std::string_view text) const {
+  auto view = state_->store->snapshot();
+  std::uint64_t commit = 0;
+  if (!text.empty() && text.front() == '#') {
+    auto digits = text.substr(1);
+    if (digits.empty() || digits.size() > 19 || digits.find_first_not_of("0123456789") != std::string_view::npos) {
+      throw invalid("'{}' is not a commit: give #N (entente log lists them) or an ISO 8601 time", text);
+    }
+    commit = std::stoull(std::string(digits));
+  } else {
+    auto t = graph::parse_time(text);
+    if (!t) {
+      throw invalid("'{}' is neither a commit (#N) nor an ISO 8601 time (2026-12-08, 2026-12-08T10:30:00Z)", text);
+    }
+    const std::uint64_t first = record_time_from(*view);
+    bool any = false;
+    view->scan(Cf::kHistory, std::string(1, keys::kCommitEntry), [&](std::string_view, std::string_view v) {
+      auto c = graph::decode_commit(v);
+      if (c.time_us > *t) {
+        if (!any && first > 0) {  // before the upgrade: nothing is known of it
+          throw not_found("{} is before record time began in {} ({}, commit #{}: the upgrade to format 6)", text,
+                          path().string(), c.time_text(), c.number);
+        }
+        return false;
+      }
+      any = true;
+      commit = c.number;
+      return true;
+    });
+  }
+  check_as_of(*state_, *view, commit);
+  return commit;
+}
+
+namespace {
 // The topology of a reader's view, built now (a transaction's ids run to its own counters,
 // not yet stored).
 std::shared_ptr<const graph::Topology> build_topology(const detail::ReadContext& ctx) {
@@ -223,7 +303,8 @@ std::shared_ptr<const graph::Topology> build_topology(const detail::ReadContext&
     if (!w.savepoints.empty()) throw invalid("a traversal of the whole graph inside a savepoint of a large transaction is not supported");
     w.flush_pending(true);
   }
-  auto topo = graph::Topology::build(*ctx.view, *ctx.catalog, next_node, ctx.db->format);
+  auto topo = graph::Topology::build(*ctx.view, *ctx.catalog, next_node, ctx.db->format,
+                                     ctx.as_of ? *ctx.as_of + 1 : ~std::uint64_t{0});
   // Its ops not yet written (those written are applied again: a put replaces, a removal removes).
   if (topo && ctx.write && !ctx.write->topology_dropped) topo = topo->apply(ctx.write->topology);
   return topo;
@@ -235,6 +316,22 @@ const graph::Topology* detail::topology_of(const ReadContext& ctx, bool build) {
   if (!ctx.snapshot || st.topology_mode == TopologyMode::kOff || st.format < 2) return nullptr;
   std::lock_guard<std::mutex> lock(ctx.topology_mu);
   if (ctx.topology || ctx.topology_built) return ctx.topology.get();
+  if (ctx.as_of) {
+    // As of a commit: the runs up to it, built once and shared by the snapshots of that
+    // commit while any of them keeps it.
+    std::lock_guard<std::mutex> cache(st.as_of_mu);
+    auto& slot = st.as_of_topologies[*ctx.as_of];
+    ctx.topology = slot.lock();
+    if (!ctx.topology && build) {
+      ctx.topology_built = true;
+      ctx.topology = build_topology(ctx);
+      slot = ctx.topology;
+    }
+    for (auto it = st.as_of_topologies.begin(); it != st.as_of_topologies.end();) {
+      it = it->second.expired() && it->first != *ctx.as_of ? st.as_of_topologies.erase(it) : std::next(it);
+    }
+    return ctx.topology.get();
+  }
   {
     // Built since this snapshot began, by another of the same commit?
     std::shared_lock<std::shared_mutex> publish(st.publish);

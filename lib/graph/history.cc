@@ -3,6 +3,7 @@
 #include <capnp/message.h>
 #include <kj/exception.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 
@@ -10,6 +11,8 @@
 
 #include "common/error.h"
 #include "envelope.capnp.h"
+#include "common/coding.h"
+#include "graph/records.h"
 #include "storage/keys.h"
 
 namespace entente {
@@ -81,6 +84,86 @@ std::vector<CommitInfo> read_log(const storage::View& view) {
     out.push_back(std::move(c));
     return true;
   });
+  return out;
+}
+
+std::optional<std::string> record_as_of(const storage::View& view, char kind, std::uint64_t id, std::uint64_t commit) {
+  const Cf cf = kind == keys::kNodeVersion ? Cf::kNodes : Cf::kEdges;
+  auto current = view.get(cf, keys::id(id));
+  if (current && recorded_of(*current) <= commit) return current;
+  // The version current after `commit` is the first whose `until` lies past it, if it was
+  // written by then (versions follow one another: each one's until is the next's recorded).
+  const std::string prefix = keys::version_prefix(kind, id);
+  auto cursor = view.cursor(Cf::kHistory);
+  cursor.seek(keys::version(kind, id, commit + 1));
+  if (!cursor.valid() || !cursor.key().starts_with(prefix)) return std::nullopt;
+  if (recorded_of(cursor.value()) > commit) return std::nullopt;
+  return std::string(cursor.value());
+}
+
+std::vector<std::uint64_t> key_candidates(const storage::View& view, std::string_view key_key, std::uint64_t commit) {
+  std::vector<std::uint64_t> out;
+  if (auto id = view.get(Cf::kKeys, key_key)) out.push_back(keys::decode_id(*id));
+  const std::string prefix = keys::removed_key(key_key, 0).substr(0, 1 + key_key.size());
+  view.scan(Cf::kHistory, prefix, [&](std::string_view k, std::string_view v) {
+    // A longer key with this one as its prefix is another key: only exact ones.
+    if (k.size() == prefix.size() + 8 && keys::history_until(k) > commit) out.push_back(keys::decode_id(v));
+    return true;
+  });
+  return out;
+}
+
+void scan_type(const storage::View& view, std::uint32_t tag, std::optional<std::uint64_t> commit,
+               const std::function<bool(std::string_view key, std::uint64_t id)>& f) {
+  const std::string prefix = keys::type_prefix(tag);
+  if (!commit) {
+    view.scan(Cf::kKeys, prefix, [&](std::string_view k, std::string_view v) { return f(k.substr(prefix.size()), keys::decode_id(v)); });
+    return;
+  }
+  auto existed = [&](std::uint64_t id) { return record_as_of(view, keys::kNodeVersion, id, *commit).has_value(); };
+  // The keys of nodes removed after the commit (few: held in memory), in key order; then
+  // merged with the current keys, each node checked against the commit.
+  std::vector<std::pair<std::string, std::uint64_t>> removed;
+  const std::string removed_prefix = std::string(1, keys::kRemovedKey) + prefix;
+  view.scan(Cf::kHistory, removed_prefix, [&](std::string_view k, std::string_view v) {
+    if (k.size() < removed_prefix.size() + 8 || keys::history_until(k) <= *commit) return true;
+    std::uint64_t id = keys::decode_id(v);
+    if (existed(id)) removed.emplace_back(std::string(k.substr(removed_prefix.size(), k.size() - removed_prefix.size() - 8)), id);
+    return true;
+  });
+  std::sort(removed.begin(), removed.end());
+  std::size_t next = 0;
+  bool go = true;
+  view.scan(Cf::kKeys, prefix, [&](std::string_view k, std::string_view v) {
+    const std::string_view key = k.substr(prefix.size());
+    for (; next < removed.size() && removed[next].first < key && go; ++next) go = f(removed[next].first, removed[next].second);
+    if (!go) return false;
+    const std::uint64_t id = keys::decode_id(v);
+    if (next < removed.size() && removed[next].first == key) {
+      // A key that named a removed node then and names a new one now: the removed one.
+      go = f(removed[next].first, removed[next].second);
+      ++next;
+      return go;
+    }
+    if (existed(id)) go = f(key, id);
+    return go;
+  });
+  for (; next < removed.size() && go; ++next) go = f(removed[next].first, removed[next].second);
+}
+
+std::vector<std::uint64_t> name_candidates(const storage::View& view, std::string_view folded, std::uint64_t commit) {
+  std::vector<std::uint64_t> out;
+  view.scan(Cf::kNames, keys::name_prefix(folded), [&](std::string_view k, std::string_view) {
+    out.push_back(keys::decode_id(k.substr(k.size() - 8)));
+    return true;
+  });
+  const std::string prefix = keys::former_name_prefix(folded);
+  view.scan(Cf::kHistory, prefix, [&](std::string_view k, std::string_view) {
+    if (k.size() == prefix.size() + 16 && keys::history_until(k) > commit) out.push_back(coding::get_u64(k.data() + prefix.size()));
+    return true;
+  });
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
   return out;
 }
 

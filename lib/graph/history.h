@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -27,6 +28,29 @@ void log_commit(storage::Store::Batch& batch, CommitInfo info);
 
 // The log, oldest first.
 std::vector<CommitInfo> read_log(const storage::View& view);
+
+// ---- reads as of a commit
+
+// The bytes of record `id` (kind keys::kNodeVersion: a node; kEdgeVersion: an edge) as it
+// stood after commit `commit`: the current record when it was written by that commit or an
+// earlier one (or before record time: `recorded` 0), else the version the history family
+// kept that was current then; nullopt when the record did not exist then.
+std::optional<std::string> record_as_of(const storage::View& view, char kind, std::uint64_t id, std::uint64_t commit);
+
+// The node ids the `keys` index and the history's removed keys give for the key `key_key`
+// (keys::node_key) that may have named a node after commit `commit`: the current one first,
+// then those of nodes removed after it. The caller checks which existed then.
+std::vector<std::uint64_t> key_candidates(const storage::View& view, std::string_view key_key, std::uint64_t commit);
+
+// Calls f(key, id) for each node of type `tag` that existed after commit `commit` (nullopt:
+// now), in key order, until f returns false.
+void scan_type(const storage::View& view, std::uint32_t tag, std::optional<std::uint64_t> commit,
+               const std::function<bool(std::string_view key, std::uint64_t id)>& f);
+
+// The ids of the nodes that have had the folded name `folded` since commit `commit`'s end:
+// those the `names` index gives now and those the history's former names give (removed
+// after it). The caller checks which had it then.
+std::vector<std::uint64_t> name_candidates(const storage::View& view, std::string_view folded, std::uint64_t commit);
 
 // Microseconds since 1970 UTC as ISO 8601 ("2026-12-08T02:15:11.123456Z"), and back: a
 // date, a date and time (to the second or to fractions of one) with Z or an offset, or

@@ -9,6 +9,7 @@
 #include "common/text.h"
 #include "entente/database.h"
 #include "graph/adjacency.h"
+#include "graph/history.h"
 #include "graph/records.h"
 #include "graph/state.h"
 #include "graph/topology.h"
@@ -23,8 +24,20 @@ using storage::Cf;
 Reader::Reader(std::unique_ptr<detail::ReadContext> context) : context_(std::move(context)) {}
 Reader::~Reader() = default;
 
+namespace {
+
+// A node's or an edge's record as the reader sees it: the current one, or as of its commit.
+std::optional<std::string> record_bytes(const detail::ReadContext& ctx, char kind, std::uint64_t id) {
+  if (ctx.as_of) return graph::record_as_of(*ctx.view, kind, id, *ctx.as_of);
+  return ctx.view->get(kind == keys::kNodeVersion ? Cf::kNodes : Cf::kEdges, keys::id(id));
+}
+
+}  // namespace
+
+std::optional<std::uint64_t> Reader::as_of() const { return context_->as_of; }
+
 std::optional<Node> Reader::node(NodeId id) const {
-  auto bytes = context_->view->get(Cf::kNodes, keys::id(id));
+  auto bytes = record_bytes(*context_, keys::kNodeVersion, id);
   if (!bytes) return std::nullopt;
   return graph::decode_node(*context_->catalog, id, *bytes);
 }
@@ -40,13 +53,21 @@ std::optional<Node> Reader::node(const NodeRef& ref) const {
 std::optional<NodeId> Reader::id_of(const NodeRef& ref) const {
   const auto* type = context_->catalog->find(ref.type);
   if (!type || type->is_edge) return std::nullopt;
-  auto id = context_->view->get(Cf::kKeys, keys::node_key(type->tag, ref.key));
+  const std::string key_key = keys::node_key(type->tag, ref.key);
+  if (context_->as_of) {
+    // The node the key named then: now, or removed since (docs/history.md).
+    for (std::uint64_t id : graph::key_candidates(*context_->view, key_key, *context_->as_of)) {
+      if (graph::record_as_of(*context_->view, keys::kNodeVersion, id, *context_->as_of)) return id;
+    }
+    return std::nullopt;
+  }
+  auto id = context_->view->get(Cf::kKeys, key_key);
   if (!id) return std::nullopt;
   return keys::decode_id(*id);
 }
 
 std::optional<Edge> Reader::edge(EdgeId id) const {
-  auto bytes = context_->view->get(Cf::kEdges, keys::id(id));
+  auto bytes = record_bytes(*context_, keys::kEdgeVersion, id);
   if (!bytes) return std::nullopt;
   Edge e = graph::decode_edge(*context_->catalog, id, *bytes);
   auto from = node(e.from), to = node(e.to);
@@ -70,7 +91,7 @@ std::optional<Edge> Reader::edge(const EdgeInput& in) const {
   graph::Adjacency adj(*this);
   adj.arcs(*from, static_cast<std::uint16_t>(type->tag), [&](const graph::Arc& a) {
     if (a.other != *to || a.other_type != to_tag || a.from != from_day) return true;
-    auto bytes = context_->view->get(Cf::kEdges, keys::id(a.edge));
+    auto bytes = record_bytes(*context_, keys::kEdgeVersion, a.edge);
     if (!bytes) return true;
     Edge e = graph::decode_edge(catalog, a.edge, *bytes);
     if (e.key != in.key || keys::adj_from(e.valid) != keys::adj_from(in.valid)) return true;  // a partial date's day
@@ -86,11 +107,21 @@ std::vector<Node> Reader::find(std::string_view name) const {
   std::string folded = text::fold(name);
   std::vector<Node> out;
   if (folded.empty()) return out;
-  context_->view->scan(Cf::kNames, keys::name_prefix(folded), [&](std::string_view k, std::string_view) {
-    auto id = keys::decode_id(k.substr(k.size() - 8));
-    if (auto n = node(id)) out.push_back(std::move(*n));
-    return true;
-  });
+  if (context_->as_of) {
+    // The nodes that have had the name since, each as it was then, if it had it then.
+    for (std::uint64_t id : graph::name_candidates(*context_->view, folded, *context_->as_of)) {
+      auto n = node(id);
+      if (!n) continue;
+      const auto names = graph::folded_names(n->name, n->aliases);
+      if (std::find(names.begin(), names.end(), folded) != names.end()) out.push_back(std::move(*n));
+    }
+  } else {
+    context_->view->scan(Cf::kNames, keys::name_prefix(folded), [&](std::string_view k, std::string_view) {
+      auto id = keys::decode_id(k.substr(k.size() - 8));
+      if (auto n = node(id)) out.push_back(std::move(*n));
+      return true;
+    });
+  }
   std::sort(out.begin(), out.end(), [](const Node& a, const Node& b) {
     return std::tie(a.type, a.key) < std::tie(b.type, b.key);
   });
@@ -184,8 +215,7 @@ void Reader::scan(std::string_view type_name, const std::function<bool(const Nod
   if (!type || type->is_edge) {
     throw invalid("unknown node type '{}'{}", type_name, text::did_you_mean(type_name, context_->catalog->names(false)));
   }
-  context_->view->scan(Cf::kKeys, keys::type_prefix(type->tag), [&](std::string_view, std::string_view v) {
-    auto id = keys::decode_id(v);
+  graph::scan_type(*context_->view, type->tag, context_->as_of, [&](std::string_view, std::uint64_t id) {
     auto n = node(id);
     if (!n) throw corruption("the key index names node {}, which does not exist", id);
     return visit(*n);
@@ -287,7 +317,7 @@ void query_arcs(graph::Adjacency& adj, NodeId id, const NeighborQuery& query, Vi
 }  // namespace
 
 Edge Reader::edge_between(EdgeId id, const Node& a, const Node& b) const {
-  auto bytes = context_->view->get(Cf::kEdges, keys::id(id));
+  auto bytes = record_bytes(*context_, keys::kEdgeVersion, id);
   if (!bytes) throw corruption("an adjacency entry names edge {}, which does not exist", id);
   Edge e = graph::decode_edge(*context_->catalog, id, *bytes);
   e.from_ref = e.from == a.id ? a.ref() : b.ref();
@@ -391,7 +421,7 @@ void scan_counts(const detail::ReadContext& ctx, Stats& s) {
   for (const auto& t : catalog.types()) {
     std::uint64_t n = 0;
     if (!t.is_edge) {
-      ctx.view->scan(Cf::kKeys, keys::type_prefix(t.tag), [&](std::string_view, std::string_view) {
+      graph::scan_type(*ctx.view, t.tag, ctx.as_of, [&](std::string_view, std::uint64_t) {
         ++n;
         return true;
       });
@@ -402,7 +432,20 @@ void scan_counts(const detail::ReadContext& ctx, Stats& s) {
   }
   // Each edge record's head carries its type tag.
   ctx.view->scan(Cf::kEdges, "", [&](std::string_view k, std::string_view v) {
+    if (ctx.as_of && graph::recorded_of(v) > *ctx.as_of) return true;  // written since: its version then is in history
     ++s.edges[catalog.by_tag(graph::edge_tag(keys::decode_id(k), v)).name];
+    return true;
+  });
+  if (!ctx.as_of) return;
+  // As of a commit: each edge whose current version was written since, or that was
+  // removed since, counts by the version current then, if any: the first of its kept
+  // versions to end after the commit (an edge whose current version is older has none).
+  std::uint64_t last = 0;
+  ctx.view->scan(Cf::kHistory, std::string(1, keys::kEdgeVersion), [&](std::string_view k, std::string_view v) {
+    const std::uint64_t id = keys::version_id(k);
+    if (id == last || keys::history_until(k) <= *ctx.as_of) return true;
+    last = id;
+    if (graph::recorded_of(v) <= *ctx.as_of) ++s.edges[catalog.by_tag(graph::edge_tag(id, v)).name];
     return true;
   });
 }
@@ -412,7 +455,7 @@ void scan_counts(const detail::ReadContext& ctx, Stats& s) {
 Stats Reader::stats() const {
   Stats s;
   const auto& catalog = *context_->catalog;
-  if (context_->snapshot && context_->db->format >= 3) {
+  if (context_->snapshot && context_->db->format >= 3 && !context_->as_of) {
     // The counts each commit keeps beside its records (meta count.node.*, count.edge.*,
     // written in the same batch; `check` compares them with the records): a snapshot's
     // counts without a scan of every key and edge (at 10^7 records, `entente stats` took

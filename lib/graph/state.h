@@ -6,6 +6,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <shared_mutex>
 #include <string>
 #include <unordered_map>
@@ -46,6 +47,10 @@ struct DatabaseState {
   std::shared_ptr<const graph::Topology> topology;
   std::uint64_t generation = 0;
   TopologyMode topology_mode = TopologyMode::kOnTraversal;
+  // The topologies of snapshots as of a commit (record time), by commit, while one of them
+  // keeps it. Commits never change them: they read only runs up to their commit.
+  std::mutex as_of_mu;
+  std::map<std::uint64_t, std::weak_ptr<const graph::Topology>> as_of_topologies;
   // Options::transaction_kb in bytes (0: no limit): a transaction's topology delta is kept
   // within it too (WriteState::topology_dropped).
   std::size_t transaction_bytes = 0;
@@ -77,6 +82,9 @@ struct ReadContext {
   mutable bool topology_built = false;  // tried: a null topology then stays null
   mutable std::shared_ptr<const graph::Topology> flat;  // flat_topology's, once made
   const WriteState* write = nullptr;  // a transaction's (its counters are not yet stored)
+  // A snapshot as of a commit (record time: Database::snapshot_as_of): its view is the
+  // present, and every read takes from it the versions current after that commit.
+  std::optional<std::uint64_t> as_of;
 };
 
 // The topology of a snapshot's view: its own, or the database's when that is of the same

@@ -150,7 +150,7 @@ NodeInfo head_info(const catalog::Catalog& catalog, const keys::RunHead& h) {
 // of the same node follows (a node written by several commits), what the first gave is
 // taken back, and the node's runs are read again from the start and merged.
 void read_chunk_runs(const storage::View& view, const catalog::Catalog& catalog, Chunk& c,
-                     memory::HugeVector<NodeInfo>& nodes) {
+                     memory::HugeVector<NodeInfo>& nodes, std::uint64_t before_commit) {
   c.counts.assign(c.end - c.first, 0);
   const std::string lo = keys::id(c.first), hi = keys::id(c.end);
   auto cur = view.cursor(Cf::kAdj, hi, storage::View::Access::kSequential);
@@ -184,6 +184,10 @@ void read_chunk_runs(const storage::View& view, const catalog::Catalog& catalog,
       c.fits = false;
       return;
     }
+    if (coding::get_u64(k.data() + 8) >= before_commit) {  // a later commit's (an as-of build)
+      cur.next();
+      continue;
+    }
     if (node != at) {
       at = node;
       at_arcs = c.size;
@@ -205,6 +209,7 @@ void read_chunk_runs(const storage::View& view, const catalog::Catalog& catalog,
     for (cur.seek(prefix); cur.valid(); cur.next()) {
       auto key = cur.key();
       if (key.size() < 8 || key.compare(0, 8, prefix) != 0) break;
+      if (key.size() >= 16 && coding::get_u64(key.data() + 8) >= before_commit) continue;
       m.add(cur.value());
     }
     auto merged = m.finish();
@@ -305,7 +310,8 @@ std::uint64_t counter_of(const storage::View& view, std::string_view key) {
 }  // namespace
 
 std::shared_ptr<const Topology> Topology::build(const storage::View& view, const catalog::Catalog& catalog,
-                                                std::uint64_t next_node_id, std::uint32_t format) {
+                                                std::uint64_t next_node_id, std::uint32_t format,
+                                                std::uint64_t before_commit) {
   // ENTENTE_TOPOLOGY_TRACE=1 prints the build's phases to stderr (docs/performance.md).
   static const bool trace = std::getenv("ENTENTE_TOPOLOGY_TRACE") != nullptr;
   auto t0 = std::chrono::steady_clock::now();
@@ -365,7 +371,7 @@ std::shared_ptr<const Topology> Topology::build(const storage::View& view, const
   }
   parallel::for_each(chunks.size(), threads, [&](std::size_t i) {
     if (runs) {
-      read_chunk_runs(view, catalog, chunks[i], base->nodes);
+      read_chunk_runs(view, catalog, chunks[i], base->nodes, before_commit);
     } else {
       read_chunk(view, catalog, chunks[i], base->nodes);
     }

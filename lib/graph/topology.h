@@ -124,8 +124,10 @@ class Topology {
   // readers use the store.
   // `format`: the database's (format 5 reads the runs of the adjacency family alone; the
   // older ones its entries and the node records' heads).
+  // `before_commit`: only the runs of earlier commits (a snapshot as of a commit, format 6).
   static std::shared_ptr<const Topology> build(const storage::View& view, const catalog::Catalog& catalog,
-                                               std::uint64_t next_node_id, std::uint32_t format);
+                                               std::uint64_t next_node_id, std::uint32_t format,
+                                               std::uint64_t before_commit = ~std::uint64_t{0});
   // The next version: this one with a committed transaction's changes. Null when the
   // changes cannot be held (as for build()).
   std::shared_ptr<const Topology> apply(const TopologyDelta& delta) const;

@@ -133,10 +133,17 @@ NodeId Transaction::put(detail::PreparedNode& p) {
     if (!created_here) ++state_->nodes.updated;
     if (old_bytes) {
       Node old = graph::decode_node(catalog, id, *old_bytes);
-      for (const auto& f : graph::folded_names(old.name, old.aliases)) batch.del(Cf::kNames, keys::name(f, id));
       // Record time: the version an earlier commit wrote is kept, current until this one
-      // (one this transaction wrote was never current, and is not).
-      if (old.recorded != commit) batch.put(Cf::kHistory, keys::version(keys::kNodeVersion, id, commit), *old_bytes);
+      // (one this transaction wrote was never current, and is not), and so are the names
+      // it loses, for reads by name as of an earlier commit.
+      const bool kept = old.recorded != commit;
+      if (kept) batch.put(Cf::kHistory, keys::version(keys::kNodeVersion, id, commit), *old_bytes);
+      for (const auto& f : graph::folded_names(old.name, old.aliases)) {
+        batch.del(Cf::kNames, keys::name(f, id));
+        if (kept && std::find(p.names.begin(), p.names.end(), f) == p.names.end()) {
+          batch.put(Cf::kHistory, keys::former_name(f, id, commit), "");
+        }
+      }
     }
   } else {
     id = state_->next_node++;
@@ -353,17 +360,28 @@ bool Transaction::remove_node(const NodeRef& ref) {
   std::sort(edges.begin(), edges.end());
   edges.erase(std::unique(edges.begin(), edges.end()), edges.end());  // a self-loop is listed twice
   for (EdgeId e : edges) remove_edge(e);
-  for (const auto& f : graph::folded_names(n->name, n->aliases)) batch.del(Cf::kNames, keys::name(f, n->id));
   const std::uint32_t tag = context_->catalog->find(ref.type)->tag;
   std::string key_key = keys::node_key(tag, ref.key);
   // Record time: its last committed version (unless a put of this transaction kept it
-  // already), and, for a node stored before, its key, which no longer names it.
+  // already); and, for a node stored before, its key and names, which no longer name it.
   const std::uint64_t commit = state_->commit;
+  const std::string version_key = keys::version(keys::kNodeVersion, n->id, commit);
   if (n->recorded != commit) {
     auto bytes = batch.get(Cf::kNodes, keys::id(n->id));
-    if (bytes) batch.put(Cf::kHistory, keys::version(keys::kNodeVersion, n->id, commit), *bytes);
+    if (bytes) batch.put(Cf::kHistory, version_key, *bytes);
   }
-  if (n->id < state_->first_new_node) batch.put(Cf::kHistory, keys::removed_key(key_key, commit), u64(n->id));
+  for (const auto& f : graph::folded_names(n->name, n->aliases)) batch.del(Cf::kNames, keys::name(f, n->id));
+  if (n->id < state_->first_new_node) {
+    batch.put(Cf::kHistory, keys::removed_key(key_key, commit), u64(n->id));
+    // The names of the version an earlier commit made current (kept in history just now,
+    // or by a put of this transaction, which wrote those it dropped already).
+    if (auto last = batch.get(Cf::kHistory, version_key)) {
+      Node committed = graph::decode_node(*context_->catalog, n->id, *last);
+      for (const auto& f : graph::folded_names(committed.name, committed.aliases)) {
+        batch.put(Cf::kHistory, keys::former_name(f, n->id, commit), "");
+      }
+    }
+  }
   ++state_->nodes.removed;
   state_->node_ids.erase(key_key);
   state_->drop_caches();

@@ -166,6 +166,20 @@ std::string removed_key(std::string_view key_key, std::uint64_t until) {
   return out;
 }
 
+std::string former_name_prefix(std::string_view folded) {
+  std::string out(1, kFormerName);
+  out.append(folded);
+  out.push_back('\0');
+  return out;
+}
+
+std::string former_name(std::string_view folded, std::uint64_t node, std::uint64_t until) {
+  std::string out = former_name_prefix(folded);
+  coding::put_u64(out, node);
+  coding::put_u64(out, until);
+  return out;
+}
+
 std::uint64_t history_until(std::string_view key) {
   if (key.size() < 9) throw corruption("a history key of {} bytes", key.size());
   return coding::get_u64(key.data() + key.size() - 8);

@@ -21,6 +21,9 @@ inline constexpr std::string_view kFormatVersion = "format_version";  // u32
 inline constexpr std::string_view kNextNodeId = "next_node_id";       // u64
 inline constexpr std::string_view kNextEdgeId = "next_edge_id";       // u64
 inline constexpr std::string_view kCatalog = "catalog";               // Catalog message
+// Format 6, in a database upgraded from an older format: the upgrade's commit, from which
+// on record time is kept (u64). Absent in a database created in format 6 (from commit 0).
+inline constexpr std::string_view kRecordTimeFrom = "record_time_from";
 // Format 3: how many records of each type the database holds, kept by every commit, so
 // that a lost record can be noticed (check): prefix | type tag u32 -> u64.
 inline constexpr std::string_view kNodeCountPrefix = "count.node.";
@@ -100,6 +103,8 @@ std::string name_prefix(std::string_view folded);
 //   'n' | node id u64 | until commit u64      -> NodeRecord: a version replaced or removed
 //   'e' | edge id u64 | until commit u64      -> EdgeRecord: likewise
 //   'k' | type tag u32 | key bytes | until u64 -> node id u64: a removed node's key
+//   'm' | folded name | 0x00 | node id u64 | until u64 -> empty: a name (or alias) a node
+//                                                     no longer has, since that commit
 // A version's `until` is the commit that replaced or removed it; the record's own
 // `recorded` field is the commit that wrote it. So a version was current in the commits
 // [recorded, until).
@@ -107,10 +112,13 @@ inline constexpr char kCommitEntry = 'c';
 inline constexpr char kNodeVersion = 'n';
 inline constexpr char kEdgeVersion = 'e';
 inline constexpr char kRemovedKey = 'k';
+inline constexpr char kFormerName = 'm';
 std::string commit_entry(std::uint64_t commit);
 std::string version(char kind, std::uint64_t id, std::uint64_t until);
 std::string version_prefix(char kind, std::uint64_t id);
 std::string removed_key(std::string_view key_key, std::uint64_t until);  // key_key: node_key()
+std::string former_name(std::string_view folded, std::uint64_t node, std::uint64_t until);
+std::string former_name_prefix(std::string_view folded);
 // A history key's trailing u64 (a commit), and a version key's id.
 std::uint64_t history_until(std::string_view key);
 std::uint64_t version_id(std::string_view key);

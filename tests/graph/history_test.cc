@@ -145,8 +145,10 @@ TEST_CASE("a replaced or removed version stays in history, current until the com
   CHECK(graph::recorded_of(h[edge_key]) == 1);
   CHECK(h[prk_key].find("North Korea") != std::string::npos);
   CHECK(h[edge_key].find("comprehensive") == std::string::npos);
+  // The name it lost ("north korea", for a read by name as of commit 1).
+  CHECK(h.count(keys::former_name("north korea", prk, 2)) == 1);
   // Besides them, only the two log entries.
-  CHECK(h.size() == 4);
+  CHECK(h.size() == 5);
   CHECK(h.count(keys::commit_entry(1)) == 1);
   CHECK(h.count(keys::commit_entry(2)) == 1);
 
@@ -165,7 +167,8 @@ TEST_CASE("a replaced or removed version stays in history, current until the com
   CHECK(keys::decode_id(h[key]) == rus);
   REQUIRE(h.count(keys::version(keys::kEdgeVersion, edge, 3)) == 1);
   CHECK(graph::recorded_of(h[keys::version(keys::kEdgeVersion, edge, 3)]) == 2);
-  CHECK(h.size() == 4 + 1 + 3);
+  CHECK(h.count(keys::former_name("russia", rus, 3)) == 1);
+  CHECK(h.size() == 5 + 1 + 4);
   CHECK(db->check().clean());
 }
 
@@ -304,4 +307,147 @@ TEST_CASE("a repair is a commit of the log", "[history]") {
   }
   CHECK(db->log().back().number == 3);
   CHECK(db->check().clean());
+}
+
+namespace {
+
+// The three commits of the as-of tests: the small data; a correction (a treaty's entry
+// into force, a state renamed, a state added, a treaty never in force removed with its
+// edge); China removed with its edges.
+constexpr const char* kCorrection = R"({"node":"Treaty","key":"rus-prk-2024","name":"Treaty on Comprehensive Strategic Partnership","valid":{"from":"2024-12-05"},"props":{"signed":"2024-06-19","obligations":["defense"]}}
+{"node":"State","key":"PRK","name":"North Korea","aliases":["DPRK"],"valid":{"from":"1948-09-09"},"props":{"iso3":"PRK","cow":731}}
+{"node":"State","key":"USA","name":"United States","props":{"cow":2}}
+{"edge":"PARTY_TO","from":"State:USA","to":"Treaty:prk-chn-1961"}
+)";
+
+void correct(Database& db) {
+  test::load(db, kCorrection);
+  auto txn = db.begin();
+  txn->set_message("signed-only removed");
+  CHECK(txn->remove_node({"Treaty", "signed-only"}));
+  txn->commit();
+}
+
+std::string dump(const Reader& r) {
+  std::ostringstream out;
+  dump_jsonl(r, out);
+  return out.str();
+}
+
+std::vector<std::string> ally_keys(const Reader& r) {
+  std::vector<std::string> out;
+  for (const auto& a : allies(r, "PRK", {.at = Date::parse("2024-12-31")})) out.push_back(a.state.key);
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("a snapshot as of a commit reads the database as it stood then", "[history]") {
+  // The states the commits made, each in a database of its own, to compare with.
+  test::TempDir dir;
+  auto db = Database::open(dir / "db");
+  auto one = Database::open(dir / "one"), two = Database::open(dir / "two");
+  test::load(*db, test::kSmallData);  // commit 1
+  test::load(*one, test::kSmallData);
+  test::load(*two, test::kSmallData);
+  correct(*db);  // commits 2 and 3
+  correct(*two);
+  {
+    auto txn = db->begin();  // commit 4
+    CHECK(txn->remove_node({"State", "CHN"}));
+    txn->commit();
+  }
+  REQUIRE(db->log().size() == 4);
+  const std::string empty_dump = dump(*Database::open(dir / "empty")->snapshot());
+
+  for (TopologyMode mode : {TopologyMode::kOff, TopologyMode::kAtOpen}) {
+    INFO("topology " << static_cast<int>(mode));
+    db.reset();
+    Options o;
+    o.topology = mode;
+    db = Database::open(dir / "db", o);
+    auto at0 = db->snapshot_as_of(0), at1 = db->snapshot_as_of(1), at3 = db->snapshot_as_of(3), now = db->snapshot();
+    CHECK(at1->as_of() == 1);
+    CHECK_FALSE(now->as_of());
+    // Every record, key, name and edge, through the dump (a scan of each type, and each
+    // node's edges).
+    CHECK(dump(*at0) == empty_dump);
+    CHECK(dump(*at1) == dump(*one->snapshot()));
+    CHECK(dump(*at3) == dump(*two->snapshot()));
+    CHECK(dump(*db->snapshot_as_of(4)) == dump(*now));
+    CHECK(at1->stats().nodes == one->snapshot()->stats().nodes);
+    CHECK(at1->stats().edges == one->snapshot()->stats().edges);
+    CHECK(at3->stats().edges == two->snapshot()->stats().edges);
+    // Names: PRK's former one, and a removed node's.
+    CHECK(at1->resolve("North Korea").name == "Democratic People's Republic of Korea");
+    CHECK(at1->find("china").size() == 1);
+    CHECK(now->find("china").empty());
+    CHECK(at3->find("United States").size() == 1);
+    CHECK(at1->find("United States").empty());
+    // Keys: a node created since is absent; a removed one present, with its edges.
+    CHECK_FALSE(at1->node(NodeRef{"State", "USA"}));
+    auto chn = at3->node(NodeRef{"State", "CHN"});
+    REQUIRE(chn);
+    CHECK(chn->recorded == 1);
+    CHECK(at3->neighbors(chn->id).size() == 1);
+    CHECK_FALSE(now->node(chn->id));
+    CHECK(at1->node(NodeRef{"Treaty", "rus-prk-2024"})->valid->from == Date::parse("2024-12-04"));
+    CHECK(at3->node(NodeRef{"Treaty", "rus-prk-2024"})->valid->from == Date::parse("2024-12-05"));
+    // The questions: allies on a date, as each commit had them.
+    CHECK(ally_keys(*at1) == std::vector<std::string>{"CHN", "RUS"});
+    CHECK(ally_keys(*at3) == std::vector<std::string>{"CHN", "RUS", "USA"});
+    CHECK(ally_keys(*now) == std::vector<std::string>{"RUS", "USA"});  // China's treaty without China
+    // Paths: USA - prk-chn-1961 - PRK - rus-prk-2024 - RUS, from commit 2 on.
+    CHECK(shortest_path(*at3, "State:USA", "State:RUS", {"PARTY_TO"}, Date::parse("2024-12-31")).size() == 4);
+    CHECK_THROWS_WITH(shortest_path(*at1, "State:USA", "State:RUS", {"PARTY_TO"}, Date::parse("2024-12-31")),
+                      Catch::Contains("no node State:USA"));
+    // China, as of commit 3, had China's treaty between it and Russia.
+    CHECK(shortest_path(*at3, "State:CHN", "State:RUS", {"PARTY_TO"}, Date::parse("2024-12-31")).size() == 4);
+  }
+  // Later commits leave an as-of snapshot as it was.
+  auto at1 = db->snapshot_as_of(1);
+  const std::string before = dump(*at1);
+  {
+    auto txn = db->begin();
+    txn->put_node(state("PRK", "Korea, North"));
+    txn->remove_node({"State", "RUS"});
+    txn->commit();
+  }
+  CHECK(dump(*at1) == before);
+  CHECK(dump(*db->snapshot_as_of(1)) == before);
+}
+
+TEST_CASE("an as-of commit is named by number or by time", "[history]") {
+  test::TempDir dir;
+  auto db = Database::open(dir / "db");
+  CHECK(db->commit_as_of("#0") == 0);
+  test::load(*db, test::kSmallData);
+  correct(*db);
+  auto log = db->log();
+  REQUIRE(log.size() == 3);
+  CHECK(db->commit_as_of("#2") == 2);
+  CHECK(db->commit_as_of(log[1].time_text()) == 2);
+  CHECK(db->commit_as_of(graph::format_time(log[2].time_us - 1)) == (log[2].time_us - 1 >= log[1].time_us ? 2u : 1u));
+  CHECK(db->commit_as_of("2000-01-01") == 0);  // before the first commit: the empty database
+  CHECK(db->commit_as_of("2999-01-01T00:00:00Z") == 3);
+  CHECK_THROWS_WITH(db->commit_as_of("#4"), Catch::Contains("no commit #4") && Catch::Contains("the last is #3"));
+  CHECK_THROWS_WITH(db->snapshot_as_of(9), Catch::Contains("no commit #9"));
+  CHECK_THROWS_AS(db->commit_as_of("last week"), Error);
+  CHECK_THROWS_WITH(db->commit_as_of("#x"), Catch::Contains("not a commit"));
+}
+
+TEST_CASE("as of a commit before record time began: refused", "[history][format]") {
+  test::TempDir dir;
+  const auto path = dir / "db";
+  std::filesystem::copy(std::filesystem::path(ENTENTE_TESTS_DIR) / "fixtures" / "format1-geo1", path,
+                        std::filesystem::copy_options::recursive);
+  {
+    auto ro = test::open_read_only(path);
+    CHECK_THROWS_WITH(ro->snapshot_as_of(0), Catch::Contains("holds no record time (format 1)"));
+  }
+  auto db = Database::open(path);  // upgraded: the log begins with commit 1
+  CHECK(db->commit_as_of("#1") == 1);
+  CHECK_THROWS_WITH(db->snapshot_as_of(0), Catch::Contains("before record time began"));
+  CHECK(dump(*db->snapshot_as_of(1)) == dump(*db->snapshot()));
 }
