@@ -14,6 +14,18 @@ void add_common(CLI::App& cmd, Common& common, bool with_json) {
   if (with_json) cmd.add_flag("--json", common.json, "machine-readable output (JSON)");
 }
 
+void add_as_of(CLI::App& cmd, Common& common) {
+  cmd.add_option("--as-of", common.as_of,
+                 "read the database as it stood after a commit: #N (entente log lists them) or an ISO 8601 time "
+                 "(2026-12-08, 2026-12-08T10:30:00Z); see docs/history.md")
+      ->type_name("TIME|#N");
+}
+
+std::unique_ptr<Snapshot> snapshot_of(const Database& db, const Common& common) {
+  if (common.as_of.empty()) return db.snapshot();
+  return db.snapshot_as_of(db.commit_as_of(common.as_of));
+}
+
 std::unique_ptr<Database> open_for_read(const std::string& dir) {
   Options o;
   o.create_if_missing = false;

@@ -26,11 +26,16 @@ inline constexpr int kUsageError = 2;  // bad arguments
 struct Common {
   std::string db;
   bool json = false;
+  std::string as_of;  // --as-of: "#N" or an ISO 8601 time; empty: the present
 };
 
 // Adds --db (required) and, when with_json, --json to a subcommand.
 void add_common(CLI::App& cmd, Common& common, bool with_json = true);
 
+// Adds --as-of TIME|#N to a subcommand that reads (record time, docs/history.md).
+void add_as_of(CLI::App& cmd, Common& common);
+// The snapshot a reading subcommand reads: the present, or as of --as-of.
+std::unique_ptr<Snapshot> snapshot_of(const Database& db, const Common& common);
 // Opens the database for reading (it must exist) or for writing (created if missing).
 std::unique_ptr<Database> open_for_read(const std::string& dir);
 std::unique_ptr<Database> open_for_write(const std::string& dir, const Options& options = {});

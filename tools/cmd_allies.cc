@@ -70,6 +70,7 @@ Runner add_allies(CLI::App& app) {
   };
   auto args = std::make_shared<Args>();
   add_common(*cmd, args->common);
+  add_as_of(*cmd, args->common);
   add_limits(*cmd, args->limits, Bounded::kWalk);
   cmd->add_option("STATE", args->state, "State:key (e.g. State:PRK), or a unique name or alias")->required();
   cmd->add_option("--at", args->at, "the date the alliances must hold on (YYYY[-MM[-DD]])")
@@ -87,7 +88,7 @@ Runner add_allies(CLI::App& app) {
     q.include_signed = args->include_signed;
     q.hops = args->hops;
     auto db = open_for_read(args->common.db);
-    auto snap = db->snapshot();
+    auto snap = snapshot_of(*db, args->common);
     Node state = snap->resolve(args->state);
     auto result = allies(*snap, state.ref().str(), q, args->limits.limits());
     if (args->common.json) {

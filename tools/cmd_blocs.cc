@@ -19,6 +19,7 @@ Runner add_blocs(CLI::App& app) {
   };
   auto args = std::make_shared<Args>();
   add_common(*cmd, args->common);
+  add_as_of(*cmd, args->common);
   add_limits(*cmd, args->limits, Bounded::kWalk);
   cmd->add_option("--at", args->at, "the date (YYYY[-MM[-DD]])")->required()->type_name("DATE");
   add_obligation_option(*cmd, args->obligations);
@@ -26,7 +27,7 @@ Runner add_blocs(CLI::App& app) {
     Date at = parse_date_arg(args->at, "--at");
     auto obligations = obligations_or_default(args->obligations);
     auto db = open_for_read(args->common.db);
-    auto snap = db->snapshot();
+    auto snap = snapshot_of(*db, args->common);
     auto result = blocs(*snap, at, obligations, args->limits.limits());
     if (args->common.json) {
       auto j = nlohmann::ordered_json::array();

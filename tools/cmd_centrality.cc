@@ -25,6 +25,7 @@ Runner add_centrality(CLI::App& app) {
   };
   auto args = std::make_shared<Args>();
   add_common(*cmd, args->common);
+  add_as_of(*cmd, args->common);
   add_limits(*cmd, args->limits, Bounded::kWalk);
   cmd->add_option("--network", args->network, "alliances, visits or trade")
       ->required()
@@ -52,7 +53,7 @@ Runner add_centrality(CLI::App& app) {
       if (!q.at) throw CLI::ValidationError("--at", "the alliances network needs a date: give --at DATE");
     }
     auto db = open_for_read(args->common.db);
-    auto snap = db->snapshot();
+    auto snap = snapshot_of(*db, args->common);
     auto result = centrality(*snap, q, args->limits.limits());
     if (args->limit > 0 && result.size() > args->limit) result.resize(args->limit);
     if (args->common.json) {

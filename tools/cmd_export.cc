@@ -144,6 +144,7 @@ Runner add_export(CLI::App& app) {
       "dyad-year panel (CSV)");
   auto args = std::make_shared<ExportArgs>();
   add_common(*cmd, args->common, false);
+  add_as_of(*cmd, args->common);
   cmd->add_option("--format", args->format, "graphml, dot, neo4j, graphframes or panel")
       ->required()
       ->type_name("FORMAT")
@@ -178,7 +179,7 @@ Runner add_export(CLI::App& app) {
     const ExportOptions options = export_options(*args);
     if (args->format == "panel") (void)panel_options(*args);  // --day checked before the database opens
     auto db = open_for_read(args->common.db);
-    auto snap = db->snapshot();
+    auto snap = snapshot_of(*db, args->common);
     if (is_dir_format(args->format)) return export_directory(*snap, *args, options);
     return export_one_file(*snap, *args, options);
   };

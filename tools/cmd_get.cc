@@ -13,10 +13,11 @@ Runner add_get(CLI::App& app) {
   };
   auto args = std::make_shared<Args>();
   add_common(*cmd, args->common);
+  add_as_of(*cmd, args->common);
   cmd->add_option("NODE", args->node, "Type:key (e.g. State:PRK), or a unique name or alias")->required();
   return [args] {
     auto db = open_for_read(args->common.db);
-    auto snap = db->snapshot();
+    auto snap = snapshot_of(*db, args->common);
     Node n = snap->resolve(args->node);
     auto edges = snap->neighbors(n.id);
     if (args->common.json) {

@@ -18,6 +18,7 @@ Runner add_neighborhood(CLI::App& app) {
   };
   auto args = std::make_shared<Args>();
   add_common(*cmd, args->common);
+  add_as_of(*cmd, args->common);
   add_limits(*cmd, args->limits, Bounded::kWalk);
   cmd->add_option("NODE", args->node, "Type:key (e.g. State:PRK), or a unique name or alias")->required();
   cmd->add_option("--hops", args->hops, "how many steps out")->required()->type_name("K")->check(CLI::Range(0, 100));
@@ -26,7 +27,7 @@ Runner add_neighborhood(CLI::App& app) {
     std::optional<Date> at;
     if (!args->at.empty()) at = parse_date_arg(args->at, "--at");
     auto db = open_for_read(args->common.db);
-    auto snap = db->snapshot();
+    auto snap = snapshot_of(*db, args->common);
     Node start = snap->resolve(args->node);
     auto result = neighborhood(*snap, start.ref().str(), args->hops, at, args->limits.limits());
     if (args->common.json) {

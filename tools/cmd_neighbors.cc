@@ -16,6 +16,7 @@ Runner add_neighbors(CLI::App& app) {
   };
   auto args = std::make_shared<Args>();
   add_common(*cmd, args->common);
+  add_as_of(*cmd, args->common);
   cmd->add_option("NODE", args->node, "Type:key (e.g. State:PRK), or a unique name or alias")->required();
   cmd->add_option("--edge", args->edges, "only edges of this type (repeatable)")->type_name("TYPE");
   cmd->add_option("--dir", args->dir, "direction of the edges: out, in or both (default: both)")
@@ -27,7 +28,7 @@ Runner add_neighbors(CLI::App& app) {
     q.direction = args->dir == "out" ? Direction::kOut : args->dir == "in" ? Direction::kIn : Direction::kBoth;
     if (!args->at.empty()) q.at = parse_date_arg(args->at, "--at");
     auto db = open_for_read(args->common.db);
-    auto snap = db->snapshot();
+    auto snap = snapshot_of(*db, args->common);
     Node n = snap->resolve(args->node);
     auto result = snap->neighbors(n.id, q);
     if (args->common.json) {

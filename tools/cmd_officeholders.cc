@@ -17,6 +17,7 @@ Runner add_officeholders(CLI::App& app) {
   };
   auto args = std::make_shared<Args>();
   add_common(*cmd, args->common);
+  add_as_of(*cmd, args->common);
   cmd->add_option("STATE", args->of, "a State or Organization: Type:key (e.g. State:VNM), or a unique name or alias")
       ->required();
   cmd->add_option("--at", args->at, "the date (YYYY[-MM[-DD]])")->required()->type_name("DATE");
@@ -24,7 +25,7 @@ Runner add_officeholders(CLI::App& app) {
   return [args] {
     Date at = parse_date_arg(args->at, "--at");
     auto db = open_for_read(args->common.db);
-    auto snap = db->snapshot();
+    auto snap = snapshot_of(*db, args->common);
     Node of = snap->resolve(args->of);
     auto result = officeholders(*snap, of.ref().str(), at, args->office);
     if (args->common.json) {

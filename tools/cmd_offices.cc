@@ -13,10 +13,11 @@ Runner add_offices(CLI::App& app) {
   };
   auto args = std::make_shared<Args>();
   add_common(*cmd, args->common);
+  add_as_of(*cmd, args->common);
   cmd->add_option("PERSON", args->person, "Person:key (e.g. Person:putin), or a unique name or alias")->required();
   return [args] {
     auto db = open_for_read(args->common.db);
-    auto snap = db->snapshot();
+    auto snap = snapshot_of(*db, args->common);
     Node person = snap->resolve(args->person);
     auto result = offices(*snap, person.ref().str());
     if (args->common.json) {

@@ -14,7 +14,7 @@ int temporal_command(const Args& args) {
   std::optional<Date> from;
   if (!args.from.empty()) from = parse_date_arg(args.from, "--from");
   auto db = open_for_read(args.common.db);
-  auto snap = db->snapshot();
+  auto snap = snapshot_of(*db, args.common);
   Node a = snap->resolve(args.a);
   Node b = snap->resolve(args.b);
   auto path = temporal_path(*snap, a.ref().str(), b.ref().str(), args.via, from, args.limits.limits());
@@ -63,6 +63,7 @@ Runner add_path(CLI::App& app) {
   };
   auto args = std::make_shared<Args>();
   add_common(*cmd, args->common);
+  add_as_of(*cmd, args->common);
   add_limits(*cmd, args->limits, Bounded::kWalk);
   cmd->add_option("A", args->a, "the start: Type:key (e.g. State:KOR), or a unique name or alias")->required();
   cmd->add_option("B", args->b, "the end: Type:key, or a unique name or alias")->required();
@@ -80,7 +81,7 @@ Runner add_path(CLI::App& app) {
     std::optional<Date> at;
     if (!args->at.empty()) at = parse_date_arg(args->at, "--at");
     auto db = open_for_read(args->common.db);
-    auto snap = db->snapshot();
+    auto snap = snapshot_of(*db, args->common);
     Node a = snap->resolve(args->a);
     Node b = snap->resolve(args->b);
     auto steps = shortest_path(*snap, a.ref().str(), b.ref().str(), args->via, at, args->limits.limits());

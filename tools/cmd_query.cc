@@ -23,6 +23,7 @@ Runner add_query(CLI::App& app) {
   };
   auto args = std::make_shared<Args>();
   add_common(*cmd, args->common);
+  add_as_of(*cmd, args->common);
   cmd->add_option("QUERY", args->text, "the query; '-' reads it from standard input")->required();
   cmd->add_option("--param,-p", args->params, "a parameter $name: name=value (value as JSON if it is JSON, else text)")
       ->type_name("NAME=VALUE");
@@ -39,7 +40,7 @@ Runner add_query(CLI::App& app) {
     std::string text = args->text;
     if (text == "-") text.assign(std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>());
     auto db = open_for_read(args->common.db);
-    auto snap = db->snapshot();
+    auto snap = snapshot_of(*db, args->common);
     auto result = query(*snap, text, params, limits);
     if (format == OutputFormat::kTable && is_explain(text)) {
       for (const auto& row : result.rows) fmt::print("{}\n", row[0].str());

@@ -49,6 +49,7 @@ Runner add_render(CLI::App& app) {
       "timeline (--timeline)");
   auto args = std::make_shared<RenderArgs>();
   add_common(*cmd, args->common, false);
+  add_as_of(*cmd, args->common);
   add_limits(*cmd, args->limits, Bounded::kWalk);
   cmd->add_option("-o,--output", args->output,
                   "the picture; its extension names the format: .svg, .png, .pdf (drawn by Graphviz's dot), or "
@@ -85,7 +86,7 @@ Runner add_render(CLI::App& app) {
     if (!args->at.empty()) at = parse_date_arg(args->at, "--at");
 
     auto db = open_for_read(args->common.db);
-    auto snap = db->snapshot();
+    auto snap = snapshot_of(*db, args->common);
     std::string dot;
     if (around->count()) {
       dot = dot_neighborhood(*snap, args->around, args->hops, at, args->limits.limits());

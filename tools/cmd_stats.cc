@@ -10,9 +10,10 @@ Runner add_stats(CLI::App& app) {
   auto* cmd = app.add_subcommand("stats", "Count nodes and edges by type");
   auto common = std::make_shared<Common>();
   add_common(*cmd, *common);
+  add_as_of(*cmd, *common);
   return [common] {
     auto db = open_for_read(common->db);
-    auto stats = db->snapshot()->stats();
+    auto stats = snapshot_of(*db, *common)->stats();
     if (common->json) {
       nlohmann::ordered_json j = {{"nodes", stats.nodes},
                                   {"edges", stats.edges},

@@ -53,6 +53,7 @@ Runner add_treaties(CLI::App& app) {
   };
   auto args = std::make_shared<Args>();
   add_common(*cmd, args->common);
+  add_as_of(*cmd, args->common);
   cmd->add_option("A", args->a, "a party: Type:key (e.g. State:PRK), or a unique name or alias")->required();
   cmd->add_option("B", args->b, "only treaties this one is also party to");
   cmd->add_option("--at", args->at, "the status on this date (YYYY[-MM[-DD]]; default: as of now)")->type_name("DATE");
@@ -60,7 +61,7 @@ Runner add_treaties(CLI::App& app) {
     std::optional<Date> at;
     if (!args->at.empty()) at = parse_date_arg(args->at, "--at");
     auto db = open_for_read(args->common.db);
-    auto snap = db->snapshot();
+    auto snap = snapshot_of(*db, args->common);
     Node a = snap->resolve(args->a);
     std::optional<Node> b;
     if (!args->b.empty()) b = snap->resolve(args->b);

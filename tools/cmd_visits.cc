@@ -145,6 +145,7 @@ Runner add_visits(CLI::App& app) {
   };
   auto args = std::make_shared<Args>();
   add_common(*cmd, args->common);
+  add_as_of(*cmd, args->common);
   add_limits(*cmd, args->limits, Bounded::kWalk);
   auto* visitor = cmd->add_option("--visitor", args->visitor, "only visits by this person (Person:key, name or alias)")
                       ->type_name("PERSON");
@@ -167,7 +168,7 @@ Runner add_visits(CLI::App& app) {
     if (!args->from.empty()) q.from = parse_date_arg(args->from, "--from");
     if (!args->to.empty()) q.to = parse_date_arg(args->to, "--to");
     auto db = open_for_read(args->common.db);
-    auto snap = db->snapshot();
+    auto snap = snapshot_of(*db, args->common);
     std::vector<VisitInfo> result;
     std::vector<std::string> filters;
     if (reciprocal) {

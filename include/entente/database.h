@@ -265,6 +265,7 @@ class Snapshot : public Reader {
 
  private:
   friend class Database;
+  friend struct graph::Internals;
   using Reader::Reader;
 };
 

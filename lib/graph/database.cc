@@ -242,23 +242,39 @@ void check_as_of(const detail::DatabaseState& st, const storage::View& view, std
 
 }  // namespace
 
-std::unique_ptr<Snapshot> Database::snapshot_as_of(std::uint64_t commit) const {
+std::unique_ptr<Snapshot> graph::Internals::snapshot_as_of(const std::shared_ptr<detail::DatabaseState>& state,
+                                                           std::uint64_t commit) {
   auto ctx = std::make_unique<detail::ReadContext>();
-  ctx->db = state_;
-  ctx->catalog = state_->current_catalog();
+  ctx->db = state;
+  ctx->catalog = state->current_catalog();
   ctx->snapshot = true;
   ctx->as_of = commit;
   {
-    std::shared_lock<std::shared_mutex> lock(state_->publish);
-    ctx->view = state_->store->snapshot();
-    ctx->generation = state_->generation;
+    std::shared_lock<std::shared_mutex> lock(state->publish);
+    ctx->view = state->store->snapshot();
+    ctx->generation = state->generation;
   }
-  check_as_of(*state_, *ctx->view, commit);
+  check_as_of(*state, *ctx->view, commit);
   return std::unique_ptr<Snapshot>(new Snapshot(std::move(ctx)));
 }
 
-std::uint64_t Database::commit_as_of(std::string_view text) const {
-  auto view = state_->store->snapshot();
+std::unique_ptr<Snapshot> Database::snapshot_as_of(std::uint64_t commit) const {
+  return graph::Internals::snapshot_as_of(state_, commit);
+}
+
+std::unique_ptr<Snapshot> graph::snapshot_as_of(const Reader& reader, std::uint64_t commit) {
+  return Internals::snapshot_as_of(Internals::context(reader).db, commit);
+}
+
+std::uint64_t graph::commit_as_of(const Reader& reader, std::string_view text) {
+  return commit_as_of(*Internals::context(reader).db, text);
+}
+
+std::uint64_t Database::commit_as_of(std::string_view text) const { return graph::commit_as_of(*state_, text); }
+
+std::uint64_t graph::commit_as_of(const detail::DatabaseState& state, std::string_view text) {
+  auto view = state.store->snapshot();
+  const auto path = [&] { return state.store->path(); };
   std::uint64_t commit = 0;
   if (!text.empty() && text.front() == '#') {
     auto digits = text.substr(1);
@@ -287,7 +303,7 @@ std::uint64_t Database::commit_as_of(std::string_view text) const {
       return true;
     });
   }
-  check_as_of(*state_, *view, commit);
+  check_as_of(state, *view, commit);
   return commit;
 }
 

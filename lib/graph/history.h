@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -51,6 +52,11 @@ void scan_type(const storage::View& view, std::uint32_t tag, std::optional<std::
 // those the `names` index gives now and those the history's former names give (removed
 // after it). The caller checks which had it then.
 std::vector<std::uint64_t> name_candidates(const storage::View& view, std::string_view folded, std::uint64_t commit);
+
+// Database::snapshot_as_of and commit_as_of for the database of a reader (the query
+// language's AS OF).
+std::unique_ptr<Snapshot> snapshot_as_of(const Reader& reader, std::uint64_t commit);
+std::uint64_t commit_as_of(const Reader& reader, std::string_view text);
 
 // Microseconds since 1970 UTC as ISO 8601 ("2026-12-08T02:15:11.123456Z"), and back: a
 // date, a date and time (to the second or to fractions of one) with Z or an offset, or

@@ -211,6 +211,12 @@ namespace entente::graph {
 struct Internals {
   static const detail::ReadContext& context(const Reader& reader) { return *reader.context_; }
   static detail::DatabaseState& state(Database& db) { return *db.state_; }
+  // A snapshot of `state` as of commit `commit` (Database::snapshot_as_of).
+  static std::unique_ptr<Snapshot> snapshot_as_of(const std::shared_ptr<detail::DatabaseState>& state,
+                                                  std::uint64_t commit);
 };
+
+// The commit `text` names in the database of `state` (Database::commit_as_of).
+std::uint64_t commit_as_of(const detail::DatabaseState& state, std::string_view text);
 
 }  // namespace entente::graph

@@ -198,3 +198,44 @@ TEST_CASE("cli: log lists each commit with its message and changes", "[cli][hist
   CHECK_THAT(r.out, Catch::Contains("~1"));
   CHECK_THAT(r.out, Catch::Contains("end of the USSR"));
 }
+
+TEST_CASE("cli: --as-of reads the database as it stood after a commit", "[cli][history]") {
+  Cli c;  // commit 1: the small data
+  const std::string fix =
+      R"({"node":"Treaty","key":"rus-prk-2024","name":"Treaty on Comprehensive Strategic Partnership","valid":{"from":"2025-01-01"},"props":{"signed":"2024-06-19","obligations":["defense"]}})";
+  test::write_file(c.dir / "fix.jsonl", fix + "\n");
+  REQUIRE(c.on_db("import", "-q -m 'entry into force moved' '" + (c.dir / "fix.jsonl").string() + "'").status == 0);
+  auto ally_keys = [&](const std::string& extra) {
+    auto r = c.on_db("allies", "PRK --at 2024-12-31 --json " + extra);
+    REQUIRE(r.status == 0);
+    std::vector<std::string> keys;
+    for (const auto& a : nlohmann::json::parse(r.out)) keys.push_back(a["key"].get<std::string>());
+    std::sort(keys.begin(), keys.end());
+    return keys;
+  };
+  CHECK(ally_keys("") == std::vector<std::string>{"State:CHN"});
+  CHECK(ally_keys("--as-of '#1'") == std::vector<std::string>{"State:CHN", "State:RUS"});
+  CHECK(ally_keys("--as-of '#2'") == std::vector<std::string>{"State:CHN"});
+  // The dump as of commit 1 is the file imported then, as the present dump is today's.
+  auto then = c.on_db("dump", "--as-of '#1'");
+  REQUIRE(then.status == 0);
+  test::TempDir other;
+  REQUIRE(entente_cmd(other, "import -q --db '" + (other / "db").string() + "' '" + (c.dir / "small.jsonl").string() + "'")
+              .status == 0);
+  CHECK(then.out == entente_cmd(other, "dump --db '" + (other / "db").string() + "'").out);
+  CHECK(then.out != c.on_db("dump").out);
+  // By time: a time before the first commit is the empty database.
+  CHECK(c.on_db("stats", "--json --as-of 2001-01-01").out.find("\"Treaty\":0") != std::string::npos);
+  auto bad = c.on_db("get", "Treaty:rus-prk-2024 --as-of '#5'");
+  CHECK(bad.status == 1);
+  CHECK_THAT(bad.err, Catch::Contains("no commit #5"));
+  bad = c.on_db("get", "Treaty:rus-prk-2024 --as-of yesterday");
+  CHECK(bad.status == 1);
+  CHECK_THAT(bad.err, Catch::Contains("neither a commit"));
+  // The query language's own AS OF.
+  const std::string in_force = "MATCH (:State {key: 'PRK'})-[:PARTY_TO]->(t:Treaty) RETURN count(t) AS n AT DATE date('2024-12-31')";
+  auto q = c.on_db("query", "\"" + in_force + " AS OF COMMIT 1\" --format csv");
+  CHECK(q.status == 0);
+  CHECK(q.out == "n\n2\n");
+  CHECK(c.on_db("query", "\"" + in_force + "\" --format csv").out == "n\n1\n");
+}

@@ -451,3 +451,40 @@ TEST_CASE("as of a commit before record time began: refused", "[history][format]
   CHECK_THROWS_WITH(db->snapshot_as_of(0), Catch::Contains("before record time began"));
   CHECK(dump(*db->snapshot_as_of(1)) == dump(*db->snapshot()));
 }
+
+TEST_CASE("the query language reads as of a commit: AS OF, beside AT DATE", "[history][query]") {
+  test::TempDir dir;
+  auto db = Database::open(dir / "db");
+  test::load(*db, test::kSmallData);  // commit 1
+  correct(*db);                       // commits 2 and 3
+  auto now = db->snapshot();
+  auto keys_of = [](const QueryResult& r) {
+    std::vector<std::string> out;
+    for (const auto& row : r.rows) out.push_back(row.at(0).as_string());
+    std::sort(out.begin(), out.end());
+    return out;
+  };
+  const std::string treaties = "MATCH (:State {key: 'PRK'})-[:PARTY_TO]->(t:Treaty) RETURN t.key";
+  CHECK(keys_of(query(*now, treaties)) == std::vector<std::string>{"prk-chn-1961", "rus-prk-2000", "rus-prk-2024"});
+  CHECK(keys_of(query(*now, treaties + " AS OF COMMIT 1")) ==
+        std::vector<std::string>{"prk-chn-1961", "rus-prk-2000", "rus-prk-2024", "signed-only"});
+  // Combined with AT DATE, in either order; a time names the commit too.
+  const auto t1 = db->log()[0].time_text();
+  const std::vector<std::string> in_force_then{"prk-chn-1961", "rus-prk-2024"};
+  CHECK(keys_of(query(*now, treaties + " AT DATE date('2024-12-04') AS OF datetime('" + t1 + "')")) == in_force_then);
+  CHECK(keys_of(query(*now, treaties + " AS OF COMMIT 1 AT DATE date('2024-12-04')")) == in_force_then);
+  CHECK(keys_of(query(*now, treaties + " AT DATE date('2024-12-04')")) == std::vector<std::string>{"prk-chn-1961"});
+  // Parameters; a column named OF is still a column.
+  CHECK(keys_of(query(*now, treaties + " AS OF COMMIT $c", {{"c", Value(1)}})).size() == 4);
+  CHECK(keys_of(query(*now, treaties + " AS OF $t", {{"t", Value("#1")}})).size() == 4);
+  auto r = query(*now, "MATCH (s:State {key: 'USA'}) RETURN s.key AS OF");
+  CHECK(r.columns == std::vector<std::string>{"OF"});
+  CHECK(query(*now, "MATCH (s:State {key: 'USA'}) RETURN s.key AS OF COMMIT 1").rows.empty());
+  // EXPLAIN says so; errors name the place.
+  std::string plan;
+  for (const auto& row : query(*now, "EXPLAIN " + treaties + " AS OF COMMIT 1").rows) plan += row.at(0).as_string() + "\n";
+  CHECK_THAT(plan, Catch::Contains("record time: AS OF COMMIT 1"));
+  CHECK_THROWS_WITH(query(*now, treaties + " AS OF COMMIT 7"), Catch::Contains("line 1:") && Catch::Contains("no commit #7"));
+  CHECK_THROWS_WITH(query(*now, treaties + " AS OF COMMIT 'x'"), Catch::Contains("AS OF COMMIT needs a commit number"));
+  CHECK_THROWS_WITH(query(*now, treaties + " AS OF datetime('soon')"), Catch::Contains("neither a commit"));
+}

@@ -70,6 +70,20 @@ class Binder {
         fail(q_.at_date->pos, fmt::format("type mismatch: AT DATE needs a Date, got {}", a_type(t)));
       }
     }
+    if (q_.as_of) {
+      std::vector<Var> none;
+      std::swap(scope_, none);
+      SType t = expr(*q_.as_of, Agg::kNo, "AS OF");
+      std::swap(scope_, none);
+      const SType want = q_.as_of_commit ? SType::kInt : SType::kString;
+      if (!unknown(t) && t != want) {
+        fail(q_.as_of->pos, q_.as_of_commit
+                                ? fmt::format("type mismatch: AS OF COMMIT needs a commit number, got {}", a_type(t))
+                                : fmt::format("type mismatch: AS OF needs a time, datetime('2026-12-08T10:30:00Z'), "
+                                              "got {}",
+                                              a_type(t)));
+      }
+    }
   }
 
  private:

@@ -132,6 +132,7 @@ Query copy_syntax(const ast::Query& q) {
     b.unions.push_back(std::move(part));
   }
   b.at_date = copy(q.at_date);
+  b.as_of = copy(q.as_of);
   return b;
 }
 

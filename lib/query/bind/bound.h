@@ -119,6 +119,7 @@ struct Query : ast::QuerySyntax {
   std::vector<Clause> clauses;
   std::vector<UnionPart> unions;
   ExprPtr at_date;
+  ExprPtr as_of;  // AS OF: the commit (an Int with as_of_commit) or the time (a String)
   int slots = 0;                        // the width of a row
   std::vector<std::string> slot_names;  // for EXPLAIN and messages
   // the parameters' names, each once, in order of appearance (kParam's slot)

@@ -14,6 +14,7 @@
 #include <fmt/format.h>
 
 #include "common/error.h"
+#include "graph/history.h"
 #include "query/exec/eval.h"
 #include "query/exec/procedures.h"
 
@@ -1190,9 +1191,35 @@ void run_plan(const plan::Plan& plan, const Row& input, const Query& q, Context&
 
 }  // namespace
 
-void run(const Reader& reader, const Schema& schema, const Query& q, const plan::Plan& plan,
+void run(const Reader& present, const Schema& schema, const Query& q, const plan::Plan& plan,
          const std::vector<Value>& params, const std::function<bool(const std::vector<Value>& row)>& on_row,
          const QueryLimits& limits, std::uint64_t max_steps, plan::Profile* profile) {
+  // AS OF: the query reads a snapshot of the reader's database as of that commit.
+  std::unique_ptr<Snapshot> as_of;
+  if (q.as_of) {
+    Row none;
+    Context first{present, schema, std::nullopt, &params, nullptr, 0, max_steps, query_budget(limits), {}};
+    Value v = eval(*q.as_of, none, first);
+    const auto where = fmt::format("line {}:{}", q.as_of_pos.line, q.as_of_pos.col);
+    std::uint64_t commit = 0;
+    if (q.as_of_commit) {
+      if (v.type() != Value::Type::kInt || v.as_int() < 0) throw invalid("{}: AS OF COMMIT needs a commit number (0 or more)", where);
+      commit = static_cast<std::uint64_t>(v.as_int());
+    } else {
+      if (v.type() != Value::Type::kString) throw invalid("{}: AS OF needs a time as text, datetime('2026-12-08T10:30:00Z')", where);
+      try {
+        commit = graph::commit_as_of(present, v.as_string());
+      } catch (const Error& e) {
+        throw with_context(e, where);
+      }
+    }
+    try {
+      as_of = graph::snapshot_as_of(present, commit);
+    } catch (const Error& e) {
+      throw with_context(e, where);
+    }
+  }
+  const Reader& reader = as_of ? *as_of : present;
   Context ctx{reader, schema, std::nullopt, &params, nullptr, 0, max_steps, query_budget(limits), {}};
   ctx.profile = profile;
   ctx.subquery = [&](const Expr& e, const Row& row, const std::function<bool(const std::vector<Value>&)>& fn) {

@@ -158,6 +158,8 @@ struct QuerySyntax {
   bool explain = false;
   bool profile = false;  // PROFILE: run it, then give the plan with rows and time per operator
   Pos at_pos;            // AT DATE
+  Pos as_of_pos;         // AS OF (record time)
+  bool as_of_commit = false;  // AS OF COMMIT n (else a time: datetime('...') or text)
 };
 
 // ---- the parser's tree
@@ -240,6 +242,7 @@ struct Query : QuerySyntax {
   std::vector<Clause> clauses;    // the last is a RETURN, or a standalone CALL
   std::vector<UnionPart> unions;  // UNION [ALL] parts after the first, each with its own RETURN
   ExprPtr at_date;                // AT DATE expr
+  ExprPtr as_of;                  // AS OF [COMMIT] expr
 };
 
 }  // namespace entente::ql::ast

@@ -103,12 +103,36 @@ class Parser {
     }
     if (at(Tok::kEnd) || at(Tok::kSemicolon)) fail(cur(), "empty query: expected MATCH, CALL, UNWIND, WITH or RETURN");
     body(q, Ends::kStatement);
-    if (is_kw("AT")) {
-      q.at_pos = cur().pos;
-      next();
-      if (!is_kw("DATE")) fail(cur(), fmt::format("expected DATE after AT, found {}", describe(cur())));
-      next();
-      q.at_date = expression();
+    // AT DATE and AS OF, in either order, each at most once.
+    for (;;) {
+      if (is_kw("AT") && !q.at_date) {
+        q.at_pos = cur().pos;
+        next();
+        if (!is_kw("DATE")) fail(cur(), fmt::format("expected DATE after AT, found {}", describe(cur())));
+        next();
+        q.at_date = expression();
+      } else if (at_as_of() && !q.as_of) {
+        q.as_of_pos = cur().pos;
+        next();
+        next();  // OF
+        if (is_kw("COMMIT")) {
+          next();
+          q.as_of_commit = true;
+          q.as_of = expression();
+        } else if (kw_of(cur(), "DATETIME") && peek_tok().kind == Tok::kLParen) {
+          // datetime('2026-12-08T10:30:00Z'): the time, as text (the language has no
+          // datetime type: the function exists here alone).
+          next();
+          next();
+          q.as_of = expression();
+          if (!at(Tok::kRParen)) fail(cur(), fmt::format("expected ')' after datetime's text, found {}", describe(cur())));
+          next();
+        } else {
+          q.as_of = expression();
+        }
+      } else {
+        break;
+      }
     }
     if (at(Tok::kSemicolon)) next();
     if (!at(Tok::kEnd)) {
@@ -229,8 +253,19 @@ class Parser {
   // that must RETURN (COLLECT, CALL), or one that need not (EXISTS, COUNT).
   enum class Ends { kStatement, kBraceReturn, kBrace };
 
+  // AS OF at a statement's end (record time), told from a column's alias named OF by what
+  // follows: COMMIT, a string, a parameter, or a function's call.
+  bool at_as_of() const {
+    if (!is_kw("AS") || !kw_of(peek_tok(), "OF")) return false;
+    const Token& t = peek_tok(2);
+    return kw_of(t, "COMMIT") || t.kind == Tok::kString || t.kind == Tok::kParam ||
+           (t.kind == Tok::kIdent && peek_tok(3).kind == Tok::kLParen);
+  }
+
   bool at_end_of(Ends ends) const {
-    if (ends == Ends::kStatement) return at(Tok::kEnd) || at(Tok::kSemicolon) || is_kw("AT") || is_kw("UNION");
+    if (ends == Ends::kStatement) {
+      return at(Tok::kEnd) || at(Tok::kSemicolon) || is_kw("AT") || at_as_of() || is_kw("UNION");
+    }
     return at(Tok::kRBrace) || is_kw("UNION");
   }
 
@@ -424,7 +459,7 @@ class Parser {
         if (!p.items.empty()) next();
         ReturnItem item;
         item.expr = expression();
-        if (is_kw("AS")) {
+        if (is_kw("AS") && !at_as_of()) {
           next();
           item.alias = symbolic("a column name after AS");
           item.aliased = true;

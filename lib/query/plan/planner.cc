@@ -611,6 +611,10 @@ std::string explain(const Query& q, const Plan& plan, const Profile* profile) {
                        e->text, e->pos.line, e->pos.col);
     describe_plan(q, *plan.subqueries.at(e), 1, counter, out, profile);
   }
+  if (q.as_of) {
+    out += fmt::format("record time: AS OF {}{}: every node and relationship as the database stood after that commit\n",
+                       q.as_of_commit ? "COMMIT " : "", q.as_of->text);
+  }
   if (q.at_date) {
     out += fmt::format("valid time: AT DATE {}: every node and relationship matched holds on that date, at every hop\n",
                        q.at_date->text);
