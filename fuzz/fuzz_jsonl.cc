@@ -89,7 +89,7 @@ extern "C" int LLVMFuzzerInitialize(int*, char***) {
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   std::string_view line(reinterpret_cast<const char*>(data), size);
-  std::variant<NodeInput, EdgeInput> parsed;
+  std::variant<NodeInput, EdgeInput, Deletion> parsed;
   try {
     parsed = parse_line(line);
   } catch (const Error&) {
@@ -103,6 +103,15 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     } catch (const Error&) {
     }
     if (id) node_round_trip(*txn, *n, *id);
+  } else if (auto* d = std::get_if<Deletion>(&parsed)) {
+    // A deletion applies or is refused (a node with edges, an unknown type) as an Error,
+    // and what it removes is gone.
+    try {
+      if (txn->remove(*d) && d->node) {
+        if (txn->node(*d->node)) std::abort();
+      }
+    } catch (const Error&) {
+    }
   } else {
     const auto& e = std::get<EdgeInput>(parsed);
     std::optional<EdgeId> id;

@@ -81,8 +81,8 @@ std::function<void(const std::filesystem::path&, std::uint64_t)> line_progress(b
 }
 
 // A jsonl import's summary: a line, or with --json an object.
-void print_jsonl_summary(const ImportArgs& a, std::size_t files, std::uint64_t lines, std::uint64_t nodes,
-                         std::uint64_t edges) {
+void print_jsonl_summary(const ImportArgs& a, std::size_t files, const ImportStats& stats) {
+  const std::uint64_t lines = stats.lines, nodes = stats.nodes, edges = stats.edges;
   if (a.common.json) {
     nlohmann::ordered_json j = {{"format", "jsonl"}};
     if (a.bulk) j["bulk"] = true;
@@ -90,10 +90,17 @@ void print_jsonl_summary(const ImportArgs& a, std::size_t files, std::uint64_t l
     j["lines"] = lines;
     j["nodes"] = nodes;
     j["edges"] = edges;
+    j["deletions"] = stats.deletions;
+    j["absent"] = stats.absent;
     fmt::print("{}\n", j.dump());
   } else if (!a.quiet) {
-    fmt::print("imported {} file{}{}: {} line{}, {} node{}, {} edge{}\n", files, plural(files), a.bulk ? " (bulk)" : "",
-               lines, plural(lines), nodes, plural(nodes), edges, plural(edges));
+    std::string deleted;
+    if (stats.deletions + stats.absent > 0) {
+      deleted = fmt::format(", {} deletion{}", stats.deletions, plural(stats.deletions));
+      if (stats.absent > 0) deleted += fmt::format(" ({} more already absent)", stats.absent);
+    }
+    fmt::print("imported {} file{}{}: {} line{}, {} node{}, {} edge{}{}\n", files, plural(files), a.bulk ? " (bulk)" : "",
+               lines, plural(lines), nodes, plural(nodes), edges, plural(edges), deleted);
   }
 }
 
@@ -168,7 +175,7 @@ int run_import(const ImportArgs& a) {
     }
     auto stats = import_bulk(*db, files, options);
     if (tty) fmt::print(stderr, "\r\033[K");
-    print_jsonl_summary(a, files.size(), stats.lines, stats.nodes, stats.edges);
+    print_jsonl_summary(a, files.size(), stats);
     return kOk;
   }
   if (a.format == "jsonl" && !a.single) {
@@ -177,7 +184,7 @@ int run_import(const ImportArgs& a) {
     options.message = a.message;
     auto stats = import_files(*db, files, options);
     if (tty) fmt::print(stderr, "\r\033[K");
-    print_jsonl_summary(a, files.size(), stats.lines, stats.nodes, stats.edges);
+    print_jsonl_summary(a, files.size(), stats);
     return kOk;
   }
   FormatImportOptions options;

@@ -285,6 +285,11 @@ class Transaction : public Reader {
   EdgeId put_edge(const EdgeInput& edge);
   // Removes a node and every edge at it. Returns false when there was no such node.
   bool remove_node(const NodeRef& ref);
+  // Removes what `d` names (a node, or an edge by its identity). Returns false when there
+  // is no such node or edge. Throws Error(kConflict) for a node that still has edges
+  // without d.detach, naming how many and one of them, and Error(kInvalid) unless exactly
+  // one of d.node and d.edge is set. Removed records stay in history (docs/history.md).
+  bool remove(const Deletion& d);
   // Removes an edge. Returns false when there was no such edge.
   bool remove_edge(EdgeId id);
 

@@ -42,7 +42,8 @@ inline constexpr std::size_t kMaxFieldNameBytes = 1024;
 // ill-formed UTF-8, nesting deeper than kMaxJsonDepth, more than kMaxJsonValues values, a
 // field name longer than kMaxFieldNameBytes, an unknown or repeated field, a value of the
 // wrong type.
-std::variant<NodeInput, EdgeInput> parse_line(std::string_view line);
+// A line is a node, an edge, or a deletion ({"delete": ...}, docs/interchange.md).
+std::variant<NodeInput, EdgeInput, Deletion> parse_line(std::string_view line);
 
 // The line for a node or an edge (edges need from_ref and to_ref), without a newline.
 std::string to_line(const Node& node);

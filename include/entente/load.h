@@ -19,6 +19,8 @@ struct ImportStats {
   std::uint64_t lines = 0;  // lines read, blank ones included
   std::uint64_t nodes = 0;  // node lines
   std::uint64_t edges = 0;  // edge lines
+  std::uint64_t deletions = 0;  // deletion lines that removed a node or an edge
+  std::uint64_t absent = 0;     // deletion lines whose node or edge was not there (nothing to do)
 };
 
 struct BulkImportOptions {

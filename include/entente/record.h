@@ -185,6 +185,16 @@ struct EdgeInput {
   std::vector<Citation> sources{};
 };
 
+// What to remove (the interchange format's {"delete": ...}, Transaction::remove): a node by
+// type and key, or an edge by its identity (its type, ends, valid.from and key: what
+// put_edge replaces; props and sources are not read). A node that still has edges is
+// refused unless `detach`, which removes them with it. Exactly one of node and edge is set.
+struct Deletion {
+  std::optional<NodeRef> node{};
+  bool detach = false;
+  std::optional<EdgeInput> edge{};
+};
+
 enum class Direction { kOut, kIn, kBoth };
 
 // A node or an edge as a JSON object of the interchange format (docs/interchange.md:

@@ -221,6 +221,9 @@ bool read_one(const catalog::Catalog& catalog, const graph::LineFormat& format, 
     b.spans.resize(spans);
   }
   auto parsed = format.parse(line);
+  if (std::holds_alternative<Deletion>(parsed)) {
+    throw invalid("line {{}} deletes: the bulk import loads a new database and deletes nothing (import without --bulk)");
+  }
   if (auto* n = std::get_if<NodeInput>(&parsed)) {
     const auto& type = graph::check_node(catalog, *n);
     const Span record = b.put(graph::encode_node(type, *n));

@@ -14,7 +14,7 @@ namespace entente::graph {
 
 // Parses one line (not blank) into a node or an edge; throws Error naming what is wrong
 // ("line {}" in the message stands for the line's number). Called from several threads.
-using LineParser = std::variant<NodeInput, EdgeInput> (*)(std::string_view line);
+using LineParser = std::variant<NodeInput, EdgeInput, Deletion> (*)(std::string_view line);
 
 // A line read into views (valid until the reader reads the next line).
 struct LineView {

@@ -64,7 +64,7 @@ struct ParsedLine {
   std::uint64_t line = 0;
   // monostate: a blank line. An Error is the line's fault; another exception (out of
   // memory, Cap'n Proto's) is carried over to be thrown on the transaction's thread as it is.
-  std::variant<std::monostate, detail::PreparedNode, detail::PreparedEdge, Error, std::exception_ptr> what;
+  std::variant<std::monostate, detail::PreparedNode, detail::PreparedEdge, Deletion, Error, std::exception_ptr> what;
 };
 
 class LinePipeline {
@@ -155,7 +155,7 @@ class LinePipeline {
 
   // The line prepared: from the fast reader's views where it reads the line and what it
   // read is accepted, else from the format's parser (whose error is the one reported).
-  std::variant<std::monostate, detail::PreparedNode, detail::PreparedEdge, Error, std::exception_ptr> prepare(
+  std::variant<std::monostate, detail::PreparedNode, detail::PreparedEdge, Deletion, Error, std::exception_ptr> prepare(
       std::string& line, LineReader* reader, LineView& view) {
     const auto& catalog = *catalog_;
     if (reader) {
@@ -174,6 +174,7 @@ class LinePipeline {
     }
     auto parsed = format_.parse(line);
     if (auto* n = std::get_if<NodeInput>(&parsed)) return detail::prepare_node(catalog, *n);
+    if (auto* d = std::get_if<Deletion>(&parsed)) return std::move(*d);
     return detail::prepare_edge(catalog, std::get<EdgeInput>(parsed));
   }
 
@@ -221,6 +222,8 @@ ImportStats load_lines(Transaction& txn, std::istream& in, std::string_view sour
         } else if (auto* e = std::get_if<detail::PreparedEdge>(&p.what)) {
           detail::Writes::put(txn, *e);
           ++stats.edges;
+        } else if (auto* d = std::get_if<Deletion>(&p.what)) {
+          ++(txn.remove(*d) ? stats.deletions : stats.absent);
         } else if (auto* err = std::get_if<Error>(&p.what)) {
           throw *err;
         } else if (auto* other = std::get_if<std::exception_ptr>(&p.what)) {

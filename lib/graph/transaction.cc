@@ -394,6 +394,41 @@ bool Transaction::remove_node(const NodeRef& ref) {
   return true;
 }
 
+bool Transaction::remove(const Deletion& d) {
+  require_open(*state_);
+  if (d.node.has_value() == d.edge.has_value()) {
+    throw invalid("a deletion names a node or an edge: exactly one of them (it named {})", d.node ? "both" : "neither");
+  }
+  if (d.edge) {
+    const auto* type = context_->catalog->find(d.edge->type);
+    if (!type || !type->is_edge) {
+      throw invalid("unknown edge type '{}'{}", d.edge->type, text::did_you_mean(d.edge->type, context_->catalog->names(true)));
+    }
+    auto e = edge(*d.edge);  // by its identity: type, ends, valid.from and key
+    return e && remove_edge(e->id);
+  }
+  const auto* type = context_->catalog->find(d.node->type);
+  if (!type || type->is_edge) {
+    throw invalid("unknown node type '{}'{}", d.node->type, text::did_you_mean(d.node->type, context_->catalog->names(false)));
+  }
+  auto n = node(*d.node);
+  if (!n) return false;
+  if (!d.detach) {
+    const auto runs = graph::read_runs(*state_->batch, n->id, &state_->pending);
+    std::vector<EdgeId> edges;
+    for (const auto& a : runs.arcs) edges.push_back(a.edge);
+    std::sort(edges.begin(), edges.end());
+    edges.erase(std::unique(edges.begin(), edges.end()), edges.end());
+    if (!edges.empty()) {
+      std::string first;
+      if (auto e = edge(edges.front())) first = fmt::format("{} {} -> {}", e->type, e->from_ref.str(), e->to_ref.str());
+      throw conflict("{} still has {} edge{} ({}{}): delete them first, or delete it with \"detach\": true", d.node->str(),
+                     edges.size(), edges.size() == 1 ? "" : "s", first, edges.size() > 1 ? ", ..." : "");
+    }
+  }
+  return remove_node(*d.node);
+}
+
 void Transaction::savepoint() {
   require_open(*state_);
   state_->batch->set_savepoint();

@@ -227,7 +227,57 @@ class LineBuilder {
 
 }  // namespace
 
-std::variant<NodeInput, EdgeInput> parse_line(std::string_view line) {
+namespace {
+
+// {"delete": "Type:key"[, "detach": true]} or {"delete": {"edge": ..., "from": ..., "to": ...,
+// "valid": {"from": ...}, "key": ...}}: docs/interchange.md, "Deletions".
+Deletion parse_deletion(Json& obj) {
+  Deletion d;
+  check_fields(obj, {"delete", "detach"});
+  auto& what = obj["delete"];
+  if (what.is_string()) {
+    try {
+      d.node = NodeRef::parse(what.get_ref<const std::string&>());
+    } catch (const Error& err) {
+      throw with_context(err, "field 'delete'");
+    }
+    if (auto it = obj.find("detach"); it != obj.end() && !it->is_null()) {
+      if (!it->is_boolean()) throw invalid("field 'detach': expected true or false");
+      d.detach = it->get<bool>();
+    }
+    return d;
+  }
+  if (!what.is_object()) {
+    throw invalid("field 'delete': expected \"Type:key\" (a node) or an object naming an edge "
+                  "({{\"edge\": ..., \"from\": ..., \"to\": ...}})");
+  }
+  if (obj.contains("detach")) throw invalid("field 'detach': only for a node's deletion (an edge has no edges to detach)");
+  try {
+    check_fields(what, {"edge", "from", "to", "valid", "key"});
+    EdgeInput e;
+    e.type = string_field(what, "edge", true);
+    try {
+      e.from = NodeRef::parse(string_field(what, "from", true));
+    } catch (const Error& err) {
+      throw with_context(err, "field 'from'");
+    }
+    try {
+      e.to = NodeRef::parse(string_field(what, "to", true));
+    } catch (const Error& err) {
+      throw with_context(err, "field 'to'");
+    }
+    e.key = string_field(what, "key", false);
+    e.valid = parse_valid(what);
+    d.edge = std::move(e);
+  } catch (const Error& err) {
+    throw with_context(err, "field 'delete'");
+  }
+  return d;
+}
+
+}  // namespace
+
+std::variant<NodeInput, EdgeInput, Deletion> parse_line(std::string_view line) {
   check_structure(line);
   Json obj;
   try {
@@ -245,9 +295,10 @@ std::variant<NodeInput, EdgeInput> parse_line(std::string_view line) {
     auto detail = what.find("] ");
     throw invalid("malformed JSON: {}", detail == std::string::npos ? what : what.substr(detail + 2));
   }
-  if (!obj.is_object()) throw invalid("expected a JSON object with \"node\" or \"edge\"");
+  if (!obj.is_object()) throw invalid("expected a JSON object with \"node\", \"edge\" or \"delete\"");
+  if (obj.contains("delete")) return parse_deletion(obj);
   bool is_node = obj.contains("node"), is_edge = obj.contains("edge");
-  if (is_node == is_edge) throw invalid("expected exactly one of the fields \"node\" and \"edge\"");
+  if (is_node == is_edge) throw invalid("expected exactly one of the fields \"node\", \"edge\" and \"delete\"");
   if (is_node) {
     check_fields(obj, {"node", "key", "name", "aliases", "valid", "props", "sources"});
     NodeInput n;
@@ -325,6 +376,8 @@ ImportStats import_files(Database& db, const std::vector<std::filesystem::path>&
     total.lines += s.lines;
     total.nodes += s.nodes;
     total.edges += s.edges;
+    total.deletions += s.deletions;
+    total.absent += s.absent;
     if (!options.single_transaction) {
       txn->commit();
       txn.reset();

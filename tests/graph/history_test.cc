@@ -488,3 +488,80 @@ TEST_CASE("the query language reads as of a commit: AS OF, beside AT DATE", "[hi
   CHECK_THROWS_WITH(query(*now, treaties + " AS OF COMMIT 'x'"), Catch::Contains("AS OF COMMIT needs a commit number"));
   CHECK_THROWS_WITH(query(*now, treaties + " AS OF datetime('soon')"), Catch::Contains("neither a commit"));
 }
+
+TEST_CASE("deletion lines: a node (refused while it has edges, unless detach), an edge by its identity", "[history][interchange]") {
+  SECTION("parsing") {
+    auto d = std::get<Deletion>(parse_line(R"({"delete":"State:CHN"})"));
+    REQUIRE(d.node);
+    CHECK(d.node->str() == "State:CHN");
+    CHECK_FALSE(d.detach);
+    CHECK_FALSE(d.edge);
+    d = std::get<Deletion>(parse_line(R"({"delete":"State:CHN","detach":true})"));
+    CHECK(d.detach);
+    d = std::get<Deletion>(parse_line(
+        R"({"delete":{"edge":"PARTNERSHIP","from":"State:RUS","to":"State:PRK","valid":{"from":"2024-06-19"},"key":"k"}})"));
+    REQUIRE(d.edge);
+    CHECK(d.edge->type == "PARTNERSHIP");
+    CHECK(d.edge->from.str() == "State:RUS");
+    CHECK(d.edge->valid->from == Date::parse("2024-06-19"));
+    CHECK(d.edge->key == "k");
+    CHECK_THROWS_WITH(parse_line(R"({"delete":"State:CHN","why":1})"), Catch::Contains("why"));
+    CHECK_THROWS_WITH(parse_line(R"({"delete":42})"), Catch::Contains("field 'delete'"));
+    CHECK_THROWS_WITH(parse_line(R"({"delete":"CHN"})"), Catch::Contains("field 'delete'"));
+    CHECK_THROWS_WITH(parse_line(R"({"delete":"State:CHN","detach":"yes"})"), Catch::Contains("field 'detach'"));
+    CHECK_THROWS_WITH(parse_line(R"({"delete":{"edge":"PARTY_TO","from":"State:PRK","to":"Treaty:t"},"detach":true})"),
+                      Catch::Contains("only for a node"));
+    CHECK_THROWS_WITH(parse_line(R"({"delete":{"edge":"PARTY_TO","from":"State:PRK"}})"),
+                      Catch::Contains("field 'delete'") && Catch::Contains("to"));
+  }
+  SECTION("applied, kept in history, and idempotent") {
+    test::TempDir dir;
+    auto db = Database::open(dir / "db");
+    test::load(*db, test::kSmallData);  // commit 1
+    {
+      auto txn = db->begin();
+      CHECK_THROWS_WITH(txn->remove(Deletion{.node = NodeRef{"State", "CHN"}}),
+                        Catch::Contains("State:CHN still has 1 edge (PARTY_TO State:CHN -> Treaty:prk-chn-1961)") &&
+                            Catch::Contains("detach"));
+      CHECK_THROWS_AS(txn->remove(Deletion{}), Error);
+      CHECK_THROWS_WITH(txn->remove(Deletion{.node = NodeRef{"Stat", "CHN"}}), Catch::Contains("unknown node type 'Stat'"));
+      CHECK_FALSE(txn->remove(Deletion{.node = NodeRef{"State", "XYZ"}}));
+      txn->rollback();
+    }
+    const std::string deletions = R"({"delete":"State:CHN","detach":true}
+{"delete":{"edge":"PARTNERSHIP","from":"State:RUS","to":"State:PRK","valid":{"from":"2024-06-19"}}}
+{"delete":{"edge":"PARTY_TO","from":"State:PRK","to":"Treaty:signed-only"}}
+{"delete":"Treaty:signed-only"}
+)";
+    test::write_file(dir / "del.jsonl", deletions);
+    auto stats = import_files(*db, {dir / "del.jsonl"});  // commit 2
+    CHECK(stats.deletions == 4);
+    CHECK(stats.absent == 0);
+    auto now = db->snapshot();
+    CHECK_FALSE(now->node(NodeRef{"State", "CHN"}));
+    CHECK_FALSE(now->node(NodeRef{"Treaty", "signed-only"}));
+    CHECK(now->neighbors(now->resolve("State:RUS").id, {{"PARTNERSHIP"}}).empty());
+    CHECK(now->stats().edges["PARTY_TO"] == 5);
+    auto log = db->log();
+    REQUIRE(log.size() == 2);
+    CHECK(log[1].nodes.removed == 2);
+    CHECK(log[1].edges.removed == 3);
+    // Deleted facts stay in history.
+    auto then = db->snapshot_as_of(1);
+    CHECK(then->node(NodeRef{"State", "CHN"}));
+    CHECK(then->neighbors(then->resolve("State:RUS").id, {{"PARTNERSHIP"}}).size() == 1);
+    // Again: nothing left to delete, nothing logged.
+    stats = import_files(*db, {dir / "del.jsonl"});
+    CHECK(stats.deletions == 0);
+    CHECK(stats.absent == 4);
+    CHECK(db->log().size() == 2);
+    CHECK(db->check().clean());
+  }
+  SECTION("the bulk import refuses them") {
+    test::TempDir dir;
+    auto db = Database::open(dir / "db");
+    test::write_file(dir / "in.jsonl", std::string(test::kSmallData) + R"({"delete":"State:CHN","detach":true})" + "\n");
+    CHECK_THROWS_WITH(import_bulk(*db, {dir / "in.jsonl"}), Catch::Contains(":18: line 18 deletes") && Catch::Contains("without --bulk"));
+    CHECK(db->snapshot()->stats().nodes["State"] == 0);
+  }
+}
