@@ -22,6 +22,8 @@ int main(int argc, char** argv) {
   add(add_dump);
   add(add_stats);
   add(add_log);
+  add(add_history_command);
+  add(add_diff);
   add(add_get);
   add(add_neighbors);
   add(add_schema);

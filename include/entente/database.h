@@ -142,6 +142,29 @@ struct SalvageReport {
   bool complete() const { return lost_nodes == 0 && lost_edges == 0; }
 };
 
+// Record time (docs/history.md): the versions of a node and of every edge it has had
+// (Database::history). Each version holds between two commits: from `recorded` (the commit
+// that wrote it) until `until` (the commit that replaced or removed it; nullopt: it is
+// current).
+struct NodeVersion {
+  Node node;  // node.recorded: the commit that wrote it
+  std::optional<std::uint64_t> until;
+};
+struct EdgeVersion {
+  Edge edge;  // with from_ref and to_ref
+  std::optional<std::uint64_t> until;
+};
+struct NodeHistory {
+  std::vector<NodeVersion> versions;  // oldest first; several nodes, when the key was removed and made again
+  std::vector<EdgeVersion> edges;     // by edge id, each edge's oldest first
+};
+// The records a span of commits changed (Database::changed): created, replaced or removed
+// by a commit after `from` and up to `to`.
+struct Changed {
+  std::vector<NodeId> nodes;
+  std::vector<EdgeId> edges;
+};
+
 // Counts of nodes and edges by type.
 struct Stats {
   std::map<std::string, std::uint64_t> nodes;
@@ -398,6 +421,13 @@ class Database {
   // database upgraded from an older format begins with the upgrade's commit). A commit
   // that changed nothing is not logged.
   std::vector<CommitInfo> log() const;
+  // Every version of node `ref` (of each node the key has named, when one was removed and
+  // another made under it) and of every edge it has had, with the commits between which
+  // each was current. Throws Error(kNotFound) when the key never named a node.
+  NodeHistory history(const NodeRef& ref) const;
+  // The nodes and edges created, replaced or removed after commit `from` up to commit `to`
+  // (from < to), by id. Database::snapshot_as_of reads them as of either end.
+  Changed changed(std::uint64_t from, std::uint64_t to) const;
 
   const std::filesystem::path& path() const;
   // The on-disk format version this database was written with.

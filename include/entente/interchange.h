@@ -92,4 +92,16 @@ ImportStats import_bulk(Database& db, const std::vector<std::filesystem::path>& 
 // each in key order; then each node's outgoing edges, by type, other end, valid-from, key.
 void dump_jsonl(const Reader& reader, std::ostream& out);
 
+// What diff_jsonl wrote: nodes and edges added, replaced and deleted.
+struct DiffStats {
+  WriteCounts nodes, edges;  // created, updated (replaced) and removed
+};
+// Writes what changed from commit `from` to commit `to` (from < to; Database::log) as
+// interchange lines that, imported into the database as it stood after `from`, make it
+// as it stood after `to` (record time, docs/history.md): the edges deleted, then the nodes
+// added or replaced, the edges added or replaced, and the nodes deleted; each group by id.
+// A record written in between but back as it was is not listed. Throws as
+// Database::snapshot_as_of does for a commit it cannot read.
+DiffStats diff_jsonl(const Database& db, std::uint64_t from, std::uint64_t to, std::ostream& out);
+
 }  // namespace entente

@@ -3,6 +3,7 @@
 
 #include "common/coding.h"
 #include "common/error.h"
+#include "common/text.h"
 #include "entente/database.h"
 #include "graph/history.h"
 #include "graph/records.h"
@@ -457,5 +458,46 @@ const std::filesystem::path& Database::path() const { return state_->store->path
 std::uint32_t Database::format_version() const { return state_->format; }
 
 std::vector<CommitInfo> Database::log() const { return graph::read_log(*state_->store->snapshot()); }
+
+NodeHistory Database::history(const NodeRef& ref) const {
+  auto snap = snapshot();
+  const auto& ctx = graph::Internals::context(*snap);
+  const auto& catalog = *ctx.catalog;
+  const auto* type = catalog.find(ref.type);
+  if (!type || type->is_edge) throw invalid("unknown node type '{}'{}", ref.type, text::did_you_mean(ref.type, catalog.names(false)));
+  const auto ids = graph::key_ids(*ctx.view, keys::node_key(type->tag, ref.key));
+  if (ids.empty()) throw not_found("no node {} now or in the history of {}", ref.str(), path().string());
+  // Any version of a node, for an edge's end (the end may have been removed since).
+  auto ref_of = [&](NodeId id) {
+    auto all = graph::versions(*ctx.view, keys::kNodeVersion, id);
+    if (all.empty()) throw corruption("an edge names node {}, of which no version is kept", id);
+    return graph::decode_node(catalog, id, all.back().first).ref();
+  };
+  NodeHistory h;
+  for (NodeId id : ids) {
+    for (auto& [bytes, until] : graph::versions(*ctx.view, keys::kNodeVersion, id)) {
+      h.versions.push_back({graph::decode_node(catalog, id, bytes), until});
+    }
+    for (EdgeId e : graph::edges_ever(*ctx.view, id)) {
+      for (auto& [bytes, until] : graph::versions(*ctx.view, keys::kEdgeVersion, e)) {
+        Edge edge = graph::decode_edge(catalog, e, bytes);
+        edge.from_ref = ref_of(edge.from);
+        edge.to_ref = ref_of(edge.to);
+        h.edges.push_back({std::move(edge), until});
+      }
+    }
+  }
+  std::stable_sort(h.versions.begin(), h.versions.end(),
+                   [](const NodeVersion& a, const NodeVersion& b) { return a.node.recorded < b.node.recorded; });
+  return h;
+}
+
+Changed Database::changed(std::uint64_t from, std::uint64_t to) const {
+  if (from >= to) throw invalid("a span of commits runs from an earlier one to a later one (#{} to #{})", from, to);
+  auto view = state_->store->snapshot();
+  check_as_of(*state_, *view, from);
+  check_as_of(*state_, *view, to);
+  return graph::changed_between(*view, from, to);
+}
 
 }  // namespace entente

@@ -13,6 +13,7 @@
 #include "envelope.capnp.h"
 #include "common/coding.h"
 #include "graph/records.h"
+#include "storage/adj_run.h"
 #include "storage/keys.h"
 
 namespace entente {
@@ -164,6 +165,66 @@ std::vector<std::uint64_t> name_candidates(const storage::View& view, std::strin
   });
   std::sort(out.begin(), out.end());
   out.erase(std::unique(out.begin(), out.end()), out.end());
+  return out;
+}
+
+std::vector<std::pair<std::string, std::optional<std::uint64_t>>> versions(const storage::View& view, char kind,
+                                                                           std::uint64_t id) {
+  std::vector<std::pair<std::string, std::optional<std::uint64_t>>> out;
+  view.scan(Cf::kHistory, keys::version_prefix(kind, id), [&](std::string_view k, std::string_view v) {
+    out.emplace_back(std::string(v), keys::history_until(k));
+    return true;
+  });
+  if (auto current = view.get(kind == keys::kNodeVersion ? Cf::kNodes : Cf::kEdges, keys::id(id))) {
+    out.emplace_back(std::move(*current), std::nullopt);
+  }
+  return out;
+}
+
+std::vector<std::uint64_t> key_ids(const storage::View& view, std::string_view key_key) {
+  std::vector<std::uint64_t> out = key_candidates(view, key_key, 0);
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  return out;
+}
+
+std::vector<std::uint64_t> edges_ever(const storage::View& view, std::uint64_t id) {
+  std::vector<std::uint64_t> out;
+  view.scan(Cf::kAdj, keys::id(id), [&](std::string_view, std::string_view v) {
+    keys::RunReader r(v, id);
+    while (r.next()) {
+      if (r.op() == keys::RunReader::Op::kArc || r.op() == keys::RunReader::Op::kArcRemoved) out.push_back(r.arc().edge);
+    }
+    return true;
+  });
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  return out;
+}
+
+Changed changed_between(const storage::View& view, std::uint64_t from, std::uint64_t to) {
+  Changed out;
+  auto in_span = [&](std::uint64_t c) { return c > from && c <= to; };
+  // Versions a commit of the span ended (replaced or removed)...
+  for (char kind : {keys::kNodeVersion, keys::kEdgeVersion}) {
+    auto& ids = kind == keys::kNodeVersion ? out.nodes : out.edges;
+    view.scan(Cf::kHistory, std::string(1, kind), [&](std::string_view k, std::string_view v) {
+      if (in_span(keys::history_until(k)) || in_span(recorded_of(v))) ids.push_back(keys::version_id(k));
+      return true;
+    });
+  }
+  // ... and those it wrote that are current.
+  for (Cf cf : {Cf::kNodes, Cf::kEdges}) {
+    auto& ids = cf == Cf::kNodes ? out.nodes : out.edges;
+    view.scan(cf, "", [&](std::string_view k, std::string_view v) {
+      if (in_span(recorded_of(v))) ids.push_back(keys::decode_id(k));
+      return true;
+    });
+  }
+  for (auto* ids : {&out.nodes, &out.edges}) {
+    std::sort(ids->begin(), ids->end());
+    ids->erase(std::unique(ids->begin(), ids->end()), ids->end());
+  }
   return out;
 }
 

@@ -53,6 +53,17 @@ void scan_type(const storage::View& view, std::uint32_t tag, std::optional<std::
 // after it). The caller checks which had it then.
 std::vector<std::uint64_t> name_candidates(const storage::View& view, std::string_view folded, std::uint64_t commit);
 
+// Every version of record `id` (kind: a node or an edge) with the commit that ended it
+// (nullopt for the current one), oldest first.
+std::vector<std::pair<std::string, std::optional<std::uint64_t>>> versions(const storage::View& view, char kind,
+                                                                           std::uint64_t id);
+// The ids of the nodes key `key_key` has named: the current one and the removed ones.
+std::vector<std::uint64_t> key_ids(const storage::View& view, std::string_view key_key);
+// The edges that have ever been at node `id`, from all its adjacency runs.
+std::vector<std::uint64_t> edges_ever(const storage::View& view, std::uint64_t id);
+// Database::changed.
+Changed changed_between(const storage::View& view, std::uint64_t from, std::uint64_t to);
+
 // Database::snapshot_as_of and commit_as_of for the database of a reader (the query
 // language's AS OF).
 std::unique_ptr<Snapshot> snapshot_as_of(const Reader& reader, std::uint64_t commit);

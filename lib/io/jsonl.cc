@@ -341,6 +341,60 @@ std::string to_line(const Node& n) { return dump(to_json(n)); }
 
 std::string to_line(const Edge& e) { return dump(to_json(e)); }
 
+DiffStats diff_jsonl(const Database& db, std::uint64_t from, std::uint64_t to, std::ostream& out) {
+  const Changed changed = db.changed(from, to);
+  auto before = db.snapshot_as_of(from), after = db.snapshot_as_of(to);
+  DiffStats stats;
+  auto same = [](const Json& a, const Json& b) { return a == b; };
+  auto edge_deletion = [](const Edge& e) {
+    Json d = {{"edge", e.type}, {"from", e.from_ref.str()}, {"to", e.to_ref.str()}};
+    if (e.valid && e.valid->from) d["valid"] = {{"from", e.valid->from->str()}};
+    if (!e.key.empty()) d["key"] = e.key;
+    return Json{{"delete", d}};
+  };
+  std::vector<std::string> edge_deletions, node_puts, edge_puts, node_deletions;
+  std::set<std::string> keys_after;  // the refs of nodes added or replaced
+  for (NodeId id : changed.nodes) {
+    auto a = before->node(id), b = after->node(id);
+    if (b) {
+      Json jb = to_json(*b);
+      if (a && same(to_json(*a), jb)) continue;
+      node_puts.push_back(dump(jb));
+      keys_after.insert(b->ref().str());
+      ++(a ? stats.nodes.updated : stats.nodes.created);
+    } else if (a) {
+      node_deletions.push_back(a->ref().str());
+    }
+  }
+  for (EdgeId id : changed.edges) {
+    auto a = before->edge(id), b = after->edge(id);
+    if (b) {
+      Json jb = to_json(*b);
+      if (a && same(to_json(*a), jb)) continue;
+      edge_puts.push_back(dump(jb));
+      ++(a ? stats.edges.updated : stats.edges.created);
+    } else if (a) {
+      edge_deletions.push_back(dump(edge_deletion(*a)));
+      ++stats.edges.removed;
+    }
+  }
+  for (const auto& line : edge_deletions) out << line << '\n';
+  for (const auto& line : node_puts) out << line << '\n';
+  for (const auto& line : edge_puts) out << line << '\n';
+  for (const auto& ref : node_deletions) {
+    // A key removed and made again in between names a node put above: its put replaces
+    // the old one, which is not deleted.
+    if (keys_after.count(ref)) {
+      --stats.nodes.created;
+      ++stats.nodes.updated;
+      continue;
+    }
+    out << dump(Json{{"delete", ref}}) << '\n';
+    ++stats.nodes.removed;
+  }
+  return stats;
+}
+
 ImportStats import_jsonl(Transaction& txn, std::istream& in, std::string_view source,
                          const std::function<void(std::uint64_t)>& progress, std::size_t max_line_bytes) {
   return graph::load_lines(txn, in, source, progress, max_line_bytes, {&parse_line, &make_fast_line_reader});

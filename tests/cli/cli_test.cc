@@ -239,3 +239,34 @@ TEST_CASE("cli: --as-of reads the database as it stood after a commit", "[cli][h
   CHECK(q.out == "n\n2\n");
   CHECK(c.on_db("query", "\"" + in_force + "\" --format csv").out == "n\n1\n");
 }
+
+TEST_CASE("cli: history and diff", "[cli][history]") {
+  Cli c;  // commit 1
+  test::write_file(c.dir / "fix.jsonl",
+                   R"({"node":"State","key":"RUS","name":"Russia","valid":{"from":"1991-12-25"},"props":{"cow":365}})"
+                   "\n"
+                   R"({"delete":{"edge":"PARTNERSHIP","from":"State:RUS","to":"State:PRK","valid":{"from":"2024-06-19"}}})"
+                   "\n");
+  REQUIRE(c.on_db("import", "-q '" + (c.dir / "fix.jsonl").string() + "'").status == 0);  // commit 2
+  auto h = c.on_db("history", "State:RUS --json");
+  REQUIRE(h.status == 0);
+  auto j = nlohmann::json::parse(h.out);
+  REQUIRE(j["versions"].size() == 2);
+  CHECK(j["versions"][0]["recorded"] == 1);
+  CHECK(j["versions"][0]["until"] == 2);
+  CHECK(j["versions"][0]["record"]["name"] == "Russian Federation");
+  CHECK(j["versions"][1]["until"].is_null());
+  h = c.on_db("history", "State:RUS");
+  CHECK_THAT(h.out, Catch::Contains("#1 to #2") && Catch::Contains("#2 on (current)"));
+  auto d = c.on_db("diff", "--from '#1' --to '#2'");
+  REQUIRE(d.status == 0);
+  CHECK(d.out ==
+        R"({"delete":{"edge":"PARTNERSHIP","from":"State:RUS","to":"State:PRK","valid":{"from":"2024-06-19"}}})"
+        "\n"
+        R"({"node":"State","key":"RUS","name":"Russia","valid":{"from":"1991-12-25"},"props":{"cow":365}})"
+        "\n");
+  CHECK_THAT(d.err, Catch::Contains("nodes +0 ~1 -0, edges +0 ~0 -1"));
+  CHECK(c.on_db("diff", "--from '#1'").out == d.out);  // --to: the last
+  CHECK(c.on_db("diff", "--from '#2' --to '#1'").status == 1);
+  CHECK(c.on_db("history", "State:XYZ").status == 1);
+}

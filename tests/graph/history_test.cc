@@ -565,3 +565,72 @@ TEST_CASE("deletion lines: a node (refused while it has edges, unless detach), a
     CHECK(db->snapshot()->stats().nodes["State"] == 0);
   }
 }
+
+TEST_CASE("history lists every version of a node and its edges; diff gives the lines between two commits",
+          "[history]") {
+  test::TempDir dir;
+  auto db = Database::open(dir / "db");
+  test::load(*db, test::kSmallData);  // 1
+  correct(*db);                       // 2, 3
+  {
+    auto txn = db->begin();  // 4: China removed
+    CHECK(txn->remove_node({"State", "CHN"}));
+    txn->commit();
+  }
+  {
+    auto txn = db->begin();  // 5: China again, a new node under the old key, and a new edge
+    txn->put_node(state("CHN", "People's Republic of China"));
+    EdgeInput e;
+    e.type = "PARTY_TO";
+    e.from = {"State", "CHN"};
+    e.to = {"Treaty", "prk-chn-1961"};
+    txn->put_edge(e);
+    txn->commit();
+  }
+  SECTION("history") {
+    auto h = db->history({"State", "PRK"});
+    REQUIRE(h.versions.size() == 2);
+    CHECK(h.versions[0].node.recorded == 1);
+    CHECK(h.versions[0].until == 2u);
+    CHECK(h.versions[0].node.name == "Democratic People's Republic of Korea");
+    CHECK(h.versions[1].node.recorded == 2);
+    CHECK_FALSE(h.versions[1].until);
+    // Its edges: 4 PARTY_TO (signed-only's removed at 3), PARTNERSHIP; each once, current.
+    CHECK(h.edges.size() == 5);
+    std::size_t removed = 0;
+    for (const auto& v : h.edges) removed += v.until.has_value();
+    CHECK(removed == 1);
+    // A key removed and made again: both nodes, oldest first, with their edges.
+    auto c = db->history({"State", "CHN"});
+    REQUIRE(c.versions.size() == 2);
+    CHECK(c.versions[0].until == 4u);
+    CHECK(c.versions[1].node.recorded == 5);
+    CHECK(c.versions[0].node.id != c.versions[1].node.id);
+    REQUIRE(c.edges.size() == 2);
+    CHECK(c.edges[0].until == 4u);
+    CHECK(c.edges[0].edge.to_ref.str() == "Treaty:prk-chn-1961");
+    CHECK_FALSE(c.edges[1].until);
+    CHECK_THROWS_WITH(db->history({"State", "XYZ"}), Catch::Contains("no node State:XYZ"));
+  }
+  SECTION("diff, applied to the earlier state, gives the later one") {
+    for (auto [from, to] : std::vector<std::pair<std::uint64_t, std::uint64_t>>{{0, 1}, {1, 3}, {1, 4}, {2, 5}, {3, 5}, {1, 5}}) {
+      INFO("#" << from << " to #" << to);
+      test::TempDir other;
+      auto copy = Database::open(other / "db");
+      test::load(*copy, dump(*db->snapshot_as_of(from)));
+      std::ostringstream lines;
+      auto stats = diff_jsonl(*db, from, to, lines);
+      test::load(*copy, lines.str());
+      CHECK(dump(*copy->snapshot()) == dump(*db->snapshot_as_of(to)));
+      if (from == 3 && to == 5) {
+        // China's node replaced (its key back), its old edge deleted and the new one added.
+        CHECK(stats.nodes.updated == 1);
+        CHECK(stats.nodes.removed == 0);
+        CHECK(stats.edges.created == 1);
+        CHECK(stats.edges.removed == 1);
+      }
+    }
+    CHECK_THROWS_AS(db->changed(3, 3), Error);
+    CHECK_THROWS_WITH(db->changed(1, 9), Catch::Contains("no commit #9"));
+  }
+}

@@ -1,0 +1,94 @@
+// entente history --db DIR Type:key [--json]: every version of a node and of its edges,
+// with the commits between which each was current; entente diff --db DIR --from A --to B:
+// what changed between two commits, as interchange lines (record time, docs/history.md).
+#include <iostream>
+
+#include <fmt/format.h>
+
+#include "cli.h"
+
+namespace entente::cli {
+
+namespace {
+
+std::string span(std::uint64_t from, const std::optional<std::uint64_t>& until) {
+  return until ? fmt::format("#{} to #{}", from, *until) : fmt::format("#{} on (current)", from);
+}
+
+nlohmann::ordered_json until_json(const std::optional<std::uint64_t>& until) {
+  return until ? nlohmann::ordered_json(*until) : nlohmann::ordered_json(nullptr);
+}
+
+}  // namespace
+
+Runner add_history_command(CLI::App& app) {
+  auto* cmd = app.add_subcommand("history", "Every version of a node and of its edges, with the commits of each");
+  struct Args {
+    Common common;
+    std::string node;
+  };
+  auto args = std::make_shared<Args>();
+  add_common(*cmd, args->common);
+  cmd->add_option("NODE", args->node, "the node: Type:key (a node removed since is found too)")->required();
+  cmd->footer(
+      "Each version is current from the commit that wrote it until the one that replaced or removed it "
+      "(entente log lists the commits). --json gives {\"versions\": [...], \"edges\": [...]}, each with its "
+      "interchange line as \"record\" and \"recorded\" and \"until\" (null: current).");
+  return [args] {
+    auto db = open_for_read(args->common.db);
+    auto h = db->history(NodeRef::parse(args->node));
+    if (args->common.json) {
+      auto versions = nlohmann::ordered_json::array(), edges = nlohmann::ordered_json::array();
+      for (const auto& v : h.versions) {
+        versions.push_back({{"recorded", v.node.recorded}, {"until", until_json(v.until)}, {"record", to_json(v.node)}});
+      }
+      for (const auto& v : h.edges) {
+        edges.push_back({{"recorded", v.edge.recorded}, {"until", until_json(v.until)}, {"record", to_json(v.edge)}});
+      }
+      nlohmann::ordered_json j = {{"versions", versions}, {"edges", edges}};
+      fmt::print("{}\n", j.dump(2));
+      return kOk;
+    }
+    fmt::print("{}: {} version{}\n", args->node, h.versions.size(), plural(h.versions.size()));
+    for (const auto& v : h.versions) {
+      fmt::print("  {:<24} {}\n", span(v.node.recorded, v.until), to_line(v.node));
+    }
+    fmt::print("edges: {} version{}\n", h.edges.size(), plural(h.edges.size()));
+    for (const auto& v : h.edges) {
+      fmt::print("  {:<24} {}\n", span(v.edge.recorded, v.until), to_line(v.edge));
+    }
+    return kOk;
+  };
+}
+
+Runner add_diff(CLI::App& app) {
+  auto* cmd = app.add_subcommand("diff", "What changed between two commits, as interchange lines");
+  struct Args {
+    Common common;
+    std::string from, to;
+  };
+  auto args = std::make_shared<Args>();
+  add_common(*cmd, args->common, false);
+  cmd->add_option("--from", args->from, "the earlier commit: #N or an ISO 8601 time")->required()->type_name("TIME|#N");
+  cmd->add_option("--to", args->to, "the later commit (default: the last)")->type_name("TIME|#N");
+  cmd->footer(
+      "Prints, one a line, the interchange lines (docs/interchange.md) that, imported into the database as it stood "
+      "after --from, make it as it stood after --to: edges deleted, nodes added or replaced, edges added or "
+      "replaced, nodes deleted. A summary goes to standard error.");
+  return [args] {
+    auto db = open_for_read(args->common.db);
+    const std::uint64_t from = db->commit_as_of(args->from);
+    const std::uint64_t to = args->to.empty() ? db->commit_as_of("#" + std::to_string(db->log().empty() ? 0 : db->log().back().number))
+                                              : db->commit_as_of(args->to);
+    if (from >= to) {
+      throw Error(ErrorKind::kInvalid, fmt::format("--from (#{}) must be an earlier commit than --to (#{})", from, to));
+    }
+    auto stats = diff_jsonl(*db, from, to, std::cout);
+    std::cout.flush();
+    fmt::print(stderr, "#{} to #{}: nodes +{} ~{} -{}, edges +{} ~{} -{}\n", from, to, stats.nodes.created,
+               stats.nodes.updated, stats.nodes.removed, stats.edges.created, stats.edges.updated, stats.edges.removed);
+    return kOk;
+  };
+}
+
+}  // namespace entente::cli
