@@ -143,6 +143,7 @@ Runner add_stats(CLI::App& app);
 Runner add_log(CLI::App& app);
 Runner add_history_command(CLI::App& app);  // not add_history: readline has one
 Runner add_diff(CLI::App& app);
+Runner add_compact_history(CLI::App& app);
 Runner add_get(CLI::App& app);
 Runner add_neighbors(CLI::App& app);
 Runner add_schema(CLI::App& app);

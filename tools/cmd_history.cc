@@ -92,3 +92,49 @@ Runner add_diff(CLI::App& app) {
 }
 
 }  // namespace entente::cli
+
+namespace entente::cli {
+
+Runner add_compact_history(CLI::App& app) {
+  auto* cmd = app.add_subcommand("compact-history", "Drop the history that ended before a commit or a time");
+  struct Args {
+    Common common;
+    std::string before;
+  };
+  auto args = std::make_shared<Args>();
+  add_common(*cmd, args->common);
+  cmd->add_option("--before", args->before,
+                  "the versions that stopped being current by this commit (#N) or time (the last commit at or before "
+                  "it) are dropped")
+      ->required()
+      ->type_name("TIME|#N");
+  cmd->footer(
+      "History is kept by default (docs/history.md). This drops, explicitly, the versions replaced or removed by that "
+      "commit or earlier, with the keys and names of nodes removed by then, and merges each node's adjacency runs up to "
+      "it: reads as of that commit or later are unchanged; reads as of an earlier one are refused from then on. "
+      "It is one commit of the log, and says what it dropped.");
+  return [args] {
+    auto db = open_for_write(args->common.db);
+    const std::uint64_t through = db->commit_as_of(args->before);
+    auto r = db->compact_history(through);
+    if (args->common.json) {
+      nlohmann::ordered_json j = {{"through", r.through},       {"node_versions", r.node_versions},
+                                  {"edge_versions", r.edge_versions}, {"keys", r.keys},
+                                  {"names", r.names},           {"runs", r.runs},
+                                  {"commit", r.commit}};
+      fmt::print("{}\n", j.dump());
+      return kOk;
+    }
+    if (r.commit == 0) {
+      fmt::print("nothing to drop through #{}\n", r.through);
+      return kOk;
+    }
+    fmt::print("dropped the history through #{} (commit #{}): {} node version{}, {} edge version{}, {} removed key{}, {} "
+               "former name{}; {} adjacency run{} merged\n",
+               r.through, r.commit, r.node_versions, plural(r.node_versions), r.edge_versions, plural(r.edge_versions),
+               r.keys, plural(r.keys), r.names, plural(r.names), r.runs, plural(r.runs));
+    return kOk;
+  };
+}
+
+}  // namespace entente::cli

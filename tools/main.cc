@@ -24,6 +24,7 @@ int main(int argc, char** argv) {
   add(add_log);
   add(add_history_command);
   add(add_diff);
+  add(add_compact_history);
   add(add_get);
   add(add_neighbors);
   add(add_schema);

@@ -165,6 +165,17 @@ struct Changed {
   std::vector<EdgeId> edges;
 };
 
+// What Database::compact_history dropped.
+struct CompactReport {
+  std::uint64_t through = 0;        // versions that ended at this commit or before went
+  std::uint64_t node_versions = 0;  // node and edge versions dropped
+  std::uint64_t edge_versions = 0;
+  std::uint64_t keys = 0;           // removed nodes' keys and former names dropped
+  std::uint64_t names = 0;
+  std::uint64_t runs = 0;           // adjacency runs merged into fewer (or dropped with a removed node)
+  std::uint64_t commit = 0;         // the compaction's own commit (0: nothing was dropped)
+};
+
 // Counts of nodes and edges by type.
 struct Stats {
   std::map<std::string, std::uint64_t> nodes;
@@ -428,6 +439,13 @@ class Database {
   // The nodes and edges created, replaced or removed after commit `from` up to commit `to`
   // (from < to), by id. Database::snapshot_as_of reads them as of either end.
   Changed changed(std::uint64_t from, std::uint64_t to) const;
+  // Drops the history that no read as of commit `through` or later needs: the versions
+  // replaced or removed by `through` or an earlier commit, the keys and names of nodes
+  // removed by then, and each node's adjacency runs up to `through` merged into one. From
+  // then on, reads as of commits before `through` are refused (as before record time).
+  // One commit, logged. Throws Error(kConflict) when read-only, kNotFound as
+  // snapshot_as_of does for `through`.
+  CompactReport compact_history(std::uint64_t through);
 
   const std::filesystem::path& path() const;
   // The on-disk format version this database was written with.

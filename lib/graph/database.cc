@@ -236,8 +236,9 @@ void check_as_of(const detail::DatabaseState& st, const storage::View& view, std
     throw not_found("no commit #{} in {}: the last is #{}", commit, st.store->path().string(), next - 1);
   }
   if (const std::uint64_t first = record_time_from(view); commit < first) {
-    throw not_found("commit #{} of {} is before record time began (commit #{}: the upgrade to format 6)", commit,
-                    st.store->path().string(), first);
+    throw not_found("commit #{} of {} is before the history it keeps, which begins at commit #{} (the upgrade to "
+                    "format 6, or entente compact-history)",
+                    commit, st.store->path().string(), first);
   }
 }
 
@@ -490,6 +491,29 @@ NodeHistory Database::history(const NodeRef& ref) const {
   std::stable_sort(h.versions.begin(), h.versions.end(),
                    [](const NodeVersion& a, const NodeVersion& b) { return a.node.recorded < b.node.recorded; });
   return h;
+}
+
+CompactReport Database::compact_history(std::uint64_t through) {
+  if (state_->store->read_only()) throw conflict("{} is open read-only", path().string());
+  std::unique_lock<std::mutex> lock(state_->writer);  // no transaction meanwhile
+  auto view = state_->store->snapshot();
+  check_as_of(*state_, *view, through);
+  auto batch = state_->store->batch();
+  CompactReport report = graph::compact_history(*view, *batch, through);
+  if (report.node_versions + report.edge_versions + report.keys + report.names + report.runs == 0 &&
+      record_time_from(*view) >= through) {
+    return report;  // nothing to drop, and reads before `through` refused already
+  }
+  CommitInfo info;
+  info.number = counter(*batch, keys::kNextCommit);
+  info.message = fmt::format("compact-history through #{}: {} node and {} edge versions, {} keys, {} names dropped, {} runs merged",
+                             through, report.node_versions, report.edge_versions, report.keys, report.names, report.runs);
+  graph::log_commit(*batch, info);
+  batch->put(Cf::kMeta, keys::kNextCommit, u64(info.number + 1));
+  if (record_time_from(*view) < through) batch->put(Cf::kMeta, keys::kRecordTimeFrom, u64(through));
+  report.commit = info.number;
+  state_->publish_write([&] { state_->store->commit(*batch); });
+  return report;
 }
 
 Changed Database::changed(std::uint64_t from, std::uint64_t to) const {

@@ -228,6 +228,59 @@ Changed changed_between(const storage::View& view, std::uint64_t from, std::uint
   return out;
 }
 
+CompactReport compact_history(const storage::View& view, storage::Store::Batch& batch, std::uint64_t through) {
+  CompactReport r;
+  r.through = through;
+  // Versions, removed keys and former names that ended by `through`: every key of the
+  // history family but the log's ends in its `until`.
+  view.scan(Cf::kHistory, "", [&](std::string_view k, std::string_view) {
+    if (k.empty() || k[0] == keys::kCommitEntry || keys::history_until(k) > through) return true;
+    switch (k[0]) {
+      case keys::kNodeVersion: ++r.node_versions; break;
+      case keys::kEdgeVersion: ++r.edge_versions; break;
+      case keys::kRemovedKey: ++r.keys; break;
+      case keys::kFormerName: ++r.names; break;
+      default: throw corruption("a history key of unknown kind 0x{:02x}", static_cast<unsigned>(static_cast<unsigned char>(k[0])));
+    }
+    batch.del(Cf::kHistory, k);
+    return true;
+  });
+  // Each node's runs up to `through`, when there are several (or the node was removed
+  // by then): merged into the newest of them, or dropped with the node.
+  auto cursor = view.cursor(Cf::kAdj, {}, storage::View::Access::kSequential);
+  std::uint64_t node = ~std::uint64_t{0};
+  std::vector<std::pair<std::string, std::string>> runs;  // (key, value) of `node` up to `through`
+  auto flush = [&] {
+    if (runs.empty()) return;
+    keys::RunMerger m(node);
+    for (const auto& [k, v] : runs) m.add(v);
+    keys::NodeRuns merged = m.finish();
+    if (runs.size() == 1 && !merged.head_removed) {
+      runs.clear();
+      return;
+    }
+    for (const auto& [k, v] : runs) batch.del(Cf::kAdj, k);
+    r.runs += runs.size();
+    if (!merged.head_removed) {
+      keys::RunWriter w;
+      if (merged.has_head) w.head(merged.head);
+      for (const auto& a : merged.arcs) w.arc(a);
+      batch.put(Cf::kAdj, runs.back().first, w.bytes());
+    }
+    runs.clear();
+  };
+  for (cursor.seek(""); cursor.valid(); cursor.next()) {
+    const auto key = keys::decode_run_key(cursor.key());
+    if (key.node != node) {
+      flush();
+      node = key.node;
+    }
+    if (key.commit <= through) runs.emplace_back(std::string(cursor.key()), std::string(cursor.value()));
+  }
+  flush();
+  return r;
+}
+
 namespace {
 
 // Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's days_from_civil).

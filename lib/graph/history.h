@@ -63,6 +63,9 @@ std::vector<std::uint64_t> key_ids(const storage::View& view, std::string_view k
 std::vector<std::uint64_t> edges_ever(const storage::View& view, std::uint64_t id);
 // Database::changed.
 Changed changed_between(const storage::View& view, std::uint64_t from, std::uint64_t to);
+// Database::compact_history's writes into `batch` (which reads `view`'s state), but for
+// its log entry and meta.
+CompactReport compact_history(const storage::View& view, storage::Store::Batch& batch, std::uint64_t through);
 
 // Database::snapshot_as_of and commit_as_of for the database of a reader (the query
 // language's AS OF).

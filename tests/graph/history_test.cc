@@ -448,7 +448,7 @@ TEST_CASE("as of a commit before record time began: refused", "[history][format]
   }
   auto db = Database::open(path);  // upgraded: the log begins with commit 1
   CHECK(db->commit_as_of("#1") == 1);
-  CHECK_THROWS_WITH(db->snapshot_as_of(0), Catch::Contains("before record time began"));
+  CHECK_THROWS_WITH(db->snapshot_as_of(0), Catch::Contains("before the history it keeps"));
   CHECK(dump(*db->snapshot_as_of(1)) == dump(*db->snapshot()));
 }
 
@@ -566,7 +566,7 @@ TEST_CASE("deletion lines: a node (refused while it has edges, unless detach), a
   }
 }
 
-TEST_CASE("history lists every version of a node and its edges; diff gives the lines between two commits",
+TEST_CASE("history lists every version of a node and its edges, and diff the lines between two commits",
           "[history]") {
   test::TempDir dir;
   auto db = Database::open(dir / "db");
@@ -633,4 +633,52 @@ TEST_CASE("history lists every version of a node and its edges; diff gives the l
     CHECK_THROWS_AS(db->changed(3, 3), Error);
     CHECK_THROWS_WITH(db->changed(1, 9), Catch::Contains("no commit #9"));
   }
+}
+
+TEST_CASE("compact-history drops what no read as of a later commit needs, and nothing else", "[history]") {
+  test::TempDir dir;
+  auto db = Database::open(dir / "db");
+  test::load(*db, test::kSmallData);  // 1
+  correct(*db);                       // 2, 3
+  {
+    auto txn = db->begin();  // 4
+    CHECK(txn->remove_node({"State", "CHN"}));
+    txn->commit();
+  }
+  {
+    auto txn = db->begin();  // 5
+    txn->put_node(state("PRK", "Korea, DPR"));
+    txn->commit();
+  }
+  std::map<std::uint64_t, std::string> dumps;
+  for (std::uint64_t c = 3; c <= 5; ++c) dumps[c] = dump(*db->snapshot_as_of(c));
+  const auto h_before = history_of(dir / "db");
+  auto r = db->compact_history(3);
+  CHECK(r.through == 3);
+  CHECK(r.commit == 6);
+  // Versions ended by 3: PRK's and rus-prk-2024's of commit 1 (replaced at 2), signed-only's
+  // (removed at 3) and its PARTY_TO edge's; China's (removed at 4) and PRK's of 2 (replaced at
+  // 5) are kept.
+  CHECK(r.node_versions == 3);
+  CHECK(r.edge_versions == 1);
+  CHECK(r.keys == 1);  // signed-only's key
+  CHECK(r.names == 2);  // PRK's former name "democratic people's republic of korea" and signed-only's
+  CHECK(r.runs > 0);
+  CHECK(db->log().back().message.starts_with("compact-history through #3"));
+  // Every read as of 3 and later is as it was; before 3, refused.
+  for (std::uint64_t c = 3; c <= 5; ++c) {
+    INFO("as of #" << c);
+    CHECK(dump(*db->snapshot_as_of(c)) == dumps[c]);
+  }
+  CHECK_THROWS_WITH(db->snapshot_as_of(2), Catch::Contains("before the history it keeps, which begins at commit #3"));
+  CHECK(dump(*db->snapshot_as_of(3)) == dumps[3]);
+  // History after 3 is whole: CHN (removed at 4) and PRK's version of 2 (replaced at 5).
+  CHECK(db->history({"State", "CHN"}).versions.size() == 1);
+  CHECK(db->history({"State", "PRK"}).versions.size() == 2);
+  // The present, with its topology and check, is unchanged.
+  CHECK(db->check().clean());
+  CHECK(ally_keys(*db->snapshot()) == std::vector<std::string>{"RUS", "USA"});
+  // Again: nothing more to drop.
+  CHECK(db->compact_history(3).commit == 0);
+  CHECK(history_of(dir / "db").size() < h_before.size() + 1);
 }
