@@ -21,6 +21,7 @@ struct CheckReport {
   std::uint64_t adjacency = 0;  // adjacency entries
   std::uint64_t keys = 0;       // key index entries
   std::uint64_t names = 0;      // name index entries
+  std::uint64_t history = 0;    // history entries: commits logged, versions kept (format 6)
   // Every problem found, up to `problem_limit`; the rest are counted in `more_problems`.
   std::vector<Problem> problems;
   std::uint64_t more_problems = 0;

@@ -1,6 +1,7 @@
 // The integrity checker and the index rebuild: every invariant of docs/format.md §9,
 // checked from a snapshot with point lookups (memory does not grow with the database).
 #include <algorithm>
+#include <limits>
 #include <functional>
 #include <map>
 #include <set>
@@ -46,6 +47,7 @@ class Checker {
     }
     guarded("meta", [&] { check_counters(); });
     guarded("meta", [&] { check_counts(); });
+    if (format_ >= 6) guarded("history", [&] { check_history(); });
     for (const auto& f : store.verify_files()) problem(fmt::format("file {}", f.file), f.reason);
     auto ack = store.acknowledged();
     if (ack.state == storage::files::AckState::kDamaged) {
@@ -463,6 +465,74 @@ class Checker {
     counter(keys::kNextEdgeId, max_edge_, "edge");
   }
 
+  // Format 6: the log numbered and timed in order, below next_commit; each kept version a
+  // record that decodes, written before the commit that ended it, the versions of a record
+  // apart and in order, the current one written after them; removed keys and former names
+  // well formed.
+  void check_history() {
+    std::uint64_t next = 1;
+    if (auto v = view_.get(Cf::kMeta, keys::kNextCommit); v && v->size() == 8) next = coding::get_u64(v->data());
+    auto where = [](std::string_view k) {
+      const char kind = k.empty() ? '?' : k[0];
+      if ((kind == keys::kNodeVersion || kind == keys::kEdgeVersion) && k.size() == 17) {
+        return fmt::format("history: {} {} until #{}", kind == keys::kNodeVersion ? "node" : "edge", keys::version_id(k),
+                           keys::history_until(k));
+      }
+      if (kind == keys::kCommitEntry && k.size() == 9) return fmt::format("history: commit #{}", keys::history_until(k));
+      return fmt::format("history: a '{}' entry of {} bytes", kind, k.size());
+    };
+    std::int64_t last_time = std::numeric_limits<std::int64_t>::min();
+    std::uint64_t last_id = 0, last_until = 0;
+    char last_kind = 0;
+    view_.scan(Cf::kHistory, "", [&](std::string_view k, std::string_view v) {
+      ++report_.history;
+      const char kind = k.empty() ? 0 : k[0];
+      try {
+        if (kind == keys::kCommitEntry) {
+          if (k.size() != 9) throw corruption("a malformed key");
+          auto c = graph::decode_commit(v);
+          if (c.number != keys::history_until(k)) throw corruption("it says it is commit #{}", c.number);
+          if (c.number >= next) throw corruption("it is not before meta next_commit (#{})", next);
+          if (c.time_us < last_time) throw corruption("its time ({}) is before the commit's before it", c.time_text());
+          last_time = c.time_us;
+        } else if (kind == keys::kNodeVersion || kind == keys::kEdgeVersion) {
+          if (k.size() != 17) throw corruption("a malformed key");
+          const std::uint64_t id = keys::version_id(k), until = keys::history_until(k);
+          if (kind == keys::kNodeVersion) {
+            graph::decode_node(catalog_, id, v);
+          } else {
+            graph::decode_edge(catalog_, id, v);
+          }
+          const std::uint64_t recorded = graph::recorded_of(v);
+          if (recorded >= until) throw corruption("it was written by commit #{}, not before the one that ended it", recorded);
+          if (until >= next) throw corruption("it ended at a commit not before meta next_commit (#{})", next);
+          if (kind == last_kind && id == last_id && recorded < last_until) {
+            throw corruption("it was written (#{}) before the version before it ended (#{})", recorded, last_until);
+          }
+          last_kind = kind;
+          last_id = id;
+          last_until = until;
+          // The current record, if any, comes after its last kept version.
+          auto current = view_.get(kind == keys::kNodeVersion ? Cf::kNodes : Cf::kEdges, keys::id(id));
+          if (current && graph::recorded_of(*current) < until) {
+            throw corruption("the current record was written (#{}) before this version ended", graph::recorded_of(*current));
+          }
+        } else if (kind == keys::kRemovedKey) {
+          if (k.size() < 1 + 4 + 8 || v.size() != 8) throw corruption("a malformed entry");
+          if (keys::history_until(k) >= next) throw corruption("it ended at a commit not before meta next_commit");
+        } else if (kind == keys::kFormerName) {
+          if (k.size() < 1 + 1 + 16 || k[k.size() - 17] != '\0') throw corruption("a malformed key");
+          if (keys::history_until(k) >= next) throw corruption("it ended at a commit not before meta next_commit");
+        } else {
+          throw corruption("an entry of an unknown kind");
+        }
+      } catch (const Error& e) {
+        problem(where(k), e.what());
+      }
+      return true;
+    });
+  }
+
   const storage::View& view_;
   const catalog::Catalog& catalog_;
   const std::uint32_t format_;
@@ -683,11 +753,16 @@ CheckReport Database::repair() {
   rebuild_derived(*batch, *catalog, decoded, state_->format);
   counters_ahead(*batch, decoded);
   if (state_->format >= 6) {
-    // A commit of the log (format 6); rebuild_derived advanced next_commit past it.
+    // A commit of the log (format 6); rebuild_derived advanced next_commit past it. The
+    // adjacency is rebuilt as of this commit, from the current records: a read as of an
+    // earlier commit would find no runs of its own, so such reads are refused from now on,
+    // as before record time (rather than answered from an adjacency that is not theirs).
     CommitInfo info;
     info.number = commit;
-    info.message = "repair: the adjacency, key and name indexes rebuilt from the records";
+    info.message = "repair: the adjacency, key and name indexes rebuilt from the records (reads as of earlier "
+                   "commits end here)";
     graph::log_commit(*batch, info);
+    batch->put(Cf::kMeta, keys::kRecordTimeFrom, keys::id(commit));
   }
   state_->publish_write([&] { state_->store->commit(*batch); });
   lock.unlock();

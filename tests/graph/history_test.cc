@@ -289,26 +289,6 @@ TEST_CASE("record time's text: ISO 8601 in UTC, read back with any offset", "[hi
   CHECK_FALSE(graph::parse_time("2024-12-08T02:35Zx"));
 }
 
-TEST_CASE("a repair is a commit of the log", "[history]") {
-  test::TempDir dir;
-  auto db = Database::open(dir / "db");
-  test::load(*db, test::kSmallData);
-  auto report = db->repair();
-  CHECK(report.clean());
-  auto log = db->log();
-  REQUIRE(log.size() == 2);
-  CHECK(log[1].number == 2);
-  CHECK(log[1].message.starts_with("repair:"));
-  // The next transaction takes the number after it.
-  {
-    auto txn = db->begin();
-    txn->put_node(state("USA", "United States"));
-    txn->commit();
-  }
-  CHECK(db->log().back().number == 3);
-  CHECK(db->check().clean());
-}
-
 namespace {
 
 // The three commits of the as-of tests: the small data; a correction (a treaty's entry
@@ -681,4 +661,72 @@ TEST_CASE("compact-history drops what no read as of a later commit needs, and no
   // Again: nothing more to drop.
   CHECK(db->compact_history(3).commit == 0);
   CHECK(history_of(dir / "db").size() < h_before.size() + 1);
+}
+
+TEST_CASE("a repair is a commit of the log", "[history]") {
+  test::TempDir dir;
+  auto db = Database::open(dir / "db");
+  test::load(*db, test::kSmallData);
+  auto report = db->repair();
+  CHECK(report.clean());
+  auto log = db->log();
+  REQUIRE(log.size() == 2);
+  CHECK(log[1].number == 2);
+  CHECK(log[1].message.starts_with("repair:"));
+  // The adjacency was rebuilt as of the repair: reads as of earlier commits are refused,
+  // not answered from runs that are not theirs.
+  CHECK_THROWS_WITH(db->snapshot_as_of(1), Catch::Contains("before the history it keeps, which begins at commit #2"));
+  CHECK(dump(*db->snapshot_as_of(2)) == dump(*db->snapshot()));
+  // The next transaction takes the number after it.
+  {
+    auto txn = db->begin();
+    txn->put_node(state("USA", "United States"));
+    txn->commit();
+  }
+  CHECK(db->log().back().number == 3);
+  CHECK(db->check().clean());
+}
+
+TEST_CASE("check verifies the history: the log, the versions' order, their records", "[history][check]") {
+  test::TempDir dir;
+  NodeId prk = 0;
+  {
+    auto db = Database::open(dir / "db");
+    test::load(*db, test::kSmallData);
+    correct(*db);  // commits 2, 3: PRK replaced at 2
+    auto r = db->check();
+    CHECK(r.clean());
+    CHECK(r.history > 3);
+    prk = db->snapshot()->resolve("State:PRK").id;
+  }
+  auto damage = [&](const std::string& key, const std::string& value) {
+    auto store = storage::Store::open(dir / "db", {.create_if_missing = false});
+    auto batch = store->batch();
+    batch->put(storage::Cf::kHistory, key, value);
+    store->commit(*batch);
+  };
+  auto problems = [&] {
+    auto db = Database::open(dir / "db");
+    std::vector<std::string> out;
+    for (const auto& p : db->check().problems) out.push_back(p.where + ": " + p.reason);
+    return out;
+  };
+  // A version said to end before it was written: a copy of PRK's (written at 1) as ending at 1.
+  std::string v1;
+  {
+    auto store = storage::Store::open(dir / "db", {.create_if_missing = false, .read_only = true});
+    v1 = *store->snapshot()->get(storage::Cf::kHistory, keys::version(keys::kNodeVersion, prk, 2));
+  }
+  damage(keys::version(keys::kNodeVersion, prk, 1), v1);
+  auto p = problems();
+  REQUIRE(p.size() == 1);
+  CHECK_THAT(p[0], Catch::Contains(fmt::format("history: node {} until #1", prk)) && Catch::Contains("not before the one that ended it"));
+  // A log entry past next_commit, and an entry of no known kind.
+  damage(keys::version(keys::kNodeVersion, prk, 1), "");  // (now malformed as well)
+  damage(keys::commit_entry(9), graph::encode_commit(CommitInfo{.number = 9}));
+  damage("zzz", "");
+  p = problems();
+  CHECK(std::any_of(p.begin(), p.end(), [](const std::string& s) { return s.find("history: commit #9: it is not before meta next_commit") != std::string::npos; }));
+  CHECK(std::any_of(p.begin(), p.end(), [](const std::string& s) { return s.find("unknown kind") != std::string::npos; }));
+  CHECK(std::any_of(p.begin(), p.end(), [&](const std::string& s) { return s.find(fmt::format("node {} until #1", prk)) != std::string::npos; }));
 }
