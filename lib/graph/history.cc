@@ -59,19 +59,27 @@ CommitInfo decode_commit(std::string_view bytes) {
   }
 }
 
-std::int64_t commit_time(const storage::View& view, std::uint64_t number) {
+namespace {
+
+std::int64_t time_after(const std::optional<std::string>& before) {
   const auto now = std::chrono::duration_cast<std::chrono::microseconds>(
                        std::chrono::system_clock::now().time_since_epoch())
                        .count();
   std::int64_t t = static_cast<std::int64_t>(now);
-  if (number > 0) {
-    if (auto before = view.get(Cf::kHistory, keys::commit_entry(number - 1))) t = std::max(t, decode_commit(*before).time_us);
-  }
+  if (before) t = std::max(t, decode_commit(*before).time_us);
   return t;
 }
 
+}  // namespace
+
+std::int64_t commit_time(const storage::View& view, std::uint64_t number) {
+  return time_after(number > 0 ? view.get(Cf::kHistory, keys::commit_entry(number - 1)) : std::nullopt);
+}
+
 void log_commit(storage::Store::Batch& batch, CommitInfo info) {
-  info.time_us = commit_time(batch, info.number);
+  // The commit before is stored, not in the batch: read past the batch (a read through it
+  // would make a large import's batch build its index, at commit: 1.8 -> 2.6 s at 10^6).
+  info.time_us = time_after(info.number > 0 ? batch.get_base(Cf::kHistory, keys::commit_entry(info.number - 1)) : std::nullopt);
   batch.put(Cf::kHistory, keys::commit_entry(info.number), encode_commit(info));
 }
 

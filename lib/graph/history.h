@@ -24,7 +24,8 @@ CommitInfo decode_commit(std::string_view bytes);
 // that is later (a clock set back), so that the log's times never go back.
 std::int64_t commit_time(const storage::View& view, std::uint64_t number);
 
-// Adds the log entry of commit `info.number` to the batch, timed by commit_time.
+// Adds the log entry of commit `info.number` to the batch, timed as commit_time would
+// (from the stored commit before it: the batch is not read, so that it need not index).
 void log_commit(storage::Store::Batch& batch, CommitInfo info);
 
 // The log, oldest first.

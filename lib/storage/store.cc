@@ -481,6 +481,7 @@ class BatchImpl : public Store::Batch {
     return last_writes(*write_batch(), "committing", ops, e);
   }
   std::size_t bytes() const { return indexed_ ? batch_.GetWriteBatch()->GetDataSize() : plain_.GetDataSize(); }
+  bool indexed() const override { return indexed_; }
   // Where the tables of a batch that did not spill are written (the spill directory),
   // created here, and removed by release() or the destructor.
   const std::filesystem::path& tables_dir() {

@@ -730,3 +730,22 @@ TEST_CASE("check verifies the history: the log, the versions' order, their recor
   CHECK(std::any_of(p.begin(), p.end(), [](const std::string& s) { return s.find("unknown kind") != std::string::npos; }));
   CHECK(std::any_of(p.begin(), p.end(), [&](const std::string& s) { return s.find(fmt::format("node {} until #1", prk)) != std::string::npos; }));
 }
+
+// A regression: the log entry's time was read through the batch, which made a large
+// import's batch index all its writes at commit (1.8 -> 2.6 s at 10^6 records).
+TEST_CASE("logging a commit does not read through its batch", "[history]") {
+  test::TempDir dir;
+  {
+    auto db = Database::open(dir / "db");
+    test::load(*db, test::kSmallData);  // commit 1: the entry before
+  }
+  auto store = storage::Store::open(dir / "db", {.create_if_missing = false});
+  auto batch = store->batch();
+  batch->put(storage::Cf::kNodes, keys::id(99), "x");
+  CommitInfo info;
+  info.number = 2;
+  graph::log_commit(*batch, info);
+  CHECK_FALSE(batch->indexed());
+  batch->get(storage::Cf::kNodes, keys::id(99));  // a read through it does index
+  CHECK(batch->indexed());
+}
