@@ -5,7 +5,7 @@
 //       family, as the database DB holds: once through WriteBatches (the WAL and
 //       memtables, as a transaction commits) and once as SST files ingested (as the bulk
 //       import does). Prints JSON.
-//   entente-bench queries --db DB --manifest M [--samples N] [--cold N]
+//   entente-bench queries --db DB --manifest M [--samples N] [--cold N] [--only Q1,Q2] [--as-of #N|TIME]
 //       point lookups, neighbours, allies, 2- and 3-hop expansions, shortest path, blocs,
 //       median and p99 latency warm and cold; projection build and BFS against a plain
 //       compressed_sparse_row_graph. Prints JSON.
@@ -235,7 +235,7 @@ struct Manifest {
 using Question = std::function<std::size_t(const entente::Reader&, std::uint64_t sample)>;
 
 int run_queries(const std::filesystem::path& db_path, const Manifest& m, int samples, int cold_samples,
-                const std::set<std::string>& only) {
+                const std::set<std::string>& only, const std::string& as_of) {
   using namespace entente;
   Options ro;
   ro.read_only = true;
@@ -383,7 +383,9 @@ int run_queries(const std::filesystem::path& db_path, const Manifest& m, int sam
     {
       db.reset();
       db = Database::open(db_path, warm_options);
-      auto snap = db->snapshot();
+      // --as-of: the questions read as of that commit (record time), for comparing with the
+      // present's figures on the same database.
+      auto snap = as_of.empty() ? db->snapshot() : db->snapshot_as_of(db->commit_as_of(as_of));
       auto t0 = Clock::now();
       for (int i = 0; i < 50 && seconds_since(t0) < 2; ++i) q(*snap, 1000003ULL * i);  // warm-up
       t0 = Clock::now();
@@ -397,7 +399,7 @@ int run_queries(const std::filesystem::path& db_path, const Manifest& m, int sam
     for (int i = 0; i < cold_samples && (i < 1 || seconds_since(c0) < kColdBudget); ++i) {
       db.reset();
       db = Database::open(db_path, ro);  // a new block cache: nothing of the database in it
-      auto snap = db->snapshot();
+      auto snap = as_of.empty() ? db->snapshot() : db->snapshot_as_of(db->commit_as_of(as_of));
       auto t = Clock::now();
       q(*snap, 104729ULL * i + 5);
       cold.us.push_back(seconds_since(t) * 1e6);
@@ -493,7 +495,7 @@ int run_queries(const std::filesystem::path& db_path, const Manifest& m, int sam
 int usage() {
   fmt::print(stderr,
              "usage: entente-bench floor --like DB --dir TMP\n"
-             "       entente-bench queries --db DB --manifest MANIFEST [--samples N] [--cold N] [--only Q1,Q2]\n"
+             "       entente-bench queries --db DB --manifest MANIFEST [--samples N] [--cold N] [--only Q1,Q2] [--as-of #N]\n"
              "       entente-bench topology --db DB [--runs N]\n");
   return 2;
 }
@@ -560,7 +562,7 @@ int main(int argc, char** argv) {
           at = comma + 1;
         }
       }
-      return run_queries(args["--db"], m, samples, cold, only);
+      return run_queries(args["--db"], m, samples, cold, only, args.count("--as-of") ? args["--as-of"] : std::string());
     }
   } catch (const std::exception& e) {
     die(e.what());

@@ -340,7 +340,9 @@ const graph::Topology* detail::topology_of(const ReadContext& ctx, bool build) {
     std::lock_guard<std::mutex> cache(st.as_of_mu);
     auto& slot = st.as_of_topologies[*ctx.as_of];
     ctx.topology = slot.lock();
-    if (!ctx.topology && build) {
+    // Built on first use when asked, or whenever the database keeps its topology from the
+    // start (a long-running process: its reads as of a commit as fast as the present's).
+    if (!ctx.topology && (build || st.topology_mode == TopologyMode::kAtOpen)) {
       ctx.topology_built = true;
       ctx.topology = build_topology(ctx);
       slot = ctx.topology;

@@ -55,9 +55,22 @@ std::optional<NodeId> Reader::id_of(const NodeRef& ref) const {
   if (!type || type->is_edge) return std::nullopt;
   const std::string key_key = keys::node_key(type->tag, ref.key);
   if (context_->as_of) {
-    // The node the key named then: now, or removed since (docs/history.md).
+    // The node the key named then: the one it names now, if it existed then (a key names
+    // one node at a time), else one removed since (docs/history.md). Whether a node existed
+    // then, from the snapshot's topology when it has one (no record read), else its record.
+    const auto* topo = detail::topology_of(*context_, false);
+    auto existed = [&](std::uint64_t id) {
+      if (topo) {
+        const auto* info = topo->node(id);
+        return info && info->exists();
+      }
+      return graph::record_as_of(*context_->view, keys::kNodeVersion, id, *context_->as_of).has_value();
+    };
+    if (auto now = context_->view->get(Cf::kKeys, key_key); now && existed(keys::decode_id(*now))) {
+      return keys::decode_id(*now);
+    }
     for (std::uint64_t id : graph::key_candidates(*context_->view, key_key, *context_->as_of)) {
-      if (graph::record_as_of(*context_->view, keys::kNodeVersion, id, *context_->as_of)) return id;
+      if (existed(id)) return id;
     }
     return std::nullopt;
   }

@@ -350,6 +350,9 @@ TEST_CASE("a snapshot as of a commit reads the database as it stood then", "[his
     auto at0 = db->snapshot_as_of(0), at1 = db->snapshot_as_of(1), at3 = db->snapshot_as_of(3), now = db->snapshot();
     CHECK(at1->as_of() == 1);
     CHECK_FALSE(now->as_of());
+    // A database that keeps its topology from the start keeps one for each commit read as
+    // of, too (built from the runs up to it): its as-of reads traverse memory.
+    CHECK((at1->stats().topology_arcs > 0) == (mode == TopologyMode::kAtOpen));
     // Every record, key, name and edge, through the dump (a scan of each type, and each
     // node's edges).
     CHECK(dump(*at0) == empty_dump);
