@@ -97,6 +97,42 @@ def fmt_us(x):
     return f"{x:.1f} µs"
 
 
+AS_OF_QUESTIONS = ["lookup_key", "neighbors_at", "neighbors_records_at", "hop2", "q_1hop", "q_2hop"]
+
+
+def record_time(entente, bench, db, jsonl, manifest, work, samples):
+    """Record time (docs/history.md): a correction of a tenth of the Person, Event and Visit
+    nodes (renamed) imported as commit 2, then the questions as of commit 1 against the
+    present, on the same database."""
+    print("bench: record time: a correction, then reads as of commit 1", flush=True)
+    fix = os.path.join(work, "correction.jsonl")
+    renamed = 0
+    with open(jsonl) as src, open(fix, "w") as out:
+        for i, line in enumerate(src):
+            if not line.startswith('{"node"') or i % 10:
+                continue
+            o = json.loads(line)
+            if o["node"] not in ("Person", "Event", "Visit"):
+                continue
+            o["name"] = (o.get("name") or o["key"]) + " (corrected)"
+            out.write(json.dumps(o, separators=(",", ":")) + "\n")
+            renamed += 1
+    secs, _, _ = timed([entente, "import", "-q", "--db", db, "-m", "correction", fix])
+    only = ",".join(AS_OF_QUESTIONS)
+    runs = {}
+    for label, extra in (("present", []), ("as_of_1", ["--as-of", "#1"])):
+        _, _, out = timed([bench, "queries", "--db", db, "--manifest", manifest, "--only", only,
+                           "--samples", str(samples), "--cold", "1"] + extra)
+        runs[label] = json.loads(out)
+    ratios = {}
+    for q in AS_OF_QUESTIONS:
+        p, a = runs["present"].get(q, {}).get("warm"), runs["as_of_1"].get(q, {}).get("warm")
+        if p and a and p["median_us"] > 0:
+            ratios[q] = a["median_us"] / p["median_us"]
+    return {"renamed": renamed, "correction_seconds": secs, "present": runs["present"], "as_of_1": runs["as_of_1"],
+            "as_of_ratio": ratios, "worst_as_of_ratio": max(ratios.values()) if ratios else None}
+
+
 def main():
     global WORK
     ap = argparse.ArgumentParser()
@@ -170,6 +206,8 @@ def main():
             secs, rss, _ = timed([entente, "import", "-q", "--db", txn_db, jsonl])
             r["transactional"] = {"seconds": secs, "records_per_s": n / secs, "peak_rss_bytes": rss,
                                   "db_bytes": dir_bytes(txn_db)}
+            r["record_time"] = record_time(entente, bench, txn_db, jsonl, os.path.join(data, "manifest.json"), work,
+                                           args.samples)
             shutil.rmtree(txn_db, ignore_errors=True)
 
         print(f"bench: {n} records: storage floor", flush=True)
@@ -228,6 +266,9 @@ def print_table(results, markdown=False):
 
     row("records", lambda r: f"{int(next(k for k, v in results['scales'].items() if v is r)):,}")
     row("bulk import, records/s", lambda r: fmt_rate(get(r, "bulk", "records_per_s")))
+    row("as of commit 1 / present, worst median (record time)",
+        lambda r: "-" if get(r, "record_time", "worst_as_of_ratio") is None
+        else f"{get(r, 'record_time', 'worst_as_of_ratio'):.2f}")
     row("  ratio to SST floor", lambda r: f"{get(r, 'bulk', 'ratio_to_floor'):.2f}")
     row("  peak RSS", lambda r: fmt_bytes(get(r, "bulk", "peak_rss_bytes")))
     row("transactional import, records/s", lambda r: fmt_rate(get(r, "transactional", "records_per_s")))
