@@ -496,6 +496,7 @@ int usage() {
   fmt::print(stderr,
              "usage: entente-bench floor --like DB --dir TMP\n"
              "       entente-bench queries --db DB --manifest MANIFEST [--samples N] [--cold N] [--only Q1,Q2] [--as-of #N]\n"
+             "       entente-bench history-size --db DB\n"
              "       entente-bench topology --db DB [--runs N]\n");
   return 2;
 }
@@ -529,6 +530,79 @@ int run_topology(const std::filesystem::path& db_path, int runs) {
   return 0;
 }
 
+// ------------------------------------------------------------------ history size
+
+// Record time's storage (docs/history.md): the bytes the history family's kept versions
+// take on disk, against what the replaced records would take there, compressed as the
+// current records are (their disk bytes over their raw bytes). Read with RocksDB directly,
+// read-only, from a database closed by its writer (its memtables flushed into tables).
+int run_history_size(const std::filesystem::path& db_path) {
+  rocksdb::DBOptions o;
+  std::vector<std::string> names;
+  check(rocksdb::DB::ListColumnFamilies(o, db_path.string(), &names), "listing column families");
+  std::vector<rocksdb::ColumnFamilyDescriptor> cfs;
+  for (const auto& n : names) cfs.emplace_back(n, rocksdb::ColumnFamilyOptions());
+  std::vector<rocksdb::ColumnFamilyHandle*> handles;
+  rocksdb::DB* raw = nullptr;
+  check(rocksdb::DB::OpenForReadOnly(o, db_path.string(), cfs, &handles, &raw), "opening read-only");
+  std::unique_ptr<rocksdb::DB> db(raw);
+  auto handle = [&](const std::string& name) -> rocksdb::ColumnFamilyHandle* {
+    for (auto* h : handles) {
+      if (h->GetName() == name) return h;
+    }
+    die(fmt::format("no column family {}", name));
+  };
+  auto disk = [&](const std::string& name) {
+    rocksdb::ColumnFamilyMetaData m;
+    db->GetColumnFamilyMetaData(handle(name), &m);
+    return static_cast<double>(m.size);
+  };
+  auto raw_bytes = [&](const std::string& name, const std::function<bool(const rocksdb::Slice&)>& keep) {
+    double bytes = 0, entries = 0;
+    std::unique_ptr<rocksdb::Iterator> it(db->NewIterator(rocksdb::ReadOptions(), handle(name)));
+    for (it->SeekToFirst(); it->Valid(); it->Next()) {
+      if (!keep(it->key())) continue;
+      bytes += static_cast<double>(it->key().size() + it->value().size());
+      entries += 1;
+    }
+    check(it->status(), "reading");
+    return std::make_pair(bytes, entries);
+  };
+  auto all = [](const rocksdb::Slice&) { return true; };
+  auto [record_raw, records] = raw_bytes("nodes", all);
+  auto [edge_raw, edges] = raw_bytes("edges", all);
+  const double record_disk = disk("nodes") + disk("edges");
+  const double compression = record_disk / std::max(1.0, record_raw + edge_raw);
+  double replaced_raw = 0, versions = 0, history_raw = 0, versions_raw = 0;
+  {
+    std::unique_ptr<rocksdb::Iterator> it(db->NewIterator(rocksdb::ReadOptions(), handle("history")));
+    for (it->SeekToFirst(); it->Valid(); it->Next()) {
+      history_raw += static_cast<double>(it->key().size() + it->value().size());
+      const char kind = it->key().size() > 0 ? it->key()[0] : 0;
+      if (kind != 'n' && kind != 'e') continue;  // the log, removed keys, former names
+      versions_raw += static_cast<double>(it->key().size() + it->value().size());
+      replaced_raw += static_cast<double>(8 + it->value().size());  // as stored in nodes/edges: an 8-byte id key
+      versions += 1;
+    }
+    check(it->status(), "reading");
+  }
+  const double history_disk = disk("history");
+  // The versions' share of the family's disk bytes, by their share of its raw bytes.
+  const double versions_disk = history_raw > 0 ? history_disk * versions_raw / history_raw : 0;
+  Json out = {{"records", records + edges},
+              {"versions", versions},
+              {"history_disk_bytes", history_disk},
+              {"replaced_raw_bytes", replaced_raw},
+              {"records_compression", compression},
+              {"replaced_disk_bytes_estimate", replaced_raw * compression},
+              {"versions_disk_bytes_estimate", versions_disk},
+              {"ratio", versions > 0 ? history_disk / (replaced_raw * compression) : 0.0},
+              {"versions_ratio", versions > 0 ? versions_disk / (replaced_raw * compression) : 0.0}};
+  for (auto* h : handles) db->DestroyColumnFamilyHandle(h);
+  fmt::print("{}\n", out.dump());
+  return 0;
+}
+
 int main(int argc, char** argv) {
   if (argc < 2) return usage();
   std::string cmd = argv[1];
@@ -538,6 +612,10 @@ int main(int argc, char** argv) {
     if (cmd == "floor") {
       if (!args.count("--like") || !args.count("--dir")) return usage();
       return run_floor(args["--like"], args["--dir"]);
+    }
+    if (cmd == "history-size") {
+      if (!args.count("--db")) return usage();
+      return run_history_size(args["--db"]);
     }
     if (cmd == "topology") {
       if (!args.count("--db")) return usage();
