@@ -64,6 +64,15 @@ inline void load(Database& db, const std::string& data) {
   txn->commit();
 }
 
+// A State node to put: its key and name, nothing else.
+inline NodeInput state(const std::string& key, const std::string& name) {
+  NodeInput n;
+  n.type = "State";
+  n.key = key;
+  n.name = name;
+  return n;
+}
+
 // Puts Person:`key` (named "Person <key>") and its HOLDS_OFFICE edge to State:`state`.
 inline void put_office_holder(Transaction& txn, const std::string& key, const std::string& state) {
   NodeInput p;

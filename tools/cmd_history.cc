@@ -78,8 +78,12 @@ Runner add_diff(CLI::App& app) {
   return [args] {
     auto db = open_for_read(args->common.db);
     const std::uint64_t from = db->commit_as_of(args->from);
-    const std::uint64_t to = args->to.empty() ? db->commit_as_of("#" + std::to_string(db->log().empty() ? 0 : db->log().back().number))
-                                              : db->commit_as_of(args->to);
+    std::uint64_t to = 0;
+    if (!args->to.empty()) {
+      to = db->commit_as_of(args->to);
+    } else if (const auto log = db->log(); !log.empty()) {
+      to = log.back().number;  // the last
+    }
     if (from >= to) {
       throw Error(ErrorKind::kInvalid, fmt::format("--from (#{}) must be an earlier commit than --to (#{})", from, to));
     }

@@ -113,8 +113,8 @@ struct CommitInfo {
   // When the commit was applied: microseconds since 1970-01-01 UTC; never earlier than
   // the commit before it.
   std::int64_t time_us = 0;
-  std::string message;
-  WriteCounts nodes, edges;  // created, updated (replaced) and removed; unchanged is 0
+  std::string message{};
+  WriteCounts nodes{}, edges{};  // created, updated (replaced) and removed; unchanged is 0
   // The time as ISO 8601 in UTC: "2026-12-08T02:15:11.123456Z".
   std::string time_text() const;
 };

@@ -484,6 +484,16 @@ class Checker {
     std::int64_t last_time = std::numeric_limits<std::int64_t>::min();
     std::uint64_t last_id = 0, last_until = 0;
     char last_kind = 0;
+    // The current record, if any, comes after its last kept version: checked once a record,
+    // when the scan leaves its versions.
+    auto check_current = [&] {
+      if (last_kind != keys::kNodeVersion && last_kind != keys::kEdgeVersion) return;
+      auto current = view_.get(last_kind == keys::kNodeVersion ? Cf::kNodes : Cf::kEdges, keys::id(last_id));
+      if (current && graph::recorded_of(*current) < last_until) {
+        problem(fmt::format("history: {} {} until #{}", last_kind == keys::kNodeVersion ? "node" : "edge", last_id, last_until),
+                fmt::format("the current record was written (#{}) before this version ended", graph::recorded_of(*current)));
+      }
+    };
     view_.scan(Cf::kHistory, "", [&](std::string_view k, std::string_view v) {
       ++report_.history;
       const char kind = k.empty() ? 0 : k[0];
@@ -498,6 +508,12 @@ class Checker {
         } else if (kind == keys::kNodeVersion || kind == keys::kEdgeVersion) {
           if (k.size() != 17) throw corruption("a malformed key");
           const std::uint64_t id = keys::version_id(k), until = keys::history_until(k);
+          if (kind != last_kind || id != last_id) {
+            check_current();
+            last_until = 0;
+          }
+          last_kind = kind;
+          last_id = id;
           if (kind == keys::kNodeVersion) {
             graph::decode_node(catalog_, id, v);
           } else {
@@ -506,17 +522,10 @@ class Checker {
           const std::uint64_t recorded = graph::recorded_of(v);
           if (recorded >= until) throw corruption("it was written by commit #{}, not before the one that ended it", recorded);
           if (until >= next) throw corruption("it ended at a commit not before meta next_commit (#{})", next);
-          if (kind == last_kind && id == last_id && recorded < last_until) {
+          if (recorded < last_until) {
             throw corruption("it was written (#{}) before the version before it ended (#{})", recorded, last_until);
           }
-          last_kind = kind;
-          last_id = id;
           last_until = until;
-          // The current record, if any, comes after its last kept version.
-          auto current = view_.get(kind == keys::kNodeVersion ? Cf::kNodes : Cf::kEdges, keys::id(id));
-          if (current && graph::recorded_of(*current) < until) {
-            throw corruption("the current record was written (#{}) before this version ended", graph::recorded_of(*current));
-          }
         } else if (kind == keys::kRemovedKey) {
           if (k.size() < 1 + 4 + 8 || v.size() != 8) throw corruption("a malformed entry");
           if (keys::history_until(k) >= next) throw corruption("it ended at a commit not before meta next_commit");
@@ -531,6 +540,7 @@ class Checker {
       }
       return true;
     });
+    check_current();
   }
 
   const storage::View& view_;

@@ -470,11 +470,14 @@ NodeHistory Database::history(const NodeRef& ref) const {
   if (!type || type->is_edge) throw invalid("unknown node type '{}'{}", ref.type, text::did_you_mean(ref.type, catalog.names(false)));
   const auto ids = graph::key_ids(*ctx.view, keys::node_key(type->tag, ref.key));
   if (ids.empty()) throw not_found("no node {} now or in the history of {}", ref.str(), path().string());
-  // Any version of a node, for an edge's end (the end may have been removed since).
-  auto ref_of = [&](NodeId id) {
+  // An edge's end, from its newest version (it may have been removed since); read once
+  // a node (a state's history has thousands of edges to a few ends).
+  std::map<NodeId, NodeRef> refs;
+  auto ref_of = [&](NodeId id) -> const NodeRef& {
+    if (auto it = refs.find(id); it != refs.end()) return it->second;
     auto all = graph::versions(*ctx.view, keys::kNodeVersion, id);
     if (all.empty()) throw corruption("an edge names node {}, of which no version is kept", id);
-    return graph::decode_node(catalog, id, all.back().first).ref();
+    return refs.emplace(id, graph::decode_node(catalog, id, all.back().first).ref()).first->second;
   };
   NodeHistory h;
   for (NodeId id : ids) {

@@ -110,9 +110,8 @@ std::optional<std::string> record_as_of(const storage::View& view, char kind, st
   return std::string(cursor.value());
 }
 
-std::vector<std::uint64_t> key_candidates(const storage::View& view, std::string_view key_key, std::uint64_t commit) {
+std::vector<std::uint64_t> removed_key_ids(const storage::View& view, std::string_view key_key, std::uint64_t commit) {
   std::vector<std::uint64_t> out;
-  if (auto id = view.get(Cf::kKeys, key_key)) out.push_back(keys::decode_id(*id));
   const std::string prefix = keys::removed_key(key_key, 0).substr(0, 1 + key_key.size());
   view.scan(Cf::kHistory, prefix, [&](std::string_view k, std::string_view v) {
     // A longer key with this one as its prefix is another key: only exact ones.
@@ -190,7 +189,8 @@ std::vector<std::pair<std::string, std::optional<std::uint64_t>>> versions(const
 }
 
 std::vector<std::uint64_t> key_ids(const storage::View& view, std::string_view key_key) {
-  std::vector<std::uint64_t> out = key_candidates(view, key_key, 0);
+  std::vector<std::uint64_t> out = removed_key_ids(view, key_key, 0);
+  if (auto id = view.get(Cf::kKeys, key_key)) out.push_back(keys::decode_id(*id));
   std::sort(out.begin(), out.end());
   out.erase(std::unique(out.begin(), out.end()), out.end());
   return out;
@@ -289,46 +289,28 @@ CompactReport compact_history(const storage::View& view, storage::Store::Batch& 
   return r;
 }
 
-namespace {
-
-// Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's days_from_civil).
-std::int64_t days_from_civil(std::int64_t y, unsigned m, unsigned d) {
-  y -= m <= 2;
-  const std::int64_t era = (y >= 0 ? y : y - 399) / 400;
-  const auto yoe = static_cast<unsigned>(y - era * 400);
-  const unsigned doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
-  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + static_cast<std::int64_t>(doe) - 719468;
-}
-
-void civil_from_days(std::int64_t z, std::int64_t& y, unsigned& m, unsigned& d) {
-  z += 719468;
-  const std::int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-  const auto doe = static_cast<unsigned>(z - era * 146097);
-  const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  y = static_cast<std::int64_t>(yoe) + era * 400;
-  const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  const unsigned mp = (5 * doy + 2) / 153;
-  d = doy - (153 * mp + 2) / 5 + 1;
-  m = mp < 10 ? mp + 3 : mp - 9;
-  y += m <= 2;
-}
-
-}  // namespace
-
 std::string format_time(std::int64_t us) {
-  std::int64_t secs = us >= 0 ? us / 1000000 : (us - 999999) / 1000000;
-  const std::int64_t frac = us - secs * 1000000;
-  std::int64_t days = secs >= 0 ? secs / 86400 : (secs - 86399) / 86400;
-  const std::int64_t sod = secs - days * 86400;
-  std::int64_t y = 0;
-  unsigned m = 0, d = 0;
-  civil_from_days(days, y, m, d);
-  return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:06}Z", y, m, d, sod / 3600, sod / 60 % 60, sod % 60, frac);
+  using namespace std::chrono;
+  const sys_time<microseconds> t{microseconds{us}};
+  const auto day = floor<days>(t);
+  const year_month_day ymd{day};
+  const hh_mm_ss<microseconds> hms{t - day};
+  return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:06}Z", static_cast<int>(ymd.year()),
+                     static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()), hms.hours().count(),
+                     hms.minutes().count(), hms.seconds().count(), hms.subseconds().count());
 }
 
 std::optional<std::int64_t> parse_time(std::string_view text) {
-  std::size_t at = 0;
+  // The date: a full one, checked by Date (the project's calendar).
+  if (text.size() < 10) return std::nullopt;
+  std::optional<Date> date;
+  try {
+    date = Date::parse(text.substr(0, 10));
+  } catch (const Error&) {
+    return std::nullopt;
+  }
+  if (date->precision() != Precision::kDay) return std::nullopt;
+  std::size_t at = 10;
   auto digits = [&](std::size_t n, int& out) {
     if (at + n > text.size()) return false;
     out = 0;
@@ -347,12 +329,7 @@ std::optional<std::int64_t> parse_time(std::string_view text) {
     }
     return false;
   };
-  int y = 0, mo = 0, d = 0, h = 0, mi = 0, s = 0;
-  if (!digits(4, y) || !expect('-') || !digits(2, mo) || !expect('-') || !digits(2, d)) return std::nullopt;
-  if (mo < 1 || mo > 12 || d < 1) return std::nullopt;
-  static constexpr int kDays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  const bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-  if (d > kDays[mo - 1] || (mo == 2 && d == 29 && !leap)) return std::nullopt;
+  int h = 0, mi = 0, s = 0;
   std::int64_t us = 0;
   std::int64_t offset = 0;  // seconds east of UTC
   if (at < text.size()) {
@@ -363,30 +340,26 @@ std::optional<std::int64_t> parse_time(std::string_view text) {
       if (expect('.')) {
         std::int64_t scale = 100000;
         std::size_t n = 0;
-        while (at < text.size() && text[at] >= '0' && text[at] <= '9') {
-          if (scale > 0) us += (text[at] - '0') * scale;
-          scale /= 10;
-          ++at;
-          ++n;
+        for (; at < text.size() && text[at] >= '0' && text[at] <= '9'; ++at, ++n, scale /= 10) {
+          us += (text[at] - '0') * scale;  // digits past the sixth add 0
         }
         if (n == 0) return std::nullopt;
       }
     }
     if (h > 23 || mi > 59 || s > 60) return std::nullopt;
-    if (expect('Z')) {
-    } else if (at < text.size() && (text[at] == '+' || text[at] == '-')) {
+    if (at < text.size() && (text[at] == '+' || text[at] == '-')) {
       const bool east = text[at++] == '+';
       int oh = 0, om = 0;
       if (!digits(2, oh)) return std::nullopt;
       expect(':');
       if (!digits(2, om) || oh > 23 || om > 59) return std::nullopt;
       offset = (east ? 1 : -1) * (oh * 3600 + om * 60);
+    } else {
+      expect('Z');
     }
     if (at != text.size()) return std::nullopt;
   }
-  const std::int64_t secs = days_from_civil(y, static_cast<unsigned>(mo), static_cast<unsigned>(d)) * 86400 +
-                            h * 3600 + mi * 60 + s - offset;
-  return secs * 1000000 + us;
+  return (date->days() * 86400 + h * 3600 + mi * 60 + s - offset) * 1000000 + us;
 }
 
 }  // namespace graph

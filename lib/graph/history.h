@@ -39,10 +39,10 @@ std::vector<CommitInfo> read_log(const storage::View& view);
 // kept that was current then; nullopt when the record did not exist then.
 std::optional<std::string> record_as_of(const storage::View& view, char kind, std::uint64_t id, std::uint64_t commit);
 
-// The node ids the `keys` index and the history's removed keys give for the key `key_key`
-// (keys::node_key) that may have named a node after commit `commit`: the current one first,
-// then those of nodes removed after it. The caller checks which existed then.
-std::vector<std::uint64_t> key_candidates(const storage::View& view, std::string_view key_key, std::uint64_t commit);
+// The ids of the nodes key `key_key` (keys::node_key) named that were removed after commit
+// `commit` (the history's removed keys). With the key's current node, these are the nodes it
+// may have named then; the caller checks which existed then.
+std::vector<std::uint64_t> removed_key_ids(const storage::View& view, std::string_view key_key, std::uint64_t commit);
 
 // Calls f(key, id) for each node of type `tag` that existed after commit `commit` (nullopt:
 // now), in key order, until f returns false.

@@ -69,7 +69,7 @@ std::optional<NodeId> Reader::id_of(const NodeRef& ref) const {
     if (auto now = context_->view->get(Cf::kKeys, key_key); now && existed(keys::decode_id(*now))) {
       return keys::decode_id(*now);
     }
-    for (std::uint64_t id : graph::key_candidates(*context_->view, key_key, *context_->as_of)) {
+    for (std::uint64_t id : graph::removed_key_ids(*context_->view, key_key, *context_->as_of)) {
       if (existed(id)) return id;
     }
     return std::nullopt;

@@ -350,16 +350,26 @@ bool Transaction::remove_edge(EdgeId id) {
   return true;
 }
 
+namespace {
+
+// The ids of the edges at node `id`, as the transaction sees them, each once (a self-loop
+// has two arcs).
+std::vector<EdgeId> edges_at(detail::WriteState& st, NodeId id) {
+  std::vector<EdgeId> edges;
+  for (const auto& a : graph::read_runs(*st.batch, id, &st.pending).arcs) edges.push_back(a.edge);
+  std::sort(edges.begin(), edges.end());
+  edges.erase(std::unique(edges.begin(), edges.end()), edges.end());
+  return edges;
+}
+
+}  // namespace
+
 bool Transaction::remove_node(const NodeRef& ref) {
   require_open(*state_);
   auto n = node(ref);
   if (!n) return false;
   auto& batch = *state_->batch;
-  std::vector<EdgeId> edges;
-  for (const auto& a : graph::read_runs(batch, n->id, &state_->pending).arcs) edges.push_back(a.edge);
-  std::sort(edges.begin(), edges.end());
-  edges.erase(std::unique(edges.begin(), edges.end()), edges.end());  // a self-loop is listed twice
-  for (EdgeId e : edges) remove_edge(e);
+  for (EdgeId e : edges_at(*state_, n->id)) remove_edge(e);
   const std::uint32_t tag = context_->catalog->find(ref.type)->tag;
   std::string key_key = keys::node_key(tag, ref.key);
   // Record time: its last committed version (unless a put of this transaction kept it
@@ -414,12 +424,7 @@ bool Transaction::remove(const Deletion& d) {
   auto n = node(*d.node);
   if (!n) return false;
   if (!d.detach) {
-    const auto runs = graph::read_runs(*state_->batch, n->id, &state_->pending);
-    std::vector<EdgeId> edges;
-    for (const auto& a : runs.arcs) edges.push_back(a.edge);
-    std::sort(edges.begin(), edges.end());
-    edges.erase(std::unique(edges.begin(), edges.end()), edges.end());
-    if (!edges.empty()) {
+    if (const auto edges = edges_at(*state_, n->id); !edges.empty()) {
       std::string first;
       if (auto e = edge(edges.front())) first = fmt::format("{} {} -> {}", e->type, e->from_ref.str(), e->to_ref.str());
       throw conflict("{} still has {} edge{} ({}{}): delete them first, or delete it with \"detach\": true", d.node->str(),

@@ -229,6 +229,26 @@ class LineBuilder {
 
 namespace {
 
+// An edge's identity fields (docs/interchange.md, section 7): its type, ends, key and
+// validity, from an edge line or an edge's deletion.
+EdgeInput edge_identity(const Json& obj) {
+  EdgeInput e;
+  e.type = string_field(obj, "edge", true);
+  try {
+    e.from = NodeRef::parse(string_field(obj, "from", true));
+  } catch (const Error& err) {
+    throw with_context(err, "field 'from'");
+  }
+  try {
+    e.to = NodeRef::parse(string_field(obj, "to", true));
+  } catch (const Error& err) {
+    throw with_context(err, "field 'to'");
+  }
+  e.key = string_field(obj, "key", false);
+  e.valid = parse_valid(obj);
+  return e;
+}
+
 // {"delete": "Type:key"[, "detach": true]} or {"delete": {"edge": ..., "from": ..., "to": ...,
 // "valid": {"from": ...}, "key": ...}}: docs/interchange.md, "Deletions".
 Deletion parse_deletion(Json& obj) {
@@ -254,21 +274,7 @@ Deletion parse_deletion(Json& obj) {
   if (obj.contains("detach")) throw invalid("field 'detach': only for a node's deletion (an edge has no edges to detach)");
   try {
     check_fields(what, {"edge", "from", "to", "valid", "key"});
-    EdgeInput e;
-    e.type = string_field(what, "edge", true);
-    try {
-      e.from = NodeRef::parse(string_field(what, "from", true));
-    } catch (const Error& err) {
-      throw with_context(err, "field 'from'");
-    }
-    try {
-      e.to = NodeRef::parse(string_field(what, "to", true));
-    } catch (const Error& err) {
-      throw with_context(err, "field 'to'");
-    }
-    e.key = string_field(what, "key", false);
-    e.valid = parse_valid(what);
-    d.edge = std::move(e);
+    d.edge = edge_identity(what);
   } catch (const Error& err) {
     throw with_context(err, "field 'delete'");
   }
@@ -318,20 +324,7 @@ std::variant<NodeInput, EdgeInput, Deletion> parse_line(std::string_view line) {
     return n;
   }
   check_fields(obj, {"edge", "from", "to", "key", "valid", "props", "sources"});
-  EdgeInput e;
-  e.type = string_field(obj, "edge", true);
-  try {
-    e.from = NodeRef::parse(string_field(obj, "from", true));
-  } catch (const Error& err) {
-    throw with_context(err, "field 'from'");
-  }
-  try {
-    e.to = NodeRef::parse(string_field(obj, "to", true));
-  } catch (const Error& err) {
-    throw with_context(err, "field 'to'");
-  }
-  e.key = string_field(obj, "key", false);
-  e.valid = parse_valid(obj);
+  EdgeInput e = edge_identity(obj);
   e.props = parse_props(obj);
   e.sources = parse_sources(obj);
   return e;
@@ -345,7 +338,6 @@ DiffStats diff_jsonl(const Database& db, std::uint64_t from, std::uint64_t to, s
   const Changed changed = db.changed(from, to);
   auto before = db.snapshot_as_of(from), after = db.snapshot_as_of(to);
   DiffStats stats;
-  auto same = [](const Json& a, const Json& b) { return a == b; };
   auto edge_deletion = [](const Edge& e) {
     Json d = {{"edge", e.type}, {"from", e.from_ref.str()}, {"to", e.to_ref.str()}};
     if (e.valid && e.valid->from) d["valid"] = {{"from", e.valid->from->str()}};
@@ -358,7 +350,7 @@ DiffStats diff_jsonl(const Database& db, std::uint64_t from, std::uint64_t to, s
     auto a = before->node(id), b = after->node(id);
     if (b) {
       Json jb = to_json(*b);
-      if (a && same(to_json(*a), jb)) continue;
+      if (a && to_json(*a) == jb) continue;
       node_puts.push_back(dump(jb));
       keys_after.insert(b->ref().str());
       ++(a ? stats.nodes.updated : stats.nodes.created);
@@ -370,7 +362,7 @@ DiffStats diff_jsonl(const Database& db, std::uint64_t from, std::uint64_t to, s
     auto a = before->edge(id), b = after->edge(id);
     if (b) {
       Json jb = to_json(*b);
-      if (a && same(to_json(*a), jb)) continue;
+      if (a && to_json(*a) == jb) continue;
       edge_puts.push_back(dump(jb));
       ++(a ? stats.edges.updated : stats.edges.created);
     } else if (a) {

@@ -9,13 +9,7 @@ using namespace entente;
 
 namespace {
 
-NodeInput state(const char* key, const char* name) {
-  NodeInput n;
-  n.type = "State";
-  n.key = key;
-  n.name = name;
-  return n;
-}
+using test::state;
 
 }  // namespace
 

@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "entente/entente.h"
+#include "graph/adjacency.h"
 #include "graph/history.h"
 #include "graph/records.h"
 #include "storage/keys.h"
@@ -17,13 +18,7 @@ namespace keys = entente::keys;
 
 namespace {
 
-NodeInput state(const std::string& key, const std::string& name) {
-  NodeInput n;
-  n.type = "State";
-  n.key = key;
-  n.name = name;
-  return n;
-}
+using test::state;
 
 EdgeInput partnership(const std::string& from, const std::string& to, const std::string& level) {
   EdgeInput e;
@@ -351,8 +346,9 @@ TEST_CASE("a snapshot as of a commit reads the database as it stood then", "[his
     CHECK(at1->as_of() == 1);
     CHECK_FALSE(now->as_of());
     // A database that keeps its topology from the start keeps one for each commit read as
-    // of, too (built from the runs up to it): its as-of reads traverse memory.
-    CHECK((at1->stats().topology_arcs > 0) == (mode == TopologyMode::kAtOpen));
+    // of, too (built from the runs up to it), without a traversal asking: its as-of reads
+    // traverse memory.
+    CHECK(graph::Adjacency(*at1).in_memory() == (mode == TopologyMode::kAtOpen));
     // Every record, key, name and edge, through the dump (a scan of each type, and each
     // node's edges).
     CHECK(dump(*at0) == empty_dump);
@@ -661,9 +657,10 @@ TEST_CASE("compact-history drops what no read as of a later commit needs, and no
   // The present, with its topology and check, is unchanged.
   CHECK(db->check().clean());
   CHECK(ally_keys(*db->snapshot()) == std::vector<std::string>{"RUS", "USA"});
+  // The entries counted went, and the compaction's log entry came.
+  CHECK(history_of(dir / "db").size() == h_before.size() - (3 + 1 + 1 + 2) + 1);
   // Again: nothing more to drop.
   CHECK(db->compact_history(3).commit == 0);
-  CHECK(history_of(dir / "db").size() < h_before.size() + 1);
 }
 
 TEST_CASE("a repair is a commit of the log", "[history]") {
@@ -732,6 +729,17 @@ TEST_CASE("check verifies the history: the log, the versions' order, their recor
   CHECK(std::any_of(p.begin(), p.end(), [](const std::string& s) { return s.find("history: commit #9: it is not before meta next_commit") != std::string::npos; }));
   CHECK(std::any_of(p.begin(), p.end(), [](const std::string& s) { return s.find("unknown kind") != std::string::npos; }));
   CHECK(std::any_of(p.begin(), p.end(), [&](const std::string& s) { return s.find(fmt::format("node {} until #1", prk)) != std::string::npos; }));
+  // A kept version that ended after the current record was written: a copy of the current
+  // one (written at 2) said to end at 3.
+  {
+    auto store = storage::Store::open(dir / "db", {.create_if_missing = false, .read_only = true});
+    damage(keys::version(keys::kNodeVersion, prk, 3), *store->snapshot()->get(storage::Cf::kNodes, keys::id(prk)));
+  }
+  p = problems();
+  CHECK(std::any_of(p.begin(), p.end(), [&](const std::string& s) {
+    return s.find(fmt::format("history: node {} until #3: the current record was written (#2) before this version ended", prk)) !=
+           std::string::npos;
+  }));
 }
 
 // A regression: the log entry's time was read through the batch, which made a large
